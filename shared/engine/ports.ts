@@ -1,0 +1,206 @@
+import type { Command, TaskRequest, TransitionMessage } from '../execution/messages.ts';
+import type { ExecutionEvent } from '../history/events.ts';
+import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
+import type { InvokeResponse } from '../integrations/lambda-result.ts';
+import type { Json } from '../lib/json.ts';
+
+/**
+ * The durable engine's ports: what its use cases need from storage, queues, Lambda and the clock. The
+ * adapters (shared/eventlog for DynamoDB, shared/queue for SQS, shared/integrations for Lambda) are the only
+ * code that imports the AWS SDK; tests and the local runtime plug the same adapters into embedded services.
+ */
+
+// ─── The event log ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One step of one execution, as stored: the history events it appended, the id of the message it applied,
+ * and its outbox (what must be sent once the commit is stored). Commit numbers start at 1 (the commit that
+ * holds ExecutionStarted) and have no gaps; a second writer of the same number loses.
+ */
+export interface Commit {
+  n: number;
+  /** Id of the transition message (or API call) this commit applied. */
+  causedBy: string;
+  events: ExecutionEvent[];
+  outbox: Outbox;
+  /** The replayed state after this commit's events; on some commits, so a read never needs the whole log. */
+  snapshot?: ExecutionState;
+}
+
+/** What a commit sends. Ids of the messages derive from the commit, so sending it again sends the same messages. */
+export interface Outbox {
+  messages: TransitionMessage[];
+  commands: Command[];
+  /** The commit closed the execution: its head is updated and its parent (a Map Run) told. */
+  closed?: boolean;
+}
+
+/** The last commits of an execution (ascending), back to and including the newest that carries a snapshot. */
+export interface Tail {
+  commits: Commit[];
+}
+
+/** What DescribeExecution and ListExecutions show, kept in one item per execution. */
+export interface ExecutionHead {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  /** Epoch ms. */
+  startDate: number;
+  stopDate?: number;
+  /** JSON text. */
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** The state machine revision the execution runs (its definition never changes under it). */
+  revisionId: string;
+  /** Distributed Map child runs: the Map Run they belong to. */
+  mapRunArn?: string;
+  traceHeader?: string;
+}
+
+export interface StateMachineRecord {
+  stateMachineArn: string;
+  name: string;
+  type: 'STANDARD' | 'EXPRESS';
+  roleArn: string;
+  /** The current revision; each update of the definition or role makes a new one. */
+  revisionId: string;
+  /** Epoch ms. */
+  creationDate: number;
+  updateDate: number;
+  loggingConfiguration?: Json;
+  tracingConfiguration?: Json;
+  tags: Record<string, string>;
+}
+
+export interface StateMachineRevision {
+  stateMachineArn: string;
+  revisionId: string;
+  /** The definition text as the user sent it (DescribeStateMachine returns it verbatim). */
+  definition: string;
+  roleArn: string;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  nextToken?: string;
+}
+
+export interface EventLog {
+  /** Appends commit `commit.n`; false (and nothing written) when that commit already exists. */
+  append(executionArn: string, commit: Commit): Promise<boolean>;
+  /**
+   * Strongly consistent read of the newest `limit` commits (ascending); undefined when the execution has none.
+   * The engine writes a snapshot at least every `limit` commits, so the tail always reaches one (or commit 1).
+   */
+  readTail(executionArn: string, limit: number): Promise<Tail | undefined>;
+  /** Commits in order from commit `from` (inclusive), for history; ascending unless `reverse`. */
+  readCommits(
+    executionArn: string,
+    options: { from?: number; reverse?: boolean; limit: number },
+  ): Promise<Commit[]>;
+
+  /** Writes the head of a new execution; false when a head with that ARN exists. */
+  createHead(head: ExecutionHead): Promise<boolean>;
+  /** Records how an execution closed (status, stop date, output or error and cause). */
+  closeHead(
+    executionArn: string,
+    close: Pick<ExecutionHead, 'status' | 'stopDate' | 'output' | 'error' | 'cause'>,
+  ): Promise<void>;
+  getHead(executionArn: string): Promise<ExecutionHead | undefined>;
+  /** Newest first. Exactly one of stateMachineArn / mapRunArn. */
+  listExecutions(query: {
+    stateMachineArn?: string;
+    mapRunArn?: string;
+    status?: ExecutionStatus;
+    limit: number;
+    nextToken?: string;
+  }): Promise<Page<ExecutionHead>>;
+
+  /** Creates the machine and its first revision; false when the name is taken. */
+  createStateMachine(machine: StateMachineRecord, revision: StateMachineRevision): Promise<boolean>;
+  getStateMachine(stateMachineArn: string): Promise<StateMachineRecord | undefined>;
+  /**
+   * Stores a new revision and makes it current, if the machine's current revision is still
+   * `expectedRevisionId`; false otherwise (a concurrent update won).
+   */
+  updateStateMachine(
+    machine: StateMachineRecord,
+    revision: StateMachineRevision | undefined,
+    expectedRevisionId: string,
+  ): Promise<boolean>;
+  /** Removes the machine from listings and lookups; its revisions stay for executions still running them. */
+  deleteStateMachine(stateMachineArn: string): Promise<void>;
+  getRevision(stateMachineArn: string, revisionId: string): Promise<StateMachineRevision | undefined>;
+  /** By name, ascending. */
+  listStateMachines(query: { limit: number; nextToken?: string }): Promise<Page<StateMachineRecord>>;
+}
+
+// ─── Queues ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** A transition for one execution. `id` is deterministic: sending the same envelope twice is one delivery. */
+export interface TransitionEnvelope {
+  executionArn: string;
+  id: string;
+  message: TransitionMessage;
+}
+
+/** A task to run for an execution; its result comes back as a transition with id `task:<scope>:<ref>`. */
+export interface TaskEnvelope {
+  executionArn: string;
+  scope: string;
+  ref: number;
+  request: TaskRequest;
+  /** `.waitForTaskToken`: the task ends when SendTaskSuccess/Failure names this token, not when Invoke returns. */
+  taskToken?: string;
+}
+
+/** A transition to deliver at `dueAt` (epoch ms). */
+export interface TimerEnvelope {
+  dueAt: number;
+  transition: TransitionEnvelope;
+}
+
+export interface Queues {
+  /** To the FIFO transitions queue: MessageGroupId from the execution, deduplication id from the envelope id. */
+  sendTransitions(envelopes: readonly TransitionEnvelope[]): Promise<void>;
+  sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void>;
+  /** Due timers go straight to the transitions queue; others wait on the timers queue in hops of ≤ 900 s. */
+  sendTimers(timers: readonly TimerEnvelope[]): Promise<void>;
+}
+
+// ─── Lambda and the clock ─────────────────────────────────────────────────────────────────────────────
+
+export interface LambdaInvokeRequest {
+  functionName: string;
+  payload: Json;
+  invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
+  qualifier?: string;
+  clientContext?: string;
+}
+
+/** Calls Lambda's Invoke; throws a `LambdaServiceError` when the call itself fails (no such function, throttled…). */
+export interface LambdaInvoker {
+  invoke(request: LambdaInvokeRequest): Promise<InvokeResponse>;
+}
+
+/** A failure of the Invoke call itself, named as AWS names it in a Task's error (`Lambda.<code>`). */
+export class LambdaServiceError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'LambdaServiceError';
+    this.code = code;
+  }
+}
+
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+}
