@@ -6,7 +6,18 @@ export type EngineErrorCode =
   | 'InvalidExecutionInput'
   | 'InvalidName'
   | 'InvalidArn'
-  | 'ValidationException';
+  | 'InvalidOutput'
+  | 'InvalidToken'
+  | 'ValidationException'
+  | 'MissingRequiredParameter'
+  | 'StateMachineDoesNotExist'
+  | 'StateMachineAlreadyExists'
+  | 'StateMachineTypeNotSupported'
+  | 'ExecutionDoesNotExist'
+  | 'ExecutionAlreadyExists'
+  | 'TaskDoesNotExist'
+  | 'TaskTimedOut'
+  | 'ConflictException';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

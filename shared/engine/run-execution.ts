@@ -22,6 +22,7 @@ import {
 } from '../integrations/local-functions.ts';
 import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
+import { childDefinition, childInfo } from './child-runs.ts';
 import { EngineError } from './engine-error.ts';
 
 /**
@@ -238,7 +239,11 @@ async function drive(
         return;
       case 'runTask':
         inFlight++;
-        void runTask(command.request, options.functions).then((outcome) => {
+        void (
+          command.taskToken === undefined
+            ? runTask(command.request, options.functions)
+            : Promise.resolve(CALLBACKS_NEED_THE_ENGINE)
+        ).then((outcome) => {
           inFlight--;
           deliver(
             outcome.ok
@@ -250,7 +255,13 @@ async function drive(
       case 'startChildRun': {
         inFlight++;
         const processor = childDefinition(definition, command.mapState);
-        const child = childInfo(state, command.mapRunArn, command.executionName, clock());
+        const child = childInfo(
+          state.execution as ExecutionInfo,
+          command.mapRunArn,
+          command.executionName,
+          clock(),
+          command.mapState,
+        );
         void drive(
           processor,
           { type: 'start', execution: child, input: command.input },
@@ -331,6 +342,14 @@ async function drive(
   return { state, events };
 }
 
+/** A callback task waits for SendTaskSuccess, which only the durable engine's API can receive. */
+const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
+  ok: false,
+  error: StatesErrors.Runtime,
+  cause:
+    "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
+};
+
 async function runTask(request: TaskRequest, functions: LocalFunctions): Promise<TaskOutcome> {
   if (request.kind === 'unsupported') {
     return {
@@ -353,53 +372,4 @@ async function runTask(request: TaskRequest, functions: LocalFunctions): Promise
     }
     return { ok: false, error: 'Lambda.ServiceException', cause: (error as Error).message };
   }
-}
-
-/** A Distributed Map's children run its ItemProcessor as a state machine of its own. */
-function childDefinition(definition: StateMachineDefinition, mapState: string): StateMachineDefinition {
-  const find = (states: StateMachineDefinition['States']): StateMachineDefinition | undefined => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Map') {
-        const processor = state.ItemProcessor ?? state.Iterator;
-        if (name === mapState && processor) {
-          return {
-            StartAt: processor.StartAt,
-            States: processor.States,
-            ...(definition.QueryLanguage ? { QueryLanguage: definition.QueryLanguage } : {}),
-          };
-        }
-        if (processor) {
-          const found = find(processor.States);
-          if (found) return found;
-        }
-      }
-      if (state.Type === 'Parallel') {
-        for (const branch of state.Branches) {
-          const found = find(branch.States);
-          if (found) return found;
-        }
-      }
-    }
-    return undefined;
-  };
-  const found = find(definition.States);
-  if (!found) throw new Error(`Map state '${mapState}' is not in the definition`);
-  return found;
-}
-
-function childInfo(parent: ExecutionState, mapRunArn: string, name: string, start: number): ExecutionInfo {
-  const info = parent.execution as ExecutionInfo;
-  const label = mapRunArn.split(':')[6]?.split('/')[1] ?? 'Map';
-  const prefix = `arn:aws:states:${info.region}:${info.accountId}`;
-  return {
-    executionArn: `${prefix}:execution:${info.stateMachineName}/${label}:${name}`,
-    name,
-    stateMachineArn: `${prefix}:stateMachine:${info.stateMachineName}/${label}`,
-    stateMachineName: `${info.stateMachineName}/${label}`,
-    roleArn: info.roleArn,
-    region: info.region,
-    accountId: info.accountId,
-    startTime: start,
-    mapRunArn,
-  };
 }

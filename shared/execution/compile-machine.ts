@@ -25,6 +25,8 @@ export interface StateInfo {
   jsonata: boolean;
   /** A Pass state with no data fields: it hands its input on untouched (the common "chain" step). */
   plainPass: boolean;
+  /** A `.waitForTaskToken` Task: its `$$.Task.Token` is the token that completes it. */
+  waitForTaskToken: boolean;
 }
 
 const ENTERED: Record<StateType, StateEnteredType> = {
@@ -85,6 +87,7 @@ export function compileMachine(definition: StateMachineDefinition): CompiledMach
         ['InputPath', 'Parameters', 'Result', 'ResultPath', 'OutputPath', 'Assign', 'Output'].every(
           (field) => !Object.hasOwn(state, field),
         ),
+      waitForTaskToken: state.Type === 'Task' && state.Resource.endsWith('.waitForTaskToken'),
     });
   }
   const machine: CompiledMachine = { definition, states, processors, info };

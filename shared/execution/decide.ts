@@ -72,8 +72,15 @@ export function decideStep(step: Step, message: TransitionMessage): void | Promi
       }
       break;
     }
-    case 'taskHeartbeat':
+    case 'taskHeartbeat': {
+      const scope = awaiting(state, message.scope, 'task', message.ref);
+      const seconds = scope?.task?.heartbeatSeconds;
+      if (!scope || seconds === undefined) break;
+      const heartbeatAt = step.now + seconds * 1000;
+      step.emit({ type: 'TaskHeartbeatReceived', scope: scope.id, previousEventId: 0, heartbeatAt });
+      step.startTimer(scope, message.ref, 'heartbeat', heartbeatAt);
       break;
+    }
     case 'timerFired':
       return fireTimer(step, message);
     case 'childSucceeded':
@@ -107,6 +114,15 @@ export function decideStep(step: Step, message: TransitionMessage): void | Promi
         previousEventId: 0,
         ...(message.error !== undefined ? { error: message.error } : {}),
         ...(message.cause !== undefined ? { cause: message.cause } : {}),
+      });
+      break;
+    case 'fail':
+      step.emit({
+        type: 'ExecutionFailed',
+        scope: ROOT_SCOPE,
+        previousEventId: state.lastEventId,
+        error: message.error,
+        cause: message.cause,
       });
       break;
     default:
@@ -217,6 +233,8 @@ function fireTimer(
       const scope = awaiting(state, message.scope, 'task', message.ref);
       const task = scope && step.stateOf(scope);
       if (!scope || task?.Type !== 'Task') return;
+      // A heartbeat received since this timer was set moved the deadline on (and set a timer for it).
+      if (message.purpose === 'heartbeat' && (scope.task?.heartbeatAt ?? 0) > step.now) return;
       failTask(step, scope, task, {
         // AWS's TaskTimedOut has no cause; a catcher sees `"Cause": ""`.
         error: StatesErrors.Timeout,

@@ -38,17 +38,12 @@ export async function evaluateTemplate(
   inputs: JsonataInputs,
   extras: ContextExtras = {},
 ): Promise<Json> {
-  const info = step.infoOf(scope);
   // The context object is built only when an expression reads it.
   let context: Json | undefined;
   const states = {
     ...inputs,
     get context(): Json {
-      context ??= buildContextObject(
-        step.state,
-        scope,
-        info.retries ? { ...extras, retryCount: scope.retryCount } : extras,
-      );
+      context ??= buildContextObject(step.state, scope, step.contextExtras(scope, extras));
       return context;
     },
   };
@@ -89,7 +84,7 @@ class LazyStates {
     this.#context ??= buildContextObject(
       this.#step.state,
       this.#scope,
-      this.#step.infoOf(this.#scope).retries ? { retryCount: this.#scope.retryCount } : {},
+      this.#step.contextExtras(this.#scope),
     );
     return this.#context;
   }

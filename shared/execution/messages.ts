@@ -16,6 +16,8 @@ export type TransitionMessage =
   | { type: 'childSucceeded'; scope: string; ref: number; index: number; output: Json }
   | { type: 'childFailed'; scope: string; ref: number; index: number; error: string; cause: string }
   | { type: 'stop'; error?: string; cause?: string }
+  /** The engine gives up on the execution (a message it cannot apply): ExecutionFailed with this error and cause. */
+  | { type: 'fail'; error: string; cause: string }
   /** A JSONata state continues (see ScopeState.resume). */
   | { type: 'resume'; scope: string; ref: number };
 

@@ -10,6 +10,7 @@ import type { Json } from '../lib/json.ts';
 import { type CompiledMachine, getStateInfo, type StateInfo } from './compile-machine.ts';
 import { buildContextObject, type ContextExtras } from './context-object.ts';
 import type { Command, StepEnv, TimerPurpose, TransitionMessage } from './messages.ts';
+import { encodeTaskToken } from './task-token.ts';
 
 /**
  * One step being decided. Each event is built, numbered and at once applied to the state (build, then
@@ -98,13 +99,38 @@ export class Step {
 
   /** What paths in the current state read: `input`, a lazily built `$$`, and the variables in scope. */
   sources(scope: ScopeState, input: Json, extras?: ContextExtras): PathSources {
-    const retries = this.infoOf(scope).retries;
-    return new StateSources(
-      input,
-      this.state,
-      scope,
-      retries ? { ...extras, retryCount: scope.retryCount } : extras,
-    );
+    return new StateSources(input, this.state, scope, this.contextExtras(scope, extras));
+  }
+
+  /**
+   * What the current state's `$$` holds beyond the execution and the state: RetryCount where the state can
+   * retry (AWS shows it only there), the task token of a `.waitForTaskToken` Task.
+   */
+  contextExtras(scope: ScopeState, extras?: ContextExtras): ContextExtras | undefined {
+    const info = this.infoOf(scope);
+    if (!info.retries) return extras;
+    const out: ContextExtras = { ...extras, retryCount: scope.retryCount };
+    if (info.waitForTaskToken) out.taskToken = this.taskToken(scope);
+    return out;
+  }
+
+  #token: { scope: string; ref: number; token: string } | undefined;
+
+  /**
+   * The token of the task the scope's Task state is about to schedule: bound to the execution, the scope and
+   * the TaskScheduled event this attempt writes next, with a random nonce (recorded in that event).
+   */
+  taskToken(scope: ScopeState): string {
+    const ref = this.state.lastEventId + 1;
+    if (this.#token?.scope !== scope.id || this.#token.ref !== ref) {
+      const executionArn = this.state.execution?.executionArn ?? '';
+      this.#token = {
+        scope: scope.id,
+        ref,
+        token: encodeTaskToken({ executionArn, scope: scope.id, ref, nonce: this.env.uuid() }),
+      };
+    }
+    return this.#token.token;
   }
 
   intrinsicEnv(): IntrinsicEnv {

@@ -115,6 +115,15 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Execut
         resource: event.resource,
         legacyLambda,
       };
+      if (event.type === 'TaskScheduled') {
+        if (event.heartbeatInSeconds !== undefined) s.task.heartbeatSeconds = event.heartbeatInSeconds;
+        if (event.taskToken !== undefined) s.task.taskToken = event.taskToken;
+      }
+      return state;
+    }
+    case 'TaskHeartbeatReceived': {
+      const task = need(scope, event).task;
+      if (task) task.heartbeatAt = event.heartbeatAt;
       return state;
     }
     case 'TaskStarted':

@@ -20,6 +20,24 @@ export interface ExecutionInfo {
   startTime: number;
   /** Set for a Distributed Map child run: the parent's Map Run. */
   mapRunArn?: string;
+  /** The durable engine: the stored definition the execution runs (a Map Run child: its Map's ItemProcessor). */
+  source?: DefinitionSource;
+  /** The durable engine, a Distributed Map child run: where its result goes and which ItemProcessor it runs. */
+  parent?: ParentLink;
+}
+
+export interface DefinitionSource {
+  stateMachineArn: string;
+  revisionId: string;
+  mapState?: string;
+}
+
+export interface ParentLink {
+  executionArn: string;
+  scope: string;
+  /** Id of the event the parent's Map Run waits on. */
+  ref: number;
+  index: number;
 }
 
 /** What a failure leads to inside its state: a retry after a delay, a catcher, or nothing (it propagates). */
@@ -67,6 +85,8 @@ export type ExecutionEvent = Base &
         timeoutInSeconds?: number;
         heartbeatInSeconds?: number;
         target: TaskResource;
+        /** `.waitForTaskToken`: the token that completes this task (AWS does not show it in history). */
+        taskToken?: string;
       }
     | {
         type: 'LambdaFunctionScheduled';
@@ -153,6 +173,8 @@ export type ExecutionEvent = Base &
     | { type: 'RetryScheduled'; retrier: number; until: number }
     | { type: 'MapRunChildSucceeded'; index: number; output: Json }
     | { type: 'MapRunChildFailed'; index: number; error: string; cause: string }
+    /** SendTaskHeartbeat reached a running task: its heartbeat deadline moves to `heartbeatAt` (AWS writes no event). */
+    | { type: 'TaskHeartbeatReceived'; heartbeatAt: number }
   );
 
 /** Events that replay needs and AWS's history does not show. */
@@ -161,6 +183,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildSucceeded',
   'MapRunChildFailed',
   'RetryScheduled',
+  'TaskHeartbeatReceived',
 ]);
 
 export type ExecutionEventType = ExecutionEvent['type'];

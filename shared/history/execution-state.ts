@@ -83,6 +83,9 @@ export interface PendingTask {
   legacyLambda: boolean;
   timeoutAt?: number;
   heartbeatAt?: number;
+  heartbeatSeconds?: number;
+  /** `.waitForTaskToken`: the one token that completes the task. */
+  taskToken?: string;
 }
 
 /** Parallel branches or Map iterations of the state a scope is in. */

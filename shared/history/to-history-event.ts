@@ -182,6 +182,7 @@ export function toHistoryEvent(event: ExecutionEvent, options: ProjectionOptions
     case 'MapRunChildSucceeded':
     case 'MapRunChildFailed':
     case 'RetryScheduled':
+    case 'TaskHeartbeatReceived':
       throw new Error(`${event.type} is not a history event`);
     default:
       return assertNever(event, 'event');

@@ -89,6 +89,7 @@ export function scheduleTask(
     ...(heartbeatAt !== undefined ? { heartbeatAt } : {}),
   };
   let scheduledId: number;
+  const taskToken = step.infoOf(scope).waitForTaskToken ? step.taskToken(scope) : undefined;
   if (parsed.target.kind === 'lambda-function') {
     const scheduled = step.emit({
       type: 'LambdaFunctionScheduled',
@@ -118,6 +119,7 @@ export function scheduleTask(
       ...(timeouts.timeoutSeconds !== undefined ? { timeoutInSeconds: timeouts.timeoutSeconds } : {}),
       ...(timeouts.heartbeatSeconds !== undefined ? { heartbeatInSeconds: timeouts.heartbeatSeconds } : {}),
       target: parsed.target,
+      ...(taskToken !== undefined ? { taskToken } : {}),
     });
     scheduledId = scheduled.id;
     step.emit({
@@ -129,7 +131,13 @@ export function scheduleTask(
       ...deadlines,
     });
   }
-  step.commands.push({ type: 'runTask', scope: scope.id, ref: scheduledId, request: request.value });
+  step.commands.push({
+    type: 'runTask',
+    scope: scope.id,
+    ref: scheduledId,
+    request: request.value,
+    ...(taskToken !== undefined ? { taskToken } : {}),
+  });
   if (timeoutAt !== undefined) step.startTimer(scope, scheduledId, 'taskTimeout', timeoutAt);
   if (heartbeatAt !== undefined) step.startTimer(scope, scheduledId, 'heartbeat', heartbeatAt);
 }

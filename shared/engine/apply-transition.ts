@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { compileMachine } from '../execution/compile-machine.ts';
+import { decideStep } from '../execution/decide.ts';
+import type { StepEnv, TransitionMessage } from '../execution/messages.ts';
+import { Step } from '../execution/step.ts';
+import type { ExecutionInfo } from '../history/events.ts';
+import type { ExecutionState } from '../history/execution-state.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { loadExecution, needsSnapshot } from './load-execution.ts';
+import { sendOutbox } from './outbox.ts';
+import type { Commit, TransitionEnvelope } from './ports.ts';
+
+export type ApplyOutcome =
+  /** A new commit holds the message's events; its outbox was sent. */
+  | { kind: 'applied'; state: ExecutionState; commit: Commit }
+  /** A commit applied this message before (a redelivery): its outbox was sent again. */
+  | { kind: 'duplicate'; state: ExecutionState }
+  /** The message changes nothing (its ref is consumed, the execution is closed): dropped. */
+  | { kind: 'stale'; state: ExecutionState }
+  /** No execution has that ARN. */
+  | { kind: 'missing' };
+
+/** Attempts before a step gives up on a log other writers keep moving (the message is then retried by SQS). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The step: rebuild the execution from the tail of its log, decide the one message, append one commit with a
+ * conditional put no second writer can win, then send the commit's outbox. A writer that loses the race reads
+ * the log again and decides again, so a message is applied exactly once whatever runs concurrently.
+ */
+export async function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
+  const { executionArn, id, message } = envelope;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const loaded = await loadExecution(deps.log, executionArn);
+    if (!loaded) return { kind: 'missing' };
+    const { state } = loaded;
+    const execution = state.execution as ExecutionInfo;
+    // The FIFO queue holds back an execution's later messages until this one is deleted, so a commit that
+    // applied it is among the newest: send its outbox again (the crash may have come before the sends).
+    const applied = loaded.commits.find((commit) => commit.causedBy === id);
+    if (applied) {
+      await sendOutbox(deps, execution, applied);
+      return { kind: 'duplicate', state };
+    }
+    if (state.status !== 'RUNNING') return { kind: 'stale', state };
+    if (!execution.source) throw new Error(`${executionArn} has no definition source`);
+    const definition = await deps.definitions.load(execution.source);
+    const step = new Step(compileMachine(definition), state, stepEnv(deps));
+    const pending = decideStep(step, message);
+    if (pending) await pending;
+    if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
+      return { kind: 'stale', state };
+    }
+    const n = loaded.lastCommit + 1;
+    const commit: Commit = {
+      n,
+      causedBy: id,
+      events: step.events,
+      outbox: {
+        messages: step.messages,
+        commands: step.commands,
+        ...(state.status !== 'RUNNING' ? { closed: true } : {}),
+      },
+    };
+    if (needsSnapshot(loaded, n, step.events.length)) commit.snapshot = state;
+    if (!(await deps.log.append(executionArn, commit))) continue;
+    await sendOutbox(deps, execution, commit);
+    return { kind: 'applied', state, commit };
+  }
+  throw new Error(
+    `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
+  );
+}
+
+export function stepEnv(deps: EngineDeps): StepEnv {
+  return { now: deps.clock.now(), random: deps.random ?? Math.random, uuid: deps.uuid ?? randomUUID };
+}
+
+/** Applies a message the engine itself originates (stop, a give-up) under a fresh id. */
+export function applyMessage(
+  deps: EngineDeps,
+  executionArn: string,
+  kind: string,
+  message: TransitionMessage,
+): Promise<ApplyOutcome> {
+  return applyTransition(deps, { executionArn, id: `${kind}:${(deps.uuid ?? randomUUID)()}`, message });
+}

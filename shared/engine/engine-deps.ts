@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { parseDefinition } from '../asl/parse-definition.ts';
+import type { StateMachineDefinition } from '../asl/types.ts';
+import type { DefinitionSource } from '../history/events.ts';
+import { childDefinition } from './child-runs.ts';
+import type { Deployment } from './names.ts';
+import type { Clock, EventLog, LambdaInvoker, Queues } from './ports.ts';
+
+/** What the durable engine's use cases run on: the ports, the deployment's region and account, and entropy. */
+export interface EngineDeps extends Deployment {
+  log: EventLog;
+  queues: Queues;
+  lambda: LambdaInvoker;
+  clock: Clock;
+  definitions: DefinitionCache;
+  random?: () => number;
+  uuid?: () => string;
+}
+
+export function newUuid(deps: EngineDeps): string {
+  return (deps.uuid ?? randomUUID)();
+}
+
+/**
+ * Parsed definitions by state machine revision. A revision never changes, so a warm Lambda parses each once;
+ * a Map Run child's definition is its Map's ItemProcessor, cut from the revision's definition.
+ */
+export class DefinitionCache {
+  readonly #log: EventLog;
+  readonly #parsed = new Map<string, StateMachineDefinition>();
+  readonly #limit: number;
+
+  constructor(log: EventLog, limit = 200) {
+    this.#log = log;
+    this.#limit = limit;
+  }
+
+  async load(source: DefinitionSource): Promise<StateMachineDefinition> {
+    const key = `${source.stateMachineArn}\n${source.revisionId}\n${source.mapState ?? ''}`;
+    const cached = this.#parsed.get(key);
+    if (cached) return cached;
+    let definition: StateMachineDefinition;
+    if (source.mapState !== undefined) {
+      const { mapState, ...root } = source;
+      definition = childDefinition(await this.load(root), mapState);
+    } else {
+      const revision = await this.#log.getRevision(source.stateMachineArn, source.revisionId);
+      if (!revision) {
+        throw new Error(
+          `Revision ${source.revisionId} of ${source.stateMachineArn} is not in the event log table`,
+        );
+      }
+      const parsed = parseDefinition(revision.definition);
+      if (!parsed.definition) {
+        throw new Error(`Revision ${source.revisionId} of ${source.stateMachineArn} does not parse`);
+      }
+      definition = parsed.definition;
+    }
+    if (this.#parsed.size >= this.#limit) this.#parsed.delete(this.#parsed.keys().next().value as string);
+    this.#parsed.set(key, definition);
+    return definition;
+  }
+}

@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';
+import { SdkLambdaInvoker } from '../integrations/lambda-invoker.ts';
+import { SqsQueues } from '../queue/sqs-queues.ts';
+import { DefinitionCache, type EngineDeps } from './engine-deps.ts';
+
+/**
+ * The environment the handlers read on AWS (the CDK stack sets it). Endpoints come from the AWS SDK's own
+ * variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_LAMBDA) when set.
+ */
+export const ENVIRONMENT = {
+  table: 'STATEFOLD_TABLE',
+  transitionsQueueUrl: 'STATEFOLD_TRANSITIONS_QUEUE_URL',
+  tasksQueueUrl: 'STATEFOLD_TASKS_QUEUE_URL',
+  timersQueueUrl: 'STATEFOLD_TIMERS_QUEUE_URL',
+  accountId: 'STATEFOLD_ACCOUNT_ID',
+  /** The transitions queue's maxReceiveCount: the step handler fails an execution on a message's last try. */
+  maxReceiveCount: 'STATEFOLD_MAX_RECEIVE_COUNT',
+} as const;
+
+/** Receives of one transition before SQS moves it to the dead-letter queue (the CDK stack and local mode use it). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+export interface EngineEndpoints {
+  region: string;
+  accountId: string;
+  tableName: string;
+  queueUrls: { transitions: string; tasks: string; timers: string };
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  lambda: LambdaClient;
+}
+
+/** The engine over real SDK clients: on AWS, in local mode and in the integration tests alike. */
+export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
+  const clock = { now: () => Date.now() };
+  const log = new DynamoEventLog({ client: endpoints.dynamodb, tableName: endpoints.tableName });
+  return {
+    region: endpoints.region,
+    accountId: endpoints.accountId,
+    log,
+    queues: new SqsQueues({ client: endpoints.sqs, urls: endpoints.queueUrls, clock }),
+    lambda: new SdkLambdaInvoker({ client: endpoints.lambda }),
+    clock,
+    definitions: new DefinitionCache(log),
+  };
+}
+
+export function engineDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineDeps {
+  const read = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`Statefold handler: environment variable ${name} is not set`);
+    return value;
+  };
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return createEngineDeps({
+    region,
+    accountId: read(ENVIRONMENT.accountId),
+    tableName: read(ENVIRONMENT.table),
+    queueUrls: {
+      transitions: read(ENVIRONMENT.transitionsQueueUrl),
+      tasks: read(ENVIRONMENT.tasksQueueUrl),
+      timers: read(ENVIRONMENT.timersQueueUrl),
+    },
+    dynamodb: new DynamoDBClient({ region }),
+    sqs: new SQSClient({ region }),
+    lambda: new LambdaClient({ region }),
+  });
+}
+
+export function maxReceiveCountFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[ENVIRONMENT.maxReceiveCount]) || DEFAULT_MAX_RECEIVE_COUNT;
+}

@@ -1,0 +1,191 @@
+import type { ExecutionStatus } from '../history/execution-state.ts';
+import { applyMessage } from './apply-transition.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import type { ExecutionHead } from './ports.ts';
+
+/** DescribeExecution's answer (the SDK's member names; dates as Date). */
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input?: string;
+  inputDetails: { included: boolean };
+  output?: string;
+  outputDetails?: { included: boolean };
+  error?: string;
+  cause?: string;
+  mapRunArn?: string;
+  traceHeader?: string;
+  redriveCount: number;
+  redriveStatus: 'NOT_REDRIVABLE';
+  redriveStatusReason: string;
+}
+
+export async function describeExecution(
+  deps: EngineDeps,
+  request: { executionArn: string; includedData?: 'ALL_DATA' | 'METADATA_ONLY' },
+): Promise<ExecutionDescription> {
+  const head = await requireHead(deps, request.executionArn);
+  const data = request.includedData !== 'METADATA_ONLY';
+  const out: ExecutionDescription = {
+    executionArn: head.executionArn,
+    stateMachineArn: head.stateMachineArn,
+    name: head.name,
+    status: head.status,
+    startDate: new Date(head.startDate),
+    inputDetails: { included: data },
+    redriveCount: 0,
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason:
+      head.status === 'RUNNING'
+        ? 'Execution is RUNNING and cannot be redriven'
+        : 'Statefold does not redrive executions yet',
+  };
+  if (data) out.input = head.input;
+  if (head.stopDate !== undefined) out.stopDate = new Date(head.stopDate);
+  if (head.status === 'SUCCEEDED') {
+    out.outputDetails = { included: data };
+    if (data && head.output !== undefined) out.output = head.output;
+  }
+  if (head.error !== undefined) out.error = head.error;
+  if (head.cause !== undefined) out.cause = head.cause;
+  if (head.mapRunArn !== undefined) out.mapRunArn = head.mapRunArn;
+  if (head.traceHeader !== undefined) out.traceHeader = head.traceHeader;
+  return out;
+}
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  mapRunArn?: string;
+}
+
+const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+export async function listExecutions(
+  deps: EngineDeps,
+  request: {
+    stateMachineArn?: string;
+    mapRunArn?: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  },
+): Promise<{ executions: ExecutionListItem[]; nextToken?: string }> {
+  if ((request.stateMachineArn === undefined) === (request.mapRunArn === undefined)) {
+    throw new EngineError(
+      'ValidationException',
+      'Exactly one of stateMachineArn and mapRunArn must be given',
+    );
+  }
+  if (request.stateMachineArn !== undefined) {
+    parseStateMachineArn(request.stateMachineArn);
+    if (!(await deps.log.getStateMachine(request.stateMachineArn))) {
+      throw new EngineError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
+    }
+  }
+  if (request.mapRunArn !== undefined) parseMapRunArn(request.mapRunArn);
+  const status = request.statusFilter;
+  if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) {
+    throw new EngineError(
+      'ValidationException',
+      `1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+    );
+  }
+  const page = await listPage(deps, {
+    ...(request.stateMachineArn !== undefined ? { stateMachineArn: request.stateMachineArn } : {}),
+    ...(request.mapRunArn !== undefined ? { mapRunArn: request.mapRunArn } : {}),
+    ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
+    limit: pageSize(request.maxResults),
+    ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
+  });
+  return {
+    executions: page.items.map((head) => {
+      const item: ExecutionListItem = {
+        executionArn: head.executionArn,
+        stateMachineArn: head.stateMachineArn,
+        name: head.name,
+        status: head.status,
+        startDate: new Date(head.startDate),
+      };
+      if (head.stopDate !== undefined) item.stopDate = new Date(head.stopDate);
+      if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
+      return item;
+    }),
+    ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
+  };
+}
+
+async function listPage(deps: EngineDeps, query: Parameters<EngineDeps['log']['listExecutions']>[0]) {
+  try {
+    return await deps.log.listExecutions(query);
+  } catch (error) {
+    if ((error as Error).message.startsWith('Invalid pagination token')) {
+      throw new EngineError('InvalidToken', `Invalid Token: '${query.nextToken}'`);
+    }
+    throw error;
+  }
+}
+
+/** maxResults 0 or absent means AWS's default of 100; at most 1000. */
+export function pageSize(maxResults: number | undefined): number {
+  if (maxResults === undefined || maxResults === 0) return 100;
+  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000) {
+    throw new EngineError(
+      'ValidationException',
+      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+  return maxResults;
+}
+
+/**
+ * StopExecution: ExecutionAborted is appended like any step (a conditional commit), so the execution is
+ * ABORTED when the call returns, and results that arrive later find it closed and are dropped.
+ */
+export async function stopExecution(
+  deps: EngineDeps,
+  request: { executionArn: string; error?: string; cause?: string },
+): Promise<{ stopDate: Date }> {
+  parseExecutionArn(request.executionArn);
+  if (request.error !== undefined && request.error.length > 256) {
+    throw new EngineError(
+      'ValidationException',
+      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+    );
+  }
+  if (request.cause !== undefined && request.cause.length > 32_768) {
+    throw new EngineError(
+      'ValidationException',
+      "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
+    );
+  }
+  const outcome = await applyMessage(deps, request.executionArn, 'stop', {
+    type: 'stop',
+    ...(request.error !== undefined ? { error: request.error } : {}),
+    ...(request.cause !== undefined ? { cause: request.cause } : {}),
+  });
+  if (outcome.kind === 'missing') {
+    throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
+  }
+  return { stopDate: new Date(outcome.state.stopTime ?? deps.clock.now()) };
+}
+
+export async function requireHead(deps: EngineDeps, executionArn: string): Promise<ExecutionHead> {
+  parseExecutionArn(executionArn);
+  const head = await deps.log.getHead(executionArn);
+  if (!head) throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+  return head;
+}

@@ -1,0 +1,69 @@
+import { EngineError } from './engine-error.ts';
+
+/**
+ * Names and ARNs as AWS Step Functions has them: `arn:aws:states:<region>:<account>:stateMachine:<name>`,
+ * `…:execution:<stateMachineName>:<executionName>`, and names of 1–80 characters without whitespace, brackets,
+ * wildcards, punctuation AWS reserves or control characters.
+ */
+const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udfff]/u;
+
+export function validateName(name: string): void {
+  if (name.length < 1 || [...name].length > 80 || FORBIDDEN_NAME.test(name)) {
+    throw new EngineError('InvalidName', `Invalid Name: '${name}'`);
+  }
+}
+
+export interface Deployment {
+  region: string;
+  accountId: string;
+}
+
+export function stateMachineArnOf(deployment: Deployment, name: string): string {
+  return `arn:aws:states:${deployment.region}:${deployment.accountId}:stateMachine:${name}`;
+}
+
+export function executionArnOf(stateMachineArn: string, executionName: string): string {
+  const { prefix, name } = parseStateMachineArn(stateMachineArn);
+  return `${prefix}:execution:${name}:${executionName}`;
+}
+
+const ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):(stateMachine|execution|express|mapRun):(.+)$/;
+
+interface ParsedArn {
+  prefix: string;
+  kind: string;
+  rest: string;
+}
+
+function parseArn(arn: string, kinds: readonly string[]): ParsedArn {
+  const match = typeof arn === 'string' ? ARN.exec(arn) : null;
+  if (!match) throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+  const [, region, account, kind = '', rest = ''] = match;
+  if (!kinds.includes(kind)) {
+    throw new EngineError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${kind}'`);
+  }
+  return { prefix: `arn:aws:states:${region}:${account}`, kind, rest };
+}
+
+export function parseStateMachineArn(arn: string): { prefix: string; name: string } {
+  const { prefix, rest } = parseArn(arn, ['stateMachine']);
+  if (rest.includes(':')) {
+    throw new EngineError(
+      'InvalidArn',
+      `Invalid Arn: 'Statefold does not have state machine versions or aliases yet: ${arn}'`,
+    );
+  }
+  return { prefix, name: rest };
+}
+
+/** Checks an execution ARN's shape (Standard executions, and Map Run children `…:execution:<machine>/<label>:<name>`). */
+export function parseExecutionArn(arn: string): { stateMachineName: string; name: string } {
+  const { rest } = parseArn(arn, ['execution']);
+  const colon = rest.lastIndexOf(':');
+  if (colon <= 0 || colon === rest.length - 1) throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+  return { stateMachineName: rest.slice(0, colon), name: rest.slice(colon + 1) };
+}
+
+export function parseMapRunArn(arn: string): void {
+  parseArn(arn, ['mapRun']);
+}

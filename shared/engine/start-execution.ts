@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { compileMachine } from '../execution/compile-machine.ts';
+import { decideStep } from '../execution/decide.ts';
+import type { Command } from '../execution/messages.ts';
+import { Step } from '../execution/step.ts';
+import type { ExecutionInfo } from '../history/events.ts';
+import { createExecutionState } from '../history/execution-state.ts';
+import type { Json } from '../lib/json.ts';
+import { utf8Length } from '../lib/json.ts';
+import { stepEnv } from './apply-transition.ts';
+import { childInfo } from './child-runs.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { loadExecution } from './load-execution.ts';
+import { executionArnOf, parseStateMachineArn, validateName } from './names.ts';
+import { sendOutbox } from './outbox.ts';
+import type { Commit, ExecutionHead } from './ports.ts';
+
+export interface StartExecutionInput {
+  stateMachineArn: string;
+  name?: string;
+  /** JSON text; `{}` when absent. */
+  input?: string;
+  traceHeader?: string;
+}
+
+export interface StartExecutionOutput {
+  executionArn: string;
+  startDate: Date;
+}
+
+/** AWS's quota on an execution's input (and on every payload): 256 KiB of UTF-8. */
+const MAX_INPUT_BYTES = 262_144;
+
+/**
+ * StartExecution of a Standard machine: the first commit (ExecutionStarted and the transition that runs the
+ * first state) is written before anything is sent, so a crash leaves either nothing or an execution that a
+ * retried call completes. Idempotent for the same name and input while the execution runs, as AWS is.
+ */
+export async function startExecution(
+  deps: EngineDeps,
+  request: StartExecutionInput,
+): Promise<StartExecutionOutput> {
+  const { name: machineName } = parseStateMachineArn(request.stateMachineArn);
+  const name = request.name ?? randomUUID();
+  validateName(name);
+  const inputText = request.input ?? '{}';
+  const input = parseInput(inputText);
+  const machine = await deps.log.getStateMachine(request.stateMachineArn);
+  if (!machine) {
+    throw new EngineError(
+      'StateMachineDoesNotExist',
+      `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+    );
+  }
+  if (machine.type !== 'STANDARD') {
+    throw new EngineError(
+      'StateMachineTypeNotSupported',
+      'Statefold runs EXPRESS state machines through StartSyncExecution only',
+    );
+  }
+  const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
+  if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
+  const executionArn = executionArnOf(request.stateMachineArn, name);
+  const execution: ExecutionInfo = {
+    executionArn,
+    name,
+    stateMachineArn: machine.stateMachineArn,
+    stateMachineName: machineName,
+    roleArn: revision.roleArn,
+    region: deps.region,
+    accountId: deps.accountId,
+    startTime: deps.clock.now(),
+    source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
+  };
+  const head: ExecutionHead = {
+    executionArn,
+    stateMachineArn: machine.stateMachineArn,
+    name,
+    status: 'RUNNING',
+    startDate: execution.startTime,
+    input: inputText,
+    revisionId: machine.revisionId,
+    ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+  };
+  const started = await writeFirstCommit(deps, execution, input, head);
+  if (started) return { executionArn, startDate: new Date(execution.startTime) };
+
+  // The name is taken: the same start again (a retry) answers as the first did, anything else is refused.
+  const existing = await loadExecution(deps.log, executionArn);
+  const first = existing?.commits.find((commit) => commit.n === 1);
+  const sameInput =
+    existing?.state.status === 'RUNNING' && JSON.stringify(existing.state.input) === JSON.stringify(input);
+  if (!existing || !sameInput || existing.state.execution?.stateMachineArn !== machine.stateMachineArn) {
+    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  }
+  const original = existing.state.execution;
+  // Finish what a crashed first call may have left undone: the head and the first sends.
+  await deps.log.createHead({
+    ...head,
+    startDate: original.startTime,
+    revisionId: original.source?.revisionId ?? machine.revisionId,
+  });
+  if (first) await sendOutbox(deps, original, first);
+  return { executionArn, startDate: new Date(original.startTime) };
+}
+
+/** A Distributed Map's child run: an execution of the Map's ItemProcessor that reports back to the Map Run. */
+export async function startChildExecution(
+  deps: EngineDeps,
+  parent: ExecutionInfo,
+  command: Extract<Command, { type: 'startChildRun' }>,
+): Promise<void> {
+  const execution = childInfo(
+    parent,
+    command.mapRunArn,
+    command.executionName,
+    deps.clock.now(),
+    command.mapState,
+    {
+      executionArn: parent.executionArn,
+      scope: command.scope,
+      ref: command.ref,
+      index: command.index,
+    },
+  );
+  const head: ExecutionHead = {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: 'RUNNING',
+    startDate: execution.startTime,
+    input: JSON.stringify(command.input),
+    revisionId: parent.source?.revisionId ?? '',
+    mapRunArn: command.mapRunArn,
+  };
+  if (await writeFirstCommit(deps, execution, command.input, head)) return;
+  // Sent again after a crash: the child exists; repeat its first sends.
+  const existing = await loadExecution(deps.log, execution.executionArn);
+  const first = existing?.commits.find((commit) => commit.n === 1);
+  if (existing?.state.execution && first) {
+    await deps.log.createHead(head);
+    await sendOutbox(deps, existing.state.execution, first);
+  }
+}
+
+/** Decides the start, appends commit 1, writes the head, sends the outbox; false when commit 1 exists. */
+async function writeFirstCommit(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  input: Json,
+  head: ExecutionHead,
+): Promise<boolean> {
+  if (!execution.source) throw new Error('An execution needs a definition source');
+  const definition = await deps.definitions.load(execution.source);
+  const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
+  const pending = decideStep(step, { type: 'start', execution, input });
+  if (pending) await pending;
+  const commit: Commit = {
+    n: 1,
+    causedBy: 'start',
+    events: step.events,
+    outbox: { messages: step.messages, commands: step.commands },
+  };
+  if (!(await deps.log.append(execution.executionArn, commit))) return false;
+  await deps.log.createHead(head);
+  await sendOutbox(deps, execution, commit);
+  return true;
+}
+
+function parseInput(text: string): Json {
+  if (utf8Length(text) > MAX_INPUT_BYTES) {
+    throw new EngineError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_INPUT_BYTES}-byte limit'`,
+    );
+  }
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw new EngineError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
+  }
+}

@@ -1,0 +1,280 @@
+import { formatInvalidDefinition, parseDefinition } from '../asl/parse-definition.ts';
+import { collectVariableReferences } from '../asl/validate-definition.ts';
+import type { Json } from '../lib/json.ts';
+import { type EngineDeps, newUuid } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { pageSize } from './executions.ts';
+import { parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
+
+export interface CreateStateMachineInput {
+  name: string;
+  definition: string;
+  roleArn: string;
+  type?: 'STANDARD' | 'EXPRESS';
+  loggingConfiguration?: Json;
+  tracingConfiguration?: Json;
+  tags?: Array<{ key: string; value: string }>;
+}
+
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const MAX_DEFINITION_BYTES = 1_048_576;
+
+/**
+ * CreateStateMachine. Idempotent as AWS's is: the same name with the same definition, type and configuration
+ * returns the existing machine; the same name with anything else is StateMachineAlreadyExists.
+ */
+export async function createStateMachine(
+  deps: EngineDeps,
+  request: CreateStateMachineInput,
+): Promise<{ stateMachineArn: string; creationDate: Date }> {
+  validateName(request.name);
+  checkDefinition(request.definition);
+  checkRoleArn(request.roleArn);
+  const type = request.type ?? 'STANDARD';
+  if (type !== 'STANDARD' && type !== 'EXPRESS') {
+    throw new EngineError(
+      'ValidationException',
+      `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`,
+    );
+  }
+  const stateMachineArn = stateMachineArnOf(deps, request.name);
+  const now = deps.clock.now();
+  const revisionId = newUuid(deps);
+  const machine: StateMachineRecord = {
+    stateMachineArn,
+    name: request.name,
+    type,
+    roleArn: request.roleArn,
+    revisionId,
+    creationDate: now,
+    updateDate: now,
+    tags: Object.fromEntries((request.tags ?? []).map((tag) => [tag.key, tag.value])),
+    ...(request.loggingConfiguration !== undefined
+      ? { loggingConfiguration: request.loggingConfiguration }
+      : {}),
+    ...(request.tracingConfiguration !== undefined
+      ? { tracingConfiguration: request.tracingConfiguration }
+      : {}),
+  };
+  const revision: StateMachineRevision = {
+    stateMachineArn,
+    revisionId,
+    definition: request.definition,
+    roleArn: request.roleArn,
+    createdAt: now,
+  };
+  if (await deps.log.createStateMachine(machine, revision)) {
+    return { stateMachineArn, creationDate: new Date(now) };
+  }
+  const existing = await deps.log.getStateMachine(stateMachineArn);
+  const current = existing && (await deps.log.getRevision(stateMachineArn, existing.revisionId));
+  if (
+    existing &&
+    current &&
+    current.definition === request.definition &&
+    existing.type === type &&
+    JSON.stringify(existing.loggingConfiguration) === JSON.stringify(request.loggingConfiguration) &&
+    JSON.stringify(existing.tracingConfiguration) === JSON.stringify(request.tracingConfiguration)
+  ) {
+    return { stateMachineArn, creationDate: new Date(existing.creationDate) };
+  }
+  throw new EngineError('StateMachineAlreadyExists', `State Machine Already Exists: '${stateMachineArn}'`);
+}
+
+export interface StateMachineDescription {
+  stateMachineArn: string;
+  name: string;
+  status: 'ACTIVE';
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: Date;
+  revisionId: string;
+  loggingConfiguration: Json;
+  tracingConfiguration: Json;
+  variableReferences?: Record<string, string[]>;
+}
+
+export async function describeStateMachine(
+  deps: EngineDeps,
+  request: { stateMachineArn: string },
+): Promise<StateMachineDescription> {
+  const machine = await requireMachine(deps, request.stateMachineArn);
+  const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
+  if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
+  return describeRevision(machine, revision);
+}
+
+/** DescribeStateMachineForExecution: the revision the execution runs, whatever happened to the machine since. */
+export async function describeStateMachineForExecution(
+  deps: EngineDeps,
+  request: { executionArn: string },
+): Promise<StateMachineDescription & { updateDate: Date }> {
+  const head = await deps.log.getHead(request.executionArn);
+  if (!head)
+    throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
+  const root = head.stateMachineArn.split('/')[0] as string;
+  const revision = await deps.log.getRevision(root, head.revisionId);
+  const machine = await deps.log.getStateMachine(root);
+  if (!revision || !machine) {
+    throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${root}'`);
+  }
+  return { ...describeRevision(machine, revision), updateDate: new Date(revision.createdAt) };
+}
+
+function describeRevision(
+  machine: StateMachineRecord,
+  revision: StateMachineRevision,
+): StateMachineDescription {
+  const out: StateMachineDescription = {
+    stateMachineArn: machine.stateMachineArn,
+    name: machine.name,
+    status: 'ACTIVE',
+    definition: revision.definition,
+    roleArn: revision.roleArn,
+    type: machine.type,
+    creationDate: new Date(machine.creationDate),
+    revisionId: revision.revisionId,
+    loggingConfiguration: machine.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: machine.tracingConfiguration ?? { enabled: false },
+  };
+  const parsed = parseDefinition(revision.definition);
+  if (parsed.definition) {
+    const references = collectVariableReferences(parsed.definition);
+    if (Object.keys(references).length > 0) out.variableReferences = references;
+  }
+  return out;
+}
+
+/** UpdateStateMachine: a new revision; running executions keep the one they started with. */
+export async function updateStateMachine(
+  deps: EngineDeps,
+  request: {
+    stateMachineArn: string;
+    definition?: string;
+    roleArn?: string;
+    loggingConfiguration?: Json;
+    tracingConfiguration?: Json;
+  },
+): Promise<{ updateDate: Date; revisionId: string }> {
+  if (
+    request.definition === undefined &&
+    request.roleArn === undefined &&
+    request.loggingConfiguration === undefined &&
+    request.tracingConfiguration === undefined
+  ) {
+    throw new EngineError(
+      'MissingRequiredParameter',
+      'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified',
+    );
+  }
+  if (request.definition !== undefined) checkDefinition(request.definition);
+  if (request.roleArn !== undefined) checkRoleArn(request.roleArn);
+  const machine = await requireMachine(deps, request.stateMachineArn);
+  const now = deps.clock.now();
+  let revision: StateMachineRevision | undefined;
+  if (request.definition !== undefined || request.roleArn !== undefined) {
+    const current = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
+    revision = {
+      stateMachineArn: machine.stateMachineArn,
+      revisionId: newUuid(deps),
+      definition: request.definition ?? current?.definition ?? '',
+      roleArn: request.roleArn ?? current?.roleArn ?? machine.roleArn,
+      createdAt: now,
+    };
+  }
+  const updated: StateMachineRecord = {
+    ...machine,
+    updateDate: now,
+    ...(revision ? { revisionId: revision.revisionId, roleArn: revision.roleArn } : {}),
+    ...(request.loggingConfiguration !== undefined
+      ? { loggingConfiguration: request.loggingConfiguration }
+      : {}),
+    ...(request.tracingConfiguration !== undefined
+      ? { tracingConfiguration: request.tracingConfiguration }
+      : {}),
+  };
+  if (!(await deps.log.updateStateMachine(updated, revision, machine.revisionId))) {
+    throw new EngineError(
+      'ConflictException',
+      `State machine '${machine.stateMachineArn}' was updated concurrently`,
+    );
+  }
+  return { updateDate: new Date(now), revisionId: updated.revisionId };
+}
+
+export async function deleteStateMachine(
+  deps: EngineDeps,
+  request: { stateMachineArn: string },
+): Promise<void> {
+  parseStateMachineArn(request.stateMachineArn);
+  // AWS answers success for a machine that does not exist (deletion is idempotent).
+  await deps.log.deleteStateMachine(request.stateMachineArn);
+}
+
+export async function listStateMachines(
+  deps: EngineDeps,
+  request: { maxResults?: number; nextToken?: string },
+): Promise<{
+  stateMachines: Array<{ stateMachineArn: string; name: string; type: string; creationDate: Date }>;
+  nextToken?: string;
+}> {
+  let page: Awaited<ReturnType<EngineDeps['log']['listStateMachines']>>;
+  try {
+    page = await deps.log.listStateMachines({
+      limit: pageSize(request.maxResults),
+      ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
+    });
+  } catch (error) {
+    if ((error as Error).message.startsWith('Invalid pagination token')) {
+      throw new EngineError('InvalidToken', `Invalid Token: '${request.nextToken}'`);
+    }
+    throw error;
+  }
+  return {
+    stateMachines: page.items.map((machine) => ({
+      stateMachineArn: machine.stateMachineArn,
+      name: machine.name,
+      type: machine.type,
+      creationDate: new Date(machine.creationDate),
+    })),
+    ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
+  };
+}
+
+export async function requireMachine(deps: EngineDeps, stateMachineArn: string): Promise<StateMachineRecord> {
+  parseStateMachineArn(stateMachineArn);
+  const machine = await deps.log.getStateMachine(stateMachineArn);
+  if (!machine) {
+    throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+  }
+  return machine;
+}
+
+function checkDefinition(definition: string): void {
+  if (
+    typeof definition !== 'string' ||
+    definition.length === 0 ||
+    Buffer.byteLength(definition) > MAX_DEFINITION_BYTES
+  ) {
+    throw new EngineError(
+      'ValidationException',
+      "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length between 1 and 1048576",
+    );
+  }
+  const parsed = parseDefinition(definition);
+  if (!parsed.definition) {
+    throw new EngineError(
+      'InvalidDefinition',
+      formatInvalidDefinition(parsed.diagnostics),
+      parsed.diagnostics,
+    );
+  }
+}
+
+function checkRoleArn(roleArn: string): void {
+  if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn)) {
+    throw new EngineError('InvalidArn', `Invalid Arn: 'Invalid role ARN: ${roleArn}'`);
+  }
+}

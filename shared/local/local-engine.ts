@@ -1,0 +1,119 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createStepHandler } from '../../functions/step.ts';
+import { createTaskHandler } from '../../functions/task.ts';
+import { createTimerHandler } from '../../functions/timer.ts';
+import type { EngineDeps } from '../engine/engine-deps.ts';
+import { createEngineDeps, DEFAULT_MAX_RECEIVE_COUNT } from '../engine/environment.ts';
+import type { Clock, Queues } from '../engine/ports.ts';
+import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
+import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
+import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
+import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
+
+/**
+ * The durable engine in one process: an embedded DynamoDB and SQS, a Lambda endpoint over local handler
+ * modules, and pollers that feed each queue to the very handlers that run on AWS (functions/step, task,
+ * timer), as Lambda's event source mappings would. Only the endpoints differ from a deployment.
+ */
+export interface LocalEngineOptions {
+  /** Persist the table and the queues under this folder (memory only when absent). */
+  dataDir?: string;
+  functions?: Record<string, LambdaHandler>;
+  region?: string;
+  accountId?: string;
+  /** Seconds a received message stays hidden before SQS delivers it again (default 30). */
+  visibilityTimeout?: number;
+  maxReceiveCount?: number;
+  /** Long-poll seconds of each receive (default 1). */
+  waitTimeSeconds?: number;
+  /** A clock other than the system's (the tests' virtual clock). */
+  clock?: Clock;
+  /** Replaces the queues the engine sends to (a test puts its timers on a virtual clock). */
+  wrapQueues?: (queues: Queues) => Queues;
+  /** Wraps each handler (a test injects crashes or counts deliveries). */
+  wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
+}
+
+export interface LocalEngine {
+  deps: EngineDeps;
+  dynamodb: EmbeddedDynamoDB;
+  sqs: EmbeddedSqs;
+  lambdaServer: LambdaServer;
+  pollers: { transitions: Poller; tasks: Poller; timers: Poller };
+  /** Serve these local Lambda functions from now on. */
+  setFunctions(functions: Record<string, LambdaHandler>): void;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+  const registry = (functions: Record<string, LambdaHandler>) =>
+    new LocalFunctions(functions, region, accountId);
+  const dynamodb = await startEmbeddedDynamoDB(
+    options.dataDir !== undefined ? { path: `${options.dataDir}/dynamodb` } : {},
+  );
+  const sqs = await startEmbeddedSqs({
+    ...(options.dataDir !== undefined ? { dataDir: `${options.dataDir}/sqs` } : {}),
+    visibilityTimeout: options.visibilityTimeout ?? 30,
+    maxReceiveCount,
+  });
+  const lambdaServer = await startLambdaServer({ functions: registry(options.functions ?? {}) });
+  const lambda = new LambdaClient({
+    endpoint: lambdaServer.endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deps = createEngineDeps({
+    region,
+    accountId,
+    tableName: dynamodb.tableName,
+    queueUrls: sqs.urls,
+    dynamodb: dynamodb.client,
+    sqs: sqs.client,
+    lambda,
+  });
+  if (options.clock) deps.clock = options.clock;
+  if (options.wrapQueues) deps.queues = options.wrapQueues(deps.queues);
+
+  const wrap = options.wrapHandler ?? ((_queue, handler) => handler);
+  const waitTimeSeconds = options.waitTimeSeconds ?? 1;
+  const poll = (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler, concurrency: number) =>
+    startPoller({
+      client: sqs.client,
+      queueUrl: sqs.urls[queue],
+      handler: wrap(queue, handler),
+      waitTimeSeconds,
+      concurrency,
+      functionName: `statefold-${queue}`,
+    });
+  const pollers = {
+    transitions: await poll(
+      'transitions',
+      createStepHandler(() => deps, maxReceiveCount) as SqsBatchHandler,
+      2,
+    ),
+    tasks: await poll('tasks', createTaskHandler(() => deps) as SqsBatchHandler, 4),
+    timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
+  };
+  return {
+    deps,
+    dynamodb,
+    sqs,
+    lambdaServer,
+    pollers,
+    setFunctions(functions) {
+      lambdaServer.setFunctions(registry(functions));
+    },
+    async stop() {
+      await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
+      lambda.destroy();
+      await lambdaServer.stop();
+      await sqs.stop();
+      await dynamodb.stop();
+    },
+  };
+}

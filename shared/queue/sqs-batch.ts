@@ -1,0 +1,58 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * Lambda's SQS partial batch response: every record that failed is listed and comes back later (then to the DLQ
+ * after the queue's maxReceiveCount); the rest are deleted. Written here rather than taken from
+ * @middy/sqs-partial-batch-failure because a FIFO batch needs more than it does: records of one message group
+ * run in order, and once one fails the records after it in that group must fail too (returned unprocessed), or
+ * an execution's later transition would be applied before an earlier one.
+ */
+export async function processSqsBatch(
+  event: SQSEvent,
+  handle: (record: SQSRecord) => Promise<void>,
+  onFailure: (record: SQSRecord, error: unknown) => void = logFailure,
+): Promise<SQSBatchResponse> {
+  const groups = new Map<string, SQSRecord[]>();
+  for (const record of event.Records) {
+    // Standard queues have no groups: each record is its own.
+    const group = record.attributes.MessageGroupId ?? record.messageId;
+    const list = groups.get(group);
+    if (list) list.push(record);
+    else groups.set(group, [record]);
+  }
+  const failed: string[] = [];
+  await Promise.all(
+    [...groups.values()].map(async (records) => {
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i] as SQSRecord;
+        try {
+          await handle(record);
+        } catch (error) {
+          onFailure(record, error);
+          for (const rest of records.slice(i)) failed.push(rest.messageId);
+          return;
+        }
+      }
+    }),
+  );
+  const order = new Map(event.Records.map((record, i) => [record.messageId, i]));
+  failed.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+function logFailure(record: SQSRecord, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'SQS record failed; it will be retried, then moved to the dead-letter queue',
+      messageId: record.messageId,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+}
+
+/** How many times SQS has delivered this record (1 on the first delivery). */
+export function receiveCountOf(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount) || 1;
+}
