@@ -7,6 +7,10 @@ export class TimerHeap<T extends { dueAt: number }> {
     return this.#items.length;
   }
 
+  clear(): void {
+    this.#items.length = 0;
+  }
+
   push(item: T): void {
     const items = this.#items;
     items.push({ item, seq: this.#seq++ });

@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Commit,
+  EventLog,
+  ExecutionHead,
+  Page,
+  StateMachineRecord,
+  StateMachineRevision,
+  Tail,
+} from '../engine/ports.ts';
+import type { ExecutionStatus } from '../history/execution-state.ts';
+import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
+import { decodeHead, encodeClosedHead, encodeHead, type HeadClose, hasOverflow } from './head-codec.ts';
+import { corruptItem, type Item, requireString } from './item-fields.ts';
+import { decodePageToken, encodePageToken } from './page-token.ts';
+import {
+  DEFINITION,
+  decodeRevision,
+  decodeStateMachine,
+  encodeRevision,
+  encodeStateMachine,
+  revisionChunkLocation,
+} from './state-machine-codec.ts';
+import { CHUNK_DATA, joinChunks, readChunkCount, readInlineText } from './stored-text.ts';
+import {
+  BY_MACHINE_INDEX,
+  BY_MACHINE_STATUS_INDEX,
+  commitSortKey,
+  executionPartition,
+  executionStatusPartition,
+  HEAD_SORT_KEY,
+  KEY_PREFIX,
+  LAST_COMMIT_SORT_KEY,
+  META_SORT_KEY,
+  mapRunListPartition,
+  OUTPUT_SORT_KEY,
+  PARTITION_KEY,
+  revisionSortKey,
+  SORT_KEY,
+  STATE_MACHINES_PARTITION,
+  stateMachinePartition,
+} from './table.ts';
+
+export interface DynamoEventLogOptions {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+type Index = typeof BY_MACHINE_INDEX | typeof BY_MACHINE_STATUS_INDEX;
+
+/** A sort-key condition of a Query on one partition. */
+type SortKeyRange = { beginsWith: string } | { between: readonly [string, string] };
+
+const KEY_NAMES = { '#pk': PARTITION_KEY, '#sk': SORT_KEY };
+
+interface Condition {
+  expression: string;
+  names: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+const ITEM_ABSENT: Condition = { expression: 'attribute_not_exists(#sk)', names: { '#sk': SORT_KEY } };
+const ITEM_PRESENT: Condition = { expression: 'attribute_exists(#sk)', names: { '#sk': SORT_KEY } };
+
+/** Which index partition a listing reads, in which order, and what its items' keys look like. */
+interface Listing {
+  index: Index;
+  partition: string;
+  /** The sort key every listed item has (`head`, `meta`). */
+  itemSortKey: string;
+  /** The prefix every listed item's partition key has: a token naming another is not one of this listing's. */
+  itemPrefix: string;
+  forward: boolean;
+}
+
+/**
+ * The event log in one DynamoDB table (layout in table.ts). Every write that must not be made twice is a single
+ * conditional PutItem (no transactions: dynalite has none); items a write needs besides (chunks of large texts,
+ * a large output) are written first under keys of their own, so a writer that stops or loses leaves only orphans.
+ */
+export class DynamoEventLog implements EventLog {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoEventLogOptions) {
+    this.#documents = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.#tableName = options.tableName;
+  }
+
+  // ─── Commits ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async append(executionArn: string, commit: Commit): Promise<boolean> {
+    const items = await encodeCommit(executionArn, commit, randomUUID());
+    await this.#putAll(items.chunks);
+    return this.#putIfAbsent(items.commit);
+  }
+
+  async readTail(executionArn: string, limit: number): Promise<Tail | undefined> {
+    requireLimit(limit);
+    const newestFirst = await this.#query(
+      this.#partitionQuery(executionPartition(executionArn), { beginsWith: KEY_PREFIX.commit }, false),
+      limit,
+    );
+    if (newestFirst.length === 0) return undefined;
+    const commits = await Promise.all(newestFirst.map((item) => this.#decodeCommitItem(item)));
+    return { commits: commits.reverse() };
+  }
+
+  async readCommits(
+    executionArn: string,
+    options: { from?: number; reverse?: boolean; limit: number },
+  ): Promise<Commit[]> {
+    requireLimit(options.limit);
+    const reverse = options.reverse === true;
+    const range = commitRange(options.from, reverse);
+    if (range === undefined) return [];
+    const items = await this.#query(
+      this.#partitionQuery(executionPartition(executionArn), range, !reverse),
+      options.limit,
+    );
+    return Promise.all(items.map((item) => this.#decodeCommitItem(item)));
+  }
+
+  async #decodeCommitItem(item: Item): Promise<Commit> {
+    const chunkPrefix = commitChunkLocation(item);
+    const body =
+      chunkPrefix === undefined
+        ? await readInlineText(item, COMMIT_BODY)
+        : await this.#readChunks(item, chunkPrefix, readChunkCount(item, COMMIT_BODY));
+    if (body === undefined) throw corruptItem(item, COMMIT_BODY);
+    return decodeCommit(item, body);
+  }
+
+  // ─── Execution heads ──────────────────────────────────────────────────────────────────────────────────
+
+  async createHead(head: ExecutionHead): Promise<boolean> {
+    const items = await encodeHead(head);
+    // The head first: a create that finds the head taken must write nothing, not even an overflow item.
+    if (!(await this.#putIfAbsent(items.head))) return false;
+    if (items.overflow !== undefined) await this.#put(items.overflow);
+    return true;
+  }
+
+  async closeHead(executionArn: string, close: HeadClose): Promise<void> {
+    // A read first: the status index key joins the listing partition and the status, and an update expression
+    // cannot concatenate; the stored item's size also says whether the output still fits beside the input.
+    const stored = await this.#get(executionPartition(executionArn), HEAD_SORT_KEY);
+    if (stored === undefined) throw new Error(`No execution head for ${executionArn}`);
+    const items = await encodeClosedHead(stored, close);
+    if (items.overflow !== undefined) await this.#put(items.overflow);
+    try {
+      await this.#put(items.head, ITEM_PRESENT);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new Error(`No execution head for ${executionArn}`);
+      throw error;
+    }
+  }
+
+  async getHead(executionArn: string): Promise<ExecutionHead | undefined> {
+    const item = await this.#get(executionPartition(executionArn), HEAD_SORT_KEY);
+    return item === undefined ? undefined : this.#decodeHeadItem(item);
+  }
+
+  async listExecutions(query: {
+    stateMachineArn?: string;
+    mapRunArn?: string;
+    status?: ExecutionStatus;
+    limit: number;
+    nextToken?: string;
+  }): Promise<Page<ExecutionHead>> {
+    const { stateMachineArn, mapRunArn, status } = query;
+    const listPartition = mapRunArn === undefined ? stateMachineArn : mapRunListPartition(mapRunArn);
+    if (listPartition === undefined || (stateMachineArn !== undefined && mapRunArn !== undefined)) {
+      throw new Error('listExecutions needs exactly one of stateMachineArn and mapRunArn');
+    }
+    const listing: Listing = {
+      index: status === undefined ? BY_MACHINE_INDEX : BY_MACHINE_STATUS_INDEX,
+      partition: status === undefined ? listPartition : executionStatusPartition(listPartition, status),
+      itemSortKey: HEAD_SORT_KEY,
+      itemPrefix: KEY_PREFIX.execution,
+      forward: false,
+    };
+    const page = await this.#listPage(listing, query);
+    return { ...page, items: await Promise.all(page.items.map((item) => this.#decodeHeadItem(item))) };
+  }
+
+  async #decodeHeadItem(item: Item): Promise<ExecutionHead> {
+    if (!hasOverflow(item)) return decodeHead(item);
+    return decodeHead(item, await this.#get(requireString(item, PARTITION_KEY), OUTPUT_SORT_KEY));
+  }
+
+  // ─── State machines ───────────────────────────────────────────────────────────────────────────────────
+
+  async createStateMachine(machine: StateMachineRecord, revision: StateMachineRevision): Promise<boolean> {
+    // The revision first, so no crash can leave a machine whose current revision is missing; a create that
+    // finds the name taken deletes what it wrote.
+    const written = await this.#putRevision(revision);
+    if (await this.#putIfAbsent(encodeStateMachine(machine))) return true;
+    await this.#deleteAll(written);
+    return false;
+  }
+
+  async getStateMachine(stateMachineArn: string): Promise<StateMachineRecord | undefined> {
+    const item = await this.#get(stateMachinePartition(stateMachineArn), META_SORT_KEY);
+    return item === undefined ? undefined : decodeStateMachine(item);
+  }
+
+  async updateStateMachine(
+    machine: StateMachineRecord,
+    revision: StateMachineRevision | undefined,
+    expectedRevisionId: string,
+  ): Promise<boolean> {
+    const written = revision === undefined ? [] : await this.#putRevision(revision);
+    try {
+      await this.#put(encodeStateMachine(machine), {
+        expression: '#revisionId = :expected',
+        names: { '#revisionId': 'revisionId' },
+        values: { ':expected': expectedRevisionId },
+      });
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await this.#deleteAll(written);
+      return false;
+    }
+  }
+
+  async deleteStateMachine(stateMachineArn: string): Promise<void> {
+    await this.#delete({
+      [PARTITION_KEY]: stateMachinePartition(stateMachineArn),
+      [SORT_KEY]: META_SORT_KEY,
+    });
+  }
+
+  async getRevision(stateMachineArn: string, revisionId: string): Promise<StateMachineRevision | undefined> {
+    const item = await this.#get(stateMachinePartition(stateMachineArn), revisionSortKey(revisionId));
+    if (item === undefined) return undefined;
+    const chunkPrefix = revisionChunkLocation(item);
+    const definition =
+      chunkPrefix === undefined
+        ? await readInlineText(item, DEFINITION)
+        : await this.#readChunks(item, chunkPrefix, readChunkCount(item, DEFINITION));
+    if (definition === undefined) throw corruptItem(item, DEFINITION);
+    return decodeRevision(item, definition);
+  }
+
+  async listStateMachines(query: { limit: number; nextToken?: string }): Promise<Page<StateMachineRecord>> {
+    const listing: Listing = {
+      index: BY_MACHINE_INDEX,
+      partition: STATE_MACHINES_PARTITION,
+      itemSortKey: META_SORT_KEY,
+      itemPrefix: KEY_PREFIX.stateMachine,
+      forward: true,
+    };
+    const page = await this.#listPage(listing, query);
+    return { ...page, items: page.items.map(decodeStateMachine) };
+  }
+
+  /** Writes a revision; returns the items this call wrote (none when the revision already existed). */
+  async #putRevision(revision: StateMachineRevision): Promise<Item[]> {
+    const items = await encodeRevision(revision, randomUUID());
+    await this.#putAll(items.chunks);
+    if (await this.#putIfAbsent(items.revision)) return [...items.chunks, items.revision];
+    // A retried call already stored this revision: keep it, drop the chunks written for nothing.
+    await this.#deleteAll(items.chunks);
+    return [];
+  }
+
+  // ─── DynamoDB requests ────────────────────────────────────────────────────────────────────────────────
+
+  async #get(pk: string, sk: string): Promise<Item | undefined> {
+    const result = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { [PARTITION_KEY]: pk, [SORT_KEY]: sk },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item;
+  }
+
+  async #put(item: Item, condition?: Condition): Promise<void> {
+    await this.#documents.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: item,
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: condition?.names,
+        ExpressionAttributeValues: condition?.values,
+      }),
+    );
+  }
+
+  /** Puts `item` unless an item with its key exists; false (nothing written) when one does. */
+  async #putIfAbsent(item: Item): Promise<boolean> {
+    try {
+      await this.#put(item, ITEM_ABSENT);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async #putAll(items: readonly Item[]): Promise<void> {
+    await Promise.all(items.map((item) => this.#put(item)));
+  }
+
+  async #delete(key: Item): Promise<void> {
+    await this.#documents.send(new DeleteCommand({ TableName: this.#tableName, Key: key }));
+  }
+
+  async #deleteAll(items: readonly Item[]): Promise<void> {
+    await Promise.all(
+      items.map((item) => this.#delete({ [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] })),
+    );
+  }
+
+  #partitionQuery(pk: string, range: SortKeyRange, forward: boolean): QueryCommandInput {
+    const sortCondition = 'beginsWith' in range ? 'begins_with(#sk, :prefix)' : '#sk BETWEEN :low AND :high';
+    const sortValues =
+      'beginsWith' in range
+        ? { ':prefix': range.beginsWith }
+        : { ':low': range.between[0], ':high': range.between[1] };
+    return {
+      TableName: this.#tableName,
+      KeyConditionExpression: `#pk = :pk AND ${sortCondition}`,
+      ExpressionAttributeNames: KEY_NAMES,
+      ExpressionAttributeValues: { ':pk': pk, ...sortValues },
+      ScanIndexForward: forward,
+      ConsistentRead: true,
+    };
+  }
+
+  /**
+   * Up to `want` items of a Query. DynamoDB cuts a page at 1 MB of data read (Limit is only an upper bound),
+   * so this continues from LastEvaluatedKey until it has `want` items or the query is exhausted.
+   */
+  async #query(input: QueryCommandInput, want: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey = input.ExclusiveStartKey;
+    do {
+      const page = await this.#documents.send(
+        new QueryCommand({ ...input, Limit: want - items.length, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && items.length < want);
+    return items;
+  }
+
+  /** The chunks under `prefix` in `owner`'s partition, joined back into the text they were split from. */
+  async #readChunks(owner: Item, prefix: string, count: number | undefined): Promise<string> {
+    if (count === undefined) throw corruptItem(owner, 'chunk count');
+    const chunks = await this.#query(
+      this.#partitionQuery(requireString(owner, PARTITION_KEY), { beginsWith: prefix }, true),
+      count,
+    );
+    const parts = chunks.map((chunk) => chunk[CHUNK_DATA]);
+    if (parts.length !== count || !parts.every((part) => part instanceof Uint8Array)) {
+      throw new Error(`Stored item ${String(owner[PARTITION_KEY])} / ${prefix}: ${count} chunks expected`);
+    }
+    return joinChunks(parts);
+  }
+
+  /**
+   * One page of an index partition. It asks for one item more than the page holds, so that the last page has
+   * no nextToken (rather than a token to an empty page).
+   */
+  async #listPage(listing: Listing, query: { limit: number; nextToken?: string }): Promise<Page<Item>> {
+    requireLimit(query.limit);
+    const { index, partition } = listing;
+    const start =
+      query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
+    const input: QueryCommandInput = {
+      TableName: this.#tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#ipk = :ipk',
+      ExpressionAttributeNames: { '#ipk': index.partitionKey },
+      ExpressionAttributeValues: { ':ipk': partition },
+      ScanIndexForward: listing.forward,
+    };
+    if (start !== undefined) {
+      input.ExclusiveStartKey = {
+        [PARTITION_KEY]: start.pk,
+        [SORT_KEY]: listing.itemSortKey,
+        [index.partitionKey]: partition,
+        [index.sortKey]: start.indexSortKey,
+      };
+    }
+    const items = await this.#query(input, query.limit + 1);
+    const pageItems = items.slice(0, query.limit);
+    const last = pageItems.at(-1);
+    if (items.length <= query.limit || last === undefined) return { items: pageItems };
+    return {
+      items: pageItems,
+      nextToken: encodePageToken({
+        pk: requireString(last, PARTITION_KEY),
+        indexSortKey: requireString(last, index.sortKey),
+      }),
+    };
+  }
+}
+
+/** The sort-key range of commits from `from` on (or, reversed, down to `from`); undefined when it is empty. */
+function commitRange(from: number | undefined, reverse: boolean): SortKeyRange | undefined {
+  if (from === undefined) return { beginsWith: KEY_PREFIX.commit };
+  if (!Number.isInteger(from)) throw new RangeError(`Commit number must be an integer, got ${from}`);
+  if (reverse) return from < 1 ? undefined : { between: [commitSortKey(0), commitSortKey(from)] };
+  return { between: [commitSortKey(Math.max(from, 0)), LAST_COMMIT_SORT_KEY] };
+}
+
+function requireLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`Limit must be a positive integer, got ${limit}`);
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

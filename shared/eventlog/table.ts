@@ -1,0 +1,127 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The layout of Statefold's one DynamoDB table. The local runtime, the tests and the CDK stack all build the table
+ * from here, and the event log adapter builds every key from here, so the three can never disagree.
+ *
+ * Partitions:
+ * - `exec#<executionArn>`: the head (`head`), an overflow item for a large output (`output`), the commits
+ *   (`c#<n>`) and the chunks of commits too large for one item (`x#<n>#<attemptId>#<k>`).
+ * - `sm#<stateMachineArn>`: the record (`meta`), its revisions (`rev#<revisionId>`) and the chunks of large
+ *   definitions (`rx#<revisionId>#<attemptId>#<k>`).
+ */
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+
+/** Heads by state machine (or Map Run), newest first; state machine records by name. */
+export const BY_MACHINE_INDEX = { name: 'byMachine', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
+/** Heads by state machine (or Map Run) and status, newest first. */
+export const BY_MACHINE_STATUS_INDEX = {
+  name: 'byMachineStatus',
+  partitionKey: 'gsi2pk',
+  sortKey: 'gsi2sk',
+} as const;
+
+/** Epoch seconds after which DynamoDB may delete an item (closed executions). Not written yet. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const KEY_PREFIX = {
+  execution: 'exec#',
+  stateMachine: 'sm#',
+  mapRun: 'maprun#',
+  commit: 'c#',
+  commitChunk: 'x#',
+  revision: 'rev#',
+  revisionChunk: 'rx#',
+} as const;
+
+export const HEAD_SORT_KEY = 'head';
+export const OUTPUT_SORT_KEY = 'output';
+export const META_SORT_KEY = 'meta';
+/** The byMachine partition that lists state machine records. */
+export const STATE_MACHINES_PARTITION = 'stateMachines';
+
+/** Commit numbers are zero-padded so that sort keys order as numbers do. */
+const COMMIT_DIGITS = 10;
+const CHUNK_DIGITS = 4;
+const DATE_DIGITS = 13;
+
+export function executionPartition(executionArn: string): string {
+  return KEY_PREFIX.execution + executionArn;
+}
+
+export function stateMachinePartition(stateMachineArn: string): string {
+  return KEY_PREFIX.stateMachine + stateMachineArn;
+}
+
+export function commitSortKey(n: number): string {
+  return KEY_PREFIX.commit + String(n).padStart(COMMIT_DIGITS, '0');
+}
+
+/** Past every commit's sort key (and before any other prefix): the upper end of a commit range. */
+export const LAST_COMMIT_SORT_KEY = KEY_PREFIX.commit + '9'.repeat(COMMIT_DIGITS);
+
+/** Chunks of one append attempt of commit `n`; `attemptId` keeps a losing writer's chunks apart. */
+export function commitChunkPrefix(n: number, attemptId: string): string {
+  return `${KEY_PREFIX.commitChunk}${String(n).padStart(COMMIT_DIGITS, '0')}#${attemptId}#`;
+}
+
+export function revisionSortKey(revisionId: string): string {
+  return KEY_PREFIX.revision + revisionId;
+}
+
+export function revisionChunkPrefix(revisionId: string, attemptId: string): string {
+  return `${KEY_PREFIX.revisionChunk}${revisionId}#${attemptId}#`;
+}
+
+export function chunkSortKey(prefix: string, k: number): string {
+  return prefix + String(k).padStart(CHUNK_DIGITS, '0');
+}
+
+/** The listing partition of an execution: its Map Run's for a Map Run child, its state machine's otherwise. */
+export function executionListPartition(head: { stateMachineArn: string; mapRunArn?: string }): string {
+  return head.mapRunArn === undefined ? head.stateMachineArn : mapRunListPartition(head.mapRunArn);
+}
+
+export function mapRunListPartition(mapRunArn: string): string {
+  return KEY_PREFIX.mapRun + mapRunArn;
+}
+
+export function executionStatusPartition(listPartition: string, status: string): string {
+  return `${listPartition}#${status}`;
+}
+
+/** Start date then name, so a listing in reverse is newest first. */
+export function executionListSortKey(startDate: number, name: string): string {
+  return `${String(startDate).padStart(DATE_DIGITS, '0')}#${name}`;
+}
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const keyAttributes = [
+    PARTITION_KEY,
+    SORT_KEY,
+    BY_MACHINE_INDEX.partitionKey,
+    BY_MACHINE_INDEX.sortKey,
+    BY_MACHINE_STATUS_INDEX.partitionKey,
+    BY_MACHINE_STATUS_INDEX.sortKey,
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ],
+    // Listings return whole heads and records (the port's types), so the indexes project every attribute.
+    GlobalSecondaryIndexes: [BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

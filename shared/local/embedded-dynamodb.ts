@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createTableInput } from '../eventlog/table.ts';
+
+/** An in-process DynamoDB (dynalite) holding Statefold's table, for the local runtime and the tests. */
+export interface EmbeddedDynamoDB {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LOCAL_TABLE_NAME = 'statefold';
+
+const TABLE_ACTIVE_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts dynalite on 127.0.0.1 (a free port), in memory or, with `path`, in a LevelDB folder that survives
+ * restarts, and creates the table unless it is there already.
+ */
+export async function startEmbeddedDynamoDB(
+  options: { path?: string; tableName?: string } = {},
+): Promise<EmbeddedDynamoDB> {
+  const tableName = options.tableName ?? DEFAULT_LOCAL_TABLE_NAME;
+  if (options.path !== undefined) await mkdir(options.path, { recursive: true });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    // dynalite checks no signature; the SDK only needs something to sign with.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stop = async (): Promise<void> => {
+    client.destroy();
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+  };
+  try {
+    await ensureTable(client, tableName);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, client, tableName, stop };
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  if ((await describeTableStatus(client, tableName)) === undefined) {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+  const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
+  while ((await describeTableStatus(client, tableName)) !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error(`Table ${tableName} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function describeTableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}

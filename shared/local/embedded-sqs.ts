@@ -1,0 +1,130 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
+import type { QueueUrls } from '../queue/sqs-queues.ts';
+
+/**
+ * The engine's queues in this process: fauxqs (an SQS emulator) on a free port, with the three queues and
+ * their dead-letter queues created as the CDK stack creates them on AWS.
+ */
+
+export interface EmbeddedSqsOptions {
+  /** Keep queues and messages in SQLite under this folder, across restarts. */
+  dataDir?: string;
+  /** Seconds a received message stays hidden (default 30). */
+  visibilityTimeout?: number;
+  /** Receives before a message moves to its dead-letter queue (default 5). */
+  maxReceiveCount?: number;
+  /** Prepended to every queue name. */
+  prefix?: string;
+}
+
+export interface EmbeddedSqs {
+  endpoint: string;
+  client: SQSClient;
+  urls: QueueUrls;
+  dlqUrls: QueueUrls;
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+
+/** Queue name suffixes: the transitions queue is FIFO, so its name and its DLQ's end in `.fifo`. */
+const QUEUES: Record<keyof QueueUrls, { name: string; dlq: string; fifo: boolean }> = {
+  transitions: { name: 'transitions.fifo', dlq: 'transitions-dlq.fifo', fifo: true },
+  tasks: { name: 'tasks', dlq: 'tasks-dlq', fifo: false },
+  timers: { name: 'timers', dlq: 'timers-dlq', fifo: false },
+};
+
+export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promise<EmbeddedSqs> {
+  const server = await startFauxqs({
+    port: 0,
+    logger: false,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  const client = new SQSClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const prefix = options.prefix ?? '';
+  const visibilityTimeout = String(options.visibilityTimeout ?? 30);
+  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  try {
+    const urls: Partial<QueueUrls> = {};
+    const dlqUrls: Partial<QueueUrls> = {};
+    for (const [key, queue] of Object.entries(QUEUES) as [
+      keyof QueueUrls,
+      (typeof QUEUES)[keyof QueueUrls],
+    ][]) {
+      const fifo: Record<string, string> = queue.fifo
+        ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' }
+        : {};
+      const dlqUrl = await ensureQueue(client, `${prefix}${queue.dlq}`, fifo, {});
+      const dlqArn = await queueArnOf(client, dlqUrl);
+      dlqUrls[key] = dlqUrl;
+      urls[key] = await ensureQueue(client, `${prefix}${queue.name}`, fifo, {
+        VisibilityTimeout: visibilityTimeout,
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+      });
+    }
+    return {
+      endpoint,
+      client,
+      urls: urls as QueueUrls,
+      dlqUrls: dlqUrls as QueueUrls,
+      async stop() {
+        client.destroy();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    client.destroy();
+    await server.stop();
+    throw error;
+  }
+}
+
+/**
+ * Creates the queue, or (a persisted queue from an earlier run) brings its changeable attributes to what
+ * this run asked for; CreateQueue alone would refuse an existing queue whose attributes differ.
+ */
+async function ensureQueue(
+  client: SQSClient,
+  name: string,
+  fixed: Record<string, string>,
+  changeable: Record<string, string>,
+): Promise<string> {
+  try {
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (QueueUrl !== undefined) {
+      if (Object.keys(changeable).length > 0) {
+        await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: changeable }));
+      }
+      return QueueUrl;
+    }
+  } catch (error) {
+    if (!(error instanceof QueueDoesNotExist)) throw error;
+  }
+  const { QueueUrl } = await client.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: { ...fixed, ...changeable } }),
+  );
+  if (QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+  return QueueUrl;
+}
+
+async function queueArnOf(client: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (arn === undefined) throw new Error(`GetQueueAttributes ${queueUrl} returned no QueueArn`);
+  return arn;
+}

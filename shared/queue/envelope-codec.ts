@@ -1,0 +1,207 @@
+import type { TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
+import type { TaskRequest, TimerPurpose, TransitionMessage } from '../execution/messages.ts';
+import { assertNever } from '../lib/assert-never.ts';
+import { isJsonObject } from '../lib/json.ts';
+
+/**
+ * SQS message bodies of the engine's three queues: the envelope as JSON text. Decoding checks the shape
+ * field by field, so a handler can tell a poison message (thrown `MalformedMessageError`, naming the
+ * field) from a failure worth retrying.
+ */
+
+/** A message body that is not the envelope its queue carries; retrying it can never succeed. */
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+}
+
+export type Envelope = TransitionEnvelope | TaskEnvelope | TimerEnvelope;
+
+/**
+ * The envelope as JSON text SQS accepts. SQS allows #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF;
+ * JSON.stringify already escapes control characters, and escaping every UTF-16 surrogate and U+FFFE/U+FFFF
+ * keeps the text valid JSON while sparing emulators that judge characters by UTF-16 code unit (fauxqs
+ * rejects astral characters such as emoji).
+ */
+export function encodeEnvelope(envelope: Envelope): string {
+  return JSON.stringify(envelope).replace(/[\uD800-\uDFFF\uFFFE\uFFFF]/g, escapeCodeUnit);
+}
+
+function escapeCodeUnit(unit: string): string {
+  return `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+export function decodeTransitionEnvelope(body: string): TransitionEnvelope {
+  return decode(body, 'transition', TRANSITION_ENVELOPE) as unknown as TransitionEnvelope;
+}
+
+export function decodeTaskEnvelope(body: string): TaskEnvelope {
+  return decode(body, 'task', TASK_ENVELOPE) as unknown as TaskEnvelope;
+}
+
+export function decodeTimerEnvelope(body: string): TimerEnvelope {
+  return decode(body, 'timer', TIMER_ENVELOPE) as unknown as TimerEnvelope;
+}
+
+// ─── Shapes ───────────────────────────────────────────────────────────────────────────────────────────
+
+type Shape =
+  | { kind: 'string' }
+  | { kind: 'integer' }
+  | { kind: 'number' }
+  /** Any JSON value, but present. */
+  | { kind: 'json' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'object'; fields: Fields }
+  /** An object whose `tag` member picks its other fields. */
+  | { kind: 'variant'; tag: string; cases: Readonly<Record<string, Fields>> };
+
+type Fields = Readonly<Record<string, { shape: Shape; optional?: boolean }>>;
+
+const STRING: Shape = { kind: 'string' };
+const INTEGER: Shape = { kind: 'integer' };
+const NUMBER: Shape = { kind: 'number' };
+const JSON_VALUE: Shape = { kind: 'json' };
+const required = (shape: Shape) => ({ shape });
+const optional = (shape: Shape) => ({ shape, optional: true });
+
+const TIMER_PURPOSES: readonly TimerPurpose[] = [
+  'wait',
+  'retry',
+  'taskTimeout',
+  'heartbeat',
+  'executionTimeout',
+];
+
+const EXECUTION_INFO: Shape = {
+  kind: 'object',
+  fields: {
+    executionArn: required(STRING),
+    name: required(STRING),
+    stateMachineArn: required(STRING),
+    stateMachineName: required(STRING),
+    roleArn: required(STRING),
+    region: required(STRING),
+    accountId: required(STRING),
+    startTime: required(NUMBER),
+    mapRunArn: optional(STRING),
+  },
+};
+
+const SCOPED = { scope: required(STRING), ref: required(INTEGER) };
+
+// Keyed by the message types, so a new kind of transition cannot be added without its shape here.
+const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
+  start: { execution: required(EXECUTION_INFO), input: required(JSON_VALUE) },
+  advance: SCOPED,
+  taskSucceeded: { ...SCOPED, output: required(JSON_VALUE) },
+  taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
+  taskHeartbeat: SCOPED,
+  timerFired: { ...SCOPED, purpose: required({ kind: 'enum', values: TIMER_PURPOSES }) },
+  childSucceeded: { ...SCOPED, index: required(INTEGER), output: required(JSON_VALUE) },
+  childFailed: { ...SCOPED, index: required(INTEGER), error: required(STRING), cause: required(STRING) },
+  stop: { error: optional(STRING), cause: optional(STRING) },
+  fail: { error: required(STRING), cause: required(STRING) },
+  resume: SCOPED,
+};
+
+const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
+  lambda: {
+    functionName: required(STRING),
+    payload: required(JSON_VALUE),
+    style: required({ kind: 'enum', values: ['legacy', 'invoke'] }),
+    invocationType: optional({ kind: 'enum', values: ['RequestResponse', 'Event', 'DryRun'] }),
+    qualifier: optional(STRING),
+    clientContext: optional(STRING),
+  },
+  unsupported: { resource: required(STRING) },
+};
+
+const TRANSITION_ENVELOPE: Shape = {
+  kind: 'object',
+  fields: {
+    executionArn: required(STRING),
+    id: required(STRING),
+    message: required({ kind: 'variant', tag: 'type', cases: TRANSITION_CASES }),
+  },
+};
+
+const TASK_ENVELOPE: Shape = {
+  kind: 'object',
+  fields: {
+    executionArn: required(STRING),
+    scope: required(STRING),
+    ref: required(INTEGER),
+    request: required({ kind: 'variant', tag: 'kind', cases: TASK_REQUEST_CASES }),
+    taskToken: optional(STRING),
+  },
+};
+
+const TIMER_ENVELOPE: Shape = {
+  kind: 'object',
+  fields: { dueAt: required(NUMBER), transition: required(TRANSITION_ENVELOPE) },
+};
+
+// ─── Checking ─────────────────────────────────────────────────────────────────────────────────────────
+
+function decode(body: string, label: string, shape: Shape): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new MalformedMessageError(`${label} message body: not JSON (${(error as Error).message})`);
+  }
+  const problem = findProblem(value, shape, '');
+  if (problem !== undefined) throw new MalformedMessageError(`${label} message body: ${problem}`);
+  return value;
+}
+
+/** What is wrong with `value` at `path` (`''` = the body itself), or undefined when it fits `shape`. */
+function findProblem(value: unknown, shape: Shape, path: string): string | undefined {
+  const where = path === '' ? 'the body' : `'${path}'`;
+  switch (shape.kind) {
+    case 'string':
+      return typeof value === 'string' ? undefined : `${where} must be a string`;
+    case 'integer':
+      return Number.isSafeInteger(value) ? undefined : `${where} must be an integer`;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${where} must be a number`;
+    case 'json':
+      return undefined;
+    case 'enum':
+      return typeof value === 'string' && shape.values.includes(value)
+        ? undefined
+        : `${where} must be one of ${shape.values.map((v) => `'${v}'`).join(', ')}`;
+    case 'object':
+      if (!isJsonObject(value)) return `${where} must be an object`;
+      return findFieldProblem(value, shape.fields, path);
+    case 'variant': {
+      if (!isJsonObject(value)) return `${where} must be an object`;
+      const tagPath = path === '' ? shape.tag : `${path}.${shape.tag}`;
+      const tag = value[shape.tag];
+      const fields =
+        typeof tag === 'string' && Object.hasOwn(shape.cases, tag) ? shape.cases[tag] : undefined;
+      if (fields === undefined) {
+        const known = Object.keys(shape.cases)
+          .map((name) => `'${name}'`)
+          .join(', ');
+        return `'${tagPath}' must be one of ${known}`;
+      }
+      return findFieldProblem(value, fields, path);
+    }
+    default:
+      return assertNever(shape, 'shape');
+  }
+}
+
+function findFieldProblem(value: Record<string, unknown>, fields: Fields, path: string): string | undefined {
+  for (const [name, field] of Object.entries(fields)) {
+    const fieldPath = path === '' ? name : `${path}.${name}`;
+    if (!Object.hasOwn(value, name)) {
+      if (field.optional) continue;
+      return `'${fieldPath}' is missing`;
+    }
+    const problem = findProblem(value[name], field.shape, fieldPath);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}

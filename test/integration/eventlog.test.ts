@@ -1,0 +1,555 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  Commit,
+  ExecutionHead,
+  StateMachineRecord,
+  StateMachineRevision,
+} from '../../shared/engine/ports.ts';
+import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
+import { createTableInput } from '../../shared/eventlog/table.ts';
+import { createExecutionState } from '../../shared/history/execution-state.ts';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
+
+/** The DynamoDB event log against dynalite, through the real AWS SDK client. */
+
+let dynamo: EmbeddedDynamoDB;
+let log: DynamoEventLog;
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamoDB();
+  log = new DynamoEventLog({ client: dynamo.client, tableName: dynamo.tableName });
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+const REGION_ACCOUNT = 'us-east-1:123456789012';
+const T0 = Date.UTC(2026, 0, 1);
+
+function machineArn(): string {
+  return `arn:aws:states:${REGION_ACCOUNT}:stateMachine:orders-${randomUUID()}`;
+}
+
+function executionArn(): string {
+  return `arn:aws:states:${REGION_ACCOUNT}:execution:orders:${randomUUID()}`;
+}
+
+/** Text gzip cannot shrink much: base64 of random bytes (6 bits of entropy per character). */
+function incompressible(characters: number): string {
+  return randomBytes(Math.ceil((characters * 3) / 4))
+    .toString('base64')
+    .slice(0, characters);
+}
+
+/** Payloads that store a commit body as it is, gzip'ed, gzip'ed in one item, or in chunk items. */
+const PAYLOADS = {
+  small: () => 'ok',
+  medium: () => 'order line; '.repeat(5_000),
+  huge: () => incompressible(600_000),
+};
+type PayloadSize = keyof typeof PAYLOADS;
+
+function makeCommit(
+  n: number,
+  payload: string,
+  extra: { causedBy?: string; snapshot?: boolean } = {},
+): Commit {
+  const commit: Commit = {
+    n,
+    causedBy: extra.causedBy ?? `message-${n}`,
+    events: [
+      {
+        id: n,
+        previousEventId: n - 1,
+        timestamp: T0 + n,
+        scope: 'root',
+        type: 'PassStateEntered',
+        name: `Step${n}`,
+        input: { payload },
+      },
+    ],
+    outbox: { messages: [{ type: 'advance', scope: 'root', ref: n }], commands: [] },
+  };
+  if (extra.snapshot === true) commit.snapshot = { ...createExecutionState(), lastEventId: n };
+  return commit;
+}
+
+async function appendAll(arn: string, commits: readonly Commit[]): Promise<void> {
+  for (const commit of commits) expect(await log.append(arn, commit)).toBe(true);
+}
+
+/** The attribute names of a stored item, as an operator looking at the table sees them. */
+async function storedAttributes(pk: string, sk: string): Promise<string[]> {
+  const { Item } = await dynamo.client.send(
+    new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
+  );
+  return Object.keys(Item ?? {}).sort();
+}
+
+/** A log over a table of its own, for listings that span the whole table. */
+async function freshLog(): Promise<DynamoEventLog> {
+  const tableName = `t-${randomUUID()}`;
+  await dynamo.client.send(new CreateTableCommand(createTableInput(tableName)));
+  return new DynamoEventLog({ client: dynamo.client, tableName });
+}
+
+describe('append', () => {
+  it.each<PayloadSize>(['small', 'medium', 'huge'])(
+    'two concurrent appends of the same commit (%s): exactly one is stored, the winner’s',
+    async (size) => {
+      const arn = executionArn();
+      await appendAll(arn, [makeCommit(1, 'start')]);
+      const first = makeCommit(2, PAYLOADS[size](), { causedBy: 'writer-a' });
+      const second = makeCommit(2, PAYLOADS[size](), { causedBy: 'writer-b' });
+
+      const results = await Promise.all([log.append(arn, first), log.append(arn, second)]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results[0] ? first : second;
+      expect(await log.readCommits(arn, { from: 2, limit: 5 })).toEqual([winner]);
+      expect((await log.readTail(arn, 5))?.commits).toEqual([makeCommit(1, 'start'), winner]);
+    },
+  );
+
+  it('appending a commit number that exists returns false and leaves the stored commit as it was', async () => {
+    const arn = executionArn();
+    const stored = makeCommit(1, 'first');
+    await appendAll(arn, [stored]);
+
+    expect(await log.append(arn, makeCommit(1, 'second'))).toBe(false);
+    expect(await log.readCommits(arn, { limit: 5 })).toEqual([stored]);
+  });
+});
+
+describe('commit round trip', () => {
+  it.each<{ size: PayloadSize; storedAs: string }>([
+    { size: 'small', storedAs: 'body' },
+    { size: 'medium', storedAs: 'bodyGz' },
+    { size: 'huge', storedAs: 'bodyChunks' },
+  ])('a $size commit is stored as $storedAs and reads back equal everywhere', async ({ size, storedAs }) => {
+    const arn = executionArn();
+    const commits = [
+      makeCommit(1, 'start', { snapshot: true }),
+      makeCommit(2, PAYLOADS[size](), { snapshot: true }),
+      makeCommit(3, 'end'),
+    ];
+    await appendAll(arn, commits);
+
+    expect(await storedAttributes(`exec#${arn}`, 'c#0000000002')).toContain(storedAs);
+    expect(await log.readTail(arn, 3)).toEqual({ commits });
+    expect(await log.readTail(arn, 2)).toEqual({ commits: commits.slice(1) });
+    expect(await log.readCommits(arn, { from: 1, limit: 3 })).toEqual(commits);
+    expect(await log.readCommits(arn, { reverse: true, limit: 3 })).toEqual([...commits].reverse());
+    expect(await log.readCommits(arn, { from: 2, limit: 1 })).toEqual([commits[1]]);
+    expect(await log.readCommits(arn, { from: 2, reverse: true, limit: 1 })).toEqual([commits[1]]);
+  });
+});
+
+describe('readTail', () => {
+  it.each<{ when: string; payloads: string[]; limit: number; expected: number[] | undefined }>([
+    {
+      when: 'more commits than the limit',
+      payloads: ['a', 'b', 'c', 'd', 'e'],
+      limit: 3,
+      expected: [3, 4, 5],
+    },
+    { when: 'fewer commits than the limit', payloads: ['a', 'b'], limit: 5, expected: [1, 2] },
+    { when: 'no commits', payloads: [], limit: 3, expected: undefined },
+    {
+      when: 'chunked commits in the tail (their chunks do not count)',
+      payloads: ['a', incompressible(600_000), incompressible(600_000), 'd'],
+      limit: 3,
+      expected: [2, 3, 4],
+    },
+    {
+      when: 'commits too large for one 1 MB query page',
+      payloads: Array.from({ length: 5 }, () => incompressible(400_000)),
+      limit: 5,
+      expected: [1, 2, 3, 4, 5],
+    },
+  ])(
+    'with $when, returns the newest `limit` commits, oldest first',
+    async ({ payloads, limit, expected }) => {
+      const arn = executionArn();
+      const commits = payloads.map((payload, i) => makeCommit(i + 1, payload));
+      await appendAll(arn, commits);
+
+      const tail = await log.readTail(arn, limit);
+
+      expect(tail?.commits.map((commit) => commit.n)).toEqual(expected);
+      expect(tail?.commits).toEqual(expected?.map((n) => commits[n - 1]));
+    },
+  );
+});
+
+describe('readCommits', () => {
+  const arn = executionArn();
+  beforeAll(async () => {
+    await appendAll(
+      arn,
+      ['a', 'b', 'c', 'd', 'e'].map((payload, i) => makeCommit(i + 1, payload)),
+    );
+  });
+
+  it.each<{ from?: number; reverse?: boolean; limit: number; expected: number[] }>([
+    { limit: 10, expected: [1, 2, 3, 4, 5] },
+    { from: 2, limit: 2, expected: [2, 3] },
+    { from: 4, limit: 10, expected: [4, 5] },
+    { from: 6, limit: 10, expected: [] },
+    { reverse: true, limit: 2, expected: [5, 4] },
+    { from: 4, reverse: true, limit: 2, expected: [4, 3] },
+    { from: 2, reverse: true, limit: 10, expected: [2, 1] },
+    { from: 0, reverse: true, limit: 10, expected: [] },
+  ])(
+    'from $from (reverse: $reverse, limit $limit) reads commits $expected',
+    async ({ expected, ...options }) => {
+      const commits = await log.readCommits(arn, options);
+      expect(commits.map((commit) => commit.n)).toEqual(expected);
+    },
+  );
+});
+
+function makeHead(overrides: Partial<ExecutionHead> = {}): ExecutionHead {
+  const name = overrides.name ?? randomUUID();
+  return {
+    executionArn: executionArn(),
+    stateMachineArn: machineArn(),
+    name,
+    status: 'RUNNING',
+    startDate: T0,
+    input: '{"order":1}',
+    revisionId: 'rev-1',
+    ...overrides,
+  };
+}
+
+describe('execution heads', () => {
+  it('creating a head twice: the first create wins, the second returns false and changes nothing', async () => {
+    const head = makeHead({ traceHeader: 'Root=1-abc' });
+
+    expect(await log.createHead(head)).toBe(true);
+    expect(await log.createHead({ ...head, input: '{"order":2}' })).toBe(false);
+    expect(await log.getHead(head.executionArn)).toEqual(head);
+    expect(await log.getHead(executionArn())).toBeUndefined();
+  });
+
+  it.each<{
+    when: string;
+    input: string;
+    close: Parameters<DynamoEventLog['closeHead']>[1];
+    overflow: boolean;
+  }>([
+    {
+      when: 'succeeded with a small output',
+      input: '{}',
+      close: { status: 'SUCCEEDED', stopDate: T0 + 5, output: '{"total":3}' },
+      overflow: false,
+    },
+    {
+      when: 'succeeded with a long output that compresses',
+      input: JSON.stringify({ lines: 'line;'.repeat(50_000) }),
+      close: {
+        status: 'SUCCEEDED',
+        stopDate: T0 + 5,
+        output: JSON.stringify({ total: 'x'.repeat(250_000) }),
+      },
+      overflow: false,
+    },
+    {
+      when: 'succeeded with 256 KiB of input and of output that do not compress',
+      input: JSON.stringify(incompressible(262_000)),
+      close: { status: 'SUCCEEDED', stopDate: T0 + 5, output: JSON.stringify(incompressible(262_000)) },
+      overflow: true,
+    },
+    {
+      when: 'failed with an error and a long cause',
+      input: '{}',
+      close: { status: 'FAILED', stopDate: T0 + 5, error: 'States.TaskFailed', cause: 'boom '.repeat(6_000) },
+      overflow: false,
+    },
+    {
+      when: 'aborted without details',
+      input: '{}',
+      close: { status: 'ABORTED', stopDate: T0 + 5 },
+      overflow: false,
+    },
+  ])('a head closed as $when reads back with every field', async ({ input, close, overflow }) => {
+    const head = makeHead({ input });
+    await log.createHead(head);
+
+    await log.closeHead(head.executionArn, close);
+
+    expect(await log.getHead(head.executionArn)).toEqual({ ...head, ...close });
+    expect(await storedAttributes(`exec#${head.executionArn}`, 'output')).toHaveLength(overflow ? 3 : 0);
+    const listed = await log.listExecutions({
+      stateMachineArn: head.stateMachineArn,
+      status: close.status,
+      limit: 5,
+    });
+    expect(listed.items).toEqual([{ ...head, ...close }]);
+  });
+
+  it('a head created closed, with an output too large to sit beside its input, reads back whole', async () => {
+    const head = makeHead({
+      input: JSON.stringify(incompressible(262_000)),
+      status: 'SUCCEEDED',
+      stopDate: T0 + 1,
+      output: JSON.stringify(incompressible(262_000)),
+    });
+
+    expect(await log.createHead(head)).toBe(true);
+    expect(await log.getHead(head.executionArn)).toEqual(head);
+  });
+
+  it('closing a head that does not exist fails and creates nothing', async () => {
+    const arn = executionArn();
+    await expect(log.closeHead(arn, { status: 'SUCCEEDED', stopDate: T0, output: '{}' })).rejects.toThrow(
+      `No execution head for ${arn}`,
+    );
+    expect(await log.getHead(arn)).toBeUndefined();
+  });
+});
+
+describe('listing executions', () => {
+  const machine = machineArn();
+  const mapRun = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
+  /** Five executions of `machine`, started a second apart: e1 oldest, e5 newest; e2 and e4 succeeded. */
+  const heads = [1, 2, 3, 4, 5].map((i) =>
+    makeHead({ stateMachineArn: machine, name: `e${i}`, startDate: T0 + i * 1000 }),
+  );
+  const children = [1, 2].map((i) =>
+    makeHead({ stateMachineArn: `${machine}/Map`, mapRunArn: mapRun, name: `child${i}`, startDate: T0 + i }),
+  );
+  const names = (page: { items: ExecutionHead[] }) => page.items.map((head) => head.name);
+
+  beforeAll(async () => {
+    for (const head of [...heads, ...children]) await log.createHead(head);
+    for (const head of [heads[1], heads[3]]) {
+      await log.closeHead(head!.executionArn, { status: 'SUCCEEDED', stopDate: T0 + 9000, output: '{}' });
+    }
+  });
+
+  it.each<{
+    when: string;
+    query: Omit<Parameters<DynamoEventLog['listExecutions']>[0], 'limit'>;
+    expected: string[];
+  }>([
+    {
+      when: 'by state machine',
+      query: { stateMachineArn: machine },
+      expected: ['e5', 'e4', 'e3', 'e2', 'e1'],
+    },
+    {
+      when: 'by state machine and RUNNING',
+      query: { stateMachineArn: machine, status: 'RUNNING' },
+      expected: ['e5', 'e3', 'e1'],
+    },
+    {
+      when: 'by state machine and SUCCEEDED',
+      query: { stateMachineArn: machine, status: 'SUCCEEDED' },
+      expected: ['e4', 'e2'],
+    },
+    {
+      when: 'by state machine and FAILED',
+      query: { stateMachineArn: machine, status: 'FAILED' },
+      expected: [],
+    },
+    { when: 'by Map Run', query: { mapRunArn: mapRun }, expected: ['child2', 'child1'] },
+    { when: 'by an unknown state machine', query: { stateMachineArn: machineArn() }, expected: [] },
+  ])(
+    '$when lists $expected (newest first, Map Run children only under their run)',
+    async ({ query, expected }) => {
+      const page = await log.listExecutions({ ...query, limit: 10 });
+      expect(names(page)).toEqual(expected);
+      expect(page.nextToken).toBeUndefined();
+    },
+  );
+
+  it.each<{ limit: number; pages: string[][] }>([
+    { limit: 2, pages: [['e5', 'e4'], ['e3', 'e2'], ['e1']] },
+    { limit: 5, pages: [['e5', 'e4', 'e3', 'e2', 'e1']] },
+    { limit: 4, pages: [['e5', 'e4', 'e3', 'e2'], ['e1']] },
+  ])('pages of $limit follow nextToken to the end, the last without one', async ({ limit, pages }) => {
+    const seen: string[][] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await log.listExecutions({
+        stateMachineArn: machine,
+        limit,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      seen.push(names(page));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(seen).toEqual(pages);
+  });
+
+  it.each<{ token: () => Promise<string> | string; kind: string }>([
+    { kind: 'not base64url', token: () => 'not a token!' },
+    { kind: 'base64url of something else', token: () => Buffer.from('{"a":1}').toString('base64url') },
+    {
+      kind: 'a state machine listing token',
+      token: async () => {
+        const other = await freshLog();
+        const arn = (name: string) => `arn:aws:states:${REGION_ACCOUNT}:stateMachine:${name}`;
+        for (const name of ['a', 'b']) await other.createStateMachine(...makeMachine(arn(name), name));
+        return (await other.listStateMachines({ limit: 1 })).nextToken ?? '';
+      },
+    },
+  ])('a nextToken that is $kind is rejected as an invalid pagination token', async ({ token }) => {
+    await expect(
+      log.listExecutions({ stateMachineArn: machine, limit: 2, nextToken: await token() }),
+    ).rejects.toThrow(/^Invalid pagination token/);
+  });
+});
+
+function makeMachine(
+  stateMachineArn: string,
+  name: string,
+  revisionId = randomUUID(),
+  definition = '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}',
+): [StateMachineRecord, StateMachineRevision] {
+  const roleArn = 'arn:aws:iam::123456789012:role/sfn';
+  return [
+    {
+      stateMachineArn,
+      name,
+      type: 'STANDARD',
+      roleArn,
+      revisionId,
+      creationDate: T0,
+      updateDate: T0,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tags: { team: 'orders' },
+    },
+    { stateMachineArn, revisionId, definition, roleArn, createdAt: T0 },
+  ];
+}
+
+describe('state machines', () => {
+  const arnOf = (name: string) => `arn:aws:states:${REGION_ACCOUNT}:stateMachine:${name}`;
+
+  it.each<{ size: string; definition: string }>([
+    { size: 'short', definition: '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}' },
+    { size: 'long', definition: JSON.stringify({ Comment: 'c'.repeat(500_000) }) },
+    { size: '1 MiB incompressible', definition: JSON.stringify({ Comment: incompressible(1_048_000) }) },
+  ])('a $size definition: create, then get the machine and its revision back', async ({ definition }) => {
+    const [machine, revision] = makeMachine(arnOf(randomUUID()), 'm', randomUUID(), definition);
+
+    expect(await log.createStateMachine(machine, revision)).toBe(true);
+    expect(await log.getStateMachine(machine.stateMachineArn)).toEqual(machine);
+    expect(await log.getRevision(machine.stateMachineArn, revision.revisionId)).toEqual(revision);
+  });
+
+  it('creating a machine whose ARN is taken returns false and leaves the first machine and revision', async () => {
+    const [machine, revision] = makeMachine(arnOf(randomUUID()), 'm');
+    const [again, otherRevision] = makeMachine(machine.stateMachineArn, 'm', randomUUID(), '{"StartAt":"Q"}');
+
+    expect(await log.createStateMachine(machine, revision)).toBe(true);
+    expect(await log.createStateMachine(again, otherRevision)).toBe(false);
+    expect(await log.getStateMachine(machine.stateMachineArn)).toEqual(machine);
+    expect(await log.getRevision(machine.stateMachineArn, revision.revisionId)).toEqual(revision);
+    expect(await log.getRevision(machine.stateMachineArn, otherRevision.revisionId)).toBeUndefined();
+  });
+
+  it.each<{ expected: 'current' | 'stale'; updated: boolean }>([
+    { expected: 'current', updated: true },
+    { expected: 'stale', updated: false },
+  ])('an update expecting the $expected revision: updated $updated', async ({ expected, updated }) => {
+    const [machine, first] = makeMachine(arnOf(randomUUID()), 'm');
+    await log.createStateMachine(machine, first);
+    const second: StateMachineRevision = {
+      ...first,
+      revisionId: randomUUID(),
+      definition: '{"StartAt":"Q"}',
+    };
+    const changed: StateMachineRecord = { ...machine, revisionId: second.revisionId, updateDate: T0 + 1 };
+
+    const result = await log.updateStateMachine(
+      changed,
+      second,
+      expected === 'current' ? first.revisionId : 'old',
+    );
+
+    expect(result).toBe(updated);
+    expect(await log.getStateMachine(machine.stateMachineArn)).toEqual(updated ? changed : machine);
+    expect(await log.getRevision(machine.stateMachineArn, first.revisionId)).toEqual(first);
+    expect(await log.getRevision(machine.stateMachineArn, second.revisionId)).toEqual(
+      updated ? second : undefined,
+    );
+  });
+
+  it('an update without a new revision changes the record only', async () => {
+    const [machine, revision] = makeMachine(arnOf(randomUUID()), 'm');
+    await log.createStateMachine(machine, revision);
+    const tagged: StateMachineRecord = { ...machine, tags: {}, tracingConfiguration: { enabled: true } };
+
+    expect(await log.updateStateMachine(tagged, undefined, revision.revisionId)).toBe(true);
+    expect(await log.getStateMachine(machine.stateMachineArn)).toEqual(tagged);
+  });
+
+  it('listing is by name, ascending, in pages; a deleted machine leaves listings but keeps its revisions', async () => {
+    const table = await freshLog();
+    const created = ['delta', 'alpha', 'echo', 'charlie', 'bravo'].map((name) =>
+      makeMachine(arnOf(name), name),
+    );
+    for (const [machine, revision] of created) await table.createStateMachine(machine, revision);
+    const [deleted, deletedRevision] = created[3]!;
+    await table.deleteStateMachine(deleted.stateMachineArn);
+
+    const first = await table.listStateMachines({ limit: 2 });
+    const second = await table.listStateMachines({ limit: 2, nextToken: first.nextToken ?? '' });
+
+    expect(first.items.map((machine) => machine.name)).toEqual(['alpha', 'bravo']);
+    expect(second.items.map((machine) => machine.name)).toEqual(['delta', 'echo']);
+    expect(second.nextToken).toBeUndefined();
+    expect(second.items[0]).toEqual(created[0]![0]);
+    expect(await table.getStateMachine(deleted.stateMachineArn)).toBeUndefined();
+    expect(await table.getRevision(deleted.stateMachineArn, deletedRevision.revisionId)).toEqual(
+      deletedRevision,
+    );
+  });
+});
+
+describe('chunk bookkeeping', () => {
+  it('three writers race for a chunked commit: one wins, and its commit alone is read back', async () => {
+    const arn = executionArn();
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((writer) =>
+        log.append(arn, makeCommit(1, incompressible(600_000), { causedBy: `writer-${writer}` })),
+      ),
+    );
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const tail = await log.readTail(arn, 5);
+    expect(tail?.commits.map((commit) => commit.causedBy)).toEqual([
+      `writer-${['a', 'b', 'c'][results.indexOf(true)]}`,
+    ]);
+  });
+});
+
+describe('embedded DynamoDB on disk', () => {
+  it('keeps the table and its items across a restart on the same folder', async () => {
+    const path = await mkdtemp(join(tmpdir(), 'statefold-dynamo-'));
+    const head = makeHead();
+    const first = await startEmbeddedDynamoDB({ path, tableName: 'events' });
+    await new DynamoEventLog({ client: first.client, tableName: first.tableName }).createHead(head);
+    await first.stop();
+
+    const second = await startEmbeddedDynamoDB({ path, tableName: 'events' });
+    try {
+      expect(
+        await new DynamoEventLog({ client: second.client, tableName: 'events' }).getHead(head.executionArn),
+      ).toEqual(head);
+    } finally {
+      await second.stop();
+      await rm(path, { recursive: true, force: true });
+    }
+  });
+});
