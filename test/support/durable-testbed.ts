@@ -1,0 +1,230 @@
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DefinitionCache } from '../../shared/engine/engine-deps.ts';
+import { getExecutionHistory } from '../../shared/engine/execution-history.ts';
+import { describeExecution, type ExecutionDescription } from '../../shared/engine/executions.ts';
+import type { Clock, Queues, TimerEnvelope, TransitionEnvelope } from '../../shared/engine/ports.ts';
+import { startExecution } from '../../shared/engine/start-execution.ts';
+import { createStateMachine } from '../../shared/engine/state-machines.ts';
+import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
+import { createTableInput } from '../../shared/eventlog/table.ts';
+import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
+import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
+import { TimerHeap } from '../../shared/lib/timer-heap.ts';
+import {
+  type LocalEngine,
+  type LocalEngineOptions,
+  startLocalEngine,
+} from '../../shared/local/local-engine.ts';
+
+/**
+ * The durable engine as the integration tests drive it: dynalite, fauxqs, the local Lambda endpoint and the
+ * pollers feeding functions/step, task and timer, all real. With a virtual clock, timers (waits, retry
+ * backoffs, timeouts) do not go through the timers queue: they wait here until nothing else is happening, and
+ * the clock then jumps to the earliest, so a case with a one-hour Wait runs in milliseconds.
+ */
+export interface Testbed {
+  engine: LocalEngine;
+  clock: VirtualClock | undefined;
+  createMachine(definition: object | string, name?: string): Promise<string>;
+  /** Creates a machine, starts an execution and waits until it closes. */
+  run(options: {
+    definition: object | string;
+    input?: unknown;
+    functions?: Record<string, LambdaHandler>;
+    machineName?: string;
+    executionName?: string;
+    startTime?: number;
+    /** Run in a table of its own, so the same machine and execution names can be used again. */
+    freshTable?: boolean;
+  }): Promise<DurableRun>;
+  waitForClose(executionArn: string, timeoutMs?: number): Promise<DurableRun>;
+  /** All of an execution's history, page by page. */
+  history(executionArn: string): Promise<HistoryEvent[]>;
+  stop(): Promise<void>;
+}
+
+export interface DurableRun extends ExecutionDescription {
+  events: HistoryEvent[];
+}
+
+export class VirtualClock implements Clock {
+  time: number;
+  constructor(start: number) {
+    this.time = start;
+  }
+  now(): number {
+    return this.time;
+  }
+}
+
+/** Real milliseconds a task may run while a timer waits before virtual time moves on without it. */
+const TASK_GRACE_MS = 200;
+
+export async function startTestbed(
+  options: Omit<LocalEngineOptions, 'clock' | 'wrapQueues'> & { virtualClock?: number } = {},
+): Promise<Testbed> {
+  const clock = options.virtualClock !== undefined ? new VirtualClock(options.virtualClock) : undefined;
+  const timers = new TimerHeap<TimerEnvelope>();
+  let tables = 0;
+  const engine = await startLocalEngine({
+    waitTimeSeconds: 1,
+    ...options,
+    ...(clock ? { clock } : {}),
+    wrapQueues: (queues: Queues): Queues => {
+      // A fresh table reuses execution ARNs, whose message ids the FIFO queue remembers for five minutes:
+      // each table gets its own id space.
+      const scoped = (envelope: TransitionEnvelope): TransitionEnvelope =>
+        tables === 0 ? envelope : { ...envelope, id: `${tables}/${envelope.id}` };
+      return {
+        sendTransitions: (envelopes) => queues.sendTransitions(envelopes.map(scoped)),
+        sendTasks: (envelopes) => queues.sendTasks(envelopes),
+        sendTimers: async (list) => {
+          if (!clock)
+            return queues.sendTimers(
+              list.map((timer) => ({ ...timer, transition: scoped(timer.transition) })),
+            );
+          for (const timer of list) timers.push(timer);
+        },
+      };
+    },
+  });
+  const { deps } = engine;
+  let machines = 0;
+
+  const pendingMessages = async (): Promise<{
+    transitions: number;
+    tasksInFlight: number;
+    tasksWaiting: number;
+  }> => {
+    const read = async (url: string) => {
+      const { Attributes = {} } = await engine.sqs.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
+        }),
+      );
+      return {
+        visible:
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+        inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
+    };
+    const [transitions, tasks] = await Promise.all([
+      read(engine.sqs.urls.transitions),
+      read(engine.sqs.urls.tasks),
+    ]);
+    return {
+      transitions: transitions.visible + transitions.inFlight,
+      tasksInFlight: tasks.inFlight,
+      tasksWaiting: tasks.visible,
+    };
+  };
+
+  const history = async (executionArn: string): Promise<HistoryEvent[]> => {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await getExecutionHistory(deps, {
+        executionArn,
+        maxResults: 1000,
+        ...(nextToken !== undefined ? { nextToken } : {}),
+      });
+      events.push(...page.events);
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    return events;
+  };
+
+  const waitForClose = async (executionArn: string, timeoutMs = 30_000): Promise<DurableRun> => {
+    const deadline = Date.now() + timeoutMs;
+    let busySince: number | undefined;
+    for (;;) {
+      const description = await describeExecution(deps, { executionArn });
+      if (description.status !== 'RUNNING') return { ...description, events: await history(executionArn) };
+      if (Date.now() > deadline) {
+        throw new Error(`${executionArn} is still RUNNING after ${timeoutMs} ms`);
+      }
+      if (clock) {
+        const pending = await pendingMessages();
+        const next = timers.peek();
+        if (pending.transitions === 0 && pending.tasksWaiting === 0 && next) {
+          // Only a timer can move things on, or a task that has had its moment and not answered.
+          busySince ??= Date.now();
+          if (pending.tasksInFlight === 0 || Date.now() - busySince > TASK_GRACE_MS) {
+            timers.pop();
+            if (next.dueAt > clock.time) clock.time = next.dueAt;
+            await deps.queues.sendTransitions([next.transition]);
+            busySince = undefined;
+            continue;
+          }
+        } else {
+          busySince = undefined;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+
+  const createMachine = async (definition: object | string, name?: string): Promise<string> => {
+    machines += 1;
+    const { stateMachineArn } = await createStateMachine(deps, {
+      name: name ?? `machine-${machines}`,
+      definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    });
+    return stateMachineArn;
+  };
+
+  /** Waits (briefly) for the queues to drain, so nothing of one run reaches the next run's table. */
+  const drain = async () => {
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      const pending = await pendingMessages();
+      if (pending.transitions + pending.tasksInFlight + pending.tasksWaiting === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+
+  return {
+    engine,
+    clock,
+    createMachine,
+    async run(run) {
+      if (run.freshTable) {
+        await drain();
+        tables += 1;
+        const tableName = `run-${tables}`;
+        await engine.dynamodb.client.send(new CreateTableCommand(createTableInput(tableName)));
+        while (
+          (await engine.dynamodb.client.send(new DescribeTableCommand({ TableName: tableName }))).Table
+            ?.TableStatus !== 'ACTIVE'
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        deps.log = new DynamoEventLog({ client: engine.dynamodb.client, tableName });
+        deps.definitions = new DefinitionCache(deps.log);
+      }
+      if (run.functions) engine.setFunctions(run.functions);
+      if (clock) {
+        timers.clear();
+        if (run.startTime !== undefined) clock.time = run.startTime;
+      }
+      const stateMachineArn = await createMachine(run.definition, run.machineName);
+      const { executionArn } = await startExecution(deps, {
+        stateMachineArn,
+        input: JSON.stringify(run.input ?? {}),
+        ...(run.executionName !== undefined ? { name: run.executionName } : {}),
+      });
+      return waitForClose(executionArn);
+    },
+    waitForClose,
+    history,
+    stop: () => engine.stop(),
+  };
+}
