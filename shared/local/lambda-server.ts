@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { InvokeResponse } from '../integrations/lambda-result.ts';
 import type { InvokeRequest, LocalFunctions } from '../integrations/local-functions.ts';
 import type { Json } from '../lib/json.ts';
 
@@ -25,10 +26,12 @@ const MAX_REQUEST_BYTES = 6_291_456;
 export async function startLambdaServer(options: {
   functions: LocalFunctions;
   port?: number;
+  /** A function still running after this many seconds is stopped, as Lambda stops it (default 900, Lambda's maximum). */
+  functionTimeoutSeconds?: number;
 }): Promise<LambdaServer> {
   let functions = options.functions;
   const server = createServer((request, response) => {
-    respond(request, response, functions).catch((error: unknown) => {
+    respond(request, response, functions, options.functionTimeoutSeconds ?? 900).catch((error: unknown) => {
       sendError(response, 500, 'ServiceException', `Local Lambda server error: ${String(error)}`, 'Service');
     });
   });
@@ -50,7 +53,12 @@ export async function startLambdaServer(options: {
   };
 }
 
-async function respond(request: IncomingMessage, response: ServerResponse, functions: LocalFunctions) {
+async function respond(
+  request: IncomingMessage,
+  response: ServerResponse,
+  functions: LocalFunctions,
+  timeoutSeconds: number,
+) {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const match = INVOKE_PATH.exec(url.pathname);
   if (request.method !== 'POST' || !match?.[1]) {
@@ -112,7 +120,7 @@ async function respond(request: IncomingMessage, response: ServerResponse, funct
     invocationType: typeHeader,
     ...(qualifier === undefined ? {} : { qualifier }),
   };
-  const result = await functions.invoke(invoke);
+  const result = await withTimeout(functions.invoke(invoke), timeoutSeconds);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'X-Amz-Executed-Version': result.executedVersion,
@@ -167,4 +175,34 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
     else chunks.push(chunk);
   }
   return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+/**
+ * Lambda's function timeout: a handler still running when it passes gets Lambda's timeout error (the handler's
+ * promise is abandoned, as the sandbox would be).
+ */
+async function withTimeout(invocation: Promise<InvokeResponse>, seconds: number): Promise<InvokeResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<InvokeResponse>((resolve) => {
+    timer = setTimeout(() => {
+      const requestId = randomUUID();
+      resolve({
+        statusCode: 200,
+        payload: JSON.stringify({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds.toFixed(2)} seconds`,
+        }),
+        functionError: 'Unhandled',
+        executedVersion: '$LATEST',
+        requestId,
+        date: new Date().toUTCString(),
+        traceId: '',
+      });
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -27,6 +27,10 @@ export interface LocalEngineOptions {
   maxReceiveCount?: number;
   /** Long-poll seconds of each receive (default 1). */
   waitTimeSeconds?: number;
+  /** Seconds a local Lambda function may run (default 900, Lambda's maximum). */
+  functionTimeoutSeconds?: number;
+  /** Task requests handled at once (default 8: Lambda would scale the task handler out). */
+  taskConcurrency?: number;
   /** A clock other than the system's (the tests' virtual clock). */
   clock?: Clock;
   /** Replaces the queues the engine sends to (a test puts its timers on a virtual clock). */
@@ -60,7 +64,12 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     visibilityTimeout: options.visibilityTimeout ?? 30,
     maxReceiveCount,
   });
-  const lambdaServer = await startLambdaServer({ functions: registry(options.functions ?? {}) });
+  const lambdaServer = await startLambdaServer({
+    functions: registry(options.functions ?? {}),
+    ...(options.functionTimeoutSeconds !== undefined
+      ? { functionTimeoutSeconds: options.functionTimeoutSeconds }
+      : {}),
+  });
   const lambda = new LambdaClient({
     endpoint: lambdaServer.endpoint,
     region,
@@ -96,7 +105,11 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       createStepHandler(() => deps, maxReceiveCount) as SqsBatchHandler,
       2,
     ),
-    tasks: await poll('tasks', createTaskHandler(() => deps) as SqsBatchHandler, 4),
+    tasks: await poll(
+      'tasks',
+      createTaskHandler(() => deps) as SqsBatchHandler,
+      options.taskConcurrency ?? 8,
+    ),
     timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
   };
   return {

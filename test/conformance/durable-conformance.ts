@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import type { ConformanceCase } from './conformance-case.ts';
+import { expectConformance } from './expect-conformance.ts';
+
+/**
+ * Conformance cases through the durable engine: DynamoDB event log (dynalite), SQS queues (fauxqs), the
+ * step/task/timer handlers fed by the local event-source pollers, Lambda through its Invoke API. Same output,
+ * same events, same timings (on a virtual clock) as the in-memory runner. Each case runs in a table of its own
+ * so that every case can use the execution name the expected results show.
+ */
+const START = Date.UTC(2026, 0, 1);
+
+export function describeDurableConformance(groups: Record<string, ConformanceCase[]>): void {
+  let testbed: Testbed;
+  beforeAll(async () => {
+    testbed = await startTestbed({ virtualClock: START });
+  });
+  afterAll(async () => {
+    await testbed?.stop();
+  });
+
+  describe.each(Object.entries(groups))('durable conformance: %s', (_group, cases) => {
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+      const result = await testbed.run({
+        definition: testCase.definition,
+        input: testCase.input ?? {},
+        functions: testCase.functions ?? {},
+        machineName: 'Conformance',
+        executionName: 'case',
+        startTime: START,
+        freshTable: true,
+      });
+      expectConformance(result, testCase, START);
+    });
+  });
+}
