@@ -5,10 +5,26 @@ import { EngineError } from './engine-error.ts';
  * `…:execution:<stateMachineName>:<executionName>`, and names of 1–80 characters without whitespace, brackets,
  * wildcards, punctuation AWS reserves or control characters.
  */
-const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udfff]/u;
+const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+
+/** Control characters (U+0000–001F, U+007F–009F), U+FFFE, U+FFFF and UTF-16 surrogates. */
+function hasForbiddenCodeUnit(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const unit = name.charCodeAt(i);
+    if (
+      unit <= 0x1f ||
+      (unit >= 0x7f && unit <= 0x9f) ||
+      unit >= 0xfffe ||
+      (unit >= 0xd800 && unit <= 0xdfff)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
 
 export function validateName(name: string): void {
-  if (name.length < 1 || [...name].length > 80 || FORBIDDEN_NAME.test(name)) {
+  if (name.length < 1 || name.length > 80 || FORBIDDEN_NAME.test(name) || hasForbiddenCodeUnit(name)) {
     throw new EngineError('InvalidName', `Invalid Name: '${name}'`);
   }
 }
