@@ -7,12 +7,23 @@ import { LambdaServiceError, type TaskEnvelope, type TimerEnvelope } from './por
  * The task handler's use case: do the task's I/O and report the outcome as a transition. The transition's id
  * names the task (`task:<scope>:<ref>`), so a task request delivered twice reports once, and a report for a
  * task that is no longer pending (timed out, stopped) changes nothing when the step applies it.
- * A `.waitForTaskToken` task reports only a failure to invoke; its result comes with SendTaskSuccess/Failure.
+ * A `.waitForTaskToken` task reports its submission (or a failure to invoke); its result comes with
+ * SendTaskSuccess/Failure.
  */
 export async function runTaskRequest(deps: EngineDeps, task: TaskEnvelope): Promise<void> {
   const outcome = await performTask(deps, task);
-  if (task.taskToken !== undefined && outcome.ok) return;
   const target = { scope: task.scope, ref: task.ref };
+  if (task.taskToken !== undefined && outcome.ok) {
+    // The token is out: AWS records TaskSubmitted with the call's response, and waits for the callback.
+    await deps.queues.sendTransitions([
+      {
+        executionArn: task.executionArn,
+        id: `submitted:${task.scope}:${task.ref}`,
+        message: { type: 'taskSubmitted', ...target, output: outcome.output },
+      },
+    ]);
+    return;
+  }
   await deps.queues.sendTransitions([
     {
       executionArn: task.executionArn,

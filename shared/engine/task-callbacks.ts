@@ -90,7 +90,7 @@ async function pendingTask(
     scope.task?.taskToken === token;
   if (!waiting || !scope) {
     // The task closed (it succeeded, failed, timed out, or its execution ended) or the token was never issued.
-    throw new EngineError('TaskTimedOut', `Task Timed Out: '${token}'`);
+    throw new EngineError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
   }
   return { fields, scope };
 }

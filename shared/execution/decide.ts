@@ -72,6 +72,20 @@ export function decideStep(step: Step, message: TransitionMessage): void | Promi
       }
       break;
     }
+    case 'taskSubmitted': {
+      const scope = awaiting(state, message.scope, 'task', message.ref);
+      const task = scope?.task;
+      if (!scope || !task || task.legacyLambda) break;
+      step.emit({
+        type: 'TaskSubmitted',
+        scope: scope.id,
+        previousEventId: scope.lastEventId,
+        resourceType: task.resourceType,
+        resource: task.resource,
+        output: message.output,
+      });
+      break;
+    }
     case 'taskHeartbeat': {
       const scope = awaiting(state, message.scope, 'task', message.ref);
       const seconds = scope?.task?.heartbeatSeconds;

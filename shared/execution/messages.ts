@@ -12,6 +12,8 @@ export type TransitionMessage =
   | { type: 'taskSucceeded'; scope: string; ref: number; output: Json }
   | { type: 'taskFailed'; scope: string; ref: number; error: string; cause: string }
   | { type: 'taskHeartbeat'; scope: string; ref: number }
+  /** A `.waitForTaskToken` task's call went through (the token is out); `output` is the call's response. */
+  | { type: 'taskSubmitted'; scope: string; ref: number; output: Json }
   | { type: 'timerFired'; scope: string; ref: number; purpose: TimerPurpose }
   | { type: 'childSucceeded'; scope: string; ref: number; index: number; output: Json }
   | { type: 'childFailed'; scope: string; ref: number; index: number; error: string; cause: string }

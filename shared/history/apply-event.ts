@@ -121,6 +121,8 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Execut
       }
       return state;
     }
+    case 'TaskSubmitted':
+      return state;
     case 'TaskHeartbeatReceived': {
       const task = need(scope, event).task;
       if (task) task.heartbeatAt = event.heartbeatAt;

@@ -103,7 +103,7 @@ export type ExecutionEvent = Base &
         heartbeatAt?: number;
       }
     | { type: 'LambdaFunctionStarted'; timeoutAt?: number; heartbeatAt?: number }
-    | { type: 'TaskSucceeded'; resourceType: string; resource: string; output: Json }
+    | { type: 'TaskSucceeded' | 'TaskSubmitted'; resourceType: string; resource: string; output: Json }
     | { type: 'LambdaFunctionSucceeded'; output: Json }
     | {
         type: 'TaskFailed' | 'TaskTimedOut';

@@ -111,12 +111,16 @@ export function toHistoryEvent(event: ExecutionEvent, options: ProjectionOptions
         resource: event.resource,
       });
     case 'TaskSucceeded':
-      return withDetails('taskSucceededEventDetails', {
-        resourceType: event.resourceType,
-        resource: event.resource,
-        output: text(event.output),
-        outputDetails: NOT_TRUNCATED,
-      });
+    case 'TaskSubmitted':
+      return withDetails(
+        event.type === 'TaskSucceeded' ? 'taskSucceededEventDetails' : 'taskSubmittedEventDetails',
+        {
+          resourceType: event.resourceType,
+          resource: event.resource,
+          output: text(event.output),
+          outputDetails: NOT_TRUNCATED,
+        },
+      );
     case 'TaskFailed':
     case 'TaskTimedOut':
       return withDetails(

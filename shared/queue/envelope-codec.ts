@@ -96,6 +96,7 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   taskSucceeded: { ...SCOPED, output: required(JSON_VALUE) },
   taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   taskHeartbeat: SCOPED,
+  taskSubmitted: { ...SCOPED, output: required(JSON_VALUE) },
   timerFired: { ...SCOPED, purpose: required({ kind: 'enum', values: TIMER_PURPOSES }) },
   childSucceeded: { ...SCOPED, index: required(INTEGER), output: required(JSON_VALUE) },
   childFailed: { ...SCOPED, index: required(INTEGER), error: required(STRING), cause: required(STRING) },
