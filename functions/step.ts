@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { applyMessage, applyTransition } from '../shared/engine/apply-transition.ts';
-import type { EngineDeps } from '../shared/engine/engine-deps.ts';
+import { type EngineDeps, withBufferedSends } from '../shared/engine/engine-deps.ts';
 import { engineDepsFromEnvironment, maxReceiveCountFromEnvironment } from '../shared/engine/environment.ts';
 import { decodeTransitionEnvelope } from '../shared/queue/envelope-codec.ts';
 import { processSqsBatch, receiveCountOf } from '../shared/queue/sqs-batch.ts';
@@ -12,10 +12,11 @@ import { processSqsBatch, receiveCountOf } from '../shared/queue/sqs-batch.ts';
  * as the cause, then goes to the dead-letter queue: an execution never stays RUNNING behind a poison message.
  */
 export function createStepHandler(getDeps: () => EngineDeps, maxReceiveCount: number) {
-  return middy<SQSEvent, SQSBatchResponse>().handler((event) => {
-    const deps = getDeps();
-    return processSqsBatch(event, (record) => handleRecord(deps, record, maxReceiveCount));
-  });
+  return middy<SQSEvent, SQSBatchResponse>().handler((event) =>
+    withBufferedSends(getDeps(), (deps) =>
+      processSqsBatch(event, (record) => handleRecord(deps, record, maxReceiveCount)),
+    ),
+  );
 }
 
 async function handleRecord(deps: EngineDeps, record: SQSRecord, maxReceiveCount: number): Promise<void> {

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { EngineDeps } from '../shared/engine/engine-deps.ts';
+import { type EngineDeps, withBufferedSends } from '../shared/engine/engine-deps.ts';
 import { engineDepsFromEnvironment } from '../shared/engine/environment.ts';
 import { runTaskRequest } from '../shared/engine/run-task.ts';
 import { decodeTaskEnvelope } from '../shared/queue/envelope-codec.ts';
@@ -8,10 +8,11 @@ import { processSqsBatch } from '../shared/queue/sqs-batch.ts';
 
 /** The task handler: runs each task request (a Lambda Invoke) and reports the outcome as a transition. */
 export function createTaskHandler(getDeps: () => EngineDeps) {
-  return middy<SQSEvent, SQSBatchResponse>().handler((event) => {
-    const deps = getDeps();
-    return processSqsBatch(event, (record) => runTaskRequest(deps, decodeTaskEnvelope(record.body)));
-  });
+  return middy<SQSEvent, SQSBatchResponse>().handler((event) =>
+    withBufferedSends(getDeps(), (deps) =>
+      processSqsBatch(event, (record) => runTaskRequest(deps, decodeTaskEnvelope(record.body))),
+    ),
+  );
 }
 
 let deps: EngineDeps | undefined;

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { EngineDeps } from '../shared/engine/engine-deps.ts';
+import { type EngineDeps, withBufferedSends } from '../shared/engine/engine-deps.ts';
 import { engineDepsFromEnvironment } from '../shared/engine/environment.ts';
 import { fireTimer } from '../shared/engine/run-task.ts';
 import { decodeTimerEnvelope } from '../shared/queue/envelope-codec.ts';
@@ -8,10 +8,11 @@ import { processSqsBatch } from '../shared/queue/sqs-batch.ts';
 
 /** The timer handler: a due timer becomes its transition; an early one is re-armed for another hop of ≤ 900 s. */
 export function createTimerHandler(getDeps: () => EngineDeps) {
-  return middy<SQSEvent, SQSBatchResponse>().handler((event) => {
-    const deps = getDeps();
-    return processSqsBatch(event, (record) => fireTimer(deps, decodeTimerEnvelope(record.body)));
-  });
+  return middy<SQSEvent, SQSBatchResponse>().handler((event) =>
+    withBufferedSends(getDeps(), (deps) =>
+      processSqsBatch(event, (record) => fireTimer(deps, decodeTimerEnvelope(record.body))),
+    ),
+  );
 }
 
 let deps: EngineDeps | undefined;

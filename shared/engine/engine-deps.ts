@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseDefinition } from '../asl/parse-definition.ts';
 import type { StateMachineDefinition } from '../asl/types.ts';
 import type { DefinitionSource } from '../history/events.ts';
+import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
 import type { Clock, EventLog, LambdaInvoker, Queues } from './ports.ts';
@@ -15,6 +16,20 @@ export interface EngineDeps extends Deployment {
   definitions: DefinitionCache;
   random?: () => number;
   uuid?: () => string;
+}
+
+/**
+ * Runs a handler's batch with its sends held and sent together at the end (see BufferedQueues). A failed
+ * flush fails the whole batch: every record comes back and sends its commit's outbox again.
+ */
+export async function withBufferedSends<T>(
+  deps: EngineDeps,
+  work: (deps: EngineDeps) => Promise<T>,
+): Promise<T> {
+  const queues = new BufferedQueues(deps.queues);
+  const result = await work({ ...deps, queues });
+  await queues.flush();
+  return result;
 }
 
 export function newUuid(deps: EngineDeps): string {

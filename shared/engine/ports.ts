@@ -61,6 +61,12 @@ export interface ExecutionHead {
   traceHeader?: string;
 }
 
+/** What ListExecutions shows of an execution (the listing indexes hold only this, not input or output). */
+export type ExecutionListEntry = Pick<
+  ExecutionHead,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'mapRunArn'
+>;
+
 export interface StateMachineRecord {
   stateMachineArn: string;
   name: string;
@@ -121,7 +127,7 @@ export interface EventLog {
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
-  }): Promise<Page<ExecutionHead>>;
+  }): Promise<Page<ExecutionListEntry>>;
 
   /** Creates the machine and its first revision; false when the name is taken. */
   createStateMachine(machine: StateMachineRecord, revision: StateMachineRevision): Promise<boolean>;

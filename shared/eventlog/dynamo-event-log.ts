@@ -12,6 +12,7 @@ import type {
   Commit,
   EventLog,
   ExecutionHead,
+  ExecutionListEntry,
   Page,
   StateMachineRecord,
   StateMachineRevision,
@@ -19,7 +20,14 @@ import type {
 } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
-import { decodeHead, encodeClosedHead, encodeHead, type HeadClose, hasOverflow } from './head-codec.ts';
+import {
+  decodeHead,
+  decodeListEntry,
+  encodeClosedHead,
+  encodeHead,
+  type HeadClose,
+  hasOverflow,
+} from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
@@ -178,7 +186,7 @@ export class DynamoEventLog implements EventLog {
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
-  }): Promise<Page<ExecutionHead>> {
+  }): Promise<Page<ExecutionListEntry>> {
     const { stateMachineArn, mapRunArn, status } = query;
     const listPartition = mapRunArn === undefined ? stateMachineArn : mapRunListPartition(mapRunArn);
     if (listPartition === undefined || (stateMachineArn !== undefined && mapRunArn !== undefined)) {
@@ -192,7 +200,7 @@ export class DynamoEventLog implements EventLog {
       forward: false,
     };
     const page = await this.#listPage(listing, query);
-    return { ...page, items: await Promise.all(page.items.map((item) => this.#decodeHeadItem(item))) };
+    return { ...page, items: page.items.map(decodeListEntry) };
   }
 
   async #decodeHeadItem(item: Item): Promise<ExecutionHead> {

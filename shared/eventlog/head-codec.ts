@@ -1,4 +1,4 @@
-import type { ExecutionHead } from '../engine/ports.ts';
+import type { ExecutionHead, ExecutionListEntry } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { type Item, optionalNumber, optionalString, requireNumber, requireString } from './item-fields.ts';
 import {
@@ -115,6 +115,25 @@ export function hasOverflow(head: Item): boolean {
  * The head an item holds. A head marked as overflowing whose overflow item is missing (the writer stopped
  * between the two puts of a create) is returned without output and cause rather than failing every read.
  */
+/** An execution as a listing index holds it. */
+export function decodeListEntry(item: Item): ExecutionListEntry {
+  const status = requireString(item, 'status');
+  if (!STATUSES.has(status))
+    throw new Error(`Listed head ${String(item[PARTITION_KEY])} has status ${status}`);
+  const entry: ExecutionListEntry = {
+    executionArn: requireString(item, 'executionArn'),
+    stateMachineArn: requireString(item, 'stateMachineArn'),
+    name: requireString(item, 'name'),
+    status: status as ExecutionStatus,
+    startDate: requireNumber(item, 'startDate'),
+  };
+  const stopDate = optionalNumber(item, 'stopDate');
+  const mapRunArn = optionalString(item, 'mapRunArn');
+  if (stopDate !== undefined) entry.stopDate = stopDate;
+  if (mapRunArn !== undefined) entry.mapRunArn = mapRunArn;
+  return entry;
+}
+
 export async function decodeHead(item: Item, overflow?: Item): Promise<ExecutionHead> {
   const status = requireString(item, 'status');
   if (!STATUSES.has(status))

@@ -9,7 +9,7 @@ import { chunkSortKey, PARTITION_KEY, SORT_KEY } from './table.ts';
  */
 
 /** Texts up to this many UTF-8 bytes are stored as they are. */
-export const GZIP_THRESHOLD_BYTES = 2048;
+export const GZIP_THRESHOLD_BYTES = 400;
 /**
  * The largest item we write. DynamoDB's limit is 400 KB; the margin covers what `estimateItemBytes` does not
  * count exactly (numbers, per-item overhead).

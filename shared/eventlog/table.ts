@@ -97,6 +97,25 @@ export function executionListSortKey(startDate: number, name: string): string {
   return `${String(startDate).padStart(DATE_DIGITS, '0')}#${name}`;
 }
 
+/** Attributes the listing indexes carry: an execution's list entry and a state machine's record. */
+export const LISTED_ATTRIBUTES = [
+  'executionArn',
+  'stateMachineArn',
+  'name',
+  'status',
+  'startDate',
+  'stopDate',
+  'mapRunArn',
+  'type',
+  'roleArn',
+  'revisionId',
+  'creationDate',
+  'updateDate',
+  'tags',
+  'loggingConfiguration',
+  'tracingConfiguration',
+] as const;
+
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const keyAttributes = [
     PARTITION_KEY,
@@ -114,14 +133,15 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SORT_KEY, KeyType: 'RANGE' },
     ],
-    // Listings return whole heads and records (the port's types), so the indexes project every attribute.
+    // The indexes hold what a listing shows, not an execution's input or output: an index write costs
+    // write units by the size of what it projects, and heads are written twice per execution.
     GlobalSecondaryIndexes: [BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX].map((index) => ({
       IndexName: index.name,
       KeySchema: [
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LISTED_ATTRIBUTES] },
     })),
   };
 }

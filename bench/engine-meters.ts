@@ -1,0 +1,442 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import type { LambdaInvoker } from '../shared/engine/ports.ts';
+import {
+  BY_MACHINE_INDEX,
+  BY_MACHINE_STATUS_INDEX,
+  HEAD_SORT_KEY,
+  KEY_PREFIX,
+  META_SORT_KEY,
+  OUTPUT_SORT_KEY,
+  PARTITION_KEY,
+  SORT_KEY,
+} from '../shared/eventlog/table.ts';
+import type { SqsBatchHandler } from '../shared/local/event-source-poller.ts';
+
+/**
+ * Meters for the durable engine benchmark: SDK middlewares that bill each DynamoDB and SQS request as AWS
+ * would, and wrappers that count Lambda invocations and their duration. The embedded services do not report
+ * consumed capacity reliably, so the units are computed here from the items themselves, by DynamoDB's rules
+ * (awsdocs/amazon-dynamodb-developer-guide, ProvisionedThroughput.md "Capacity Unit Consumption for Reads/Writes",
+ * GSI.md "Write Capacity Units", CapacityUnitCalculations "Item sizes and formats").
+ */
+
+// ─── DynamoDB ─────────────────────────────────────────────────────────────────────────────────────────
+
+const READ_UNIT_BYTES = 4096;
+const WRITE_UNIT_BYTES = 1024;
+/** The table's global secondary indexes (both project ALL attributes): an index entry is the whole item. */
+const INDEXES = [BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX] as const;
+
+export interface DynamoUsage {
+  /** Requests by operation (GetItem, Query, PutItem, …). */
+  requests: Record<string, number>;
+  readUnits: number;
+  /** Bytes of the items read, as DynamoDB sizes them. */
+  bytesRead: number;
+  /** Table and index write units. */
+  writeUnits: number;
+  /** Write units by the kind of item written (its sort key says which). */
+  writeUnitsByItem: Record<string, number>;
+  bytesWritten: number;
+  /** Conditional puts that lost (they are billed all the same). */
+  conditionFailures: number;
+}
+
+interface StoredItem {
+  bytes: number;
+  /** Each index's key of the item, or undefined when the item is not in that index. */
+  indexKeys: Array<string | undefined>;
+}
+
+type Operation = (input: Record<string, unknown>, output: Record<string, unknown> | undefined) => void;
+
+/**
+ * Bills every request of the DynamoDB clients it is attached to. It sees the document client's values (the
+ * middleware runs before marshalling), and it keeps the size and index keys of every item written through it,
+ * since a put that replaces an item is billed on the larger of the two and index writes depend on the old keys.
+ */
+export class DynamoMeter {
+  #usage = emptyDynamoUsage();
+  readonly #items = new Map<string, StoredItem>();
+
+  attach(client: DynamoDBClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const input = args.input as Record<string, unknown>;
+        this.#usage.requests[operation] = (this.#usage.requests[operation] ?? 0) + 1;
+        try {
+          const result = await next(args);
+          this.#bill(operation, input, result.output as unknown as Record<string, unknown>);
+          return result;
+        } catch (error) {
+          if (operation === 'PutItem' && isConditionFailure(error)) this.#billLostPut(input);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'statefoldBenchDynamoMeter' },
+    );
+  }
+
+  reset(): void {
+    this.#usage = emptyDynamoUsage();
+  }
+
+  snapshot(): DynamoUsage {
+    return {
+      ...this.#usage,
+      requests: { ...this.#usage.requests },
+      writeUnitsByItem: { ...this.#usage.writeUnitsByItem },
+    };
+  }
+
+  #bill(operation: string, input: Record<string, unknown>, output: Record<string, unknown>): void {
+    const operations: Record<string, Operation> = {
+      GetItem: (request, response) => {
+        const item = response?.Item as Record<string, unknown> | undefined;
+        this.#read(item === undefined ? 0 : measureItemBytes(item), request.ConsistentRead === true);
+      },
+      Query: (request, response) => {
+        const items = (response?.Items ?? []) as Array<Record<string, unknown>>;
+        const bytes = items.reduce((sum, item) => sum + measureItemBytes(item), 0);
+        // Index queries are always eventually consistent.
+        this.#read(bytes, request.IndexName === undefined && request.ConsistentRead === true);
+      },
+      PutItem: (request) => this.#put(request),
+      DeleteItem: (request) => this.#delete(request),
+    };
+    operations[operation]?.(input, output);
+  }
+
+  /** A Query's items count as one read: their total size, rounded up to 4 KB; a read of nothing costs one unit. */
+  #read(bytes: number, consistent: boolean): void {
+    const units = Math.max(1, Math.ceil(bytes / READ_UNIT_BYTES));
+    this.#usage.readUnits += consistent ? units : units / 2;
+    this.#usage.bytesRead += bytes;
+  }
+
+  #put(request: Record<string, unknown>): void {
+    const item = request.Item as Record<string, unknown>;
+    const key = itemKey(request.TableName, item);
+    const old = this.#items.get(key);
+    const next: StoredItem = { bytes: measureItemBytes(item), indexKeys: readIndexKeys(item) };
+    // Replacing an item is billed on the larger of the two.
+    let units = writeUnits(Math.max(next.bytes, old?.bytes ?? 0));
+    INDEXES.forEach((_, i) => {
+      units += indexWriteUnits(old, next, i);
+    });
+    this.#items.set(key, next);
+    this.#addWrite(item, units);
+    this.#usage.bytesWritten += next.bytes;
+  }
+
+  #addWrite(key: Record<string, unknown>, units: number): void {
+    const kind = itemKind(key);
+    this.#usage.writeUnits += units;
+    this.#usage.writeUnitsByItem[kind] = (this.#usage.writeUnitsByItem[kind] ?? 0) + units;
+  }
+
+  /** A failed conditional put: the new item's size when an item was there, one unit when none was. */
+  #billLostPut(request: Record<string, unknown>): void {
+    const item = request.Item as Record<string, unknown>;
+    const old = this.#items.get(itemKey(request.TableName, item));
+    this.#addWrite(item, old === undefined ? 1 : writeUnits(measureItemBytes(item)));
+    this.#usage.conditionFailures += 1;
+  }
+
+  #delete(request: Record<string, unknown>): void {
+    const itemKeys = request.Key as Record<string, unknown>;
+    const key = itemKey(request.TableName, itemKeys);
+    const old = this.#items.get(key);
+    let units = writeUnits(old?.bytes ?? 0);
+    for (const indexKey of old?.indexKeys ?? [])
+      if (indexKey !== undefined) units += writeUnits(old?.bytes ?? 0);
+    this.#items.delete(key);
+    this.#addWrite(itemKeys, units);
+  }
+}
+
+function emptyDynamoUsage(): DynamoUsage {
+  return {
+    requests: {},
+    readUnits: 0,
+    bytesRead: 0,
+    writeUnits: 0,
+    writeUnitsByItem: {},
+    bytesWritten: 0,
+    conditionFailures: 0,
+  };
+}
+
+/** Item kinds by sort key (table.ts): the first whose test matches names the item. */
+const ITEM_KINDS: ReadonlyArray<readonly [string, (sortKey: string) => boolean]> = [
+  ['commits', (sk) => sk.startsWith(KEY_PREFIX.commit)],
+  ['commit chunks', (sk) => sk.startsWith(KEY_PREFIX.commitChunk)],
+  ['execution heads (with their index entries)', (sk) => sk === HEAD_SORT_KEY],
+  ['output overflow items', (sk) => sk === OUTPUT_SORT_KEY],
+  [
+    'state machines and revisions',
+    (sk) =>
+      sk === META_SORT_KEY || sk.startsWith(KEY_PREFIX.revision) || sk.startsWith(KEY_PREFIX.revisionChunk),
+  ],
+];
+
+function itemKind(key: Record<string, unknown>): string {
+  const sortKey = String(key[SORT_KEY]);
+  return ITEM_KINDS.find(([, matches]) => matches(sortKey))?.[0] ?? 'other items';
+}
+
+function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES));
+}
+
+/**
+ * An index's share of a put (GSI.md): a put into the index, a delete and a put when the item's index key
+ * changed, a delete when the item left the index, an update when it stayed under the same key.
+ */
+function indexWriteUnits(old: StoredItem | undefined, next: StoredItem, index: number): number {
+  const before = old?.indexKeys[index];
+  const after = next.indexKeys[index];
+  if (before === undefined && after === undefined) return 0;
+  if (before === undefined) return writeUnits(next.bytes);
+  if (after === undefined) return writeUnits(old?.bytes ?? 0);
+  if (before !== after) return writeUnits(old?.bytes ?? 0) + writeUnits(next.bytes);
+  return writeUnits(Math.max(next.bytes, old?.bytes ?? 0));
+}
+
+function readIndexKeys(item: Record<string, unknown>): Array<string | undefined> {
+  return INDEXES.map((index) => {
+    const pk = item[index.partitionKey];
+    const sk = item[index.sortKey];
+    return pk === undefined || sk === undefined ? undefined : `${String(pk)}\n${String(sk)}`;
+  });
+}
+
+function itemKey(table: unknown, item: Record<string, unknown>): string {
+  return `${String(table)}\n${String(item[PARTITION_KEY])}\n${String(item[SORT_KEY])}`;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * An item's size as DynamoDB counts it ("Item sizes and formats"): attribute names and string values in UTF-8
+ * bytes, binary values by their raw length, a number 1 byte per two significant digits plus 1, a boolean or
+ * null 1 byte, a list or map 3 bytes plus 1 byte per element on top of the elements.
+ */
+export function measureItemBytes(item: Record<string, unknown>): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (value !== undefined) total += Buffer.byteLength(name, 'utf8') + measureValueBytes(value);
+  }
+  return total;
+}
+
+function measureValueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value instanceof Uint8Array) return value.length;
+  if (typeof value === 'number' || typeof value === 'bigint') return measureNumberBytes(String(value));
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (value instanceof Set) {
+    let total = 0;
+    for (const member of value) total += measureValueBytes(member);
+    return total;
+  }
+  if (Array.isArray(value)) {
+    return 3 + value.reduce((sum: number, element: unknown) => sum + 1 + measureValueBytes(element), 0);
+  }
+  if (typeof value === 'object') {
+    let total = 3;
+    for (const [name, element] of Object.entries(value as Record<string, unknown>)) {
+      total += 1 + Buffer.byteLength(name, 'utf8') + measureValueBytes(element);
+    }
+    return total;
+  }
+  return 0;
+}
+
+function measureNumberBytes(text: string): number {
+  const [mantissa = ''] = text.toLowerCase().split('e');
+  const digits = mantissa.replace(/[-+.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
+  return Math.ceil(Math.max(1, digits.length) / 2) + 1;
+}
+
+// ─── SQS ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** SQS bills each 64 KiB chunk of a request's payload as one request. */
+const SQS_CHUNK_BYTES = 65_536;
+
+export interface QueueUsage {
+  /** Billed requests (64 KiB chunks) by operation; empty receives are not in here. */
+  sends: number;
+  receives: number;
+  deletes: number;
+  other: number;
+  /** Receives that came back with no message (long polls that timed out). */
+  emptyReceives: number;
+  messagesSent: number;
+  messagesReceived: number;
+}
+
+export interface SqsUsage {
+  fifo: QueueUsage;
+  standard: QueueUsage;
+}
+
+export function billedRequests(usage: QueueUsage): number {
+  return usage.sends + usage.receives + usage.deletes + usage.other;
+}
+
+/** Bills every request of the SQS clients it is attached to, by queue type (a `.fifo` URL is a FIFO queue). */
+export class SqsMeter {
+  #usage = emptySqsUsage();
+
+  attach(client: SQSClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        this.#bill(
+          String(context.commandName ?? 'Unknown').replace(/Command$/, ''),
+          args.input as Record<string, unknown>,
+          result.output as unknown as Record<string, unknown>,
+        );
+        return result;
+      },
+      { step: 'initialize', name: 'statefoldBenchSqsMeter' },
+    );
+  }
+
+  reset(): void {
+    this.#usage = emptySqsUsage();
+  }
+
+  snapshot(): SqsUsage {
+    return { fifo: { ...this.#usage.fifo }, standard: { ...this.#usage.standard } };
+  }
+
+  #bill(operation: string, input: Record<string, unknown>, output: Record<string, unknown>): void {
+    const queue = String(input.QueueUrl ?? '').endsWith('.fifo') ? this.#usage.fifo : this.#usage.standard;
+    switch (operation) {
+      case 'SendMessage':
+        queue.sends += chunks(measureMessageBytes(input));
+        queue.messagesSent += 1;
+        break;
+      case 'SendMessageBatch': {
+        const entries = (input.Entries ?? []) as Array<Record<string, unknown>>;
+        queue.sends += chunks(entries.reduce((sum, entry) => sum + measureMessageBytes(entry), 0));
+        queue.messagesSent += entries.length;
+        break;
+      }
+      case 'ReceiveMessage': {
+        const messages = (output.Messages ?? []) as Array<Record<string, unknown>>;
+        if (messages.length === 0) {
+          queue.emptyReceives += 1;
+          break;
+        }
+        queue.receives += chunks(messages.reduce((sum, message) => sum + measureMessageBytes(message), 0));
+        queue.messagesReceived += messages.length;
+        break;
+      }
+      case 'DeleteMessage':
+      case 'DeleteMessageBatch':
+        queue.deletes += 1;
+        break;
+      default:
+        queue.other += 1;
+    }
+  }
+}
+
+function emptyQueueUsage(): QueueUsage {
+  return {
+    sends: 0,
+    receives: 0,
+    deletes: 0,
+    other: 0,
+    emptyReceives: 0,
+    messagesSent: 0,
+    messagesReceived: 0,
+  };
+}
+
+function emptySqsUsage(): SqsUsage {
+  return { fifo: emptyQueueUsage(), standard: emptyQueueUsage() };
+}
+
+function chunks(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES));
+}
+
+/** A message's payload: its body and its message attributes (names, types and values). */
+function measureMessageBytes(message: Record<string, unknown>): number {
+  let bytes = Buffer.byteLength(String(message.MessageBody ?? message.Body ?? ''), 'utf8');
+  const attributes = (message.MessageAttributes ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, attribute] of Object.entries(attributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(String(attribute.DataType ?? ''), 'utf8');
+    if (typeof attribute.StringValue === 'string') bytes += Buffer.byteLength(attribute.StringValue, 'utf8');
+    if (attribute.BinaryValue instanceof Uint8Array) bytes += attribute.BinaryValue.length;
+  }
+  return bytes;
+}
+
+// ─── Lambda ───────────────────────────────────────────────────────────────────────────────────────────
+
+export type EngineFunction = 'step' | 'task' | 'timer' | 'api';
+
+export interface LambdaUsage {
+  /** Invocations of the engine's functions: one per SQS batch (step, task, timer) or API call (api). */
+  invocations: Record<EngineFunction, number>;
+  /** Billed milliseconds of the engine's functions (each invocation rounded up to 1 ms, as Lambda bills). */
+  billedMs: number;
+  /** Invocations of the workflow's own functions by Task states. */
+  userInvocations: number;
+}
+
+const QUEUE_FUNCTIONS = { transitions: 'step', tasks: 'task', timers: 'timer' } as const;
+
+/** Counts Lambda invocations: the engine's handlers per batch, with their wall time, and the user functions. */
+export class LambdaMeter {
+  #usage = emptyLambdaUsage();
+
+  /** For startLocalEngine's `wrapHandler`: one batch is one invocation of the queue's function. */
+  wrapHandler = (queue: keyof typeof QUEUE_FUNCTIONS, handler: SqsBatchHandler): SqsBatchHandler => {
+    return async (event: SQSEvent, context: Context) => {
+      const start = performance.now();
+      try {
+        return await handler(event, context);
+      } finally {
+        this.record(QUEUE_FUNCTIONS[queue], performance.now() - start);
+      }
+    };
+  };
+
+  /** Counts each Invoke a Task state makes. */
+  wrapInvoker(invoker: LambdaInvoker): LambdaInvoker {
+    return {
+      invoke: (request) => {
+        this.#usage.userInvocations += 1;
+        return invoker.invoke(request);
+      },
+    };
+  }
+
+  record(fn: EngineFunction, ms: number): void {
+    this.#usage.invocations[fn] += 1;
+    this.#usage.billedMs += Math.ceil(ms);
+  }
+
+  reset(): void {
+    this.#usage = emptyLambdaUsage();
+  }
+
+  snapshot(): LambdaUsage {
+    return { ...this.#usage, invocations: { ...this.#usage.invocations } };
+  }
+}
+
+function emptyLambdaUsage(): LambdaUsage {
+  return { invocations: { step: 0, task: 0, timer: 0, api: 0 }, billedMs: 0, userInvocations: 0 };
+}

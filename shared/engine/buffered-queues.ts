@@ -1,0 +1,45 @@
+import type { Queues, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
+
+/**
+ * Queues that hold what a handler's batch sends and send it all at the end, as few SendMessageBatch calls
+ * as the batch allows (SQS bills per request: one batch of ten costs what one message costs). Nothing is
+ * lost to a crash before the flush: the records are not acknowledged yet, so they come back, and each finds
+ * its commit already written and sends that commit's outbox again.
+ */
+export class BufferedQueues implements Queues {
+  readonly #inner: Queues;
+  #transitions: TransitionEnvelope[] = [];
+  #tasks: TaskEnvelope[] = [];
+  #timers: TimerEnvelope[] = [];
+
+  constructor(inner: Queues) {
+    this.#inner = inner;
+  }
+
+  async sendTransitions(envelopes: readonly TransitionEnvelope[]): Promise<void> {
+    this.#transitions.push(...envelopes);
+  }
+
+  async sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void> {
+    this.#tasks.push(...envelopes);
+  }
+
+  async sendTimers(timers: readonly TimerEnvelope[]): Promise<void> {
+    this.#timers.push(...timers);
+  }
+
+  /** Sends everything held (transitions in the order they were sent: FIFO order within each execution). */
+  async flush(): Promise<void> {
+    const transitions = this.#transitions;
+    const tasks = this.#tasks;
+    const timers = this.#timers;
+    this.#transitions = [];
+    this.#tasks = [];
+    this.#timers = [];
+    await Promise.all([
+      transitions.length > 0 ? this.#inner.sendTransitions(transitions) : undefined,
+      tasks.length > 0 ? this.#inner.sendTasks(tasks) : undefined,
+      timers.length > 0 ? this.#inner.sendTimers(timers) : undefined,
+    ]);
+  }
+}
