@@ -31,8 +31,9 @@ export async function startBenchEngine(options: LocalEngineOptions = {}): Promis
   // The handlers read `engine.deps` on every batch, so the hook sees every close.
   const log = engine.deps.log;
   const closeHead = log.closeHead.bind(log);
-  log.closeHead = async (executionArn, close) => {
-    await closeHead(executionArn, close);
+  log.closeHead = async (head) => {
+    const { executionArn } = head;
+    await closeHead(head);
     closed.add(executionArn);
     waiting.get(executionArn)?.();
   };

@@ -21,8 +21,19 @@ export function createStepHandler(getDeps: () => EngineDeps, maxReceiveCount: nu
 
 async function handleRecord(deps: EngineDeps, record: SQSRecord, maxReceiveCount: number): Promise<void> {
   try {
-    const outcome = await applyTransition(deps, decodeTransitionEnvelope(record.body));
-    if (outcome.kind === 'missing') throw new Error('The message names an execution that does not exist');
+    const envelope = decodeTransitionEnvelope(record.body);
+    const outcome = await applyTransition(deps, envelope);
+    // Nothing is sent for an execution before its first commit is stored, so no retry can make this one apply.
+    if (outcome.kind === 'missing') {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'Dropped a transition for an execution that does not exist',
+          executionArn: envelope.executionArn,
+          id: envelope.id,
+        }),
+      );
+    }
   } catch (error) {
     if (receiveCountOf(record) >= maxReceiveCount) await giveUp(deps, record, error);
     throw error;

@@ -1,7 +1,7 @@
 import { type HistoryEvent, toHistoryEvents } from '../history/to-history-event.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { pageSize, requireHead } from './executions.ts';
+import { pageSize, requireExecution } from './executions.ts';
 
 export interface GetExecutionHistoryInput {
   executionArn: string;
@@ -22,7 +22,7 @@ export async function getExecutionHistory(
   deps: EngineDeps,
   request: GetExecutionHistoryInput,
 ): Promise<{ events: HistoryEvent[]; nextToken?: string }> {
-  await requireHead(deps, request.executionArn);
+  if (request.nextToken === undefined) await requireExecution(deps, request.executionArn);
   const size = pageSize(request.maxResults);
   const reverse = request.reverseOrder === true;
   const position = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, reverse);

@@ -2,8 +2,8 @@ import type { ExecutionStatus } from '../history/execution-state.ts';
 import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { loadExecution } from './load-execution.ts';
 import { parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
-import type { ExecutionHead } from './ports.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -26,36 +26,43 @@ export interface ExecutionDescription {
   redriveStatusReason: string;
 }
 
+/** DescribeExecution, from the log: its status, input, output or error and cause are what replay says. */
 export async function describeExecution(
   deps: EngineDeps,
   request: { executionArn: string; includedData?: 'ALL_DATA' | 'METADATA_ONLY' },
 ): Promise<ExecutionDescription> {
-  const head = await requireHead(deps, request.executionArn);
+  parseExecutionArn(request.executionArn);
+  const loaded = await loadExecution(deps.log, request.executionArn);
+  const execution = loaded?.state.execution;
+  if (!loaded || !execution) {
+    throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
+  }
+  const { state } = loaded;
   const data = request.includedData !== 'METADATA_ONLY';
   const out: ExecutionDescription = {
-    executionArn: head.executionArn,
-    stateMachineArn: head.stateMachineArn,
-    name: head.name,
-    status: head.status,
-    startDate: new Date(head.startDate),
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: state.status,
+    startDate: new Date(execution.startTime),
     inputDetails: { included: data },
     redriveCount: 0,
     redriveStatus: 'NOT_REDRIVABLE',
     redriveStatusReason:
-      head.status === 'RUNNING'
+      state.status === 'RUNNING'
         ? 'Execution is RUNNING and cannot be redriven'
         : 'Statefold does not redrive executions yet',
   };
-  if (data) out.input = head.input;
-  if (head.stopDate !== undefined) out.stopDate = new Date(head.stopDate);
-  if (head.status === 'SUCCEEDED') {
+  if (data) out.input = JSON.stringify(state.input);
+  if (state.stopTime !== undefined) out.stopDate = new Date(state.stopTime);
+  if (state.status === 'SUCCEEDED') {
     out.outputDetails = { included: data };
-    if (data && head.output !== undefined) out.output = head.output;
+    if (data) out.output = JSON.stringify(state.output ?? null);
   }
-  if (head.error !== undefined) out.error = head.error;
-  if (head.cause !== undefined) out.cause = head.cause;
-  if (head.mapRunArn !== undefined) out.mapRunArn = head.mapRunArn;
-  if (head.traceHeader !== undefined) out.traceHeader = head.traceHeader;
+  if (state.error !== undefined) out.error = state.error;
+  if (state.cause !== undefined) out.cause = state.cause;
+  if (execution.mapRunArn !== undefined) out.mapRunArn = execution.mapRunArn;
+  if (execution.traceHeader !== undefined) out.traceHeader = execution.traceHeader;
   return out;
 }
 
@@ -183,9 +190,11 @@ export async function stopExecution(
   return { stopDate: new Date(outcome.state.stopTime ?? deps.clock.now()) };
 }
 
-export async function requireHead(deps: EngineDeps, executionArn: string): Promise<ExecutionHead> {
+/** Throws ExecutionDoesNotExist unless the execution has a log. */
+export async function requireExecution(deps: EngineDeps, executionArn: string): Promise<void> {
   parseExecutionArn(executionArn);
-  const head = await deps.log.getHead(executionArn);
-  if (!head) throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-  return head;
+  const first = await deps.log.readCommits(executionArn, { limit: 1 });
+  if (first.length === 0) {
+    throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+  }
 }

@@ -41,8 +41,12 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
   if (commit.outbox.closed) {
     const closing = closingOf(commit.events);
     if (closing) {
-      await deps.log.closeHead(executionArn, closing.head);
-      if (execution.parent) transitions.push(parentTransition(execution, closing.event));
+      await deps.log.closeHead({
+        ...headOf(execution),
+        status: CLOSED_STATUS[closing.type],
+        stopDate: closing.timestamp,
+      });
+      if (execution.parent) transitions.push(parentTransition(execution, closing));
     }
   }
   await Promise.all([
@@ -76,25 +80,20 @@ const CLOSED_STATUS = {
   ExecutionAborted: 'ABORTED',
 } as const;
 
-function closingOf(
-  events: readonly ExecutionEvent[],
-): { event: ClosingEvent; head: Parameters<EngineDeps['log']['closeHead']>[1] } | undefined {
-  for (const event of events) {
-    if (event.type in CLOSED_STATUS) {
-      const closing = event as ClosingEvent;
-      const head: Pick<ExecutionHead, 'status' | 'stopDate' | 'output' | 'error' | 'cause'> = {
-        status: CLOSED_STATUS[closing.type],
-        stopDate: closing.timestamp,
-      };
-      if (closing.type === 'ExecutionSucceeded') head.output = JSON.stringify(closing.output);
-      else {
-        if (closing.error) head.error = closing.error;
-        if (closing.cause) head.cause = closing.cause;
-      }
-      return { event: closing, head };
-    }
-  }
-  return undefined;
+function closingOf(events: readonly ExecutionEvent[]): ClosingEvent | undefined {
+  return events.find((event): event is ClosingEvent => event.type in CLOSED_STATUS);
+}
+
+/** The execution's listing entry while it runs. */
+export function headOf(execution: ExecutionInfo): ExecutionHead {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: 'RUNNING',
+    startDate: execution.startTime,
+    ...(execution.mapRunArn !== undefined ? { mapRunArn: execution.mapRunArn } : {}),
+  };
 }
 
 /** A Map Run child closed: its Map Run hears how. */

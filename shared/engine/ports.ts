@@ -40,7 +40,10 @@ export interface Tail {
   commits: Commit[];
 }
 
-/** What DescribeExecution and ListExecutions show, kept in one item per execution. */
+/**
+ * An execution's entry in its state machine's listing (ListExecutions). Everything else DescribeExecution shows
+ * (input, output, error, cause) is read from the log, so the head stays small and cheap to write.
+ */
 export interface ExecutionHead {
   executionArn: string;
   stateMachineArn: string;
@@ -49,23 +52,9 @@ export interface ExecutionHead {
   /** Epoch ms. */
   startDate: number;
   stopDate?: number;
-  /** JSON text. */
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  /** The state machine revision the execution runs (its definition never changes under it). */
-  revisionId: string;
-  /** Distributed Map child runs: the Map Run they belong to. */
+  /** Distributed Map child runs: the Map Run they belong to (they are listed under it). */
   mapRunArn?: string;
-  traceHeader?: string;
 }
-
-/** What ListExecutions shows of an execution (the listing indexes hold only this, not input or output). */
-export type ExecutionListEntry = Pick<
-  ExecutionHead,
-  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'mapRunArn'
->;
 
 export interface StateMachineRecord {
   stateMachineArn: string;
@@ -114,11 +103,8 @@ export interface EventLog {
 
   /** Writes the head of a new execution; false when a head with that ARN exists. */
   createHead(head: ExecutionHead): Promise<boolean>;
-  /** Records how an execution closed (status, stop date, output or error and cause). */
-  closeHead(
-    executionArn: string,
-    close: Pick<ExecutionHead, 'status' | 'stopDate' | 'output' | 'error' | 'cause'>,
-  ): Promise<void>;
+  /** Records how an execution closed: `head` carries its final status and stop date. */
+  closeHead(head: ExecutionHead): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
   /** Newest first. Exactly one of stateMachineArn / mapRunArn. */
   listExecutions(query: {
@@ -127,7 +113,7 @@ export interface EventLog {
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
-  }): Promise<Page<ExecutionListEntry>>;
+  }): Promise<Page<ExecutionHead>>;
 
   /** Creates the machine and its first revision; false when the name is taken. */
   createStateMachine(machine: StateMachineRecord, revision: StateMachineRevision): Promise<boolean>;

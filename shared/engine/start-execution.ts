@@ -13,8 +13,8 @@ import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { executionArnOf, parseStateMachineArn, validateName } from './names.ts';
-import { sendOutbox } from './outbox.ts';
-import type { Commit, ExecutionHead } from './ports.ts';
+import { headOf, sendOutbox } from './outbox.ts';
+import type { Commit } from './ports.ts';
 
 export interface StartExecutionInput {
   stateMachineArn: string;
@@ -72,18 +72,9 @@ export async function startExecution(
     accountId: deps.accountId,
     startTime: deps.clock.now(),
     source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
-  };
-  const head: ExecutionHead = {
-    executionArn,
-    stateMachineArn: machine.stateMachineArn,
-    name,
-    status: 'RUNNING',
-    startDate: execution.startTime,
-    input: inputText,
-    revisionId: machine.revisionId,
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
   };
-  const started = await writeFirstCommit(deps, execution, input, head);
+  const started = await writeFirstCommit(deps, execution, input);
   if (started) return { executionArn, startDate: new Date(execution.startTime) };
 
   // The name is taken: the same start again (a retry) answers as the first did, anything else is refused.
@@ -96,11 +87,7 @@ export async function startExecution(
   }
   const original = existing.state.execution;
   // Finish what a crashed first call may have left undone: the head and the first sends.
-  await deps.log.createHead({
-    ...head,
-    startDate: original.startTime,
-    revisionId: original.source?.revisionId ?? machine.revisionId,
-  });
+  await deps.log.createHead(headOf(original));
   if (first) await sendOutbox(deps, original, first);
   return { executionArn, startDate: new Date(original.startTime) };
 }
@@ -124,46 +111,43 @@ export async function startChildExecution(
       index: command.index,
     },
   );
-  const head: ExecutionHead = {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.stateMachineArn,
-    name: execution.name,
-    status: 'RUNNING',
-    startDate: execution.startTime,
-    input: JSON.stringify(command.input),
-    revisionId: parent.source?.revisionId ?? '',
-    mapRunArn: command.mapRunArn,
-  };
-  if (await writeFirstCommit(deps, execution, command.input, head)) return;
+  if (await writeFirstCommit(deps, execution, command.input)) return;
   // Sent again after a crash: the child exists; repeat its first sends.
   const existing = await loadExecution(deps.log, execution.executionArn);
   const first = existing?.commits.find((commit) => commit.n === 1);
   if (existing?.state.execution && first) {
-    await deps.log.createHead(head);
+    await deps.log.createHead(headOf(existing.state.execution));
     await sendOutbox(deps, existing.state.execution, first);
   }
 }
 
-/** Decides the start, appends commit 1, writes the head, sends the outbox; false when commit 1 exists. */
-async function writeFirstCommit(
-  deps: EngineDeps,
-  execution: ExecutionInfo,
-  input: Json,
-  head: ExecutionHead,
-): Promise<boolean> {
+/** Decides the start and the first state, appends commit 1, writes the head, sends the outbox; false when commit 1 exists. */
+async function writeFirstCommit(deps: EngineDeps, execution: ExecutionInfo, input: Json): Promise<boolean> {
   if (!execution.source) throw new Error('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
   const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
   const pending = decideStep(step, { type: 'start', execution, input });
   if (pending) await pending;
+  // The first state runs in the first commit: ExecutionStarted is no state of its own, and this saves the
+  // execution a message, a read and a write.
+  const [first, ...others] = step.messages;
+  if (first?.type === 'advance' && others.length === 0) {
+    step.messages = [];
+    const running = decideStep(step, first);
+    if (running) await running;
+  }
   const commit: Commit = {
     n: 1,
     causedBy: 'start',
     events: step.events,
-    outbox: { messages: step.messages, commands: step.commands },
+    outbox: {
+      messages: step.messages,
+      commands: step.commands,
+      ...(step.state.status !== 'RUNNING' ? { closed: true } : {}),
+    },
   };
   if (!(await deps.log.append(execution.executionArn, commit))) return false;
-  await deps.log.createHead(head);
+  await deps.log.createHead(headOf(execution));
   await sendOutbox(deps, execution, commit);
   return true;
 }

@@ -4,7 +4,8 @@ import type { Json } from '../lib/json.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { pageSize } from './executions.ts';
-import { parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import { loadExecution } from './load-execution.ts';
+import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
 import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
 
 export interface CreateStateMachineInput {
@@ -111,11 +112,13 @@ export async function describeStateMachineForExecution(
   deps: EngineDeps,
   request: { executionArn: string },
 ): Promise<StateMachineDescription & { updateDate: Date }> {
-  const head = await deps.log.getHead(request.executionArn);
-  if (!head)
+  parseExecutionArn(request.executionArn);
+  const source = (await loadExecution(deps.log, request.executionArn))?.state.execution?.source;
+  if (!source) {
     throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
-  const root = head.stateMachineArn.split('/')[0] as string;
-  const revision = await deps.log.getRevision(root, head.revisionId);
+  }
+  const root = source.stateMachineArn;
+  const revision = await deps.log.getRevision(root, source.revisionId);
   const machine = await deps.log.getStateMachine(root);
   if (!revision || !machine) {
     throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${root}'`);

@@ -7,12 +7,12 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   Commit,
   EventLog,
   ExecutionHead,
-  ExecutionListEntry,
   Page,
   StateMachineRecord,
   StateMachineRevision,
@@ -20,14 +20,7 @@ import type {
 } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
-import {
-  decodeHead,
-  decodeListEntry,
-  encodeClosedHead,
-  encodeHead,
-  type HeadClose,
-  hasOverflow,
-} from './head-codec.ts';
+import { closeHeadUpdate, decodeHead, encodeHead } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
@@ -50,7 +43,6 @@ import {
   LAST_COMMIT_SORT_KEY,
   META_SORT_KEY,
   mapRunListPartition,
-  OUTPUT_SORT_KEY,
   PARTITION_KEY,
   revisionSortKey,
   SORT_KEY,
@@ -77,7 +69,7 @@ interface Condition {
 }
 
 const ITEM_ABSENT: Condition = { expression: 'attribute_not_exists(#sk)', names: { '#sk': SORT_KEY } };
-const ITEM_PRESENT: Condition = { expression: 'attribute_exists(#sk)', names: { '#sk': SORT_KEY } };
+const _ITEM_PRESENT: Condition = { expression: 'attribute_exists(#sk)', names: { '#sk': SORT_KEY } };
 
 /** Which index partition a listing reads, in which order, and what its items' keys look like. */
 interface Listing {
@@ -153,31 +145,31 @@ export class DynamoEventLog implements EventLog {
   // ─── Execution heads ──────────────────────────────────────────────────────────────────────────────────
 
   async createHead(head: ExecutionHead): Promise<boolean> {
-    const items = await encodeHead(head);
-    // The head first: a create that finds the head taken must write nothing, not even an overflow item.
-    if (!(await this.#putIfAbsent(items.head))) return false;
-    if (items.overflow !== undefined) await this.#put(items.overflow);
-    return true;
+    return this.#putIfAbsent(encodeHead(head));
   }
 
-  async closeHead(executionArn: string, close: HeadClose): Promise<void> {
-    // A read first: the status index key joins the listing partition and the status, and an update expression
-    // cannot concatenate; the stored item's size also says whether the output still fits beside the input.
-    const stored = await this.#get(executionPartition(executionArn), HEAD_SORT_KEY);
-    if (stored === undefined) throw new Error(`No execution head for ${executionArn}`);
-    const items = await encodeClosedHead(stored, close);
-    if (items.overflow !== undefined) await this.#put(items.overflow);
+  async closeHead(head: ExecutionHead): Promise<void> {
+    const { key, update, names, values } = closeHeadUpdate(head);
     try {
-      await this.#put(items.head, ITEM_PRESENT);
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: key,
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY },
+          ExpressionAttributeValues: values,
+        }),
+      );
     } catch (error) {
-      if (isConditionFailure(error)) throw new Error(`No execution head for ${executionArn}`);
+      if (isConditionFailure(error)) throw new Error(`No execution head for ${head.executionArn}`);
       throw error;
     }
   }
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {
     const item = await this.#get(executionPartition(executionArn), HEAD_SORT_KEY);
-    return item === undefined ? undefined : this.#decodeHeadItem(item);
+    return item === undefined ? undefined : decodeHead(item);
   }
 
   async listExecutions(query: {
@@ -186,7 +178,7 @@ export class DynamoEventLog implements EventLog {
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
-  }): Promise<Page<ExecutionListEntry>> {
+  }): Promise<Page<ExecutionHead>> {
     const { stateMachineArn, mapRunArn, status } = query;
     const listPartition = mapRunArn === undefined ? stateMachineArn : mapRunListPartition(mapRunArn);
     if (listPartition === undefined || (stateMachineArn !== undefined && mapRunArn !== undefined)) {
@@ -200,12 +192,7 @@ export class DynamoEventLog implements EventLog {
       forward: false,
     };
     const page = await this.#listPage(listing, query);
-    return { ...page, items: page.items.map(decodeListEntry) };
-  }
-
-  async #decodeHeadItem(item: Item): Promise<ExecutionHead> {
-    if (!hasOverflow(item)) return decodeHead(item);
-    return decodeHead(item, await this.#get(requireString(item, PARTITION_KEY), OUTPUT_SORT_KEY));
+    return { ...page, items: page.items.map(decodeHead) };
   }
 
   // ─── State machines ───────────────────────────────────────────────────────────────────────────────────

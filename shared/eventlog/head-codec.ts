@@ -1,14 +1,6 @@
-import type { ExecutionHead, ExecutionListEntry } from '../engine/ports.ts';
+import type { ExecutionHead } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { type Item, optionalNumber, optionalString, requireNumber, requireString } from './item-fields.ts';
-import {
-  encodeText,
-  estimateItemBytes,
-  ITEM_BUDGET_BYTES,
-  readInlineText,
-  textAttributeNames,
-  textAttributes,
-} from './stored-text.ts';
 import {
   BY_MACHINE_INDEX,
   BY_MACHINE_STATUS_INDEX,
@@ -17,37 +9,16 @@ import {
   executionPartition,
   executionStatusPartition,
   HEAD_SORT_KEY,
-  OUTPUT_SORT_KEY,
   PARTITION_KEY,
   SORT_KEY,
 } from './table.ts';
 
 /**
- * An execution head as items: the head item (`head`, with the listing indexes' keys) and, when the output (or a
- * failure's cause) would push it past the item budget, an overflow item (`output`) that holds them instead.
- * Input and output are each at most 256 KiB (AWS's quota), so one of each always fits in an item.
+ * An execution's head item (`head`): what ListExecutions shows, with the listing indexes' keys. It holds no
+ * input, output or cause (DescribeExecution reads those from the log), so it stays under 1 KB: creating and
+ * closing it cost one write unit each, plus the index entries.
  */
 
-export type HeadClose = Pick<ExecutionHead, 'status' | 'stopDate' | 'output' | 'error' | 'cause'>;
-
-export interface HeadItems {
-  head: Item;
-  /** Write before the head (on close) or after it (on create); absent when everything fits in the head. */
-  overflow?: Item;
-}
-
-/** Set on a head whose output and cause are in its overflow item. */
-const IN_OVERFLOW = 'overflow';
-const INPUT = 'input';
-const OUTPUT = 'output';
-const CAUSE = 'cause';
-const CLOSE_ATTRIBUTES = [
-  'stopDate',
-  'error',
-  IN_OVERFLOW,
-  ...textAttributeNames(OUTPUT),
-  ...textAttributeNames(CAUSE),
-];
 const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
   'RUNNING',
   'SUCCEEDED',
@@ -56,10 +27,10 @@ const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
   'ABORTED',
 ]);
 
-export async function encodeHead(head: ExecutionHead): Promise<HeadItems> {
+export function encodeHead(head: ExecutionHead): Item {
   const listPartition = executionListPartition(head);
   const listSortKey = executionListSortKey(head.startDate, head.name);
-  const base: Item = {
+  const item: Item = {
     [PARTITION_KEY]: executionPartition(head.executionArn),
     [SORT_KEY]: HEAD_SORT_KEY,
     [BY_MACHINE_INDEX.partitionKey]: listPartition,
@@ -71,96 +42,49 @@ export async function encodeHead(head: ExecutionHead): Promise<HeadItems> {
     name: head.name,
     status: head.status,
     startDate: head.startDate,
-    revisionId: head.revisionId,
-    mapRunArn: head.mapRunArn,
-    traceHeader: head.traceHeader,
-    ...textAttributes(INPUT, await encodeText(head.input, Number.POSITIVE_INFINITY)),
   };
-  return placeCloseFields(base, head);
+  if (head.stopDate !== undefined) item.stopDate = head.stopDate;
+  if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
+  return item;
 }
 
-/** The items of a stored head after `close`: its close fields replaced, its status index key moved. */
-export async function encodeClosedHead(stored: Item, close: HeadClose): Promise<HeadItems> {
-  const base: Item = { ...stored, status: close.status };
-  for (const name of CLOSE_ATTRIBUTES) delete base[name];
-  base[BY_MACHINE_STATUS_INDEX.partitionKey] = executionStatusPartition(
-    requireString(stored, BY_MACHINE_INDEX.partitionKey),
-    close.status,
-  );
-  return placeCloseFields(base, close);
-}
-
-async function placeCloseFields(base: Item, close: HeadClose): Promise<HeadItems> {
-  const texts: Item = {};
-  if (close.output !== undefined) {
-    Object.assign(texts, textAttributes(OUTPUT, await encodeText(close.output, Number.POSITIVE_INFINITY)));
-  }
-  if (close.cause !== undefined) {
-    Object.assign(texts, textAttributes(CAUSE, await encodeText(close.cause, Number.POSITIVE_INFINITY)));
-  }
-  const head: Item = { ...base, stopDate: close.stopDate, error: close.error };
-  if (estimateItemBytes(head) + estimateItemBytes(texts) <= ITEM_BUDGET_BYTES) {
-    return { head: { ...head, ...texts } };
-  }
-  const overflow: Item = { [PARTITION_KEY]: base[PARTITION_KEY], [SORT_KEY]: OUTPUT_SORT_KEY, ...texts };
-  return { head: { ...head, [IN_OVERFLOW]: true }, overflow };
-}
-
-/** Whether the head's output and cause are in its overflow item (read it and pass it to `decodeHead`). */
-export function hasOverflow(head: Item): boolean {
-  return head[IN_OVERFLOW] === true;
-}
-
-/**
- * The head an item holds. A head marked as overflowing whose overflow item is missing (the writer stopped
- * between the two puts of a create) is returned without output and cause rather than failing every read.
- */
-/** An execution as a listing index holds it. */
-export function decodeListEntry(item: Item): ExecutionListEntry {
-  const status = requireString(item, 'status');
-  if (!STATUSES.has(status))
-    throw new Error(`Listed head ${String(item[PARTITION_KEY])} has status ${status}`);
-  const entry: ExecutionListEntry = {
-    executionArn: requireString(item, 'executionArn'),
-    stateMachineArn: requireString(item, 'stateMachineArn'),
-    name: requireString(item, 'name'),
-    status: status as ExecutionStatus,
-    startDate: requireNumber(item, 'startDate'),
+/** The UpdateItem that closes a head: its status (and the status index's key) and stop date, with no read first. */
+export function closeHeadUpdate(head: ExecutionHead): {
+  key: Item;
+  update: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  return {
+    key: { [PARTITION_KEY]: executionPartition(head.executionArn), [SORT_KEY]: HEAD_SORT_KEY },
+    update: 'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate',
+    names: {
+      '#status': 'status',
+      '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
+      '#stopDate': 'stopDate',
+    },
+    values: {
+      ':status': head.status,
+      ':statusKey': executionStatusPartition(executionListPartition(head), head.status),
+      ':stopDate': head.stopDate ?? null,
+    },
   };
-  const stopDate = optionalNumber(item, 'stopDate');
-  const mapRunArn = optionalString(item, 'mapRunArn');
-  if (stopDate !== undefined) entry.stopDate = stopDate;
-  if (mapRunArn !== undefined) entry.mapRunArn = mapRunArn;
-  return entry;
 }
 
-export async function decodeHead(item: Item, overflow?: Item): Promise<ExecutionHead> {
+export function decodeHead(item: Item): ExecutionHead {
   const status = requireString(item, 'status');
   if (!STATUSES.has(status))
     throw new Error(`Stored head ${String(item[PARTITION_KEY])} has status ${status}`);
-  const input = await readInlineText(item, INPUT);
-  if (input === undefined) throw new Error(`Stored head ${String(item[PARTITION_KEY])} has no input`);
-  const texts = hasOverflow(item) ? (overflow ?? {}) : item;
   const head: ExecutionHead = {
     executionArn: requireString(item, 'executionArn'),
     stateMachineArn: requireString(item, 'stateMachineArn'),
     name: requireString(item, 'name'),
     status: status as ExecutionStatus,
     startDate: requireNumber(item, 'startDate'),
-    input,
-    revisionId: requireString(item, 'revisionId'),
   };
   const stopDate = optionalNumber(item, 'stopDate');
-  const output = await readInlineText(texts, OUTPUT);
-  const error = optionalString(item, 'error');
-  const cause = await readInlineText(texts, CAUSE);
   const mapRunArn = optionalString(item, 'mapRunArn');
-  const traceHeader = optionalString(item, 'traceHeader');
   if (stopDate !== undefined) head.stopDate = stopDate;
-  if (output !== undefined) head.output = output;
-  if (error !== undefined) head.error = error;
-  if (cause !== undefined) head.cause = cause;
   if (mapRunArn !== undefined) head.mapRunArn = mapRunArn;
-  if (traceHeader !== undefined) head.traceHeader = traceHeader;
   return head;
 }

@@ -27,7 +27,7 @@ export type StoredText =
   | { kind: 'chunked'; parts: Uint8Array[] };
 
 /** Encodes `text` to take at most `room` bytes in its item, splitting it into chunks when it cannot. */
-export async function encodeText(text: string, room: number): Promise<StoredText> {
+async function encodeText(text: string, room: number): Promise<StoredText> {
   if (Buffer.byteLength(text, 'utf8') <= Math.min(GZIP_THRESHOLD_BYTES, room)) return { kind: 'plain', text };
   const bytes = new Uint8Array(await gzipAsync(text));
   if (bytes.length <= room) return { kind: 'gzip', bytes };
@@ -39,7 +39,7 @@ export async function encodeText(text: string, room: number): Promise<StoredText
 }
 
 /** The attributes that hold a plain or gzip'ed text named `name` (`name` or `nameGz`); chunks are the caller's. */
-export function textAttributes(
+function textAttributes(
   name: string,
   stored: StoredText,
 ): Record<string, string | Uint8Array | number> {
@@ -51,11 +51,6 @@ export function textAttributes(
     case 'chunked':
       return { [`${name}Chunks`]: stored.parts.length };
   }
-}
-
-/** Every attribute name `textAttributes` may use for `name`. */
-export function textAttributeNames(name: string): string[] {
-  return [name, `${name}Gz`, `${name}Chunks`];
 }
 
 /** The text named `name` held in `item` itself; undefined when the item has none (or keeps it in chunks). */

@@ -37,7 +37,6 @@ export const KEY_PREFIX = {
 } as const;
 
 export const HEAD_SORT_KEY = 'head';
-export const OUTPUT_SORT_KEY = 'output';
 export const META_SORT_KEY = 'meta';
 /** The byMachine partition that lists state machine records. */
 export const STATE_MACHINES_PARTITION = 'stateMachines';

@@ -22,6 +22,8 @@ export interface ExecutionInfo {
   mapRunArn?: string;
   /** The durable engine: the stored definition the execution runs (a Map Run child: its Map's ItemProcessor). */
   source?: DefinitionSource;
+  /** StartExecution's traceHeader, shown by DescribeExecution. */
+  traceHeader?: string;
   /** The durable engine, a Distributed Map child run: where its result goes and which ItemProcessor it runs. */
   parent?: ParentLink;
 }

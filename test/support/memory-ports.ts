@@ -95,13 +95,9 @@ export class MemoryEventLog implements EventLog {
     return true;
   }
 
-  async closeHead(
-    executionArn: string,
-    close: Pick<ExecutionHead, 'status' | 'stopDate' | 'output' | 'error' | 'cause'>,
-  ): Promise<void> {
-    const head = this.#heads.get(executionArn);
-    if (!head) throw new Error(`No execution head for ${executionArn}`);
-    this.#heads.set(executionArn, { ...head, ...copy(close) });
+  async closeHead(head: ExecutionHead): Promise<void> {
+    if (!this.#heads.has(head.executionArn)) throw new Error(`No execution head for ${head.executionArn}`);
+    this.#heads.set(head.executionArn, copy(head));
   }
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {

@@ -101,7 +101,7 @@ describe('an execution past 25,000 history events', () => {
 
   it(`every step read at most SNAPSHOT_EVERY (${SNAPSHOT_EVERY}) commits, however long the log`, () => {
     expect(engine.log.commitCount(executionArn)).toBeGreaterThan(AWS_HISTORY_QUOTA / 4);
-    expect(readsPerStep.length).toBeGreaterThan(2 * TURNS);
+    expect(readsPerStep.length).toBeGreaterThanOrEqual(2 * TURNS);
     expect(Math.max(...readsPerStep)).toBeLessThanOrEqual(SNAPSHOT_EVERY);
     expect(Math.max(...engine.log.tailSizes)).toBeLessThanOrEqual(SNAPSHOT_EVERY);
   });

@@ -1,0 +1,357 @@
+import { validateDefinition } from '../../asl/validate-definition.ts';
+import type { Json, JsonObject } from '../../lib/json.ts';
+import type { EngineDeps } from '../engine-deps.ts';
+import { getExecutionHistory } from '../execution-history.ts';
+import { describeExecution, listExecutions, stopExecution } from '../executions.ts';
+import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf } from '../names.ts';
+import { startExecution } from '../start-execution.ts';
+import {
+  createStateMachine,
+  deleteStateMachine,
+  describeStateMachine,
+  describeStateMachineForExecution,
+  listStateMachines,
+  updateStateMachine,
+} from '../state-machines.ts';
+import { checkTagCount, checkTags, listTagsForResource, tagResource, untagResource } from '../tags.ts';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../task-callbacks.ts';
+import { ApiError } from './api-error.ts';
+import { checkExpressDefinition, findExpressProblems } from './express-definition.ts';
+import { type InputOf, readInput, type Shape } from './input-shapes.ts';
+import { NOT_SUPPORTED, startSyncExecution } from './start-sync-execution.ts';
+import { pickMembers } from './wire-json.ts';
+
+/**
+ * The operations Statefold serves, by the name in `X-Amz-Target: AWSStepFunctions.<Operation>`: each one's
+ * input shape (from the AWS model) and what it runs. Outputs carry the SDK's member names, dates as Date;
+ * the handler puts them on the wire.
+ */
+export interface Operation {
+  run(deps: EngineDeps, body: JsonObject): Promise<object>;
+}
+
+function operation<const S extends Shape>(
+  input: S,
+  run: (deps: EngineDeps, input: InputOf<S>) => Promise<object>,
+): Operation {
+  return { run: (deps, body) => run(deps, readInput(input, body)) };
+}
+
+// ─── Members, as botocore's stepfunctions/2016-11-23/service-2.json declares them ────────────────────────
+
+const ARN = { kind: 'string', min: 1, max: 256 } as const;
+const LONG_ARN = { kind: 'string', min: 1, max: 2000 } as const;
+const NAME = { kind: 'string', min: 1, max: 80 } as const;
+const DEFINITION = { kind: 'string', min: 1, max: 1_048_576, sensitive: true } as const;
+const SENSITIVE_DATA = { kind: 'string', maxBytes: 262_144, sensitive: true } as const;
+const SENSITIVE_ERROR = { kind: 'string', min: 0, max: 256, sensitive: true } as const;
+const SENSITIVE_CAUSE = { kind: 'string', min: 0, max: 32_768, sensitive: true } as const;
+const TASK_TOKEN = { kind: 'string', min: 1, max: 2048 } as const;
+const PAGE_SIZE = { kind: 'integer', min: 0, max: 1000 } as const;
+const PAGE_TOKEN = { kind: 'string', min: 1, max: 1024 } as const;
+const INCLUDED_DATA = { kind: 'string', enum: ['ALL_DATA', 'METADATA_ONLY'] } as const;
+const STATE_MACHINE_TYPE = { kind: 'string', enum: ['STANDARD', 'EXPRESS'] } as const;
+const TRACE_HEADER = {
+  kind: 'string',
+  min: 0,
+  max: 256,
+  pattern: { regex: /^\p{ASCII}*$/u, text: '\\p{ASCII}*' },
+} as const;
+const TAG_KEY = { kind: 'string', min: 1, max: 128 } as const;
+const TAG_LIST = {
+  kind: 'list',
+  member: {
+    kind: 'structure',
+    members: { key: { ...TAG_KEY, required: true }, value: { kind: 'string', min: 0, max: 256 } },
+  },
+} as const;
+const LOGGING_CONFIGURATION = {
+  kind: 'structure',
+  members: {
+    level: { kind: 'string', enum: ['ALL', 'ERROR', 'FATAL', 'OFF'] },
+    includeExecutionData: { kind: 'boolean' },
+    destinations: {
+      kind: 'list',
+      member: {
+        kind: 'structure',
+        members: { cloudWatchLogsLogGroup: { kind: 'structure', members: { logGroupArn: ARN } } },
+      },
+    },
+  },
+} as const;
+const TRACING_CONFIGURATION = { kind: 'structure', members: { enabled: { kind: 'boolean' } } } as const;
+const ENCRYPTION_CONFIGURATION = {
+  kind: 'structure',
+  members: {
+    kmsKeyId: { kind: 'string', min: 1, max: 2048 },
+    kmsDataKeyReusePeriodSeconds: { kind: 'integer', min: 60, max: 900 },
+    type: { kind: 'string', enum: ['AWS_OWNED_KEY', 'CUSTOMER_MANAGED_KMS_KEY'], required: true },
+  },
+} as const;
+const PUBLISH = { kind: 'boolean' } as const;
+const VERSION_DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
+const required = <M extends object>(member: M) => ({ ...member, required: true }) as M & { required: true };
+
+// ─── What Statefold does not have yet ────────────────────────────────────────────────────────────────────
+
+/** Versions and customer-managed keys: refused plainly rather than ignored, so no client is misled. */
+function checkUnsupportedOptions(input: {
+  publish?: boolean;
+  versionDescription?: string;
+  encryptionConfiguration?: { type: string };
+}): void {
+  if (input.versionDescription !== undefined && input.publish !== true) {
+    // AWS's message (inventory §1.2, obs.).
+    throw new ApiError('ValidationException', 'Version description can only be set when publish is true');
+  }
+  if (input.publish === true) {
+    throw new ApiError('ValidationException', 'Statefold does not publish state machine versions yet');
+  }
+  if (input.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY') {
+    throw new ApiError(
+      'ValidationException',
+      'Statefold does not encrypt with customer managed KMS keys; use AWS_OWNED_KEY or leave encryptionConfiguration out',
+    );
+  }
+}
+
+/**
+ * AWS keeps no executions of EXPRESS machines to list (LocalStack's AWS-recorded
+ * test_sfn_api_express.snapshot.json: StateMachineTypeNotSupported, this message).
+ */
+async function refuseExpress(deps: EngineDeps, stateMachineArn: string): Promise<void> {
+  parseStateMachineArn(stateMachineArn);
+  const machine = await deps.log.getStateMachine(stateMachineArn);
+  if (machine?.type === 'EXPRESS') {
+    throw new ApiError('StateMachineTypeNotSupported', NOT_SUPPORTED);
+  }
+}
+
+type TagInput = { key: string; value?: string };
+const tagsOf = (tags: readonly TagInput[]) => tags.map((tag) => ({ key: tag.key, value: tag.value ?? '' }));
+
+// ─── The operations ──────────────────────────────────────────────────────────────────────────────────────
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  CreateStateMachine: operation(
+    {
+      name: required(NAME),
+      definition: required(DEFINITION),
+      roleArn: required(ARN),
+      type: STATE_MACHINE_TYPE,
+      loggingConfiguration: LOGGING_CONFIGURATION,
+      tags: TAG_LIST,
+      tracingConfiguration: TRACING_CONFIGURATION,
+      publish: PUBLISH,
+      versionDescription: VERSION_DESCRIPTION,
+      encryptionConfiguration: ENCRYPTION_CONFIGURATION,
+    },
+    async (deps, input) => {
+      checkUnsupportedOptions(input);
+      const tags = tagsOf(input.tags ?? []);
+      checkTags(tags);
+      checkTagCount(tags.length, stateMachineArnOf(deps, input.name));
+      if (input.type === 'EXPRESS') checkExpressDefinition(input.definition);
+      return createStateMachine(deps, {
+        name: input.name,
+        definition: input.definition,
+        roleArn: input.roleArn,
+        tags,
+        ...(input.type !== undefined ? { type: input.type } : {}),
+        ...(input.loggingConfiguration !== undefined
+          ? { loggingConfiguration: input.loggingConfiguration as Json }
+          : {}),
+        ...(input.tracingConfiguration !== undefined
+          ? { tracingConfiguration: input.tracingConfiguration as Json }
+          : {}),
+      });
+    },
+  ),
+
+  DescribeStateMachine: operation(
+    { stateMachineArn: required(ARN), includedData: INCLUDED_DATA },
+    (deps, input) => describeStateMachine(deps, { stateMachineArn: input.stateMachineArn }),
+  ),
+
+  UpdateStateMachine: operation(
+    {
+      stateMachineArn: required(ARN),
+      definition: DEFINITION,
+      roleArn: ARN,
+      loggingConfiguration: LOGGING_CONFIGURATION,
+      tracingConfiguration: TRACING_CONFIGURATION,
+      publish: PUBLISH,
+      versionDescription: VERSION_DESCRIPTION,
+      encryptionConfiguration: ENCRYPTION_CONFIGURATION,
+    },
+    async (deps, input) => {
+      checkUnsupportedOptions(input);
+      if (input.definition !== undefined) {
+        parseStateMachineArn(input.stateMachineArn);
+        const machine = await deps.log.getStateMachine(input.stateMachineArn);
+        if (machine?.type === 'EXPRESS') checkExpressDefinition(input.definition);
+      }
+      return updateStateMachine(deps, {
+        stateMachineArn: input.stateMachineArn,
+        ...(input.definition !== undefined ? { definition: input.definition } : {}),
+        ...(input.roleArn !== undefined ? { roleArn: input.roleArn } : {}),
+        ...(input.loggingConfiguration !== undefined
+          ? { loggingConfiguration: input.loggingConfiguration as Json }
+          : {}),
+        ...(input.tracingConfiguration !== undefined
+          ? { tracingConfiguration: input.tracingConfiguration as Json }
+          : {}),
+      });
+    },
+  ),
+
+  DeleteStateMachine: operation({ stateMachineArn: required(ARN) }, async (deps, input) => {
+    await deleteStateMachine(deps, input);
+    return {};
+  }),
+
+  ListStateMachines: operation({ maxResults: PAGE_SIZE, nextToken: PAGE_TOKEN }, (deps, input) =>
+    listStateMachines(deps, input),
+  ),
+
+  ValidateStateMachineDefinition: operation(
+    {
+      definition: required(DEFINITION),
+      type: STATE_MACHINE_TYPE,
+      severity: { kind: 'string', enum: ['ERROR', 'WARNING'] },
+      maxResults: { kind: 'integer', min: 0, max: 100 },
+    },
+    async (_deps, input) => {
+      const options = {
+        ...(input.severity !== undefined ? { severity: input.severity } : {}),
+        ...(input.maxResults !== undefined ? { maxResults: input.maxResults } : {}),
+      };
+      const validation = validateDefinition(input.definition, options);
+      const express = input.type === 'EXPRESS' ? findExpressProblems(input.definition) : [];
+      if (express.length === 0) return validation;
+      const limit = input.maxResults || 100;
+      const diagnostics = [...validation.diagnostics, ...express];
+      return {
+        result: 'FAIL',
+        diagnostics: diagnostics.slice(0, limit),
+        truncated: validation.truncated || diagnostics.length > limit,
+      };
+    },
+  ),
+
+  DescribeStateMachineForExecution: operation(
+    { executionArn: required(ARN), includedData: INCLUDED_DATA },
+    async (deps, input) => {
+      parseExecutionArn(input.executionArn);
+      const description = await describeStateMachineForExecution(deps, { executionArn: input.executionArn });
+      return pickMembers(description, [
+        'stateMachineArn',
+        'name',
+        'definition',
+        'roleArn',
+        'updateDate',
+        'loggingConfiguration',
+        'tracingConfiguration',
+        'revisionId',
+        'variableReferences',
+      ]);
+    },
+  ),
+
+  StartExecution: operation(
+    { stateMachineArn: required(ARN), name: NAME, input: SENSITIVE_DATA, traceHeader: TRACE_HEADER },
+    (deps, input) => startExecution(deps, input),
+  ),
+
+  StartSyncExecution: operation(
+    {
+      stateMachineArn: required(ARN),
+      name: NAME,
+      input: SENSITIVE_DATA,
+      traceHeader: TRACE_HEADER,
+      includedData: INCLUDED_DATA,
+    },
+    (deps, input) => startSyncExecution(deps, input),
+  ),
+
+  StopExecution: operation(
+    { executionArn: required(ARN), error: SENSITIVE_ERROR, cause: SENSITIVE_CAUSE },
+    (deps, input) => stopExecution(deps, input),
+  ),
+
+  DescribeExecution: operation({ executionArn: required(ARN), includedData: INCLUDED_DATA }, (deps, input) =>
+    describeExecution(deps, input),
+  ),
+
+  ListExecutions: operation(
+    {
+      stateMachineArn: ARN,
+      statusFilter: {
+        kind: 'string',
+        enum: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'],
+      },
+      maxResults: PAGE_SIZE,
+      nextToken: { kind: 'string', min: 1, max: 3096 },
+      mapRunArn: LONG_ARN,
+      redriveFilter: { kind: 'string', enum: ['REDRIVEN', 'NOT_REDRIVEN'] },
+    },
+    async (deps, { statusFilter, redriveFilter, ...query }) => {
+      if (query.stateMachineArn !== undefined) await refuseExpress(deps, query.stateMachineArn);
+      // Statefold does not redrive yet: no execution is PENDING_REDRIVE or REDRIVEN, every one NOT_REDRIVEN.
+      if (statusFilter === 'PENDING_REDRIVE' || redriveFilter === 'REDRIVEN') {
+        await listExecutions(deps, { ...query, maxResults: 1 });
+        return { executions: [] };
+      }
+      return listExecutions(deps, { ...query, ...(statusFilter !== undefined ? { statusFilter } : {}) });
+    },
+  ),
+
+  GetExecutionHistory: operation(
+    {
+      executionArn: required(ARN),
+      maxResults: PAGE_SIZE,
+      reverseOrder: { kind: 'boolean' },
+      nextToken: PAGE_TOKEN,
+      includeExecutionData: { kind: 'boolean' },
+    },
+    (deps, input) => getExecutionHistory(deps, input),
+  ),
+
+  SendTaskSuccess: operation(
+    { taskToken: required(TASK_TOKEN), output: required(SENSITIVE_DATA) },
+    async (deps, input) => {
+      await sendTaskSuccess(deps, input);
+      return {};
+    },
+  ),
+
+  SendTaskFailure: operation(
+    { taskToken: required(TASK_TOKEN), error: SENSITIVE_ERROR, cause: SENSITIVE_CAUSE },
+    async (deps, input) => {
+      await sendTaskFailure(deps, input);
+      return {};
+    },
+  ),
+
+  SendTaskHeartbeat: operation({ taskToken: required(TASK_TOKEN) }, async (deps, input) => {
+    await sendTaskHeartbeat(deps, input);
+    return {};
+  }),
+
+  TagResource: operation({ resourceArn: required(ARN), tags: required(TAG_LIST) }, async (deps, input) => {
+    await tagResource(deps, { resourceArn: input.resourceArn, tags: tagsOf(input.tags) });
+    return {};
+  }),
+
+  UntagResource: operation(
+    { resourceArn: required(ARN), tagKeys: required({ kind: 'list', member: TAG_KEY } as const) },
+    async (deps, input) => {
+      await untagResource(deps, input);
+      return {};
+    },
+  ),
+
+  ListTagsForResource: operation({ resourceArn: required(ARN) }, (deps, input) =>
+    listTagsForResource(deps, input),
+  ),
+};

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { StateMachineDefinition } from '../../asl/types.ts';
+import type { Json } from '../../lib/json.ts';
+import type { EngineDeps } from '../engine-deps.ts';
+import { EngineError } from '../engine-error.ts';
+import { validateName } from '../names.ts';
+import { runExecution } from '../run-execution.ts';
+import { requireMachine } from '../state-machines.ts';
+import { findTaskStates } from './express-definition.ts';
+
+/**
+ * StartSyncExecution: an EXPRESS machine's current definition runs to its end inside the request, on the
+ * in-memory core, and the answer is its result (200 even when the workflow fails, as AWS answers).
+ */
+export interface StartSyncExecutionInput {
+  stateMachineArn: string;
+  name?: string;
+  input?: string;
+  traceHeader?: string;
+  includedData?: 'ALL_DATA' | 'METADATA_ONLY';
+}
+
+export interface StartSyncExecutionOutput {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  startDate: Date;
+  stopDate: Date;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  error?: string;
+  cause?: string;
+  input?: string;
+  inputDetails: { included: boolean };
+  output?: string;
+  outputDetails: { included: boolean };
+  traceHeader?: string;
+  billingDetails: { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number };
+}
+
+/** An Express execution runs at most five minutes (inventory §5), whatever its definition's TimeoutSeconds. */
+export const EXPRESS_MAX_SECONDS = 300;
+/** AWS bills Express runs in 64 MB and 100 ms steps; the smallest bill is 64 MB for 100 ms (obs.). */
+const BILLED_MEMORY_MB = 64;
+const BILLED_DURATION_STEP_MS = 100;
+
+// AWS: LocalStack's AWS-recorded test_sfn_api_express.snapshot.json (ListExecutions of an EXPRESS machine).
+export const NOT_SUPPORTED = 'This operation is not supported by this type of state machine';
+
+export async function startSyncExecution(
+  deps: EngineDeps,
+  request: StartSyncExecutionInput,
+): Promise<StartSyncExecutionOutput> {
+  const machine = await requireMachine(deps, request.stateMachineArn);
+  if (machine.type !== 'EXPRESS') throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
+  const name = request.name ?? randomUUID();
+  validateName(name);
+  const definition = await deps.definitions.load({
+    stateMachineArn: machine.stateMachineArn,
+    revisionId: machine.revisionId,
+  });
+  const task = findTaskStates(definition as unknown as Json)[0];
+  if (task) {
+    // The in-memory runner calls local handlers only; it cannot reach the deployment's Lambda yet.
+    throw new EngineError(
+      'StateMachineTypeNotSupported',
+      `Statefold cannot run Task states in StartSyncExecution yet (state '${task.name}' at ${task.location}); use a STANDARD state machine and StartExecution`,
+    );
+  }
+  const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
+  const result = await runExecution({
+    definition: withExpressTimeout(definition),
+    input: request.input ?? '{}',
+    stateMachineName: machine.name,
+    executionName: name,
+    type: 'EXPRESS',
+    region: deps.region,
+    accountId: deps.accountId,
+    roleArn: revision?.roleArn ?? machine.roleArn,
+    clock: 'real',
+  });
+  const stopDate = result.stopDate ?? new Date();
+  const data = request.includedData !== 'METADATA_ONLY';
+  const elapsed = Math.max(0, stopDate.getTime() - result.startDate.getTime());
+  const output: StartSyncExecutionOutput = {
+    executionArn: result.executionArn,
+    stateMachineArn: machine.stateMachineArn,
+    name,
+    startDate: result.startDate,
+    stopDate,
+    status: syncStatusOf(result.status),
+    inputDetails: { included: data },
+    outputDetails: { included: data },
+    billingDetails: {
+      billedMemoryUsedInMB: BILLED_MEMORY_MB,
+      billedDurationInMilliseconds:
+        Math.max(1, Math.ceil(elapsed / BILLED_DURATION_STEP_MS)) * BILLED_DURATION_STEP_MS,
+    },
+  };
+  if (data) output.input = result.input;
+  if (data && result.output !== undefined) output.output = result.output;
+  if (result.error !== undefined) output.error = result.error;
+  if (result.cause !== undefined) output.cause = result.cause;
+  if (request.traceHeader !== undefined) output.traceHeader = request.traceHeader;
+  return output;
+}
+
+function syncStatusOf(status: string): StartSyncExecutionOutput['status'] {
+  return status === 'SUCCEEDED' || status === 'TIMED_OUT' ? status : 'FAILED';
+}
+
+/** Definitions with the Express time limit applied, by the cached definition they came from. */
+const capped = new WeakMap<StateMachineDefinition, StateMachineDefinition>();
+
+/** The definition with TimeoutSeconds at most the Express limit, so the core times the run out as AWS would. */
+function withExpressTimeout(definition: StateMachineDefinition): StateMachineDefinition {
+  if (definition.TimeoutSeconds !== undefined && definition.TimeoutSeconds <= EXPRESS_MAX_SECONDS) {
+    return definition;
+  }
+  let limited = capped.get(definition);
+  if (!limited) {
+    limited = { ...definition, TimeoutSeconds: EXPRESS_MAX_SECONDS };
+    capped.set(definition, limited);
+  }
+  return limited;
+}
