@@ -8,7 +8,6 @@ import {
   HEAD_SORT_KEY,
   KEY_PREFIX,
   META_SORT_KEY,
-  OUTPUT_SORT_KEY,
   PARTITION_KEY,
   SORT_KEY,
 } from '../shared/eventlog/table.ts';
@@ -175,7 +174,6 @@ const ITEM_KINDS: ReadonlyArray<readonly [string, (sortKey: string) => boolean]>
   ['commits', (sk) => sk.startsWith(KEY_PREFIX.commit)],
   ['commit chunks', (sk) => sk.startsWith(KEY_PREFIX.commitChunk)],
   ['execution heads (with their index entries)', (sk) => sk === HEAD_SORT_KEY],
-  ['output overflow items', (sk) => sk === OUTPUT_SORT_KEY],
   [
     'state machines and revisions',
     (sk) =>
