@@ -16,8 +16,11 @@ export const LIST_PRICES = {
   httpApiRequest: 1 / 1e6,
 } as const;
 
-/** Memory of the engine's functions, as the cost model prices them (arm64). */
-export const HANDLER_MEMORY_GB = 0.25;
+/**
+ * Memory of the engine's functions (arm64), as the cost model prices them: 128 MB, the stack's default for the
+ * step, task and timer handlers, which spend their time waiting on DynamoDB, SQS and Lambda, not computing.
+ */
+export const HANDLER_MEMORY_GB = 0.125;
 export const TARGET_DOLLARS_PER_MILLION = 2.5;
 export const AWS_STANDARD_DOLLARS_PER_MILLION = LIST_PRICES.stepFunctionsStandardTransition * 1e6;
 
