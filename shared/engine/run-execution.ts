@@ -24,6 +24,7 @@ import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
 import { childDefinition, childInfo } from './child-runs.ts';
 import { EngineError } from './engine-error.ts';
+import { type LambdaInvoker, LambdaServiceError } from './ports.ts';
 
 /**
  * The in-memory runner: one execution, start to end, in this process. It feeds `decide` one message at a
@@ -41,6 +42,8 @@ export interface RunExecutionOptions {
   accountId?: string;
   roleArn?: string;
   functions?: Record<string, LambdaHandler>;
+  /** Invoke Lambda through this instead of `functions` (StartSyncExecution calls the deployment's functions). */
+  lambda?: LambdaInvoker;
   clock?: 'real' | 'virtual';
   /** Start time (Date or epoch ms); defaults to now. */
   startTime?: Date | number;
@@ -67,7 +70,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
   const input = loadInput(options.input);
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
-  const functions = new LocalFunctions(options.functions ?? {}, region, accountId);
+  const functions = options.lambda ?? new LocalFunctions(options.functions ?? {}, region, accountId);
   const virtual = options.clock === 'virtual';
   const start = options.startTime === undefined ? Date.now() : Number(options.startTime);
   const execution = executionInfo(options, region, accountId, start);
@@ -195,7 +198,7 @@ function executionInfo(
 export const VIRTUAL_TASK_GRACE_MS = 200;
 
 interface DriveOptions {
-  functions: LocalFunctions;
+  functions: LambdaInvoker;
   virtual: boolean;
   start: number;
   onStep?: RunExecutionOptions['onStep'] | undefined;
@@ -350,7 +353,7 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
     "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
 };
 
-async function runTask(request: TaskRequest, functions: LocalFunctions): Promise<TaskOutcome> {
+async function runTask(request: TaskRequest, functions: LambdaInvoker): Promise<TaskOutcome> {
   if (request.kind === 'unsupported') {
     return {
       ok: false,
@@ -369,6 +372,9 @@ async function runTask(request: TaskRequest, functions: LocalFunctions): Promise
   } catch (error) {
     if (error instanceof FunctionNotFoundError) {
       return { ok: false, error: 'Lambda.ResourceNotFoundException', cause: error.message };
+    }
+    if (error instanceof LambdaServiceError) {
+      return { ok: false, error: `Lambda.${error.code}`, cause: error.message };
     }
     return { ok: false, error: 'Lambda.ServiceException', cause: (error as Error).message };
   }

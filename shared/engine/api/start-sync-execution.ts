@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from '../../asl/types.ts';
-import type { Json } from '../../lib/json.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
 import { validateName } from '../names.ts';
 import { runExecution } from '../run-execution.ts';
 import { requireMachine } from '../state-machines.ts';
-import { findTaskStates } from './express-definition.ts';
 
 /**
  * StartSyncExecution: an EXPRESS machine's current definition runs to its end inside the request, on the
@@ -58,14 +56,6 @@ export async function startSyncExecution(
     stateMachineArn: machine.stateMachineArn,
     revisionId: machine.revisionId,
   });
-  const task = findTaskStates(definition as unknown as Json)[0];
-  if (task) {
-    // The in-memory runner calls local handlers only; it cannot reach the deployment's Lambda yet.
-    throw new EngineError(
-      'StateMachineTypeNotSupported',
-      `Statefold cannot run Task states in StartSyncExecution yet (state '${task.name}' at ${task.location}); use a STANDARD state machine and StartExecution`,
-    );
-  }
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
   const result = await runExecution({
     definition: withExpressTimeout(definition),
@@ -77,6 +67,7 @@ export async function startSyncExecution(
     accountId: deps.accountId,
     roleArn: revision?.roleArn ?? machine.roleArn,
     clock: 'real',
+    lambda: deps.lambda,
   });
   const stopDate = result.stopDate ?? new Date();
   const data = request.includedData !== 'METADATA_ONLY';

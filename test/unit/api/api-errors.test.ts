@@ -400,14 +400,6 @@ const ROWS: Row[] = [
     'This operation is not supported by this type of state machine',
   ],
   [
-    'StateMachineTypeNotSupported: StartSyncExecution of Task states (not in-process yet)',
-    'StartSyncExecution',
-    () => ({ stateMachineArn: `${PREFIX}:stateMachine:quick-task` }),
-    400,
-    `${SFN}#StateMachineTypeNotSupported`,
-    "Statefold cannot run Task states in StartSyncExecution yet (state 'Call' at /States/Call); use a STANDARD state machine and StartExecution",
-  ],
-  [
     'StateMachineTypeNotSupported: ListExecutions of an EXPRESS machine',
     'ListExecutions',
     () => ({ stateMachineArn: `${PREFIX}:stateMachine:quick` }),

@@ -466,6 +466,27 @@ describe('EXPRESS state machines: StartSyncExecution runs the workflow inside th
     expect(answer.stopDate).toBeGreaterThanOrEqual(answer.startDate as number);
   });
 
+  it("a Task calls the deployment's Lambda (through the engine's invoker) and its result is the output", async () => {
+    const { api } = setUp();
+    const arn = await createExpress(
+      api,
+      JSON.stringify({
+        StartAt: 'Call',
+        States: {
+          Call: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: 'keep', Payload: { token: 'not-a-callback' } },
+            ResultSelector: { 'status.$': '$.StatusCode' },
+            End: true,
+          },
+        },
+      }),
+    );
+    const answer = await api.ok('StartSyncExecution', { stateMachineArn: arn });
+    expect(answer).toMatchObject({ status: 'SUCCEEDED', output: '{"status":200}' });
+  });
+
   it('a workflow that fails: still 200, with its error and cause and no output', async () => {
     const { api } = setUp();
     const arn = await createExpress(api, FAIL);
