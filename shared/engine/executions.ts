@@ -3,7 +3,7 @@ import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
-import { parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -31,10 +31,11 @@ export async function describeExecution(
   deps: EngineDeps,
   request: { executionArn: string; includedData?: 'ALL_DATA' | 'METADATA_ONLY' },
 ): Promise<ExecutionDescription> {
-  parseExecutionArn(request.executionArn);
+  const { express } = parseExecutionArn(request.executionArn, { express: true });
   const loaded = await loadExecution(deps.log, request.executionArn);
   const execution = loaded?.state.execution;
   if (!loaded || !execution) {
+    if (express) throw expressNotKept();
     throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
   }
   const { state } = loaded;
@@ -192,9 +193,10 @@ export async function stopExecution(
 
 /** Throws ExecutionDoesNotExist unless the execution has a log. */
 export async function requireExecution(deps: EngineDeps, executionArn: string): Promise<void> {
-  parseExecutionArn(executionArn);
+  const { express } = parseExecutionArn(executionArn, { express: true });
   const first = await deps.log.readCommits(executionArn, { limit: 1 });
   if (first.length === 0) {
+    if (express) throw expressNotKept();
     throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
   }
 }

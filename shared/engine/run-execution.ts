@@ -42,6 +42,8 @@ export interface RunExecutionOptions {
   accountId?: string;
   roleArn?: string;
   functions?: Record<string, LambdaHandler>;
+  /** The execution's ARN when the caller has already given it out (an EXPRESS StartExecution). */
+  executionArn?: string;
   /** Invoke Lambda through this instead of `functions` (StartSyncExecution calls the deployment's functions). */
   lambda?: LambdaInvoker;
   clock?: 'real' | 'virtual';
@@ -63,6 +65,8 @@ export interface ExecutionResult {
   error?: string;
   cause?: string;
   events: HistoryEvent[];
+  /** The run's own log (Statefold's internal events, of which `events` is AWS's view). */
+  readonly log: readonly ExecutionEvent[];
 }
 
 export async function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
@@ -118,6 +122,11 @@ class RunResult implements ExecutionResult {
     if (state.error !== undefined) this.error = state.error;
     if (state.cause !== undefined) this.cause = state.cause;
     this.#log = log;
+  }
+
+  /** The execution's own log (internal events): what the durable engine stores for an EXPRESS run it keeps. */
+  get log(): readonly ExecutionEvent[] {
+    return this.#log;
   }
 
   get events(): HistoryEvent[] {
@@ -179,9 +188,10 @@ function executionInfo(
   const name = options.executionName ?? randomUUID();
   const prefix = `arn:aws:states:${region}:${accountId}`;
   const executionArn =
-    options.type === 'EXPRESS'
+    options.executionArn ??
+    (options.type === 'EXPRESS'
       ? `${prefix}:express:${stateMachineName}:${name}:${randomUUID()}`
-      : `${prefix}:execution:${stateMachineName}:${name}`;
+      : `${prefix}:execution:${stateMachineName}:${name}`);
   return {
     executionArn,
     name,
@@ -354,11 +364,11 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
 };
 
 async function runTask(request: TaskRequest, functions: LambdaInvoker): Promise<TaskOutcome> {
-  if (request.kind === 'unsupported') {
+  if (request.kind !== 'lambda') {
     return {
       ok: false,
       error: StatesErrors.Runtime,
-      cause: `Statefold's in-memory runner does not support the Task resource '${request.resource}'. It runs Lambda functions (arn:aws:lambda:…:function:NAME and arn:aws:states:::lambda:invoke).`,
+      cause: `Statefold's in-memory runner does not support the Task resource '${request.kind === 'unsupported' ? request.resource : request.kind}'. It runs Lambda functions (arn:aws:lambda:…:function:NAME and arn:aws:states:::lambda:invoke).`,
     };
   }
   try {

@@ -1,6 +1,7 @@
 import { StatesErrors } from '../asl/states-error.ts';
 import { mapInvokeResponse, type TaskOutcome } from '../integrations/lambda-result.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { runExpressRequest } from './express-executions.ts';
 import { LambdaServiceError, type TaskEnvelope, type TimerEnvelope } from './ports.ts';
 
 /**
@@ -11,6 +12,7 @@ import { LambdaServiceError, type TaskEnvelope, type TimerEnvelope } from './por
  * SendTaskSuccess/Failure.
  */
 export async function runTaskRequest(deps: EngineDeps, task: TaskEnvelope): Promise<void> {
+  if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
   const outcome = await performTask(deps, task);
   const target = { scope: task.scope, ref: task.ref };
   if (task.taskToken !== undefined && outcome.ok) {
@@ -37,11 +39,11 @@ export async function runTaskRequest(deps: EngineDeps, task: TaskEnvelope): Prom
 
 async function performTask(deps: EngineDeps, task: TaskEnvelope): Promise<TaskOutcome> {
   const request = task.request;
-  if (request.kind === 'unsupported') {
+  if (request.kind !== 'lambda') {
     return {
       ok: false,
       error: StatesErrors.Runtime,
-      cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke and arn:aws:states:::lambda:invoke.waitForTaskToken).`,
+      cause: `Statefold does not support the Task resource '${request.kind === 'unsupported' ? request.resource : request.kind}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke and arn:aws:states:::lambda:invoke.waitForTaskToken).`,
     };
   }
   try {

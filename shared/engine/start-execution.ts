@@ -11,6 +11,7 @@ import { stepEnv } from './apply-transition.ts';
 import { childInfo } from './child-runs.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { startExpressExecution } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
 import { executionArnOf, parseStateMachineArn, validateName } from './names.ts';
 import { headOf, sendOutbox } from './outbox.ts';
@@ -53,12 +54,7 @@ export async function startExecution(
       `State Machine Does Not Exist: '${request.stateMachineArn}'`,
     );
   }
-  if (machine.type !== 'STANDARD') {
-    throw new EngineError(
-      'StateMachineTypeNotSupported',
-      'Statefold runs EXPRESS state machines through StartSyncExecution only',
-    );
-  }
+  if (machine.type === 'EXPRESS') return startExpressExecution(deps, machine, request);
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
   if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
   const executionArn = executionArnOf(request.stateMachineArn, name);

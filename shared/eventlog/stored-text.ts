@@ -39,10 +39,7 @@ async function encodeText(text: string, room: number): Promise<StoredText> {
 }
 
 /** The attributes that hold a plain or gzip'ed text named `name` (`name` or `nameGz`); chunks are the caller's. */
-function textAttributes(
-  name: string,
-  stored: StoredText,
-): Record<string, string | Uint8Array | number> {
+function textAttributes(name: string, stored: StoredText): Record<string, string | Uint8Array | number> {
   switch (stored.kind) {
     case 'plain':
       return { [name]: stored.text };

@@ -38,7 +38,19 @@ export type TaskRequest =
       qualifier?: string;
       clientContext?: string;
     }
-  | { kind: 'unsupported'; resource: string };
+  | { kind: 'unsupported'; resource: string }
+  /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
+  | {
+      kind: 'express';
+      stateMachineArn: string;
+      revisionId: string;
+      executionArn: string;
+      name: string;
+      /** JSON text. */
+      input: string;
+      startTime: number;
+      traceHeader?: string;
+    };
 
 /** What a step asks the outside world to do, besides sending transitions, once its events are stored. */
 export type Command =

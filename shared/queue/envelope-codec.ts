@@ -115,6 +115,15 @@ const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
     clientContext: optional(STRING),
   },
   unsupported: { resource: required(STRING) },
+  express: {
+    stateMachineArn: required(STRING),
+    revisionId: required(STRING),
+    executionArn: required(STRING),
+    name: required(STRING),
+    input: required(STRING),
+    startTime: required(NUMBER),
+    traceHeader: optional(STRING),
+  },
 };
 
 const TRANSITION_ENVELOPE: Shape = {

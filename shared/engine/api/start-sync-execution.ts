@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { StateMachineDefinition } from '../../asl/types.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
+import { keepExpressRun, runExpress } from '../express-executions.ts';
 import { validateName } from '../names.ts';
-import { runExecution } from '../run-execution.ts';
 import { requireMachine } from '../state-machines.ts';
 
 /**
@@ -35,8 +34,6 @@ export interface StartSyncExecutionOutput {
   billingDetails: { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number };
 }
 
-/** An Express execution runs at most five minutes (inventory §5), whatever its definition's TimeoutSeconds. */
-export const EXPRESS_MAX_SECONDS = 300;
 /** AWS bills Express runs in 64 MB and 100 ms steps; the smallest bill is 64 MB for 100 ms (obs.). */
 const BILLED_MEMORY_MB = 64;
 const BILLED_DURATION_STEP_MS = 100;
@@ -52,23 +49,14 @@ export async function startSyncExecution(
   if (machine.type !== 'EXPRESS') throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
   const name = request.name ?? randomUUID();
   validateName(name);
-  const definition = await deps.definitions.load({
-    stateMachineArn: machine.stateMachineArn,
-    revisionId: machine.revisionId,
-  });
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
-  const result = await runExecution({
-    definition: withExpressTimeout(definition),
+  const result = await runExpress(deps, machine, {
+    name,
     input: request.input ?? '{}',
-    stateMachineName: machine.name,
-    executionName: name,
-    type: 'EXPRESS',
-    region: deps.region,
-    accountId: deps.accountId,
+    revisionId: machine.revisionId,
     roleArn: revision?.roleArn ?? machine.roleArn,
-    clock: 'real',
-    lambda: deps.lambda,
   });
+  await keepExpressRun(deps, machine, result);
   const stopDate = result.stopDate ?? new Date();
   const data = request.includedData !== 'METADATA_ONLY';
   const elapsed = Math.max(0, stopDate.getTime() - result.startDate.getTime());
@@ -97,20 +85,4 @@ export async function startSyncExecution(
 
 function syncStatusOf(status: string): StartSyncExecutionOutput['status'] {
   return status === 'SUCCEEDED' || status === 'TIMED_OUT' ? status : 'FAILED';
-}
-
-/** Definitions with the Express time limit applied, by the cached definition they came from. */
-const capped = new WeakMap<StateMachineDefinition, StateMachineDefinition>();
-
-/** The definition with TimeoutSeconds at most the Express limit, so the core times the run out as AWS would. */
-function withExpressTimeout(definition: StateMachineDefinition): StateMachineDefinition {
-  if (definition.TimeoutSeconds !== undefined && definition.TimeoutSeconds <= EXPRESS_MAX_SECONDS) {
-    return definition;
-  }
-  let limited = capped.get(definition);
-  if (!limited) {
-    limited = { ...definition, TimeoutSeconds: EXPRESS_MAX_SECONDS };
-    capped.set(definition, limited);
-  }
-  return limited;
 }

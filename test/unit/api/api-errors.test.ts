@@ -407,14 +407,6 @@ const ROWS: Row[] = [
     `${SFN}#StateMachineTypeNotSupported`,
     'This operation is not supported by this type of state machine',
   ],
-  [
-    'StateMachineTypeNotSupported: StartExecution of an EXPRESS machine',
-    'StartExecution',
-    () => ({ stateMachineArn: `${PREFIX}:stateMachine:quick` }),
-    400,
-    `${SFN}#StateMachineTypeNotSupported`,
-    /EXPRESS/,
-  ],
   // ─── Tags ───
   [
     'ResourceNotFound: tags of a machine that does not exist (404)',

@@ -427,6 +427,50 @@ describe('tags', () => {
   });
 });
 
+describe('EXPRESS state machines: StartExecution runs the workflow off the request path', () => {
+  it.each([
+    ['logging on (ALL)', { level: 'ALL', includeExecutionData: true }, true],
+    ['logging off', undefined, false],
+  ] as const)(
+    'with %s, DescribeExecution and history are served only when Statefold keeps the run',
+    async (_name, logging, kept) => {
+      const { api, engine } = setUp();
+      const { stateMachineArn } = await api.ok('CreateStateMachine', {
+        name: 'quick-async',
+        definition: PASS,
+        roleArn: ROLE,
+        type: 'EXPRESS',
+        ...(logging ? { loggingConfiguration: logging } : {}),
+      });
+      const started = await api.ok('StartExecution', { stateMachineArn, name: 'bg', input: '{"a":1}' });
+      expect(started.executionArn).toMatch(
+        /^arn:aws:states:us-east-1:123456789012:express:quick-async:bg:[0-9a-f-]{36}$/,
+      );
+      await runUntilIdle(engine);
+      const executionArn = started.executionArn as string;
+      if (kept) {
+        expect(await api.ok('DescribeExecution', { executionArn })).toMatchObject({
+          status: 'SUCCEEDED',
+          output: '{"ok":true}',
+          name: 'bg',
+        });
+        const history = await api.ok('GetExecutionHistory', { executionArn });
+        expect((history.events as Array<{ type: string }>).map((e) => e.type)).toEqual([
+          'ExecutionStarted',
+          'PassStateEntered',
+          'PassStateExited',
+          'ExecutionSucceeded',
+        ]);
+      } else {
+        expect(await api.call('DescribeExecution', { executionArn })).toMatchObject({
+          status: 400,
+          body: { message: "Invalid Arn: 'Resource type not valid in this context: express'" },
+        });
+      }
+    },
+  );
+});
+
 describe('EXPRESS state machines: StartSyncExecution runs the workflow inside the request', () => {
   async function createExpress(api: ReturnType<typeof createApiCaller>, definition: string) {
     const { stateMachineArn } = await api.ok('CreateStateMachine', {
