@@ -16,6 +16,8 @@ export const ENVIRONMENT = {
   tasksQueueUrl: 'STATEFOLD_TASKS_QUEUE_URL',
   timersQueueUrl: 'STATEFOLD_TIMERS_QUEUE_URL',
   accountId: 'STATEFOLD_ACCOUNT_ID',
+  /** Days a closed execution is kept before DynamoDB's TTL may delete it (unset: kept forever). */
+  retentionDays: 'STATEFOLD_RETENTION_DAYS',
   /** The transitions queue's maxReceiveCount: the step handler fails an execution on a message's last try. */
   maxReceiveCount: 'STATEFOLD_MAX_RECEIVE_COUNT',
 } as const;
@@ -31,12 +33,17 @@ export interface EngineEndpoints {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
   lambda: LambdaClient;
+  retentionDays?: number;
 }
 
 /** The engine over real SDK clients: on AWS, in local mode and in the integration tests alike. */
 export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
   const clock = { now: () => Date.now() };
-  const log = new DynamoEventLog({ client: endpoints.dynamodb, tableName: endpoints.tableName });
+  const log = new DynamoEventLog({
+    client: endpoints.dynamodb,
+    tableName: endpoints.tableName,
+    ...(endpoints.retentionDays !== undefined ? { retentionDays: endpoints.retentionDays } : {}),
+  });
   return {
     region: endpoints.region,
     accountId: endpoints.accountId,
@@ -64,6 +71,9 @@ export function engineDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
       tasks: read(ENVIRONMENT.tasksQueueUrl),
       timers: read(ENVIRONMENT.timersQueueUrl),
     },
+    ...(Number(env[ENVIRONMENT.retentionDays]) > 0
+      ? { retentionDays: Number(env[ENVIRONMENT.retentionDays]) }
+      : {}),
     dynamodb: new DynamoDBClient({ region }),
     sqs: new SQSClient({ region }),
     lambda: new LambdaClient({ region }),

@@ -48,12 +48,19 @@ import {
   SORT_KEY,
   STATE_MACHINES_PARTITION,
   stateMachinePartition,
+  TTL_ATTRIBUTE,
 } from './table.ts';
 
 export interface DynamoEventLogOptions {
   client: DynamoDBClient;
   tableName: string;
+  /** Days a closed execution is kept (the TTL attribute is written); absent: items never expire. */
+  retentionDays?: number;
 }
+
+const DAY_SECONDS = 86_400;
+/** AWS's limit on a Standard execution's duration. */
+const MAX_EXECUTION_DAYS = 365;
 
 type Index = typeof BY_MACHINE_INDEX | typeof BY_MACHINE_STATUS_INDEX;
 
@@ -96,14 +103,24 @@ export class DynamoEventLog implements EventLog {
       marshallOptions: { removeUndefinedValues: true },
     });
     this.#tableName = options.tableName;
+    this.#retentionDays = options.retentionDays;
+  }
+
+  readonly #retentionDays: number | undefined;
+
+  /** The TTL attribute for an item that may go `days` after `fromMs` plus the retention; none without one. */
+  #expiry(fromMs: number, days: number): Item {
+    if (this.#retentionDays === undefined) return {};
+    return { [TTL_ATTRIBUTE]: Math.ceil(fromMs / 1000) + (days + this.#retentionDays) * DAY_SECONDS };
   }
 
   // ─── Commits ──────────────────────────────────────────────────────────────────────────────────────────
 
   async append(executionArn: string, commit: Commit): Promise<boolean> {
     const items = await encodeCommit(executionArn, commit, randomUUID());
-    await this.#putAll(items.chunks);
-    return this.#putIfAbsent(items.commit);
+    const expiry = this.#expiry(Date.now(), MAX_EXECUTION_DAYS);
+    await this.#putAll(items.chunks.map((chunk) => ({ ...chunk, ...expiry })));
+    return this.#putIfAbsent({ ...items.commit, ...expiry });
   }
 
   async readTail(executionArn: string, limit: number): Promise<Tail | undefined> {
@@ -149,7 +166,10 @@ export class DynamoEventLog implements EventLog {
   }
 
   async closeHead(head: ExecutionHead): Promise<void> {
-    const { key, update, names, values } = closeHeadUpdate(head);
+    const { key, update, names, values } = closeHeadUpdate(
+      head,
+      this.#expiry(head.stopDate ?? Date.now(), 0),
+    );
     try {
       await this.#documents.send(
         new UpdateCommand({

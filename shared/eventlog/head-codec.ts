@@ -11,6 +11,7 @@ import {
   HEAD_SORT_KEY,
   PARTITION_KEY,
   SORT_KEY,
+  TTL_ATTRIBUTE,
 } from './table.ts';
 
 /**
@@ -49,25 +50,38 @@ export function encodeHead(head: ExecutionHead): Item {
 }
 
 /** The UpdateItem that closes a head: its status (and the status index's key) and stop date, with no read first. */
-export function closeHeadUpdate(head: ExecutionHead): {
+export function closeHeadUpdate(
+  head: ExecutionHead,
+  expiry: Item,
+): {
   key: Item;
   update: string;
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
+    '#stopDate': 'stopDate',
+  };
+  const values: Record<string, unknown> = {
+    ':status': head.status,
+    ':statusKey': executionStatusPartition(executionListPartition(head), head.status),
+    ':stopDate': head.stopDate ?? null,
+  };
+  let update = 'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate';
+  // A closed execution may go once its retention has passed (DynamoDB's TTL deletes it).
+  const expiresAt = expiry[TTL_ATTRIBUTE];
+  if (expiresAt !== undefined) {
+    update += ', #expiresAt = :expiresAt';
+    names['#expiresAt'] = TTL_ATTRIBUTE;
+    values[':expiresAt'] = expiresAt;
+  }
   return {
     key: { [PARTITION_KEY]: executionPartition(head.executionArn), [SORT_KEY]: HEAD_SORT_KEY },
-    update: 'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate',
-    names: {
-      '#status': 'status',
-      '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
-      '#stopDate': 'stopDate',
-    },
-    values: {
-      ':status': head.status,
-      ':statusKey': executionStatusPartition(executionListPartition(head), head.status),
-      ':stopDate': head.stopDate ?? null,
-    },
+    update,
+    names,
+    values,
   };
 }
 

@@ -23,7 +23,11 @@ export const BY_MACHINE_STATUS_INDEX = {
   sortKey: 'gsi2sk',
 } as const;
 
-/** Epoch seconds after which DynamoDB may delete an item (closed executions). Not written yet. */
+/**
+ * Epoch seconds after which DynamoDB's TTL may delete an item: a closed execution's head `retentionDays` after it
+ * closed; its commits and chunks `retentionDays` after the longest an execution can run (a year) from when they were
+ * written, so no commit of a running or recently closed execution ever expires.
+ */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const KEY_PREFIX = {

@@ -518,3 +518,41 @@ describe('embedded DynamoDB on disk', () => {
     }
   });
 });
+
+describe('retention (DynamoDB TTL)', () => {
+  const DAY = 86_400;
+  async function expiresAt(pk: string, sk: string): Promise<number | undefined> {
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
+    );
+    const value = Item?.expiresAt?.N;
+    return value === undefined ? undefined : Number(value);
+  }
+
+  it('with retentionDays, a closed head expires that many days after it closed, and commits a year later still', async () => {
+    const kept = new DynamoEventLog({
+      client: dynamo.client,
+      tableName: dynamo.tableName,
+      retentionDays: 90,
+    });
+    const head = makeHead();
+    await kept.createHead(head);
+    const before = Math.floor(Date.now() / 1000);
+    expect(await kept.append(head.executionArn, makeCommit(1, '{}'))).toBe(true);
+    expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBeUndefined();
+    await kept.closeHead({ ...head, status: 'SUCCEEDED', stopDate: T0 });
+    expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBe(Math.ceil(T0 / 1000) + 90 * DAY);
+    const commitExpiry = (await expiresAt(`exec#${head.executionArn}`, 'c#0000000001')) ?? 0;
+    expect(commitExpiry - before).toBeGreaterThanOrEqual((365 + 90) * DAY);
+    expect(commitExpiry - before).toBeLessThanOrEqual((365 + 90) * DAY + 60);
+  });
+
+  it('without retentionDays nothing expires', async () => {
+    const head = makeHead();
+    await log.createHead(head);
+    await log.append(head.executionArn, makeCommit(1, '{}'));
+    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 });
+    expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBeUndefined();
+    expect(await expiresAt(`exec#${head.executionArn}`, 'c#0000000001')).toBeUndefined();
+  });
+});
