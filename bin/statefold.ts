@@ -1,23 +1,47 @@
 #!/usr/bin/env node
 /**
- * The `statefold` command line: run a workflow in memory, or validate a definition.
+ * The `statefold` command line: run a workflow in memory, validate a definition, serve the Step Functions API
+ * locally, and look at the executions of a running server.
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
  *   statefold validate <definition.json>
- * Exit codes: 0 the execution succeeded (or the definition is valid), 1 it failed, 2 the definition or the
- * command line is invalid.
+ *   statefold start [--config file] [--port n] [--data-dir folder]
+ *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
+ *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
+ * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
+ * 1 it failed (or the server answered an error), 2 the definition, the config or the command line is invalid.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  type ExecutionStatus,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  paginateGetExecutionHistory,
+  paginateListExecutions,
+  paginateListStateMachines,
+  SFNClient,
+  SFNServiceException,
+} from '@aws-sdk/client-sfn';
 import { validateDefinition } from '../shared/asl/validate-definition.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import { runExecution } from '../shared/engine/run-execution.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
+import {
+  ConfigError,
+  DEFAULT_PORT,
+  type LocalConfig,
+  loadLocalConfig,
+} from '../shared/local/local-config.ts';
+import { type LocalServer, startLocalServer } from '../shared/local/local-server.ts';
 
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
-  statefold validate <definition.json>`;
+  statefold validate <definition.json>
+  statefold start [--config file] [--port n] [--data-dir folder]
+  statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
+  statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]`;
 
 class UsageError extends Error {}
 
@@ -28,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'validate':
       return validate(rest);
+    case 'start':
+      return start(rest);
+    case 'executions':
+      return executions(rest);
+    case 'history':
+      return history(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -86,6 +116,316 @@ async function validate(args: string[]): Promise<number> {
   const result = validateDefinition(await readText(definitionPath, 'definition'));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return result.result === 'OK' ? 0 : 2;
+}
+
+/** `statefold start`: the local server, until SIGINT or SIGTERM. */
+async function start(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  let config: LocalConfig;
+  try {
+    config = await loadLocalConfig({
+      ...(values.config !== undefined ? { configFile: values.config } : {}),
+      overrides: {
+        ...(values.port !== undefined ? { port: parsePort(values.port) } : {}),
+        ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  let server: LocalServer;
+  try {
+    server = await startLocalServer({
+      port: config.port,
+      dataDir: config.dataDir,
+      region: config.region,
+      accountId: config.accountId,
+      functions: config.functions,
+      stateMachines: config.stateMachines,
+    });
+  } catch (error) {
+    process.stderr.write(`statefold start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(describeServer(server, config));
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  // A second signal does not wait for tasks still running.
+  const force = () => process.exit(130);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  process.stdout.write(`\n${signal}: stopping (running executions resume at the next start)…\n`);
+  await server.stop();
+  process.stdout.write(`Stopped. The data stays in ${server.dataDir}.\n`);
+  process.off('SIGINT', force);
+  process.off('SIGTERM', force);
+  return 0;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0-65535, not '${value}'.`);
+  return port;
+}
+
+/** What `start` prints: where the server is, what it serves, and three AWS CLI commands to try it with. */
+function describeServer(server: LocalServer, config: LocalConfig): string {
+  const lines = [
+    `Statefold is running at ${server.endpoint}`,
+    `  config:    ${config.configFile ?? '(none: defaults)'}`,
+    `  data:      ${server.dataDir} (delete it to start afresh)`,
+    `  functions: ${Object.keys(config.functions).join(', ') || '(none)'}`,
+    ...server.stateMachines.map(
+      (machine) => `  state machine ${machine.name} (${machine.outcome}): ${machine.stateMachineArn}`,
+    ),
+    '',
+    'Try it with the AWS CLI (any credentials will do):',
+    `  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${config.region}`,
+  ];
+  const endpoint = `--endpoint-url ${server.endpoint}`;
+  const machine = server.stateMachines[0];
+  if (machine) {
+    const inputFile = config.stateMachines.find((entry) => entry.name === machine.name)?.inputFile;
+    const name = `try-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const input =
+      inputFile === undefined ? '' : ` --input ${quote(`file://${relative(process.cwd(), inputFile)}`)}`;
+    lines.push(
+      `  aws stepfunctions start-execution ${endpoint} --state-machine-arn ${machine.stateMachineArn} --name ${name}${input}`,
+      `  aws stepfunctions describe-execution ${endpoint} --execution-arn ${executionArn}`,
+      `  aws stepfunctions get-execution-history ${endpoint} --execution-arn ${executionArn}`,
+      '',
+      `Follow it live:  npx statefold history ${executionArn} --follow ${endpoint}`,
+    );
+  } else {
+    lines.push(
+      `  aws stepfunctions list-state-machines ${endpoint}`,
+      `  aws stepfunctions create-state-machine ${endpoint} --name hello --role-arn arn:aws:iam::${config.accountId}:role/StatefoldExecutionRole --definition '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}'`,
+      `  aws stepfunctions start-execution ${endpoint} --state-machine-arn arn:aws:states:${config.region}:${config.accountId}:stateMachine:hello`,
+    );
+  }
+  lines.push('Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+function quote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `statefold executions`: the executions of a state machine of a running server, newest first. */
+async function executions(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'endpoint-url': { type: 'string' }, status: { type: 'string' } },
+  });
+  const machine = positionals[0];
+  if (!machine) throw new UsageError('executions needs a state machine name or ARN.');
+  const status = values.status?.toUpperCase();
+  if (status !== undefined && !EXECUTION_STATUSES.has(status)) {
+    throw new UsageError(`--status must be one of ${[...EXECUTION_STATUSES].join(', ')}.`);
+  }
+  return withSfn(values['endpoint-url'], async (sfn, endpoint) => {
+    const stateMachineArn = machine.startsWith('arn:') ? machine : await findStateMachine(sfn, machine);
+    if (stateMachineArn === undefined) {
+      process.stderr.write(`No state machine named '${machine}' at ${endpoint}.\n`);
+      return 1;
+    }
+    const rows: string[][] = [];
+    for await (const page of paginateListExecutions(
+      { client: sfn, pageSize: 1000 },
+      { stateMachineArn, ...(status !== undefined ? { statusFilter: status as ExecutionStatus } : {}) },
+    )) {
+      for (const execution of page.executions ?? []) {
+        rows.push([
+          execution.name ?? '',
+          execution.status ?? '',
+          execution.startDate?.toISOString() ?? '',
+          execution.stopDate?.toISOString() ?? '-',
+          execution.executionArn ?? '',
+        ]);
+      }
+    }
+    if (rows.length === 0) {
+      process.stdout.write(`No ${status ?? ''}${status ? ' ' : ''}executions of ${stateMachineArn}.\n`);
+      return 0;
+    }
+    process.stdout.write(formatTable([['NAME', 'STATUS', 'STARTED', 'STOPPED', 'ARN'], ...rows]));
+    return 0;
+  });
+}
+
+const EXECUTION_STATUSES = new Set([
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+]);
+
+async function findStateMachine(sfn: SFNClient, name: string): Promise<string | undefined> {
+  for await (const page of paginateListStateMachines({ client: sfn, pageSize: 1000 }, {})) {
+    const found = page.stateMachines?.find((machine) => machine.name === name);
+    if (found) return found.stateMachineArn;
+  }
+  return undefined;
+}
+
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join('  '),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+const CLOSING_EVENTS: Record<string, number> = {
+  ExecutionSucceeded: 0,
+  ExecutionFailed: 1,
+  ExecutionTimedOut: 1,
+  ExecutionAborted: 1,
+};
+/** How often `history --follow` asks for new events. */
+const FOLLOW_INTERVAL_MS = 500;
+
+/**
+ * `statefold history`: an execution's events, one a line (or JSON lines with --json). With --follow it keeps
+ * asking for the events after the last one printed until the execution closes, then exits 0 if it succeeded
+ * and 1 otherwise. GetExecutionHistory gives no token past the newest event, so each poll reads newest first
+ * (reverseOrder, paged with nextToken) back to the last event printed: a poll costs what it brings.
+ */
+async function history(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'endpoint-url': { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const executionArn = positionals[0];
+  if (!executionArn) throw new UsageError('history needs an execution ARN.');
+  const print = (event: HistoryEvent) =>
+    process.stdout.write(values.json ? `${JSON.stringify(event)}\n` : formatEvent(event));
+  return withSfn(values['endpoint-url'], async (sfn) => {
+    let lastId = 0;
+    let exitCode: number | undefined;
+    const show = (events: readonly HistoryEvent[]) => {
+      for (const event of events) {
+        print(event);
+        lastId = event.id ?? lastId;
+        const closing = CLOSING_EVENTS[event.type ?? ''];
+        if (closing !== undefined) exitCode = closing;
+      }
+    };
+    for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn })) {
+      show(page.events ?? []);
+    }
+    if (!values.follow) return 0;
+    while (exitCode === undefined) {
+      await new Promise((resolveSleep) => setTimeout(resolveSleep, FOLLOW_INTERVAL_MS));
+      show(await eventsAfter(sfn, executionArn, lastId));
+    }
+    return exitCode;
+  });
+}
+
+async function eventsAfter(sfn: SFNClient, executionArn: string, lastId: number): Promise<HistoryEvent[]> {
+  const fresh: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }),
+    );
+    for (const event of page.events ?? []) {
+      if ((event.id ?? 0) <= lastId) return fresh.reverse();
+      fresh.push(event);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return fresh.reverse();
+}
+
+/** `   7  2026-01-01T12:00:00.000Z  TaskStateEntered  ValidateOrder`: the details that say most, shortened. */
+function formatEvent(event: HistoryEvent): string {
+  const details = Object.entries(event).find(
+    ([key, value]) => key.endsWith('EventDetails') && typeof value === 'object' && value !== null,
+  )?.[1] as Record<string, unknown> | undefined;
+  const closingOrStart = event.type === 'ExecutionStarted' || CLOSING_EVENTS[event.type ?? ''] !== undefined;
+  const summary = [
+    details?.index !== undefined ? `${details.name}[${details.index}]` : details?.name,
+    details?.resourceType !== undefined ? `${details.resourceType}:${details.resource}` : details?.resource,
+    details?.error !== undefined ? `error=${details.error}` : undefined,
+    details?.cause !== undefined ? `cause=${details.cause}` : undefined,
+    closingOrStart && details?.input !== undefined ? `input=${details.input}` : undefined,
+    closingOrStart && details?.output !== undefined ? `output=${details.output}` : undefined,
+  ]
+    .filter((part): part is string => typeof part === 'string')
+    .map((part) => part.replace(/\s*\n\s*/g, ' '))
+    .map((part) => (part.length > 200 ? `${part.slice(0, 199)}…` : part))
+    .join('  ');
+  const time = event.timestamp?.toISOString() ?? '';
+  const line = `${String(event.id ?? '').padStart(4)}  ${time}  ${(event.type ?? '').padEnd(30)}  ${summary}`;
+  return `${line.trimEnd()}\n`;
+}
+
+/**
+ * A Step Functions client for the local server: any credentials do, and no host prefix (StartSyncExecution's
+ * `sync-` would name a host that does not resolve). Errors the server answers are printed, exit code 1.
+ */
+async function withSfn(
+  endpointUrl: string | undefined,
+  use: (sfn: SFNClient, endpoint: string) => Promise<number>,
+): Promise<number> {
+  const endpoint = endpointUrl ?? `http://127.0.0.1:${process.env.STATEFOLD_PORT || DEFAULT_PORT}`;
+  const sfn = new SFNClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+    disableHostPrefix: true,
+  });
+  try {
+    return await use(sfn, endpoint);
+  } catch (error) {
+    if (error instanceof SFNServiceException) {
+      process.stderr.write(`${error.name}: ${error.message}\n`);
+      return 1;
+    }
+    if (isConnectionRefused(error)) {
+      process.stderr.write(
+        `No Statefold server answers at ${endpoint}: start one with \`statefold start\`.\n`,
+      );
+      return 1;
+    }
+    throw error;
+  } finally {
+    sfn.destroy();
+  }
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+    if (cause instanceof AggregateError && cause.errors.some(isConnectionRefused)) return true;
+  }
+  return false;
 }
 
 /** `--input` takes JSON text or `@file`. */

@@ -441,8 +441,8 @@ describe('errors are the SDK typed exceptions', () => {
       StateMachineTypeNotSupported,
     ],
     [
-      'StateMachineTypeNotSupported (StartExecution of EXPRESS)',
-      () => sfn.send(new StartExecutionCommand({ stateMachineArn: express })),
+      'StateMachineTypeNotSupported (ListExecutions of EXPRESS)',
+      () => sfn.send(new ListExecutionsCommand({ stateMachineArn: express })),
       StateMachineTypeNotSupported,
     ],
     [

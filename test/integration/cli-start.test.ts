@@ -1,0 +1,318 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalConfig } from '../../shared/local/local-config.ts';
+
+/**
+ * `statefold start` as a user runs it (`npm start`): a child process on the repository's statefold.config.ts
+ * with a temporary data folder, found through the endpoint it prints; `statefold executions` and
+ * `statefold history --follow` against it; SIGINT stops it cleanly. Then the config's precedence and errors.
+ */
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/statefold.ts');
+const ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.startsWith('STATEFOLD_')),
+) as NodeJS.ProcessEnv;
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-processing';
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function statefold(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? ROOT, env: { ...ENV, ...options.env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('statefold start', () => {
+  let dataDir: string;
+  let child: ChildProcess;
+  let printed = '';
+  let endpoint: string;
+  let sfn: SFNClient;
+  const exited = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      else child.once('exit', (code) => resolve(code));
+    });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'statefold-cli-start-'));
+    child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString('utf8');
+    });
+    endpoint = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
+        if (found?.[1] && printed.includes('Press Ctrl+C')) {
+          clearInterval(timer);
+          resolve(found[1]);
+        } else if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`statefold start exited ${child.exitCode}: ${errors}`));
+        }
+      }, 20);
+    });
+    sfn = new SFNClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    sfn?.destroy();
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited();
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints its endpoint, the data folder, the created state machine and three AWS CLI commands to try', () => {
+    expect(printed).toContain(`data:      ${dataDir}`);
+    expect(printed).toContain(`state machine order-processing (created): ${MACHINE}`);
+    const commands = printed.split('\n').filter((line) => line.trim().startsWith('aws stepfunctions'));
+    expect(commands.map((line) => line.trim().split(' ')[2])).toEqual([
+      'start-execution',
+      'describe-execution',
+      'get-execution-history',
+    ]);
+    for (const command of commands) expect(command).toContain(`--endpoint-url ${endpoint}`);
+    expect(commands[0]).toContain(`--state-machine-arn ${MACHINE}`);
+    expect(commands[0]).toContain('--input file://examples/order-processing/input.json');
+    const name = /--name (\S+)/.exec(commands[0] ?? '')?.[1];
+    expect(commands[1]).toContain(
+      `--execution-arn ${MACHINE.replace(':stateMachine:', ':execution:')}:${name}`,
+    );
+  });
+
+  it.each([
+    ['succeeds', 0, 'the example input', 'ExecutionSucceeded'],
+    ['fails', 1, 'an order without items', 'ExecutionFailed'],
+  ])(
+    'history --follow prints each event once, in order, until the execution closes: it %s, exit %i',
+    async (_outcome, code, what, last) => {
+      const input =
+        what === 'the example input'
+          ? await readFile(join(ROOT, 'examples/order-processing/input.json'), 'utf8')
+          : '{"orderId":"empty","items":[]}';
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: MACHINE, name: `follow-${code}`, input }),
+      );
+      const result = await statefold([
+        'history',
+        executionArn as string,
+        '--follow',
+        '--json',
+        '--endpoint-url',
+        endpoint,
+      ]);
+      expect(result.code).toBe(code);
+      const events = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: number; type: string });
+      expect(events.map((event) => event.id)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+      expect(events[0]?.type).toBe('ExecutionStarted');
+      expect(events.at(-1)?.type).toBe(last);
+    },
+  );
+
+  it('history without --follow prints one line per event', async () => {
+    const result = await statefold([
+      'history',
+      `${MACHINE.replace(':stateMachine:', ':execution:')}:follow-1`,
+      '--endpoint-url',
+      endpoint,
+    ]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ {3}1 {2}\S+Z {2}ExecutionStarted +input=\{"orderId":"empty"/);
+    expect(lines.at(-1)).toMatch(/ExecutionFailed +error=OrderValidationError {2}cause=/);
+  });
+
+  it.each([
+    ['by name', ['order-processing'], ['follow-1 ', 'follow-0 ']],
+    ['by ARN, with a status filter', [MACHINE, '--status', 'FAILED'], ['follow-1 ']],
+  ])('executions lists them %s, newest first', async (_how, args, names) => {
+    const result = await statefold(['executions', ...args, '--endpoint-url', endpoint]);
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trim().split('\n');
+    expect(header).toMatch(/^NAME +STATUS +STARTED +STOPPED +ARN$/);
+    expect(rows.map((row) => row.slice(0, 9))).toEqual(names);
+  });
+
+  it.each([
+    ['a state machine that does not exist', ['executions', 'missing'], /No state machine named 'missing'/],
+    [
+      'an execution that does not exist',
+      ['history', `${MACHINE.replace(':stateMachine:', ':execution:')}:nope`],
+      /^ExecutionDoesNotExist: Execution Does Not Exist/,
+    ],
+  ])('exits 1 naming the problem for %s', async (_case, args, message) => {
+    const result = await statefold([...args, '--endpoint-url', endpoint]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('a second start on the same port exits 1 saying the port is in use', async () => {
+    const result = await statefold([
+      'start',
+      '--port',
+      new URL(endpoint).port,
+      '--data-dir',
+      join(dataDir, 'other'),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Port \d+ on 127\.0\.0\.1 is in use/);
+  });
+
+  it('SIGINT stops it cleanly: exit code 0', async () => {
+    child.kill('SIGINT');
+    expect(await exited()).toBe(0);
+    expect(printed).toContain('SIGINT: stopping');
+    expect(printed).toContain(`Stopped. The data stays in ${dataDir}.`);
+  });
+});
+
+describe('statefold history and executions without a server', () => {
+  it('exits 1 saying no server answers', async () => {
+    const result = await statefold([
+      'executions',
+      'order-processing',
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No Statefold server answers at http://127.0.0.1:9');
+  });
+});
+
+describe('the config', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'statefold-config-'));
+    await mkdir(join(dir, 'app'));
+    await writeFile(join(dir, 'app/handlers.mjs'), 'export const double = (e) => ({ n: e.n * 2 });\n');
+    await writeFile(join(dir, 'app/flow.json'), '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}');
+    await writeFile(
+      join(dir, 'statefold.config.json'),
+      JSON.stringify({
+        port: 9001,
+        dataDir: 'state',
+        region: 'eu-west-1',
+        functions: { twice: { module: './app/handlers.mjs', export: 'double' } },
+        stateMachines: [{ name: 'flow', definition: 'app/flow.json' }],
+      }),
+    );
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, { port?: number; dataDir?: string }, number, string]>([
+    ['the file alone', {}, {}, 9001, 'state'],
+    [
+      'the environment over the file',
+      { STATEFOLD_PORT: '9002', STATEFOLD_DATA_DIR: 'env-data' },
+      {},
+      9002,
+      'env-data',
+    ],
+    [
+      'the command line over both',
+      { STATEFOLD_PORT: '9002', STATEFOLD_DATA_DIR: 'env-data' },
+      { port: 9003, dataDir: 'flag-data' },
+      9003,
+      'flag-data',
+    ],
+  ])('%s: port and data folder', async (_case, env, overrides, port, dataDir) => {
+    const config = await loadLocalConfig({ cwd: dir, env, overrides });
+    expect(config).toMatchObject({
+      configFile: join(dir, 'statefold.config.json'),
+      port,
+      dataDir: join(dir, dataDir),
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      stateMachines: [{ name: 'flow', type: 'STANDARD', definitionFile: join(dir, 'app/flow.json') }],
+    });
+    expect(await (config.functions.twice as (event: { n: number }) => unknown)({ n: 4 })).toEqual({ n: 8 });
+  });
+
+  it('without a config file: the defaults, nothing configured', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'statefold-no-config-'));
+    try {
+      expect(await loadLocalConfig({ cwd: empty, env: {} })).toEqual({
+        port: 8083,
+        dataDir: join(empty, '.statefold'),
+        region: 'us-east-1',
+        accountId: '123456789012',
+        functions: {},
+        stateMachines: [],
+      });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it.each<[string, object | undefined, string[], NodeJS.ProcessEnv, RegExp]>([
+    ['a port that is not a number', { port: 'x' }, [], {}, /bad\.json: 'port' must be an integer/],
+    ['an unknown field', { prot: 1 }, [], {}, /bad\.json: 'prot' is not a config field/],
+    [
+      'a function module that does not load',
+      { functions: { f: { module: './nowhere.mjs' } } },
+      [],
+      {},
+      /bad\.json: 'functions\.f\.module' cannot be loaded/,
+    ],
+    [
+      'an export that is not there',
+      { functions: { f: { module: './app/handlers.mjs', export: 'triple' } } },
+      [],
+      {},
+      /'functions\.f\.export' names no exported function 'triple' of handlers\.mjs \(its functions: double\)/,
+    ],
+    [
+      'a definition file that cannot be read',
+      { stateMachines: [{ name: 'x', definition: 'missing.json' }] },
+      [],
+      {},
+      /bad\.json: 'stateMachines\[0\]\.definition' cannot be read/,
+    ],
+    ['a STATEFOLD_PORT that is not a port', {}, [], { STATEFOLD_PORT: 'abc' }, /STATEFOLD_PORT='abc'/],
+    ['a --port that is not a port', {}, ['--port', '70000'], {}, /--port must be 0-65535/],
+    ['a --config file that does not exist', undefined, [], {}, /The config file 'bad\.json' does not exist/],
+  ])('start exits 2 naming the file and the field: %s', async (_case, config, args, env, message) => {
+    await rm(join(dir, 'bad.json'), { force: true });
+    if (config !== undefined) await writeFile(join(dir, 'bad.json'), JSON.stringify(config));
+    const result = await statefold(['start', '--config', 'bad.json', ...args], { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
