@@ -1,0 +1,217 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * What a deployment can change, each with its default. Values come from the stack's props, then CDK context
+ * (`npx cdk deploy -c retentionDays=30`, or `context` in cdk.json), then the defaults below. Context given on the
+ * command line is always a string, so every reader accepts the string form as well as the JSON one.
+ */
+
+export const HANDLER_NAMES = ['api', 'step', 'task', 'timer'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** Lambda's application log levels (advanced logging controls, JSON log format). */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const REMOVAL_POLICIES = ['retain', 'destroy'] as const;
+export type TableRemovalPolicy = (typeof REMOVAL_POLICIES)[number];
+
+export interface HandlerSettings {
+  memorySize: number;
+  /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
+  reservedConcurrency?: number;
+}
+
+export interface StatefoldConfig {
+  /** Days a closed execution is kept before DynamoDB's TTL may delete it. */
+  retentionDays: number;
+  logLevel: LogLevel;
+  /** Days CloudWatch Logs keeps the handlers' logs (one of CloudWatch's allowed values). */
+  logRetentionDays: number;
+  handlers: Record<HandlerName, HandlerSettings>;
+  /** Functions the task and API handlers may invoke; undefined: every function of the stack's account and region. */
+  allowedFunctionArns?: string[];
+  /** SNS topic every alarm notifies; undefined: alarms without actions. */
+  alarmTopicArn?: string;
+  /** What `cdk destroy` (or removing the table from the stack) does to the table: keep it, or delete it. */
+  removalPolicy: TableRemovalPolicy;
+}
+
+export const DEFAULT_CONFIG: StatefoldConfig = {
+  retentionDays: 90,
+  logLevel: 'INFO',
+  logRetentionDays: 30,
+  // 128 MB is what the README's cost figures assume for the queue handlers; the API parses and validates
+  // definitions and runs StartSyncExecution inline, so it gets more CPU.
+  handlers: {
+    api: { memorySize: 256 },
+    step: { memorySize: 128 },
+    task: { memorySize: 128 },
+    timer: { memorySize: 128 },
+  },
+  removalPolicy: 'retain',
+};
+
+/** The context keys, as a user types them. */
+export const CONTEXT_KEYS = {
+  retentionDays: 'retentionDays',
+  logLevel: 'logLevel',
+  logRetentionDays: 'logRetentionDays',
+  allowedFunctionArns: 'allowedFunctionArns',
+  alarmTopicArn: 'alarmTopicArn',
+  removalPolicy: 'removalPolicy',
+  memorySize: (handler: HandlerName) => `${handler}MemorySize`,
+  reservedConcurrency: (handler: HandlerName) => `${handler}ReservedConcurrency`,
+} as const;
+
+export type ConfigOverrides = Partial<Omit<StatefoldConfig, 'handlers'>> & {
+  handlers?: Partial<Record<HandlerName, Partial<HandlerSettings>>>;
+};
+
+/** Reads one context value; undefined when it is not set. `node.tryGetContext` has this shape. */
+export type ReadContext = (key: string) => unknown;
+
+/** Lambda's memory range (MB) and CloudWatch's retention choices. */
+const MEMORY_RANGE = { min: 128, max: 10_240 } as const;
+const LOG_RETENTION_CHOICES: readonly number[] = Object.values(RetentionDays).filter(
+  (value): value is number => typeof value === 'number',
+);
+
+export function resolveStackConfig(
+  overrides: ConfigOverrides = {},
+  readContext: ReadContext = () => undefined,
+): StatefoldConfig {
+  const pick = <T>(
+    key: string,
+    override: T | undefined,
+    parse: (value: unknown, key: string) => T,
+  ): T | undefined => {
+    if (override !== undefined) return override;
+    const value = readContext(key);
+    return value === undefined || value === '' ? undefined : parse(value, key);
+  };
+  const handlers = {} as Record<HandlerName, HandlerSettings>;
+  for (const name of HANDLER_NAMES) {
+    const override = overrides.handlers?.[name] ?? {};
+    const memorySize =
+      pick(CONTEXT_KEYS.memorySize(name), override.memorySize, readMemorySize) ??
+      DEFAULT_CONFIG.handlers[name].memorySize;
+    const reservedConcurrency = pick(
+      CONTEXT_KEYS.reservedConcurrency(name),
+      override.reservedConcurrency,
+      readNonNegativeInteger,
+    );
+    handlers[name] = { memorySize, ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }) };
+  }
+  const allowedFunctionArns = pick(
+    CONTEXT_KEYS.allowedFunctionArns,
+    overrides.allowedFunctionArns,
+    readFunctionArns,
+  );
+  const alarmTopicArn = pick(CONTEXT_KEYS.alarmTopicArn, overrides.alarmTopicArn, readTopicArn);
+  const config: StatefoldConfig = {
+    retentionDays:
+      pick(CONTEXT_KEYS.retentionDays, overrides.retentionDays, readPositiveInteger) ??
+      DEFAULT_CONFIG.retentionDays,
+    logLevel: pick(CONTEXT_KEYS.logLevel, overrides.logLevel, readLogLevel) ?? DEFAULT_CONFIG.logLevel,
+    logRetentionDays:
+      pick(CONTEXT_KEYS.logRetentionDays, overrides.logRetentionDays, readLogRetention) ??
+      DEFAULT_CONFIG.logRetentionDays,
+    handlers,
+    removalPolicy:
+      pick(CONTEXT_KEYS.removalPolicy, overrides.removalPolicy, readRemovalPolicy) ??
+      DEFAULT_CONFIG.removalPolicy,
+    ...(allowedFunctionArns === undefined ? {} : { allowedFunctionArns }),
+    ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+  };
+  return config;
+}
+
+function invalid(key: string, value: unknown, expected: string): Error {
+  return new Error(`Statefold stack: context value ${key}=${JSON.stringify(value)} is not ${expected}`);
+}
+
+function readInteger(value: unknown, key: string, min: number, max: number, expected: string): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    throw invalid(key, value, expected);
+  }
+  return number;
+}
+
+function readPositiveInteger(value: unknown, key: string): number {
+  return readInteger(value, key, 1, Number.MAX_SAFE_INTEGER, 'a whole number of at least 1');
+}
+
+function readNonNegativeInteger(value: unknown, key: string): number {
+  return readInteger(value, key, 0, Number.MAX_SAFE_INTEGER, 'a whole number of at least 0');
+}
+
+function readMemorySize(value: unknown, key: string): number {
+  return readInteger(
+    value,
+    key,
+    MEMORY_RANGE.min,
+    MEMORY_RANGE.max,
+    `a memory size in MB from ${MEMORY_RANGE.min} to ${MEMORY_RANGE.max}`,
+  );
+}
+
+function readLogRetention(value: unknown, key: string): number {
+  const days = readPositiveInteger(value, key);
+  if (!LOG_RETENTION_CHOICES.includes(days)) {
+    throw invalid(
+      key,
+      value,
+      `one of CloudWatch Logs' retention periods (${LOG_RETENTION_CHOICES.join(', ')})`,
+    );
+  }
+  return days;
+}
+
+function readChoice<T extends string>(
+  choices: readonly T[],
+  value: unknown,
+  key: string,
+  normalize: (s: string) => string,
+): T {
+  const found = typeof value === 'string' ? choices.find((choice) => choice === normalize(value)) : undefined;
+  if (found === undefined) throw invalid(key, value, `one of ${choices.join(', ')}`);
+  return found;
+}
+
+function readLogLevel(value: unknown, key: string): LogLevel {
+  return readChoice(LOG_LEVELS, value, key, (s) => s.toUpperCase());
+}
+
+function readRemovalPolicy(value: unknown, key: string): TableRemovalPolicy {
+  return readChoice(REMOVAL_POLICIES, value, key, (s) => s.toLowerCase());
+}
+
+/** A list: a JSON array (cdk.json), or one string of comma-separated ARNs (the command line). */
+function readFunctionArns(value: unknown, key: string): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(items) || items.length === 0)
+    throw invalid(key, value, 'a list of Lambda function ARNs');
+  return items.map((item) => {
+    if (typeof item !== 'string' || !FUNCTION_ARN.test(item)) {
+      throw invalid(
+        key,
+        value,
+        'a list of Lambda function ARNs (arn:<partition>:lambda:<region>:<account>:function:<name>)',
+      );
+    }
+    return item;
+  });
+}
+
+function readTopicArn(value: unknown, key: string): string {
+  if (typeof value !== 'string' || !TOPIC_ARN.test(value)) {
+    throw invalid(key, value, 'an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)');
+  }
+  return value;
+}
+
+// Wildcards are allowed in the region, account and name parts: they are IAM resource patterns.
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9*-]+:[0-9*]+:function:[A-Za-z0-9_*?:$.-]+$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;

@@ -1,0 +1,18 @@
+/**
+ * The environment the handlers read on AWS (the CDK stack sets it). Endpoints come from the AWS SDK's own
+ * variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_LAMBDA) when set.
+ */
+export const ENVIRONMENT = {
+  table: 'STATEFOLD_TABLE',
+  transitionsQueueUrl: 'STATEFOLD_TRANSITIONS_QUEUE_URL',
+  tasksQueueUrl: 'STATEFOLD_TASKS_QUEUE_URL',
+  timersQueueUrl: 'STATEFOLD_TIMERS_QUEUE_URL',
+  accountId: 'STATEFOLD_ACCOUNT_ID',
+  /** Days a closed execution is kept before DynamoDB's TTL may delete it (unset: kept forever). */
+  retentionDays: 'STATEFOLD_RETENTION_DAYS',
+  /** The transitions queue's maxReceiveCount: the step handler fails an execution on a message's last try. */
+  maxReceiveCount: 'STATEFOLD_MAX_RECEIVE_COUNT',
+} as const;
+
+/** Receives of one transition before SQS moves it to the dead-letter queue (the CDK stack and local mode use it). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
