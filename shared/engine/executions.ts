@@ -168,18 +168,7 @@ export async function stopExecution(
   request: { executionArn: string; error?: string; cause?: string },
 ): Promise<{ stopDate: Date }> {
   parseExecutionArn(request.executionArn);
-  if (request.error !== undefined && request.error.length > 256) {
-    throw new EngineError(
-      'ValidationException',
-      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
-    );
-  }
-  if (request.cause !== undefined && request.cause.length > 32_768) {
-    throw new EngineError(
-      'ValidationException',
-      "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
-    );
-  }
+  checkErrorAndCause(request);
   const outcome = await applyMessage(deps, request.executionArn, 'stop', {
     type: 'stop',
     ...(request.error !== undefined ? { error: request.error } : {}),
@@ -198,5 +187,21 @@ export async function requireExecution(deps: EngineDeps, executionArn: string): 
   if (first.length === 0) {
     if (express) throw expressNotKept();
     throw new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+  }
+}
+
+/** AWS's length limits on a caller's error (256) and cause (32,768): StopExecution and SendTaskFailure. */
+export function checkErrorAndCause(request: { error?: string; cause?: string }): void {
+  const limits = [
+    ['error', request.error, 256],
+    ['cause', request.cause, 32_768],
+  ] as const;
+  for (const [member, value, limit] of limits) {
+    if (value !== undefined && value.length > limit) {
+      throw new EngineError(
+        'ValidationException',
+        `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`,
+      );
+    }
   }
 }

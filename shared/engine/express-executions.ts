@@ -3,8 +3,7 @@ import type { TaskRequest } from '../execution/messages.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { EngineError } from './engine-error.ts';
-import { parseStateMachineArn, validateName } from './names.ts';
+import { parseStateMachineArn } from './names.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
 import { type ExecutionResult, runExecution } from './run-execution.ts';
 
@@ -22,19 +21,10 @@ export const EXPRESS_MAX_SECONDS = 300;
 export async function startExpressExecution(
   deps: EngineDeps,
   machine: StateMachineRecord,
-  request: { name?: string; input?: string; traceHeader?: string },
+  /** Name and input as StartExecution checked them. */
+  request: { name: string; input: string; traceHeader?: string },
 ): Promise<{ executionArn: string; startDate: Date }> {
-  const name = request.name ?? randomUUID();
-  validateName(name);
-  const input = request.input ?? '{}';
-  try {
-    JSON.parse(input);
-  } catch (error) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-    );
-  }
+  const { name, input } = request;
   const { prefix, name: machineName } = parseStateMachineArn(machine.stateMachineArn);
   const executionArn = `${prefix}:express:${machineName}:${name}:${randomUUID()}`;
   const startTime = deps.clock.now();

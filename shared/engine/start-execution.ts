@@ -54,7 +54,13 @@ export async function startExecution(
       `State Machine Does Not Exist: '${request.stateMachineArn}'`,
     );
   }
-  if (machine.type === 'EXPRESS') return startExpressExecution(deps, machine, request);
+  if (machine.type === 'EXPRESS') {
+    return startExpressExecution(deps, machine, {
+      name,
+      input: inputText,
+      ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+    });
+  }
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
   if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
   const executionArn = executionArnOf(request.stateMachineArn, name);

@@ -4,6 +4,7 @@ import type { Json } from '../lib/json.ts';
 import { utf8Length } from '../lib/json.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { checkErrorAndCause } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 
 /**
@@ -30,18 +31,7 @@ export async function sendTaskFailure(
   deps: EngineDeps,
   request: { taskToken: string; error?: string; cause?: string },
 ): Promise<void> {
-  if (request.error !== undefined && request.error.length > 256) {
-    throw new EngineError(
-      'ValidationException',
-      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
-    );
-  }
-  if (request.cause !== undefined && request.cause.length > 32_768) {
-    throw new EngineError(
-      'ValidationException',
-      "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
-    );
-  }
+  checkErrorAndCause(request);
   const { fields } = await pendingTask(deps, request.taskToken);
   await deps.queues.sendTransitions([
     {
