@@ -3,8 +3,6 @@
  * and the pure core (decide, applyEvent, replay) the durable engine is built on.
  */
 export { formatInvalidDefinition, parseDefinition } from './asl/parse-definition.ts';
-export { StatesError, StatesErrors } from './asl/states-error.ts';
-export type { Diagnostic, StateDefinition, StateMachineDefinition } from './asl/types.ts';
 export { type ValidationResult, validateDefinition } from './asl/validate-definition.ts';
 export { EngineError, type EngineErrorCode } from './engine/engine-error.ts';
 export { type ExecutionResult, type RunExecutionOptions, runExecution } from './engine/run-execution.ts';
@@ -15,3 +13,5 @@ export type { ExecutionEvent } from './history/events.ts';
 export { createExecutionState, type ExecutionState } from './history/execution-state.ts';
 export { type HistoryEvent, toHistoryEvents } from './history/to-history-event.ts';
 export type { LambdaContext, LambdaHandler } from './integrations/local-functions.ts';
+export { StatesError, StatesErrors } from './language/states-error.ts';
+export type { Diagnostic, StateDefinition, StateMachineDefinition } from './language/types.ts';

@@ -1,4 +1,4 @@
-import type { Diagnostic } from './types.ts';
+import type { Diagnostic } from '../language/types.ts';
 
 /**
  * The diagnostic codes of ValidateStateMachineDefinition (AWS API reference,

@@ -1,7 +1,7 @@
+import type { QueryLanguage } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { childLocation, type JsonTypeName, Messages, schemaError } from './diagnostics.ts';
 import type { NumberRule } from './state-fields.ts';
-import type { QueryLanguage } from './types.ts';
 import type { ValidationContext } from './validation-context.ts';
 
 /** Generic checks of one field's value, each reporting to the context and saying whether the value passed. */

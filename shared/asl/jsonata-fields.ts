@@ -1,8 +1,8 @@
+import type { StateType } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { childLocation, indexLocation } from './diagnostics.ts';
 import { isJsonataExpression } from './field-checks.ts';
 import { LANGUAGE_ONLY_FIELDS, STATE_FIELDS } from './state-fields.ts';
-import type { StateType } from './types.ts';
 
 /**
  * Where a JSONata state holds `{% %}` expressions that AWS parses when the definition is created.

@@ -1,4 +1,4 @@
-import type { Diagnostic, StateMachineDefinition } from './types.ts';
+import type { Diagnostic, StateMachineDefinition } from '../language/types.ts';
 import { collectDiagnostics } from './validate-definition.ts';
 
 export { formatInvalidDefinition } from './diagnostics.ts';

@@ -1,4 +1,4 @@
-import type { QueryLanguage, StateType } from './types.ts';
+import type { QueryLanguage, StateType } from '../language/types.ts';
 
 /**
  * Which fields each state type takes (inventory §3.2–3.3; the same matrix third-party rules measured

@@ -1,5 +1,5 @@
-import { compilePath, isReferencePath, isValidPath } from '../dataflow/paths.ts';
 import { checkIntrinsic, isIntrinsicCall } from '../intrinsics/index.ts';
+import { compilePath, isReferencePath, isValidPath } from '../jsonpath/paths.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import {
   childLocation,

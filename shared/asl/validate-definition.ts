@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import {
   childLocation,
@@ -11,7 +12,6 @@ import {
 import { checkAllowedFields, checkEnum, checkNumber, checkType } from './field-checks.ts';
 import { type DuplicateKey, readJsonText } from './json-text.ts';
 import { TOP_LEVEL_FIELDS, TOP_LEVEL_TIMEOUT } from './state-fields.ts';
-import type { Diagnostic } from './types.ts';
 import { QUERY_LANGUAGES, resolveLanguage } from './validate-state.ts';
 import { validateStatesBlock } from './validate-states-block.ts';
 import { checkVariables, findUndefinedVariables } from './validate-variables.ts';

@@ -1,3 +1,4 @@
+import type { QueryLanguage } from '../language/types.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
 import { childLocation, indexLocation, Messages, schemaError } from './diagnostics.ts';
 import { checkAllowedFields, checkEnum, checkNumber, checkRequired, checkType } from './field-checks.ts';
@@ -8,7 +9,6 @@ import {
   RETRIER_FIELDS,
   RETRIER_NUMBER_FIELDS,
 } from './state-fields.ts';
-import type { QueryLanguage } from './types.ts';
 import { checkAssign, checkPath } from './validate-data-fields.ts';
 import type { ValidationContext } from './validation-context.ts';
 

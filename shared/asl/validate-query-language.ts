@@ -1,3 +1,4 @@
+import type { Diagnostic, QueryLanguage, StateType } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import {
   childLocation,
@@ -9,7 +10,6 @@ import {
 } from './diagnostics.ts';
 import { analyzeJsonata, expressionBody, ROOT_REFERENCE } from './jsonata-analysis.ts';
 import { forEachJsonataExpression } from './jsonata-fields.ts';
-import type { Diagnostic, QueryLanguage, StateType } from './types.ts';
 import type { ValidationContext } from './validation-context.ts';
 
 /**

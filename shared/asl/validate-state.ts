@@ -1,4 +1,5 @@
 import { COMPARISON_OPERATORS, validateChoiceRule } from '../choice/index.ts';
+import type { QueryLanguage, StateType } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import {
@@ -30,7 +31,6 @@ import {
   STATE_TYPES,
   WAIT_FIELDS,
 } from './state-fields.ts';
-import type { QueryLanguage, StateType } from './types.ts';
 import {
   checkAssign,
   checkPath,

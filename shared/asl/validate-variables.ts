@@ -1,6 +1,6 @@
+import type { Diagnostic, StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { childLocation, DiagnosticCodes, Messages, schemaError, warningDiagnostic } from './diagnostics.ts';
-import type { Diagnostic, StateMachineDefinition } from './types.ts';
 import { resolveLanguage } from './validate-state.ts';
 import { transitionsOf } from './validate-states-block.ts';
 import type { ValidationContext } from './validation-context.ts';

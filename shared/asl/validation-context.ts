@@ -1,4 +1,4 @@
-import type { Diagnostic, QueryLanguage } from './types.ts';
+import type { Diagnostic, QueryLanguage } from '../language/types.ts';
 
 /** What one validation run accumulates while it walks the definition. */
 export interface ValidationContext {

@@ -1,12 +1,12 @@
 import { findOperatorForm } from '../choice/index.ts';
-import { compilePath } from '../dataflow/paths.ts';
 import { type IntrinsicArg, isIntrinsicCall, parseIntrinsic } from '../intrinsics/index.ts';
+import { compilePath } from '../jsonpath/paths.ts';
+import type { QueryLanguage, StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { childLocation, indexLocation } from './diagnostics.ts';
 import { analyzeJsonata, expressionBody } from './jsonata-analysis.ts';
 import { forEachJsonataExpression } from './jsonata-fields.ts';
 import { STATE_FIELDS } from './state-fields.ts';
-import type { QueryLanguage, StateMachineDefinition } from './types.ts';
 import { resolveLanguage, stateTypeOf } from './validate-state.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { StatesError, StatesErrors } from '../asl/states-error.ts';
-import type { ChoiceRule } from '../asl/types.ts';
-import { evaluatePath, type Lookup, NOT_FOUND, type PathSources } from '../dataflow/paths.ts';
+import { evaluatePath, type Lookup, NOT_FOUND, type PathSources } from '../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
+import type { ChoiceRule } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Json } from '../lib/json.ts';
 import { findOperatorForm, type OperatorForm } from './comparison-operators.ts';

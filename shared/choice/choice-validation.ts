@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../asl/types.ts';
-import { compilePath } from '../dataflow/paths.ts';
+import { compilePath } from '../jsonpath/paths.ts';
+import type { Diagnostic } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject, type JsonObject } from '../lib/json.ts';
 import { findOperatorForm, type OperandType } from './comparison-operators.ts';

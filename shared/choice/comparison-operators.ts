@@ -1,4 +1,4 @@
-import { type Lookup, NOT_FOUND } from '../dataflow/paths.ts';
+import { type Lookup, NOT_FOUND } from '../jsonpath/paths.ts';
 import type { Json } from '../lib/json.ts';
 import { matchesWildcard } from './string-matches.ts';
 import { compareInstants, isTimestamp, parseTimestamp } from './timestamps.ts';

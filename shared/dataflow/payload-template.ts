@@ -1,7 +1,7 @@
-import { StatesError, StatesErrors } from '../asl/states-error.ts';
 import { evaluateIntrinsic, type IntrinsicEnv, isIntrinsicCall } from '../intrinsics/index.ts';
+import { compilePath, evaluatePath, NOT_FOUND, type PathSources } from '../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
-import { compilePath, evaluatePath, NOT_FOUND, type PathSources } from './paths.ts';
 
 /**
  * Payload templates (Parameters, ResultSelector, ItemSelector, …): every key ending in `.$` is replaced by the

@@ -1,5 +1,3 @@
-import { StatesError, StatesErrors } from '../asl/states-error.ts';
-import type { Json } from '../lib/json.ts';
 import {
   compilePath,
   evaluatePath,
@@ -9,7 +7,9 @@ import {
   PathSyntaxError,
   setAtPath,
   walk,
-} from './paths.ts';
+} from '../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
+import type { Json } from '../lib/json.ts';
 
 /**
  * The JSONPath fields that carry data through a state, in AWS's order:

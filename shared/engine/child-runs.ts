@@ -1,5 +1,5 @@
-import type { StateMachineDefinition } from '../asl/types.ts';
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
+import type { StateMachineDefinition } from '../language/types.ts';
 
 /** A Distributed Map's children run its ItemProcessor as a state machine of its own. */
 export function childDefinition(

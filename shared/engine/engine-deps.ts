@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseDefinition } from '../asl/parse-definition.ts';
-import type { StateMachineDefinition } from '../asl/types.ts';
 import type { DefinitionSource } from '../history/events.ts';
+import type { StateMachineDefinition } from '../language/types.ts';
 import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';

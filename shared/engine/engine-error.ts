@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../asl/types.ts';
+import type { Diagnostic } from '../language/types.ts';
 
 /** Errors of the engine's use cases. `code` is the AWS Step Functions API error it maps to. */
 export type EngineErrorCode =

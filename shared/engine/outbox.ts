@@ -1,6 +1,6 @@
-import { StatesErrors } from '../asl/states-error.ts';
 import type { Command, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
+import { StatesErrors } from '../language/states-error.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 import { startChildExecution } from './start-execution.ts';

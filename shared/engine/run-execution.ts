@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { formatInvalidDefinition, parseDefinition } from '../asl/parse-definition.ts';
-import { StatesErrors } from '../asl/states-error.ts';
-import type { StateMachineDefinition } from '../asl/types.ts';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
 import type { Command, StepEnv, TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
-
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
 import {
   createExecutionState,
@@ -20,6 +17,8 @@ import {
   type LambdaHandler,
   LocalFunctions,
 } from '../integrations/local-functions.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { StateMachineDefinition } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
 import { childDefinition, childInfo } from './child-runs.ts';

@@ -1,5 +1,5 @@
-import { StatesErrors } from '../asl/states-error.ts';
 import { mapInvokeResponse, type TaskOutcome } from '../integrations/lambda-result.ts';
+import { StatesErrors } from '../language/states-error.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
 import { LambdaServiceError, type TaskEnvelope, type TimerEnvelope } from './ports.ts';

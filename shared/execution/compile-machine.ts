@@ -1,5 +1,5 @@
-import type { StateDefinition, StateMachineDefinition, StatesBlock, StateType } from '../asl/types.ts';
 import type { StateEnteredType, StateExitedType } from '../history/events.ts';
+import type { StateDefinition, StateMachineDefinition, StatesBlock, StateType } from '../language/types.ts';
 
 /**
  * A definition indexed for the engine: every state by name (names are unique across the whole machine,

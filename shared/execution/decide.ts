@@ -1,7 +1,7 @@
-import { StatesErrors } from '../asl/states-error.ts';
-import type { StateMachineDefinition } from '../asl/types.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { ROOT_SCOPE } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { StateMachineDefinition } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';

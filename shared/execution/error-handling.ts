@@ -1,7 +1,7 @@
-import { StatesErrors } from '../asl/states-error.ts';
-import type { Catcher, Retrier, StateDefinition } from '../asl/types.ts';
 import type { FailureHandling } from '../history/events.ts';
 import type { ScopeState } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { Catcher, Retrier, StateDefinition } from '../language/types.ts';
 
 /**
  * Retry and Catch, as the States language defines them: retriers are scanned in order and the first whose

@@ -1,5 +1,3 @@
-import { StatesErrors } from '../asl/states-error.ts';
-import type { StateDefinition } from '../asl/types.ts';
 import { applyResultPath } from '../dataflow/state-io.ts';
 import type { FailureHandling, StateExitedType } from '../history/events.ts';
 import {
@@ -8,6 +6,8 @@ import {
   ROOT_SCOPE,
   type ScopeState,
 } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { StateDefinition } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import { chooseHandling, getCatcher } from './error-handling.ts';
 import { finishChildren, startNextChildren } from './states/children.ts';

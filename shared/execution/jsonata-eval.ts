@@ -1,7 +1,7 @@
-import { StatesError, StatesErrors } from '../asl/states-error.ts';
 import { type ScopeState, visibleVariables } from '../history/execution-state.ts';
 import { BAIL, type FastResult } from '../jsonata/fast-expression.ts';
 import { compileJsonata, QueryEvaluationError } from '../jsonata/index.ts';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 
 export { BAIL };

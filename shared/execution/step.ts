@@ -1,11 +1,11 @@
-import { StatesError } from '../asl/states-error.ts';
-import type { StateDefinition } from '../asl/types.ts';
-import type { PathSources } from '../dataflow/paths.ts';
 import { selectPath } from '../dataflow/state-io.ts';
 import { applyEvent } from '../history/apply-event.ts';
 import { type ExecutionEvent, HIDDEN_EVENT_TYPES, type NewEvent } from '../history/events.ts';
 import { type ExecutionState, type ScopeState, visibleVariables } from '../history/execution-state.ts';
 import type { IntrinsicEnv } from '../intrinsics/index.ts';
+import type { PathSources } from '../jsonpath/paths.ts';
+import { StatesError } from '../language/states-error.ts';
+import type { StateDefinition } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import { type CompiledMachine, getStateInfo, type StateInfo } from './compile-machine.ts';
 import { buildContextObject, type ContextExtras } from './context-object.ts';

@@ -1,4 +1,4 @@
-import type { StateType } from '../asl/types.ts';
+import type { StateType } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { evaluatePath, NOT_FOUND, type PathSources } from '../dataflow/paths.ts';
+import { evaluatePath, NOT_FOUND, type PathSources } from '../jsonpath/paths.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Json } from '../lib/json.ts';
 import { type IntrinsicArg, type IntrinsicCall, IntrinsicSyntaxError } from './intrinsic-call.ts';

@@ -1,4 +1,4 @@
-import { compilePath, PathSyntaxError } from '../dataflow/paths.ts';
+import { compilePath, PathSyntaxError } from '../jsonpath/paths.ts';
 import { type IntrinsicArg, type IntrinsicCall, IntrinsicSyntaxError } from './intrinsic-call.ts';
 import { arityOf, findIntrinsicFunction } from './intrinsic-functions.ts';
 

@@ -1,4 +1,4 @@
-import { StatesError, StatesErrors } from '../asl/states-error.ts';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { childLocation, indexLocation, schemaError } from '../../asl/diagnostics.ts';
 import { formatInvalidDefinition } from '../../asl/parse-definition.ts';
-import type { Diagnostic } from '../../asl/types.ts';
+import type { Diagnostic } from '../../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { EngineError } from '../engine-error.ts';
 

@@ -1,9 +1,9 @@
-import { StatesError, StatesErrors } from '../../asl/states-error.ts';
-import type { MapState, ParallelState } from '../../asl/types.ts';
-import { evaluatePath, NOT_FOUND } from '../../dataflow/paths.ts';
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
 import { childScopeId, type ScopeState } from '../../history/execution-state.ts';
+import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../../language/states-error.ts';
+import type { MapState, ParallelState } from '../../language/types.ts';
 import type { Json } from '../../lib/json.ts';
 import {
   abortChildren,

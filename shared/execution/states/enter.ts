@@ -1,6 +1,6 @@
-import { type StatesError, StatesErrors } from '../../asl/states-error.ts';
 import type { NewEvent, StateEnteredType } from '../../history/events.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
+import { type StatesError, StatesErrors } from '../../language/states-error.ts';
 import { failState } from '../flow.ts';
 import type { Step } from '../step.ts';
 

@@ -1,4 +1,6 @@
-import { StatesError, StatesErrors } from '../../asl/states-error.ts';
+import type { ScopeState } from '../../history/execution-state.ts';
+import { expressionText } from '../../jsonata/index.ts';
+import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
   ChoiceState,
   FailState,
@@ -9,9 +11,7 @@ import type {
   SucceedState,
   TaskState,
   WaitState,
-} from '../../asl/types.ts';
-import type { ScopeState } from '../../history/execution-state.ts';
-import { expressionText } from '../../jsonata/index.ts';
+} from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { chooseHandling, getCatcher } from '../error-handling.ts';

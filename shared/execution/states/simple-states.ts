@@ -1,11 +1,11 @@
-import { StatesError, StatesErrors } from '../../asl/states-error.ts';
-import type { ChoiceState, FailState, PassState, SucceedState, WaitState } from '../../asl/types.ts';
 import { findMatchingChoice } from '../../choice/index.ts';
-import { evaluatePath, NOT_FOUND } from '../../dataflow/paths.ts';
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { applyResultPath } from '../../dataflow/state-io.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
 import { evaluateIntrinsic, isIntrinsicCall } from '../../intrinsics/index.ts';
+import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../../language/states-error.ts';
+import type { ChoiceState, FailState, PassState, SucceedState, WaitState } from '../../language/types.ts';
 import type { Json } from '../../lib/json.ts';
 import { exitState, failScope, nextOf } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';

@@ -1,7 +1,7 @@
-import type { MapState, ParallelState, TaskState } from '../../asl/types.ts';
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { applyResultPath } from '../../dataflow/state-io.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
+import type { MapState, ParallelState, TaskState } from '../../language/types.ts';
 import type { Json, JsonObject } from '../../lib/json.ts';
 import type { Step } from '../step.ts';
 

@@ -1,8 +1,8 @@
-import { StatesError, StatesErrors } from '../../asl/states-error.ts';
-import type { TaskState } from '../../asl/types.ts';
-import { evaluatePath, NOT_FOUND } from '../../dataflow/paths.ts';
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
+import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../../language/states-error.ts';
+import type { TaskState } from '../../language/types.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf } from '../flow.ts';

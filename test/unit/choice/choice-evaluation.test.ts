@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../shared/asl/states-error.ts';
-import type { ChoiceRule } from '../../../shared/asl/types.ts';
 import {
   COMPARISON_OPERATOR_TABLE,
   COMPARISON_OPERATORS,
   evaluateChoiceRule,
   findMatchingChoice,
 } from '../../../shared/choice/index.ts';
-import type { PathSources } from '../../../shared/dataflow/paths.ts';
+import type { PathSources } from '../../../shared/jsonpath/paths.ts';
+import { StatesError } from '../../../shared/language/states-error.ts';
+import type { ChoiceRule } from '../../../shared/language/types.ts';
 import type { Json } from '../../../shared/lib/json.ts';
 
 const T0 = '2012-10-09T19:00:55Z';

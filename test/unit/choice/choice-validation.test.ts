@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../../shared/asl/types.ts';
 import { validateChoiceRule } from '../../../shared/choice/index.ts';
+import type { Diagnostic } from '../../../shared/language/types.ts';
 
 const AT = '/States/C/Choices/0';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError, StatesErrors } from '../../../shared/asl/states-error.ts';
-import type { PathSources } from '../../../shared/dataflow/paths.ts';
 import { applyPayloadTemplate } from '../../../shared/dataflow/payload-template.ts';
 import type { IntrinsicEnv } from '../../../shared/intrinsics/index.ts';
+import type { PathSources } from '../../../shared/jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../../../shared/language/states-error.ts';
 import type { Json, JsonObject } from '../../../shared/lib/json.ts';
 
 const env: IntrinsicEnv = { random: () => 0.25, uuid: () => '0b6f3c52-7d1e-4a8b-9c3f-5e2d1a0b9c87' };

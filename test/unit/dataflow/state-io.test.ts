@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError, StatesErrors } from '../../../shared/asl/states-error.ts';
-import type { PathSources } from '../../../shared/dataflow/paths.ts';
 import { applyResultPath, selectPath } from '../../../shared/dataflow/state-io.ts';
+import type { PathSources } from '../../../shared/jsonpath/paths.ts';
+import { StatesError, StatesErrors } from '../../../shared/language/states-error.ts';
 import type { Json, JsonObject } from '../../../shared/lib/json.ts';
 
 const CONTEXT: JsonObject = { Execution: { Name: 'run-3', Input: { orderId: 'o-1' } } };

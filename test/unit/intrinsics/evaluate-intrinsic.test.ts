@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../shared/asl/states-error.ts';
-import type { PathSources } from '../../../shared/dataflow/paths.ts';
 import {
   evaluateIntrinsic,
   INTRINSIC_ERROR_NAME,
   type IntrinsicEnv,
 } from '../../../shared/intrinsics/index.ts';
+import type { PathSources } from '../../../shared/jsonpath/paths.ts';
+import { StatesError } from '../../../shared/language/states-error.ts';
 import type { Json } from '../../../shared/lib/json.ts';
 
 const UUID = '3f2b6c1e-8a4d-4e2f-9b7a-1c5d0e9f4a21';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../shared/asl/states-error.ts';
 import {
   compileJsonata,
   countJsonataCompilations,
@@ -11,6 +10,7 @@ import {
   QueryEvaluationError,
   type StatesVariable,
 } from '../../../shared/jsonata/index.ts';
+import { StatesError } from '../../../shared/language/states-error.ts';
 import type { Json } from '../../../shared/lib/json.ts';
 
 const UUID = '3f2b6c1e-8a4d-4e2f-9b7a-1c5d0e9f4a21';

@@ -11,7 +11,7 @@ import {
   type PathSegment,
   PathSyntaxError,
   setAtPath,
-} from '../../../shared/dataflow/paths.ts';
+} from '../../../shared/jsonpath/paths.ts';
 import type { Json, JsonObject } from '../../../shared/lib/json.ts';
 
 /** The input of the AWS guide's reference-path example (amazon-states-language-paths). */
