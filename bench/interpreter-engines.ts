@@ -1,5 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { runExecution } from '../shared/engine/run-execution.ts';
+import { runExecution } from '../shared/composition/run-execution.ts';
 import type { Json } from '../shared/lib/json.ts';
 import type { BenchWorkflow } from './interpreter-workflows.ts';
 

@@ -25,8 +25,8 @@ import {
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
 import { validateDefinition } from '../shared/asl/validate-definition.ts';
+import { runExecution } from '../shared/composition/run-execution.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
-import { runExecution } from '../shared/engine/run-execution.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import {
   ConfigError,

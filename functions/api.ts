@@ -1,36 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { handleApiRequest, respondWithError } from '../shared/engine/api/handle-api-request.ts';
-import type { EngineDeps } from '../shared/engine/engine-deps.ts';
-import { engineDepsFromEnvironment } from '../shared/engine/environment.ts';
+import { lazyEngineDeps } from '../shared/composition/lambda-environment.ts';
+import { createApiHandler } from '../shared/handlers/api-handler.ts';
 
-/**
- * The Step Functions API: API Gateway (HTTP API, payload format 2.0) hands each request here; the wire layer
- * in shared/engine/api answers it. A malformed event (no method, no path) is answered as a malformed request.
- */
-export function createApiHandler(getDeps: () => EngineDeps) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
-    let deps: EngineDeps;
-    try {
-      deps = getDeps();
-    } catch (error) {
-      return respondWithError(error, randomUUID());
-    }
-    const http = event?.requestContext?.http;
-    return handleApiRequest(deps, {
-      method: http?.method ?? '',
-      path: event?.rawPath ?? http?.path ?? '',
-      headers: event?.headers ?? {},
-      body: bodyOf(event),
-    });
-  });
-}
-
-function bodyOf(event: APIGatewayProxyEventV2 | undefined): string | undefined {
-  if (typeof event?.body !== 'string') return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-}
-
-let deps: EngineDeps | undefined;
-export const handler = createApiHandler(() => (deps ??= engineDepsFromEnvironment()));
+/** The deployed api handler: the engine built from the Lambda environment, once per container. */
+export const handler = createApiHandler(lazyEngineDeps());

@@ -4,8 +4,8 @@
  */
 export { formatInvalidDefinition, parseDefinition } from './asl/parse-definition.ts';
 export { type ValidationResult, validateDefinition } from './asl/validate-definition.ts';
+export { type ExecutionResult, type RunExecutionOptions, runExecution } from './composition/run-execution.ts';
 export { EngineError, type EngineErrorCode } from './engine/engine-error.ts';
-export { type ExecutionResult, type RunExecutionOptions, runExecution } from './engine/run-execution.ts';
 export { decide } from './execution/decide.ts';
 export type { Command, StepEnv, StepResult, TransitionMessage } from './execution/messages.ts';
 export { applyEvent, replay } from './history/apply-event.ts';

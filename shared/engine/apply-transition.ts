@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
-import type { StepEnv, TransitionMessage } from '../execution/messages.ts';
+import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
-import type { EngineDeps } from './engine-deps.ts';
+import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
-import { sendOutbox } from './outbox.ts';
+import { headOf, sendOutbox } from './outbox.ts';
 import type { Commit, TransitionEnvelope } from './ports.ts';
+import { writeFirstCommit } from './start-execution.ts';
 
 export type ApplyOutcome =
   /** A new commit holds the message's events; its outbox was sent. */
@@ -32,9 +33,25 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
   const { executionArn, id, message } = envelope;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const loaded = await loadExecution(deps.log, executionArn);
-    if (!loaded) return { kind: 'missing' };
+    if (!loaded) {
+      if (message.type !== 'start') return { kind: 'missing' };
+      // A child run's start message: its commit 1 is written here (another writer may win: read again).
+      const started = await writeFirstCommit(deps, message.execution, message.input);
+      if (started) return { kind: 'applied', ...started };
+      continue;
+    }
     const { state } = loaded;
     const execution = state.execution as ExecutionInfo;
+    if (message.type === 'start') {
+      // The execution exists: this start is delivered again. Finish what a crash after commit 1 may have left
+      // undone (the head, the first sends); once later commits exist, the first sends were acted on.
+      const first = loaded.commits.find((commit) => commit.n === 1);
+      if (first) {
+        await deps.log.createHead(headOf(execution));
+        await sendOutbox(deps, execution, first);
+      }
+      return { kind: 'duplicate', state };
+    }
     // The FIFO queue holds back an execution's later messages until this one is deleted, so a commit that
     // applied it is among the newest: send its outbox again (the crash may have come before the sends).
     const applied = loaded.commits.find((commit) => commit.causedBy === id);
@@ -70,10 +87,6 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
   throw new Error(
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
-}
-
-export function stepEnv(deps: EngineDeps): StepEnv {
-  return { now: deps.clock.now(), random: deps.random ?? Math.random, uuid: deps.uuid ?? randomUUID };
 }
 
 /** Applies a message the engine itself originates (stop, a give-up) under a fresh id. */

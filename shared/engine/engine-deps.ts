@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseDefinition } from '../asl/parse-definition.ts';
+import type { StepEnv } from '../execution/messages.ts';
 import type { DefinitionSource } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { BufferedQueues } from './buffered-queues.ts';
@@ -30,6 +31,11 @@ export async function withBufferedSends<T>(
   const result = await work({ ...deps, queues });
   await queues.flush();
   return result;
+}
+
+/** The time and entropy a step of the pure core may use, from the deployment's clock and sources. */
+export function stepEnv(deps: EngineDeps): StepEnv {
+  return { now: deps.clock.now(), random: deps.random ?? Math.random, uuid: deps.uuid ?? randomUUID };
 }
 
 export function newUuid(deps: EngineDeps): string {

@@ -5,7 +5,7 @@ import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { parseStateMachineArn } from './names.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
-import { type ExecutionResult, runExecution } from './run-execution.ts';
+import { type ExecutionResult, runInMemory } from './run-execution.ts';
 
 /**
  * EXPRESS executions. StartExecution answers at once and the task handler runs the execution whole, in memory
@@ -75,7 +75,7 @@ export async function runExpress(
     revisionId: run.revisionId,
   });
   const timeout = definition.TimeoutSeconds;
-  return runExecution({
+  return runInMemory({
     definition:
       timeout !== undefined && timeout <= EXPRESS_MAX_SECONDS
         ? definition

@@ -1,12 +1,16 @@
-import type { Command, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
-import { StatesErrors } from '../language/states-error.ts';
+import {
+  type ChildClosing,
+  childClosedTransition,
+  childStartTransition,
+  timerTransition,
+} from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
-import { startChildExecution } from './start-execution.ts';
 
 /**
- * Sends what a stored commit asks for. Everything sent is derived from the commit alone (ids included), so
+ * Sends what a stored commit asks for, and only sends: every effect (a transition, a task, a timer, a child
+ * run's start) is a queued message. Everything sent is derived from the commit alone (ids included), so
  * sending it again after a crash sends the same messages: the FIFO queue drops duplicate transitions, and a
  * transition that arrives twice finds its ref already consumed.
  */
@@ -34,19 +38,15 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
         timers.push({ dueAt: command.dueAt, transition: timerTransition(executionArn, command) });
         break;
       case 'startChildRun':
-        await startChildExecution(deps, execution, command);
+        transitions.push(childStartTransition(execution, command, deps.clock.now()));
         break;
     }
   }
   if (commit.outbox.closed) {
     const closing = closingOf(commit.events);
     if (closing) {
-      await deps.log.closeHead({
-        ...headOf(execution),
-        status: CLOSED_STATUS[closing.type],
-        stopDate: closing.timestamp,
-      });
-      if (execution.parent) transitions.push(parentTransition(execution, closing));
+      await deps.log.closeHead({ ...headOf(execution), status: closing.status, stopDate: closing.timestamp });
+      if (execution.parent) transitions.push(childClosedTransition(execution.parent, closing));
     }
   }
   await Promise.all([
@@ -54,18 +54,6 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
     tasks.length > 0 ? deps.queues.sendTasks(tasks) : undefined,
     timers.length > 0 ? deps.queues.sendTimers(timers) : undefined,
   ]);
-}
-
-function timerTransition(
-  executionArn: string,
-  command: Extract<Command, { type: 'startTimer' }>,
-): TransitionEnvelope {
-  const { scope, ref, purpose, dueAt } = command;
-  return {
-    executionArn,
-    id: `timer:${scope}:${ref}:${purpose}:${dueAt}`,
-    message: { type: 'timerFired', scope, ref, purpose },
-  };
 }
 
 type ClosingEvent = Extract<
@@ -80,8 +68,19 @@ const CLOSED_STATUS = {
   ExecutionAborted: 'ABORTED',
 } as const;
 
-function closingOf(events: readonly ExecutionEvent[]): ClosingEvent | undefined {
-  return events.find((event): event is ClosingEvent => event.type in CLOSED_STATUS);
+/** How the commit's events closed the execution, if they did. */
+function closingOf(events: readonly ExecutionEvent[]): (ChildClosing & { timestamp: number }) | undefined {
+  const event = events.find((candidate): candidate is ClosingEvent => candidate.type in CLOSED_STATUS);
+  if (!event) return undefined;
+  const status = CLOSED_STATUS[event.type];
+  if (event.type === 'ExecutionSucceeded')
+    return { status, output: event.output, timestamp: event.timestamp };
+  return {
+    status,
+    timestamp: event.timestamp,
+    ...(event.error !== undefined ? { error: event.error } : {}),
+    ...(event.cause !== undefined ? { cause: event.cause } : {}),
+  };
 }
 
 /** The execution's listing entry while it runs. */
@@ -93,27 +92,5 @@ export function headOf(execution: ExecutionInfo): ExecutionHead {
     status: 'RUNNING',
     startDate: execution.startTime,
     ...(execution.mapRunArn !== undefined ? { mapRunArn: execution.mapRunArn } : {}),
-  };
-}
-
-/** A Map Run child closed: its Map Run hears how. */
-function parentTransition(execution: ExecutionInfo, event: ClosingEvent): TransitionEnvelope {
-  const parent = execution.parent as NonNullable<ExecutionInfo['parent']>;
-  const target = { scope: parent.scope, ref: parent.ref, index: parent.index };
-  const message: TransitionMessage =
-    event.type === 'ExecutionSucceeded'
-      ? { type: 'childSucceeded', ...target, output: event.output }
-      : {
-          type: 'childFailed',
-          ...target,
-          error:
-            event.error ??
-            (event.type === 'ExecutionTimedOut' ? StatesErrors.Timeout : StatesErrors.TaskFailed),
-          cause: event.cause ?? '',
-        };
-  return {
-    executionArn: parent.executionArn,
-    id: `child:${parent.scope}:${parent.ref}:${parent.index}`,
-    message,
   };
 }

@@ -1,7 +1,6 @@
 import type { Command, TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionEvent } from '../history/events.ts';
 import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
-import type { InvokeResponse } from '../integrations/lambda-result.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -175,9 +174,29 @@ export interface LambdaInvokeRequest {
   invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
   qualifier?: string;
   clientContext?: string;
+  /** Aborts the call (the handler's deadline is near). */
+  signal?: AbortSignal;
 }
 
-/** Calls Lambda's Invoke; throws a `LambdaServiceError` when the call itself fails (no such function, throttled…). */
+/** What Invoke answered, as a Task state needs it. */
+export interface InvokeResponse {
+  statusCode: number;
+  /** The function's response as text (what Invoke returns as Payload bytes). */
+  payload: string;
+  /** `Unhandled` (or `Handled`) when the function failed. */
+  functionError?: string;
+  executedVersion: string;
+  requestId: string;
+  /** The response's HTTP Date header. */
+  date: string;
+  /** The X-Amzn-Trace-Id header. */
+  traceId: string;
+}
+
+/**
+ * Calls Lambda's Invoke; throws a `LambdaServiceError` when the call itself fails (no such function,
+ * throttled…), and any other error when the call never reached Lambda (network, credentials).
+ */
 export interface LambdaInvoker {
   invoke(request: LambdaInvokeRequest): Promise<InvokeResponse>;
 }
@@ -185,12 +204,15 @@ export interface LambdaInvoker {
 /** A failure of the Invoke call itself, named as AWS names it in a Task's error (`Lambda.<code>`). */
 export class LambdaServiceError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'LambdaServiceError';
     this.code = code;
   }
 }
+
+/** How a task ended, as the state machine sees it: its result, or the error and cause it failed with. */
+export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: string; cause: string };
 
 export interface Clock {
   /** Epoch ms. */

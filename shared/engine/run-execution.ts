@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { formatInvalidDefinition, parseDefinition } from '../asl/parse-definition.ts';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
-import type { Command, StepEnv, TaskRequest, TransitionMessage } from '../execution/messages.ts';
+import type { Command, StepEnv, TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
 import {
@@ -11,19 +11,20 @@ import {
   type ExecutionStatus,
 } from '../history/execution-state.ts';
 import { type HistoryEvent, toHistoryEvents } from '../history/to-history-event.ts';
-import { mapInvokeResponse, type TaskOutcome } from '../integrations/lambda-result.ts';
-import {
-  FunctionNotFoundError,
-  type LambdaHandler,
-  LocalFunctions,
-} from '../integrations/local-functions.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
 import { childDefinition, childInfo } from './child-runs.ts';
+import {
+  type ChildClosing,
+  childClosedMessage,
+  taskOutcomeMessage,
+  timerMessage,
+} from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
-import { type LambdaInvoker, LambdaServiceError } from './ports.ts';
+import { performTask } from './perform-task.ts';
+import type { LambdaInvoker, TaskOutcome } from './ports.ts';
 
 /**
  * The in-memory runner: one execution, start to end, in this process. It feeds `decide` one message at a
@@ -31,7 +32,7 @@ import { type LambdaInvoker, LambdaServiceError } from './ports.ts';
  * clock. With the virtual clock, waits, retry intervals and timeouts pass instantly, yet every event
  * carries the time a real run would have given it.
  */
-export interface RunExecutionOptions {
+export interface RunInMemoryOptions {
   definition: string | StateMachineDefinition | object;
   input?: string | Json;
   stateMachineName?: string;
@@ -40,11 +41,10 @@ export interface RunExecutionOptions {
   region?: string;
   accountId?: string;
   roleArn?: string;
-  functions?: Record<string, LambdaHandler>;
   /** The execution's ARN when the caller has already given it out (an EXPRESS StartExecution). */
   executionArn?: string;
-  /** Invoke Lambda through this instead of `functions` (StartSyncExecution calls the deployment's functions). */
-  lambda?: LambdaInvoker;
+  /** Where Task states' Lambda calls go: local handlers, or the deployment's functions (StartSyncExecution). */
+  lambda: LambdaInvoker;
   clock?: 'real' | 'virtual';
   /** Start time (Date or epoch ms); defaults to now. */
   startTime?: Date | number;
@@ -68,25 +68,20 @@ export interface ExecutionResult {
   readonly log: readonly ExecutionEvent[];
 }
 
-export async function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
+export async function runInMemory(options: RunInMemoryOptions): Promise<ExecutionResult> {
   const definition = loadDefinition(options.definition);
   const input = loadInput(options.input);
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
-  const functions = options.lambda ?? new LocalFunctions(options.functions ?? {}, region, accountId);
   const virtual = options.clock === 'virtual';
   const start = options.startTime === undefined ? Date.now() : Number(options.startTime);
   const execution = executionInfo(options, region, accountId, start);
-  const { state, events } = await drive(
-    definition,
-    { type: 'start', execution, input },
-    {
-      functions,
-      virtual,
-      start,
-      onStep: options.onStep,
-    },
-  );
+  const { state, events } = await new InMemoryRun(definition, {
+    lambda: options.lambda,
+    virtual,
+    start,
+    onStep: options.onStep,
+  }).drive({ type: 'start', execution, input });
   return new RunResult(execution, state, input, events);
 }
 
@@ -143,7 +138,7 @@ const validObjects = new WeakMap<object, StateMachineDefinition>();
 const validTexts = new Map<string, StateMachineDefinition>();
 const MAX_CACHED_TEXTS = 64;
 
-function loadDefinition(definition: RunExecutionOptions['definition']): StateMachineDefinition {
+function loadDefinition(definition: RunInMemoryOptions['definition']): StateMachineDefinition {
   const cached = typeof definition === 'string' ? validTexts.get(definition) : validObjects.get(definition);
   if (cached) return cached;
   const parsed = parseDefinition(definition);
@@ -164,7 +159,7 @@ function loadDefinition(definition: RunExecutionOptions['definition']): StateMac
   return parsed.definition;
 }
 
-function loadInput(input: RunExecutionOptions['input']): Json {
+function loadInput(input: RunInMemoryOptions['input']): Json {
   if (input === undefined) return {};
   if (typeof input !== 'string') return input;
   try {
@@ -178,7 +173,7 @@ function loadInput(input: RunExecutionOptions['input']): Json {
 }
 
 function executionInfo(
-  options: RunExecutionOptions,
+  options: RunInMemoryOptions,
   region: string,
   accountId: string,
   start: number,
@@ -206,11 +201,11 @@ function executionInfo(
 /** Real milliseconds a virtual-clock run waits for a task before moving virtual time to the next timer. */
 export const VIRTUAL_TASK_GRACE_MS = 200;
 
-interface DriveOptions {
-  functions: LambdaInvoker;
+interface RunOptions {
+  lambda: LambdaInvoker;
   virtual: boolean;
   start: number;
-  onStep?: RunExecutionOptions['onStep'] | undefined;
+  onStep?: RunInMemoryOptions['onStep'] | undefined;
 }
 
 interface Timer {
@@ -218,140 +213,154 @@ interface Timer {
   message: TransitionMessage;
 }
 
-/** Runs messages through `decide` until the execution closes. */
-async function drive(
-  definition: StateMachineDefinition,
-  first: TransitionMessage,
-  options: DriveOptions,
-): Promise<{ state: ExecutionState; events: ExecutionEvent[] }> {
-  const state = createExecutionState();
-  const events: ExecutionEvent[] = [];
-  const queue: TransitionMessage[] = [first];
-  let head = 0;
-  const timers = new TimerHeap<Timer>();
-  let inFlight = 0;
-  let now = options.start;
-  let wake: (() => void) | undefined;
-  const deliver = (message: TransitionMessage, at?: number) => {
-    if (options.virtual && at !== undefined && at > now) now = at;
-    queue.push(message);
-    wake?.();
-  };
-  const clock = () => (options.virtual ? now : Math.max(Date.now(), now));
-  const env: StepEnv = { now: 0, random: Math.random, uuid: randomUUID };
-  const step = new Step(compileMachine(definition), state, env, events);
+/** What the run does for each kind of command a step emits; the compiler checks every kind is here. */
+type CommandRunners = {
+  [K in Command['type']]: (run: InMemoryRun, command: Extract<Command, { type: K }>) => void;
+};
 
-  const perform = (command: Command) => {
-    switch (command.type) {
-      case 'startTimer':
-        timers.push({
-          dueAt: command.dueAt,
-          message: { type: 'timerFired', scope: command.scope, ref: command.ref, purpose: command.purpose },
-        });
-        return;
-      case 'runTask':
-        inFlight++;
-        void (
-          command.taskToken === undefined
-            ? runTask(command.request, options.functions)
-            : Promise.resolve(CALLBACKS_NEED_THE_ENGINE)
-        ).then((outcome) => {
-          inFlight--;
-          deliver(
-            outcome.ok
-              ? { type: 'taskSucceeded', scope: command.scope, ref: command.ref, output: outcome.output }
-              : { type: 'taskFailed', scope: command.scope, ref: command.ref, ...outcome },
-          );
-        });
-        return;
-      case 'startChildRun': {
-        inFlight++;
-        const processor = childDefinition(definition, command.mapState);
-        const child = childInfo(
-          state.execution as ExecutionInfo,
-          command.mapRunArn,
-          command.executionName,
-          clock(),
-          command.mapState,
-        );
-        void drive(
-          processor,
-          { type: 'start', execution: child, input: command.input },
-          { ...options, start: clock() },
-        ).then(({ state: childState }) => {
-          inFlight--;
-          const at = childState.stopTime;
-          const ref = { scope: command.scope, ref: command.ref, index: command.index };
-          deliver(
-            childState.status === 'SUCCEEDED'
-              ? { type: 'childSucceeded', ...ref, output: childState.output ?? null }
-              : {
-                  type: 'childFailed',
-                  ...ref,
-                  error: childState.error ?? StatesErrors.TaskFailed,
-                  cause: childState.cause ?? '',
-                },
-            at,
-          );
-        });
-        return;
-      }
-    }
-  };
+const COMMAND_RUNNERS: CommandRunners = {
+  startTimer: (run, command) => run.timers.push({ dueAt: command.dueAt, message: timerMessage(command) }),
+  runTask: (run, command) =>
+    run.track(
+      runTaskInMemory(run.options.lambda, command).then((outcome) => ({
+        message: taskOutcomeMessage(command, outcome),
+      })),
+    ),
+  startChildRun: (run, command) => run.track(run.runChild(command)),
+};
 
-  while (state.status === 'RUNNING') {
-    if (head < queue.length) {
-      const message = queue[head++] as TransitionMessage;
-      if (head > 1024 && head * 2 > queue.length) {
-        queue.splice(0, head);
-        head = 0;
+/** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */
+class InMemoryRun {
+  readonly state = createExecutionState();
+  readonly events: ExecutionEvent[] = [];
+  readonly timers = new TimerHeap<Timer>();
+  readonly definition: StateMachineDefinition;
+  readonly options: RunOptions;
+  #queue: TransitionMessage[] = [];
+  #head = 0;
+  #inFlight = 0;
+  #now: number;
+  #wake: (() => void) | undefined;
+
+  constructor(definition: StateMachineDefinition, options: RunOptions) {
+    this.definition = definition;
+    this.options = options;
+    this.#now = options.start;
+  }
+
+  clock(): number {
+    return this.options.virtual ? this.#now : Math.max(Date.now(), this.#now);
+  }
+
+  /** Work that ends with a message (a task's outcome, a child run's closing): the run waits for it. */
+  track(work: Promise<{ message: TransitionMessage; at?: number | undefined }>): void {
+    this.#inFlight++;
+    void work.then(({ message, at }) => {
+      this.#inFlight--;
+      if (this.options.virtual && at !== undefined && at > this.#now) this.#now = at;
+      this.#queue.push(message);
+      this.#wake?.();
+    });
+  }
+
+  /** A Distributed Map child: the Map's ItemProcessor runs as an execution of its own, here. */
+  async runChild(
+    command: Extract<Command, { type: 'startChildRun' }>,
+  ): Promise<{ message: TransitionMessage; at?: number | undefined }> {
+    const start = this.clock();
+    const execution = childInfo(
+      this.state.execution as ExecutionInfo,
+      command.mapRunArn,
+      command.executionName,
+      start,
+      command.mapState,
+    );
+    const child = new InMemoryRun(childDefinition(this.definition, command.mapState), {
+      ...this.options,
+      start,
+    });
+    const { state } = await child.drive({ type: 'start', execution, input: command.input });
+    const closing = {
+      status: state.status as ChildClosing['status'],
+      ...(state.output !== undefined ? { output: state.output } : {}),
+      ...(state.error !== undefined ? { error: state.error } : {}),
+      ...(state.cause !== undefined ? { cause: state.cause } : {}),
+    };
+    return { message: childClosedMessage(command, closing), at: state.stopTime };
+  }
+
+  /** Runs messages through `decide` until the execution closes. */
+  async drive(first: TransitionMessage): Promise<{ state: ExecutionState; events: ExecutionEvent[] }> {
+    const { state, events, options } = this;
+    this.#queue.push(first);
+    const env: StepEnv = { now: 0, random: Math.random, uuid: randomUUID };
+    const step = new Step(compileMachine(this.definition), state, env, events);
+    while (state.status === 'RUNNING') {
+      const message = this.#next();
+      if (message) {
+        env.now = this.clock();
+        const pending = decideStep(step, message);
+        if (pending) await pending;
+        options.onStep?.(state, events);
+        for (const sent of step.messages) this.#queue.push(sent);
+        for (const command of step.commands) COMMAND_RUNNERS[command.type](this, command as never);
+        step.clear();
+        continue;
       }
-      env.now = clock();
-      const pending = decideStep(step, message);
-      if (pending) await pending;
-      options.onStep?.(state, events);
-      for (const sent of step.messages) queue.push(sent);
-      for (const command of step.commands) perform(command);
-      step.clear();
-      continue;
+      if (!(await this.#waitForWork())) break;
     }
-    const next = timers.peek();
-    if (options.virtual) {
-      if (inFlight > 0) {
+    if (state.status === 'RUNNING') {
+      throw new Error('The execution stopped making progress: no message, task or timer is pending');
+    }
+    return { state, events };
+  }
+
+  #next(): TransitionMessage | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const message = this.#queue[this.#head++] as TransitionMessage;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return message;
+  }
+
+  /** Nothing is queued: waits for a task, a child run or a timer to deliver; false when nothing ever will. */
+  async #waitForWork(): Promise<boolean> {
+    const next = this.timers.peek();
+    if (this.options.virtual) {
+      if (this.#inFlight > 0) {
         // Tasks take no virtual time: wait for them. But a task that has not answered after a moment of real
         // time while a timer is pending (its own timeout, a Wait beside it) lets virtual time move on.
         let grace: NodeJS.Timeout | undefined;
         const answered = await new Promise<boolean>((resolve) => {
-          wake = () => resolve(true);
+          this.#wake = () => resolve(true);
           if (next) grace = setTimeout(() => resolve(false), VIRTUAL_TASK_GRACE_MS);
         });
         clearTimeout(grace);
-        wake = undefined;
-        if (answered || !next) continue;
+        this.#wake = undefined;
+        if (answered || !next) return true;
       } else if (!next) {
-        break;
+        return false;
       }
-      timers.pop();
-      if (next.dueAt > now) now = next.dueAt;
-      queue.push(next.message);
-      continue;
+      this.timers.pop();
+      if (next.dueAt > this.#now) this.#now = next.dueAt;
+      this.#queue.push(next.message);
+      return true;
     }
     if (next && next.dueAt <= Date.now()) {
-      timers.pop();
-      queue.push(next.message);
-      continue;
+      this.timers.pop();
+      this.#queue.push(next.message);
+      return true;
     }
-    if (!next && inFlight === 0) break;
+    if (!next && this.#inFlight === 0) return false;
     await new Promise<void>((resolve) => {
-      wake = resolve;
+      this.#wake = resolve;
       if (next) setTimeout(resolve, Math.max(0, next.dueAt - Date.now()));
     });
-    wake = undefined;
+    this.#wake = undefined;
+    return true;
   }
-  if (state.status === 'RUNNING') {
-    throw new Error('The execution stopped making progress: no message, task or timer is pending');
-  }
-  return { state, events };
 }
 
 /** A callback task waits for SendTaskSuccess, which only the durable engine's API can receive. */
@@ -362,29 +371,17 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
     "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
 };
 
-async function runTask(request: TaskRequest, functions: LambdaInvoker): Promise<TaskOutcome> {
-  if (request.kind !== 'lambda') {
-    return {
-      ok: false,
-      error: StatesErrors.Runtime,
-      cause: `Statefold's in-memory runner does not support the Task resource '${request.kind === 'unsupported' ? request.resource : request.kind}'. It runs Lambda functions (arn:aws:lambda:…:function:NAME and arn:aws:states:::lambda:invoke).`,
-    };
-  }
+/** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
+async function runTaskInMemory(
+  lambda: LambdaInvoker,
+  command: Extract<Command, { type: 'runTask' }>,
+): Promise<TaskOutcome> {
+  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
+  const request = command.request;
+  if (request.kind === 'express') throw new Error('An EXPRESS run is no task of a state machine');
   try {
-    const response = await functions.invoke({
-      functionName: request.functionName,
-      payload: request.payload,
-      ...(request.invocationType ? { invocationType: request.invocationType } : {}),
-      ...(request.qualifier ? { qualifier: request.qualifier } : {}),
-    });
-    return mapInvokeResponse(response, request.style, request.functionName);
+    return await performTask(lambda, request);
   } catch (error) {
-    if (error instanceof FunctionNotFoundError) {
-      return { ok: false, error: 'Lambda.ResourceNotFoundException', cause: error.message };
-    }
-    if (error instanceof LambdaServiceError) {
-      return { ok: false, error: `Lambda.${error.code}`, cause: error.message };
-    }
     return { ok: false, error: 'Lambda.ServiceException', cause: (error as Error).message };
   }
 }

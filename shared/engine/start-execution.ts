@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
-import type { Command } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
-import { createExecutionState } from '../history/execution-state.ts';
+import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import type { Json } from '../lib/json.ts';
 import { utf8Length } from '../lib/json.ts';
-import { stepEnv } from './apply-transition.ts';
-import { childInfo } from './child-runs.ts';
-import type { EngineDeps } from './engine-deps.ts';
+import { START_MESSAGE_ID } from './command-messages.ts';
+import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { startExpressExecution } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
@@ -94,37 +92,15 @@ export async function startExecution(
   return { executionArn, startDate: new Date(original.startTime) };
 }
 
-/** A Distributed Map's child run: an execution of the Map's ItemProcessor that reports back to the Map Run. */
-export async function startChildExecution(
+/**
+ * Decides the start and the first state, appends commit 1, writes the head, sends the outbox; undefined (and
+ * nothing written) when commit 1 exists. A StartExecution call and a child run's start message both end here.
+ */
+export async function writeFirstCommit(
   deps: EngineDeps,
-  parent: ExecutionInfo,
-  command: Extract<Command, { type: 'startChildRun' }>,
-): Promise<void> {
-  const execution = childInfo(
-    parent,
-    command.mapRunArn,
-    command.executionName,
-    deps.clock.now(),
-    command.mapState,
-    {
-      executionArn: parent.executionArn,
-      scope: command.scope,
-      ref: command.ref,
-      index: command.index,
-    },
-  );
-  if (await writeFirstCommit(deps, execution, command.input)) return;
-  // Sent again after a crash: the child exists; repeat its first sends.
-  const existing = await loadExecution(deps.log, execution.executionArn);
-  const first = existing?.commits.find((commit) => commit.n === 1);
-  if (existing?.state.execution && first) {
-    await deps.log.createHead(headOf(existing.state.execution));
-    await sendOutbox(deps, existing.state.execution, first);
-  }
-}
-
-/** Decides the start and the first state, appends commit 1, writes the head, sends the outbox; false when commit 1 exists. */
-async function writeFirstCommit(deps: EngineDeps, execution: ExecutionInfo, input: Json): Promise<boolean> {
+  execution: ExecutionInfo,
+  input: Json,
+): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   if (!execution.source) throw new Error('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
   const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
@@ -140,7 +116,7 @@ async function writeFirstCommit(deps: EngineDeps, execution: ExecutionInfo, inpu
   }
   const commit: Commit = {
     n: 1,
-    causedBy: 'start',
+    causedBy: START_MESSAGE_ID,
     events: step.events,
     outbox: {
       messages: step.messages,
@@ -148,10 +124,10 @@ async function writeFirstCommit(deps: EngineDeps, execution: ExecutionInfo, inpu
       ...(step.state.status !== 'RUNNING' ? { closed: true } : {}),
     },
   };
-  if (!(await deps.log.append(execution.executionArn, commit))) return false;
+  if (!(await deps.log.append(execution.executionArn, commit))) return undefined;
   await deps.log.createHead(headOf(execution));
   await sendOutbox(deps, execution, commit);
-  return true;
+  return { state: step.state, commit };
 }
 
 function parseInput(text: string): Json {

@@ -1,7 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvokeCommand, type LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
-import { type LambdaInvokeRequest, type LambdaInvoker, LambdaServiceError } from '../engine/ports.ts';
-import type { InvokeResponse } from './lambda-result.ts';
+import {
+  type InvokeResponse,
+  type LambdaInvokeRequest,
+  type LambdaInvoker,
+  LambdaServiceError,
+} from '../engine/ports.ts';
 
 /**
  * Lambda's Invoke through the AWS SDK, for Task states. A failed call (no such function, throttled, …)
@@ -34,7 +38,10 @@ export class SdkLambdaInvoker implements LambdaInvoker {
       { step: 'build', name: 'statefoldCaptureInvokeHeaders' },
     );
     try {
-      const output = await this.#client.send(command);
+      const output = await this.#client.send(
+        command,
+        request.signal !== undefined ? { abortSignal: request.signal } : {},
+      );
       return {
         statusCode: output.StatusCode ?? output.$metadata.httpStatusCode ?? 200,
         // Event and DryRun answers have no body, which the SDK reports as a null Payload.
@@ -64,6 +71,7 @@ export function toServiceError(error: LambdaServiceException): LambdaServiceErro
   return new LambdaServiceError(
     error.name,
     `${error.message} (Service: AWSLambda; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${requestId}; Proxy: null)`,
+    { cause: error },
   );
 }
 

@@ -1,6 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Json } from '../lib/json.ts';
-import type { InvokeResponse } from './lambda-result.ts';
+import {
+  type InvokeResponse,
+  type LambdaInvokeRequest,
+  type LambdaInvoker,
+  LambdaServiceError,
+} from '../engine/ports.ts';
 
 /**
  * Lambda functions that live in this process: handlers `(event, context) => result` looked up by function
@@ -22,17 +26,6 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-export interface InvokeRequest {
-  functionName: string;
-  payload: Json;
-  invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
-  qualifier?: string;
-}
-
-export class FunctionNotFoundError extends Error {
-  override name = 'ResourceNotFoundException';
-}
-
 const FUNCTION_ARN = /^arn:aws[\w-]*:lambda:([a-z0-9-]+):(\d{12}):function:([\w-]+)(?::([\w$-]+))?$/;
 
 /** The bare function name of a name, partial ARN (`123456789012:function:f`) or full ARN. */
@@ -44,7 +37,7 @@ export function functionNameOf(nameOrArn: string): string {
   return nameOrArn.split(':')[0] ?? nameOrArn;
 }
 
-export class LocalFunctions {
+export class LocalFunctions implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>();
   readonly #region: string;
   readonly #accountId: string;
@@ -67,14 +60,16 @@ export class LocalFunctions {
     return this.#handlers.has(nameOrArn) || this.#handlers.has(functionNameOf(nameOrArn));
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResponse> {
+  async invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
     const handler =
       this.#handlers.get(request.functionName) ?? this.#handlers.get(functionNameOf(request.functionName));
     const requestId = randomUUID();
     const executedVersion = '$LATEST';
     const meta = { executedVersion, requestId, date: new Date().toUTCString(), traceId: newTraceId() };
     if (!handler) {
-      throw new FunctionNotFoundError(
+      // As Lambda's 404 fails the Invoke call.
+      throw new LambdaServiceError(
+        'ResourceNotFoundException',
         `Function not found: ${this.functionArn(request.functionName)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
       );
     }

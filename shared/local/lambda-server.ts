@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InvokeResponse } from '../integrations/lambda-result.ts';
-import type { InvokeRequest, LocalFunctions } from '../integrations/local-functions.ts';
+import type { InvokeResponse, LambdaInvokeRequest } from '../engine/ports.ts';
+import type { LocalFunctions } from '../integrations/local-functions.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -114,7 +114,7 @@ async function respond(
     return;
   }
   // X-Amz-Client-Context is accepted; the local registry has no context member to hand it to.
-  const invoke: InvokeRequest = {
+  const invoke: LambdaInvokeRequest = {
     functionName,
     payload,
     invocationType: typeHeader,

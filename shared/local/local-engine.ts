@@ -1,10 +1,11 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createStepHandler } from '../../functions/step.ts';
-import { createTaskHandler } from '../../functions/task.ts';
-import { createTimerHandler } from '../../functions/timer.ts';
+import { createEngineDeps } from '../composition/engine-endpoints.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
-import { createEngineDeps, DEFAULT_MAX_RECEIVE_COUNT } from '../engine/environment.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../engine/environment-names.ts';
 import type { Clock, Queues } from '../engine/ports.ts';
+import { createStepHandler } from '../handlers/step-handler.ts';
+import { createTaskHandler } from '../handlers/task-handler.ts';
+import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';

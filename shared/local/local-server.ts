@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { createApiHandler } from '../../functions/api.ts';
 import { respondWithError } from '../engine/api/handle-api-request.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
 import { EngineError } from '../engine/engine-error.ts';
 import { type Deployment, stateMachineArnOf, validateName } from '../engine/names.ts';
 import { createStateMachine, describeStateMachine, updateStateMachine } from '../engine/state-machines.ts';
+import { createApiHandler } from '../handlers/api-handler.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStateMachine } from './local-config.ts';
 import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from './local-engine.ts';
 

@@ -84,6 +84,24 @@ const EXECUTION_INFO: Shape = {
     accountId: required(STRING),
     startTime: required(NUMBER),
     mapRunArn: optional(STRING),
+    source: optional({
+      kind: 'object',
+      fields: {
+        stateMachineArn: required(STRING),
+        revisionId: required(STRING),
+        mapState: optional(STRING),
+      },
+    }),
+    traceHeader: optional(STRING),
+    parent: optional({
+      kind: 'object',
+      fields: {
+        executionArn: required(STRING),
+        scope: required(STRING),
+        ref: required(INTEGER),
+        index: required(INTEGER),
+      },
+    }),
   },
 };
 
@@ -214,4 +232,14 @@ function findFieldProblem(value: Record<string, unknown>, fields: Fields, path: 
     if (problem !== undefined) return problem;
   }
   return undefined;
+}
+
+/** The execution a message body is for, when it says so even if the rest of it is unreadable. */
+export function executionArnOfBody(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { executionArn?: unknown };
+    return typeof parsed.executionArn === 'string' ? parsed.executionArn : undefined;
+  } catch {
+    return undefined;
+  }
 }

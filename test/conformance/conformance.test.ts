@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runExecution } from '../../shared/engine/run-execution.ts';
+import { runExecution } from '../../shared/composition/run-execution.ts';
 import { replay } from '../../shared/history/apply-event.ts';
 import type { ExecutionState } from '../../shared/history/execution-state.ts';
 import { allCases } from './cases/index.ts';

@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_NAMES, type HandlerName } from '../../infra/stack-config.ts';
 import { QUEUE_NAMES, type QueueName, StatefoldStack } from '../../infra/statefold-stack.ts';
-import { DEFAULT_MAX_RECEIVE_COUNT, ENVIRONMENT } from '../../shared/engine/environment.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, ENVIRONMENT } from '../../shared/engine/environment-names.ts';
 import { createTableInput, TTL_ATTRIBUTE } from '../../shared/eventlog/table.ts';
 
 /**

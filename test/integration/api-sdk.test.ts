@@ -39,8 +39,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api.ts';
 import { encodeTaskToken } from '../../shared/execution/task-token.ts';
+import { createApiHandler } from '../../shared/handlers/api-handler.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 
 /**

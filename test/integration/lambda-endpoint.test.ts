@@ -1,8 +1,8 @@
 import { LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapInvokeResponse } from '../../shared/engine/lambda-outcome.ts';
 import { type LambdaInvokeRequest, LambdaServiceError } from '../../shared/engine/ports.ts';
 import { SdkLambdaInvoker, toServiceError } from '../../shared/integrations/lambda-invoker.ts';
-import { mapInvokeResponse } from '../../shared/integrations/lambda-result.ts';
 import { LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { type LambdaServer, startLambdaServer } from '../../shared/local/lambda-server.ts';
 

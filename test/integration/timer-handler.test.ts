@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTimerHandler } from '../../functions/timer.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
 import type { TimerEnvelope } from '../../shared/engine/ports.ts';
+import { createTimerHandler } from '../../shared/handlers/timer-handler.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
 import { encodeEnvelope } from '../../shared/queue/envelope-codec.ts';
 import { SqsQueues } from '../../shared/queue/sqs-queues.ts';

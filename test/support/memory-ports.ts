@@ -1,31 +1,23 @@
 import { applyTransition } from '../../shared/engine/apply-transition.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
-import {
-  type Clock,
-  type Commit,
-  type EventLog,
-  type ExecutionHead,
-  type LambdaInvokeRequest,
-  type LambdaInvoker,
-  LambdaServiceError,
-  type Page,
-  type Queues,
-  type StateMachineRecord,
-  type StateMachineRevision,
-  type Tail,
-  type TaskEnvelope,
-  type TimerEnvelope,
-  type TransitionEnvelope,
+import type {
+  Clock,
+  Commit,
+  EventLog,
+  ExecutionHead,
+  Page,
+  Queues,
+  StateMachineRecord,
+  StateMachineRevision,
+  Tail,
+  TaskEnvelope,
+  TimerEnvelope,
+  TransitionEnvelope,
 } from '../../shared/engine/ports.ts';
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import { INVALID_TOKEN_MESSAGE } from '../../shared/eventlog/page-token.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
-import type { InvokeResponse } from '../../shared/integrations/lambda-result.ts';
-import {
-  FunctionNotFoundError,
-  type LambdaHandler,
-  LocalFunctions,
-} from '../../shared/integrations/local-functions.ts';
+import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
 
 /**
@@ -207,29 +199,6 @@ export class MemoryQueues implements Queues {
   }
 }
 
-/** Lambda's Invoke over local handlers; a missing function fails the call as Lambda's 404 does. */
-export class LocalLambdaInvoker implements LambdaInvoker {
-  readonly #functions: LocalFunctions;
-
-  constructor(functions: LocalFunctions) {
-    this.#functions = functions;
-  }
-
-  async invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
-    try {
-      return await this.#functions.invoke({
-        functionName: request.functionName,
-        payload: request.payload,
-        ...(request.invocationType !== undefined ? { invocationType: request.invocationType } : {}),
-        ...(request.qualifier !== undefined ? { qualifier: request.qualifier } : {}),
-      });
-    } catch (error) {
-      if (error instanceof FunctionNotFoundError) throw new LambdaServiceError(error.name, error.message);
-      throw error;
-    }
-  }
-}
-
 /** A clock that moves only when told to. */
 export class ManualClock implements Clock {
   time: number;
@@ -262,7 +231,7 @@ export function createMemoryEngine(
     accountId,
     log,
     queues,
-    lambda: new LocalLambdaInvoker(functions),
+    lambda: functions,
     clock,
     definitions: new DefinitionCache(log),
   };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createApiHandler } from '../../../functions/api.ts';
 import type { EngineDeps } from '../../../shared/engine/engine-deps.ts';
+import { createApiHandler } from '../../../shared/handlers/api-handler.ts';
 import type { Json, JsonObject } from '../../../shared/lib/json.ts';
 
 /** API Gateway HTTP API (payload format 2.0) events, as the API's Lambda receives them, and its answers. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runExecution } from '../../../shared/engine/run-execution.ts';
+import { runExecution } from '../../../shared/composition/run-execution.ts';
 import { replay } from '../../../shared/history/apply-event.ts';
 
 /**

@@ -1,29 +1,14 @@
 import type { Json } from '../lib/json.ts';
+import type { InvokeResponse, TaskOutcome } from './ports.ts';
+
+/** AWS's payload quota: a task result larger than 256 KiB fails the task. */
+export const MAX_PAYLOAD_BYTES = 262_144;
 
 /**
  * Turning a Lambda Invoke response into what a Task state sees, as AWS does: a function error fails the
  * task with the error's `errorType` as the error name and the error payload (JSON text) as the cause;
  * `lambda:invoke` succeeds with AWS's response envelope, a legacy function ARN with the payload alone.
  */
-export interface InvokeResponse {
-  statusCode: number;
-  /** The function's response as text (what Invoke returns as Payload bytes). */
-  payload: string;
-  /** `Unhandled` (or `Handled`) when the function failed. */
-  functionError?: string;
-  executedVersion: string;
-  requestId: string;
-  /** The response's HTTP Date header. */
-  date: string;
-  /** The X-Amzn-Trace-Id header. */
-  traceId: string;
-}
-
-export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: string; cause: string };
-
-/** AWS's payload quota: a task result larger than 256 KiB fails the task. */
-export const MAX_PAYLOAD_BYTES = 262_144;
-
 export function mapInvokeResponse(
   response: InvokeResponse,
   style: 'legacy' | 'invoke',

@@ -1,0 +1,41 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DefinitionCache, type EngineDeps } from '../engine/engine-deps.ts';
+import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';
+import { SdkLambdaInvoker } from '../integrations/lambda-invoker.ts';
+import { SqsQueues } from '../queue/sqs-queues.ts';
+
+/**
+ * The composition root: the one place that builds the engine's adapters (DynamoDB event log, SQS queues,
+ * Lambda invoker) over SDK clients and hands them to the use cases. The Lambda handlers on AWS, local mode
+ * and the integration tests all get their engine here; only the endpoints differ.
+ */
+export interface EngineEndpoints {
+  region: string;
+  accountId: string;
+  tableName: string;
+  queueUrls: { transitions: string; tasks: string; timers: string };
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  lambda: LambdaClient;
+  retentionDays?: number;
+}
+
+export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
+  const clock = { now: () => Date.now() };
+  const log = new DynamoEventLog({
+    client: endpoints.dynamodb,
+    tableName: endpoints.tableName,
+    ...(endpoints.retentionDays !== undefined ? { retentionDays: endpoints.retentionDays } : {}),
+  });
+  return {
+    region: endpoints.region,
+    accountId: endpoints.accountId,
+    log,
+    queues: new SqsQueues({ client: endpoints.sqs, urls: endpoints.queueUrls, clock }),
+    lambda: new SdkLambdaInvoker({ client: endpoints.lambda }),
+    clock,
+    definitions: new DefinitionCache(log),
+  };
+}

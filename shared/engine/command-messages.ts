@@ -1,0 +1,129 @@
+import type { Command, TransitionMessage } from '../execution/messages.ts';
+import type { ExecutionInfo, ParentLink } from '../history/events.ts';
+import type { ExecutionStatus } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { Json } from '../lib/json.ts';
+import { childInfo } from './child-runs.ts';
+import type { TaskOutcome, TransitionEnvelope } from './ports.ts';
+
+/**
+ * What each command a step emits comes back as: the transition message (and, for the durable engine, the
+ * envelope with its deterministic id) that tells the execution the command is done. The durable engine's
+ * outbox and task handler and the in-memory runner all map commands here, so both deliver the same messages.
+ */
+
+type TimerCommand = Extract<Command, { type: 'startTimer' }>;
+type ChildRunCommand = Extract<Command, { type: 'startChildRun' }>;
+
+/** The message a timer delivers when it fires. */
+export function timerMessage(command: TimerCommand): TransitionMessage {
+  return { type: 'timerFired', scope: command.scope, ref: command.ref, purpose: command.purpose };
+}
+
+/** A timer's transition, due at `command.dueAt`. Its id names the timer, so re-arming it sends one message. */
+export function timerTransition(executionArn: string, command: TimerCommand): TransitionEnvelope {
+  const { scope, ref, purpose, dueAt } = command;
+  return { executionArn, id: `timer:${scope}:${ref}:${purpose}:${dueAt}`, message: timerMessage(command) };
+}
+
+/** How a task ended, as the message that ends its Task state. */
+export function taskOutcomeMessage(
+  task: { scope: string; ref: number },
+  outcome: TaskOutcome,
+): TransitionMessage {
+  // Only the task's address: a command passed as `task` must not lend the message its other members.
+  const target = { scope: task.scope, ref: task.ref };
+  return outcome.ok
+    ? { type: 'taskSucceeded', ...target, output: outcome.output }
+    : { type: 'taskFailed', ...target, error: outcome.error, cause: outcome.cause };
+}
+
+/** A task's result as a transition; the id names the task, so a task run twice reports once. */
+export function taskTransition(
+  executionArn: string,
+  target: { scope: string; ref: number },
+  outcome: TaskOutcome,
+): TransitionEnvelope {
+  return {
+    executionArn,
+    id: `task:${target.scope}:${target.ref}`,
+    message: taskOutcomeMessage(target, outcome),
+  };
+}
+
+/** A `.waitForTaskToken` task's call went through: the token is out, and its result comes by callback. */
+export function taskSubmittedTransition(
+  executionArn: string,
+  target: { scope: string; ref: number },
+  output: Json,
+): TransitionEnvelope {
+  return {
+    executionArn,
+    id: `submitted:${target.scope}:${target.ref}`,
+    message: { type: 'taskSubmitted', scope: target.scope, ref: target.ref, output },
+  };
+}
+
+/** A Distributed Map child's identity: an execution of the Map's ItemProcessor linked to its Map Run. */
+export function childExecutionInfo(
+  parent: ExecutionInfo,
+  command: ChildRunCommand,
+  now: number,
+): ExecutionInfo {
+  return childInfo(parent, command.mapRunArn, command.executionName, now, command.mapState, {
+    executionArn: parent.executionArn,
+    scope: command.scope,
+    ref: command.ref,
+    index: command.index,
+  });
+}
+
+/** The message that starts a child run, sent to the child execution itself (its own message group). */
+export function childStartTransition(
+  parent: ExecutionInfo,
+  command: ChildRunCommand,
+  now: number,
+): TransitionEnvelope {
+  const execution = childExecutionInfo(parent, command, now);
+  return {
+    executionArn: execution.executionArn,
+    id: START_MESSAGE_ID,
+    message: { type: 'start', execution, input: command.input },
+  };
+}
+
+/** The id of the message that starts an execution (commit 1 records it as what it applied). */
+export const START_MESSAGE_ID = 'start';
+
+/** How a child run closed. */
+export interface ChildClosing {
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+/** A child run closed: the message its Map Run hears. A timeout without an error name is `States.Timeout`. */
+export function childClosedMessage(
+  link: Omit<ParentLink, 'executionArn'>,
+  closing: ChildClosing,
+): TransitionMessage {
+  const target = { scope: link.scope, ref: link.ref, index: link.index };
+  if (closing.status === 'SUCCEEDED')
+    return { type: 'childSucceeded', ...target, output: closing.output ?? null };
+  return {
+    type: 'childFailed',
+    ...target,
+    error: closing.error ?? (closing.status === 'TIMED_OUT' ? StatesErrors.Timeout : StatesErrors.TaskFailed),
+    cause: closing.cause ?? '',
+  };
+}
+
+/** The transition that tells a Map Run its child closed; its id names the child, so it is applied once. */
+export function childClosedTransition(link: ParentLink, closing: ChildClosing): TransitionEnvelope {
+  return {
+    executionArn: link.executionArn,
+    id: `child:${link.scope}:${link.ref}:${link.index}`,
+    message: childClosedMessage(link, closing),
+  };
+}

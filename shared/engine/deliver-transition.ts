@@ -1,0 +1,57 @@
+import { StatesErrors } from '../language/states-error.ts';
+import { type ApplyOutcome, applyMessage, applyTransition } from './apply-transition.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import type { TransitionEnvelope } from './ports.ts';
+
+/** One delivery of a transition message by the queue: which one, and how many times it has come. */
+export interface TransitionDelivery {
+  /** The queue's id of the message (named in the cause when the engine gives up on it). */
+  messageId: string;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+  /** The delivery after which the queue moves the message to its dead-letter queue. */
+  maxReceiveCount: number;
+  /** The execution the message is for, when its body says so even if the rest of it is unreadable. */
+  executionArn: string | undefined;
+}
+
+/**
+ * The step handler's use case: applies a delivered transition (`read` decodes it; a body that does not decode
+ * throws). A message that keeps failing fails its execution on its last delivery, with the reason as the
+ * cause, then is thrown on to the dead-letter queue: an execution never stays RUNNING behind a poison message.
+ */
+export async function deliverTransition(
+  deps: EngineDeps,
+  delivery: TransitionDelivery,
+  read: () => TransitionEnvelope,
+): Promise<ApplyOutcome> {
+  try {
+    const envelope = read();
+    const outcome = await applyTransition(deps, envelope);
+    // Nothing is sent for an execution before its first commit is stored, so no retry can make this one apply.
+    if (outcome.kind === 'missing') {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'Dropped a transition for an execution that does not exist',
+          executionArn: envelope.executionArn,
+          id: envelope.id,
+        }),
+      );
+    }
+    return outcome;
+  } catch (error) {
+    if (delivery.receiveCount >= delivery.maxReceiveCount) await giveUp(deps, delivery, error);
+    throw error;
+  }
+}
+
+async function giveUp(deps: EngineDeps, delivery: TransitionDelivery, error: unknown): Promise<void> {
+  if (delivery.executionArn === undefined) return;
+  const reason = error instanceof Error ? error.message : String(error);
+  await applyMessage(deps, delivery.executionArn, 'poison', {
+    type: 'fail',
+    error: StatesErrors.Runtime,
+    cause: `Statefold could not apply a transition message (SQS message ${delivery.messageId}) after ${delivery.receiveCount} attempts and moved it to the dead-letter queue: ${reason}`,
+  }).catch(() => undefined);
+}

@@ -1,0 +1,43 @@
+import type { TaskRequest } from '../execution/messages.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import { mapInvokeResponse } from './lambda-outcome.ts';
+import { type LambdaInvoker, LambdaServiceError, type TaskOutcome } from './ports.ts';
+
+/** A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run. */
+export type PerformedTask = Exclude<TaskRequest, { kind: 'express' }>;
+
+/**
+ * Performs a task's I/O and says how the task ended, for the durable engine's task handler and the in-memory
+ * runner alike. A failed Invoke call fails the task with Lambda's error name, as AWS reports it
+ * (`Lambda.<Code>`); an error that never reached Lambda (network, credentials) is thrown, for the caller to
+ * retry or to report as it sees fit.
+ */
+export async function performTask(
+  lambda: LambdaInvoker,
+  request: PerformedTask,
+  signal?: AbortSignal,
+): Promise<TaskOutcome> {
+  if (request.kind === 'unsupported') {
+    return {
+      ok: false,
+      error: StatesErrors.Runtime,
+      cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke and arn:aws:states:::lambda:invoke.waitForTaskToken).`,
+    };
+  }
+  try {
+    const response = await lambda.invoke({
+      functionName: request.functionName,
+      payload: request.payload,
+      ...(request.invocationType !== undefined ? { invocationType: request.invocationType } : {}),
+      ...(request.qualifier !== undefined ? { qualifier: request.qualifier } : {}),
+      ...(request.clientContext !== undefined ? { clientContext: request.clientContext } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    return mapInvokeResponse(response, request.style, request.functionName);
+  } catch (error) {
+    if (error instanceof LambdaServiceError) {
+      return { ok: false, error: `Lambda.${error.code}`, cause: error.message };
+    }
+    throw error;
+  }
+}

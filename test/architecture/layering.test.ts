@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { findViolations, type ModuleRule, readSourceFiles } from '../support/import-graph.ts';
+
+/**
+ * The layers, as the imports must show them. The pure core (language … execution) imports no SDK and no I/O
+ * module; the engine's use cases see only the core and their ports; adapters (eventlog, queue, integrations)
+ * implement ports and read nothing else of the engine; only adapters and the composition roots (composition,
+ * local) import the AWS SDK; the Lambda entry points only compose. A new import that breaks a line here
+ * fails CI.
+ */
+const PURE = ['node:buffer', 'node:crypto'];
+const CORE = [
+  'shared/lib',
+  'shared/language',
+  'shared/jsonpath',
+  'shared/intrinsics',
+  'shared/dataflow',
+  'shared/choice',
+  'shared/jsonata',
+  'shared/asl',
+  'shared/history',
+  'shared/execution',
+];
+const ADAPTERS = ['shared/eventlog', 'shared/queue', 'shared/integrations'];
+const PORTS = ['shared/engine/ports.ts'];
+const AWS_SDK = '@aws-sdk/*';
+
+const RULES: ModuleRule[] = [
+  { module: 'shared/lib', modules: [], packages: PURE },
+  { module: 'shared/language', modules: ['shared/lib'], packages: PURE },
+  { module: 'shared/jsonpath', modules: ['shared/lib'], packages: [...PURE, 'jsonpath-plus'] },
+  {
+    module: 'shared/intrinsics',
+    modules: ['shared/lib', 'shared/language', 'shared/jsonpath'],
+    packages: PURE,
+  },
+  {
+    module: 'shared/dataflow',
+    modules: ['shared/lib', 'shared/language', 'shared/jsonpath', 'shared/intrinsics'],
+    packages: PURE,
+  },
+  { module: 'shared/choice', modules: ['shared/lib', 'shared/language', 'shared/jsonpath'], packages: PURE },
+  { module: 'shared/jsonata', modules: ['shared/lib', 'shared/language'], packages: [...PURE, 'jsonata'] },
+  {
+    module: 'shared/asl',
+    modules: [
+      'shared/lib',
+      'shared/language',
+      'shared/jsonpath',
+      'shared/intrinsics',
+      'shared/choice',
+      'shared/jsonata',
+    ],
+    packages: [...PURE, 'jsonata'],
+  },
+  { module: 'shared/history', modules: ['shared/lib', 'shared/language'], packages: PURE },
+  { module: 'shared/execution', modules: CORE, packages: PURE },
+  { module: 'shared/engine', modules: CORE, packages: PURE },
+  { module: 'shared/eventlog', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'node:zlib', 'node:util'] },
+  { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
+  { module: 'shared/integrations', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK] },
+  {
+    module: 'shared/handlers',
+    modules: ['shared/lib', 'shared/engine', 'shared/queue'],
+    packages: [...PURE, '@middy/core', 'aws-lambda'],
+  },
+  {
+    module: 'shared/composition',
+    modules: [...CORE, 'shared/engine', ...ADAPTERS],
+    packages: [...PURE, AWS_SDK],
+  },
+  {
+    module: 'shared/local',
+    modules: [...CORE, 'shared/engine', ...ADAPTERS, 'shared/composition', 'shared/handlers'],
+    packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
+  },
+  { module: 'functions', modules: ['shared/composition', 'shared/handlers'], packages: [] },
+  {
+    module: 'infra',
+    modules: ['infra', 'shared/lib'],
+    // The stack reads the engine's constants (environment names, table layout), never its code.
+    files: ['shared/engine/environment-names.ts', 'shared/eventlog/table.ts'],
+    packages: ['aws-cdk-lib', 'constructs', 'node:*', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn'],
+  },
+];
+
+const files = readSourceFiles(process.cwd(), ['shared', 'functions', 'infra']);
+
+describe('the import graph follows the layers', () => {
+  it.each(RULES.map((rule) => [rule.module, rule] as const))(
+    '%s imports only what its layer allows',
+    (_, rule) => {
+      expect(files.some((file) => file.path.startsWith(`${rule.module}/`))).toBe(true);
+      expect(findViolations(files, [rule])).toEqual([]);
+    },
+  );
+
+  it('every folder under shared/ has a rule', () => {
+    const modules = new Set(files.map((file) => file.path.split('/').slice(0, 2).join('/')));
+    modules.delete('shared/index.ts');
+    expect(
+      [...modules].filter(
+        (module) => module.startsWith('shared/') && !RULES.some((r) => r.module === module),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the pure core reads no clock and no entropy of its own', () => {
+    const core = files.filter((file) => CORE.some((module) => file.path.startsWith(`${module}/`)));
+    const offenders = core.filter((file) =>
+      /Date\.now\(|new Date\(\)|Math\.random\(|performance\.now\(|randomUUID\(/.test(file.source),
+    );
+    expect(offenders.map((file) => file.path)).toEqual([]);
+  });
+});
+
+describe('the checker', () => {
+  it.each([
+    [
+      'an engine file importing an adapter',
+      'shared/engine/x.ts',
+      "import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';",
+      'shared/engine may not import shared/eventlog',
+    ],
+    [
+      'a core file importing the AWS SDK',
+      'shared/execution/x.ts',
+      "import { SQSClient } from '@aws-sdk/client-sqs';",
+      'shared/execution may not import the package @aws-sdk/client-sqs',
+    ],
+    [
+      'an adapter importing a use case',
+      'shared/queue/x.ts',
+      "import type { EngineDeps } from '../engine/engine-deps.ts';",
+      'shared/queue may not import shared/engine',
+    ],
+    [
+      'local mode importing a Lambda entry point',
+      'shared/local/x.ts',
+      "import { handler } from '../../functions/step.ts';",
+      'shared/local may not import functions',
+    ],
+    [
+      'a dynamic import',
+      'shared/history/x.ts',
+      "const m = await import('../engine/outbox.ts');",
+      'shared/history may not import shared/engine',
+    ],
+  ])('reports %s', (_, path, source, rule) => {
+    expect(findViolations([{ path, source }], RULES).map((violation) => violation.rule)).toEqual([rule]);
+  });
+
+  it('allows an adapter to read the ports', () => {
+    const source = "import type { Commit } from '../engine/ports.ts';";
+    expect(findViolations([{ path: 'shared/eventlog/x.ts', source }], RULES)).toEqual([]);
+  });
+});
