@@ -10,7 +10,7 @@
  * February only in leap years), hour 00-23, minute 00-59, offset minutes 00-59.
  *
  * Where AWS says nothing, these rules keep what our Choice operators have always done:
- * - second 60 (a leap second) is rejected, as Java's strict ISO parsing rejects it;
+ * - second 60 (a leap second, which RFC 3339 itself allows) is rejected;
  * - any number of fractional digits is accepted (AWS was recorded accepting seven on a Wait); instants are
  *   told apart to the nanosecond and digits past the ninth are dropped;
  * - the year is exactly four digits, 0000-9999, read as a proleptic Gregorian year (0050 is the year 50,
