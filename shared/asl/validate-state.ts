@@ -2,6 +2,7 @@ import { COMPARISON_OPERATORS, validateChoiceRule } from '../choice/index.ts';
 import type { QueryLanguage, StateType } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
+import { isTimestamp } from '../lib/timestamps.ts';
 import {
   childLocation,
   DiagnosticCodes,
@@ -303,7 +304,7 @@ class StateCheck {
     if (present.length === 0) ctx.diagnostics.push(schemaError(Messages.exactlyOneOf(WAIT_FIELDS), location));
     const timestamp = this.field('Timestamp');
     if (timestamp !== undefined && !(this.language === 'JSONata' && isJsonataExpression(timestamp))) {
-      if (checkType(ctx, timestamp, 'STRING', this.at('Timestamp')) && !isRfc3339(timestamp as string)) {
+      if (checkType(ctx, timestamp, 'STRING', this.at('Timestamp')) && !isTimestamp(timestamp)) {
         ctx.diagnostics.push(schemaError(Messages.invalidTimestamp, this.at('Timestamp')));
       }
     }
@@ -451,24 +452,4 @@ function checkJsonataChoiceRule(ctx: ValidationContext, rule: Json, location: st
   if (Object.hasOwn(object, 'Next')) checkType(ctx, object.Next, 'STRING', childLocation(location, 'Next'));
   if (Object.hasOwn(object, 'Assign'))
     checkAssign(ctx, object.Assign as Json, childLocation(location, 'Assign'), false);
-}
-
-/** RFC 3339 with an uppercase `T` and `Z` (or a numeric offset), and a real calendar date (inventory §3.3). */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-export function isRfc3339(text: string): boolean {
-  const match = RFC3339.exec(text);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 60
-  );
 }

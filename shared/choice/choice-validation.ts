@@ -2,8 +2,8 @@ import { compilePath } from '../jsonpath/paths.ts';
 import type { Diagnostic } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject, type JsonObject } from '../lib/json.ts';
+import { isTimestamp } from '../lib/timestamps.ts';
 import { findOperatorForm, type OperandType } from './comparison-operators.ts';
-import { isTimestamp } from './timestamps.ts';
 
 /**
  * Messages of JSONPath Choice rule problems, in AWS's words where AWS's words were found:

@@ -1,7 +1,7 @@
 import { type Lookup, NOT_FOUND } from '../jsonpath/paths.ts';
 import type { Json } from '../lib/json.ts';
+import { compareTimestamps, isTimestamp } from '../lib/timestamps.ts';
 import { matchesWildcard } from './string-matches.ts';
-import { compareInstants, isTimestamp, parseTimestamp } from './timestamps.ts';
 
 /**
  * The data-test operators of JSONPath Choice rules (ASL spec "Choice Rules"; AWS docs "Choice workflow state").
@@ -41,9 +41,8 @@ const booleans =
 const timestamps =
   (accept: (order: number) => boolean) =>
   (a: Lookup, b: Json): boolean => {
-    const left = typeof a === 'string' ? parseTimestamp(a) : undefined;
-    const right = typeof b === 'string' ? parseTimestamp(b) : undefined;
-    return left !== undefined && right !== undefined && accept(compareInstants(left, right));
+    const order = typeof a === 'string' && typeof b === 'string' ? compareTimestamps(a, b) : undefined;
+    return order !== undefined && accept(order);
   };
 
 /** `IsX: true` holds when the value is an X, `IsX: false` when it is not. */

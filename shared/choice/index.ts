@@ -9,4 +9,3 @@ export {
   type OperatorForm,
 } from './comparison-operators.ts';
 export { matchesWildcard } from './string-matches.ts';
-export { compareInstants, type Instant, isTimestamp, parseTimestamp } from './timestamps.ts';

@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '../lib/json.ts';
+import { isTimestamp } from '../lib/timestamps.ts';
 import type { JsonataBindings, JsonataTemplate } from './jsonata-template.ts';
 import { type ExpressionSite, invalidFieldValue, unexpectedResultType } from './query-evaluation-error.ts';
 
@@ -32,9 +33,6 @@ export type JsonataFieldValue<K extends JsonataFieldKind> = K extends 'any'
         : K extends 'boolean'
           ? boolean
           : number;
-
-/** RFC 3339 with an uppercase T and a zone, as the Wait state's JSONPath twin reads it. */
-const RFC3339 = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** The JSON type a kind needs (the label AWS prints after "Expected"), and what more it checks. */
 interface KindRule {
@@ -70,10 +68,10 @@ const KIND_RULES: Readonly<Record<JsonataFieldKind, KindRule>> = {
     expected: 'string',
     matches: (value) => typeof value === 'string',
     extra: (value, site) => {
-      if (isRfc3339(value as string)) return;
+      if (isTimestamp(value)) return;
       throw invalidFieldValue(
         site,
-        `${subjectOf(site)} returned a value that is not a valid ISO-8601 extended offset date-time format string: ${value as string}`,
+        `${subjectOf(site)} returned a value that is not a valid ISO-8601 extended offset date-time format string: ${String(value)}`,
       );
     },
   },
@@ -109,14 +107,4 @@ const subjectOf = (site: ExpressionSite) =>
 function expectAtLeast(site: ExpressionSite, value: number, minimum: number, what: string): void {
   if (value >= minimum) return;
   throw invalidFieldValue(site, `${subjectOf(site)} returned ${value}, but the field must be ${what}`);
-}
-
-function isRfc3339(text: string): boolean {
-  const match = RFC3339.exec(text);
-  if (!match) return false;
-  const [, month, day, hour, minute, second] = match.map(Number);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > 31 || hour! > 23 || minute! > 59 || second! > 59) {
-    return false;
-  }
-  return !Number.isNaN(Date.parse(text));
 }

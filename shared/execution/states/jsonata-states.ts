@@ -14,6 +14,7 @@ import type {
 } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
+import { parseTimestamp } from '../../lib/timestamps.ts';
 import { chooseHandling, getCatcher } from '../error-handling.ts';
 import { exitState, failCompositeState, failScope, failState, handleFailure, nextOf } from '../flow.ts';
 import {
@@ -247,8 +248,8 @@ async function runJsonataWait(step: Step, scope: ScopeState, state: WaitState): 
         return step.now + value * 1000;
       }
       const value = await evaluateTemplate(step, scope, state.Timestamp ?? null, 'Timestamp', inputs);
-      const instant = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (typeof value !== 'string' || Number.isNaN(instant) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+      const instant = typeof value === 'string' ? parseTimestamp(value) : undefined;
+      if (instant === undefined) {
         throw new JsonataFieldError(
           'Timestamp',
           `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof value === 'string' ? value : JSON.stringify(value)}`,

@@ -7,6 +7,7 @@ import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { ChoiceState, FailState, PassState, SucceedState, WaitState } from '../../language/types.ts';
 import type { Json } from '../../lib/json.ts';
+import { parseTimestamp } from '../../lib/timestamps.ts';
 import { exitState, failScope, nextOf } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
 import { causeOf, enterState, failWith } from './enter.ts';
@@ -128,8 +129,6 @@ export function finishWait(step: Step, scope: ScopeState, state: WaitState): voi
   exitState(step, scope, done.value.output, nextOf(state), scope.lastEventId, done.value.assigned);
 }
 
-const RFC3339 = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-
 /** When a Wait state ends; the texts of its errors are AWS's (`$.x == value`, the value unquoted). */
 function waitDeadline(step: Step, scope: ScopeState, state: WaitState): number {
   const effective = step.select(scope, state.InputPath, scope.input);
@@ -150,26 +149,23 @@ function waitDeadline(step: Step, scope: ScopeState, state: WaitState): number {
       throw runtime(`The SecondsPath parameter references a negative value: ${path} == ${seconds}`);
     return step.now + seconds * 1000;
   }
-  if (state.Timestamp !== undefined) return Math.max(parseTimestamp(state.Timestamp), step.now);
+  if (state.Timestamp !== undefined) {
+    // Validation rejects a literal that is not a timestamp, so this only guards against a definition that
+    // skipped it.
+    const instant = parseTimestamp(state.Timestamp);
+    if (instant === undefined)
+      throw runtime(`The Timestamp field is not a valid timestamp: ${state.Timestamp}`);
+    return Math.max(instant, step.now);
+  }
   const path = state.TimestampPath as string;
   const timestamp = evaluatePath(path, step.sources(scope, effective));
   if (timestamp === NOT_FOUND)
     throw runtime(`The TimestampPath parameter does not reference an input value: ${path}`);
-  const instant = typeof timestamp === 'string' ? parseTimestamp(timestamp) : Number.NaN;
-  if (Number.isNaN(instant)) {
+  const instant = typeof timestamp === 'string' ? parseTimestamp(timestamp) : undefined;
+  if (instant === undefined) {
     throw runtime(
       `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${shown(timestamp)}`,
     );
   }
   return Math.max(instant, step.now);
-}
-
-/** RFC 3339 with uppercase T and a zone; the date and time fields must be real (no month 13, no hour 25). */
-function parseTimestamp(text: string): number {
-  const match = RFC3339.exec(text);
-  if (!match) return Number.NaN;
-  const [, month, day, hour, minute, second] = match.map(Number);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > 31 || hour! > 23 || minute! > 59 || second! > 59)
-    return Number.NaN;
-  return Date.parse(text);
 }
