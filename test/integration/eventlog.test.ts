@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidPageTokenError } from '../../shared/engine/port-errors.ts';
 import type {
   Commit,
   ExecutionHead,
@@ -370,7 +371,7 @@ describe('listing executions', () => {
   ])('a nextToken that is $kind is rejected as an invalid pagination token', async ({ token }) => {
     await expect(
       log.listExecutions({ stateMachineArn: machine, limit: 2, nextToken: await token() }),
-    ).rejects.toThrow(/^Invalid pagination token/);
+    ).rejects.toThrow(InvalidPageTokenError);
   });
 });
 

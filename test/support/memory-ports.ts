@@ -1,5 +1,6 @@
 import { applyTransition } from '../../shared/engine/apply-transition.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
+import { InvalidPageTokenError } from '../../shared/engine/port-errors.ts';
 import {
   type Clock,
   type Commit,
@@ -18,7 +19,6 @@ import {
   type TransitionEnvelope,
 } from '../../shared/engine/ports.ts';
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
-import { INVALID_TOKEN_MESSAGE } from '../../shared/eventlog/page-token.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import type { InvokeResponse } from '../../shared/integrations/lambda-result.ts';
 import {
@@ -173,7 +173,7 @@ function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: stri
   if (query.nextToken !== undefined) {
     start = Number(Buffer.from(query.nextToken, 'base64url').toString('utf8'));
     if (!Number.isInteger(start) || start < 1) {
-      throw new Error(`${INVALID_TOKEN_MESSAGE}: '${query.nextToken}'`);
+      throw new InvalidPageTokenError(query.nextToken);
     }
   }
   const end = start + query.limit;
