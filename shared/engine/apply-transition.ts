@@ -5,6 +5,7 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
 import { headOf, sendOutbox } from './outbox.ts';
@@ -60,7 +61,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       return { kind: 'duplicate', state };
     }
     if (state.status !== 'RUNNING') return { kind: 'stale', state };
-    if (!execution.source) throw new Error(`${executionArn} has no definition source`);
+    if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
     const definition = await deps.definitions.load(execution.source);
     const step = new Step(compileMachine(definition), state, stepEnv(deps));
     const pending = decideStep(step, message);

@@ -1,5 +1,6 @@
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 
 /** A Distributed Map's children run its ItemProcessor as a state machine of its own. */
 export function childDefinition(
@@ -32,7 +33,7 @@ export function childDefinition(
     return undefined;
   };
   const found = find(definition.States);
-  if (!found) throw new Error(`Map state '${mapState}' is not in the definition`);
+  if (!found) throw new InvariantError(`Map state '${mapState}' is not in the definition`);
   return found;
 }
 

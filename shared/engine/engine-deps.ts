@@ -3,6 +3,7 @@ import { parseDefinition } from '../asl/parse-definition.ts';
 import type { StepEnv } from '../execution/messages.ts';
 import type { DefinitionSource } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
@@ -67,13 +68,13 @@ export class DefinitionCache {
     } else {
       const revision = await this.#log.getRevision(source.stateMachineArn, source.revisionId);
       if (!revision) {
-        throw new Error(
+        throw new InvariantError(
           `Revision ${source.revisionId} of ${source.stateMachineArn} is not in the event log table`,
         );
       }
       const parsed = parseDefinition(revision.definition);
       if (!parsed.definition) {
-        throw new Error(`Revision ${source.revisionId} of ${source.stateMachineArn} does not parse`);
+        throw new InvariantError(`Revision ${source.revisionId} of ${source.stateMachineArn} does not parse`);
       }
       definition = parsed.definition;
     }

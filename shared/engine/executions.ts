@@ -4,6 +4,7 @@ import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import { InvalidPageTokenError } from './ports.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -140,8 +141,8 @@ async function listPage(deps: EngineDeps, query: Parameters<EngineDeps['log']['l
   try {
     return await deps.log.listExecutions(query);
   } catch (error) {
-    if ((error as Error).message.startsWith('Invalid pagination token')) {
-      throw new EngineError('InvalidToken', `Invalid Token: '${query.nextToken}'`);
+    if (error instanceof InvalidPageTokenError) {
+      throw new EngineError('InvalidToken', `Invalid Token: '${query.nextToken}'`, { cause: error });
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { applyEvent } from '../history/apply-event.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Commit, EventLog } from './ports.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function loadExecution(
   while (base >= 0 && !commits[base]?.snapshot) base--;
   const first = commits[0] as Commit;
   if (base < 0 && first.n !== 1) {
-    throw new Error(
+    throw new InvariantError(
       `The log of ${executionArn} has no snapshot in its last ${commits.length} commits (${first.n}–${last.n})`,
     );
   }

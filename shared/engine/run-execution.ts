@@ -13,6 +13,7 @@ import {
 import { type HistoryEvent, toHistoryEvents } from '../history/to-history-event.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
 import { childDefinition, childInfo } from './child-runs.ts';
@@ -150,11 +151,9 @@ function loadDefinition(definition: RunInMemoryOptions['definition']): StateMach
     }
   }
   if (!parsed.definition) {
-    throw new EngineError(
-      'InvalidDefinition',
-      formatInvalidDefinition(parsed.diagnostics),
-      parsed.diagnostics,
-    );
+    throw new EngineError('InvalidDefinition', formatInvalidDefinition(parsed.diagnostics), {
+      diagnostics: parsed.diagnostics,
+    });
   }
   return parsed.definition;
 }
@@ -168,6 +167,7 @@ function loadInput(input: RunInMemoryOptions['input']): Json {
     throw new EngineError(
       'InvalidExecutionInput',
       `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+      { cause: error },
     );
   }
 }
@@ -310,7 +310,7 @@ class InMemoryRun {
       if (!(await this.#waitForWork())) break;
     }
     if (state.status === 'RUNNING') {
-      throw new Error('The execution stopped making progress: no message, task or timer is pending');
+      throw new InvariantError('The execution stopped making progress: no message, task or timer is pending');
     }
     return { state, events };
   }
@@ -378,7 +378,7 @@ async function runTaskInMemory(
 ): Promise<TaskOutcome> {
   if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   const request = command.request;
-  if (request.kind === 'express') throw new Error('An EXPRESS run is no task of a state machine');
+  if (request.kind === 'express') throw new InvariantError('An EXPRESS run is no task of a state machine');
   try {
     return await performTask(lambda, request);
   } catch (error) {

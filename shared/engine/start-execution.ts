@@ -4,6 +4,7 @@ import { decideStep } from '../execution/decide.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { utf8Length } from '../lib/json.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
@@ -60,7 +61,8 @@ export async function startExecution(
     });
   }
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
-  if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
+  if (!revision)
+    throw new InvariantError(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
   const executionArn = executionArnOf(request.stateMachineArn, name);
   const execution: ExecutionInfo = {
     executionArn,
@@ -101,7 +103,7 @@ export async function writeFirstCommit(
   execution: ExecutionInfo,
   input: Json,
 ): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
-  if (!execution.source) throw new Error('An execution needs a definition source');
+  if (!execution.source) throw new InvariantError('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
   const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
   const pending = decideStep(step, { type: 'start', execution, input });
@@ -143,6 +145,7 @@ function parseInput(text: string): Json {
     throw new EngineError(
       'InvalidExecutionInput',
       `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+      { cause: error },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { formatInvalidDefinition, parseDefinition } from '../asl/parse-definition.ts';
 import { collectVariableReferences } from '../asl/validate-definition.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
@@ -7,6 +8,7 @@ import { pageSize } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
 import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
+import { InvalidPageTokenError } from './ports.ts';
 
 export interface CreateStateMachineInput {
   name: string;
@@ -103,7 +105,9 @@ export async function describeStateMachine(
 ): Promise<StateMachineDescription> {
   const machine = await requireMachine(deps, request.stateMachineArn);
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
-  if (!revision) throw new Error(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
+  if (!revision) {
+    throw new InvariantError(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
+  }
   return describeRevision(machine, revision);
 }
 
@@ -230,8 +234,8 @@ export async function listStateMachines(
       ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
     });
   } catch (error) {
-    if ((error as Error).message.startsWith('Invalid pagination token')) {
-      throw new EngineError('InvalidToken', `Invalid Token: '${request.nextToken}'`);
+    if (error instanceof InvalidPageTokenError) {
+      throw new EngineError('InvalidToken', `Invalid Token: '${request.nextToken}'`, { cause: error });
     }
     throw error;
   }
@@ -268,11 +272,9 @@ function checkDefinition(definition: string): void {
   }
   const parsed = parseDefinition(definition);
   if (!parsed.definition) {
-    throw new EngineError(
-      'InvalidDefinition',
-      formatInvalidDefinition(parsed.diagnostics),
-      parsed.diagnostics,
-    );
+    throw new EngineError('InvalidDefinition', formatInvalidDefinition(parsed.diagnostics), {
+      diagnostics: parsed.diagnostics,
+    });
   }
 }
 

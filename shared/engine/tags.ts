@@ -12,19 +12,6 @@ export interface Tag {
   value: string;
 }
 
-/** Tagging errors that are not among the engine's codes: AWS's ResourceNotFound (404) and TooManyTags. */
-export class TaggingError extends Error {
-  readonly code: 'ResourceNotFound' | 'TooManyTags';
-  readonly resourceName: string;
-
-  constructor(code: TaggingError['code'], message: string, resourceName: string) {
-    super(message);
-    this.name = 'TaggingError';
-    this.code = code;
-    this.resourceName = resourceName;
-  }
-}
-
 export const MAX_TAGS = 50;
 /** AWS's documented tag character set: letters, digits, spaces and `_ . : / = + - @`. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -48,10 +35,10 @@ export function checkTags(tags: readonly Tag[]): void {
 /** The tags a resource may hold, or TooManyTags. */
 export function checkTagCount(count: number, resourceArn: string): void {
   if (count > MAX_TAGS) {
-    throw new TaggingError(
+    throw new EngineError(
       'TooManyTags',
       `Too many tags: '${resourceArn}' would have ${count} tags; a resource may have at most ${MAX_TAGS}`,
-      resourceArn,
+      { resourceName: resourceArn },
     );
   }
 }
@@ -121,7 +108,9 @@ async function requireTaggable(deps: EngineDeps, resourceArn: string): Promise<S
   const machine = await deps.log.getStateMachine(resourceArn);
   // AWS: "Resource not found: '<arn>'" (LocalStack's AWS-recorded test_sfn_api_tagging.snapshot.json).
   if (!machine) {
-    throw new TaggingError('ResourceNotFound', `Resource not found: '${resourceArn}'`, resourceArn);
+    throw new EngineError('ResourceNotFound', `Resource not found: '${resourceArn}'`, {
+      resourceName: resourceArn,
+    });
   }
   return machine;
 }

@@ -95,6 +95,6 @@ function parseOutput(text: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
-    throw new EngineError('InvalidOutput', `Invalid Output: '${(error as Error).message}'`);
+    throw new EngineError('InvalidOutput', `Invalid Output: '${(error as Error).message}'`, { cause: error });
   }
 }

@@ -1,3 +1,5 @@
+import { InvalidPageTokenError } from '../engine/ports.ts';
+
 /**
  * The `nextToken` of a listing: where the next page starts, as base64url of the JSON of the last listed item's
  * partition key and index sort key. The index's partition key and the item's sort key are fixed by the query, so
@@ -10,20 +12,18 @@ export interface ListPosition {
   indexSortKey: string;
 }
 
-export const INVALID_TOKEN_MESSAGE = 'Invalid pagination token';
-
 export function encodePageToken(position: ListPosition): string {
   return Buffer.from(JSON.stringify([position.pk, position.indexSortKey]), 'utf8').toString('base64url');
 }
 
-/** The position a token names; throws `Invalid pagination token…` when it is not one of this listing's tokens. */
+/** The position a token names; throws an InvalidPageTokenError when it is not one of this listing's tokens. */
 export function decodePageToken(token: string, partitionPrefix: string): ListPosition {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalidToken(token);
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidPageTokenError(token);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidToken(token);
+  } catch (error) {
+    throw new InvalidPageTokenError(token, { cause: error });
   }
   if (
     !Array.isArray(parsed) ||
@@ -32,12 +32,7 @@ export function decodePageToken(token: string, partitionPrefix: string): ListPos
     typeof parsed[1] !== 'string' ||
     !parsed[0].startsWith(partitionPrefix)
   ) {
-    throw invalidToken(token);
+    throw new InvalidPageTokenError(token);
   }
   return { pk: parsed[0], indexSortKey: parsed[1] };
-}
-
-function invalidToken(token: string): Error {
-  const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
-  return new Error(`${INVALID_TOKEN_MESSAGE}: '${shown}'`);
 }

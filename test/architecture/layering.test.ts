@@ -56,7 +56,12 @@ const RULES: ModuleRule[] = [
   { module: 'shared/history', modules: ['shared/lib', 'shared/language'], packages: PURE },
   { module: 'shared/execution', modules: CORE, packages: PURE },
   { module: 'shared/engine', modules: CORE, packages: PURE },
-  { module: 'shared/eventlog', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'node:zlib', 'node:util'] },
+  {
+    module: 'shared/eventlog',
+    modules: CORE,
+    files: PORTS,
+    packages: [...PURE, AWS_SDK, 'node:zlib', 'node:util'],
+  },
   { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
   { module: 'shared/integrations', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK] },
   {

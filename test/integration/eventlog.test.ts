@@ -10,6 +10,7 @@ import type {
   StateMachineRecord,
   StateMachineRevision,
 } from '../../shared/engine/ports.ts';
+import { InvalidPageTokenError } from '../../shared/engine/ports.ts';
 import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
 import { createTableInput } from '../../shared/eventlog/table.ts';
 import { createExecutionState } from '../../shared/history/execution-state.ts';
@@ -370,7 +371,7 @@ describe('listing executions', () => {
   ])('a nextToken that is $kind is rejected as an invalid pagination token', async ({ token }) => {
     await expect(
       log.listExecutions({ stateMachineArn: machine, limit: 2, nextToken: await token() }),
-    ).rejects.toThrow(/^Invalid pagination token/);
+    ).rejects.toThrow(InvalidPageTokenError);
   });
 });
 

@@ -14,8 +14,8 @@ import type {
   TimerEnvelope,
   TransitionEnvelope,
 } from '../../shared/engine/ports.ts';
+import { InvalidPageTokenError } from '../../shared/engine/ports.ts';
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
-import { INVALID_TOKEN_MESSAGE } from '../../shared/eventlog/page-token.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
@@ -165,7 +165,7 @@ function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: stri
   if (query.nextToken !== undefined) {
     start = Number(Buffer.from(query.nextToken, 'base64url').toString('utf8'));
     if (!Number.isInteger(start) || start < 1) {
-      throw new Error(`${INVALID_TOKEN_MESSAGE}: '${query.nextToken}'`);
+      throw new InvalidPageTokenError(query.nextToken);
     }
   }
   const end = start + query.limit;

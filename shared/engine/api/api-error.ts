@@ -1,16 +1,16 @@
 import { EngineError, type EngineErrorCode } from '../engine-error.ts';
-import { TaggingError } from '../tags.ts';
 
 /**
  * The errors of the wire protocol: AWS's JSON 1.0 error body `{"__type": "<namespace>#<Code>", "message": …}`
  * with AWS's HTTP status. SDKs keep only the part after `#`, so clients see the bare code.
  */
-export type ApiErrorCode =
-  | EngineErrorCode
-  | TaggingError['code']
-  | 'UnknownOperationException'
-  | 'SerializationException'
-  | 'InternalFailure';
+export type ApiErrorCode = EngineErrorCode | ProtocolErrorCode;
+
+/**
+ * Errors of the protocol itself, around an operation rather than in it: the only codes the API layer raises as
+ * ApiErrors of its own. Everything an operation refuses is an EngineError, whatever layer finds it.
+ */
+export type ProtocolErrorCode = 'UnknownOperationException' | 'SerializationException' | 'InternalFailure';
 
 /** Step Functions' own errors (inventory §1.2: `com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist`). */
 const SFN = 'com.amazonaws.swf.service.v2.model';
@@ -19,7 +19,8 @@ const CORAL = 'com.amazon.coral.service';
 /** Model-constraint violations (reported by a third-party emulator's measurements against AWS; unverified here). */
 const CORAL_VALIDATE = 'com.amazon.coral.validate';
 
-const ERROR_TYPES: Record<ApiErrorCode, { status: number; namespace: string }> = {
+/** The one table from an error's code to its HTTP status and the namespace of its `__type`. */
+export const WIRE_ERRORS: Readonly<Record<ApiErrorCode, { status: number; namespace: string }>> = {
   InvalidDefinition: { status: 400, namespace: SFN },
   InvalidExecutionInput: { status: 400, namespace: SFN },
   InvalidName: { status: 400, namespace: SFN },
@@ -48,33 +49,43 @@ export class ApiError extends Error {
   /** Members of the error shape besides `message` (`resourceName` of ResourceNotFound and TooManyTags). */
   readonly members: Readonly<Record<string, string>>;
 
-  constructor(code: ApiErrorCode, message: string, members: Record<string, string> = {}) {
-    super(message);
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: ErrorOptions & { members?: Record<string, string> } = {},
+  ) {
+    const { members = {}, ...errorOptions } = options;
+    super(message, errorOptions);
     this.name = 'ApiError';
     this.code = code;
     this.members = members;
   }
 
   get status(): number {
-    return ERROR_TYPES[this.code].status;
+    return WIRE_ERRORS[this.code].status;
   }
 
   /** The response body's JSON object. */
   toBody(): Record<string, string> {
     return {
-      __type: `${ERROR_TYPES[this.code].namespace}#${this.code}`,
+      __type: `${WIRE_ERRORS[this.code].namespace}#${this.code}`,
       message: this.message,
       ...this.members,
     };
   }
 }
 
-/** What a thrown value answers on the wire; undefined for an unexpected error (a bug or an outage). */
+/**
+ * What a thrown value answers on the wire; undefined for anything else, an InvariantError (a bug) or an outage
+ * included: those are a 500 InternalFailure whose details stay in the log.
+ */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
-  if (error instanceof EngineError) return new ApiError(error.code, error.message);
-  if (error instanceof TaggingError) {
-    return new ApiError(error.code, error.message, { resourceName: error.resourceName });
+  if (error instanceof EngineError) {
+    return new ApiError(error.code, error.message, {
+      cause: error,
+      ...(error.resourceName !== undefined ? { members: { resourceName: error.resourceName } } : {}),
+    });
   }
   return undefined;
 }

@@ -79,6 +79,6 @@ export function findExpressProblems(definition: string): Diagnostic[] {
 export function checkExpressDefinition(definition: string): void {
   const problems = findExpressProblems(definition);
   if (problems.length > 0) {
-    throw new EngineError('InvalidDefinition', formatInvalidDefinition(problems), problems);
+    throw new EngineError('InvalidDefinition', formatInvalidDefinition(problems), { diagnostics: problems });
   }
 }

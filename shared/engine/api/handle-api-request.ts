@@ -114,7 +114,13 @@ function readBody(body: string | undefined): JsonObject {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new ApiError('SerializationException', `The request body is not JSON: ${(error as Error).message}`);
+    throw new ApiError(
+      'SerializationException',
+      `The request body is not JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!isJsonObject(parsed)) {
     throw new ApiError('SerializationException', 'The request body must be a JSON object');

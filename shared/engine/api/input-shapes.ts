@@ -1,5 +1,6 @@
 import { assertNever } from '../../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject, utf8Length } from '../../lib/json.ts';
+import { EngineError } from '../engine-error.ts';
 import { ApiError } from './api-error.ts';
 
 /**
@@ -78,7 +79,7 @@ export function readInput<S extends Shape>(shape: S, body: JsonObject): InputOf<
   const input = readStructure(shape, body, '', problems);
   if (problems.length > 0) {
     const count = `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected`;
-    throw new ApiError('ValidationException', `${count}: ${problems.join('; ')}`);
+    throw new EngineError('ValidationException', `${count}: ${problems.join('; ')}`);
   }
   return input as InputOf<S>;
 }

@@ -1,6 +1,7 @@
 import { validateDefinition } from '../../asl/validate-definition.ts';
 import type { Json, JsonObject } from '../../lib/json.ts';
 import type { EngineDeps } from '../engine-deps.ts';
+import { EngineError } from '../engine-error.ts';
 import { getExecutionHistory } from '../execution-history.ts';
 import { describeExecution, listExecutions, stopExecution } from '../executions.ts';
 import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf } from '../names.ts';
@@ -15,7 +16,6 @@ import {
 } from '../state-machines.ts';
 import { checkTagCount, checkTags, listTagsForResource, tagResource, untagResource } from '../tags.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../task-callbacks.ts';
-import { ApiError } from './api-error.ts';
 import { checkExpressDefinition, findExpressProblems } from './express-definition.ts';
 import { type InputOf, readInput, type Shape } from './input-shapes.ts';
 import { NOT_SUPPORTED, startSyncExecution } from './start-sync-execution.ts';
@@ -102,13 +102,13 @@ function checkUnsupportedOptions(input: {
 }): void {
   if (input.versionDescription !== undefined && input.publish !== true) {
     // AWS's message (inventory §1.2, obs.).
-    throw new ApiError('ValidationException', 'Version description can only be set when publish is true');
+    throw new EngineError('ValidationException', 'Version description can only be set when publish is true');
   }
   if (input.publish === true) {
-    throw new ApiError('ValidationException', 'Statefold does not publish state machine versions yet');
+    throw new EngineError('ValidationException', 'Statefold does not publish state machine versions yet');
   }
   if (input.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY') {
-    throw new ApiError(
+    throw new EngineError(
       'ValidationException',
       'Statefold does not encrypt with customer managed KMS keys; use AWS_OWNED_KEY or leave encryptionConfiguration out',
     );
@@ -123,7 +123,7 @@ async function refuseExpress(deps: EngineDeps, stateMachineArn: string): Promise
   parseStateMachineArn(stateMachineArn);
   const machine = await deps.log.getStateMachine(stateMachineArn);
   if (machine?.type === 'EXPRESS') {
-    throw new ApiError('StateMachineTypeNotSupported', NOT_SUPPORTED);
+    throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
   }
 }
 

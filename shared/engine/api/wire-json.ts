@@ -1,3 +1,4 @@
+import { InvariantError } from '../../lib/invariant-error.ts';
 import type { Json, JsonObject } from '../../lib/json.ts';
 
 /**
@@ -22,7 +23,7 @@ export function toWireJson(value: unknown): Json {
   ) {
     return value;
   }
-  throw new Error(`Cannot put a ${typeof value} on the wire`);
+  throw new InvariantError(`Cannot put a ${typeof value} on the wire`);
 }
 
 /** The named members of an object that are present: an output shape cut from a richer result. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateDefinition } from '../../../shared/asl/validate-definition.ts';
 import { evaluateChoiceRule } from '../../../shared/choice/index.ts';
-import { runExecution } from '../../../shared/engine/run-execution.ts';
+import { runExecution } from '../../../shared/composition/run-execution.ts';
 import { compileJsonata, readJsonataField } from '../../../shared/jsonata/index.ts';
 import type { ChoiceRule } from '../../../shared/language/types.ts';
 

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineDeps } from '../../../shared/engine/engine-deps.ts';
+import { EngineError, type EngineErrorCode } from '../../../shared/engine/engine-error.ts';
+import { listExecutions } from '../../../shared/engine/executions.ts';
+import { InvalidPageTokenError } from '../../../shared/engine/ports.ts';
+import {
+  createStateMachine,
+  describeStateMachine,
+  listStateMachines,
+} from '../../../shared/engine/state-machines.ts';
+import { listTagsForResource, tagResource } from '../../../shared/engine/tags.ts';
+import { InvariantError } from '../../../shared/lib/invariant-error.ts';
+import { createMemoryEngine } from '../../support/memory-ports.ts';
+
+/** How the use cases fail: by code (and the members and cause that go with it), never to be told apart by text. */
+
+const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';
+const MISSING = 'arn:aws:states:us-east-1:123456789012:stateMachine:missing';
+const PASS = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+/** Not one of the memory log's tokens (it hands out base64url offsets of at least 1). */
+const FOREIGN_TOKEN = Buffer.from('zero').toString('base64url');
+
+async function engineWithMachine(): Promise<EngineDeps> {
+  const { deps } = createMemoryEngine();
+  await createStateMachine(deps, { name: 'orders', definition: PASS, roleArn: ROLE });
+  return deps;
+}
+
+async function failure(call: Promise<unknown>): Promise<unknown> {
+  return call.then(
+    () => {
+      throw new Error('The call succeeded; it was expected to fail');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('engine failures', () => {
+  it.each<{
+    when: string;
+    call: (deps: EngineDeps) => Promise<unknown>;
+    code: EngineErrorCode;
+    resourceName?: string;
+    causedBy?: new (...args: never[]) => Error;
+  }>([
+    {
+      when: 'ListExecutions gets a nextToken the log did not make',
+      call: (deps) => listExecutions(deps, { stateMachineArn: MACHINE, nextToken: FOREIGN_TOKEN }),
+      code: 'InvalidToken',
+      causedBy: InvalidPageTokenError,
+    },
+    {
+      when: 'ListStateMachines gets a nextToken the log did not make',
+      call: (deps) => listStateMachines(deps, { nextToken: FOREIGN_TOKEN }),
+      code: 'InvalidToken',
+      causedBy: InvalidPageTokenError,
+    },
+    {
+      when: 'ListTagsForResource names no state machine',
+      call: (deps) => listTagsForResource(deps, { resourceArn: MISSING }),
+      code: 'ResourceNotFound',
+      resourceName: MISSING,
+    },
+    {
+      when: 'TagResource would leave more than 50 tags',
+      call: (deps) =>
+        tagResource(deps, {
+          resourceArn: MACHINE,
+          tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+        }),
+      code: 'TooManyTags',
+      resourceName: MACHINE,
+    },
+    {
+      when: 'TagResource uses the reserved aws: prefix',
+      call: (deps) => tagResource(deps, { resourceArn: MACHINE, tags: [{ key: 'aws:x', value: 'v' }] }),
+      code: 'ValidationException',
+    },
+  ])('$when: EngineError $code', async ({ call, code, resourceName, causedBy }) => {
+    const error = await failure(call(await engineWithMachine()));
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe(code);
+    expect((error as EngineError).resourceName).toBe(resourceName);
+    if (causedBy) expect((error as EngineError).cause).toBeInstanceOf(causedBy);
+    else expect((error as EngineError).cause).toBeUndefined();
+  });
+
+  it('a revision the engine wrote that is gone is a bug (InvariantError), not an answer to the caller', async () => {
+    const deps = await engineWithMachine();
+    const machine = await deps.log.getStateMachine(MACHINE);
+    if (!machine) throw new Error('the machine was just created');
+    await deps.log.updateStateMachine({ ...machine, revisionId: 'gone' }, undefined, machine.revisionId);
+    const error = await failure(describeStateMachine(deps, { stateMachineArn: MACHINE }));
+    expect(error).toBeInstanceOf(InvariantError);
+    expect(error).not.toBeInstanceOf(EngineError);
+  });
+});
