@@ -21,6 +21,18 @@ export const EXECUTION: ExecutionInfo = {
 
 export const ENV: StepEnv = { now: START_TIME, random: () => 0.5, uuid: () => 'uuid-1' };
 
+/** The message that runs the first state after ExecutionStarted (event 1). */
+export const ADVANCE_FIRST: TransitionMessage = { type: 'advance', scope: 'root', ref: 1 };
+
+/** A Lambda task with a 5 s timeout; its Scheduled event is 3 when it is the first state. */
+export const LAMBDA_TASK = {
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+  TimeoutSeconds: 5,
+  End: true,
+};
+
 /** A machine of `states`, starting at the first. */
 export function machineOf(states: Record<string, object>): StateMachineDefinition {
   return { StartAt: Object.keys(states)[0], States: states } as unknown as StateMachineDefinition;

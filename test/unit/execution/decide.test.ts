@@ -3,9 +3,11 @@ import { decide } from '../../../shared/execution/decide.ts';
 import type { TransitionMessage } from '../../../shared/execution/messages.ts';
 import { createExecutionState } from '../../../shared/history/execution-state.ts';
 import {
+  ADVANCE_FIRST,
   decideAll,
   ENV,
   EXECUTION,
+  LAMBDA_TASK,
   machineOf,
   START_TIME,
   startedState,
@@ -16,15 +18,6 @@ import {
  * it asks for, for each state type. Event ids: 1 is ExecutionStarted, so a state's Entered event is 2.
  */
 
-const ADVANCE_FIRST: TransitionMessage = { type: 'advance', scope: 'root', ref: 1 };
-
-const TASK = {
-  Type: 'Task',
-  Resource: 'arn:aws:states:::lambda:invoke',
-  Parameters: { FunctionName: 'f', 'Payload.$': '$' },
-  TimeoutSeconds: 5,
-  End: true,
-};
 const ONE_PASS = { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } };
 
 describe('the start message', () => {
@@ -96,7 +89,7 @@ describe('advancing into each state type', () => {
     },
     {
       type: 'Task',
-      states: { T: TASK },
+      states: { T: LAMBDA_TASK },
       events: ['TaskStateEntered', 'TaskScheduled', 'TaskStarted'],
       messages: [],
       commands: [
@@ -141,7 +134,7 @@ describe('advancing into each state type', () => {
 });
 
 describe('what ends a waiting state', () => {
-  const task = machineOf({ T: TASK });
+  const task = machineOf({ T: LAMBDA_TASK });
   const wait = machineOf({ W: { Type: 'Wait', Seconds: 10, End: true } });
 
   it.each([
@@ -224,7 +217,7 @@ describe('what ends a waiting state', () => {
 
   it('a retrier schedules the retry on a timer of its interval instead of failing', async () => {
     const definition = machineOf({
-      T: { ...TASK, Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 2, MaxAttempts: 1 }] },
+      T: { ...LAMBDA_TASK, Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 2, MaxAttempts: 1 }] },
     });
     const state = await startedState(definition, { a: 1 });
     const result = await decideAll(definition, state, [

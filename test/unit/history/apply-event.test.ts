@@ -4,21 +4,20 @@ import type { TransitionMessage } from '../../../shared/execution/messages.ts';
 import { applyEvent, replay } from '../../../shared/history/apply-event.ts';
 import type { ExecutionEvent } from '../../../shared/history/events.ts';
 import type { ExecutionState } from '../../../shared/history/execution-state.ts';
-import { ENV, EXECUTION, machineOf, START_TIME, startedState } from '../../support/execution-fixture.ts';
+import {
+  ADVANCE_FIRST,
+  ENV,
+  EXECUTION,
+  LAMBDA_TASK,
+  machineOf,
+  START_TIME,
+  startedState,
+} from '../../support/execution-fixture.ts';
 
 /**
  * applyEvent, event by event: what each event changes in the execution's state. The events are the ones
  * decide writes, so the fold and the decisions are checked against each other.
  */
-
-const ADVANCE_FIRST: TransitionMessage = { type: 'advance', scope: 'root', ref: 1 };
-const TASK = {
-  Type: 'Task',
-  Resource: 'arn:aws:states:::lambda:invoke',
-  Parameters: { FunctionName: 'f', 'Payload.$': '$' },
-  TimeoutSeconds: 5,
-  End: true,
-};
 
 const event = (fields: Record<string, unknown>): ExecutionEvent =>
   ({
@@ -90,9 +89,9 @@ describe('state events, as decide writes them', () => {
     },
     { event: 'TaskStarted', scope: { phase: 'task', ref: 3, task: { timeoutAt: START_TIME + 5_000 } } },
   ])("$event: the root scope's $scope", async ({ event: type, scope }) => {
-    const { events } = await foldSteps({ T: TASK }, [ADVANCE_FIRST]);
+    const { events } = await foldSteps({ T: LAMBDA_TASK }, [ADVANCE_FIRST]);
     const upTo = events.findIndex((e) => e.type === type);
-    const state = await startedState(machineOf({ T: TASK }), { a: 1 });
+    const state = await startedState(machineOf({ T: LAMBDA_TASK }), { a: 1 });
     for (const e of events.slice(0, upTo + 1)) applyEvent(state, e);
     expect(state.scopes.root).toMatchObject(scope);
     expect(state.lastEventId).toBe(events[upTo]?.id);
@@ -126,7 +125,7 @@ describe('state events, as decide writes them', () => {
 
   it('TaskFailed that a retrier handles puts the scope to retrying and counts the retry', async () => {
     const { state } = await foldSteps(
-      { T: { ...TASK, Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2 }] } },
+      { T: { ...LAMBDA_TASK, Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2 }] } },
       [ADVANCE_FIRST, { type: 'taskFailed', scope: 'root', ref: 3, error: 'Boom', cause: '' }],
     );
     expect(state.scopes.root).toMatchObject({ phase: 'retrying', retries: [1], retryCount: 1 });
@@ -142,7 +141,7 @@ describe('replay', () => {
     },
     { name: 'a task still running', messages: [] },
   ] as const)('of the events of $name rebuilds the state decide left', async ({ messages }) => {
-    const definition = machineOf({ T: TASK });
+    const definition = machineOf({ T: LAMBDA_TASK });
     const live: ExecutionState = await startedState(definition, { a: 1 });
     const all: ExecutionEvent[] = [];
     const first = structuredClone(live);
