@@ -205,7 +205,10 @@ export async function startTestbed(
   };
 
   const settle = async () => {
-    await waitFor('the transition and task queues to drain', isSettled, { timeoutMs: 30_000, intervalMs: 10 });
+    await waitFor('the transition and task queues to drain', isSettled, {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
   };
 
   /**
