@@ -20,8 +20,23 @@ import type {
 } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
-import { closeHeadUpdate, decodeHead, encodeHead } from './head-codec.ts';
+import { decodeHead, encodeHead } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
+import {
+  closeHeadRequest,
+  commitExpiryAttributes,
+  commitRange,
+  deleteItemRequest,
+  expiryAttributes,
+  getItemRequest,
+  type Listing,
+  listingQueryRequest,
+  type PutCondition,
+  partitionQueryRequest,
+  putItemRequest,
+  queryPageRequest,
+  requireLimit,
+} from './log-requests.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
   DEFINITION,
@@ -35,12 +50,10 @@ import { CHUNK_DATA, joinChunks, readChunkCount, readInlineText } from './stored
 import {
   BY_MACHINE_INDEX,
   BY_MACHINE_STATUS_INDEX,
-  commitSortKey,
   executionPartition,
   executionStatusPartition,
   HEAD_SORT_KEY,
   KEY_PREFIX,
-  LAST_COMMIT_SORT_KEY,
   META_SORT_KEY,
   mapRunListPartition,
   PARTITION_KEY,
@@ -48,7 +61,6 @@ import {
   SORT_KEY,
   STATE_MACHINES_PARTITION,
   stateMachinePartition,
-  TTL_ATTRIBUTE,
 } from './table.ts';
 
 export interface DynamoEventLogOptions {
@@ -56,37 +68,6 @@ export interface DynamoEventLogOptions {
   tableName: string;
   /** Days a closed execution is kept (the TTL attribute is written); absent: items never expire. */
   retentionDays?: number;
-}
-
-const DAY_SECONDS = 86_400;
-/** AWS's limit on a Standard execution's duration. */
-const MAX_EXECUTION_DAYS = 365;
-
-type Index = typeof BY_MACHINE_INDEX | typeof BY_MACHINE_STATUS_INDEX;
-
-/** A sort-key condition of a Query on one partition. */
-type SortKeyRange = { beginsWith: string } | { between: readonly [string, string] };
-
-const KEY_NAMES = { '#pk': PARTITION_KEY, '#sk': SORT_KEY };
-
-interface Condition {
-  expression: string;
-  names: Record<string, string>;
-  values?: Record<string, unknown>;
-}
-
-const ITEM_ABSENT: Condition = { expression: 'attribute_not_exists(#sk)', names: { '#sk': SORT_KEY } };
-const _ITEM_PRESENT: Condition = { expression: 'attribute_exists(#sk)', names: { '#sk': SORT_KEY } };
-
-/** Which index partition a listing reads, in which order, and what its items' keys look like. */
-interface Listing {
-  index: Index;
-  partition: string;
-  /** The sort key every listed item has (`head`, `meta`). */
-  itemSortKey: string;
-  /** The prefix every listed item's partition key has: a token naming another is not one of this listing's. */
-  itemPrefix: string;
-  forward: boolean;
 }
 
 /**
@@ -108,17 +89,11 @@ export class DynamoEventLog implements EventLog {
 
   readonly #retentionDays: number | undefined;
 
-  /** The TTL attribute for an item that may go `days` after `fromMs` plus the retention; none without one. */
-  #expiry(fromMs: number, days: number): Item {
-    if (this.#retentionDays === undefined) return {};
-    return { [TTL_ATTRIBUTE]: Math.ceil(fromMs / 1000) + (days + this.#retentionDays) * DAY_SECONDS };
-  }
-
   // ─── Commits ──────────────────────────────────────────────────────────────────────────────────────────
 
   async append(executionArn: string, commit: Commit): Promise<boolean> {
     const items = await encodeCommit(executionArn, commit, randomUUID());
-    const expiry = this.#expiry(Date.now(), MAX_EXECUTION_DAYS);
+    const expiry = commitExpiryAttributes(this.#retentionDays, Date.now());
     await this.#putAll(items.chunks.map((chunk) => ({ ...chunk, ...expiry })));
     return this.#putIfAbsent({ ...items.commit, ...expiry });
   }
@@ -126,7 +101,12 @@ export class DynamoEventLog implements EventLog {
   async readTail(executionArn: string, limit: number): Promise<Tail | undefined> {
     requireLimit(limit);
     const newestFirst = await this.#query(
-      this.#partitionQuery(executionPartition(executionArn), { beginsWith: KEY_PREFIX.commit }, false),
+      partitionQueryRequest(
+        this.#tableName,
+        executionPartition(executionArn),
+        { beginsWith: KEY_PREFIX.commit },
+        false,
+      ),
       limit,
     );
     if (newestFirst.length === 0) return undefined;
@@ -143,7 +123,7 @@ export class DynamoEventLog implements EventLog {
     const range = commitRange(options.from, reverse);
     if (range === undefined) return [];
     const items = await this.#query(
-      this.#partitionQuery(executionPartition(executionArn), range, !reverse),
+      partitionQueryRequest(this.#tableName, executionPartition(executionArn), range, !reverse),
       options.limit,
     );
     return Promise.all(items.map((item) => this.#decodeCommitItem(item)));
@@ -166,21 +146,9 @@ export class DynamoEventLog implements EventLog {
   }
 
   async closeHead(head: ExecutionHead): Promise<void> {
-    const { key, update, names, values } = closeHeadUpdate(
-      head,
-      this.#expiry(head.stopDate ?? Date.now(), 0),
-    );
+    const expiry = expiryAttributes(this.#retentionDays, head.stopDate ?? Date.now(), 0);
     try {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY },
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.#documents.send(new UpdateCommand(closeHeadRequest(this.#tableName, head, expiry)));
     } catch (error) {
       if (isConditionFailure(error)) throw new Error(`No execution head for ${head.executionArn}`);
       throw error;
@@ -238,11 +206,7 @@ export class DynamoEventLog implements EventLog {
   ): Promise<boolean> {
     const written = revision === undefined ? [] : await this.#putRevision(revision);
     try {
-      await this.#put(encodeStateMachine(machine), {
-        expression: '#revisionId = :expected',
-        names: { '#revisionId': 'revisionId' },
-        values: { ':expected': expectedRevisionId },
-      });
+      await this.#put(encodeStateMachine(machine), { kind: 'revision', expectedRevisionId });
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -295,32 +259,18 @@ export class DynamoEventLog implements EventLog {
   // ─── DynamoDB requests ────────────────────────────────────────────────────────────────────────────────
 
   async #get(pk: string, sk: string): Promise<Item | undefined> {
-    const result = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: { [PARTITION_KEY]: pk, [SORT_KEY]: sk },
-        ConsistentRead: true,
-      }),
-    );
+    const result = await this.#documents.send(new GetCommand(getItemRequest(this.#tableName, pk, sk)));
     return result.Item;
   }
 
-  async #put(item: Item, condition?: Condition): Promise<void> {
-    await this.#documents.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: item,
-        ConditionExpression: condition?.expression,
-        ExpressionAttributeNames: condition?.names,
-        ExpressionAttributeValues: condition?.values,
-      }),
-    );
+  async #put(item: Item, condition?: PutCondition): Promise<void> {
+    await this.#documents.send(new PutCommand(putItemRequest(this.#tableName, item, condition)));
   }
 
   /** Puts `item` unless an item with its key exists; false (nothing written) when one does. */
   async #putIfAbsent(item: Item): Promise<boolean> {
     try {
-      await this.#put(item, ITEM_ABSENT);
+      await this.#put(item, { kind: 'absent' });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -332,30 +282,12 @@ export class DynamoEventLog implements EventLog {
     await Promise.all(items.map((item) => this.#put(item)));
   }
 
-  async #delete(key: Item): Promise<void> {
-    await this.#documents.send(new DeleteCommand({ TableName: this.#tableName, Key: key }));
+  async #delete(item: Item): Promise<void> {
+    await this.#documents.send(new DeleteCommand(deleteItemRequest(this.#tableName, item)));
   }
 
   async #deleteAll(items: readonly Item[]): Promise<void> {
-    await Promise.all(
-      items.map((item) => this.#delete({ [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] })),
-    );
-  }
-
-  #partitionQuery(pk: string, range: SortKeyRange, forward: boolean): QueryCommandInput {
-    const sortCondition = 'beginsWith' in range ? 'begins_with(#sk, :prefix)' : '#sk BETWEEN :low AND :high';
-    const sortValues =
-      'beginsWith' in range
-        ? { ':prefix': range.beginsWith }
-        : { ':low': range.between[0], ':high': range.between[1] };
-    return {
-      TableName: this.#tableName,
-      KeyConditionExpression: `#pk = :pk AND ${sortCondition}`,
-      ExpressionAttributeNames: KEY_NAMES,
-      ExpressionAttributeValues: { ':pk': pk, ...sortValues },
-      ScanIndexForward: forward,
-      ConsistentRead: true,
-    };
+    await Promise.all(items.map((item) => this.#delete(item)));
   }
 
   /**
@@ -367,7 +299,7 @@ export class DynamoEventLog implements EventLog {
     let startKey = input.ExclusiveStartKey;
     do {
       const page = await this.#documents.send(
-        new QueryCommand({ ...input, Limit: want - items.length, ExclusiveStartKey: startKey }),
+        new QueryCommand(queryPageRequest(input, want - items.length, startKey)),
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
@@ -379,7 +311,12 @@ export class DynamoEventLog implements EventLog {
   async #readChunks(owner: Item, prefix: string, count: number | undefined): Promise<string> {
     if (count === undefined) throw corruptItem(owner, 'chunk count');
     const chunks = await this.#query(
-      this.#partitionQuery(requireString(owner, PARTITION_KEY), { beginsWith: prefix }, true),
+      partitionQueryRequest(
+        this.#tableName,
+        requireString(owner, PARTITION_KEY),
+        { beginsWith: prefix },
+        true,
+      ),
       count,
     );
     const parts = chunks.map((chunk) => chunk[CHUNK_DATA]);
@@ -395,26 +332,10 @@ export class DynamoEventLog implements EventLog {
    */
   async #listPage(listing: Listing, query: { limit: number; nextToken?: string }): Promise<Page<Item>> {
     requireLimit(query.limit);
-    const { index, partition } = listing;
+    const { index } = listing;
     const start =
       query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
-    const input: QueryCommandInput = {
-      TableName: this.#tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#ipk = :ipk',
-      ExpressionAttributeNames: { '#ipk': index.partitionKey },
-      ExpressionAttributeValues: { ':ipk': partition },
-      ScanIndexForward: listing.forward,
-    };
-    if (start !== undefined) {
-      input.ExclusiveStartKey = {
-        [PARTITION_KEY]: start.pk,
-        [SORT_KEY]: listing.itemSortKey,
-        [index.partitionKey]: partition,
-        [index.sortKey]: start.indexSortKey,
-      };
-    }
-    const items = await this.#query(input, query.limit + 1);
+    const items = await this.#query(listingQueryRequest(this.#tableName, listing, start), query.limit + 1);
     const pageItems = items.slice(0, query.limit);
     const last = pageItems.at(-1);
     if (items.length <= query.limit || last === undefined) return { items: pageItems };
@@ -426,19 +347,6 @@ export class DynamoEventLog implements EventLog {
       }),
     };
   }
-}
-
-/** The sort-key range of commits from `from` on (or, reversed, down to `from`); undefined when it is empty. */
-function commitRange(from: number | undefined, reverse: boolean): SortKeyRange | undefined {
-  if (from === undefined) return { beginsWith: KEY_PREFIX.commit };
-  if (!Number.isInteger(from)) throw new RangeError(`Commit number must be an integer, got ${from}`);
-  if (reverse) return from < 1 ? undefined : { between: [commitSortKey(0), commitSortKey(from)] };
-  return { between: [commitSortKey(Math.max(from, 0)), LAST_COMMIT_SORT_KEY] };
-}
-
-function requireLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError(`Limit must be a positive integer, got ${limit}`);
 }
 
 function isConditionFailure(error: unknown): boolean {

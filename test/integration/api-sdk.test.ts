@@ -21,7 +21,7 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StateMachineAlreadyExists,
@@ -42,6 +42,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTaskToken } from '../../shared/execution/task-token.ts';
 import { createApiHandler } from '../../shared/handlers/api-handler.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { thrown } from '../support/thrown.ts';
 
 /**
  * The Step Functions API as the AWS SDK meets it: @aws-sdk/client-sfn against a small HTTP server that turns
@@ -149,14 +152,7 @@ async function startApiServer(): Promise<Server> {
 beforeAll(async () => {
   testbed = await startTestbed({ functions });
   server = await startApiServer();
-  sfn = new SFNClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    // StartSyncExecution's `sync-` host prefix would make the host sync-127.0.0.1.
-    disableHostPrefix: true,
-  });
+  sfn = createSfnClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 afterAll(async () => {
   sfn?.destroy();
@@ -179,31 +175,7 @@ async function createMachine(definition: string, type?: 'STANDARD' | 'EXPRESS'):
   return stateMachineArn as string;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function closed(executionArn: string) {
-  return until(`${executionArn} to close`, async () => {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return described.status === 'RUNNING' ? undefined : described;
-  });
-}
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('The call succeeded');
-}
+const closed = (executionArn: string) => waitForClosedExecution(sfn, executionArn);
 
 describe('the lifecycle of an execution', () => {
   it('create, start, describe, history in pages, list', async () => {

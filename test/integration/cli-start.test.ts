@@ -2,9 +2,11 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient } from '../support/sfn-client.ts';
 
 /**
  * `statefold start` as a user runs it (`npm start`): a child process on the repository's statefold.config.ts
@@ -66,24 +68,17 @@ describe('statefold start', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       errors += chunk.toString('utf8');
     });
-    endpoint = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
+    endpoint = await until(
+      'statefold start to print its endpoint',
+      () => {
         const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
-        if (found?.[1] && printed.includes('Press Ctrl+C')) {
-          clearInterval(timer);
-          resolve(found[1]);
-        } else if (child.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`statefold start exited ${child.exitCode}: ${errors}`));
-        }
-      }, 20);
-    });
-    sfn = new SFNClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+        if (found?.[1] && printed.includes('Press Ctrl+C')) return found[1];
+        if (child.exitCode !== null) throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
+        return undefined;
+      },
+      { intervalMs: 20 },
+    );
+    sfn = createSfnClient(endpoint);
   });
   afterAll(async () => {
     sfn?.destroy();

@@ -14,11 +14,12 @@ import {
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { until } from '../support/eventually.ts';
 
 /**
  * The durable engine's use cases as a user of the Step Functions API meets them, over the real adapters:
  * dynalite, fauxqs, the local Lambda endpoint and the pollers feeding functions/step, task and timer, on the
- * real clock. Error codes and messages are AWS's (inventory §1.2); the API issue puts the wire protocol on top.
+ * testbed's virtual clock (a test moves time on; waits, heartbeats and timeouts take no real time). Error codes and messages are AWS's (inventory §1.2); the API issue puts the wire protocol on top.
  */
 
 const REGION_ACCOUNT = 'us-east-1:123456789012';
@@ -44,7 +45,7 @@ const functions = {
 };
 
 beforeAll(async () => {
-  testbed = await startTestbed({ functions });
+  testbed = await startTestbed({ functions, virtualClock: Date.UTC(2026, 0, 1) });
 });
 afterAll(async () => {
   await testbed?.stop();
@@ -54,16 +55,6 @@ let sequence = 0;
 /** Names are unique across the file: one table holds every machine and execution. */
 const unique = (prefix: string) => `${prefix}-${++sequence}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const tokenOf = (executionName: string) =>
   until(`the task token of ${executionName}`, () => tokens.get(executionName));
 
@@ -71,8 +62,6 @@ const eventOf = (executionArn: string, type: string) =>
   until(`${type} in ${executionArn}`, async () =>
     (await testbed.history(executionArn)).find((event) => event.type === type),
   );
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The code and message of the EngineError a call fails with. */
 async function engineError(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -135,7 +124,7 @@ describe('state machines', () => {
     const first = await createStateMachine(deps(), request);
     expect(first.stateMachineArn).toBe(`${PREFIX}:stateMachine:${name}`);
     expect(first.creationDate).toBeInstanceOf(Date);
-    await sleep(5);
+    await testbed.advanceClock(1000);
     const again = await createStateMachine(deps(), request);
     expect(again).toEqual(first);
   });
@@ -475,7 +464,8 @@ describe('StopExecution', () => {
     await stopExecution(deps(), { executionArn });
     const history = await testbed.history(executionArn);
     const refused = await engineError(() => sendTaskSuccess(deps(), { taskToken, output: '{}' }));
-    await sleep(300);
+    // Anything the refused call set off has been handled once the queues are empty.
+    await testbed.settle();
     expect(await testbed.history(executionArn)).toEqual(history);
     expect((await describeExecution(deps(), { executionArn })).status).toBe('ABORTED');
     // AWS's answer for a token whose task is gone (aws-samples/amazon-mwaa-examples#61, botocore TaskTimedOut).
@@ -499,7 +489,8 @@ describe('ListExecutions', () => {
       const started = await startNamed(stateMachineArn, 'listed-run');
       arns.push(started.executionArn);
       names.push(started.name);
-      await sleep(20);
+      // Start dates a second apart, so the newest-first order is the start order.
+      await testbed.advanceClock(1000);
     }
     await sendTaskSuccess(deps(), { taskToken: await tokenOf(names[0] as string), output: '{}' });
     await testbed.waitForClose(arns[0] as string);
@@ -828,10 +819,11 @@ describe('callbacks (.waitForTaskToken)', () => {
     );
     const { executionArn, name } = await startNamed(stateMachineArn, 'beating');
     const taskToken = await tokenOf(name);
-    // Beats for twice HeartbeatSeconds: without them the task would time out halfway.
+    // Beats for twice HeartbeatSeconds (the clock fires each heartbeat timer that falls due): without them the
+    // task would time out halfway.
     for (let elapsed = 0; elapsed < 4000; elapsed += 400) {
       await sendTaskHeartbeat(deps(), { taskToken });
-      await sleep(400);
+      await testbed.advanceClock(400);
     }
     expect((await describeExecution(deps(), { executionArn })).status).toBe('RUNNING');
     await sendTaskSuccess(deps(), { taskToken, output: '"done"' });

@@ -8,6 +8,7 @@ import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { waitFor } from '../support/eventually.ts';
 
 /**
  * The durable engine under faults: messages delivered twice, crashes at every I/O boundary of every handler,
@@ -312,7 +313,7 @@ describe('poison messages', () => {
       stateMachineArn: machine,
       name: 'poisoned',
     });
-    while (tokens.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor('the task token', () => tokens.length > 0);
     const body = JSON.stringify({ executionArn, id: 'poison-1', message: { type: 'explode' } });
     await testbed.engine.sqs.client.send(
       new SendMessageCommand({

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  type DescribeExecutionCommandOutput,
   DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -19,7 +18,7 @@ import {
   paginateGetExecutionHistory,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StateMachineAlreadyExists,
@@ -33,6 +32,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as orderFunctions from '../../examples/order-processing/functions.ts';
 import type { LocalStateMachine } from '../../shared/local/local-config.ts';
 import { deployStateMachines, type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { thrown } from '../support/thrown.ts';
 
 /**
  * `statefold start` as the AWS SDK meets it: @aws-sdk/client-sfn against startLocalServer (dynalite and fauxqs
@@ -82,16 +84,6 @@ let sfn: SFNClient;
 let exampleDefinition: string;
 let exampleMachine: LocalStateMachine;
 
-function clientFor(endpoint: string): SFNClient {
-  return new SFNClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    disableHostPrefix: true,
-  });
-}
-
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'statefold-local-server-'));
   exampleDefinition = await readFile(join(EXAMPLE, 'definition.json'), 'utf8');
@@ -102,7 +94,7 @@ beforeAll(async () => {
     definitionFile: join(EXAMPLE, 'definition.json'),
   };
   server = await startLocalServer({ port: 0, dataDir, functions, stateMachines: [exampleMachine] });
-  sfn = clientFor(server.endpoint);
+  sfn = createSfnClient(server.endpoint);
 });
 afterAll(async () => {
   sfn?.destroy();
@@ -125,31 +117,7 @@ async function createMachine(definition: string, type?: 'EXPRESS'): Promise<stri
   return stateMachineArn as string;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function closed(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-  return until(`${executionArn} to close`, async () => {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return described.status === 'RUNNING' ? undefined : described;
-  });
-}
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('The call succeeded');
-}
+const closed = (executionArn: string) => waitForClosedExecution(sfn, executionArn);
 
 /** A raw HTTP exchange, for what the SDK would never send. */
 function exchange(options: {
@@ -512,7 +480,7 @@ describe('a restart in the middle of running executions', () => {
     sfn.destroy();
     await server.stop();
     server = await startLocalServer({ port: 0, dataDir, functions, stateMachines: [exampleMachine] });
-    sfn = clientFor(server.endpoint);
+    sfn = createSfnClient(server.endpoint);
 
     // An earlier case changed the example's definition: the start brings back the configured one.
     expect(server.stateMachines[0]?.outcome).toBe('updated');

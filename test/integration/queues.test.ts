@@ -23,6 +23,7 @@ import {
   MalformedMessageError,
 } from '../../shared/queue/envelope-codec.ts';
 import { MAX_DELAY_SECONDS, SqsQueues } from '../../shared/queue/sqs-queues.ts';
+import { waitFor } from '../support/eventually.ts';
 
 /**
  * The engine's queues on the embedded SQS (fauxqs) through the real SQS SDK client: what arrives where,
@@ -100,14 +101,6 @@ function spyOnBatches(): SendMessageBatchCommandInput[] {
     return (send as (...args: unknown[]) => unknown)(command, ...rest);
   }) as typeof sqs.client.send);
   return inputs;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('envelope codec', () => {
@@ -423,7 +416,7 @@ describe.concurrent('event source poller', () => {
       },
       ({ queues: q }) => q.sendTransitions([envelope]),
     );
-    await waitFor(() => poller.batches === 1);
+    await waitFor('the first batch', () => poller.batches === 1);
     const { Attributes = {} } = await local.client.send(
       new GetQueueAttributesCommand({ QueueUrl: local.urls.transitions, AttributeNames: ['QueueArn'] }),
     );
@@ -446,7 +439,7 @@ describe.concurrent('event source poller', () => {
     expect(record.receiptHandle).toMatch(/\S/);
     expect(record.attributes.SequenceNumber).toMatch(/^\d+$/);
     expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(0);
-    await waitFor(() => poller.idle);
+    await waitFor('the poller to be idle', () => poller.idle);
     expect(await count(local.urls.transitions)).toEqual({ visible: 0, inFlight: 0 });
   });
 
@@ -470,7 +463,7 @@ describe.concurrent('event source poller', () => {
       },
       ({ queues: q }) => q.sendTasks([task(1), task(2), task(3)]),
     );
-    await waitFor(async () => (await count(local.dlqUrls.tasks)).visible === 1);
+    await waitFor('a message in the tasks DLQ', async () => (await count(local.dlqUrls.tasks)).visible === 1);
     expect(seen.sort()).toEqual([
       [1, '1'],
       [2, '1'],
@@ -508,7 +501,7 @@ describe.concurrent('event source poller', () => {
       },
       ({ queues: q }) => q.sendTasks([task(1), task(2)]),
     );
-    await waitFor(() => outcomes.length === 2 && poller.inFlight === 0);
+    await waitFor('two outcomes, none in flight', () => outcomes.length === 2 && poller.inFlight === 0);
     expect(seen.sort()).toEqual([
       [1, '1'],
       [1, '2'],
@@ -549,7 +542,7 @@ describe.concurrent('event source poller', () => {
         },
         ({ queues: q }) => q.sendTasks([task(1), task(2)]),
       );
-      await waitFor(() => outcomes.length === 1);
+      await waitFor('one outcome', () => outcomes.length === 1);
       const ids = outcomes[0]?.records.map((record) => record.messageId) ?? [];
       expect(ids).toHaveLength(2);
       const expected = { none: [], 'the first': ids.slice(0, 1), all: ids }[kept];
@@ -580,7 +573,7 @@ describe.concurrent('event source poller', () => {
       },
       ({ queues: q }) => q.sendTasks(Array.from({ length: 30 }, (_, i) => task(i))),
     );
-    await waitFor(() => handled === 30 && poller.idle);
+    await waitFor('30 handled and the poller idle', () => handled === 30 && poller.idle);
     expect(poller.batches).toBeGreaterThanOrEqual(6);
     await poller.stop();
     expect(poller.inFlight).toBe(0);

@@ -16,6 +16,7 @@ import {
   type LocalEngineOptions,
   startLocalEngine,
 } from '../../shared/local/local-engine.ts';
+import { waitFor } from './eventually.ts';
 
 /**
  * The durable engine as the integration tests drive it: dynalite, fauxqs, the local Lambda endpoint and the
@@ -39,6 +40,16 @@ export interface Testbed {
     freshTable?: boolean;
   }): Promise<DurableRun>;
   waitForClose(executionArn: string, timeoutMs?: number): Promise<DurableRun>;
+  /**
+   * Waits until no transition or task message is waiting or being handled: whatever the messages sent so far
+   * cause has been written. A task whose function never answers holds this up until Lambda's timeout.
+   */
+  settle(): Promise<void>;
+  /**
+   * Virtual clock only: moves time on by `ms`, firing each timer that falls due on the way (in order, each
+   * once the engine has settled), and settles.
+   */
+  advanceClock(ms: number): Promise<void>;
   /** All of an execution's history, page by page. */
   history(executionArn: string): Promise<HistoryEvent[]>;
   stop(): Promise<void>;
@@ -94,6 +105,11 @@ export async function startTestbed(
   });
   const { deps } = engine;
   let machines = 0;
+
+  const fireTimer = async (timer: TimerEnvelope, clock: VirtualClock) => {
+    if (timer.dueAt > clock.time) clock.time = timer.dueAt;
+    await deps.queues.sendTransitions([timer.transition]);
+  };
 
   const pendingMessages = async (): Promise<{
     transitions: number;
@@ -161,8 +177,7 @@ export async function startTestbed(
           busySince ??= Date.now();
           if (pending.tasksInFlight === 0 || Date.now() - busySince > TASK_GRACE_MS) {
             timers.pop();
-            if (next.dueAt > clock.time) clock.time = next.dueAt;
-            await deps.queues.sendTransitions([next.transition]);
+            await fireTimer(next, clock);
             busySince = undefined;
             continue;
           }
@@ -184,14 +199,41 @@ export async function startTestbed(
     return stateMachineArn;
   };
 
-  /** Waits (briefly) for the queues to drain, so nothing of one run reaches the next run's table. */
+  const isSettled = async () => {
+    const pending = await pendingMessages();
+    return pending.transitions + pending.tasksInFlight + pending.tasksWaiting === 0;
+  };
+
+  const settle = async () => {
+    await waitFor('the transition and task queues to drain', isSettled, {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
+  };
+
+  /**
+   * Waits (briefly) for the queues to drain, so nothing of one run reaches the next run's table. Briefly: a
+   * case whose function never answers keeps a task in flight until Lambda's timeout, and that task's outcome
+   * goes to a table no later case reads.
+   */
   const drain = async () => {
-    const until = Date.now() + 300;
-    while (Date.now() < until) {
-      const pending = await pendingMessages();
-      if (pending.transitions + pending.tasksInFlight + pending.tasksWaiting === 0) return;
+    const giveUpAt = Date.now() + 300;
+    while (Date.now() < giveUpAt && !(await isSettled())) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
+  };
+
+  const advanceClock = async (ms: number) => {
+    if (!clock) throw new Error('advanceClock needs a testbed started with a virtual clock');
+    const target = clock.time + ms;
+    for (;;) {
+      await settle();
+      const next = timers.peek();
+      if (!next || next.dueAt > target) break;
+      timers.pop();
+      await fireTimer(next, clock);
+    }
+    clock.time = target;
   };
 
   return {
@@ -204,12 +246,13 @@ export async function startTestbed(
         tables += 1;
         const tableName = `run-${tables}`;
         await engine.dynamodb.client.send(new CreateTableCommand(createTableInput(tableName)));
-        while (
-          (await engine.dynamodb.client.send(new DescribeTableCommand({ TableName: tableName }))).Table
-            ?.TableStatus !== 'ACTIVE'
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
+        await waitFor(
+          `table ${tableName} to be ACTIVE`,
+          async () =>
+            (await engine.dynamodb.client.send(new DescribeTableCommand({ TableName: tableName }))).Table
+              ?.TableStatus === 'ACTIVE',
+          { intervalMs: 1 },
+        );
         deps.log = new DynamoEventLog({ client: engine.dynamodb.client, tableName });
         deps.definitions = new DefinitionCache(deps.log);
       }
@@ -227,6 +270,8 @@ export async function startTestbed(
       return waitForClose(executionArn);
     },
     waitForClose,
+    settle,
+    advanceClock,
     history,
     stop: () => engine.stop(),
   };

@@ -220,6 +220,7 @@ export const taskLambdaCases: ConformanceCase[] = [
     definition: task({ Resource: fn('slow'), TimeoutSeconds: 30 }),
     functions: {
       slow: async () => {
+        // A real timer is the point: the handler yields to the event loop for a while, as real work does.
         await new Promise((resolve) => setTimeout(resolve, 20));
         return 'done';
       },

@@ -1465,24 +1465,28 @@ export const variablesCases: ConformanceCase[] = [
   },
   {
     name: 'variables adding up to more than 10 MiB in one execution fail with States.DataLimitExceeded',
+    // 41 variables of 260,002 bytes (JSON text) pass 10 MiB at the 41st. Each one is read from the context
+    // object and the states pass on `{}`, so the history holds each large text once (in assignedVariables)
+    // rather than three times (input, output, assignment): the durable run stores and reads a third as much.
     definition: {
       StartAt: 'V0',
       States: Object.fromEntries(
-        Array.from({ length: 42 }, (_, i) => [
+        Array.from({ length: 41 }, (_, i) => [
           `V${i}`,
           {
             Type: 'Pass',
-            Assign: { [`v${i}.$`]: '$.s' },
-            ...(i < 41 ? { Next: `V${i + 1}` } : { End: true }),
+            Result: {},
+            Assign: { [`v${i}.$`]: '$$.Execution.Input.s' },
+            ...(i < 40 ? { Next: `V${i + 1}` } : { End: true }),
           },
         ]),
       ),
     },
-    input: { s: 'x'.repeat(250_000) },
+    input: { s: 'x'.repeat(260_000) },
     expected: {
       status: 'FAILED',
       error: 'States.DataLimitExceeded',
-      cause: /more than the 10485760 bytes an execution may hold/,
+      cause: /variables would hold 10660082 bytes, more than the 10485760 bytes an execution may hold/,
     },
   },
 ];

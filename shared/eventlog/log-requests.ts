@@ -1,0 +1,191 @@
+import type {
+  DeleteCommandInput,
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ExecutionHead } from '../engine/ports.ts';
+import { closeHeadUpdate } from './head-codec.ts';
+import type { Item } from './item-fields.ts';
+import {
+  type BY_MACHINE_INDEX,
+  type BY_MACHINE_STATUS_INDEX,
+  commitSortKey,
+  KEY_PREFIX,
+  LAST_COMMIT_SORT_KEY,
+  PARTITION_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+} from './table.ts';
+
+/**
+ * The DynamoDB requests the event log sends, built as plain inputs of the document client's commands: no
+ * client, no I/O, so every key, condition, index and limit can be checked without a table.
+ */
+
+const DAY_SECONDS = 86_400;
+/** AWS's limit on a Standard execution's duration. */
+export const MAX_EXECUTION_DAYS = 365;
+
+export type Index = typeof BY_MACHINE_INDEX | typeof BY_MACHINE_STATUS_INDEX;
+
+/** A sort-key condition of a Query on one partition. */
+export type SortKeyRange = { beginsWith: string } | { between: readonly [string, string] };
+
+/** The condition a put must meet to be written. */
+export type PutCondition =
+  /** No item has the put's key yet. */
+  | { kind: 'absent' }
+  /** The stored item names this revision (optimistic locking of state machine records). */
+  | { kind: 'revision'; expectedRevisionId: string };
+
+/** Which index partition a listing reads, in which order, and what its items' keys look like. */
+export interface Listing {
+  index: Index;
+  partition: string;
+  /** The sort key every listed item has (`head`, `meta`). */
+  itemSortKey: string;
+  /** The prefix every listed item's partition key has: a token naming another is not one of this listing's. */
+  itemPrefix: string;
+  forward: boolean;
+}
+
+/** Where a listing page starts: the last item of the page before (from a page token). */
+export interface ListingStart {
+  pk: string;
+  indexSortKey: string;
+}
+
+const KEY_NAMES = { '#pk': PARTITION_KEY, '#sk': SORT_KEY };
+
+/**
+ * The TTL attribute for an item that may go `days` after `fromMs` plus the retention; none (an empty item)
+ * without a retention, so the item never expires.
+ */
+export function expiryAttributes(retentionDays: number | undefined, fromMs: number, days: number): Item {
+  if (retentionDays === undefined) return {};
+  return { [TTL_ATTRIBUTE]: Math.ceil(fromMs / 1000) + (days + retentionDays) * DAY_SECONDS };
+}
+
+/** A commit (and its chunks) may go a retention after the longest an execution can run from its writing. */
+export function commitExpiryAttributes(retentionDays: number | undefined, writtenMs: number): Item {
+  return expiryAttributes(retentionDays, writtenMs, MAX_EXECUTION_DAYS);
+}
+
+export function getItemRequest(tableName: string, pk: string, sk: string): GetCommandInput {
+  return { TableName: tableName, Key: { [PARTITION_KEY]: pk, [SORT_KEY]: sk }, ConsistentRead: true };
+}
+
+export function putItemRequest(tableName: string, item: Item, condition?: PutCondition): PutCommandInput {
+  const request: PutCommandInput = { TableName: tableName, Item: item };
+  if (condition === undefined) return request;
+  switch (condition.kind) {
+    case 'absent':
+      return {
+        ...request,
+        ConditionExpression: 'attribute_not_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': SORT_KEY },
+      };
+    case 'revision':
+      return {
+        ...request,
+        ConditionExpression: '#revisionId = :expected',
+        ExpressionAttributeNames: { '#revisionId': 'revisionId' },
+        ExpressionAttributeValues: { ':expected': condition.expectedRevisionId },
+      };
+  }
+}
+
+/** Deletes the item with `item`'s key (its other attributes are ignored). */
+export function deleteItemRequest(tableName: string, item: Item): DeleteCommandInput {
+  return { TableName: tableName, Key: { [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] } };
+}
+
+/** Closes an existing head: status, its status index key, stop date and the expiry; fails on a missing head. */
+export function closeHeadRequest(tableName: string, head: ExecutionHead, expiry: Item): UpdateCommandInput {
+  const { key, update, names, values } = closeHeadUpdate(head, expiry);
+  return {
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: update,
+    ConditionExpression: 'attribute_exists(#pk)',
+    ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY },
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** A consistent Query of one partition's items in a sort-key range. */
+export function partitionQueryRequest(
+  tableName: string,
+  pk: string,
+  range: SortKeyRange,
+  forward: boolean,
+): QueryCommandInput {
+  const sortCondition = 'beginsWith' in range ? 'begins_with(#sk, :prefix)' : '#sk BETWEEN :low AND :high';
+  const sortValues =
+    'beginsWith' in range
+      ? { ':prefix': range.beginsWith }
+      : { ':low': range.between[0], ':high': range.between[1] };
+  return {
+    TableName: tableName,
+    KeyConditionExpression: `#pk = :pk AND ${sortCondition}`,
+    ExpressionAttributeNames: KEY_NAMES,
+    ExpressionAttributeValues: { ':pk': pk, ...sortValues },
+    ScanIndexForward: forward,
+    ConsistentRead: true,
+  };
+}
+
+/** The sort-key range of commits from `from` on (or, reversed, down to `from`); undefined when it is empty. */
+export function commitRange(from: number | undefined, reverse: boolean): SortKeyRange | undefined {
+  if (from === undefined) return { beginsWith: KEY_PREFIX.commit };
+  if (!Number.isInteger(from)) throw new RangeError(`Commit number must be an integer, got ${from}`);
+  if (reverse) return from < 1 ? undefined : { between: [commitSortKey(0), commitSortKey(from)] };
+  return { between: [commitSortKey(Math.max(from, 0)), LAST_COMMIT_SORT_KEY] };
+}
+
+/**
+ * A Query of one listing's index partition, from `start` on. Index reads are eventually consistent (DynamoDB
+ * has no consistent reads on a global index).
+ */
+export function listingQueryRequest(
+  tableName: string,
+  listing: Listing,
+  start?: ListingStart,
+): QueryCommandInput {
+  const { index, partition } = listing;
+  const request: QueryCommandInput = {
+    TableName: tableName,
+    IndexName: index.name,
+    KeyConditionExpression: '#ipk = :ipk',
+    ExpressionAttributeNames: { '#ipk': index.partitionKey },
+    ExpressionAttributeValues: { ':ipk': partition },
+    ScanIndexForward: listing.forward,
+  };
+  if (start === undefined) return request;
+  return {
+    ...request,
+    ExclusiveStartKey: {
+      [PARTITION_KEY]: start.pk,
+      [SORT_KEY]: listing.itemSortKey,
+      [index.partitionKey]: partition,
+      [index.sortKey]: start.indexSortKey,
+    },
+  };
+}
+
+/** The next page of `query`: at most `limit` items after `startKey` (the first page without one). */
+export function queryPageRequest(
+  query: QueryCommandInput,
+  limit: number,
+  startKey: Record<string, unknown> | undefined,
+): QueryCommandInput {
+  requireLimit(limit);
+  return { ...query, Limit: limit, ExclusiveStartKey: startKey };
+}
+
+export function requireLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`Limit must be a positive integer, got ${limit}`);
+}
