@@ -4,7 +4,6 @@ import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
-import { InvalidPageTokenError } from './ports.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -113,7 +112,7 @@ export async function listExecutions(
       `1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
     );
   }
-  const page = await listPage(deps, {
+  const page = await deps.log.listExecutions({
     ...(request.stateMachineArn !== undefined ? { stateMachineArn: request.stateMachineArn } : {}),
     ...(request.mapRunArn !== undefined ? { mapRunArn: request.mapRunArn } : {}),
     ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
@@ -135,17 +134,6 @@ export async function listExecutions(
     }),
     ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
   };
-}
-
-async function listPage(deps: EngineDeps, query: Parameters<EngineDeps['log']['listExecutions']>[0]) {
-  try {
-    return await deps.log.listExecutions(query);
-  } catch (error) {
-    if (error instanceof InvalidPageTokenError) {
-      throw new EngineError('InvalidToken', `Invalid Token: '${query.nextToken}'`, { cause: error });
-    }
-    throw error;
-  }
 }
 
 /** maxResults 0 or absent means AWS's default of 100; at most 1000. */

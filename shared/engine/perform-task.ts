@@ -1,7 +1,8 @@
 import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
+import { EngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
-import { type LambdaInvoker, LambdaServiceError, type TaskOutcome } from './ports.ts';
+import type { LambdaInvoker, TaskOutcome } from './ports.ts';
 
 /** A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run. */
 export type PerformedTask = Exclude<TaskRequest, { kind: 'express' }>;
@@ -35,8 +36,8 @@ export async function performTask(
     });
     return mapInvokeResponse(response, request.style, request.functionName);
   } catch (error) {
-    if (error instanceof LambdaServiceError) {
-      return { ok: false, error: `Lambda.${error.code}`, cause: error.message };
+    if (error instanceof EngineError && error.code === 'LambdaServiceFailure') {
+      return { ok: false, error: `Lambda.${error.serviceCode}`, cause: error.message };
     }
     throw error;
   }

@@ -194,21 +194,11 @@ export interface InvokeResponse {
 }
 
 /**
- * Calls Lambda's Invoke; throws a `LambdaServiceError` when the call itself fails (no such function,
- * throttled…), and any other error when the call never reached Lambda (network, credentials).
+ * Calls Lambda's Invoke; throws an EngineError `LambdaServiceFailure` when the call itself fails (no such
+ * function, throttled…), and any other error when the call never reached Lambda (network, credentials).
  */
 export interface LambdaInvoker {
   invoke(request: LambdaInvokeRequest): Promise<InvokeResponse>;
-}
-
-/** A failure of the Invoke call itself, named as AWS names it in a Task's error (`Lambda.<code>`). */
-export class LambdaServiceError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LambdaServiceError';
-    this.code = code;
-  }
 }
 
 /** How a task ended, as the state machine sees it: its result, or the error and cause it failed with. */
@@ -217,20 +207,4 @@ export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: strin
 export interface Clock {
   /** Epoch ms. */
   now(): number;
-}
-
-// ─── Errors adapters raise ──────────────────────────────────────────────────────────────────────────────
-// An adapter's error speaks of its own terms (a page token it cannot read); which API error that is, and its
-// wording, is the engine's choice.
-
-/** A listing's `nextToken` that is not one of the tokens this listing hands out. */
-export class InvalidPageTokenError extends Error {
-  readonly token: string;
-
-  constructor(token: string, options?: ErrorOptions) {
-    const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
-    super(`Invalid pagination token: '${shown}'`, options);
-    this.name = 'InvalidPageTokenError';
-    this.token = token;
-  }
 }

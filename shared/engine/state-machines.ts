@@ -8,7 +8,6 @@ import { pageSize } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
 import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
-import { InvalidPageTokenError } from './ports.ts';
 
 export interface CreateStateMachineInput {
   name: string;
@@ -227,18 +226,10 @@ export async function listStateMachines(
   stateMachines: Array<{ stateMachineArn: string; name: string; type: string; creationDate: Date }>;
   nextToken?: string;
 }> {
-  let page: Awaited<ReturnType<EngineDeps['log']['listStateMachines']>>;
-  try {
-    page = await deps.log.listStateMachines({
-      limit: pageSize(request.maxResults),
-      ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
-    });
-  } catch (error) {
-    if (error instanceof InvalidPageTokenError) {
-      throw new EngineError('InvalidToken', `Invalid Token: '${request.nextToken}'`, { cause: error });
-    }
-    throw error;
-  }
+  const page = await deps.log.listStateMachines({
+    limit: pageSize(request.maxResults),
+    ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
+  });
   return {
     stateMachines: page.items.map((machine) => ({
       stateMachineArn: machine.stateMachineArn,

@@ -1,4 +1,4 @@
-import { InvalidPageTokenError } from '../engine/ports.ts';
+import { invalidPageToken } from '../engine/engine-error.ts';
 
 /**
  * The `nextToken` of a listing: where the next page starts, as base64url of the JSON of the last listed item's
@@ -16,14 +16,14 @@ export function encodePageToken(position: ListPosition): string {
   return Buffer.from(JSON.stringify([position.pk, position.indexSortKey]), 'utf8').toString('base64url');
 }
 
-/** The position a token names; throws an InvalidPageTokenError when it is not one of this listing's tokens. */
+/** The position a token names; throws an EngineError `InvalidToken` when it is not one of this listing's tokens. */
 export function decodePageToken(token: string, partitionPrefix: string): ListPosition {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidPageTokenError(token);
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalidPageToken(token);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch (error) {
-    throw new InvalidPageTokenError(token, { cause: error });
+    throw invalidPageToken(token, { cause: error });
   }
   if (
     !Array.isArray(parsed) ||
@@ -32,7 +32,7 @@ export function decodePageToken(token: string, partitionPrefix: string): ListPos
     typeof parsed[1] !== 'string' ||
     !parsed[0].startsWith(partitionPrefix)
   ) {
-    throw new InvalidPageTokenError(token);
+    throw invalidPageToken(token);
   }
   return { pk: parsed[0], indexSortKey: parsed[1] };
 }

@@ -1,15 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvokeCommand, type LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
-import {
-  type InvokeResponse,
-  type LambdaInvokeRequest,
-  type LambdaInvoker,
-  LambdaServiceError,
-} from '../engine/ports.ts';
+import { type EngineError, lambdaServiceFailure } from '../engine/engine-error.ts';
+import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engine/ports.ts';
 
 /**
  * Lambda's Invoke through the AWS SDK, for Task states. A failed call (no such function, throttled, …)
- * becomes a `LambdaServiceError` whose message is the cause AWS Step Functions records for it; errors
+ * becomes an EngineError `LambdaServiceFailure` whose message is the cause AWS Step Functions records for it; errors
  * that never reached Lambda (network, credentials) are rethrown as they are, for the caller to retry.
  */
 export class SdkLambdaInvoker implements LambdaInvoker {
@@ -65,10 +61,10 @@ export class SdkLambdaInvoker implements LambdaInvoker {
  * `test_no_such_function`): "Function not found: arn:aws:lambda:…:function:x (Service: AWSLambda;
  * Status Code: 404; Error Code: ResourceNotFoundException; Request ID: …; Proxy: null)".
  */
-export function toServiceError(error: LambdaServiceException): LambdaServiceError {
+export function toServiceError(error: LambdaServiceException): EngineError {
   const status = error.$metadata.httpStatusCode ?? 500;
   const requestId = error.$metadata.requestId ?? randomUUID();
-  return new LambdaServiceError(
+  return lambdaServiceFailure(
     error.name,
     `${error.message} (Service: AWSLambda; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${requestId}; Proxy: null)`,
     { cause: error },

@@ -1,10 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  type InvokeResponse,
-  type LambdaInvokeRequest,
-  type LambdaInvoker,
-  LambdaServiceError,
-} from '../engine/ports.ts';
+import { lambdaServiceFailure } from '../engine/engine-error.ts';
+import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engine/ports.ts';
 
 /**
  * Lambda functions that live in this process: handlers `(event, context) => result` looked up by function
@@ -68,7 +64,7 @@ export class LocalFunctions implements LambdaInvoker {
     const meta = { executedVersion, requestId, date: new Date().toUTCString(), traceId: newTraceId() };
     if (!handler) {
       // As Lambda's 404 fails the Invoke call.
-      throw new LambdaServiceError(
+      throw lambdaServiceFailure(
         'ResourceNotFoundException',
         `Function not found: ${this.functionArn(request.functionName)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
       );

@@ -1,7 +1,8 @@
 import { LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineError, lambdaServiceFailure } from '../../shared/engine/engine-error.ts';
 import { mapInvokeResponse } from '../../shared/engine/lambda-outcome.ts';
-import { type LambdaInvokeRequest, LambdaServiceError } from '../../shared/engine/ports.ts';
+import type { LambdaInvokeRequest } from '../../shared/engine/ports.ts';
 import { SdkLambdaInvoker, toServiceError } from '../../shared/integrations/lambda-invoker.ts';
 import { LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { type LambdaServer, startLambdaServer } from '../../shared/local/lambda-server.ts';
@@ -129,9 +130,9 @@ describe('Invoke through SdkLambdaInvoker', () => {
     'a missing function by %s fails with Lambda.ResourceNotFoundException and the cause AWS records',
     async (_label, target, arn) => {
       const error = await invoker.invoke({ ...target, payload: {} }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LambdaServiceError);
-      expect((error as LambdaServiceError).code).toBe('ResourceNotFoundException');
-      expect((error as LambdaServiceError).message).toMatch(
+      expect(error).toBeInstanceOf(EngineError);
+      expect(error).toMatchObject({ code: 'LambdaServiceFailure', serviceCode: 'ResourceNotFoundException' });
+      expect((error as EngineError).message).toMatch(
         new RegExp(
           `^Function not found: ${arn} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: [0-9a-f-]{36}; Proxy: null\\)$`,
         ),
@@ -145,7 +146,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
       $metadata: { httpStatusCode: 429, requestId: 'req-1' },
     });
     expect(toServiceError(throttled)).toEqual(
-      new LambdaServiceError(
+      lambdaServiceFailure(
         'TooManyRequestsException',
         'Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; Request ID: req-1; Proxy: null)',
       ),
@@ -163,7 +164,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
     });
     const error = await unreachable.invoke({ functionName: 'echo', payload: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(error).not.toBeInstanceOf(LambdaServiceError);
+    expect(error).not.toBeInstanceOf(EngineError);
   });
 
   it('serves the functions it is given next', async () => {

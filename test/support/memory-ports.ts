@@ -1,5 +1,6 @@
 import { applyTransition } from '../../shared/engine/apply-transition.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
+import { invalidPageToken } from '../../shared/engine/engine-error.ts';
 import type {
   Clock,
   Commit,
@@ -14,7 +15,6 @@ import type {
   TimerEnvelope,
   TransitionEnvelope,
 } from '../../shared/engine/ports.ts';
-import { InvalidPageTokenError } from '../../shared/engine/ports.ts';
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
@@ -165,7 +165,7 @@ function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: stri
   if (query.nextToken !== undefined) {
     start = Number(Buffer.from(query.nextToken, 'base64url').toString('utf8'));
     if (!Number.isInteger(start) || start < 1) {
-      throw new InvalidPageTokenError(query.nextToken);
+      throw invalidPageToken(query.nextToken);
     }
   }
   const end = start + query.limit;

@@ -1,10 +1,10 @@
-import { EngineError, type EngineErrorCode } from '../engine-error.ts';
+import { EngineError, type EngineErrorCode, type InternalErrorCode } from '../engine-error.ts';
 
 /**
  * The errors of the wire protocol: AWS's JSON 1.0 error body `{"__type": "<namespace>#<Code>", "message": …}`
  * with AWS's HTTP status. SDKs keep only the part after `#`, so clients see the bare code.
  */
-export type ApiErrorCode = EngineErrorCode | ProtocolErrorCode;
+export type ApiErrorCode = Exclude<EngineErrorCode, InternalErrorCode> | ProtocolErrorCode;
 
 /**
  * Errors of the protocol itself, around an operation rather than in it: the only codes the API layer raises as
@@ -81,11 +81,15 @@ export class ApiError extends Error {
  */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
-  if (error instanceof EngineError) {
+  if (error instanceof EngineError && isWireCode(error.code)) {
     return new ApiError(error.code, error.message, {
       cause: error,
       ...(error.resourceName !== undefined ? { members: { resourceName: error.resourceName } } : {}),
     });
   }
   return undefined;
+}
+
+function isWireCode(code: EngineErrorCode): code is Exclude<EngineErrorCode, InternalErrorCode> {
+  return Object.hasOwn(WIRE_ERRORS, code);
 }

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ProtocolErrorCode, WIRE_ERRORS } from '../../../shared/engine/api/api-error.ts';
 import { respondWithError } from '../../../shared/engine/api/handle-api-request.ts';
-import { EngineError, type EngineErrorCode } from '../../../shared/engine/engine-error.ts';
+import {
+  EngineError,
+  type EngineErrorCode,
+  type InternalErrorCode,
+} from '../../../shared/engine/engine-error.ts';
 import type { Diagnostic } from '../../../shared/language/types.ts';
 import { InvariantError } from '../../../shared/lib/invariant-error.ts';
 
@@ -16,7 +20,10 @@ const CORAL = 'com.amazon.coral.service';
 const VALIDATE = 'com.amazon.coral.validate';
 
 /** Typed by code: a new code without a row here is a type error. */
-const ENGINE_CODES: Record<EngineErrorCode, { status: number; namespace: string }> = {
+const ENGINE_CODES: Record<
+  Exclude<EngineErrorCode, InternalErrorCode>,
+  { status: number; namespace: string }
+> = {
   InvalidDefinition: { status: 400, namespace: SFN },
   InvalidExecutionInput: { status: 400, namespace: SFN },
   InvalidName: { status: 400, namespace: SFN },

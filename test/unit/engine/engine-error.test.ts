@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { EngineDeps } from '../../../shared/engine/engine-deps.ts';
 import { EngineError, type EngineErrorCode } from '../../../shared/engine/engine-error.ts';
 import { listExecutions } from '../../../shared/engine/executions.ts';
-import { InvalidPageTokenError } from '../../../shared/engine/ports.ts';
 import {
   createStateMachine,
   describeStateMachine,
@@ -48,13 +47,11 @@ describe('engine failures', () => {
       when: 'ListExecutions gets a nextToken the log did not make',
       call: (deps) => listExecutions(deps, { stateMachineArn: MACHINE, nextToken: FOREIGN_TOKEN }),
       code: 'InvalidToken',
-      causedBy: InvalidPageTokenError,
     },
     {
       when: 'ListStateMachines gets a nextToken the log did not make',
       call: (deps) => listStateMachines(deps, { nextToken: FOREIGN_TOKEN }),
       code: 'InvalidToken',
-      causedBy: InvalidPageTokenError,
     },
     {
       when: 'ListTagsForResource names no state machine',
@@ -85,6 +82,18 @@ describe('engine failures', () => {
     if (causedBy) expect((error as EngineError).cause).toBeInstanceOf(causedBy);
     else expect((error as EngineError).cause).toBeUndefined();
   });
+
+  it.each([['a Lambda Invoke that failed', 'LambdaServiceFailure']])(
+    '%s never reaches the wire as its own code (%s)',
+    async (_, code) => {
+      const { toApiError } = await import('../../../shared/engine/api/api-error.ts');
+      expect(
+        toApiError(
+          new EngineError(code as EngineErrorCode, 'x', { serviceCode: 'ResourceNotFoundException' }),
+        ),
+      ).toBeUndefined();
+    },
+  );
 
   it('a revision the engine wrote that is gone is a bug (InvariantError), not an answer to the caller', async () => {
     const deps = await engineWithMachine();
