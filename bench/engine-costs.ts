@@ -2,7 +2,7 @@ import { billedRequests } from './engine-meters.ts';
 import type { RequestCostResult } from './engine-request-cost.ts';
 
 /**
- * List prices (us-east-1, on-demand, beyond the free tiers), as /work/shared/aws-sfn-inventory.md §6 lists them
+ * List prices (us-east-1, on-demand, beyond the free tiers), as AWS lists them
  * from the AWS pricing pages: Step Functions, SQS, Lambda, DynamoDB on-demand, API Gateway HTTP APIs.
  */
 export const LIST_PRICES = {

@@ -191,7 +191,7 @@ function formatCost(result: RequestCostResult, lines: readonly CostLine[]): stri
       `$${TARGET_DOLLARS_PER_MILLION.toFixed(2)}: ${verdict}); AWS Step Functions Standard: ` +
       `$${AWS_STANDARD_DOLLARS_PER_MILLION.toFixed(2)} (${formatRatioDown(AWS_STANDARD_DOLLARS_PER_MILLION / engineOnly)}× Statefold).`,
     `With the invocations of the workflow's own functions (billed apart on AWS Step Functions too): $${total.toFixed(2)}.`,
-    'List prices: aws-sfn-inventory.md §6 (us-east-1, beyond free tiers). Lambda duration = wall time of each handler',
+    'List prices: AWS list prices (us-east-1, beyond free tiers). Lambda duration = wall time of each handler',
     'batch (rounded up to 1 ms) in this process, with the emulators on the same 2 cores: an estimate of AWS latency.',
   ].join('\n');
 }

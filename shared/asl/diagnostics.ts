@@ -129,7 +129,7 @@ export const Messages = {
   /** Our wording, after the one above. */
   variableNameTooLong: (name: string) =>
     `Invalid variable name '${name}': the variable name exceeds the 80-character limit.`,
-  /** Our wording (inventory §3.7: an inner scope must not assign a name of an outer scope). */
+  /** Our wording (AWS: the ASL docs on workflow variables: an inner scope must not assign a name of an outer scope). */
   variableInOuterScope: (name: string) =>
     `The variable '${name}' is assigned in an outer scope and cannot be assigned in a Parallel branch or Map iteration`,
   /** Our wording (warning UNDEFINED_VARIABLE). */

@@ -6,7 +6,7 @@ import type { ValidationContext } from './validation-context.ts';
 
 /** Generic checks of one field's value, each reporting to the context and saying whether the value passed. */
 
-/** A JSONata expression is a whole string `{% … %}` (inventory §3.8). */
+/** A JSONata expression is a whole string `{% … %}` (AWS: the ASL docs on JSONata). */
 export function isJsonataExpression(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}');
 }

@@ -36,7 +36,7 @@ const PAYLOAD_FIELDS: ReadonlySet<string> = new Set([
   'ItemSelector',
   'BatchInput',
 ]);
-/** `$states.result` exists in these states' own Output and Assign (inventory §3.8). */
+/** `$states.result` exists in these states' own Output and Assign (AWS: the ASL docs on JSONata). */
 const STATES_WITH_RESULT: ReadonlySet<StateType> = new Set(['Task', 'Map', 'Parallel']);
 
 /** One expression string and what `$states` offers where it is written. */

@@ -1,7 +1,7 @@
 import type { QueryLanguage, StateType } from '../language/types.ts';
 
 /**
- * Which fields each state type takes (inventory §3.2–3.3; the same matrix third-party rules measured
+ * Which fields each state type takes (AWS: the ASL specification: common state fields; the ASL specification: state types; the same matrix third-party rules measured
  * with ValidateStateMachineDefinition, 8 types × 50 fields). Anything else on a state is
  * "Field 'X' is not supported", located at the state.
  */
@@ -147,7 +147,7 @@ export const CATCHER_FIELDS: ReadonlySet<string> = new Set([
   'Comment',
 ]);
 
-/** Fields that exist in one query language only (inventory §3.8). */
+/** Fields that exist in one query language only (AWS: the ASL docs on JSONata). */
 export const LANGUAGE_ONLY_FIELDS: Readonly<Record<QueryLanguage, ReadonlySet<string>>> = {
   JSONPath: new Set([
     'InputPath',
@@ -219,7 +219,7 @@ export const RETRIER_NUMBER_FIELDS: Readonly<Record<string, NumberRule>> = {
 
 export const TOP_LEVEL_TIMEOUT: NumberRule = { integer: true, min: 1, max: MAX_SECONDS };
 
-/** Error names of the States language that ErrorEquals may list (inventory §3.12). */
+/** Error names of the States language that ErrorEquals may list (AWS: the ASL docs on error names). */
 export const PREDEFINED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'States.ALL',
   'States.HeartbeatTimeout',

@@ -13,7 +13,7 @@ import {
 import { checkType } from './field-checks.ts';
 import type { ValidationContext } from './validation-context.ts';
 
-/** JSONPath data fields: paths, payload templates (`.$` keys) and Assign (inventory §3.4–3.5, §3.7). */
+/** JSONPath data fields: paths, payload templates (`.$` keys) and Assign (AWS: the ASL docs on input and output processing; the ASL docs on paths and payload templates; the ASL docs on workflow variables). */
 
 /**
  * What a path field accepts:
@@ -50,7 +50,7 @@ function rootAllowed(path: string, kind: PathKind): boolean {
   return true;
 }
 
-/** Fail's ErrorPath / CausePath: a reference path or an intrinsic function call (inventory §3.3). */
+/** Fail's ErrorPath / CausePath: a reference path or an intrinsic function call (AWS: the ASL specification: state types). */
 export function checkPathOrIntrinsic(
   ctx: ValidationContext,
   value: Json,
@@ -128,13 +128,13 @@ export function hasDynamicKeys(value: Json): boolean {
 }
 
 const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
-/** Variable names are at most 80 characters (inventory §3.7). */
+/** Variable names are at most 80 characters (AWS: the ASL docs on workflow variables). */
 const VARIABLE_NAME_MAX_LENGTH = 80;
 
 /**
  * Assign: an object of variable names. In JSONPath its `.$` keys are evaluated as in a payload
  * template; in JSONata its expressions are checked with the state's (validate-query-language.ts).
- * `states` is reserved (inventory §3.7).
+ * `states` is reserved (AWS: the ASL docs on workflow variables).
  */
 export function checkAssign(ctx: ValidationContext, value: Json, location: string, jsonPath: boolean): void {
   if (!checkType(ctx, value, 'OBJECT', location)) return;

@@ -12,7 +12,7 @@ import {
 import { checkAssign, checkPath } from './validate-data-fields.ts';
 import type { ValidationContext } from './validation-context.ts';
 
-/** Retry and Catch (inventory §3.11). Catch `Next` targets are checked with the other transitions. */
+/** Retry and Catch (AWS: the ASL docs on Retry and Catch). Catch `Next` targets are checked with the other transitions. */
 
 const JITTER_STRATEGIES = ['NONE', 'FULL'] as const;
 

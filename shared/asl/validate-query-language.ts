@@ -15,7 +15,7 @@ import type { ValidationContext } from './validation-context.ts';
 /**
  * What one query language refuses of the other, below the state's own fields (which
  * `validate-state.ts` checks), and the JSONata expressions AWS parses at definition time
- * (inventory §3.8).
+ * (AWS: the ASL docs on JSONata).
  */
 
 /**
@@ -58,7 +58,7 @@ export function checkJsonataExpressions(
 const JSONATA_PAYLOADS = ['Arguments', 'Output', 'ItemSelector'] as const;
 
 /**
- * `.$` keys are JSONPath's (inventory §3.8: "you will not use .$ key names" in JSONata). Reported at
+ * `.$` keys are JSONPath's (AWS: the ASL docs on JSONata: "you will not use .$ key names" in JSONata). Reported at
  * the object holding the key, like the state-level fields of the other language (wording and
  * location unverified for nested keys). Assign's own keys are variable names, checked as such.
  */
@@ -106,7 +106,7 @@ function checkDynamicKeys(ctx: ValidationContext, value: Json, location: string)
 
 /**
  * Fields of a Map's ItemReader, ItemBatcher and ResultWriter that exist in one language only
- * (inventory §3.3, §3.8), reported at the object holding them (unverified; floci-io/floci's measured
+ * (AWS: the ASL specification: state types; the ASL docs on JSONata), reported at the object holding them (unverified; floci-io/floci's measured
  * locations for ResultWriter point at the field, its wording is its own).
  */
 const NESTED_LANGUAGE_FIELDS: ReadonlyArray<{

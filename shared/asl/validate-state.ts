@@ -175,7 +175,7 @@ class StateCheck {
     }
   }
 
-  /** Next xor `End: true` (inventory §3.2). */
+  /** Next xor `End: true` (AWS: the ASL specification: common state fields). */
   private checkTransition(): void {
     const { ctx, state, location } = this;
     const hasNext = Object.hasOwn(state, 'Next');
@@ -397,7 +397,7 @@ function checkProcessorConfig(ctx: ValidationContext, value: Json, location: str
 }
 
 /**
- * Characters a Map label may not hold (inventory §1.6, the same set as state machine names):
+ * Characters a Map label may not hold (AWS: the Step Functions API: naming rules, the same set as state machine names):
  * whitespace, `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /`, control characters, U+FFFE/U+FFFF, lone surrogates.
  */
 const LABEL_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}\ufffe\uffff]|\p{Cs}/u;
@@ -428,7 +428,7 @@ const JSONATA_RULE_FIELDS: ReadonlySet<string> = new Set([
   'Output',
   'Comment',
 ]);
-/** JSONPath rule fields: the combinators, Variable and every comparison operator (inventory §3.8). */
+/** JSONPath rule fields: the combinators, Variable and every comparison operator (AWS: the ASL docs on JSONata). */
 const JSONPATH_RULE_FIELDS: ReadonlySet<string> = new Set([
   'Variable',
   'And',

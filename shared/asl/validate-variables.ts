@@ -12,7 +12,7 @@ import {
 } from './variable-references.ts';
 
 /**
- * Variable scopes across the machine (inventory §3.7). Each `States` block is a scope; a Parallel
+ * Variable scopes across the machine (AWS: the ASL docs on workflow variables). Each `States` block is a scope; a Parallel
  * branch or Map iteration reads the variables of the scopes around it but must not assign one of
  * their names.
  */

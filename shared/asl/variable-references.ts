@@ -10,7 +10,7 @@ import { STATE_FIELDS } from './state-fields.ts';
 import { resolveLanguage, stateTypeOf } from './validate-state.ts';
 
 /**
- * Which workflow variables a state reads and writes (inventory §3.7), as written in the definition:
+ * Which workflow variables a state reads and writes (AWS: the ASL docs on workflow variables), as written in the definition:
  * JSONPath `$name…` paths (in path fields, `.$` values, intrinsic arguments and Choice rules) and
  * JSONata `$name` references in expressions.
  */

@@ -15,7 +15,7 @@ import { type ExecutionResult, runInMemory } from './run-execution.ts';
  */
 export type ExpressRequest = Extract<TaskRequest, { kind: 'express' }>;
 
-/** An Express execution runs at most five minutes (inventory §5), whatever its definition's TimeoutSeconds. */
+/** An Express execution runs at most five minutes (AWS: the Step Functions quotas), whatever its definition's TimeoutSeconds. */
 export const EXPRESS_MAX_SECONDS = 300;
 
 export async function startExpressExecution(

@@ -19,7 +19,7 @@ import { until } from '../support/eventually.ts';
 /**
  * The durable engine's use cases as a user of the Step Functions API meets them, over the real adapters:
  * dynalite, fauxqs, the local Lambda endpoint and the pollers feeding functions/step, task and timer, on the
- * testbed's virtual clock (a test moves time on; waits, heartbeats and timeouts take no real time). Error codes and messages are AWS's (inventory §1.2); the API issue puts the wire protocol on top.
+ * testbed's virtual clock (a test moves time on; waits, heartbeats and timeouts take no real time). Error codes and messages are AWS's (AWS: the Step Functions API: its errors); the API issue puts the wire protocol on top.
  */
 
 const REGION_ACCOUNT = 'us-east-1:123456789012';
@@ -143,7 +143,7 @@ describe('state machines', () => {
       request: () => ({
         definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nope' } } }),
       }),
-      // AWS's shape: every error as `<CODE>: <message> at <location>`, comma-separated (inventory §1.2).
+      // AWS's shape: every error as `<CODE>: <message> at <location>`, comma-separated (AWS: the Step Functions API: its errors).
       error: expected(
         'InvalidDefinition',
         /^Invalid State Machine Definition: '(?=.*MISSING_TRANSITION_TARGET: Missing 'Next' target: Nope at \/States\/A\/Next)[A-Z_]+: .+ at (\/\S*|null)'$/,
@@ -712,7 +712,7 @@ describe('callbacks (.waitForTaskToken)', () => {
         output: '{"approved":true}',
       },
     });
-    // Inventory §2.4 (Callback), as AWS recorded it for sqs:sendMessage.waitForTaskToken in LocalStack's
+    // AWS: the history AWS records (Callback), as AWS recorded it for sqs:sendMessage.waitForTaskToken in LocalStack's
     // tests/aws/services/stepfunctions/v2/timeouts/test_heartbeats.snapshot.json: TaskSubmitted carries the
     // response of the call that handed the token over.
     expect(typesOf(run.events)).toEqual([

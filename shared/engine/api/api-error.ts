@@ -12,7 +12,7 @@ export type ApiErrorCode = Exclude<EngineErrorCode, InternalErrorCode> | Protoco
  */
 export type ProtocolErrorCode = 'UnknownOperationException' | 'SerializationException' | 'InternalFailure';
 
-/** Step Functions' own errors (inventory §1.2: `com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist`). */
+/** Step Functions' own errors (AWS: the Step Functions API: its errors: `com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist`). */
 const SFN = 'com.amazonaws.swf.service.v2.model';
 /** Errors of the AWS service framework itself, before an operation runs. */
 const CORAL = 'com.amazon.coral.service';

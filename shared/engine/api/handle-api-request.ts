@@ -28,7 +28,7 @@ export interface ApiResponse {
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
 /**
- * AWS caps a request at 1 MB (inventory §5); a 1 MiB definition grows when escaped into the JSON body, so
+ * AWS caps a request at 1 MB (AWS: the Step Functions quotas); a 1 MiB definition grows when escaped into the JSON body, so
  * a little more is read before a body is refused outright. Larger members are then refused by their own limits.
  */
 export const MAX_REQUEST_BYTES = 1_048_576 + 65_536;

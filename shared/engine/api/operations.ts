@@ -101,7 +101,7 @@ function checkUnsupportedOptions(input: {
   encryptionConfiguration?: { type: string };
 }): void {
   if (input.versionDescription !== undefined && input.publish !== true) {
-    // AWS's message (inventory §1.2, obs.).
+    // AWS's message (AWS: the Step Functions API: its errors, obs.).
     throw new EngineError('ValidationException', 'Version description can only be set when publish is true');
   }
   if (input.publish === true) {

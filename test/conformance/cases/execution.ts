@@ -8,7 +8,7 @@ import type { ConformanceCase } from '../conformance-case.ts';
  * States.Timeout, status TIMED_OUT), LocalStack's AWS-recorded snapshots `v2/context_object/test_context_object`
  * (`$$` shape and member order, research note §14), `test_lambda_service_invoke_with_retry_extended_input`
  * (`$$.State.RetryCount` in a Task, §11), `v2/timeouts/test_timeouts` `test_global_timeout` (§13), and the id and
- * previousEventId rules seen in every recording (inventory §2.3).
+ * previousEventId rules seen in every recording (AWS: GetExecutionHistory).
  */
 
 const START = Date.UTC(2026, 0, 1);

@@ -346,7 +346,7 @@ const CASES: ReadonlyArray<{ rule: string; definition: unknown; expected: Expect
       ['MISSING_TRANSITION_TARGET', '/States/B', 'State "B" is not reachable.'],
     ],
   },
-  // Variable names and scopes (inventory §3.7)
+  // Variable names and scopes (AWS: the ASL docs on workflow variables)
   {
     rule: 'a variable name longer than 80 characters',
     definition: one(pass({ Assign: { ['v'.repeat(81)]: 1 } })),

@@ -13,7 +13,7 @@ import { createMemoryEngine, runUntilIdle } from '../../support/memory-ports.ts'
  * commits after it), never the whole history. The durable use cases run over in-memory ports.
  */
 
-/** AWS's quota on a Standard execution's history (inventory §5). */
+/** AWS's quota on a Standard execution's history (AWS: the Step Functions quotas). */
 const AWS_HISTORY_QUOTA = 25_000;
 /** Pass + Choice per turn: four events, so 6,300 turns make 25,200 and more. */
 const TURNS = 6_300;
