@@ -35,6 +35,9 @@ export async function startLambdaServer(options: {
       sendError(response, 500, 'ServiceException', `Local Lambda server error: ${String(error)}`, 'Service');
     });
   });
+  // Never close an idle keep-alive connection first: a client reusing it at that moment would see ECONNRESET,
+  // and the engine's Lambda client does not retry an Invoke (it could run the function twice).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

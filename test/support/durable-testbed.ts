@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DefinitionCache } from '../../shared/engine/engine-deps.ts';
@@ -78,6 +79,11 @@ export async function startTestbed(
   const clock = options.virtualClock !== undefined ? new VirtualClock(options.virtualClock) : undefined;
   const timers = new TimerHeap<TimerEnvelope>();
   let tables = 0;
+  // The table a task was handled for. A function that never answers frees its task handler only when Lambda's
+  // timeout ends it, seconds later, when a later case's fresh table may hold an execution of the same ARN, scope
+  // and ref: that late result belongs to the old table and must not reach the new one.
+  const taskTable = new AsyncLocalStorage<number>();
+  const wrapHandler = options.wrapHandler;
   const engine = await startLocalEngine({
     waitTimeSeconds: 1,
     // Some cases' functions never answer: Lambda's timeout frees the task handler that waits on them.
@@ -91,7 +97,11 @@ export async function startTestbed(
       const scoped = (envelope: TransitionEnvelope): TransitionEnvelope =>
         tables === 0 ? envelope : { ...envelope, id: `${tables}/${envelope.id}` };
       return {
-        sendTransitions: (envelopes) => queues.sendTransitions(envelopes.map(scoped)),
+        sendTransitions: async (envelopes) => {
+          const table = taskTable.getStore();
+          if (table !== undefined && table !== tables) return;
+          await queues.sendTransitions(envelopes.map(scoped));
+        },
         sendTasks: (envelopes) => queues.sendTasks(envelopes),
         sendTimers: async (list) => {
           if (!clock)
@@ -101,6 +111,11 @@ export async function startTestbed(
           for (const timer of list) timers.push(timer);
         },
       };
+    },
+    wrapHandler: (queue, handler) => {
+      const wrapped = wrapHandler ? wrapHandler(queue, handler) : handler;
+      if (queue !== 'tasks') return wrapped;
+      return (event, context) => taskTable.run(tables, () => wrapped(event, context));
     },
   });
   const { deps } = engine;
