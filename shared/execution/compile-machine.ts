@@ -1,5 +1,8 @@
 import type { StateEnteredType, StateExitedType } from '../history/events.ts';
 import type { StateDefinition, StateMachineDefinition, StatesBlock, StateType } from '../language/types.ts';
+import type { StateEvaluator } from './state-evaluator.ts';
+import { JSONATA_EVALUATOR } from './states/jsonata-states.ts';
+import { JSONPATH_EVALUATOR } from './states/jsonpath-evaluator.ts';
 
 /**
  * A definition indexed for the engine: every state by name (names are unique across the whole machine,
@@ -21,8 +24,11 @@ export interface StateInfo {
   exited: StateExitedType | undefined;
   /** Task, Parallel and Map: the states that retry, and whose `$$.State` has RetryCount. */
   retries: boolean;
-  /** The state's own QueryLanguage, else the machine's: nested blocks inherit the top level's, not their parent state's. */
-  jsonata: boolean;
+  /**
+   * How the state evaluates its data: by the state's own QueryLanguage, else the machine's (nested blocks
+   * inherit the top level's, not their parent state's).
+   */
+  evaluator: StateEvaluator;
   /** A Pass state with no data fields: it hands its input on untouched (the common "chain" step). */
   plainPass: boolean;
   /** A `.waitForTaskToken` Task: its `$$.Task.Token` is the token that completes it. */
@@ -81,7 +87,10 @@ export function compileMachine(definition: StateMachineDefinition): CompiledMach
       entered: ENTERED[type],
       exited: EXITED[type],
       retries: type === 'Task' || type === 'Parallel' || type === 'Map',
-      jsonata: (state.QueryLanguage ?? definition.QueryLanguage) === 'JSONata',
+      evaluator:
+        (state.QueryLanguage ?? definition.QueryLanguage) === 'JSONata'
+          ? JSONATA_EVALUATOR
+          : JSONPATH_EVALUATOR,
       plainPass:
         type === 'Pass' &&
         ['InputPath', 'Parameters', 'Result', 'ResultPath', 'OutputPath', 'Assign', 'Output'].every(

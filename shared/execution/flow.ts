@@ -1,4 +1,3 @@
-import { applyResultPath } from '../dataflow/state-io.ts';
 import type { FailureHandling, StateExitedType } from '../history/events.ts';
 import {
   childScopeId,
@@ -9,10 +8,9 @@ import {
 import { StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
-import { chooseHandling, getCatcher } from './error-handling.ts';
+import { chooseHandling } from './error-handling.ts';
 import { finishChildren, startNextChildren } from './states/children.ts';
-import { assignVariables } from './states/state-result.ts';
-import { attempt, type Step } from './step.ts';
+import type { Step } from './step.ts';
 
 /**
  * How control moves between states, scopes and the execution: leaving a state, ending a block, failing,
@@ -239,25 +237,9 @@ export function handleFailure(
     case 'retry':
       step.startTimer(scope, prev, 'retry', handling.until);
       return;
-    case 'catch': {
-      if (step.infoOf(scope).jsonata) {
-        // The catcher's Output and Assign are JSONata: they are evaluated in a step of their own.
-        step.send({ type: 'resume', scope: scope.id, ref: scope.ref });
-        return;
-      }
-      const catcher = getCatcher(step.stateOf(scope), handling.catcher);
-      const errorOutput = { Error: error, Cause: cause };
-      const placed = attempt(() => ({
-        output: applyResultPath(catcher.ResultPath, scope.input, errorOutput),
-        assigned: assignVariables(step, scope, catcher.Assign, errorOutput),
-      }));
-      if (!placed.ok) {
-        failScope(step, scope, placed.error.error, step.runtimeCause(scope, placed.error.errorCause), prev);
-        return;
-      }
-      exitState(step, scope, placed.value.output, catcher.Next, prev, placed.value.assigned);
+    case 'catch':
+      step.infoOf(scope).evaluator.catchFailure(step, scope, handling.catcher, error, cause, prev);
       return;
-    }
     case 'propagate':
       failScope(step, scope, error, cause, prev);
       return;

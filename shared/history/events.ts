@@ -190,6 +190,12 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
+/**
+ * The events of the given types. (`Extract` would miss a member that lists several types, such as the
+ * `<Type>StateEntered` events: its `type` is a union, which no one literal type extends.)
+ */
+export type EventOfType<K extends ExecutionEventType> = ExecutionEvent & { type: K };
+
 /** An event before the log numbers it. */
 export type NewEvent = ExecutionEvent extends infer E
   ? E extends ExecutionEvent

@@ -1,6 +1,13 @@
 import { assertNever } from '../lib/assert-never.ts';
 import type { Json } from '../lib/json.ts';
-import { type ExecutionEvent, HIDDEN_EVENT_TYPES } from './events.ts';
+import {
+  type EventOfType,
+  type ExecutionEvent,
+  type ExecutionEventType,
+  HIDDEN_EVENT_TYPES,
+  type StateEnteredType,
+  type StateExitedType,
+} from './events.ts';
 
 /** One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). */
 export interface HistoryEvent {
@@ -30,167 +37,192 @@ export function toHistoryEvents(
   return out;
 }
 
+/** AWS's shape of one type of event; `data` is includeExecutionData. */
+type Projector<E extends ExecutionEvent> = (event: E, data: boolean) => HistoryEvent;
+
+/** One projector per event type: an event type without one is a type error here. */
+type Projectors = { [K in ExecutionEventType]: Projector<EventOfType<K>> };
+
 export function toHistoryEvent(event: ExecutionEvent, options: ProjectionOptions = {}): HistoryEvent {
-  const data = options.includeExecutionData !== false;
-  const text = (value: Json) => (data ? JSON.stringify(value) : undefined);
-  const base: HistoryEvent = {
+  return ((PROJECTORS[event.type] ?? rejectEvent) as Projector<ExecutionEvent>)(
+    event,
+    options.includeExecutionData !== false,
+  );
+}
+
+const PROJECTORS: Projectors = {
+  ExecutionStarted: (event, data) =>
+    withDetails(event, 'executionStartedEventDetails', {
+      input: text(event.input, data),
+      inputDetails: NOT_TRUNCATED,
+      roleArn: event.execution.roleArn,
+    }),
+  ExecutionSucceeded: (event, data) => withOutput(event, 'executionSucceededEventDetails', data),
+  ExecutionFailed: withFailure('executionFailedEventDetails'),
+  ExecutionTimedOut: withFailure('executionTimedOutEventDetails'),
+  ExecutionAborted: withFailure('executionAbortedEventDetails'),
+  PassStateEntered: projectEntered,
+  TaskStateEntered: projectEntered,
+  ChoiceStateEntered: projectEntered,
+  WaitStateEntered: projectEntered,
+  SucceedStateEntered: projectEntered,
+  FailStateEntered: projectEntered,
+  ParallelStateEntered: projectEntered,
+  MapStateEntered: projectEntered,
+  PassStateExited: projectExited,
+  TaskStateExited: projectExited,
+  ChoiceStateExited: projectExited,
+  WaitStateExited: projectExited,
+  SucceedStateExited: projectExited,
+  ParallelStateExited: projectExited,
+  MapStateExited: projectExited,
+  TaskScheduled: (event, data) =>
+    withDetails(event, 'taskScheduledEventDetails', {
+      resourceType: event.resourceType,
+      resource: event.resource,
+      region: event.region,
+      parameters: data ? JSON.stringify(event.parameters) : '',
+      timeoutInSeconds: event.timeoutInSeconds,
+      heartbeatInSeconds: event.heartbeatInSeconds,
+    }),
+  TaskStarted: (event) =>
+    withDetails(event, 'taskStartedEventDetails', {
+      resourceType: event.resourceType,
+      resource: event.resource,
+    }),
+  TaskSucceeded: withTaskOutput('taskSucceededEventDetails'),
+  TaskSubmitted: withTaskOutput('taskSubmittedEventDetails'),
+  TaskFailed: withTaskFailure('taskFailedEventDetails'),
+  TaskTimedOut: withTaskFailure('taskTimedOutEventDetails'),
+  LambdaFunctionScheduled: (event, data) =>
+    withDetails(event, 'lambdaFunctionScheduledEventDetails', {
+      resource: event.resource,
+      input: text(event.input, data),
+      inputDetails: NOT_TRUNCATED,
+      timeoutInSeconds: event.timeoutInSeconds,
+    }),
+  LambdaFunctionStarted: baseOf,
+  LambdaFunctionSucceeded: (event, data) => withOutput(event, 'lambdaFunctionSucceededEventDetails', data),
+  LambdaFunctionFailed: withFailure('lambdaFunctionFailedEventDetails'),
+  LambdaFunctionTimedOut: withFailure('lambdaFunctionTimedOutEventDetails'),
+  MapStateStarted: (event) => withDetails(event, 'mapStateStartedEventDetails', { length: event.length }),
+  MapIterationStarted: withIteration('mapIterationStartedEventDetails'),
+  MapIterationSucceeded: withIteration('mapIterationSucceededEventDetails'),
+  MapIterationFailed: withIteration('mapIterationFailedEventDetails'),
+  MapIterationAborted: withIteration('mapIterationAbortedEventDetails'),
+  MapRunStarted: (event) => withDetails(event, 'mapRunStartedEventDetails', { mapRunArn: event.mapRunArn }),
+  MapRunFailed: withFailure('mapRunFailedEventDetails'),
+  EvaluationFailed: (event) =>
+    withDetails(event, 'evaluationFailedEventDetails', {
+      error: event.error,
+      cause: event.cause,
+      location: event.location,
+      state: event.state,
+    }),
+  // AWS shows these with no details.
+  TaskStateAborted: baseOf,
+  WaitStateAborted: baseOf,
+  ParallelStateAborted: baseOf,
+  MapStateAborted: baseOf,
+  ParallelStateStarted: baseOf,
+  ParallelStateSucceeded: baseOf,
+  MapStateSucceeded: baseOf,
+  MapRunSucceeded: baseOf,
+  MapRunAborted: baseOf,
+  ParallelStateFailed: baseOf,
+  MapStateFailed: baseOf,
+  // Replay's own events (HIDDEN_EVENT_TYPES): toHistoryEvents leaves them out.
+  MapRunChildStarted: rejectHidden,
+  MapRunChildSucceeded: rejectHidden,
+  MapRunChildFailed: rejectHidden,
+  RetryScheduled: rejectHidden,
+  TaskHeartbeatReceived: rejectHidden,
+};
+
+function baseOf(event: ExecutionEvent): HistoryEvent {
+  return {
     timestamp: new Date(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
   };
-  const withDetails = (key: string, details: Record<string, unknown>): HistoryEvent => {
-    for (const name of Object.keys(details)) if (details[name] === undefined) delete details[name];
-    base[key] = details;
-    return base;
-  };
-  // AWS leaves out an error or cause that is absent or empty (a Fail state without Cause, a timeout).
-  const failure = (e: { error?: string; cause?: string }) => ({
-    error: e.error || undefined,
-    cause: e.cause || undefined,
-  });
+}
 
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return withDetails('executionStartedEventDetails', {
-        input: text(event.input),
-        inputDetails: NOT_TRUNCATED,
-        roleArn: event.execution.roleArn,
-      });
-    case 'ExecutionSucceeded':
-      return withDetails('executionSucceededEventDetails', {
-        output: text(event.output),
-        outputDetails: NOT_TRUNCATED,
-      });
-    case 'ExecutionFailed':
-      return withDetails('executionFailedEventDetails', failure(event));
-    case 'ExecutionTimedOut':
-      return withDetails('executionTimedOutEventDetails', failure(event));
-    case 'ExecutionAborted':
-      return withDetails('executionAbortedEventDetails', failure(event));
-    case 'PassStateEntered':
-    case 'TaskStateEntered':
-    case 'ChoiceStateEntered':
-    case 'WaitStateEntered':
-    case 'SucceedStateEntered':
-    case 'FailStateEntered':
-    case 'ParallelStateEntered':
-    case 'MapStateEntered':
-      return withDetails('stateEnteredEventDetails', {
-        name: event.name,
-        input: text(event.input),
-        inputDetails: NOT_TRUNCATED,
-      });
-    case 'PassStateExited':
-    case 'TaskStateExited':
-    case 'ChoiceStateExited':
-    case 'WaitStateExited':
-    case 'SucceedStateExited':
-    case 'ParallelStateExited':
-    case 'MapStateExited':
-      return withDetails('stateExitedEventDetails', {
-        name: event.name,
-        output: text(event.output),
-        outputDetails: NOT_TRUNCATED,
-        // AWS writes each assigned value as JSON text (42 → "42").
-        assignedVariables: event.assigned && assignedText(event.assigned),
-        assignedVariablesDetails: event.assigned && NOT_TRUNCATED,
-      });
-    case 'TaskScheduled':
-      return withDetails('taskScheduledEventDetails', {
-        resourceType: event.resourceType,
-        resource: event.resource,
-        region: event.region,
-        parameters: data ? JSON.stringify(event.parameters) : '',
-        timeoutInSeconds: event.timeoutInSeconds,
-        heartbeatInSeconds: event.heartbeatInSeconds,
-      });
-    case 'TaskStarted':
-      return withDetails('taskStartedEventDetails', {
-        resourceType: event.resourceType,
-        resource: event.resource,
-      });
-    case 'TaskSucceeded':
-    case 'TaskSubmitted':
-      return withDetails(
-        event.type === 'TaskSucceeded' ? 'taskSucceededEventDetails' : 'taskSubmittedEventDetails',
-        {
-          resourceType: event.resourceType,
-          resource: event.resource,
-          output: text(event.output),
-          outputDetails: NOT_TRUNCATED,
-        },
-      );
-    case 'TaskFailed':
-    case 'TaskTimedOut':
-      return withDetails(
-        event.type === 'TaskFailed' ? 'taskFailedEventDetails' : 'taskTimedOutEventDetails',
-        {
-          resourceType: event.resourceType,
-          resource: event.resource,
-          ...failure(event),
-        },
-      );
-    case 'LambdaFunctionScheduled':
-      return withDetails('lambdaFunctionScheduledEventDetails', {
-        resource: event.resource,
-        input: text(event.input),
-        inputDetails: NOT_TRUNCATED,
-        timeoutInSeconds: event.timeoutInSeconds,
-      });
-    case 'LambdaFunctionStarted':
-      return base;
-    case 'LambdaFunctionSucceeded':
-      return withDetails('lambdaFunctionSucceededEventDetails', {
-        output: text(event.output),
-        outputDetails: NOT_TRUNCATED,
-      });
-    case 'LambdaFunctionFailed':
-      return withDetails('lambdaFunctionFailedEventDetails', failure(event));
-    case 'LambdaFunctionTimedOut':
-      return withDetails('lambdaFunctionTimedOutEventDetails', failure(event));
-    case 'MapStateStarted':
-      return withDetails('mapStateStartedEventDetails', { length: event.length });
-    case 'MapIterationStarted':
-      return withDetails('mapIterationStartedEventDetails', { name: event.name, index: event.index });
-    case 'MapIterationSucceeded':
-      return withDetails('mapIterationSucceededEventDetails', { name: event.name, index: event.index });
-    case 'MapIterationFailed':
-      return withDetails('mapIterationFailedEventDetails', { name: event.name, index: event.index });
-    case 'MapIterationAborted':
-      return withDetails('mapIterationAbortedEventDetails', { name: event.name, index: event.index });
-    case 'MapRunStarted':
-      return withDetails('mapRunStartedEventDetails', { mapRunArn: event.mapRunArn });
-    case 'MapRunFailed':
-      return withDetails('mapRunFailedEventDetails', failure(event));
-    case 'EvaluationFailed':
-      return withDetails('evaluationFailedEventDetails', {
-        error: event.error,
-        cause: event.cause,
-        location: event.location,
-        state: event.state,
-      });
-    case 'TaskStateAborted':
-    case 'WaitStateAborted':
-    case 'ParallelStateAborted':
-    case 'MapStateAborted':
-    case 'ParallelStateStarted':
-    case 'ParallelStateSucceeded':
-    case 'MapStateSucceeded':
-    case 'MapRunSucceeded':
-    case 'MapRunAborted':
-    case 'ParallelStateFailed':
-    case 'MapStateFailed':
-      return base;
-    case 'MapRunChildStarted':
-    case 'MapRunChildSucceeded':
-    case 'MapRunChildFailed':
-    case 'RetryScheduled':
-    case 'TaskHeartbeatReceived':
-      throw new Error(`${event.type} is not a history event`);
-    default:
-      return assertNever(event, 'event');
-  }
+/** The event with its details under `key`, leaving out the details that are undefined. */
+function withDetails(event: ExecutionEvent, key: string, details: Record<string, unknown>): HistoryEvent {
+  const base = baseOf(event);
+  for (const name of Object.keys(details)) if (details[name] === undefined) delete details[name];
+  base[key] = details;
+  return base;
+}
+
+function text(value: Json, data: boolean): string | undefined {
+  return data ? JSON.stringify(value) : undefined;
+}
+
+/** AWS leaves out an error or cause that is absent or empty (a Fail state without Cause, a timeout). */
+function failure(event: { error?: string; cause?: string }) {
+  return { error: event.error || undefined, cause: event.cause || undefined };
+}
+
+function withOutput(event: ExecutionEvent & { output: Json }, key: string, data: boolean): HistoryEvent {
+  return withDetails(event, key, { output: text(event.output, data), outputDetails: NOT_TRUNCATED });
+}
+
+function withFailure(key: string) {
+  return (event: ExecutionEvent & { error?: string; cause?: string }) =>
+    withDetails(event, key, failure(event));
+}
+
+function withTaskOutput(key: string) {
+  return (event: EventOfType<'TaskSucceeded' | 'TaskSubmitted'>, data: boolean) =>
+    withDetails(event, key, {
+      resourceType: event.resourceType,
+      resource: event.resource,
+      output: text(event.output, data),
+      outputDetails: NOT_TRUNCATED,
+    });
+}
+
+function withTaskFailure(key: string) {
+  return (event: EventOfType<'TaskFailed' | 'TaskTimedOut'>) =>
+    withDetails(event, key, {
+      resourceType: event.resourceType,
+      resource: event.resource,
+      ...failure(event),
+    });
+}
+
+function withIteration(key: string) {
+  return (event: ExecutionEvent & { name: string; index: number }) =>
+    withDetails(event, key, { name: event.name, index: event.index });
+}
+
+function projectEntered(event: EventOfType<StateEnteredType>, data: boolean): HistoryEvent {
+  return withDetails(event, 'stateEnteredEventDetails', {
+    name: event.name,
+    input: text(event.input, data),
+    inputDetails: NOT_TRUNCATED,
+  });
+}
+
+function projectExited(event: EventOfType<StateExitedType>, data: boolean): HistoryEvent {
+  return withDetails(event, 'stateExitedEventDetails', {
+    name: event.name,
+    output: text(event.output, data),
+    outputDetails: NOT_TRUNCATED,
+    // AWS writes each assigned value as JSON text (42 → "42").
+    assignedVariables: event.assigned && assignedText(event.assigned),
+    assignedVariablesDetails: event.assigned && NOT_TRUNCATED,
+  });
+}
+
+function rejectHidden(event: ExecutionEvent): never {
+  throw new Error(`${event.type} is not a history event`);
+}
+
+function rejectEvent(event: ExecutionEvent): never {
+  return assertNever(event as never, 'event');
 }
 
 function assignedText(assigned: Record<string, Json>): Record<string, string> {

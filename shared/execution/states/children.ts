@@ -5,17 +5,9 @@ import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { MapState, ParallelState } from '../../language/types.ts';
 import type { Json } from '../../lib/json.ts';
-import {
-  abortChildren,
-  afterChildSettled,
-  childFailed,
-  exitState,
-  failCompositeState,
-  nextOf,
-} from '../flow.ts';
+import { abortChildren, afterChildSettled, childFailed, failCompositeState } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
 import { causeOf, enterState, failWith } from './enter.ts';
-import { processResult } from './state-result.ts';
 
 /**
  * Parallel and Map: the state starts child scopes (branches, iterations) or child runs (Distributed Map),
@@ -300,7 +292,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
   }
 }
 
-/** All children ended well: write the Succeeded events, apply ResultSelector/ResultPath/OutputPath and exit. */
+/** All children ended well: write the Succeeded events, then the state's evaluator shapes the output and exits. */
 export function finishChildren(step: Step, parent: ScopeState, prev: number): void {
   const children = parent.children;
   if (!children) return;
@@ -320,18 +312,7 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
     prev = run.id;
     step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: run.id, output: results });
   }
-  // A JSONata state evaluates its Output and Assign in a step of its own (evaluation is asynchronous).
-  if (step.infoOf(parent).jsonata) {
-    step.send({ type: 'resume', scope: parent.id, ref: parent.ref });
-    return;
-  }
-  const state = step.stateOf(parent) as ParallelState | MapState;
-  const done = attempt(() => processResult(step, parent, state, results));
-  if (!done.ok) {
-    failWith(step, parent, done.error);
-    return;
-  }
-  exitState(step, parent, done.value.output, nextOf(state), prev, done.value.assigned);
+  step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
 }
 
 /** A Distributed Map child run ended. */

@@ -25,6 +25,7 @@ import {
   JsonataFieldError,
   type JsonataInputs,
 } from '../jsonata-eval.ts';
+import type { StateEvaluator } from '../state-evaluator.ts';
 import type { Step } from '../step.ts';
 import { startBranches, startJsonataMap } from './children.ts';
 import { causeOf, enterState } from './enter.ts';
@@ -41,7 +42,21 @@ interface Outcome {
   assigned: Record<string, Json> | undefined;
 }
 
-export function runJsonataState(step: Step, scope: ScopeState): void | Promise<void> {
+export const JSONATA_EVALUATOR: StateEvaluator = {
+  run: runJsonataState,
+  completeTask: completeJsonataTask,
+  finishWait: finishJsonataWait,
+  retry: retryJsonataState,
+  // Output and Assign are JSONata: they are evaluated in a step of their own (see resumeJsonataState).
+  finishChildren: sendResume,
+  catchFailure: sendResume,
+};
+
+function sendResume(step: Step, scope: ScopeState): void {
+  step.send({ type: 'resume', scope: scope.id, ref: scope.ref });
+}
+
+function runJsonataState(step: Step, scope: ScopeState): void | Promise<void> {
   const state = step.stateOf(scope);
   switch (state.Type) {
     case 'Pass':
@@ -179,7 +194,7 @@ async function runJsonataTask(step: Step, scope: ScopeState, state: TaskState): 
 }
 
 /** A retry's backoff ended: evaluate the state's arguments again and run it again. */
-export function retryJsonataState(step: Step, scope: ScopeState): Promise<void> {
+function retryJsonataState(step: Step, scope: ScopeState): Promise<void> {
   const state = step.stateOf(scope);
   switch (state.Type) {
     case 'Task':
@@ -193,7 +208,7 @@ export function retryJsonataState(step: Step, scope: ScopeState): Promise<void> 
   }
 }
 
-export async function completeJsonataTask(
+async function completeJsonataTask(
   step: Step,
   scope: ScopeState,
   state: TaskState,
@@ -266,7 +281,7 @@ async function runJsonataWait(step: Step, scope: ScopeState, state: WaitState): 
   step.startTimer(scope, entered, 'wait', deadline.value);
 }
 
-export async function finishJsonataWait(step: Step, scope: ScopeState, state: WaitState): Promise<void> {
+async function finishJsonataWait(step: Step, scope: ScopeState, state: WaitState): Promise<void> {
   const done = await settle(outcome(step, scope, state, { input: scope.input }, scope.input));
   if (!done.ok) return evaluationFailed(step, scope, done.error);
   exitState(step, scope, done.value.output, nextOf(state), scope.lastEventId, done.value.assigned);
