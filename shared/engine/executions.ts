@@ -54,7 +54,7 @@ export async function describeExecution(
         ? 'Execution is RUNNING and cannot be redriven'
         : 'Statefold does not redrive executions yet',
   };
-  if (data) out.input = JSON.stringify(state.input);
+  if (data) out.input = state.inputText ?? JSON.stringify(state.input);
   if (state.stopTime !== undefined) out.stopDate = new Date(state.stopTime);
   if (state.status === 'SUCCEEDED') {
     out.outputDetails = { included: data };

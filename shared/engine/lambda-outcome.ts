@@ -1,8 +1,5 @@
-import type { Json } from '../lib/json.ts';
+import { type Json, MAX_PAYLOAD_BYTES } from '../lib/json.ts';
 import type { InvokeResponse, TaskOutcome } from './ports.ts';
-
-/** AWS's payload quota: a task result larger than 256 KiB fails the task. */
-export const MAX_PAYLOAD_BYTES = 262_144;
 
 /**
  * Turning a Lambda Invoke response into what a Task state sees, as AWS does: a function error fails the

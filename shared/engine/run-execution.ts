@@ -82,7 +82,12 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
     virtual,
     start,
     onStep: options.onStep,
-  }).drive({ type: 'start', execution, input });
+  }).drive({
+    type: 'start',
+    execution,
+    input,
+    ...(typeof options.input === 'string' ? { inputText: options.input } : {}),
+  });
   return new RunResult(execution, state, input, events);
 }
 
@@ -112,7 +117,7 @@ class RunResult implements ExecutionResult {
     this.status = state.status;
     this.startDate = new Date(execution.startTime);
     if (state.stopTime !== undefined) this.stopDate = new Date(state.stopTime);
-    this.input = JSON.stringify(input);
+    this.input = state.inputText ?? JSON.stringify(input);
     if (state.status === 'SUCCEEDED') this.output = JSON.stringify(state.output ?? null);
     if (state.error !== undefined) this.error = state.error;
     if (state.cause !== undefined) this.cause = state.cause;

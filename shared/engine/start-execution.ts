@@ -76,7 +76,7 @@ export async function startExecution(
     source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
   };
-  const started = await writeFirstCommit(deps, execution, input);
+  const started = await writeFirstCommit(deps, execution, input, inputText);
   if (started) return { executionArn, startDate: new Date(execution.startTime) };
 
   // The name is taken: the same start again (a retry) answers as the first did, anything else is refused.
@@ -102,11 +102,17 @@ export async function writeFirstCommit(
   deps: EngineDeps,
   execution: ExecutionInfo,
   input: Json,
+  inputText?: string,
 ): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   if (!execution.source) throw new InvariantError('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
   const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
-  const pending = decideStep(step, { type: 'start', execution, input });
+  const pending = decideStep(step, {
+    type: 'start',
+    execution,
+    input,
+    ...(inputText !== undefined ? { inputText } : {}),
+  });
   if (pending) await pending;
   // The first state runs in the first commit: ExecutionStarted is no state of its own, and this saves the
   // execution a message, a read and a write.

@@ -158,6 +158,9 @@ function start(
     scope: ROOT_SCOPE,
     previousEventId: 0,
     input: message.input,
+    ...(message.inputText !== undefined && message.inputText !== JSON.stringify(message.input)
+      ? { inputText: message.inputText }
+      : {}),
     execution: message.execution,
     startAt: definition.StartAt,
     ...(timeoutAt !== undefined ? { timeoutAt } : {}),

@@ -6,15 +6,20 @@ import type { Catcher, Retrier, StateDefinition } from '../language/types.ts';
 /**
  * Retry and Catch, as the States language defines them: retriers are scanned in order and the first whose
  * ErrorEquals matches decides (if its attempts are used up, the catchers are tried, not later retriers);
- * then the first matching catcher. `States.ALL` matches everything but `States.Runtime`;
- * `States.TaskFailed` matches everything but `States.Timeout` and `States.Runtime`.
+ * then the first matching catcher. `States.ALL` matches everything but `States.Runtime` and the terminal
+ * `States.DataLimitExceeded` (which only its own name matches); `States.TaskFailed` matches everything
+ * `States.ALL` does but `States.Timeout`.
  */
 const NEVER_HANDLED: ReadonlySet<string> = new Set([StatesErrors.Runtime]);
+const NO_WILDCARD: ReadonlySet<string> = new Set([StatesErrors.DataLimitExceeded]);
 
 export function errorMatches(errorEquals: readonly string[], error: string, alias?: string): boolean {
   if (NEVER_HANDLED.has(error)) return false;
+  const wildcards = !NO_WILDCARD.has(error);
   for (const name of errorEquals) {
-    if (name === error || name === alias || name === StatesErrors.ALL) return true;
+    if (name === error || name === alias) return true;
+    if (!wildcards) continue;
+    if (name === StatesErrors.ALL) return true;
     if (name === StatesErrors.TaskFailed && error !== StatesErrors.Timeout) return true;
   }
   return false;

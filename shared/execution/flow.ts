@@ -7,7 +7,7 @@ import {
 } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
-import type { Json } from '../lib/json.ts';
+import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { chooseHandling } from './error-handling.ts';
 import { finishChildren, startNextChildren } from './states/children.ts';
 import type { Step } from './step.ts';
@@ -66,6 +66,12 @@ export function exitState(
   if (tooLarge) {
     // Terminal, as AWS documents States.DataLimitExceeded: no catcher runs (one could loop on the same Assign).
     failScope(step, scope, StatesErrors.DataLimitExceeded, step.runtimeCause(scope, tooLarge), prev);
+    return;
+  }
+  if (exceedsJsonBytes(output)) {
+    // A state's output is a payload like any other: over 256 KiB the execution fails, whatever the state type.
+    const cause = `The state/task '${scope.stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+    failScope(step, scope, StatesErrors.DataLimitExceeded, cause, prev);
     return;
   }
   const type = step.infoOf(scope).exited as StateExitedType;

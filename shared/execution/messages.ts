@@ -7,7 +7,8 @@ import type { Json } from '../lib/json.ts';
  * ready); a message whose ref no longer matches is stale and changes nothing.
  */
 export type TransitionMessage =
-  | { type: 'start'; execution: ExecutionInfo; input: Json }
+  /** `inputText`: the input as the caller sent it, kept as AWS keeps it (`0.0` stays `0.0`). */
+  | { type: 'start'; execution: ExecutionInfo; input: Json; inputText?: string }
   | { type: 'advance'; scope: string; ref: number }
   | { type: 'taskSucceeded'; scope: string; ref: number; output: Json }
   | { type: 'taskFailed'; scope: string; ref: number; error: string; cause: string }

@@ -130,7 +130,10 @@ const APPLIERS: Appliers = {
   MapStateStarted: startMap,
   MapRunStarted: (_state, event, scope) => {
     const children = need(scope, event).children;
-    if (children) children.mapRunArn = event.mapRunArn;
+    if (children) {
+      children.mapRunArn = event.mapRunArn;
+      children.mapRunStartedEventId = event.id;
+    }
   },
   MapIterationStarted: startIteration,
   MapIterationSucceeded: (state, event, scope) =>
@@ -229,6 +232,7 @@ function exitState(
 function startExecution(state: ExecutionState, event: EventOfType<'ExecutionStarted'>): void {
   state.execution = event.execution;
   state.input = event.input;
+  if (event.inputText !== undefined) state.inputText = event.inputText;
   if (event.timeoutAt !== undefined) state.timeoutAt = event.timeoutAt;
   state.scopes[ROOT_SCOPE] = newScope(ROOT_SCOPE, event.startAt, event.input, event.id, 0);
   state.scopes[ROOT_SCOPE].lastEventId = 0;

@@ -67,7 +67,15 @@ export type TaskResource =
 
 export type ExecutionEvent = Base &
   (
-    | { type: 'ExecutionStarted'; input: Json; execution: ExecutionInfo; startAt: string; timeoutAt?: number }
+    | {
+        type: 'ExecutionStarted';
+        input: Json;
+        /** The input as the caller wrote it, when that text is not the input's own JSON (`0.0`, spacing). */
+        inputText?: string;
+        execution: ExecutionInfo;
+        startAt: string;
+        timeoutAt?: number;
+      }
     | { type: 'ExecutionSucceeded'; output: Json }
     | { type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted'; error?: string; cause?: string }
     | { type: StateEnteredType; name: string; input: Json; waitUntil?: number }

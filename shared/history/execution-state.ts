@@ -12,6 +12,8 @@ export interface ExecutionState {
   lastEventId: number;
   execution: ExecutionInfo | undefined;
   input: Json;
+  /** The input's text as the caller sent it, when it differs from `JSON.stringify(input)`. */
+  inputText?: string;
   output?: Json | undefined;
   error?: string;
   cause?: string;
@@ -109,6 +111,8 @@ export interface ChildRuns {
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
   mapRunArn?: string;
+  /** Distributed Map: the id of its MapRunStarted event. */
+  mapRunStartedEventId?: number;
 }
 
 export const ROOT_SCOPE = 'root';

@@ -53,7 +53,7 @@ export function toHistoryEvent(event: ExecutionEvent, options: ProjectionOptions
 const PROJECTORS: Projectors = {
   ExecutionStarted: (event, data) =>
     withDetails(event, 'executionStartedEventDetails', {
-      input: text(event.input, data),
+      input: data ? (event.inputText ?? JSON.stringify(event.input)) : undefined,
       inputDetails: NOT_TRUNCATED,
       roleArn: event.execution.roleArn,
     }),
@@ -207,14 +207,21 @@ function projectEntered(event: EventOfType<StateEnteredType>, data: boolean): Hi
 }
 
 function projectExited(event: EventOfType<StateExitedType>, data: boolean): HistoryEvent {
+  // An empty Assign assigns nothing, and AWS records no assignedVariables for it.
+  const assigned = event.assigned && hasMembers(event.assigned) ? event.assigned : undefined;
   return withDetails(event, 'stateExitedEventDetails', {
     name: event.name,
     output: text(event.output, data),
     outputDetails: NOT_TRUNCATED,
     // AWS writes each assigned value as JSON text (42 → "42").
-    assignedVariables: event.assigned && assignedText(event.assigned),
-    assignedVariablesDetails: event.assigned && NOT_TRUNCATED,
+    assignedVariables: assigned && assignedText(assigned),
+    assignedVariablesDetails: assigned && NOT_TRUNCATED,
   });
+}
+
+function hasMembers(object: Record<string, Json>): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 function rejectHidden(event: ExecutionEvent): never {

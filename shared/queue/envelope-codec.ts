@@ -109,7 +109,7 @@ const SCOPED = { scope: required(STRING), ref: required(INTEGER) };
 
 // Keyed by the message types, so a new kind of transition cannot be added without its shape here.
 const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
-  start: { execution: required(EXECUTION_INFO), input: required(JSON_VALUE) },
+  start: { execution: required(EXECUTION_INFO), input: required(JSON_VALUE), inputText: optional(STRING) },
   advance: SCOPED,
   taskSucceeded: { ...SCOPED, output: required(JSON_VALUE) },
   taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },

@@ -206,7 +206,8 @@ function runChildren(step: Step, scope: ScopeState, state: MapState, startedId: 
   const distributed = children.kind === 'map-run';
   if (distributed) {
     const execution = step.state.execution;
-    const label = state.Label ?? step.env.uuid().slice(0, 8);
+    // Without a Label, AWS puts a whole UUID where the label goes.
+    const label = state.Label ?? step.env.uuid();
     const mapRunArn = `arn:aws:states:${execution?.region}:${execution?.accountId}:mapRun:${execution?.stateMachineName}/${label}:${step.env.uuid()}`;
     startPrev = step.emit({
       type: 'MapRunStarted',
@@ -308,9 +309,9 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
       previousEventId: prev,
       output: results,
     });
-    // AWS links MapStateExited to MapRunSucceeded here (test_map_state_label, 2024).
-    prev = run.id;
     step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: run.id, output: results });
+    // AWS links a Distributed Map's MapStateExited to its MapRunStarted event, not to the events just before it.
+    prev = children.mapRunStartedEventId ?? run.id;
   }
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
 }

@@ -1,4 +1,5 @@
 import type { ConformanceCase } from '../conformance-case.ts';
+import { asAwsRecordsCases } from './as-aws-records.ts';
 import { choiceCases } from './choice.ts';
 import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
@@ -28,4 +29,5 @@ export const allCases: Record<string, ConformanceCase[]> = {
   jsonata: jsonataCases,
   variables: variablesCases,
   'mixed query languages': mixedLanguagesCases,
+  'as AWS records it': asAwsRecordsCases,
 };

@@ -2,7 +2,7 @@ import type { ConformanceCase } from '../conformance-case.ts';
 
 /**
  * Parallel state cases. Sources: ASL spec (Parallel State), AWS developer guide (state-parallel, error handling),
- * /work/notes/aws-runtime-behaviour.md §12b/§12d (LocalStack snapshots recorded against AWS: test_parallel_state,
+ * LocalStack's snapshots recorded against AWS (test_parallel_state,
  * test_parallel_state_fail, test_parallel_state_catch, test_parallel_state_retry, test_parallel_state_order).
  * AWS runs branches concurrently, so the relative order of two branches' events is not fixed; where a case lists
  * every event, the branches run one after the other, which is one of the orders AWS can write.

@@ -1,0 +1,165 @@
+import { expect } from 'vitest';
+import type { ConformanceCase } from '../conformance-case.ts';
+
+/**
+ * Behaviours found by comparing Statefold's histories with executions recorded on AWS: the shapes and links AWS
+ * writes where the documentation says nothing, and its payload quota applied to every state's output.
+ */
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+const distributedMap = (extra: object = {}) => ({
+  StartAt: 'Map',
+  States: {
+    Map: {
+      Type: 'Map',
+      End: true,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Item',
+        States: { Item: { Type: 'Pass', End: true } },
+      },
+      ...extra,
+    },
+  },
+});
+
+/** Text of `n` characters, to build payloads near AWS's 256 KiB quota. */
+const text = (n: number) => 'x'.repeat(n);
+
+const TOO_LARGE_CAUSE = (state: string) =>
+  `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+
+export const asAwsRecordsCases: ConformanceCase[] = [
+  {
+    name: 'a Distributed Map without a Label has a Map Run ARN with a whole UUID where the label goes',
+    definition: distributedMap(),
+    input: ['a'],
+    expected: { status: 'SUCCEEDED', output: ['a'] },
+    eventDetails: {
+      4: {
+        type: 'MapRunStarted',
+        mapRunStartedEventDetails: {
+          mapRunArn: expect.stringMatching(new RegExp(`:mapRun:[^/:]+/${UUID}:${UUID}$`)),
+        },
+      },
+    },
+  },
+  {
+    name: 'a Distributed Map with a Label has a Map Run ARN of the label and a UUID',
+    definition: distributedMap({ Label: 'Batch' }),
+    input: ['a'],
+    expected: { status: 'SUCCEEDED', output: ['a'] },
+    eventDetails: {
+      4: {
+        mapRunStartedEventDetails: {
+          mapRunArn: expect.stringMatching(new RegExp(`:mapRun:[^/:]+/Batch:${UUID}$`)),
+        },
+      },
+    },
+  },
+  {
+    name: "a Distributed Map's MapStateExited links to its MapRunStarted event",
+    definition: distributedMap({ Label: 'Batch' }),
+    input: [],
+    expected: { status: 'SUCCEEDED', output: [] },
+    events: [
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ],
+    links: [
+      [1, 0],
+      [2, 0],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+      [6, 5],
+      [7, 4],
+      [8, 7],
+    ],
+  },
+  {
+    name: 'a Pass state whose output is over 256 KiB fails the execution with States.DataLimitExceeded',
+    definition: {
+      StartAt: 'Double',
+      States: { Double: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, End: true } },
+    },
+    input: { s: text(140_000) },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: TOO_LARGE_CAUSE('Double') },
+    events: ['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed'],
+  },
+  {
+    name: 'a States.ALL catcher does not catch States.DataLimitExceeded: the execution fails',
+    definition: {
+      StartAt: 'Double',
+      States: {
+        Double: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Inner',
+              States: { Inner: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, End: true } },
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', Result: 'caught', End: true },
+      },
+    },
+    input: { s: text(140_000) },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded', cause: TOO_LARGE_CAUSE('Inner') },
+  },
+  {
+    name: 'a catcher that names States.DataLimitExceeded catches it',
+    definition: {
+      StartAt: 'Double',
+      States: {
+        Double: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Inner',
+              States: { Inner: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, End: true } },
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.DataLimitExceeded'], ResultPath: '$.error', Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', Parameters: { 'error.$': '$.error.Error' }, End: true },
+      },
+    },
+    input: { s: text(140_000) },
+    expected: { status: 'SUCCEEDED', output: { error: 'States.DataLimitExceeded' } },
+  },
+  {
+    name: 'an output just under 256 KiB passes',
+    definition: { StartAt: 'Keep', States: { Keep: { Type: 'Pass', End: true } } },
+    input: { s: text(262_000) },
+    expected: { status: 'SUCCEEDED', output: { s: text(262_000) } },
+  },
+  {
+    name: 'a state with an empty Assign records no assignedVariables in its Exited event',
+    definition: {
+      StartAt: 'Nothing',
+      States: {
+        Nothing: { Type: 'Pass', Assign: {}, Next: 'Something' },
+        Something: { Type: 'Pass', Assign: { n: 1 }, End: true },
+      },
+    },
+    expected: { status: 'SUCCEEDED', output: {} },
+    eventDetails: {
+      3: {
+        type: 'PassStateExited',
+        stateExitedEventDetails: expect.not.objectContaining({ assignedVariables: expect.anything() }),
+      },
+      5: { type: 'PassStateExited', stateExitedEventDetails: { assignedVariables: { n: '1' } } },
+    },
+  },
+];
