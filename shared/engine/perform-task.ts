@@ -28,7 +28,7 @@ export async function performTask(
   try {
     const response = await lambda.invoke({
       functionName: request.functionName,
-      payload: request.payload,
+      payload: invokePayloadText(request),
       ...(request.invocationType !== undefined ? { invocationType: request.invocationType } : {}),
       ...(request.qualifier !== undefined ? { qualifier: request.qualifier } : {}),
       ...(request.clientContext !== undefined ? { clientContext: request.clientContext } : {}),
@@ -40,5 +40,28 @@ export async function performTask(
       return { ok: false, error: `Lambda.${error.serviceCode}`, cause: error.message };
     }
     throw error;
+  }
+}
+
+/**
+ * The text Step Functions sends as a Lambda function's event. A legacy function ARN sends the state's input as
+ * JSON. `lambda:invoke` sends its Payload, except that a Payload string holding JSON text is sent as that text,
+ * unquoted (`"true"` arrives as true, `"0.0"` as the number 0.0), and a null Payload (or none) arrives as `{}`.
+ */
+export function invokePayloadText(request: Extract<PerformedTask, { kind: 'lambda' }>): string {
+  const payload = request.payload;
+  if (request.style === 'invoke') {
+    if (payload === null) return '{}';
+    if (typeof payload === 'string' && isJsonText(payload)) return payload;
+  }
+  return JSON.stringify(payload);
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -170,7 +170,8 @@ export interface Queues {
 
 export interface LambdaInvokeRequest {
   functionName: string;
-  payload: Json;
+  /** The request body: the JSON text the function receives as its event. */
+  payload: string;
   invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
   qualifier?: string;
   clientContext?: string;

@@ -18,7 +18,7 @@ export class SdkLambdaInvoker implements LambdaInvoker {
   async invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
     const command = new InvokeCommand({
       FunctionName: request.functionName,
-      Payload: Buffer.from(JSON.stringify(request.payload), 'utf8'),
+      Payload: Buffer.from(request.payload, 'utf8'),
       InvocationType: request.invocationType,
       Qualifier: request.qualifier,
       ClientContext: request.clientContext,

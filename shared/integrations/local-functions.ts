@@ -52,6 +52,13 @@ export class LocalFunctions implements LambdaInvoker {
     return `arn:aws:lambda:${this.#region}:${this.#accountId}:function:${functionNameOf(nameOrArn)}`;
   }
 
+  /** The ARN Lambda names in its errors: with the qualifier, `$LATEST` when none is given. */
+  qualifiedArn(nameOrArn: string, qualifier?: string): string {
+    const arn = this.functionArn(nameOrArn);
+    if (arn.split(':').length > 7) return arn;
+    return `${arn}:${qualifier ?? '$LATEST'}`;
+  }
+
   has(nameOrArn: string): boolean {
     return this.#handlers.has(nameOrArn) || this.#handlers.has(functionNameOf(nameOrArn));
   }
@@ -66,7 +73,7 @@ export class LocalFunctions implements LambdaInvoker {
       // As Lambda's 404 fails the Invoke call.
       throw lambdaServiceFailure(
         'ResourceNotFoundException',
-        `Function not found: ${this.functionArn(request.functionName)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
+        `Function not found: ${this.qualifiedArn(request.functionName, request.qualifier)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
       );
     }
     if (request.invocationType === 'DryRun') return { statusCode: 204, payload: '', ...meta };
@@ -82,8 +89,8 @@ export class LocalFunctions implements LambdaInvoker {
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => 900_000,
     };
-    // The event is a fresh copy, as it would be after crossing the wire.
-    const event = JSON.parse(JSON.stringify(request.payload)) as unknown;
+    // The event is parsed from the request's text, as the Lambda runtime does.
+    const event = JSON.parse(request.payload) as unknown;
     const run = async (): Promise<InvokeResponse> => {
       try {
         const result = await handler(event as never, context);

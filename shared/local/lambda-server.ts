@@ -98,15 +98,14 @@ async function respond(
     return;
   }
   if (!functions.has(functionName)) {
-    // Lambda names the function by its ARN, with the qualifier when one was given.
-    const arn = functions.functionArn(functionName);
-    const named = qualifier === undefined || arn.split(':').length > 7 ? arn : `${arn}:${qualifier}`;
+    // Lambda names the function by its qualified ARN ($LATEST when no qualifier was given).
+    const named = functions.qualifiedArn(functionName, qualifier);
     sendError(response, 404, 'ResourceNotFoundException', `Function not found: ${named}`);
     return;
   }
-  let payload: Json;
+  const payload = body.length === 0 ? '{}' : body.toString('utf8');
   try {
-    payload = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Json);
+    JSON.parse(payload);
   } catch (error) {
     sendError(
       response,

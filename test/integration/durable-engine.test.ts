@@ -919,7 +919,7 @@ describe('Lambda tasks through the Invoke API', () => {
       // The Java SDK's text, as AWS recorded it (LocalStack test_lambda_task_service snapshot, cited in
       // shared/integrations/lambda-invoker.ts).
       expect(run.cause).toMatch(
-        /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: [\w-]+; Proxy: null\)$/,
+        /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing:\$LATEST \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: [\w-]+; Proxy: null\)$/,
       );
     },
   );

@@ -61,29 +61,29 @@ describe('Invoke through SdkLambdaInvoker', () => {
     [
       'a function by name',
       200,
-      { functionName: 'echo', payload: { a: 1 } },
+      { functionName: 'echo', payload: '{"a":1}' },
       '{"version":"v1","echoed":{"a":1}}',
     ],
     [
       'a function by ARN, with a qualifier',
       200,
-      { functionName: arnOf('echo'), payload: [1, 'two'], qualifier: 'live' },
+      { functionName: arnOf('echo'), payload: '[1,"two"]', qualifier: 'live' },
       '{"version":"v1","echoed":[1,"two"]}',
     ],
     [
       'a function by qualified ARN',
       200,
-      { functionName: `${arnOf('echo')}:live`, payload: null },
+      { functionName: `${arnOf('echo')}:live`, payload: 'null' },
       '{"version":"v1","echoed":null}',
     ],
     [
       'a RequestResponse invocation named as such',
       200,
-      { functionName: 'echo', payload: 'text', invocationType: 'RequestResponse' },
+      { functionName: 'echo', payload: '"text"', invocationType: 'RequestResponse' },
       '{"version":"v1","echoed":"text"}',
     ],
-    ['an Event invocation', 202, { functionName: 'echo', payload: {}, invocationType: 'Event' }, ''],
-    ['a DryRun invocation', 204, { functionName: 'echo', payload: {}, invocationType: 'DryRun' }, ''],
+    ['an Event invocation', 202, { functionName: 'echo', payload: '{}', invocationType: 'Event' }, ''],
+    ['a DryRun invocation', 204, { functionName: 'echo', payload: '{}', invocationType: 'DryRun' }, ''],
   ])('%s answers status %i with its payload', async (_label, statusCode, request, payload) => {
     const response = await invoker.invoke(request);
     expect(response).toEqual({
@@ -101,7 +101,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
   it('an Event invocation runs the function after answering', async () => {
     const response = await invoker.invoke({
       functionName: 'record',
-      payload: { n: 1 },
+      payload: '{"n":1}',
       invocationType: 'Event',
     });
     expect(response.statusCode).toBe(202);
@@ -109,7 +109,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
   });
 
   it('a function that throws answers 200 with X-Amz-Function-Error Unhandled, which fails the task with its errorType', async () => {
-    const response = await invoker.invoke({ functionName: 'fail', payload: {} });
+    const response = await invoker.invoke({ functionName: 'fail', payload: '{}' });
     expect(response).toMatchObject({ statusCode: 200, functionError: 'Unhandled' });
     expect(JSON.parse(response.payload)).toMatchObject({
       errorType: 'BudgetExhausted',
@@ -123,13 +123,13 @@ describe('Invoke through SdkLambdaInvoker', () => {
   });
 
   it.each<[string, Pick<LambdaInvokeRequest, 'functionName' | 'qualifier'>, string]>([
-    ['a name', { functionName: 'missing' }, arnOf('missing')],
+    ['a name', { functionName: 'missing' }, `${arnOf('missing')}:\\$LATEST`],
     ['a name and a qualifier', { functionName: 'missing', qualifier: 'live' }, `${arnOf('missing')}:live`],
-    ['an ARN', { functionName: arnOf('gone') }, arnOf('gone')],
+    ['an ARN', { functionName: arnOf('gone') }, `${arnOf('gone')}:\\$LATEST`],
   ])(
     'a missing function by %s fails with Lambda.ResourceNotFoundException and the cause AWS records',
     async (_label, target, arn) => {
-      const error = await invoker.invoke({ ...target, payload: {} }).catch((e: unknown) => e);
+      const error = await invoker.invoke({ ...target, payload: '{}' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EngineError);
       expect(error).toMatchObject({ code: 'LambdaServiceFailure', serviceCode: 'ResourceNotFoundException' });
       expect((error as EngineError).message).toMatch(
@@ -162,7 +162,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
         maxAttempts: 1,
       }),
     });
-    const error = await unreachable.invoke({ functionName: 'echo', payload: {} }).catch((e: unknown) => e);
+    const error = await unreachable.invoke({ functionName: 'echo', payload: '{}' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(EngineError);
   });
@@ -170,7 +170,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
   it('serves the functions it is given next', async () => {
     server.setFunctions(functions('v2'));
     try {
-      const response = await invoker.invoke({ functionName: 'echo', payload: 1 });
+      const response = await invoker.invoke({ functionName: 'echo', payload: '1' });
       expect(response.payload).toBe('{"version":"v2","echoed":1}');
     } finally {
       server.setFunctions(functions('v1'));
@@ -188,7 +188,7 @@ describe('the local Lambda endpoint on the wire', () => {
       404,
       'ResourceNotFoundException',
       () => post('/2015-03-31/functions/nope/invocations', '{}'),
-      { Type: 'User', Message: `Function not found: ${arnOf('nope')}` },
+      { Type: 'User', Message: `Function not found: ${arnOf('nope')}:$LATEST` },
     ],
     [
       'a payload that is not JSON',

@@ -30,7 +30,57 @@ const text = (n: number) => 'x'.repeat(n);
 const TOO_LARGE_CAUSE = (state: string) =>
   `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit.`;
 
+const ECHO_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
+
+/** A lambda:invoke of `echo` with this Payload; the output is what the function received. */
+const invokeEcho = (payload: unknown) => ({
+  StartAt: 'Call',
+  States: {
+    Call: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: ECHO_ARN, Payload: payload },
+      OutputPath: '$.Payload',
+      End: true,
+    },
+  },
+});
+
+const echo = (event: unknown) => event;
+
+const payloadCases: ConformanceCase[] = [
+  ['"true"', 'true', true],
+  ['"0.0"', '0.0', 0],
+  ['"HelloWorld"', 'HelloWorld', 'HelloWorld'],
+  ['"{\\"a\\":1}"', '{"a":1}', { a: 1 }],
+  ['null', null, {}],
+].map(([label, payload, received]) => ({
+  name: `a lambda:invoke Payload of ${label} reaches the function as ${JSON.stringify(received)}`,
+  definition: invokeEcho(payload),
+  functions: { echo },
+  expected: { status: 'SUCCEEDED' as const, output: received as never },
+}));
+
 export const asAwsRecordsCases: ConformanceCase[] = [
+  ...payloadCases,
+  {
+    name: 'a lambda:invoke without Payload sends the function {}',
+    definition: {
+      StartAt: 'Call',
+      States: {
+        Call: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: ECHO_ARN },
+          OutputPath: '$.Payload',
+          End: true,
+        },
+      },
+    },
+    input: { ignored: true },
+    functions: { echo },
+    expected: { status: 'SUCCEEDED', output: {} },
+  },
   {
     name: 'a Distributed Map without a Label has a Map Run ARN with a whole UUID where the label goes',
     definition: distributedMap(),
