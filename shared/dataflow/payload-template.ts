@@ -53,9 +53,8 @@ function compileDynamicValue(key: string, expression: string): Compiled {
     if (value === NOT_FOUND) {
       throw new StatesError(
         StatesErrors.Runtime,
-        `The JSONPath '${expression}' specified for the field '${key}' could not be found in the input '${JSON.stringify(
-          path.root.kind === 'context' ? sources.context : sources.input,
-        )}'`,
+        // AWS shows the state's effective input, even when the path reads the context object.
+        `The JSONPath '${expression}' specified for the field '${key}' could not be found in the input '${JSON.stringify(sources.input)}'`,
       );
     }
     return value;

@@ -78,57 +78,85 @@ function selectItems(step: Step, scope: ScopeState, state: MapState): MapItems {
   return { input, items };
 }
 
-/** MaxConcurrency and the tolerated failures; AWS reads their paths after MapStateStarted, with these texts. */
-function readSettings(step: Step, scope: ScopeState, state: MapState, input: Json): MapSettings {
-  const sources = step.sources(scope, input);
-  const runtime = (detail: string) => new StatesError(StatesErrors.Runtime, detail);
-  const read = (path: string, field: string, kind: 'integer' | 'float'): number => {
-    const found = evaluatePath(path, sources);
-    if (found === NOT_FOUND) throw runtime(`Invalid path '${path}' : No results for path: ${path}`);
-    // AWS reads a number written as text too ("1" ran one iteration at a time, recorded).
-    const value =
-      typeof found === 'string' && found.trim() !== '' && Number.isFinite(Number(found))
-        ? Number(found)
-        : found;
-    if (typeof value !== 'number' || (kind === 'integer' && !Number.isInteger(value))) {
-      const shown = typeof value === 'string' ? value : JSON.stringify(value);
-      throw runtime(`The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
-    }
-    return value;
-  };
-  // A field is a number, or read from its Path twin; absent, it is 0.
-  const setting = (
-    fixed: number | string | undefined,
-    path: string | undefined,
-    field: string,
-    kind: 'integer' | 'float',
-  ) => (typeof fixed === 'number' ? fixed : path !== undefined ? read(path, field, kind) : 0);
-  const maxConcurrency = setting(
+/**
+ * Reads a Map's numeric setting: the field itself, or its Path twin read from the input; absent, 0. AWS reads a
+ * number written as text too ("1" ran one iteration at a time, recorded).
+ */
+function readSetting(
+  step: Step,
+  scope: ScopeState,
+  input: Json,
+  fixed: number | string | undefined,
+  path: string | undefined,
+  field: string,
+  kind: 'integer' | 'float',
+): number {
+  if (typeof fixed === 'number') return fixed;
+  if (path === undefined) return 0;
+  const found = evaluatePath(path, step.sources(scope, input));
+  if (found === NOT_FOUND) throw runtimeError(`Invalid path '${path}' : No results for path: ${path}`);
+  const value =
+    typeof found === 'string' && found.trim() !== '' && Number.isFinite(Number(found))
+      ? Number(found)
+      : found;
+  if (typeof value !== 'number' || (kind === 'integer' && !Number.isInteger(value))) {
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    throw runtimeError(`The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
+  }
+  return value;
+}
+
+const runtimeError = (detail: string) => new StatesError(StatesErrors.Runtime, detail);
+
+/** MaxConcurrency: AWS reads MaxConcurrencyPath before MapStateStarted, and fails the state there. */
+function readMaxConcurrency(step: Step, scope: ScopeState, state: MapState, input: Json): number {
+  const maxConcurrency = readSetting(
+    step,
+    scope,
+    input,
     state.MaxConcurrency,
     state.MaxConcurrencyPath,
     'MaxConcurrencyPath',
     'integer',
   );
   if (maxConcurrency < 0) {
-    throw runtime(`Expected non-negative integer for MaxConcurrency, got '${maxConcurrency}' instead.`);
+    throw runtimeError(
+      `The MaxConcurrencyPath field refers to value "${maxConcurrency}" which is not a valid integer: ${state.MaxConcurrencyPath ?? 'MaxConcurrency'}`,
+    );
   }
-  const toleratedFailureCount = setting(
+  return maxConcurrency;
+}
+
+/** The tolerated failures: AWS reads their paths after MapStateStarted (recorded), with these texts. */
+function readTolerance(
+  step: Step,
+  scope: ScopeState,
+  state: MapState,
+  input: Json,
+): Pick<MapSettings, 'toleratedFailureCount' | 'toleratedFailurePercentage'> {
+  const toleratedFailureCount = readSetting(
+    step,
+    scope,
+    input,
     state.ToleratedFailureCount,
     state.ToleratedFailureCountPath,
     'ToleratedFailureCountPath',
     'integer',
   );
-  if (toleratedFailureCount < 0) throw runtime('ToleratedFailureCount cannot be negative.');
-  const toleratedFailurePercentage = setting(
+  if (toleratedFailureCount < 0) throw runtimeError('ToleratedFailureCount cannot be negative.');
+  const toleratedFailurePercentage = readSetting(
+    step,
+    scope,
+    input,
     state.ToleratedFailurePercentage,
     state.ToleratedFailurePercentagePath,
     'ToleratedFailurePercentagePath',
     'float',
   );
   if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) {
-    throw runtime('ToleratedFailurePercentage must be between 0 and 100.');
+    throw runtimeError('ToleratedFailurePercentage must be between 0 and 100.');
   }
-  return { maxConcurrency, toleratedFailureCount, toleratedFailurePercentage };
+  return { toleratedFailureCount, toleratedFailurePercentage };
 }
 
 function startMap(step: Step, scope: ScopeState, state: MapState, prev: number): void {
@@ -138,21 +166,18 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
     return;
   }
   const { input, items } = selected.value;
-  const settings = attempt(() => readSettings(step, scope, state, input));
-  const started = emitMapStarted(
-    step,
-    scope,
-    state,
-    prev,
-    input,
-    items,
-    false,
-    settings.ok
-      ? settings.value
-      : { maxConcurrency: 0, toleratedFailureCount: 0, toleratedFailurePercentage: 0 },
-  );
-  if (!settings.ok) {
-    failWith(step, scope, settings.error);
+  const maxConcurrency = attempt(() => readMaxConcurrency(step, scope, state, input));
+  if (!maxConcurrency.ok) {
+    failWith(step, scope, maxConcurrency.error);
+    return;
+  }
+  const tolerance = attempt(() => readTolerance(step, scope, state, input));
+  const started = emitMapStarted(step, scope, state, prev, input, items, false, {
+    maxConcurrency: maxConcurrency.value,
+    ...(tolerance.ok ? tolerance.value : { toleratedFailureCount: 0, toleratedFailurePercentage: 0 }),
+  });
+  if (!tolerance.ok) {
+    failWith(step, scope, tolerance.error);
     return;
   }
   runChildren(step, scope, state, started);

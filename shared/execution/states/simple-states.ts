@@ -60,10 +60,16 @@ export function runFail(step: Step, scope: ScopeState, state: FailState): void {
     const value = isIntrinsicCall(expression)
       ? evaluateIntrinsic(expression, sources, step.intrinsicEnv())
       : evaluatePath(expression, sources);
-    if (value === NOT_FOUND || typeof value !== 'string') {
+    if (value === NOT_FOUND) {
       throw new StatesError(
         StatesErrors.Runtime,
-        `The ${field} '${expression}' must resolve to a string, but it resolved to ${value === NOT_FOUND ? 'nothing' : JSON.stringify(value)}`,
+        `The JSONPath '${expression}' specified for the field '${field}' could not be found in the input '${JSON.stringify(scope.input)}'`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new StatesError(
+        StatesErrors.Runtime,
+        `The ${field} '${expression}' must resolve to a string, but it resolved to ${JSON.stringify(value)}`,
       );
     }
     return value;
@@ -155,7 +161,7 @@ function waitDeadline(step: Step, scope: ScopeState, state: WaitState): number {
     const instant = parseTimestamp(state.Timestamp);
     if (instant === undefined)
       throw runtime(`The Timestamp field is not a valid timestamp: ${state.Timestamp}`);
-    return Math.max(instant, step.now);
+    return untilAtMostAYear(step, instant);
   }
   const path = state.TimestampPath as string;
   const timestamp = evaluatePath(path, step.sources(scope, effective));
@@ -167,5 +173,14 @@ function waitDeadline(step: Step, scope: ScopeState, state: WaitState): number {
       `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${shown(timestamp)}`,
     );
   }
+  return untilAtMostAYear(step, instant);
+}
+
+/** A Standard execution lasts at most a year: a Wait until later than that is refused, as AWS refuses it. */
+const MAX_WAIT_MS = 365 * 24 * 3600 * 1000;
+
+function untilAtMostAYear(step: Step, instant: number): number {
+  if (instant - step.now > MAX_WAIT_MS)
+    throw new StatesError(StatesErrors.Runtime, 'Wait state delay is too long.');
   return Math.max(instant, step.now);
 }

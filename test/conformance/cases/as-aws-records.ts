@@ -212,4 +212,85 @@ export const asAwsRecordsCases: ConformanceCase[] = [
       5: { type: 'PassStateExited', stateExitedEventDetails: { assignedVariables: { n: '1' } } },
     },
   },
+  ...[
+    ['a string', '"many"', 'many'],
+    ['a negative number', '-1', '-1'],
+    ['a fraction', '1.5', '1.5'],
+  ].map(
+    ([label, json, shown]): ConformanceCase => ({
+      name: `a MaxConcurrencyPath that gives ${label} fails the Map with States.Runtime before MapStateStarted`,
+      definition: {
+        StartAt: 'Map',
+        States: {
+          Map: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            MaxConcurrencyPath: '$.limit',
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      },
+      input: { items: [1], limit: JSON.parse(json as string) },
+      expected: {
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: new RegExp(
+          `The MaxConcurrencyPath field refers to value "${(shown as string).replace('.', '\\.')}" which is not a valid integer: \\$\\.limit$`,
+        ),
+      },
+      events: ['ExecutionStarted', 'MapStateEntered', 'ExecutionFailed'],
+    }),
+  ),
+  ...(['ErrorPath', 'CausePath'] as const).map(
+    (field): ConformanceCase => ({
+      name: `a Fail ${field} that selects nothing fails with a cause naming the path, the field and the state input`,
+      definition: {
+        StartAt: 'Stop',
+        States: {
+          Stop: {
+            Type: 'Fail',
+            ...(field === 'ErrorPath'
+              ? { ErrorPath: '$.missing', Cause: 'c' }
+              : { Error: 'E', CausePath: '$.missing' }),
+          },
+        },
+      },
+      input: { present: 1 },
+      expected: {
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: new RegExp(
+          `The JSONPath '\\$\\.missing' specified for the field '${field}' could not be found in the input '\\{"present":1\\}'$`,
+        ),
+      },
+    }),
+  ),
+  {
+    name: 'a Parameters path into the context object that selects nothing shows the state input in its cause',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+    },
+    input: { here: true },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        /The JSONPath '\$\$\.Task\.Token' specified for the field 'token\.\$' could not be found in the input '\{"here":true\}'$/,
+    },
+  },
+  {
+    name: 'a Wait until more than a year from now fails with States.Runtime: the delay is too long',
+    definition: { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.until', End: true } } },
+    input: { until: '2030-01-01T00:00:00Z' },
+    expected: { status: 'FAILED', error: 'States.Runtime', cause: /Wait state delay is too long\.$/ },
+    events: ['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed'],
+  },
+  {
+    name: 'a Wait until just under a year from now waits',
+    definition: { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.until', End: true } } },
+    input: { until: '2026-12-31T00:00:00Z' },
+    expected: { status: 'SUCCEEDED', output: { until: '2026-12-31T00:00:00Z' } },
+  },
 ];
