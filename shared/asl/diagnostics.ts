@@ -144,8 +144,6 @@ export const Messages = {
   heartbeatNotBelowTimeout:
     "The value of 'HeartbeatSeconds' must be smaller than the value of 'TimeoutSeconds'",
   duplicateTemplateKey: (key: string) => `The field '${key}' is specified more than once`,
-  reservedErrorName: (name: string) =>
-    `Custom error names must not start with the prefix 'States.', got '${name}'`,
   invalidFailPath: (field: string) =>
     `The value for the field '${field}' must be a valid Reference Path or a valid intrinsic function call`,
   noDollar: (key: string) =>

@@ -219,27 +219,6 @@ export const RETRIER_NUMBER_FIELDS: Readonly<Record<string, NumberRule>> = {
 
 export const TOP_LEVEL_TIMEOUT: NumberRule = { integer: true, min: 1, max: MAX_SECONDS };
 
-/** Error names of the States language that ErrorEquals may list (AWS: the ASL docs on error names). */
-export const PREDEFINED_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'States.ALL',
-  'States.HeartbeatTimeout',
-  'States.Timeout',
-  'States.TaskFailed',
-  'States.Permissions',
-  'States.ResultPathMatchFailure',
-  'States.ParameterPathFailure',
-  'States.QueryEvaluationError',
-  'States.BranchFailed',
-  'States.NoChoiceMatched',
-  'States.IntrinsicFailure',
-  'States.ExceedToleratedFailureThreshold',
-  'States.ItemReaderFailed',
-  'States.ResultWriterFailed',
-  'States.DataLimitExceeded',
-  'States.Runtime',
-  'States.Http.Socket',
-]);
-
 function fields(...names: string[]): ReadonlySet<string> {
   return new Set([...COMMON, ...names]);
 }

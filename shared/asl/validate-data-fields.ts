@@ -79,6 +79,11 @@ export function checkPayloadTemplate(ctx: ValidationContext, value: Json, locati
   checkTemplateObject(ctx, value as JsonObject, location);
 }
 
+/** A Pass state's Parameters: AWS takes any JSON value there (an array, a string…), a template at any depth. */
+export function checkAnyPayloadTemplate(ctx: ValidationContext, value: Json, location: string): void {
+  checkTemplateValue(ctx, value, location);
+}
+
 function checkTemplateValue(ctx: ValidationContext, value: Json, location: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, i) => {

@@ -5,7 +5,6 @@ import { checkAllowedFields, checkEnum, checkNumber, checkRequired, checkType } 
 import {
   CATCHER_FIELDS,
   LANGUAGE_ONLY_FIELDS,
-  PREDEFINED_ERROR_NAMES,
   RETRIER_FIELDS,
   RETRIER_NUMBER_FIELDS,
 } from './state-fields.ts';
@@ -97,8 +96,8 @@ function eachEntry(
 }
 
 /**
- * A non-empty array of error names. `States.ALL` must be alone and in the last retrier / catcher;
- * other names starting with `States.` must be predefined ones (the spec reserves the prefix).
+ * A non-empty array of error names. `States.ALL` must be alone and in the last retrier / catcher. The spec
+ * reserves the `States.` prefix, but AWS accepts custom names that use it (`States.QuorumMet`), and so do we.
  */
 function checkErrorEquals(ctx: ValidationContext, value: Json, location: string, isLast: boolean): void {
   if (!checkType(ctx, value, 'ARRAY', location)) return;
@@ -109,10 +108,7 @@ function checkErrorEquals(ctx: ValidationContext, value: Json, location: string,
   }
   names.forEach((name, i) => {
     const nameLocation = indexLocation(location, i);
-    if (!checkType(ctx, name, 'STRING', nameLocation)) return;
-    if ((name as string).startsWith('States.') && !PREDEFINED_ERROR_NAMES.has(name as string)) {
-      ctx.diagnostics.push(schemaError(Messages.reservedErrorName(name as string), nameLocation));
-    }
+    checkType(ctx, name, 'STRING', nameLocation);
   });
   if (names.includes('States.ALL') && (names.length > 1 || !isLast)) {
     ctx.diagnostics.push(schemaError(Messages.statesAllPosition, location));

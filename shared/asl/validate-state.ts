@@ -33,6 +33,7 @@ import {
   WAIT_FIELDS,
 } from './state-fields.ts';
 import {
+  checkAnyPayloadTemplate,
   checkAssign,
   checkPath,
   checkPathOrIntrinsic,
@@ -235,7 +236,8 @@ class StateCheck {
 
   private checkPass(): void {
     if (!this.jsonPath) return;
-    this.checkTemplateField('Parameters');
+    const parameters = this.field('Parameters');
+    if (parameters !== undefined) checkAnyPayloadTemplate(this.ctx, parameters, this.at('Parameters'));
     const result = this.field('Result');
     if (result !== undefined && hasDynamicKeys(result)) {
       this.ctx.diagnostics.push(

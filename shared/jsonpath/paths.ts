@@ -41,11 +41,16 @@ const cache = new Map<string, CompiledPath>();
 const VARIABLE_NAME = /^\$([\p{ID_Start}_][\p{ID_Continue}]*)/u;
 
 /** Parses a path once; throws PathSyntaxError when it is not a JSONPath. */
-export function compilePath(text: string): CompiledPath {
-  const cached = cache.get(text);
+export function compilePath(written: string): CompiledPath {
+  const cached = cache.get(written);
   if (cached) return cached;
-  if (typeof text !== 'string' || !text.startsWith('$')) {
-    throw new PathSyntaxError(`'${String(text)}' is not a JSONPath: it must start with '$'`);
+  if (typeof written !== 'string') {
+    throw new PathSyntaxError(`'${String(written)}' is not a JSONPath: it must start with '$'`);
+  }
+  // AWS's path library trims the text: "$$.Execution.Name " is the path $$.Execution.Name.
+  const text = written.trim();
+  if (!text.startsWith('$')) {
+    throw new PathSyntaxError(`'${written}' is not a JSONPath: it must start with '$'`);
   }
   let root: PathRoot;
   let rest: string;
@@ -66,7 +71,7 @@ export function compilePath(text: string): CompiledPath {
   const segments = parseDefiniteSegments(rest);
   if (!segments) checkIndefinite(text, rest);
   const compiled: CompiledPath = { text, root, segments, relative: `$${existenceFilters(rest)}` };
-  cache.set(text, compiled);
+  cache.set(written, compiled);
   return compiled;
 }
 

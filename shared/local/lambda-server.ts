@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { InvokeResponse, LambdaInvokeRequest } from '../engine/ports.ts';
 import type { LocalFunctions } from '../integrations/local-functions.ts';
-import type { Json } from '../lib/json.ts';
 
 /**
  * Lambda's Invoke API over HTTP on 127.0.0.1, backed by the local function registry, so a Lambda SDK

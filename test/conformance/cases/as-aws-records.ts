@@ -293,4 +293,47 @@ export const asAwsRecordsCases: ConformanceCase[] = [
     input: { until: '2026-12-31T00:00:00Z' },
     expected: { status: 'SUCCEEDED', output: { until: '2026-12-31T00:00:00Z' } },
   },
+  {
+    name: 'a JSONPath with surrounding whitespace is the path without it, as AWS trims it',
+    definition: {
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Pass',
+          InputPath: ' $.inner ',
+          Parameters: { 'v.$': '$.v ', 'ok.$': ' $$.State.Name' },
+          End: true,
+        },
+      },
+    },
+    input: { inner: { v: 7 } },
+    expected: { status: 'SUCCEEDED', output: { v: 7, ok: 'P' } },
+  },
+  {
+    name: 'a custom error name with the States. prefix is matched like any other name',
+    definition: {
+      StartAt: 'Fail',
+      States: {
+        Fail: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'States.QuorumMet', Cause: 'enough' } } },
+          ],
+          Catch: [{ ErrorEquals: ['States.QuorumMet'], Next: 'Done' }],
+          End: true,
+        },
+        Done: { Type: 'Pass', Result: 'quorum', End: true },
+      },
+    },
+    expected: { status: 'SUCCEEDED', output: 'quorum' },
+  },
+  {
+    name: 'a Pass state with an array Parameters gives the array with its paths filled in',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: [1, { 'a.$': '$.a' }], End: true } },
+    },
+    input: { a: 'x' },
+    expected: { status: 'SUCCEEDED', output: [1, { a: 'x' }] },
+  },
 ];

@@ -467,8 +467,8 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
   },
   // Payload templates and Assign
   {
-    rule: 'Parameters that is not an object',
-    definition: one({ ...end, Parameters: 'x' }),
+    rule: 'Task Parameters that is not an object',
+    definition: one(task({ Parameters: 'x' })),
     expected: [[S, '/States/A/Parameters', 'Expected value of type [OBJECT]']],
   },
   {
@@ -614,17 +614,6 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
       B: succeed,
     }),
     expected: [[S, '/States/A/Catch[0]/ErrorEquals', 'States.ALL must appear alone and at end of list']],
-  },
-  {
-    rule: 'a custom error name with the reserved States. prefix',
-    definition: one(task({ Retry: [{ ErrorEquals: ['States.MyError'] }] })),
-    expected: [
-      [
-        S,
-        '/States/A/Retry[0]/ErrorEquals[0]',
-        "Custom error names must not start with the prefix 'States.', got 'States.MyError'",
-      ],
-    ],
   },
   {
     rule: 'a catcher without Next',
@@ -1077,6 +1066,17 @@ describe('validateDefinition', () => {
       name: 'null InputPath, OutputPath and ResultPath',
       definition: one({ ...end, InputPath: null, OutputPath: null, ResultPath: null }),
     },
+    // AWS accepts these (public sample workflows deployed on AWS use them).
+    {
+      name: 'a custom error name with the States. prefix in ErrorEquals',
+      definition: one(task({ Retry: [{ ErrorEquals: ['States.QuorumMet'] }] })),
+    },
+    {
+      name: 'Pass Parameters that is an array',
+      definition: one({ ...end, Parameters: [1, { 'a.$': '$.a' }] }),
+    },
+    { name: 'Pass Parameters that is a string', definition: one({ ...end, Parameters: 'x' }) },
+    { name: 'a Pass Result that is an array', definition: one({ ...end, Result: [1, 2] }) },
   ];
 
   it.each(VALID)('accepts $name', ({ definition }) => {
