@@ -354,6 +354,19 @@ class StateCheck {
       const value = this.field(name);
       if (value !== undefined) checkType(ctx, value, 'OBJECT', this.at(name));
     }
+    const batcher = this.field('ItemBatcher');
+    if (isJsonObject(batcher)) {
+      checkExclusivePairs(ctx, batcher, this.at('ItemBatcher'), [
+        'MaxItemsPerBatch',
+        'MaxInputBytesPerBatch',
+      ]);
+    }
+    const reader = this.field('ItemReader');
+    if (isJsonObject(reader) && isJsonObject(reader.ReaderConfig)) {
+      checkExclusivePairs(ctx, reader.ReaderConfig, childLocation(this.at('ItemReader'), 'ReaderConfig'), [
+        'MaxItems',
+      ]);
+    }
     checkMapLanguageFields(ctx, state, location, this.language);
     const label = this.field('Label');
     if (label !== undefined) checkLabel(ctx, label, this.at('Label'));
@@ -454,4 +467,19 @@ function checkJsonataChoiceRule(ctx: ValidationContext, rule: Json, location: st
   if (Object.hasOwn(object, 'Next')) checkType(ctx, object.Next, 'STRING', childLocation(location, 'Next'));
   if (Object.hasOwn(object, 'Assign'))
     checkAssign(ctx, object.Assign as Json, childLocation(location, 'Assign'), false);
+}
+
+/** In an ItemBatcher or a ReaderConfig too, a field and its `…Path` twin are alternatives: never both. */
+function checkExclusivePairs(
+  ctx: ValidationContext,
+  object: JsonObject,
+  location: string,
+  fields: readonly string[],
+): void {
+  for (const field of fields) {
+    const pair = [field, `${field}Path`];
+    if (pair.every((name) => Object.hasOwn(object, name))) {
+      ctx.diagnostics.push(schemaError(Messages.onlyOneOf(pair), location));
+    }
+  }
 }

@@ -692,6 +692,33 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
       ],
     ],
   },
+  ...(
+    [
+      [
+        'an ItemBatcher with MaxItemsPerBatch and its Path',
+        map({ ItemBatcher: { MaxItemsPerBatch: 2, MaxItemsPerBatchPath: '$.b' } }),
+        '/States/A/ItemBatcher',
+        'MaxItemsPerBatch',
+      ],
+      [
+        'a ReaderConfig with MaxItems and MaxItemsPath',
+        map({
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { MaxItems: 2, MaxItemsPath: '$.n' },
+          },
+        }),
+        '/States/A/ItemReader/ReaderConfig',
+        'MaxItems',
+      ],
+    ] as const
+  ).map(([rule, state, location, field]) => ({
+    rule,
+    definition: one(state),
+    expected: [
+      [S, location, `There should only be one of the following fields: [${field}, ${field}Path]`] as Expected,
+    ],
+  })),
   {
     rule: 'a Map with neither ItemProcessor nor Iterator',
     definition: one({ Type: 'Map', End: true }),
