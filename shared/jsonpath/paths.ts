@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import { StatesError, StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
 
 /**
@@ -122,7 +123,14 @@ export function evaluatePath(path: string | CompiledPath, sources: PathSources):
     }
   }
   if (compiled.segments) return walk(base, compiled.segments);
-  return JSONPath({ path: compiled.relative, json: base as object, wrap: true, eval: 'safe' }) as Json[];
+  try {
+    return JSONPath({ path: compiled.relative, json: base as object, wrap: true, eval: 'safe' }) as Json[];
+  } catch (error) {
+    // A filter the path library cannot evaluate (a bare word, a script on an object) fails the state that
+    // reads it, never the engine.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StatesError(StatesErrors.Runtime, `Invalid path '${compiled.text}' : ${reason}`);
+  }
 }
 
 /** Walks definite segments from a node. */
@@ -245,6 +253,80 @@ function checkIndefinite(text: string, rest: string): void {
   if (depth !== 0 || quote) throw new PathSyntaxError(`'${text}' has an unclosed bracket or quote`);
   if (rest !== '' && rest[0] !== '.' && rest[0] !== '[') {
     throw new PathSyntaxError(`'${text}' has an unexpected '${rest[0]}' after '$'`);
+  }
+  for (const expression of filterExpressions(rest)) checkFilterExpression(text, expression);
+}
+
+/** The expressions of `[?( … )]` filters and `[( … )]` scripts in a path's text. */
+function filterExpressions(rest: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] !== '[') continue;
+    let j = i + 1;
+    while (rest[j] === ' ') j++;
+    if (rest[j] === '?') j++;
+    while (rest[j] === ' ') j++;
+    if (rest[j] !== '(') continue;
+    const close = findBracketEnd(rest, i);
+    const inner = rest.slice(j, close).trim();
+    if (inner.endsWith(')')) found.push(inner.slice(1, -1));
+    i = close;
+  }
+  return found;
+}
+
+/**
+ * A filter must be a JSONPath filter as Jayway reads it: paths (`@…`, `$…`), literals, comparisons (`==`, `!=`,
+ * `<`, `<=`, `>`, `>=`, `=~`, `in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`), `&&`, `||`, `!`,
+ * arithmetic and parentheses. The path library would evaluate a JavaScript subset there (method calls,
+ * property lookups on prototypes); a definition's author must never run code inside the engine, so anything
+ * else is refused here, before any evaluation.
+ */
+const FILTER_TOKEN =
+  /\s+|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)+\/[a-z]*|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[@$](?:\.\.?(?:[\w$-]+|\*)|\[(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+|\*)\])*|[A-Za-z_][\w]*|===|!==|==|!=|<=|>=|=~|&&|\|\||[<>!()+\-*/%,[\]]/y;
+const FORBIDDEN_WORDS = new Set([
+  'this',
+  'new',
+  'function',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'globalThis',
+]);
+const FILTER_WORD_OPERATORS = new Set([
+  'in',
+  'nin',
+  'subsetof',
+  'anyof',
+  'noneof',
+  'size',
+  'empty',
+  'true',
+  'false',
+  'null',
+]);
+const FORBIDDEN_NAMES = /(?:^|[.'"[])(?:constructor|__proto__|prototype)(?:$|[.'"\]])/;
+
+function checkFilterExpression(text: string, expression: string): void {
+  FILTER_TOKEN.lastIndex = 0;
+  let previous = '';
+  while (FILTER_TOKEN.lastIndex < expression.length) {
+    const at = FILTER_TOKEN.lastIndex;
+    const match = FILTER_TOKEN.exec(expression);
+    if (!match) {
+      throw new PathSyntaxError(`'${text}' has a filter JSONPath cannot read at '${expression.slice(at)}'`);
+    }
+    const token = match[0];
+    if (/^\s+$/.test(token)) continue;
+    if (token === '(' && /^[@$A-Za-z_]/.test(previous) && !FILTER_WORD_OPERATORS.has(previous)) {
+      throw new PathSyntaxError(
+        `'${text}' calls a function in a filter ('${previous}(…)'): filters compare values`,
+      );
+    }
+    if (FORBIDDEN_WORDS.has(token) || (/^[@$]/.test(token) && FORBIDDEN_NAMES.test(token.slice(1)))) {
+      throw new PathSyntaxError(`'${text}' reads '${token}' in a filter: not a JSON member`);
+    }
+    previous = token;
   }
 }
 

@@ -29,7 +29,11 @@ const AWS_SDK = '@aws-sdk/*';
 const RULES: ModuleRule[] = [
   { module: 'shared/lib', modules: [], packages: PURE },
   { module: 'shared/language', modules: ['shared/lib'], packages: PURE },
-  { module: 'shared/jsonpath', modules: ['shared/lib'], packages: [...PURE, 'jsonpath-plus'] },
+  {
+    module: 'shared/jsonpath',
+    modules: ['shared/lib', 'shared/language'],
+    packages: [...PURE, 'jsonpath-plus'],
+  },
   {
     module: 'shared/intrinsics',
     modules: ['shared/lib', 'shared/language', 'shared/jsonpath'],

@@ -336,4 +336,33 @@ export const asAwsRecordsCases: ConformanceCase[] = [
     input: { a: 'x' },
     expected: { status: 'SUCCEEDED', output: [1, { a: 'x' }] },
   },
+  {
+    name: 'a filter the path library cannot evaluate (an unquoted word) fails the state with States.Runtime at once',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'r.$': '$.r[?(@.k == FooBar)]' }, End: true } },
+    },
+    input: { r: [{ k: 1 }] },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: /Invalid path '\$\.r\[\?\(@\.k == FooBar\)\]' : /,
+    },
+    events: ['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed'],
+  },
+  {
+    name: 'a script expression on an object fails the state with States.Runtime',
+    definition: { StartAt: 'P', States: { P: { Type: 'Pass', InputPath: '$.o[(@.length-1)]', End: true } } },
+    input: { o: { x: 1 } },
+    expected: { status: 'FAILED', error: 'States.Runtime' },
+  },
+  {
+    name: 'bracket notation with an escaped quote in the name selects that key',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'v.$': "$['Test\\\"Name']" }, End: true } },
+    },
+    input: { 'Test"Name': 'found' },
+    expected: { status: 'SUCCEEDED', output: { v: 'found' } },
+  },
 ];

@@ -719,6 +719,19 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
       [S, location, `There should only be one of the following fields: [${field}, ${field}Path]`] as Expected,
     ],
   })),
+  // A filter is JSONPath, not JavaScript: no method calls, no prototype lookups, nothing the path library
+  // would run as code.
+  ...[
+    "$.a[?(@.k.toUpperCase() == 'X')]",
+    '$.a[?(@.constructor)]',
+    '$.a[?(this.x)]',
+    '$.a[?(@.k = 1)]',
+    '$.a[?(`x`)]',
+  ].map((path) => ({
+    rule: `a filter that is JavaScript, not JSONPath: ${path}`,
+    definition: one({ ...end, InputPath: path }),
+    expected: [[S, '/States/A/InputPath', 'Value must be a valid JSONPath.'] as Expected],
+  })),
   {
     rule: 'a Map with neither ItemProcessor nor Iterator',
     definition: one({ Type: 'Map', End: true }),
@@ -1104,6 +1117,14 @@ describe('validateDefinition', () => {
     },
     { name: 'Pass Parameters that is a string', definition: one({ ...end, Parameters: 'x' }) },
     { name: 'a Pass Result that is an array', definition: one({ ...end, Result: [1, 2] }) },
+    ...[
+      "$.a[?(@.k == 'x' && @.n >= 2)]",
+      '$.a[?(@.k)]',
+      '$.a[?(@.k =~ /ab.*/i)]',
+      "$.a[?(!(@.x > 1) || @['a b'] == 1)]",
+      // AWS accepts a bare word here and fails the state when it runs (see the as-AWS-records cases).
+      '$.r[?(@.k == FooBar)]',
+    ].map((path) => ({ name: `the JSONPath filter ${path}`, definition: one({ ...end, InputPath: path }) })),
   ];
 
   it.each(VALID)('accepts $name', ({ definition }) => {
