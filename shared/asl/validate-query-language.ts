@@ -54,19 +54,16 @@ export function checkJsonataExpressions(
   });
 }
 
-/** Fields of a JSONata state whose values are payloads: their `.$` keys belong to JSONPath. */
-const JSONATA_PAYLOADS = ['Arguments', 'Output', 'ItemSelector'] as const;
-
 /**
- * `.$` keys are JSONPath's (AWS: the ASL docs on JSONata: "you will not use .$ key names" in JSONata). Reported at
- * the object holding the key, like the state-level fields of the other language (wording and
- * location unverified for nested keys). Assign's own keys are variable names, checked as such.
+ * `.$` keys are JSONPath's (AWS: the ASL docs on JSONata: "you will not use .$ key names" in JSONata), yet AWS
+ * accepts them inside Output and Arguments, where they are ordinary keys. In ItemSelector and in Assign values
+ * they are reported, at the object holding the key (wording and location unverified for nested keys).
+ * Assign's own keys are variable names, checked as such.
  */
 export function checkJsonataPayloadKeys(ctx: ValidationContext, state: JsonObject, location: string): void {
   const inspect = (value: Json, at: string) => checkDynamicKeys(ctx, value, at);
-  for (const field of JSONATA_PAYLOADS) {
-    if (Object.hasOwn(state, field)) inspect(state[field] as Json, childLocation(location, field));
-  }
+  if (Object.hasOwn(state, 'ItemSelector'))
+    inspect(state.ItemSelector as Json, childLocation(location, 'ItemSelector'));
   const assignValues = (holder: Json, at: string) => {
     if (!isJsonObject(holder) || !isJsonObject(holder.Assign)) return;
     for (const [key, value] of Object.entries(holder.Assign)) {
@@ -78,11 +75,7 @@ export function checkJsonataPayloadKeys(ctx: ValidationContext, state: JsonObjec
     const entries = state[list];
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry, i) => {
-      const at = indexLocation(childLocation(location, list), i);
-      assignValues(entry, at);
-      if (isJsonObject(entry) && Object.hasOwn(entry, 'Output')) {
-        inspect(entry.Output as Json, childLocation(at, 'Output'));
-      }
+      assignValues(entry, indexLocation(childLocation(location, list), i));
     });
   }
 }

@@ -45,6 +45,11 @@ interface Scope {
   outer: ReadonlySet<string>;
   /** Names that may hold a value when the block starts; undefined when it never starts. */
   atEntry: ReadonlySet<string> | undefined;
+  /**
+   * A Parallel branch: AWS lets it assign a name an outer scope assigns too (the branch's value stays in the
+   * branch); a Map iteration may not.
+   */
+  branch?: boolean;
 }
 
 function visitBlock(
@@ -64,7 +69,7 @@ function visitBlock(
   }
   for (const uses of assigned.values()) {
     for (const use of uses) {
-      if (scope.outer.has(use.name)) {
+      if (!scope.branch && scope.outer.has(use.name)) {
         ctx.diagnostics.push(schemaError(Messages.variableInOuterScope(use.name), use.location));
       }
     }
@@ -90,7 +95,11 @@ function visitBlock(
     }
     for (const nested of nestedBlocksOf(state, at(name))) {
       const inherited = available && (nested.distributed ? new Set<string>() : available);
-      visitBlock(ctx, warnings, nested.block, nested.location, { outer, atEntry: inherited });
+      visitBlock(ctx, warnings, nested.block, nested.location, {
+        outer,
+        atEntry: inherited,
+        branch: nested.branch,
+      });
     }
   }
 }

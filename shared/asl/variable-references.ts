@@ -56,6 +56,8 @@ export interface NestedStatesBlock {
   location: string;
   /** A Distributed Map's child workflows run apart, without the outer variables (unverified). */
   distributed: boolean;
+  /** A Parallel branch (a Map's processor otherwise). */
+  branch: boolean;
 }
 
 export function nestedBlocksOf(state: JsonObject, location: string): NestedStatesBlock[] {
@@ -67,6 +69,7 @@ export function nestedBlocksOf(state: JsonObject, location: string): NestedState
           block: branch,
           location: indexLocation(childLocation(location, 'Branches'), i),
           distributed: false,
+          branch: true,
         });
       }
     });
@@ -77,7 +80,7 @@ export function nestedBlocksOf(state: JsonObject, location: string): NestedState
       if (!isJsonObject(processor)) continue;
       const config = processor.ProcessorConfig;
       const distributed = isJsonObject(config) && config.Mode === 'DISTRIBUTED';
-      blocks.push({ block: processor, location: childLocation(location, field), distributed });
+      blocks.push({ block: processor, location: childLocation(location, field), distributed, branch: false });
     }
   }
   return blocks;

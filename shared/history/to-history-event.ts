@@ -116,7 +116,7 @@ const PROJECTORS: Projectors = {
     withDetails(event, 'evaluationFailedEventDetails', {
       error: event.error,
       cause: event.cause,
-      location: event.location,
+      location: event.location || undefined,
       state: event.state,
     }),
   // AWS shows these with no details.

@@ -330,8 +330,9 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
           ? scope.input
           : await evaluateTemplate(step, scope, state.Items, 'Items', inputs);
       if (!Array.isArray(items)) {
+        // AWS's EvaluationFailed for this names no location: the items are wrong, not one field's expression.
         throw new JsonataFieldError(
-          'Items',
+          '',
           state.Items === undefined
             ? `Map state input must be an array but was: ${JSON.stringify(items)}`
             : `The JSONata expression '${expressionText(String(state.Items))}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`,

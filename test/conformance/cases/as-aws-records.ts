@@ -365,4 +365,61 @@ export const asAwsRecordsCases: ConformanceCase[] = [
     input: { 'Test"Name': 'found' },
     expected: { status: 'SUCCEEDED', output: { v: 'found' } },
   },
+  {
+    name: 'in a JSONata state a key ending in .$ inside Output is an ordinary key',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: { 'v.$': '$.v', n: '{% 1 + 1 %}' }, End: true } },
+    },
+    input: { v: 1 },
+    expected: { status: 'SUCCEEDED', output: { 'v.$': '$.v', n: 2 } },
+  },
+  {
+    name: "a Parallel branch may assign a name the outer scope assigns; the branch's value stays in the branch",
+    definition: {
+      StartAt: 'Init',
+      States: {
+        Init: { Type: 'Pass', Assign: { x: 1 }, Next: 'Both' },
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Set',
+              States: {
+                Set: { Type: 'Pass', Assign: { x: 2 }, Next: 'Read' },
+                Read: { Type: 'Pass', Parameters: { 'inner.$': '$x' }, End: true },
+              },
+            },
+          ],
+          Next: 'After',
+        },
+        After: { Type: 'Pass', Parameters: { 'branch.$': '$[0].inner', 'outer.$': '$x' }, End: true },
+      },
+    },
+    expected: { status: 'SUCCEEDED', output: { branch: 2, outer: 1 } },
+  },
+  {
+    name: 'a JSONata Map whose Items is not an array writes EvaluationFailed without a location',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          Items: '{% $states.input.v %}',
+          ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: { v: 'not a list' },
+    expected: { status: 'FAILED', error: 'States.QueryEvaluationError' },
+    eventDetails: {
+      3: {
+        type: 'EvaluationFailed',
+        evaluationFailedEventDetails: expect.not.objectContaining({ location: expect.anything() }),
+      },
+    },
+  },
 ];
