@@ -4,6 +4,7 @@
  * locally, and look at the executions of a running server.
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
  *   statefold validate <definition.json>
+ *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME]
  *   statefold start [--config file] [--port n] [--data-dir folder]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -35,10 +36,12 @@ import {
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
 import { type LocalServer, startLocalServer } from '../shared/local/local-server.ts';
+import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
   statefold validate <definition.json>
+  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module]
   statefold start [--config file] [--port n] [--data-dir folder]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]`;
@@ -52,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'validate':
       return validate(rest);
+    case 'test':
+      return testCases(rest);
     case 'start':
       return start(rest);
     case 'executions':
@@ -103,6 +108,60 @@ async function run(args: string[]): Promise<number> {
       process.stderr.write(`${error.code}: ${error.message}\n`);
       for (const d of error.diagnostics)
         process.stderr.write(`  ${d.severity} ${d.code} at ${d.location}: ${d.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/**
+ * `statefold test`: every test case of a MockConfigFile (or one), each run in memory with its mocked responses;
+ * prints each case's status, path and output, and exits 1 when an expectation of the file is not met.
+ */
+async function testCases(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      mocks: { type: 'string' },
+      case: { type: 'string' },
+      'state-machine': { type: 'string' },
+      input: { type: 'string' },
+      functions: { type: 'string' },
+    },
+  });
+  const definitionPath = positionals[0];
+  if (!definitionPath) throw new UsageError('test needs a definition file.');
+  if (!values.mocks) throw new UsageError('test needs --mocks MockConfigFile.json.');
+  const definition = await readText(definitionPath, 'definition');
+  const mocks = await readText(values.mocks, 'mock configuration');
+  const input = values.input === undefined ? undefined : await readArgument(values.input, '--input');
+  const functions = values.functions ? await loadFunctions(values.functions) : {};
+  try {
+    const reports = await runWorkflowTests({
+      definition,
+      mocks,
+      functions,
+      ...(input !== undefined ? { input } : {}),
+      ...(values.case !== undefined ? { testCase: values.case } : {}),
+      ...(values['state-machine'] !== undefined ? { stateMachine: values['state-machine'] } : {}),
+    });
+    for (const { testCase, result, failures } of reports) {
+      const outcome =
+        result.status === 'SUCCEEDED'
+          ? `output ${result.output}`
+          : `${result.error ?? ''} ${result.cause ?? ''}`.trim();
+      process.stdout.write(
+        `${failures.length === 0 ? 'PASS' : 'FAIL'} ${testCase}: ${result.status} via ${result.path.join(' → ')}; ${outcome}\n`,
+      );
+      for (const failure of failures) process.stdout.write(`  ${failure}\n`);
+    }
+    const failed = reports.filter((report) => report.failures.length > 0).length;
+    process.stdout.write(`${reports.length - failed} passed, ${failed} failed\n`);
+    return failed === 0 ? 0 : 1;
+  } catch (error) {
+    if (error instanceof EngineError) {
+      process.stderr.write(`${error.code}: ${error.message}\n`);
       return 2;
     }
     throw error;

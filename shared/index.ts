@@ -15,3 +15,15 @@ export { type HistoryEvent, toHistoryEvents } from './history/to-history-event.t
 export type { LambdaContext, LambdaHandler } from './integrations/local-functions.ts';
 export { StatesError, StatesErrors } from './language/states-error.ts';
 export type { Diagnostic, StateDefinition, StateMachineDefinition } from './language/types.ts';
+export {
+  type CaseExpectation,
+  type MockConfig,
+  parseMockConfig,
+} from './testing/mock-config.ts';
+export {
+  type CaseReport,
+  runWorkflowTests,
+  type TestWorkflowOptions,
+  testWorkflow,
+  type WorkflowTestResult,
+} from './testing/test-workflow.ts';

@@ -51,6 +51,16 @@ export interface RunInMemoryOptions {
   startTime?: Date | number;
   /** Called after each step with the state and all events so far (used by the replay property test). */
   onStep?: (state: ExecutionState, events: readonly ExecutionEvent[]) => void;
+  /** Answers for Task states instead of their calls (a test case's mocked responses). */
+  mocks?: TaskMocks;
+}
+
+/**
+ * Mocked task answers, by the name of the Task state: its next answer, or undefined when the state is not
+ * mocked (it then calls its function or service for real, as AWS's mocked integrations do).
+ */
+export interface TaskMocks {
+  answer(stateName: string): TaskOutcome | undefined;
 }
 
 export interface ExecutionResult {
@@ -82,6 +92,7 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
     virtual,
     start,
     onStep: options.onStep,
+    mocks: options.mocks,
   }).drive({
     type: 'start',
     execution,
@@ -211,6 +222,7 @@ interface RunOptions {
   virtual: boolean;
   start: number;
   onStep?: RunInMemoryOptions['onStep'] | undefined;
+  mocks?: TaskMocks | undefined;
 }
 
 interface Timer {
@@ -225,12 +237,15 @@ type CommandRunners = {
 
 const COMMAND_RUNNERS: CommandRunners = {
   startTimer: (run, command) => run.timers.push({ dueAt: command.dueAt, message: timerMessage(command) }),
-  runTask: (run, command) =>
+  runTask: (run, command) => {
+    // A mocked answer stands for the call, a callback's too (the mock answers for the token).
+    const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
     run.track(
-      runTaskInMemory(run.options.lambda, command).then((outcome) => ({
+      (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options.lambda, command)).then((outcome) => ({
         message: taskOutcomeMessage(command, outcome),
       })),
-    ),
+    );
+  },
   startChildRun: (run, command) => run.track(run.runChild(command)),
 };
 

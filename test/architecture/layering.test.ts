@@ -84,6 +84,11 @@ const RULES: ModuleRule[] = [
     modules: [...CORE, 'shared/engine', ...ADAPTERS, 'shared/composition', 'shared/handlers'],
     packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
   },
+  {
+    module: 'shared/testing',
+    modules: [...CORE, 'shared/engine', 'shared/composition'],
+    packages: PURE,
+  },
   { module: 'functions', modules: ['shared/composition', 'shared/handlers'], packages: [] },
   {
     module: 'infra',
