@@ -5,6 +5,7 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
@@ -31,7 +32,8 @@ const MAX_ATTEMPTS = 5;
  * the log again and decides again, so a message is applied exactly once whatever runs concurrently.
  */
 export async function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
-  const { executionArn, id, message } = envelope;
+  const { executionArn, id } = envelope;
+  let message = envelope.message;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const loaded = await loadExecution(deps.log, executionArn);
     if (!loaded) {
@@ -63,9 +65,26 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     if (state.status !== 'RUNNING') return { kind: 'stale', state };
     if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
     const definition = await deps.definitions.load(execution.source);
-    const step = new Step(compileMachine(definition), state, stepEnv(deps));
-    const pending = decideStep(step, message);
-    if (pending) await pending;
+    let step: Step;
+    try {
+      // Failing the execution needs none of its states: a definition that cannot even be compiled still fails.
+      const machine = compileMachine(
+        message.type === 'fail' ? { StartAt: definition.StartAt, States: {} } : definition,
+      );
+      step = new Step(machine, state, stepEnv(deps));
+      const pending = decideStep(step, message);
+      if (pending) await pending;
+    } catch (error) {
+      // Deciding is pure: what threw once throws on every delivery. Fail the execution now, in the commit
+      // this message would have written, rather than after its retries have taken it to the dead-letter queue.
+      if (message.type === 'fail') throw error;
+      message = {
+        type: 'fail',
+        error: StatesErrors.Runtime,
+        cause: crashCause(envelope.message, state, error),
+      };
+      continue;
+    }
     if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
       return { kind: 'stale', state };
     }
@@ -88,6 +107,14 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
   throw new Error(
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
+}
+
+/** Why a step could not be decided: the state it was applied to and what went wrong. */
+function crashCause(message: TransitionMessage, state: ExecutionState, error: unknown): string {
+  const scope = 'scope' in message ? state.scopes[message.scope] : undefined;
+  const where = scope ? `the state '${scope.stateName}'` : 'the execution';
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `Statefold could not apply a '${message.type}' transition to ${where}: ${what}`;
 }
 
 /** Applies a message the engine itself originates (stop, a give-up) under a fresh id. */
