@@ -9,6 +9,7 @@ import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
+import { createDeclaredResources, type DeclaredResources } from './embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
 import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
@@ -42,9 +43,14 @@ export interface LocalEngineOptions {
    * `eventbridge` …) over the embedded emulators' (DynamoDB on dynalite; SQS, SNS and S3 on fauxqs), or
    * `aws` for AWS's own. A service with no endpoint fails its Tasks with States.TaskFailed.
    */
-  integrations?: { endpoints?: Readonly<Record<string, string>> };
+  integrations?: LocalIntegrations;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
+}
+
+/** Where the integrations go, and what to create there at start. */
+export interface LocalIntegrations extends DeclaredResources {
+  endpoints?: Readonly<Record<string, string>>;
 }
 
 export interface LocalEngine {
@@ -137,7 +143,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     ),
     timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
   };
-  return {
+  const engine: LocalEngine = {
     deps,
     serviceEndpoints,
     dynamodb,
@@ -156,4 +162,15 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       await dynamodb.stop();
     },
   };
+  if (options.integrations) {
+    try {
+      await createDeclaredResources(options.integrations, serviceEndpoints, region);
+    } catch (error) {
+      await engine.stop();
+      throw new Error(`Creating the config's integration resources failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return engine;
 }
