@@ -2,6 +2,7 @@ import type { ConformanceCase } from '../conformance-case.ts';
 import { choiceCases } from './choice.ts';
 import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
+import { integrationsCases } from './integrations.ts';
 import { intrinsicsCases } from './intrinsics.ts';
 import { jsonataCases } from './jsonata.ts';
 import { mapCases } from './map.ts';
@@ -28,4 +29,5 @@ export const allCases: Record<string, ConformanceCase[]> = {
   jsonata: jsonataCases,
   variables: variablesCases,
   'mixed query languages': mixedLanguagesCases,
+  'service integrations': integrationsCases,
 };
