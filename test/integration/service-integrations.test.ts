@@ -351,6 +351,44 @@ describe('.waitForTaskToken over SQS', () => {
   });
 });
 
+describe('.waitForTaskToken over SNS, with heartbeats', () => {
+  it('HeartbeatSeconds 1 and no heartbeat: TaskTimedOut after TaskSubmitted, and a Catch on States.HeartbeatTimeout runs', async () => {
+    const stateMachineArn = await testbed.createMachine(
+      {
+        StartAt: 'Notify',
+        States: {
+          Notify: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sns:publish.waitForTaskToken',
+            Parameters: { TopicArn: topicArn, Message: { 'token.$': '$$.Task.Token' } },
+            HeartbeatSeconds: 1,
+            Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'Timed out' }],
+            End: true,
+          },
+          'Timed out': { Type: 'Pass', End: true },
+        },
+      },
+      'silent-subscriber',
+    );
+    const { executionArn } = await startExecution(deps(), { stateMachineArn, input: '{}' });
+    const run = await testbed.waitForClose(executionArn, 20_000);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(typesOf(run.events).slice(2, 6)).toEqual([
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskTimedOut',
+    ]);
+    expect(run.events.find((event) => event.type === 'TaskTimedOut')).toMatchObject({
+      taskTimedOutEventDetails: {
+        resourceType: 'sns',
+        resource: 'publish.waitForTaskToken',
+        error: 'States.Timeout',
+      },
+    });
+  });
+});
+
 describe('the AWS SDK form (aws-sdk:<service>:<action>)', () => {
   it('s3 putObject then getObject: the output members as the SDK names them, the Body as text', async () => {
     const run = await testbed.run({
