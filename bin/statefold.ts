@@ -2,7 +2,7 @@
 /**
  * The `statefold` command line: run a workflow in memory, validate a definition, serve the Step Functions API
  * locally, and look at the executions of a running server.
- *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
+ *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
  *   statefold validate <definition.json>
  *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME]
  *   statefold start [--config file] [--port n] [--data-dir folder]
@@ -31,6 +31,7 @@ import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import {
   ConfigError,
+  checkIntegrations,
   DEFAULT_PORT,
   type LocalConfig,
   loadLocalConfig,
@@ -39,7 +40,7 @@ import { type LocalServer, startLocalServer } from '../shared/local/local-server
 import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
-  statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
+  statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
   statefold validate <definition.json>
   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module]
   statefold start [--config file] [--port n] [--data-dir folder]
@@ -80,6 +81,7 @@ async function run(args: string[]): Promise<number> {
     options: {
       input: { type: 'string' },
       functions: { type: 'string' },
+      integrations: { type: 'string' },
       'virtual-time': { type: 'boolean', default: false },
       history: { type: 'boolean', default: false },
       name: { type: 'string' },
@@ -91,11 +93,14 @@ async function run(args: string[]): Promise<number> {
   const definition = await readText(definitionPath, 'definition');
   const input = values.input === undefined ? undefined : await readArgument(values.input, '--input');
   const functions = values.functions ? await loadFunctions(values.functions) : {};
+  const integrations =
+    values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
   try {
     const result = await runExecution({
       definition,
       ...(input !== undefined ? { input } : {}),
       functions,
+      ...(integrations !== undefined ? { integrations } : {}),
       clock: values['virtual-time'] ? 'virtual' : 'real',
       ...(values.name ? { executionName: values.name } : {}),
       ...(values['state-machine-name'] ? { stateMachineName: values['state-machine-name'] } : {}),
@@ -209,6 +214,7 @@ async function start(args: string[]): Promise<number> {
       accountId: config.accountId,
       functions: config.functions,
       stateMachines: config.stateMachines,
+      ...(config.integrations !== undefined ? { integrations: config.integrations } : {}),
     });
   } catch (error) {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
@@ -244,6 +250,7 @@ function describeServer(server: LocalServer, config: LocalConfig): string {
     `  config:    ${config.configFile ?? '(none: defaults)'}`,
     `  data:      ${server.dataDir} (delete it to start afresh)`,
     `  functions: ${Object.keys(config.functions).join(', ') || '(none)'}`,
+    ...describeServiceEndpoints(server.engine.serviceEndpoints),
     ...server.stateMachines.map(
       (machine) => `  state machine ${machine.name} (${machine.outcome}): ${machine.stateMachineArn}`,
     ),
@@ -485,6 +492,33 @@ function isConnectionRefused(error: unknown): boolean {
     if (cause instanceof AggregateError && cause.errors.some(isConnectionRefused)) return true;
   }
   return false;
+}
+
+/** The integrations' endpoints, one service a line, for the AWS CLI's `--endpoint-url`. */
+function describeServiceEndpoints(endpoints: Readonly<Record<string, string>>): string[] {
+  const names: Record<string, string> = { dynamodb: 'DynamoDB', sqs: 'SQS', sns: 'SNS', s3: 'S3' };
+  return [
+    "  services (the --endpoint-url of Task states' integrations):",
+    ...Object.entries(endpoints).map(([service, endpoint]) => `    ${names[service] ?? service} ${endpoint}`),
+  ];
+}
+
+/** `--integrations` takes the config's `integrations` object as JSON text or `@file`. */
+async function readIntegrations(value: string): Promise<{ endpoints?: Record<string, string> }> {
+  const text = await readArgument(value, '--integrations');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError('--integrations must be JSON: {"endpoints": {"dynamodb": "http://…"}}');
+  }
+  try {
+    checkIntegrations(parsed, '--integrations');
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return parsed as { endpoints?: Record<string, string> };
 }
 
 /** `--input` takes JSON text or `@file`. */

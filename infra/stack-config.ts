@@ -33,8 +33,24 @@ export interface StatefoldConfig {
   allowedFunctionArns?: string[];
   /** SNS topic every alarm notifies; undefined: alarms without actions. */
   alarmTopicArn?: string;
+  /**
+   * What Task states' service integrations may reach, one list per service (nothing by default): the tables
+   * of dynamodb:getItem/putItem/updateItem/deleteItem, the queues of sqs:sendMessage, the topics of
+   * sns:publish, the event buses of events:putEvents, and for the AWS SDK form (`aws-sdk:<service>:<action>`)
+   * IAM actions with their resources.
+   */
+  integrations: IntegrationGrants;
   /** What `cdk destroy` (or removing the table from the stack) does to the table: keep it, or delete it. */
   removalPolicy: TableRemovalPolicy;
+}
+
+export interface IntegrationGrants {
+  tableArns: string[];
+  queueArns: string[];
+  topicArns: string[];
+  eventBusArns: string[];
+  /** `aws-sdk:*` calls: each an IAM action (`s3:GetObject`) on one resource ARN (wildcards allowed). */
+  sdkCalls: Array<{ action: string; resource: string }>;
 }
 
 export const DEFAULT_CONFIG: StatefoldConfig = {
@@ -50,6 +66,7 @@ export const DEFAULT_CONFIG: StatefoldConfig = {
     timer: { memorySize: 128 },
   },
   removalPolicy: 'retain',
+  integrations: { tableArns: [], queueArns: [], topicArns: [], eventBusArns: [], sdkCalls: [] },
 };
 
 /** The context keys, as a user types them. */
@@ -60,12 +77,18 @@ export const CONTEXT_KEYS = {
   allowedFunctionArns: 'allowedFunctionArns',
   alarmTopicArn: 'alarmTopicArn',
   removalPolicy: 'removalPolicy',
+  allowedTableArns: 'allowedTableArns',
+  allowedQueueArns: 'allowedQueueArns',
+  allowedTopicArns: 'allowedTopicArns',
+  allowedEventBusArns: 'allowedEventBusArns',
+  allowedSdkCalls: 'allowedSdkCalls',
   memorySize: (handler: HandlerName) => `${handler}MemorySize`,
   reservedConcurrency: (handler: HandlerName) => `${handler}ReservedConcurrency`,
 } as const;
 
-export type ConfigOverrides = Partial<Omit<StatefoldConfig, 'handlers'>> & {
+export type ConfigOverrides = Partial<Omit<StatefoldConfig, 'handlers' | 'integrations'>> & {
   handlers?: Partial<Record<HandlerName, Partial<HandlerSettings>>>;
+  integrations?: Partial<IntegrationGrants>;
 };
 
 /** Reads one context value; undefined when it is not set. `node.tryGetContext` has this shape. */
@@ -109,6 +132,21 @@ export function resolveStackConfig(
     readFunctionArns,
   );
   const alarmTopicArn = pick(CONTEXT_KEYS.alarmTopicArn, overrides.alarmTopicArn, readTopicArn);
+  const grants = overrides.integrations ?? {};
+  const arnsOf = (key: string, override: string[] | undefined, service: string, what: string) =>
+    pick(key, override, (value, k) => readResourceArns(value, k, service, what)) ?? [];
+  const integrations: IntegrationGrants = {
+    tableArns: arnsOf(CONTEXT_KEYS.allowedTableArns, grants.tableArns, 'dynamodb', 'DynamoDB table'),
+    queueArns: arnsOf(CONTEXT_KEYS.allowedQueueArns, grants.queueArns, 'sqs', 'SQS queue'),
+    topicArns: arnsOf(CONTEXT_KEYS.allowedTopicArns, grants.topicArns, 'sns', 'SNS topic'),
+    eventBusArns: arnsOf(
+      CONTEXT_KEYS.allowedEventBusArns,
+      grants.eventBusArns,
+      'events',
+      'EventBridge event bus',
+    ),
+    sdkCalls: pick(CONTEXT_KEYS.allowedSdkCalls, grants.sdkCalls, readSdkCalls) ?? [],
+  };
   const config: StatefoldConfig = {
     retentionDays:
       pick(CONTEXT_KEYS.retentionDays, overrides.retentionDays, readPositiveInteger) ??
@@ -121,6 +159,7 @@ export function resolveStackConfig(
     removalPolicy:
       pick(CONTEXT_KEYS.removalPolicy, overrides.removalPolicy, readRemovalPolicy) ??
       DEFAULT_CONFIG.removalPolicy,
+    integrations,
     ...(allowedFunctionArns === undefined ? {} : { allowedFunctionArns }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
   };
@@ -210,6 +249,33 @@ function readTopicArn(value: unknown, key: string): string {
     throw invalid(key, value, 'an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)');
   }
   return value;
+}
+
+/** A list of one service's resource ARNs: a JSON array, or comma-separated (IAM wildcards allowed). */
+function readResourceArns(value: unknown, key: string, service: string, what: string): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9*-]*:[0-9*]*:\\S+$`);
+  if (
+    !Array.isArray(items) ||
+    items.length === 0 ||
+    !items.every((item) => typeof item === 'string' && pattern.test(item))
+  ) {
+    throw invalid(key, value, `a list of ${what} ARNs (arn:<partition>:${service}:<region>:<account>:…)`);
+  }
+  return items as string[];
+}
+
+/** `<service>:<Action>=<resource ARN>` entries: a JSON array of them, or comma-separated. */
+function readSdkCalls(value: unknown, key: string): Array<{ action: string; resource: string }> {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  const expected = 'a list of <service>:<Action>=<resource ARN> entries (s3:GetObject=arn:aws:s3:::bucket/*)';
+  if (!Array.isArray(items) || items.length === 0) throw invalid(key, value, expected);
+  return items.map((item) => {
+    const found =
+      typeof item === 'string' ? /^([a-z0-9-]+:[A-Za-z0-9*]+)=(arn:aws[a-z-]*:\S+|\*)$/.exec(item) : null;
+    if (!found) throw invalid(key, value, expected);
+    return { action: found[1] as string, resource: found[2] as string };
+  });
 }
 
 // Wildcards are allowed in the region, account and name parts: they are IAM resource patterns.

@@ -83,6 +83,8 @@ interface HandlerAccess {
   sendsTo: readonly QueueName[];
   /** Lambda Invoke on the allowed function ARNs (Task states, inline EXPRESS runs). */
   invokesFunctions: boolean;
+  /** Service integrations' calls on the resources the context allows (Task states, inline EXPRESS runs). */
+  callsServices: boolean;
 }
 
 /**
@@ -91,10 +93,20 @@ interface HandlerAccess {
  * reports results as transitions; the timer handler forwards due timers and re-arms early ones.
  */
 const ACCESS: Record<HandlerName, HandlerAccess> = {
-  api: { table: 'readWriteAndList', sendsTo: ['transitions', 'tasks', 'timers'], invokesFunctions: true },
-  step: { table: 'readWrite', sendsTo: ['transitions', 'tasks', 'timers'], invokesFunctions: false },
-  task: { table: 'readWrite', sendsTo: ['transitions'], invokesFunctions: true },
-  timer: { table: 'none', sendsTo: ['transitions', 'timers'], invokesFunctions: false },
+  api: {
+    table: 'readWriteAndList',
+    sendsTo: ['transitions', 'tasks', 'timers'],
+    invokesFunctions: true,
+    callsServices: true,
+  },
+  step: {
+    table: 'readWrite',
+    sendsTo: ['transitions', 'tasks', 'timers'],
+    invokesFunctions: false,
+    callsServices: false,
+  },
+  task: { table: 'readWrite', sendsTo: ['transitions'], invokesFunctions: true, callsServices: true },
+  timer: { table: 'none', sendsTo: ['transitions', 'timers'], invokesFunctions: false, callsServices: false },
 };
 
 /** The DynamoDB requests of shared/eventlog/dynamo-event-log.ts (GetItem, Query, PutItem, UpdateItem, DeleteItem). */
@@ -306,6 +318,32 @@ export class StatefoldStack extends Stack {
         new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: this.allowedFunctionArns() }),
       );
     }
+    if (access.callsServices) statements.push(...this.#integrationStatements());
+    return statements;
+  }
+
+  /**
+   * Task states' service integrations reach only what the context names: each list adds the actions of its
+   * optimized integration on its resources; each SDK call its one action on its resource.
+   */
+  #integrationStatements(): PolicyStatement[] {
+    const { integrations } = this.config;
+    const statements: PolicyStatement[] = [];
+    const grant = (actions: string[], resources: string[]) => {
+      if (resources.length > 0) statements.push(new PolicyStatement({ actions, resources }));
+    };
+    grant(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      integrations.tableArns,
+    );
+    grant(['sqs:SendMessage'], integrations.queueArns);
+    grant(['sns:Publish'], integrations.topicArns);
+    grant(['events:PutEvents'], integrations.eventBusArns);
+    const byResource = new Map<string, string[]>();
+    for (const call of integrations.sdkCalls) {
+      byResource.set(call.resource, [...(byResource.get(call.resource) ?? []), call.action]);
+    }
+    for (const [resource, actions] of byResource) grant([...new Set(actions)], [resource]);
     return statements;
   }
 

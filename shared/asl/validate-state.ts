@@ -1,4 +1,5 @@
 import { COMPARISON_OPERATORS, validateChoiceRule } from '../choice/index.ts';
+import { parseIntegrationResource, unrecognizedResourceMessage } from '../language/task-resources.ts';
 import type { QueryLanguage, StateType } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
@@ -249,6 +250,10 @@ class StateCheck {
   private checkTask(): void {
     const { ctx } = this;
     this.checkStringField('Resource');
+    const resource = this.field('Resource');
+    if (typeof resource === 'string' && parseIntegrationResource(resource).kind === 'unrecognized') {
+      ctx.diagnostics.push(schemaError(unrecognizedResourceMessage(resource), this.at('Resource')));
+    }
     if (this.jsonPath) {
       this.checkTemplateField('Parameters');
       this.checkPathField('TimeoutSecondsPath', 'reference');

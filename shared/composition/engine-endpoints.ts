@@ -4,11 +4,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DefinitionCache, type EngineDeps } from '../engine/engine-deps.ts';
 import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';
 import { SdkLambdaInvoker } from '../integrations/lambda-invoker.ts';
+import type { IntegrationsConfig } from '../integrations/sdk-clients.ts';
+import { SdkServiceCalls } from '../integrations/service-calls.ts';
 import { SqsQueues } from '../queue/sqs-queues.ts';
 
 /**
  * The composition root: the one place that builds the engine's adapters (DynamoDB event log, SQS queues,
- * Lambda invoker) over SDK clients and hands them to the use cases. The Lambda handlers on AWS, local mode
+ * Lambda invoker, service integrations) over SDK clients and hands them to the use cases. The Lambda handlers on AWS, local mode
  * and the integration tests all get their engine here; only the endpoints differ.
  */
 export interface EngineEndpoints {
@@ -20,6 +22,8 @@ export interface EngineEndpoints {
   sqs: SQSClient;
   lambda: LambdaClient;
   retentionDays?: number;
+  /** Where Task states' service integrations go (AWS's own endpoints when none are named). */
+  integrations?: IntegrationsConfig;
 }
 
 export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
@@ -35,6 +39,7 @@ export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
     log,
     queues: new SqsQueues({ client: endpoints.sqs, urls: endpoints.queueUrls, clock }),
     lambda: new SdkLambdaInvoker({ client: endpoints.lambda }),
+    services: new SdkServiceCalls(endpoints.integrations ?? { region: endpoints.region }),
     clock,
     definitions: new DefinitionCache(log),
   };

@@ -1,5 +1,6 @@
 import { type ExecutionResult, type RunInMemoryOptions, runInMemory } from '../engine/run-execution.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
+import { SdkServiceCalls } from '../integrations/service-calls.ts';
 
 export type { ExecutionResult } from '../engine/run-execution.ts';
 
@@ -8,18 +9,39 @@ export interface RunExecutionOptions extends Omit<RunInMemoryOptions, 'lambda'> 
   functions?: Record<string, LambdaHandler>;
   /** Invoke Lambda through this instead of `functions`. */
   lambda?: RunInMemoryOptions['lambda'];
+  /**
+   * Task states' service integrations, as in the local config: `endpoints` by SDK service name (`dynamodb`,
+   * `sqs`, `sns`, `s3` …), an URL (an emulator: any credentials) or `aws` (AWS's own, with the default
+   * credential chain). A service with no endpoint fails its Tasks with States.TaskFailed. `services` replaces
+   * the whole port.
+   */
+  integrations?: { endpoints?: Readonly<Record<string, string>> };
 }
 
 /**
  * Runs one execution in this process (the `statefold run` command and the library's entry point): the
- * in-memory runner with Task states' Lambda calls going to local handlers.
+ * in-memory runner with Task states' Lambda calls going to local handlers and service calls to the
+ * endpoints of `integrations`.
  */
-export function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
-  const { functions, lambda, ...rest } = options;
-  return runInMemory({
-    ...rest,
-    lambda:
-      lambda ??
-      new LocalFunctions(functions ?? {}, options.region ?? 'us-east-1', options.accountId ?? '123456789012'),
-  });
+export async function runExecution(options: RunExecutionOptions): Promise<ExecutionResult> {
+  const { functions, lambda, integrations, services, ...rest } = options;
+  const region = options.region ?? 'us-east-1';
+  const built =
+    services === undefined && integrations !== undefined
+      ? new SdkServiceCalls({
+          region,
+          endpoints: integrations.endpoints ?? {},
+          requireEndpoint: true,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        })
+      : undefined;
+  try {
+    return await runInMemory({
+      ...rest,
+      lambda: lambda ?? new LocalFunctions(functions ?? {}, region, options.accountId ?? '123456789012'),
+      services: services ?? built,
+    });
+  } finally {
+    built?.destroy();
+  }
 }

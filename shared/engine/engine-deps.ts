@@ -7,13 +7,15 @@ import { InvariantError } from '../lib/invariant-error.ts';
 import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
-import type { Clock, EventLog, LambdaInvoker, Queues } from './ports.ts';
+import type { Clock, EventLog, LambdaInvoker, Queues, ServiceCalls } from './ports.ts';
 
 /** What the durable engine's use cases run on: the ports, the deployment's region and account, and entropy. */
 export interface EngineDeps extends Deployment {
   log: EventLog;
   queues: Queues;
   lambda: LambdaInvoker;
+  /** Service integrations other than Lambda; Tasks that call one fail with States.TaskFailed without it. */
+  services?: ServiceCalls;
   clock: Clock;
   definitions: DefinitionCache;
   random?: () => number;

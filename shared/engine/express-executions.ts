@@ -89,6 +89,7 @@ export async function runExpress(
     roleArn: run.roleArn,
     clock: 'real',
     lambda: deps.lambda,
+    services: deps.services,
     ...(run.executionArn !== undefined ? { executionArn: run.executionArn } : {}),
     ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
   });

@@ -2,29 +2,73 @@ import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { EngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
-import type { LambdaInvoker, TaskOutcome } from './ports.ts';
+import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
 /** A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run. */
 export type PerformedTask = Exclude<TaskRequest, { kind: 'express' }>;
 
+/** The ports a task's I/O goes through. Without `services`, only Lambda tasks can run. */
+export interface TaskPorts {
+  lambda: LambdaInvoker;
+  services?: ServiceCalls | undefined;
+}
+
 /**
  * Performs a task's I/O and says how the task ended, for the durable engine's task handler and the in-memory
  * runner alike. A failed Invoke call fails the task with Lambda's error name, as AWS reports it
- * (`Lambda.<Code>`); an error that never reached Lambda (network, credentials) is thrown, for the caller to
- * retry or to report as it sees fit.
+ * (`Lambda.<Code>`); a service integration fails with the service's error as the adapter names it; an error
+ * that never reached the service (network, credentials) is thrown, for the caller to retry or to report as it
+ * sees fit.
  */
 export async function performTask(
-  lambda: LambdaInvoker,
+  ports: TaskPorts,
   request: PerformedTask,
   signal?: AbortSignal,
 ): Promise<TaskOutcome> {
-  if (request.kind === 'unsupported') {
+  switch (request.kind) {
+    case 'unsupported':
+      return {
+        ok: false,
+        error: StatesErrors.Runtime,
+        cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke[.waitForTaskToken]) and the service integrations of arn:aws:states:::<service>:<action> and arn:aws:states:::aws-sdk:<service>:<action>.`,
+      };
+    case 'service':
+      return callService(ports.services, request, signal);
+    case 'lambda':
+      return invokeLambda(ports.lambda, request, signal);
+  }
+}
+
+async function callService(
+  services: ServiceCalls | undefined,
+  request: Extract<PerformedTask, { kind: 'service' }>,
+  signal: AbortSignal | undefined,
+): Promise<TaskOutcome> {
+  const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
+  const name = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
+  if (!services) {
+    // Catchable, unlike States.Runtime: a workflow can route around a service this runner cannot reach.
     return {
       ok: false,
-      error: StatesErrors.Runtime,
-      cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke and arn:aws:states:::lambda:invoke.waitForTaskToken).`,
+      error: StatesErrors.TaskFailed,
+      cause: `Statefold cannot call ${name} here: no service integrations are configured for this runner (give it an 'integrations' configuration, or run it with statefold start).`,
     };
   }
+  return services.call({
+    service: request.service,
+    action: request.action,
+    sdk: request.sdk,
+    pattern: request.pattern,
+    parameters: request.parameters,
+    ...(signal !== undefined ? { signal } : {}),
+  });
+}
+
+async function invokeLambda(
+  lambda: LambdaInvoker,
+  request: Extract<PerformedTask, { kind: 'lambda' }>,
+  signal: AbortSignal | undefined,
+): Promise<TaskOutcome> {
   try {
     const response = await lambda.invoke({
       functionName: request.functionName,

@@ -1,6 +1,7 @@
 import type { Command, TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionEvent } from '../history/events.ts';
 import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
+import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -200,6 +201,31 @@ export interface InvokeResponse {
  */
 export interface LambdaInvoker {
   invoke(request: LambdaInvokeRequest): Promise<InvokeResponse>;
+}
+
+// ─── Service integrations ─────────────────────────────────────────────────────────────────────────────
+
+/** One call of an optimized (`sqs:sendMessage`) or AWS SDK (`aws-sdk:s3:getObject`) integration. */
+export interface ServiceCallRequest {
+  service: string;
+  action: string;
+  /** The AWS SDK form: the action's own request and response, errors named `<Service>.<Error>Exception`. */
+  sdk: boolean;
+  pattern: IntegrationPattern;
+  /** The request fields as the state wrote them (PascalCase). */
+  parameters: Json;
+  /** Aborts the call (the handler's deadline is near). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Calls other AWS services for Task states. The outcome is the task's: AWS's result shape, or the error AWS
+ * names (`SQS.QueueDoesNotExistException`, `States.TaskFailed` when the service cannot be reached by this
+ * deployment at all). A failure that never reached the service (network, credentials) is thrown, for the
+ * caller to retry.
+ */
+export interface ServiceCalls {
+  call(request: ServiceCallRequest): Promise<TaskOutcome>;
 }
 
 /** How a task ended, as the state machine sees it: its result, or the error and cause it failed with. */

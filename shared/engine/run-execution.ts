@@ -24,8 +24,8 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
-import { performTask } from './perform-task.ts';
-import type { LambdaInvoker, TaskOutcome } from './ports.ts';
+import { performTask, type TaskPorts } from './perform-task.ts';
+import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
 /**
  * The in-memory runner: one execution, start to end, in this process. It feeds `decide` one message at a
@@ -46,6 +46,8 @@ export interface RunInMemoryOptions {
   executionArn?: string;
   /** Where Task states' Lambda calls go: local handlers, or the deployment's functions (StartSyncExecution). */
   lambda: LambdaInvoker;
+  /** Where other service integrations go; without it they fail with States.TaskFailed. */
+  services?: ServiceCalls | undefined;
   clock?: 'real' | 'virtual';
   /** Start time (Date or epoch ms); defaults to now. */
   startTime?: Date | number;
@@ -89,6 +91,7 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   const execution = executionInfo(options, region, accountId, start);
   const { state, events } = await new InMemoryRun(definition, {
     lambda: options.lambda,
+    services: options.services,
     virtual,
     start,
     onStep: options.onStep,
@@ -219,6 +222,7 @@ export const VIRTUAL_TASK_GRACE_MS = 200;
 
 interface RunOptions {
   lambda: LambdaInvoker;
+  services?: ServiceCalls | undefined;
   virtual: boolean;
   start: number;
   onStep?: RunInMemoryOptions['onStep'] | undefined;
@@ -241,7 +245,7 @@ const COMMAND_RUNNERS: CommandRunners = {
     // A mocked answer stands for the call, a callback's too (the mock answers for the token).
     const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
     run.track(
-      (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options.lambda, command)).then((outcome) => ({
+      (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options, command)).then((outcome) => ({
         message: taskOutcomeMessage(command, outcome),
       })),
     );
@@ -393,15 +397,16 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
 
 /** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
 async function runTaskInMemory(
-  lambda: LambdaInvoker,
+  ports: TaskPorts,
   command: Extract<Command, { type: 'runTask' }>,
 ): Promise<TaskOutcome> {
   if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   const request = command.request;
   if (request.kind === 'express') throw new InvariantError('An EXPRESS run is no task of a state machine');
   try {
-    return await performTask(lambda, request);
+    return await performTask(ports, request);
   } catch (error) {
-    return { ok: false, error: 'Lambda.ServiceException', cause: (error as Error).message };
+    const error_ = request.kind === 'service' ? StatesErrors.TaskFailed : 'Lambda.ServiceException';
+    return { ok: false, error: error_, cause: (error as Error).message };
   }
 }

@@ -3,6 +3,7 @@ import type { StateDefinition, StateMachineDefinition, StatesBlock, StateType } 
 import type { StateEvaluator } from './state-evaluator.ts';
 import { JSONATA_EVALUATOR } from './states/jsonata-states.ts';
 import { JSONPATH_EVALUATOR } from './states/jsonpath-evaluator.ts';
+import { type ParsedResource, parseTaskResource } from './task-resource.ts';
 
 /**
  * A definition indexed for the engine: every state by name (names are unique across the whole machine,
@@ -33,6 +34,8 @@ export interface StateInfo {
   plainPass: boolean;
   /** A `.waitForTaskToken` Task: its `$$.Task.Token` is the token that completes it. */
   waitForTaskToken: boolean;
+  /** A Task's Resource, parsed once. */
+  resource: ParsedResource | undefined;
 }
 
 const ENTERED: Record<StateType, StateEnteredType> = {
@@ -97,6 +100,7 @@ export function compileMachine(definition: StateMachineDefinition): CompiledMach
           (field) => !Object.hasOwn(state, field),
         ),
       waitForTaskToken: state.Type === 'Task' && state.Resource.endsWith('.waitForTaskToken'),
+      resource: state.Type === 'Task' ? parseTaskResource(state.Resource) : undefined,
     });
   }
   const machine: CompiledMachine = { definition, states, processors, info };

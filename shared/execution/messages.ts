@@ -1,4 +1,5 @@
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
+import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -40,6 +41,19 @@ export type TaskRequest =
       clientContext?: string;
     }
   | { kind: 'unsupported'; resource: string }
+  /**
+   * A call to another service: an optimized integration (`sqs:sendMessage`, `sdk` false) or the AWS SDK form
+   * (`aws-sdk:s3:getObject`, `sdk` true). `parameters` are the state's Parameters/Arguments as evaluated:
+   * the service's own request fields, PascalCase.
+   */
+  | {
+      kind: 'service';
+      service: string;
+      action: string;
+      pattern: IntegrationPattern;
+      sdk: boolean;
+      parameters: Json;
+    }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {
       kind: 'express';

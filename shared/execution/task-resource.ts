@@ -1,9 +1,11 @@
 import type { TaskResource } from '../history/events.ts';
+import { parseIntegrationResource } from '../language/task-resources.ts';
 
 /**
  * What a Task's `Resource` names, and how AWS shows it in history: a legacy Lambda function ARN
- * (LambdaFunction* events), or an optimized integration `arn:<partition>:states:::<service>:<action>[.pattern]`
- * (Task* events with resourceType = service, resource = action and pattern).
+ * (LambdaFunction* events), or an integration `arn:<partition>:states:::<service>:<action>[.pattern]`
+ * (Task* events with resourceType = service, resource = action and pattern). Parsed once per definition
+ * (`compileMachine`), from the registry in `language/task-resources.ts`.
  */
 export interface ParsedResource {
   target: TaskResource;
@@ -12,22 +14,37 @@ export interface ParsedResource {
 }
 
 const LAMBDA_FUNCTION = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?$/;
-const INTEGRATION = /^arn:aws[\w-]*:states:[a-z0-9-]*:\d{0,12}:([\w-]+(?::[\w-]+)?):([\w.:-]+)$/;
+const OTHER = /^arn:aws[\w-]*:states:[a-z0-9-]*:\d{0,12}:([\w-]+(?::[\w-]+)?):([\w.:-]+)$/;
 
 export function parseTaskResource(resource: string): ParsedResource {
   if (LAMBDA_FUNCTION.test(resource)) {
     return { target: { kind: 'lambda-function', functionArn: resource }, resourceType: 'lambda', resource };
   }
-  const integration = INTEGRATION.exec(resource);
-  if (integration) {
-    const [, service = '', action = ''] = integration;
-    if (service === 'lambda' && (action === 'invoke' || action === 'invoke.waitForTaskToken')) {
+  const parsed = parseIntegrationResource(resource);
+  if (parsed.kind === 'integration') {
+    const { integration } = parsed;
+    if (integration.service === 'lambda' && !integration.sdk) {
       return {
-        target: { kind: 'lambda-invoke', waitForTaskToken: action.endsWith('.waitForTaskToken') },
-        resourceType: service,
-        resource: action,
+        target: { kind: 'lambda-invoke', waitForTaskToken: integration.pattern === 'waitForTaskToken' },
+        resourceType: integration.resourceType,
+        resource: integration.resource,
       };
     }
+    return {
+      target: {
+        kind: 'service',
+        service: integration.service,
+        action: integration.action,
+        pattern: integration.pattern,
+        sdk: integration.sdk,
+      },
+      resourceType: integration.resourceType,
+      resource: integration.resource,
+    };
+  }
+  const other = OTHER.exec(resource);
+  if (other) {
+    const [, service = '', action = ''] = other;
     return { target: { kind: 'unsupported', resource }, resourceType: service, resource: action };
   }
   return { target: { kind: 'unsupported', resource }, resourceType: 'unknown', resource };

@@ -1,3 +1,4 @@
+import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { StateType } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 
@@ -63,6 +64,8 @@ export type StateExitedType = `${Exclude<StateType, 'Fail'>}StateExited`;
 export type TaskResource =
   | { kind: 'lambda-function'; functionArn: string }
   | { kind: 'lambda-invoke'; waitForTaskToken: boolean }
+  /** An optimized (`sqs:sendMessage`) or AWS SDK (`aws-sdk:s3:getObject`) integration. */
+  | { kind: 'service'; service: string; action: string; pattern: IntegrationPattern; sdk: boolean }
   | { kind: 'unsupported'; resource: string };
 
 export type ExecutionEvent = Base &

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LambdaHandler } from '../integrations/local-functions.ts';
+import type { LocalIntegrations } from './local-engine.ts';
 
 /**
  * The local server's configuration: `statefold.config.{ts,js,mjs,json}` in the working folder (or the file
@@ -29,6 +30,12 @@ export interface StatefoldConfig {
     /** A sample input file, used in the commands `statefold start` prints. */
     input?: string;
   }>;
+  /**
+   * Task states' service integrations: `endpoints` by SDK service name (`dynamodb`, `sqs`, `sns`, `s3`,
+   * `eventbridge`, `secretsmanager`, `ssm` …), an URL or `aws` (AWS's own, with the default credentials),
+   * over the embedded DynamoDB, SQS, SNS and S3; and the tables, queues, topics and buckets to create at start.
+   */
+  integrations?: LocalIntegrations;
 }
 
 export interface LocalStateMachine {
@@ -50,6 +57,7 @@ export interface LocalConfig {
   accountId: string;
   functions: Record<string, LambdaHandler>;
   stateMachines: LocalStateMachine[];
+  integrations?: LocalIntegrations;
 }
 
 export interface LoadConfigOptions {
@@ -78,7 +86,16 @@ export const CONFIG_FILE_NAMES = [
 const DEFAULTS = { region: 'us-east-1', accountId: '123456789012' };
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT_ID = /^\d{12}$/;
-const TOP_LEVEL_FIELDS = new Set(['port', 'dataDir', 'region', 'accountId', 'functions', 'stateMachines']);
+const TOP_LEVEL_FIELDS = new Set([
+  'port',
+  'dataDir',
+  'region',
+  'accountId',
+  'functions',
+  'stateMachines',
+  'integrations',
+]);
+const INTEGRATION_FIELDS = new Set(['endpoints', 'tables', 'queues', 'topics', 'buckets']);
 
 export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<LocalConfig> {
   const cwd = options.cwd ?? process.cwd();
@@ -103,6 +120,7 @@ export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<
     accountId: file.accountId ?? DEFAULTS.accountId,
     functions: await loadFunctions(file.functions ?? {}, base, configFile ?? ''),
     stateMachines: await loadStateMachines(file.stateMachines ?? [], base, configFile ?? ''),
+    ...(file.integrations !== undefined ? { integrations: file.integrations } : {}),
   };
 }
 
@@ -153,7 +171,7 @@ function checkConfig(value: unknown, file: string): StatefoldConfig {
       fail(file, key, `is not a config field (${[...TOP_LEVEL_FIELDS].join(', ')})`);
     }
   }
-  const { port, dataDir, region, accountId, functions, stateMachines } = value;
+  const { port, dataDir, region, accountId, functions, stateMachines, integrations } = value;
   if (port !== undefined && !isPort(port)) fail(file, 'port', 'must be an integer from 0 to 65535');
   if (dataDir !== undefined && !isNonEmptyString(dataDir)) fail(file, 'dataDir', 'must be a folder path');
   if (region !== undefined && !(typeof region === 'string' && REGION.test(region))) {
@@ -164,6 +182,7 @@ function checkConfig(value: unknown, file: string): StatefoldConfig {
   }
   if (functions !== undefined) checkFunctions(functions, file);
   if (stateMachines !== undefined) checkStateMachines(stateMachines, file);
+  if (integrations !== undefined) checkIntegrations(integrations, file);
   return value as StatefoldConfig;
 }
 
@@ -197,6 +216,59 @@ function checkStateMachines(stateMachines: unknown, file: string): void {
       fail(file, `${field}.input`, 'must be a file path');
     }
   });
+}
+
+export function checkIntegrations(integrations: unknown, file: string): void {
+  if (!isRecord(integrations))
+    fail(file, 'integrations', 'must be { endpoints?, tables?, queues?, topics?, buckets? }');
+  for (const key of Object.keys(integrations)) {
+    if (!INTEGRATION_FIELDS.has(key)) {
+      fail(
+        file,
+        `integrations.${key}`,
+        `is not an integrations field (${[...INTEGRATION_FIELDS].join(', ')})`,
+      );
+    }
+  }
+  const { endpoints, tables, queues, topics, buckets } = integrations;
+  if (endpoints !== undefined) {
+    if (!isRecord(endpoints)) fail(file, 'integrations.endpoints', 'must map service names to URLs or aws');
+    for (const [service, endpoint] of Object.entries(endpoints)) {
+      const field = `integrations.endpoints.${service}`;
+      if (!/^[a-z0-9-]+$/.test(service))
+        fail(file, field, 'is not an AWS SDK service name (dynamodb, sqs, s3 …)');
+      if (!(endpoint === 'aws' || (typeof endpoint === 'string' && /^https?:\/\/\S+$/.test(endpoint)))) {
+        fail(file, field, "must be an http(s) URL or 'aws'");
+      }
+    }
+  }
+  if (tables !== undefined) {
+    if (!Array.isArray(tables))
+      fail(file, 'integrations.tables', 'must be a list of { name, partitionKey, sortKey? }');
+    tables.forEach((table: unknown, index) => {
+      const field = `integrations.tables[${index}]`;
+      if (!isRecord(table) || !isNonEmptyString(table.name))
+        fail(file, `${field}.name`, 'must be a table name');
+      for (const key of ['partitionKey', 'sortKey'] as const) {
+        const value = table[key];
+        if (value === undefined && key === 'sortKey') continue;
+        const ok =
+          isNonEmptyString(value) ||
+          (isRecord(value) && isNonEmptyString(value.name) && ['S', 'N', 'B'].includes(value.type as string));
+        if (!ok)
+          fail(file, `${field}.${key}`, "must be an attribute name or { name, type: 'S' | 'N' | 'B' }");
+      }
+    });
+  }
+  for (const [key, list] of [
+    ['queues', queues],
+    ['topics', topics],
+    ['buckets', buckets],
+  ] as const) {
+    if (list !== undefined && !(Array.isArray(list) && list.every(isNonEmptyString))) {
+      fail(file, `integrations.${key}`, 'must be a list of names');
+    }
+  }
 }
 
 /** The variables that override the file; a malformed one is an error naming it. */

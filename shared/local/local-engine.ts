@@ -7,7 +7,9 @@ import { createStepHandler } from '../handlers/step-handler.ts';
 import { createTaskHandler } from '../handlers/task-handler.ts';
 import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
+import { SdkServiceCalls } from '../integrations/service-calls.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
+import { createDeclaredResources, type DeclaredResources } from './embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
 import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
@@ -36,12 +38,25 @@ export interface LocalEngineOptions {
   clock?: Clock;
   /** Replaces the queues the engine sends to (a test puts its timers on a virtual clock). */
   wrapQueues?: (queues: Queues) => Queues;
+  /**
+   * Task states' service integrations: endpoints by SDK service name (`dynamodb`, `sqs`, `sns`, `s3`,
+   * `eventbridge` …) over the embedded emulators' (DynamoDB on dynalite; SQS, SNS and S3 on fauxqs), or
+   * `aws` for AWS's own. A service with no endpoint fails its Tasks with States.TaskFailed.
+   */
+  integrations?: LocalIntegrations;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
 
+/** Where the integrations go, and what to create there at start. */
+export interface LocalIntegrations extends DeclaredResources {
+  endpoints?: Readonly<Record<string, string>>;
+}
+
 export interface LocalEngine {
   deps: EngineDeps;
+  /** Each service integration's endpoint, the embedded ones first (what the server prints). */
+  serviceEndpoints: Readonly<Record<string, string>>;
   dynamodb: EmbeddedDynamoDB;
   sqs: EmbeddedSqs;
   lambdaServer: LambdaServer;
@@ -50,6 +65,8 @@ export interface LocalEngine {
   setFunctions(functions: Record<string, LambdaHandler>): void;
   stop(): Promise<void>;
 }
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   const region = options.region ?? 'us-east-1';
@@ -74,9 +91,16 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const lambda = new LambdaClient({
     endpoint: lambdaServer.endpoint,
     region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
+  const serviceEndpoints: Record<string, string> = {
+    dynamodb: dynamodb.endpoint,
+    sqs: sqs.endpoint,
+    sns: sqs.endpoint,
+    s3: sqs.endpoint,
+    ...options.integrations?.endpoints,
+  };
   const deps = createEngineDeps({
     region,
     accountId,
@@ -85,6 +109,12 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     dynamodb: dynamodb.client,
     sqs: sqs.client,
     lambda,
+    integrations: {
+      region,
+      endpoints: serviceEndpoints,
+      requireEndpoint: true,
+      credentials: LOCAL_CREDENTIALS,
+    },
   });
   if (options.clock) deps.clock = options.clock;
   if (options.wrapQueues) deps.queues = options.wrapQueues(deps.queues);
@@ -113,8 +143,9 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     ),
     timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
   };
-  return {
+  const engine: LocalEngine = {
     deps,
+    serviceEndpoints,
     dynamodb,
     sqs,
     lambdaServer,
@@ -125,9 +156,21 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     async stop() {
       await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
       lambda.destroy();
+      if (deps.services instanceof SdkServiceCalls) deps.services.destroy();
       await lambdaServer.stop();
       await sqs.stop();
       await dynamodb.stop();
     },
   };
+  if (options.integrations) {
+    try {
+      await createDeclaredResources(options.integrations, serviceEndpoints, region);
+    } catch (error) {
+      await engine.stop();
+      throw new Error(`Creating the config's integration resources failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return engine;
 }

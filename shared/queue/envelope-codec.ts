@@ -48,6 +48,7 @@ type Shape =
   | { kind: 'string' }
   | { kind: 'integer' }
   | { kind: 'number' }
+  | { kind: 'boolean' }
   /** Any JSON value, but present. */
   | { kind: 'json' }
   | { kind: 'enum'; values: readonly string[] }
@@ -60,6 +61,7 @@ type Fields = Readonly<Record<string, { shape: Shape; optional?: boolean }>>;
 const STRING: Shape = { kind: 'string' };
 const INTEGER: Shape = { kind: 'integer' };
 const NUMBER: Shape = { kind: 'number' };
+const BOOLEAN: Shape = { kind: 'boolean' };
 const JSON_VALUE: Shape = { kind: 'json' };
 const required = (shape: Shape) => ({ shape });
 const optional = (shape: Shape) => ({ shape, optional: true });
@@ -133,6 +135,13 @@ const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
     clientContext: optional(STRING),
   },
   unsupported: { resource: required(STRING) },
+  service: {
+    service: required(STRING),
+    action: required(STRING),
+    pattern: required({ kind: 'enum', values: ['request-response', 'sync', 'sync:2', 'waitForTaskToken'] }),
+    sdk: required(BOOLEAN),
+    parameters: required(JSON_VALUE),
+  },
   express: {
     stateMachineArn: required(STRING),
     revisionId: required(STRING),
@@ -193,6 +202,8 @@ function findProblem(value: unknown, shape: Shape, path: string): string | undef
       return Number.isSafeInteger(value) ? undefined : `${where} must be an integer`;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `${where} must be a number`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${where} must be a boolean`;
     case 'json':
       return undefined;
     case 'enum':

@@ -1,5 +1,6 @@
 import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
 import type { Json } from '../../shared/lib/json.ts';
+import type { DeclaredResources } from '../../shared/local/embedded-resources.ts';
 
 /**
  * One conformance case: a definition and input, the Lambda handlers it calls, and what AWS Step Functions
@@ -19,6 +20,8 @@ export interface ConformanceCase {
   links?: Array<[number, number]>;
   /** Details of chosen events, matched partially: `{ 3: { stateEnteredEventDetails: { name: 'A' } } }`. */
   eventDetails?: Record<number, object>;
+  /** Tables, queues, topics and buckets the case's service integrations use, created before it runs. */
+  resources?: DeclaredResources;
   /** Milliseconds from the start at which the execution ends (virtual clock), for waits, retries and timeouts. */
   durationMs?: number;
 }

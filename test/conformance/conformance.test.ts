@@ -1,16 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExecution } from '../../shared/composition/run-execution.ts';
 import { replay } from '../../shared/history/apply-event.ts';
 import type { ExecutionState } from '../../shared/history/execution-state.ts';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
+import { createDeclaredResources } from '../../shared/local/embedded-resources.ts';
+import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
 import { allCases } from './cases/index.ts';
 import type { ConformanceCase } from './conformance-case.ts';
 import { expectConformance } from './expect-conformance.ts';
 
 const START = Date.UTC(2026, 0, 1);
 
+// The service integrations' cases call emulators, as the durable engine's do: dynalite, and fauxqs for SQS,
+// SNS and S3.
+let dynamodb: EmbeddedDynamoDB;
+let sqs: EmbeddedSqs;
+let endpoints: Record<string, string>;
+const created = new Set<object>();
+beforeAll(async () => {
+  [dynamodb, sqs] = await Promise.all([startEmbeddedDynamoDB(), startEmbeddedSqs()]);
+  endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, sns: sqs.endpoint, s3: sqs.endpoint };
+});
+afterAll(async () => {
+  await Promise.all([dynamodb?.stop(), sqs?.stop()]);
+});
+
 async function run(testCase: ConformanceCase, checkReplay = false) {
   const mismatches: string[] = [];
+  if (testCase.resources && !created.has(testCase.resources)) {
+    await createDeclaredResources(testCase.resources, endpoints, 'us-east-1');
+    created.add(testCase.resources);
+  }
   const result = await runExecution({
+    integrations: { endpoints },
     definition: testCase.definition,
     input: testCase.input ?? {},
     functions: testCase.functions ?? {},

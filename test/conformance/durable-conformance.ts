@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createDeclaredResources } from '../../shared/local/embedded-resources.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import type { ConformanceCase } from './conformance-case.ts';
 import { expectConformance } from './expect-conformance.ts';
@@ -22,6 +23,9 @@ export function describeDurableConformance(groups: Record<string, ConformanceCas
 
   describe.each(Object.entries(groups))('durable conformance: %s', (_group, cases) => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+      if (testCase.resources) {
+        await createDeclaredResources(testCase.resources, testbed.engine.serviceEndpoints, 'us-east-1');
+      }
       const result = await testbed.run({
         definition: testCase.definition,
         input: testCase.input ?? {},

@@ -21,6 +21,8 @@ describe('resolveStackConfig', () => {
         timer: { memorySize: 128 },
       },
       removalPolicy: 'retain',
+      // Service integrations reach nothing unless the context names it.
+      integrations: { tableArns: [], queueArns: [], topicArns: [], eventBusArns: [], sdkCalls: [] },
     });
     expect(resolveStackConfig()).toEqual(DEFAULT_CONFIG);
   });

@@ -1,8 +1,10 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
+import type { TaskResource } from '../../history/events.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { TaskState } from '../../language/types.ts';
+import { assertNever } from '../../lib/assert-never.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf } from '../flow.ts';
@@ -74,8 +76,8 @@ export function scheduleTask(
   parameters: Json,
   timeouts: Timeouts,
 ): void {
-  const parsed = parseTaskResource(state.Resource);
-  const request = attempt(() => buildRequest(state.Resource, parsed.target.kind, parameters));
+  const parsed = step.infoOf(scope).resource ?? parseTaskResource(state.Resource);
+  const request = attempt(() => buildRequest(state.Resource, parsed.target, parameters));
   if (!request.ok) {
     failWith(step, scope, request.error);
     return;
@@ -233,10 +235,29 @@ function readSeconds(
   return value;
 }
 
-function buildRequest(resource: string, kind: string, parameters: Json): TaskRequest {
-  if (kind === 'lambda-function')
-    return { kind: 'lambda', functionName: resource, payload: parameters, style: 'legacy' };
-  if (kind !== 'lambda-invoke') return { kind: 'unsupported', resource };
+function buildRequest(resource: string, target: TaskResource, parameters: Json): TaskRequest {
+  switch (target.kind) {
+    case 'lambda-function':
+      return { kind: 'lambda', functionName: resource, payload: parameters, style: 'legacy' };
+    case 'unsupported':
+      return { kind: 'unsupported', resource };
+    case 'service':
+      return {
+        kind: 'service',
+        service: target.service,
+        action: target.action,
+        pattern: target.pattern,
+        sdk: target.sdk,
+        parameters,
+      };
+    case 'lambda-invoke':
+      return buildInvokeRequest(parameters);
+    default:
+      return assertNever(target, 'task resource');
+  }
+}
+
+function buildInvokeRequest(parameters: Json): TaskRequest {
   if (!isJsonObject(parameters) || typeof parameters.FunctionName !== 'string') {
     throw new StatesError(
       StatesErrors.Runtime,

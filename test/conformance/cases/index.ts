@@ -3,6 +3,7 @@ import { asAwsRecordsCases } from './as-aws-records.ts';
 import { choiceCases } from './choice.ts';
 import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
+import { integrationsCases } from './integrations.ts';
 import { intrinsicsCases } from './intrinsics.ts';
 import { jsonataCases } from './jsonata.ts';
 import { mapCases } from './map.ts';
@@ -30,4 +31,5 @@ export const allCases: Record<string, ConformanceCase[]> = {
   variables: variablesCases,
   'mixed query languages': mixedLanguagesCases,
   'as AWS records it': asAwsRecordsCases,
+  'service integrations': integrationsCases,
 };

@@ -754,12 +754,12 @@ export const taskLambdaCases: ConformanceCase[] = [
     },
   },
   {
-    name: 'a Task with an unsupported resource (sns:publish) fails the execution with a clear error',
+    name: 'a Task whose integration Statefold cannot call (glue:startJobRun.sync) fails with a catchable States.TaskFailed naming it',
     definition: task({
-      Resource: 'arn:aws:states:::sns:publish',
-      Parameters: { TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'hi' },
+      Resource: 'arn:aws:states:::glue:startJobRun.sync',
+      Parameters: { JobName: 'etl' },
     }),
-    expected: { status: 'FAILED', cause: /sns:publish/ },
+    expected: { status: 'FAILED', error: 'States.TaskFailed', cause: /glue:startJobRun\.sync/ },
   },
   {
     name: 'the task output flows into the next state, whose Entered event follows TaskStateExited',

@@ -1,0 +1,105 @@
+import type { ServiceCallRequest, ServiceCalls, TaskOutcome } from '../engine/ports.ts';
+import { isJsonObject } from '../lib/json.ts';
+import { DYNAMODB_ACTIONS } from './dynamodb.ts';
+import { EVENTS_ACTIONS } from './eventbridge.ts';
+import type { OptimizedAction } from './optimized-integration.ts';
+import { clientSpecOf, type IntegrationsConfig, outputToJson, SdkClients } from './sdk-clients.ts';
+import { cannotCall, isServiceError, optimizedFailure, sdkFailure } from './service-errors.ts';
+import { SNS_ACTIONS } from './sns.ts';
+import { SQS_ACTIONS } from './sqs.ts';
+
+/** The optimized integrations Statefold runs, by service and action. */
+const OPTIMIZED: Readonly<Record<string, Readonly<Record<string, OptimizedAction>>>> = {
+  sqs: SQS_ACTIONS,
+  sns: SNS_ACTIONS,
+  dynamodb: DYNAMODB_ACTIONS,
+  events: EVENTS_ACTIONS,
+};
+
+/** Failures that never reached the service: thrown, so the task handler's record comes back and retries. */
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * The ServiceCalls port over the AWS SDK v3 clients: the optimized integrations by their table, and
+ * `aws-sdk:<service>:<action>` as `<Action>Command` of the service's client package.
+ */
+export class SdkServiceCalls implements ServiceCalls {
+  readonly #clients: SdkClients;
+
+  constructor(config: IntegrationsConfig) {
+    this.#clients = new SdkClients(config);
+  }
+
+  async call(request: ServiceCallRequest): Promise<TaskOutcome> {
+    const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
+    const resource = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
+    if (request.sdk) return this.#callSdk(request, resource);
+    const optimized = OPTIMIZED[request.service]?.[request.action];
+    if (!optimized || request.pattern === 'sync' || request.pattern === 'sync:2') {
+      return cannotCall(resource, 'Statefold does not run this integration yet');
+    }
+    return this.#callOptimized(optimized, request, resource);
+  }
+
+  destroy(): void {
+    this.#clients.destroy();
+  }
+
+  async #callOptimized(
+    action: OptimizedAction,
+    request: ServiceCallRequest,
+    resource: string,
+  ): Promise<TaskOutcome> {
+    const loaded = await this.#clients.load(action.client);
+    if (!loaded.ok) return cannotCall(resource, loaded.missing);
+    const command = this.#clients.commandOf(loaded, action.action);
+    if (!command) return cannotCall(resource, `its client has no ${action.action} command`);
+    try {
+      const sent = await this.#clients.send(
+        loaded,
+        command,
+        action.request(request.parameters),
+        request.signal,
+      );
+      return action.result(await outputToJson(sent.output), sent);
+    } catch (error) {
+      if (isServiceError(error)) return optimizedFailure(action.errorPrefix, action.javaService, error);
+      return failureOf(resource, error);
+    }
+  }
+
+  async #callSdk(request: ServiceCallRequest, resource: string): Promise<TaskOutcome> {
+    const loaded = await this.#clients.load(request.service);
+    if (!loaded.ok) return cannotCall(resource, loaded.missing);
+    const command = this.#clients.commandOf(loaded, request.action);
+    if (!command) {
+      return cannotCall(
+        resource,
+        `${clientSpecOf(request.service).package} has no command for '${request.action}'`,
+      );
+    }
+    try {
+      const input = isJsonObject(request.parameters) ? request.parameters : {};
+      const sent = await this.#clients.send(loaded, command, input, request.signal);
+      return { ok: true, output: await outputToJson(sent.output) };
+    } catch (error) {
+      if (isServiceError(error)) return sdkFailure(clientSpecOf(request.service).errorPrefix, error);
+      return failureOf(resource, error);
+    }
+  }
+}
+
+/** A failure that never reached the service: transient ones are thrown (retried), the rest fail the task. */
+function failureOf(resource: string, error: unknown): TaskOutcome {
+  const code = (error as { code?: string }).code;
+  const name = (error as { name?: string }).name;
+  if (
+    (code !== undefined && TRANSIENT.has(code)) ||
+    name === 'AbortError' ||
+    name === 'TimeoutError' ||
+    name === 'CredentialsProviderError'
+  ) {
+    throw error;
+  }
+  return cannotCall(resource, `the call failed before reaching the service: ${(error as Error).message}`);
+}
