@@ -251,7 +251,10 @@ class StateCheck {
     const { ctx } = this;
     this.checkStringField('Resource');
     const resource = this.field('Resource');
-    if (typeof resource === 'string' && parseIntegrationResource(resource).kind === 'unrecognized') {
+    if (
+      typeof resource === 'string' &&
+      (parseIntegrationResource(resource).kind === 'unrecognized' || isMalformedLambdaArn(resource))
+    ) {
       ctx.diagnostics.push(schemaError(unrecognizedResourceMessage(resource), this.at('Resource')));
     }
     if (this.jsonPath) {
@@ -487,4 +490,15 @@ function checkExclusivePairs(
       ctx.diagnostics.push(schemaError(Messages.onlyOneOf(pair), location));
     }
   }
+}
+
+/**
+ * A Lambda function ARN as Lambda accepts it: a function name of letters, digits, `-` and `_` (at most 64), and
+ * an optional qualifier (a version, `$LATEST` or an alias: letters, digits, `$`, `-`, `_`).
+ */
+const LAMBDA_FUNCTION_ARN =
+  /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$/;
+
+function isMalformedLambdaArn(resource: string): boolean {
+  return /^arn:aws[\w-]*:lambda:/.test(resource) && !LAMBDA_FUNCTION_ARN.test(resource);
 }

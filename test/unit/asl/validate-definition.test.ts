@@ -732,6 +732,21 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
     definition: one({ ...end, InputPath: path }),
     expected: [[S, '/States/A/InputPath', 'Value must be a valid JSONPath.'] as Expected],
   })),
+  ...[
+    'arn:aws:lambda:us-east-1:123456789012:function:f:bad!q',
+    'arn:aws:lambda:us-east-1:123456789012:function:',
+    'arn:aws:lambda:us-east-1:123456789012:function:f:live:extra',
+  ].map((resource) => ({
+    rule: `a malformed Lambda function ARN: ${resource}`,
+    definition: one({ Type: 'Task', Resource: resource, End: true }),
+    expected: [
+      [
+        S,
+        '/States/A/Resource',
+        `The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.`,
+      ] as Expected,
+    ],
+  })),
   {
     rule: 'a Map with neither ItemProcessor nor Iterator',
     definition: one({ Type: 'Map', End: true }),
@@ -1117,6 +1132,10 @@ describe('validateDefinition', () => {
     },
     { name: 'Pass Parameters that is a string', definition: one({ ...end, Parameters: 'x' }) },
     { name: 'a Pass Result that is an array', definition: one({ ...end, Result: [1, 2] }) },
+    ...['live', '$LATEST', '7', 'blue_green-2'].map((qualifier) => ({
+      name: `a Lambda function ARN with the qualifier ${qualifier}`,
+      definition: one(task({ Resource: `arn:aws:lambda:us-east-1:123456789012:function:f:${qualifier}` })),
+    })),
     ...[
       "$.a[?(@.k == 'x' && @.n >= 2)]",
       '$.a[?(@.k)]',
