@@ -7,6 +7,7 @@
  *   statefold start [--config file] [--port n] [--data-dir folder]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
+ *   statefold graph <definition.json> [-o graph.svg] [--history history.json]
  * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
  * 1 it failed (or the server answered an error), 2 the definition, the config or the command line is invalid.
  */
@@ -26,6 +27,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { validateDefinition } from '../shared/asl/validate-definition.ts';
 import { runExecution } from '../shared/composition/run-execution.ts';
+import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import {
@@ -41,7 +43,8 @@ const USAGE = `Usage:
   statefold validate <definition.json>
   statefold start [--config file] [--port n] [--data-dir folder]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
-  statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]`;
+  statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
+  statefold graph <definition.json> [-o graph.svg] [--history history.json]`;
 
 class UsageError extends Error {}
 
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return executions(rest);
     case 'history':
       return history(rest);
+    case 'graph':
+      return graph(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -426,6 +431,24 @@ function isConnectionRefused(error: unknown): boolean {
     if (cause instanceof AggregateError && cause.errors.some(isConnectionRefused)) return true;
   }
   return false;
+}
+
+/** `statefold graph`: the definition's graph as SVG (the file -o names, else stdout). */
+async function graph(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o' }, history: { type: 'string' } },
+  });
+  const definitionFile = positionals[0];
+  if (!definitionFile) throw new UsageError('graph needs a definition file.');
+  const svg = await writeGraphFile({
+    definitionFile,
+    ...(values.output !== undefined ? { outputFile: values.output } : {}),
+    ...(values.history !== undefined ? { historyFile: values.history } : {}),
+  });
+  if (values.output === undefined) process.stdout.write(`${svg}\n`);
+  return 0;
 }
 
 /** `--input` takes JSON text or `@file`. */

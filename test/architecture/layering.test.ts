@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findViolations, type ModuleRule, readSourceFiles } from '../support/import-graph.ts';
+import { findViolations, importsOf, type ModuleRule, readSourceFiles } from '../support/import-graph.ts';
 
 /**
  * The layers, as the imports must show them. The pure core (language … execution) imports no SDK and no I/O
@@ -77,8 +77,22 @@ const RULES: ModuleRule[] = [
   },
   {
     module: 'shared/local',
-    modules: [...CORE, 'shared/engine', ...ADAPTERS, 'shared/composition', 'shared/handlers'],
+    modules: [
+      ...CORE,
+      'shared/engine',
+      ...ADAPTERS,
+      'shared/composition',
+      'shared/handlers',
+      'shared/console',
+    ],
     packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
+  },
+  {
+    module: 'shared/console',
+    // The graph and the pages read only definition types; the console's server signs with the SDK's
+    // credential chain and SigV4 signer.
+    modules: ['shared/lib', 'shared/language'],
+    packages: ['node:*', 'elkjs', '@aws-sdk/credential-provider-node', '@smithy/*'],
   },
   { module: 'functions', modules: ['shared/composition', 'shared/handlers'], packages: [] },
   {
@@ -109,6 +123,17 @@ describe('the import graph follows the layers', () => {
         (module) => module.startsWith('shared/') && !RULES.some((r) => r.module === module),
       ),
     ).toEqual([]);
+  });
+
+  it('the console graph and pages, which the browser loads, import nothing at run time outside them', () => {
+    const browser = files.filter((file) => /^shared\/console\/(graph|web)\//.test(file.path));
+    expect(browser.length).toBeGreaterThan(0);
+    const offenders = browser.flatMap((file) =>
+      importsOf({ path: file.path, source: file.source.replace(/^import type [^;]+;$/gm, '') })
+        .filter((edge) => edge.kind === 'package' || !/^shared\/console\/(graph|web)\//.test(edge.to))
+        .map((edge) => `${edge.from} → ${edge.to}`),
+    );
+    expect(offenders).toEqual([]);
   });
 
   it('the pure core reads no clock and no entropy of its own', () => {
