@@ -8,6 +8,7 @@
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
  *   statefold graph <definition.json> [-o graph.svg] [--history history.json]
+ *   statefold console --endpoint <deployed API URL> [--port n] [--region r]
  * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
  * 1 it failed (or the server answered an error), 2 the definition, the config or the command line is invalid.
  */
@@ -27,6 +28,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { validateDefinition } from '../shared/asl/validate-definition.ts';
 import { runExecution } from '../shared/composition/run-execution.ts';
+import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
@@ -44,7 +46,8 @@ const USAGE = `Usage:
   statefold start [--config file] [--port n] [--data-dir folder]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
-  statefold graph <definition.json> [-o graph.svg] [--history history.json]`;
+  statefold graph <definition.json> [-o graph.svg] [--history history.json]
+  statefold console --endpoint <deployed API URL> [--port n] [--region r]`;
 
 class UsageError extends Error {}
 
@@ -63,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return history(rest);
     case 'graph':
       return graph(rest);
+    case 'console':
+      return consoleForEndpoint(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -448,6 +453,33 @@ async function graph(args: string[]): Promise<number> {
     ...(values.history !== undefined ? { historyFile: values.history } : {}),
   });
   if (values.output === undefined) process.stdout.write(`${svg}\n`);
+  return 0;
+}
+
+/** `statefold console`: the console on this machine for a deployed stack, its API calls signed here. */
+async function consoleForEndpoint(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { endpoint: { type: 'string' }, port: { type: 'string' }, region: { type: 'string' } },
+  });
+  if (!values.endpoint) {
+    throw new UsageError(
+      'console needs --endpoint <deployed API URL> (the local server serves the console itself, at /console/).',
+    );
+  }
+  const proxy = await startConsoleProxy({
+    endpoint: values.endpoint,
+    ...(values.port !== undefined ? { port: parsePort(values.port) } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+  });
+  process.stdout.write(
+    `The Statefold console for ${values.endpoint} is at ${proxy.url}\n(calls signed with your AWS credentials; Ctrl+C to stop)\n`,
+  );
+  await new Promise((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  await proxy.stop();
   return 0;
 }
 
