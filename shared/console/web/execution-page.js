@@ -2,6 +2,7 @@ import { detailsOf, foldStateOutcomes, toMillis } from '../graph/state-outcomes.
 import { fill, h } from './dom.js';
 import {
   causeBlock,
+  causeSummary,
   errorBox,
   formatDate,
   formatDuration,
@@ -269,7 +270,7 @@ function renderStateDetails(name, outcome, events, stepOf) {
             'ol',
             {},
             outcome.retriedErrors.map((e) =>
-              h('li', {}, h('code', {}, e.error ?? '?'), e.cause ? ` ${e.cause.slice(0, 300)}` : ''),
+              h('li', {}, h('code', {}, e.error ?? '?'), e.cause ? ` ${causeSummary(e.cause)}` : ''),
             ),
           ),
         )

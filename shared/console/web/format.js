@@ -88,6 +88,17 @@ export function causeBlock(cause) {
   return jsonBlock(cause, { class: 'json cause' });
 }
 
+/** One line for a cause: a Lambda error's message, else the cause's start. */
+export function causeSummary(cause) {
+  try {
+    const parsed = JSON.parse(cause);
+    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return cause.length > 300 ? `${cause.slice(0, 299)}…` : cause;
+}
+
 export function errorBox(error) {
   return h(
     'div',

@@ -1,0 +1,281 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as orderFunctions from '../../examples/order-processing/functions.ts';
+import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+
+/**
+ * The console in a real browser: Debian's chromium (CI installs it with apt; without it these tests are
+ * skipped), driven by playwright-core, against startLocalServer. Screenshots go to test-artifacts/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const EXAMPLE = join(import.meta.dirname, '../../examples/order-processing');
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-processing';
+
+/** Task tokens the `hold` function received, by execution name: a running execution the test finishes. */
+const tokens = new Map<string, string>();
+const functions = {
+  ...orderFunctions,
+  hold: (event: { token: string; execution: string }) => {
+    tokens.set(event.execution, event.token);
+    return {};
+  },
+};
+
+const HELD = JSON.stringify({
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { Type: 'Pass', Next: 'Approve' },
+    Approve: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: 'hold',
+        Payload: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name' },
+      },
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+});
+
+/** A Map over `n` items of a Pass state: 4 events an item, so hundreds of events for the table's pages. */
+const MANY = JSON.stringify({
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 20,
+      ItemProcessor: { StartAt: 'Touch', States: { Touch: { Type: 'Pass', End: true } } },
+      End: true,
+    },
+  },
+});
+
+const hasChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!hasChromium)('the console in Chromium', () => {
+  let dataDir: string;
+  let server: LocalServer;
+  let sfn: SFNClient;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'statefold-console-browser-'));
+    server = await startLocalServer({
+      port: 0,
+      dataDir,
+      functions,
+      stateMachines: [
+        {
+          name: 'order-processing',
+          type: 'STANDARD',
+          definition: await readFile(join(EXAMPLE, 'definition.json'), 'utf8'),
+          definitionFile: join(EXAMPLE, 'definition.json'),
+        },
+      ],
+    });
+    sfn = createSfnClient(server.endpoint);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => errors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    sfn?.destroy();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const open = (hash: string) => page.goto(`${server.endpoint}/console/${hash}`);
+  const stateClass = (name: string) =>
+    page.locator(`.graph-canvas [data-state="${name}"]`).first().getAttribute('class');
+  const outcomeOf = async (name: string) => (await stateClass(name))?.match(/outcome-([a-z-]+)/)?.[1];
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  it('lists the state machines with their type and counts', async () => {
+    await open('');
+    const row = page.locator('#state-machines tr[data-name="order-processing"]');
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('STANDARD');
+    await until('the counts', async () =>
+      (await row.locator('[data-count="FAILED"]').textContent()) === '…' ? undefined : true,
+    );
+    await shot('state-machines');
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('starts the order-processing example from the form and shows each state outcome on its graph', async () => {
+    await open(`#/state-machines/${encodeURIComponent(MACHINE)}`);
+    await page.locator('.graph-canvas svg').waitFor();
+    expect(await page.locator('#definition').textContent()).toContain('"StartAt": "ValidateOrder"');
+    await page.fill('#execution-name', 'from-the-form');
+    await page.fill('#execution-input', await readFile(join(EXAMPLE, 'input.json'), 'utf8'));
+    await page.click('#start-execution button[type=submit]');
+    await page.waitForURL(/#\/executions\//);
+    await page.locator('#execution-status .badge-succeeded').waitFor({ timeout: 20_000 });
+    await until('the graph coloured', async () =>
+      (await outcomeOf('OrderComplete')) === 'succeeded' ? true : undefined,
+    );
+    // The order's total (537) is over 500, so FlagForReview runs; the payment succeeds on its retry.
+    const outcomes = Object.fromEntries(
+      await Promise.all(
+        [
+          'ValidateOrder',
+          'CheckOrderValue',
+          'FlagForReview',
+          'ReserveAndNotify',
+          'NotifyCustomer',
+          'PackItems',
+          'PackItem',
+          'ChargePayment',
+          'PaymentFailed',
+          'OrderComplete',
+        ].map(async (name) => [name, await outcomeOf(name)]),
+      ),
+    );
+    expect(outcomes).toEqual({
+      ValidateOrder: 'succeeded',
+      CheckOrderValue: 'succeeded',
+      FlagForReview: 'succeeded',
+      ReserveAndNotify: 'succeeded',
+      NotifyCustomer: 'succeeded',
+      PackItems: 'succeeded',
+      PackItem: 'succeeded',
+      ChargePayment: 'succeeded',
+      PaymentFailed: 'not-reached',
+      OrderComplete: 'succeeded',
+    });
+    await page.locator('.graph-canvas [data-state="ChargePayment"]').click();
+    await expect.poll(() => page.locator('#state-panel .retries h3').textContent()).toBe('Retries: 1');
+    expect(await page.locator('#state-panel').textContent()).toContain('PaymentGatewayTimeout');
+    expect(await page.locator('#state-output').textContent()).toContain('"paymentId": "pay-order-1042"');
+    await shot('execution-succeeded');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('shows a failing execution’s error on the state that failed', async () => {
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: MACHINE,
+        name: 'no-items',
+        input: '{"orderId":"o-empty","items":[]}',
+      }),
+    );
+    await waitForClosedExecution(sfn, executionArn as string);
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-failed').waitFor();
+    await until('the graph', async () =>
+      (await outcomeOf('ValidateOrder')) === 'failed' ? true : undefined,
+    );
+    expect(await outcomeOf('CheckOrderValue')).toBe('not-reached');
+    // The page opens on the failed state: its error, and the function's message, without reading JSON.
+    expect(await page.locator('#state-panel h2').textContent()).toContain('ValidateOrder');
+    expect(await page.locator('#state-error strong').textContent()).toBe('OrderValidationError');
+    expect(await page.locator('#state-error .cause-message').textContent()).toBe(
+      'Order o-empty has no items',
+    );
+    expect(await page.locator('#execution-error').textContent()).toContain('OrderValidationError');
+    await shot('execution-failed');
+  }, 30_000);
+
+  it('turns a running execution green without a reload, and stops one with Stop', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'held', definition: HELD, roleArn: ROLE }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held-1' }));
+    const token = await until('the task token', () => tokens.get('held-1'));
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-running').waitFor();
+    await until('Approve running', async () =>
+      (await outcomeOf('Approve')) === 'running' ? true : undefined,
+    );
+    expect(await outcomeOf('Prepare')).toBe('succeeded');
+    expect(await outcomeOf('Done')).toBe('not-reached');
+    await shot('execution-running');
+    // Mark the document: a reload would lose the mark.
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+    await page.locator('#execution-status .badge-succeeded').waitFor({ timeout: 10_000 });
+    await until('Done green', async () => ((await outcomeOf('Done')) === 'succeeded' ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    expect(await outcomeOf('Approve')).toBe('succeeded');
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+
+    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held-2' }));
+    await until('the second token', () => tokens.get('held-2'));
+    await open(`#/executions/${encodeURIComponent(second.executionArn as string)}`);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#stop-execution');
+    await page.locator('#execution-status .badge-aborted').waitFor({ timeout: 10_000 });
+    expect(await outcomeOf('Approve')).toBe('failed');
+  }, 60_000);
+
+  it('pages the event table', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'many', definition: MANY, roleArn: ROLE }),
+    );
+    const items = Array.from({ length: 60 }, (_, i) => i);
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'many-1', input: JSON.stringify({ items }) }),
+    );
+    await waitForClosedExecution(sfn, executionArn as string);
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-succeeded').waitFor();
+    const total = Number(await page.locator('#event-count').textContent());
+    expect(total).toBeGreaterThan(240);
+    const pages = Math.ceil(total / 100);
+    expect(await page.locator('#event-page').textContent()).toBe(`Page 1 of ${pages} · ${total} events`);
+    expect(await page.locator('#events tbody tr.event-row').count()).toBe(100);
+    const firstId = () => page.locator('#events tbody tr.event-row').first().getAttribute('data-event-id');
+    expect(await firstId()).toBe('1');
+    await page.click('#event-next');
+    expect(await firstId()).toBe('101');
+    expect(await page.locator('#event-page').textContent()).toContain('Page 2 of');
+    await page.click('#event-last');
+    expect(await firstId()).toBe(String((pages - 1) * 100 + 1));
+    expect(await page.locator('#events tbody tr.event-row').count()).toBe(total - (pages - 1) * 100);
+    await page.selectOption('#event-page-size', '25');
+    expect(await page.locator('#event-page').textContent()).toBe(
+      `Page 1 of ${Math.ceil(total / 25)} · ${total} events`,
+    );
+    // A row opens its details.
+    await page.locator('#events tbody tr.event-row').first().click();
+    expect(await page.locator('#events .event-details').textContent()).toContain('"input"');
+    await shot('event-table');
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
