@@ -40,13 +40,13 @@ export const GRAPH_STYLE = `
 .sf-graph .outcome-running > rect { fill: #e6f0fb; stroke: #0972d3; stroke-width: 2.4; }
 .sf-graph .outcome-not-reached > rect { fill: #f2f3f3; stroke: #c6ccd3; }
 .sf-graph .outcome-not-reached text { fill: #8d99a6; }
-.sf-graph .state.selected > rect { stroke: #16191f; stroke-width: 3; }
 .sf-graph .edge path { fill: none; stroke: #5f6b7a; stroke-width: 1.3; }
 .sf-graph .edge-catch path { stroke: #d13212; stroke-dasharray: 5 4; }
 .sf-graph .edge-default path { stroke-dasharray: 2 3; }
 .sf-graph .edge-label rect { fill: #ffffff; stroke: #d5dbdb; }
 .sf-graph .edge-label text { font-size: 10.5px; fill: #414d5c; }
 .sf-graph .edge-catch .edge-label text { fill: #d13212; }
+.sf-graph .state.selected > rect { stroke: #16191f; stroke-width: 3; }
 `;
 
 export function escapeXml(text: string): string {
