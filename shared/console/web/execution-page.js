@@ -154,7 +154,15 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     drawState();
   };
 
-  // The whole history first (25 pages for 25,000 events), shown as it arrives.
+  // The graph is laid out while the history loads (25 pages for 25,000 events), then coloured.
+  const graph = createGraphView(definition.definition, {
+    outcomes,
+    onSelect(name) {
+      selected = name;
+      view?.select(name);
+      drawState();
+    },
+  });
   const loading = h('p', { class: 'muted', id: 'events-loading' }, 'Loading events…');
   table.element.prepend(loading);
   for await (const page of pagesOf(
@@ -165,6 +173,8 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     if (disposed) break;
     ingest(page);
     loading.textContent = `Loading events… ${events.length}`;
+    // The table's first page shows as soon as its events are here.
+    if (events.length === page.length) table.refresh();
   }
   loading.remove();
   drawSummary();
@@ -172,14 +182,8 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
   table.refresh();
 
   try {
-    view = await createGraphView(definition.definition, {
-      outcomes,
-      onSelect(name) {
-        selected = name;
-        view.select(name);
-        drawState();
-      },
-    });
+    view = await graph;
+    view.colour(outcomes);
     graphPanel.append(view.element);
     // A failed execution opens on the state that failed it; a running one on the state that runs.
     const first =

@@ -4,6 +4,26 @@ import { statusOf } from '../graph/state-outcomes.ts';
 import { buildWorkflowGraph } from '../graph/workflow-graph.ts';
 import { h } from './dom.js';
 
+/**
+ * ELK's browser bundle (1.5 MB, a classic script defining the global ELK), loaded the first time a graph is
+ * drawn rather than by the page, so lists and tables appear while it loads.
+ */
+let elkLoading;
+function loadElk() {
+  elkLoading ??= new Promise((resolve, reject) => {
+    if (window.ELK) {
+      resolve(window.ELK);
+      return;
+    }
+    const script = document.createElement('script');
+    script.src = 'vendor/elk.bundled.js';
+    script.onload = () => resolve(window.ELK);
+    script.onerror = () => reject(new Error('The graph layout (ELK) could not be loaded'));
+    document.head.append(script);
+  });
+  return elkLoading;
+}
+
 const OUTCOME_CLASSES = ['succeeded', 'failed', 'caught', 'running', 'not-reached'].map(
   (s) => `outcome-${s}`,
 );
@@ -44,10 +64,11 @@ export async function createGraphView(definition, { onSelect, outcomes } = {}) {
     return { element, colour() {}, select() {} };
   }
   // ELK's bundle lays out on this thread; 150 states take well under a second.
-  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), new window.ELK());
+  const ELK = await loadElk();
+  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), new ELK());
   canvas.innerHTML = renderWorkflowSvg(layout, outcomes ? { outcomes } : {});
   const svg = canvas.querySelector('svg');
-  const fitScale = () => Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width));
+  const fitScale = () => Math.max(0.2, Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width)));
   const applyScale = () => {
     svg.setAttribute('width', String(Math.round(layout.width * scale)));
     svg.setAttribute('height', String(Math.round(layout.height * scale)));
@@ -56,9 +77,15 @@ export async function createGraphView(definition, { onSelect, outcomes } = {}) {
     const state = event.target.closest?.('[data-state]');
     if (state && onSelect) onSelect(state.dataset.state);
   });
-  requestAnimationFrame(() => {
+  // Fit a wide graph to its panel once the page has put it in the document (it may be laid out before).
+  const fitWhenShown = () => {
+    if (!canvas.isConnected || canvas.clientWidth === 0) {
+      requestAnimationFrame(fitWhenShown);
+      return;
+    }
     if (layout.width > canvas.clientWidth) zoom(0);
-  });
+  };
+  requestAnimationFrame(fitWhenShown);
 
   return {
     element,

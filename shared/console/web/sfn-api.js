@@ -36,11 +36,18 @@ export async function callApi(operation, input = {}) {
   return body;
 }
 
-/** Every page of a listing: yields each page's items (under `key`) as they arrive. */
-export async function* pagesOf(operation, input, key) {
+/**
+ * Every page of a listing: yields each page's items (under `key`) as they arrive. `firstPageSize`, when
+ * given, asks for a smaller first page, so the first rows show before the larger pages after it.
+ */
+export async function* pagesOf(operation, input, key, firstPageSize) {
   let nextToken;
   do {
-    const page = await callApi(operation, nextToken === undefined ? input : { ...input, nextToken });
+    const sized =
+      nextToken === undefined && firstPageSize !== undefined
+        ? { ...input, maxResults: firstPageSize }
+        : input;
+    const page = await callApi(operation, nextToken === undefined ? sized : { ...input, nextToken });
     yield page[key] ?? [];
     nextToken = page.nextToken;
   } while (nextToken !== undefined && nextToken !== null);

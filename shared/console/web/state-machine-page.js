@@ -182,7 +182,8 @@ function renderExecutions(machine, stopped) {
     const input = { stateMachineArn: machine.stateMachineArn, maxResults: 1000 };
     if (status.value) input.statusFilter = status.value;
     try {
-      for await (const page of pagesOf('ListExecutions', input, 'executions')) {
+      // A small first page shows the newest executions at once; the rest come 1,000 at a time.
+      for await (const page of pagesOf('ListExecutions', input, 'executions', 100)) {
         if (mine !== generation || stopped()) return;
         all = all.concat(page);
         refilter();
