@@ -244,6 +244,30 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     expect(await outcomeOf('Approve')).toBe('failed');
   }, 60_000);
 
+  it('runs an EXPRESS machine from the form and shows its result there (its executions are not listed)', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'quick',
+        type: 'EXPRESS',
+        roleArn: ROLE,
+        definition: JSON.stringify({
+          StartAt: 'Add',
+          States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, $.b)' }, End: true } },
+        }),
+      }),
+    );
+    await open(`#/state-machines/${encodeURIComponent(stateMachineArn as string)}`);
+    await page.locator('.graph-canvas svg').waitFor();
+    expect(await page.locator('.executions-panel').count()).toBe(0);
+    await page.fill('#execution-input', '{"a": 2, "b": 40}');
+    await page.click('#start-execution button[type=submit]');
+    await page.locator('#start-execution .badge-succeeded').waitFor();
+    expect(await page.locator('#start-execution .form-message').textContent()).toContain('"sum": 42');
+    await page.fill('#execution-input', '{"a": 2,');
+    await page.click('#start-execution button[type=submit]');
+    expect(await page.locator('#start-execution .error-box').textContent()).toContain('Invalid JSON');
+  }, 30_000);
+
   it('pages the event table', async () => {
     const { stateMachineArn } = await sfn.send(
       new CreateStateMachineCommand({ name: 'many', definition: MANY, roleArn: ROLE }),
