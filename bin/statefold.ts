@@ -192,6 +192,7 @@ function parsePort(value: string): number {
 function describeServer(server: LocalServer, config: LocalConfig): string {
   const lines = [
     `Statefold is running at ${server.endpoint}`,
+    `  console:   ${server.endpoint}/console/`,
     `  config:    ${config.configFile ?? '(none: defaults)'}`,
     `  data:      ${server.dataDir} (delete it to start afresh)`,
     `  functions: ${Object.keys(config.functions).join(', ') || '(none)'}`,
