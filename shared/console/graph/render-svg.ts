@@ -46,7 +46,7 @@ export const GRAPH_STYLE = `
 .sf-graph .edge-label rect { fill: #ffffff; stroke: #d5dbdb; }
 .sf-graph .edge-label text { font-size: 10.5px; fill: #414d5c; }
 .sf-graph .edge-catch .edge-label text { fill: #d13212; }
-.sf-graph .state.selected > rect { stroke: #16191f; stroke-width: 3; }
+.sf-graph .state.selected > rect { stroke-width: 3.5; filter: drop-shadow(0 0 4px rgba(22, 25, 31, 0.55)); }
 `;
 
 export function escapeXml(text: string): string {
