@@ -8,6 +8,8 @@
  *   statefold start [--config file] [--port n] [--data-dir folder]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
+ *   statefold graph <definition.json> [-o graph.svg] [--history history.json]
+ *   statefold console --endpoint <deployed API URL> [--port n] [--region r]
  * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
  * 1 it failed (or the server answered an error), 2 the definition, the config or the command line is invalid.
  */
@@ -27,6 +29,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { validateDefinition } from '../shared/asl/validate-definition.ts';
 import { runExecution } from '../shared/composition/run-execution.ts';
+import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
+import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import {
@@ -45,7 +49,9 @@ const USAGE = `Usage:
   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module]
   statefold start [--config file] [--port n] [--data-dir folder]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
-  statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]`;
+  statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
+  statefold graph <definition.json> [-o graph.svg] [--history history.json]
+  statefold console --endpoint <deployed API URL> [--port n] [--region r]`;
 
 class UsageError extends Error {}
 
@@ -64,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
       return executions(rest);
     case 'history':
       return history(rest);
+    case 'graph':
+      return graph(rest);
+    case 'console':
+      return consoleForEndpoint(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -247,6 +257,7 @@ function parsePort(value: string): number {
 function describeServer(server: LocalServer, config: LocalConfig): string {
   const lines = [
     `Statefold is running at ${server.endpoint}`,
+    `  console:   ${server.endpoint}/console/`,
     `  config:    ${config.configFile ?? '(none: defaults)'}`,
     `  data:      ${server.dataDir} (delete it to start afresh)`,
     `  functions: ${Object.keys(config.functions).join(', ') || '(none)'}`,
@@ -519,6 +530,51 @@ async function readIntegrations(value: string): Promise<{ endpoints?: Record<str
     throw error;
   }
   return parsed as { endpoints?: Record<string, string> };
+}
+
+/** `statefold graph`: the definition's graph as SVG (the file -o names, else stdout). */
+async function graph(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o' }, history: { type: 'string' } },
+  });
+  const definitionFile = positionals[0];
+  if (!definitionFile) throw new UsageError('graph needs a definition file.');
+  const svg = await writeGraphFile({
+    definitionFile,
+    ...(values.output !== undefined ? { outputFile: values.output } : {}),
+    ...(values.history !== undefined ? { historyFile: values.history } : {}),
+  });
+  if (values.output === undefined) process.stdout.write(`${svg}\n`);
+  return 0;
+}
+
+/** `statefold console`: the console on this machine for a deployed stack, its API calls signed here. */
+async function consoleForEndpoint(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { endpoint: { type: 'string' }, port: { type: 'string' }, region: { type: 'string' } },
+  });
+  if (!values.endpoint) {
+    throw new UsageError(
+      'console needs --endpoint <deployed API URL> (the local server serves the console itself, at /console/).',
+    );
+  }
+  const proxy = await startConsoleProxy({
+    endpoint: values.endpoint,
+    ...(values.port !== undefined ? { port: parsePort(values.port) } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+  });
+  process.stdout.write(
+    `The Statefold console for ${values.endpoint} is at ${proxy.url}\n(calls signed with your AWS credentials; Ctrl+C to stop)\n`,
+  );
+  await new Promise((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
+  await proxy.stop();
+  return 0;
 }
 
 /** `--input` takes JSON text or `@file`. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { serveConsoleAsset } from '../console/server/console-assets.ts';
 import { respondWithError } from '../engine/api/handle-api-request.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
 import { EngineError } from '../engine/engine-error.ts';
@@ -70,6 +71,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     accountId: engineOptions.accountId ?? '123456789012',
   };
   const server = createServer((request, response) => {
+    // GET /console/…: the web console's files; it reads the API below like any other client.
+    if (serveConsoleAsset(request, response)) return;
     ready.then(() => serve(handler, deployment, request, response)).catch(() => response.destroy());
   });
   // A malformed HTTP request gets a 400 and its connection closed; nothing reaches the engine.

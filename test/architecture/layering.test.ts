@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findViolations, type ModuleRule, readSourceFiles } from '../support/import-graph.ts';
+import { findViolations, importsOf, type ModuleRule, readSourceFiles } from '../support/import-graph.ts';
 
 /**
  * The layers, as the imports must show them. The pure core (language … execution) imports no SDK and no I/O
@@ -81,13 +82,27 @@ const RULES: ModuleRule[] = [
   },
   {
     module: 'shared/local',
-    modules: [...CORE, 'shared/engine', ...ADAPTERS, 'shared/composition', 'shared/handlers'],
+    modules: [
+      ...CORE,
+      'shared/engine',
+      ...ADAPTERS,
+      'shared/composition',
+      'shared/handlers',
+      'shared/console',
+    ],
     packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
   },
   {
     module: 'shared/testing',
     modules: [...CORE, 'shared/engine', 'shared/composition'],
     packages: PURE,
+  },
+  {
+    module: 'shared/console',
+    // The graph and the pages read only definition types; the console's server signs with the SDK's
+    // credential chain and SigV4 signer.
+    modules: ['shared/lib', 'shared/language'],
+    packages: ['node:*', 'elkjs', '@aws-sdk/credential-provider-node', '@smithy/*'],
   },
   { module: 'functions', modules: ['shared/composition', 'shared/handlers'], packages: [] },
   {
@@ -118,6 +133,24 @@ describe('the import graph follows the layers', () => {
         (module) => module.startsWith('shared/') && !RULES.some((r) => r.module === module),
       ),
     ).toEqual([]);
+  });
+
+  it('the console graph and pages, which the browser loads, import nothing at run time outside them', () => {
+    // The pages are plain JavaScript modules, which readSourceFiles (TypeScript only) leaves out.
+    const pages = readdirSync('shared/console/web')
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => ({
+        path: `shared/console/web/${name}`,
+        source: readFileSync(`shared/console/web/${name}`, 'utf8'),
+      }));
+    const browser = [...files.filter((file) => file.path.startsWith('shared/console/graph/')), ...pages];
+    expect(pages.length).toBeGreaterThan(0);
+    const offenders = browser.flatMap((file) =>
+      importsOf({ path: file.path, source: file.source.replace(/^import type [^;]+;$/gm, '') })
+        .filter((edge) => edge.kind === 'package' || !/^shared\/console\/(graph|web)\//.test(edge.to))
+        .map((edge) => `${edge.from} → ${edge.to}`),
+    );
+    expect(offenders).toEqual([]);
   });
 
   it('the pure core reads no clock and no entropy of its own', () => {

@@ -91,6 +91,7 @@ describe('statefold start', () => {
 
   it('prints its endpoint, the data folder, the created state machine and three AWS CLI commands to try', () => {
     expect(printed).toContain(`data:      ${dataDir}`);
+    expect(printed).toContain(`console:   ${endpoint}/console/`);
     expect(printed).toContain(`state machine order-processing (created): ${MACHINE}`);
     const commands = printed.split('\n').filter((line) => line.trim().startsWith('aws stepfunctions'));
     expect(commands.map((line) => line.trim().split(' ')[2])).toEqual([

@@ -1,0 +1,54 @@
+import { h } from './dom.js';
+import { renderExecutionPage } from './execution-page.js';
+import { renderStateMachinePage } from './state-machine-page.js';
+import { renderStateMachinesPage } from './state-machines-page.js';
+
+/**
+ * The console's router: `#/` the state machines, `#/state-machines/<arn>` one of them,
+ * `#/executions/<arn>` one execution. Each page draws into <main> and gives back a dispose() that stops its
+ * timers when the page changes.
+ */
+const main = document.getElementById('main');
+const crumbs = document.getElementById('crumbs');
+let current;
+
+function setCrumbs(items) {
+  crumbs.replaceChildren(
+    ...items.flatMap((item, index) => [
+      ...(index > 0 ? [h('span', { class: 'sep' }, '/')] : []),
+      item.href ? h('a', { href: item.href }, item.text) : h('span', {}, item.text),
+    ]),
+  );
+  document.title = `${items[items.length - 1]?.text ?? 'Console'} · Statefold`;
+}
+
+function navigate(hash) {
+  window.location.hash = hash;
+}
+
+async function route() {
+  current?.dispose();
+  current = undefined;
+  main.replaceChildren();
+  const hash = window.location.hash || '#/';
+  const context = { setCrumbs, navigate };
+  let page;
+  const machine = hash.match(/^#\/state-machines\/(.+)$/);
+  const execution = hash.match(/^#\/executions\/(.+)$/);
+  main.setAttribute('aria-busy', 'true');
+  if (machine) page = renderStateMachinePage(main, { ...context, arn: decodeURIComponent(machine[1]) });
+  else if (execution) page = renderExecutionPage(main, { ...context, arn: decodeURIComponent(execution[1]) });
+  else page = renderStateMachinesPage(main, context);
+  const mine = hash;
+  const rendered = await page.catch((error) => {
+    main.append(h('div', { class: 'error-box' }, String(error?.message ?? error)));
+    return undefined;
+  });
+  if (window.location.hash === mine || (mine === '#/' && window.location.hash === '')) {
+    current = rendered;
+    main.setAttribute('aria-busy', 'false');
+  } else rendered?.dispose();
+}
+
+window.addEventListener('hashchange', route);
+route();

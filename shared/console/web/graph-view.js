@@ -1,0 +1,108 @@
+import { layoutWorkflow } from '../graph/layout-workflow.ts';
+import { renderWorkflowSvg } from '../graph/render-svg.ts';
+import { statusOf } from '../graph/state-outcomes.ts';
+import { buildWorkflowGraph } from '../graph/workflow-graph.ts';
+import { h } from './dom.js';
+
+/**
+ * ELK's browser bundle (1.5 MB, a classic script defining the global ELK), loaded the first time a graph is
+ * drawn rather than by the page, so lists and tables appear while it loads.
+ */
+let elkLoading;
+function loadElk() {
+  elkLoading ??= new Promise((resolve, reject) => {
+    if (window.ELK) {
+      resolve(window.ELK);
+      return;
+    }
+    const script = document.createElement('script');
+    script.src = 'vendor/elk.bundled.js';
+    script.onload = () => resolve(window.ELK);
+    script.onerror = () => reject(new Error('The graph layout (ELK) could not be loaded'));
+    document.head.append(script);
+  });
+  return elkLoading;
+}
+
+const OUTCOME_CLASSES = ['succeeded', 'failed', 'caught', 'running', 'not-reached'].map(
+  (s) => `outcome-${s}`,
+);
+
+/**
+ * The graph component in a page: laid out once, then recoloured in place as an execution's outcomes change
+ * (a live execution never re-lays out). Clicking a state calls onSelect with its name; zoom buttons scale it.
+ */
+export async function createGraphView(definition, { onSelect, outcomes } = {}) {
+  const canvas = h('div', { class: 'graph-canvas' });
+  let scale = 1;
+  const zoom = (factor) => {
+    scale = factor === 0 ? fitScale() : Math.min(2.5, Math.max(0.2, scale * factor));
+    applyScale();
+  };
+  const toolbar = h(
+    'div',
+    { class: 'graph-toolbar' },
+    h('button', { type: 'button', title: 'Zoom in', onclick: () => zoom(1.25) }, '+'),
+    h('button', { type: 'button', title: 'Zoom out', onclick: () => zoom(0.8) }, '−'),
+    h('button', { type: 'button', title: 'Fit to width', onclick: () => zoom(0) }, 'Fit'),
+  );
+  const legend = h(
+    'div',
+    { class: 'graph-legend' },
+    ['succeeded', 'failed', 'caught', 'running', 'not-reached'].map((status) =>
+      h('span', { class: `legend-item legend-${status}` }, status.replace('-', ' ')),
+    ),
+  );
+  const element = h('div', { class: 'graph-view' }, toolbar, canvas);
+  if (outcomes) element.append(legend);
+
+  let parsed;
+  try {
+    parsed = typeof definition === 'string' ? JSON.parse(definition) : definition;
+  } catch {
+    canvas.textContent = 'The definition is not JSON.';
+    return { element, colour() {}, select() {} };
+  }
+  // ELK's bundle lays out on this thread; 150 states take well under a second.
+  const ELK = await loadElk();
+  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), new ELK());
+  canvas.innerHTML = renderWorkflowSvg(layout, outcomes ? { outcomes } : {});
+  const svg = canvas.querySelector('svg');
+  const fitScale = () => Math.max(0.2, Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width)));
+  const applyScale = () => {
+    svg.setAttribute('width', String(Math.round(layout.width * scale)));
+    svg.setAttribute('height', String(Math.round(layout.height * scale)));
+  };
+  canvas.addEventListener('click', (event) => {
+    const state = event.target.closest?.('[data-state]');
+    if (state && onSelect) onSelect(state.dataset.state);
+  });
+  // Fit a wide graph to its panel once the page has put it in the document (it may be laid out before).
+  const fitWhenShown = () => {
+    if (!canvas.isConnected || canvas.clientWidth === 0) {
+      requestAnimationFrame(fitWhenShown);
+      return;
+    }
+    if (layout.width > canvas.clientWidth) zoom(0);
+  };
+  requestAnimationFrame(fitWhenShown);
+
+  return {
+    element,
+    layout,
+    colour(next) {
+      for (const node of svg.querySelectorAll('[data-state]')) {
+        node.classList.remove(...OUTCOME_CLASSES);
+        node.classList.add(`outcome-${statusOf(next, node.dataset.state)}`);
+        const title = node.querySelector('title');
+        if (title) title.textContent = `${node.dataset.state}: ${statusOf(next, node.dataset.state)}`;
+      }
+    },
+    select(name) {
+      for (const node of svg.querySelectorAll('.selected')) node.classList.remove('selected');
+      for (const node of svg.querySelectorAll('[data-state]')) {
+        if (node.dataset.state === name) node.classList.add('selected');
+      }
+    },
+  };
+}

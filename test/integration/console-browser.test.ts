@@ -1,0 +1,502 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as orderFunctions from '../../examples/order-processing/functions.ts';
+import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+
+/**
+ * The console in a real browser: Debian's chromium (CI installs it with apt; without it these tests are
+ * skipped), driven by playwright-core, against startLocalServer. Screenshots go to test-artifacts/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const EXAMPLE = join(import.meta.dirname, '../../examples/order-processing');
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-processing';
+
+/** Task tokens the `hold` function received, by execution name: a running execution the test finishes. */
+const tokens = new Map<string, string>();
+const functions = {
+  ...orderFunctions,
+  hold: (event: { token: string; execution: string }) => {
+    tokens.set(event.execution, event.token);
+    return {};
+  },
+};
+
+const HELD = JSON.stringify({
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { Type: 'Pass', Next: 'Approve' },
+    Approve: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: 'hold',
+        Payload: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name' },
+      },
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+});
+
+/** A Map over `n` items of a Pass state: 4 events an item, so hundreds of events for the table's pages. */
+const MANY = JSON.stringify({
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 20,
+      ItemProcessor: { StartAt: 'Touch', States: { Touch: { Type: 'Pass', End: true } } },
+      End: true,
+    },
+  },
+});
+
+const hasChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!hasChromium)('the console in Chromium', () => {
+  let dataDir: string;
+  let server: LocalServer;
+  let sfn: SFNClient;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'statefold-console-browser-'));
+    server = await startLocalServer({
+      port: 0,
+      dataDir,
+      functions,
+      stateMachines: [
+        {
+          name: 'order-processing',
+          type: 'STANDARD',
+          definition: await readFile(join(EXAMPLE, 'definition.json'), 'utf8'),
+          definitionFile: join(EXAMPLE, 'definition.json'),
+        },
+      ],
+    });
+    sfn = createSfnClient(server.endpoint);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => errors.push(error.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    sfn?.destroy();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const open = (hash: string) => page.goto(`${server.endpoint}/console/${hash}`);
+  const stateClass = (name: string) =>
+    page.locator(`.graph-canvas [data-state="${name}"]`).first().getAttribute('class');
+  const outcomeOf = async (name: string) => (await stateClass(name))?.match(/outcome-([a-z-]+)/)?.[1];
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  it('lists the state machines with their type and counts', async () => {
+    await open('');
+    const row = page.locator('#state-machines tr[data-name="order-processing"]');
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('STANDARD');
+    await until('the counts', async () =>
+      (await row.locator('[data-count="FAILED"]').textContent()) === '…' ? undefined : true,
+    );
+    await shot('state-machines');
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('starts the order-processing example from the form and shows each state outcome on its graph', async () => {
+    await open(`#/state-machines/${encodeURIComponent(MACHINE)}`);
+    await page.locator('.graph-canvas svg').waitFor();
+    expect(await page.locator('#definition').textContent()).toContain('"StartAt": "ValidateOrder"');
+    await page.fill('#execution-name', 'from-the-form');
+    await page.fill('#execution-input', await readFile(join(EXAMPLE, 'input.json'), 'utf8'));
+    await page.click('#start-execution button[type=submit]');
+    await page.waitForURL(/#\/executions\//);
+    await page.locator('#execution-status .badge-succeeded').waitFor({ timeout: 20_000 });
+    await until('the graph coloured', async () =>
+      (await outcomeOf('OrderComplete')) === 'succeeded' ? true : undefined,
+    );
+    // The order's total (537) is over 500, so FlagForReview runs; the payment succeeds on its retry.
+    const outcomes = Object.fromEntries(
+      await Promise.all(
+        [
+          'ValidateOrder',
+          'CheckOrderValue',
+          'FlagForReview',
+          'ReserveAndNotify',
+          'NotifyCustomer',
+          'PackItems',
+          'PackItem',
+          'ChargePayment',
+          'PaymentFailed',
+          'OrderComplete',
+        ].map(async (name) => [name, await outcomeOf(name)]),
+      ),
+    );
+    expect(outcomes).toEqual({
+      ValidateOrder: 'succeeded',
+      CheckOrderValue: 'succeeded',
+      FlagForReview: 'succeeded',
+      ReserveAndNotify: 'succeeded',
+      NotifyCustomer: 'succeeded',
+      PackItems: 'succeeded',
+      PackItem: 'succeeded',
+      ChargePayment: 'succeeded',
+      PaymentFailed: 'not-reached',
+      OrderComplete: 'succeeded',
+    });
+    await page.locator('.graph-canvas [data-state="ChargePayment"]').click();
+    await expect.poll(() => page.locator('#state-panel .retries h3').textContent()).toBe('Retries: 1');
+    expect(await page.locator('#state-panel').textContent()).toContain('PaymentGatewayTimeout');
+    expect(await page.locator('#state-output').textContent()).toContain('"paymentId": "pay-order-1042"');
+    await shot('execution-succeeded');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('shows a failing execution’s error on the state that failed', async () => {
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: MACHINE,
+        name: 'no-items',
+        input: '{"orderId":"o-empty","items":[]}',
+      }),
+    );
+    await waitForClosedExecution(sfn, executionArn as string);
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-failed').waitFor();
+    await until('the graph', async () =>
+      (await outcomeOf('ValidateOrder')) === 'failed' ? true : undefined,
+    );
+    expect(await outcomeOf('CheckOrderValue')).toBe('not-reached');
+    // The page opens on the failed state: its error, and the function's message, without reading JSON.
+    expect(await page.locator('#state-panel h2').textContent()).toContain('ValidateOrder');
+    expect(await page.locator('#state-error strong').textContent()).toBe('OrderValidationError');
+    expect(await page.locator('#state-error .cause-message').textContent()).toBe(
+      'Order o-empty has no items',
+    );
+    expect(await page.locator('#execution-error').textContent()).toContain('OrderValidationError');
+    await shot('execution-failed');
+  }, 30_000);
+
+  it('turns a running execution green without a reload, and stops one with Stop', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'held', definition: HELD, roleArn: ROLE }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held-1' }));
+    const token = await until('the task token', () => tokens.get('held-1'));
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-running').waitFor();
+    await until('Approve running', async () =>
+      (await outcomeOf('Approve')) === 'running' ? true : undefined,
+    );
+    expect(await outcomeOf('Prepare')).toBe('succeeded');
+    expect(await outcomeOf('Done')).toBe('not-reached');
+    await shot('execution-running');
+    // Mark the document: a reload would lose the mark.
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
+    await page.locator('#execution-status .badge-succeeded').waitFor({ timeout: 10_000 });
+    await until('Done green', async () => ((await outcomeOf('Done')) === 'succeeded' ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    expect(await outcomeOf('Approve')).toBe('succeeded');
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+
+    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held-2' }));
+    await until('the second token', () => tokens.get('held-2'));
+    await open(`#/executions/${encodeURIComponent(second.executionArn as string)}`);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#stop-execution');
+    await page.locator('#execution-status .badge-aborted').waitFor({ timeout: 10_000 });
+    expect(await outcomeOf('Approve')).toBe('failed');
+  }, 60_000);
+
+  it('runs an EXPRESS machine from the form and shows its result there (its executions are not listed)', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'quick',
+        type: 'EXPRESS',
+        roleArn: ROLE,
+        definition: JSON.stringify({
+          StartAt: 'Add',
+          States: { Add: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, $.b)' }, End: true } },
+        }),
+      }),
+    );
+    await open(`#/state-machines/${encodeURIComponent(stateMachineArn as string)}`);
+    await page.locator('.graph-canvas svg').waitFor();
+    expect(await page.locator('.executions-panel').count()).toBe(0);
+    await page.fill('#execution-input', '{"a": 2, "b": 40}');
+    await page.click('#start-execution button[type=submit]');
+    await page.locator('#start-execution .badge-succeeded').waitFor();
+    expect(await page.locator('#start-execution .form-message').textContent()).toContain('"sum": 42');
+    await page.fill('#execution-input', '{"a": 2,');
+    await page.click('#start-execution button[type=submit]');
+    expect(await page.locator('#start-execution .error-box').textContent()).toContain('Invalid JSON');
+  }, 30_000);
+
+  it('pages the event table', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'many', definition: MANY, roleArn: ROLE }),
+    );
+    const items = Array.from({ length: 60 }, (_, i) => i);
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'many-1', input: JSON.stringify({ items }) }),
+    );
+    await waitForClosedExecution(sfn, executionArn as string);
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-succeeded').waitFor();
+    const total = Number(await page.locator('#event-count').textContent());
+    expect(total).toBeGreaterThan(240);
+    const pages = Math.ceil(total / 100);
+    expect(await page.locator('#event-page').textContent()).toBe(`Page 1 of ${pages} · ${total} events`);
+    expect(await page.locator('#events tbody tr.event-row').count()).toBe(100);
+    const firstId = () => page.locator('#events tbody tr.event-row').first().getAttribute('data-event-id');
+    expect(await firstId()).toBe('1');
+    await page.click('#event-next');
+    expect(await firstId()).toBe('101');
+    expect(await page.locator('#event-page').textContent()).toContain('Page 2 of');
+    await page.click('#event-last');
+    expect(await firstId()).toBe(String((pages - 1) * 100 + 1));
+    expect(await page.locator('#events tbody tr.event-row').count()).toBe(total - (pages - 1) * 100);
+    await page.selectOption('#event-page-size', '25');
+    expect(await page.locator('#event-page').textContent()).toBe(
+      `Page 1 of ${Math.ceil(total / 25)} · ${total} events`,
+    );
+    // A row opens its details.
+    await page.locator('#events tbody tr.event-row').first().click();
+    expect(await page.locator('#events .event-details').textContent()).toContain('"input"');
+    await shot('event-table');
+    expect(errors).toEqual([]);
+  }, 60_000);
+  /**
+   * 10,000 executions and a history of 25,000 events, answered by a stand-in for the API (the page's POST /
+   * calls are intercepted; its files still come from the server): the first rows show, and everything loads,
+   * within the budgets asserted (generous, for a shared CI machine), and only the rows in view are drawn.
+   */
+  it('loads 10,000 executions and a 25,000-event history quickly, drawing only what is in view', async () => {
+    const big = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const bigErrors: string[] = [];
+    big.on('pageerror', (error) => bigErrors.push(error.message));
+    const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:big';
+    const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:big:long';
+    const start = Date.UTC(2026, 0, 1) / 1000;
+    const executions = Array.from({ length: 10_000 }, (_, i) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:big:run-${String(i).padStart(5, '0')}`,
+      stateMachineArn: machineArn,
+      name: `run-${String(i).padStart(5, '0')}`,
+      status: i % 10 === 0 ? 'FAILED' : 'SUCCEEDED',
+      startDate: start + i,
+      stopDate: start + i + 1,
+    }));
+    const events: object[] = [
+      {
+        id: 1,
+        previousEventId: 0,
+        type: 'ExecutionStarted',
+        timestamp: start,
+        executionStartedEventDetails: { input: '{}' },
+      },
+      {
+        id: 2,
+        previousEventId: 1,
+        type: 'MapStateEntered',
+        timestamp: start,
+        stateEnteredEventDetails: { name: 'Each', input: '{}' },
+      },
+      {
+        id: 3,
+        previousEventId: 2,
+        type: 'MapStateStarted',
+        timestamp: start,
+        mapStateStartedEventDetails: { length: 6248 },
+      },
+    ];
+    for (let i = 0; events.length < 24_996; i += 1) {
+      const id = events.length + 1;
+      const at = start + i / 100;
+      events.push(
+        {
+          id,
+          previousEventId: 3,
+          type: 'MapIterationStarted',
+          timestamp: at,
+          mapIterationStartedEventDetails: { name: 'Each', index: i },
+        },
+        {
+          id: id + 1,
+          previousEventId: id,
+          type: 'PassStateEntered',
+          timestamp: at,
+          stateEnteredEventDetails: { name: 'Touch', input: `${i}` },
+        },
+        {
+          id: id + 2,
+          previousEventId: id + 1,
+          type: 'PassStateExited',
+          timestamp: at,
+          stateExitedEventDetails: { name: 'Touch', output: `${i}` },
+        },
+        {
+          id: id + 3,
+          previousEventId: id + 2,
+          type: 'MapIterationSucceeded',
+          timestamp: at,
+          mapIterationSucceededEventDetails: { name: 'Each', index: i },
+        },
+      );
+    }
+    const last = events.length;
+    events.push(
+      { id: last + 1, previousEventId: last, type: 'MapStateSucceeded', timestamp: start + 70 },
+      {
+        id: last + 2,
+        previousEventId: last + 1,
+        type: 'MapStateExited',
+        timestamp: start + 70,
+        stateExitedEventDetails: { name: 'Each', output: '[]' },
+      },
+      {
+        id: last + 3,
+        previousEventId: last + 2,
+        type: 'ExecutionSucceeded',
+        timestamp: start + 70,
+        executionSucceededEventDetails: { output: '[]' },
+      },
+    );
+    const definition = JSON.stringify(JSON.parse(MANY));
+    const paged = (items: object[], input: { maxResults?: number; nextToken?: string }) => {
+      const from = Number(input.nextToken ?? 0);
+      const size = input.maxResults ?? 100;
+      const page = items.slice(from, from + size);
+      return from + size < items.length ? { page, nextToken: String(from + size) } : { page };
+    };
+    await big.route(`${server.endpoint}/`, async (route) => {
+      const operation = route.request().headers()['x-amz-target']?.split('.')[1];
+      const input = JSON.parse(route.request().postData() ?? '{}');
+      const answer = (body: object) =>
+        route.fulfill({ status: 200, contentType: 'application/x-amz-json-1.0', body: JSON.stringify(body) });
+      switch (operation) {
+        case 'DescribeStateMachine':
+          return answer({
+            stateMachineArn: machineArn,
+            name: 'big',
+            type: 'STANDARD',
+            status: 'ACTIVE',
+            definition,
+            roleArn: ROLE,
+            creationDate: start,
+          });
+        case 'ListExecutions': {
+          const { page, nextToken } = paged(executions, input);
+          return answer({ executions: page, ...(nextToken ? { nextToken } : {}) });
+        }
+        case 'DescribeExecution':
+          return answer({
+            executionArn,
+            stateMachineArn: machineArn,
+            name: 'long',
+            status: 'SUCCEEDED',
+            startDate: start,
+            stopDate: start + 70,
+            input: '{}',
+            output: '[]',
+          });
+        case 'DescribeStateMachineForExecution':
+          return answer({
+            stateMachineArn: machineArn,
+            name: 'big',
+            definition,
+            roleArn: ROLE,
+            updateDate: start,
+          });
+        case 'GetExecutionHistory': {
+          const { page, nextToken } = paged(events, input);
+          return answer({ events: page, ...(nextToken ? { nextToken } : {}) });
+        }
+        default:
+          return route.fulfill({ status: 400, body: '{"__type":"UnknownOperationException"}' });
+      }
+    });
+    const FIRST_ROWS_BUDGET_MS = 2000;
+    const BUDGET_MS = 5000;
+
+    let started = Date.now();
+    await big.goto(`${server.endpoint}/console/#/state-machines/${encodeURIComponent(machineArn)}`);
+    await big.locator('.vlist-row').first().waitFor();
+    const firstExecutionsMs = Date.now() - started;
+    await big.locator('#execution-count', { hasText: /^10000 executions$/ }).waitFor();
+    const executionsMs = Date.now() - started;
+    expect(await big.locator('.vlist-row').count()).toBeLessThan(40);
+    await big.locator('.vlist-viewport').evaluate((element) => {
+      element.scrollTop = 36 * 9_990;
+    });
+    await big.locator('.vlist-row[data-name="run-09999"]').waitFor();
+    await big.fill('#name-filter', 'run-0999');
+    expect(await big.locator('#execution-count').textContent()).toBe('10 of 10000 executions');
+
+    started = Date.now();
+    await big.goto(`${server.endpoint}/console/#/executions/${encodeURIComponent(executionArn)}`);
+    await big.locator('#events tbody tr.event-row').first().waitFor();
+    const firstEventsMs = Date.now() - started;
+    await big
+      .locator('#event-page', {
+        hasText: `Page 1 of ${Math.ceil(events.length / 100)} · ${events.length} events`,
+      })
+      .waitFor();
+    await big.locator('.graph-canvas [data-state="Touch"].outcome-succeeded').waitFor();
+    const historyMs = Date.now() - started;
+    expect(await big.locator('#events tbody tr.event-row').count()).toBe(100);
+    await big.click('#event-last');
+    expect(await big.locator('#events tbody tr.event-row').last().getAttribute('data-event-id')).toBe(
+      String(events.length),
+    );
+    await big.locator('.graph-canvas [data-state="Each"] > text.title').click();
+    expect(await big.locator('#state-panel .iterations h3').textContent()).toBe(
+      `Iterations: ${(events.length - 6) / 4}`,
+    );
+    await big.screenshot({ path: join(ARTIFACTS, 'large-history.png') });
+    await big.close();
+    console.log(
+      `executions: first rows ${firstExecutionsMs} ms, all 10,000 ${executionsMs} ms; events: first page ${firstEventsMs} ms, all 25,000 with the graph ${historyMs} ms`,
+    );
+    expect(firstExecutionsMs).toBeLessThan(FIRST_ROWS_BUDGET_MS);
+    expect(firstEventsMs).toBeLessThan(FIRST_ROWS_BUDGET_MS);
+    expect(executionsMs).toBeLessThan(BUDGET_MS);
+    expect(historyMs).toBeLessThan(BUDGET_MS);
+    expect(bigErrors).toEqual([]);
+  }, 60_000);
+});
