@@ -34,7 +34,7 @@ import {
   type LocalConfig,
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
-import { type LocalServer, startLocalServer } from '../shared/local/local-server.ts';
+import type { LocalServer } from '../shared/local/local-server.ts';
 
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
@@ -143,6 +143,10 @@ async function start(args: string[]): Promise<number> {
   }
   let server: LocalServer;
   try {
+    // Loaded here, not at the top: run, validate and the client commands need none of the local engine
+    // (dynalite, fauxqs, the SDK clients), and start must be able to quiet it before it loads.
+    silenceSqliteWarning();
+    const { startLocalServer } = await import('../shared/local/local-server.ts');
     server = await startLocalServer({
       port: config.port,
       dataDir: config.dataDir,
@@ -170,6 +174,19 @@ async function start(args: string[]): Promise<number> {
   process.off('SIGINT', force);
   process.off('SIGTERM', force);
   return 0;
+}
+
+/**
+ * fauxqs keeps the queues in node:sqlite, which Node 22 announces as experimental when it first loads: a
+ * warning about Statefold's insides that a user of `statefold start` can do nothing about. Other warnings pass.
+ */
+function silenceSqliteWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (text.startsWith('SQLite is an experimental feature')) return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
 
 function parsePort(value: string): number {

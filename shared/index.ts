@@ -13,7 +13,7 @@ export type { ExecutionEvent } from './history/events.ts';
 export { createExecutionState, type ExecutionState } from './history/execution-state.ts';
 export { type HistoryEvent, toHistoryEvents } from './history/to-history-event.ts';
 export type { LambdaContext, LambdaHandler } from './integrations/local-functions.ts';
-// The shape of a project's statefold.config.ts (`satisfies StatefoldConfig`); a type only, no local-mode code.
-export type { StatefoldConfig } from './local/local-config.ts';
 export { StatesError, StatesErrors } from './language/states-error.ts';
 export type { Diagnostic, StateDefinition, StateMachineDefinition } from './language/types.ts';
+// The shape of a project's statefold.config.ts (`satisfies StatefoldConfig`); a type only, no local-mode code.
+export type { StatefoldConfig } from './local/local-config.ts';
