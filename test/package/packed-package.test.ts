@@ -131,6 +131,14 @@ describe('the packed tarball', { timeout: 60_000 }, () => {
     expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it.each(['statefold.config.ts', 'src/handlers.ts', 'test/greeting.test.ts'])(
+    "is the README's quick start: its %s is the README's",
+    async (path) => {
+      const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+      expect(readme).toContain(USER_PROJECT[path]);
+    },
+  );
+
   it("type-checks the project's config and test against the package's declarations", async () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const checked = await exec(process.execPath, [tsc, '-p', '.'], project, NODES[0]!.binDir);
