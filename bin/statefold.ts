@@ -138,8 +138,25 @@ async function start(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    // The message names the file and the field; the usage text would only bury it.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`statefold start: ${error.message}\n`);
+      return 2;
+    }
     throw error;
+  }
+  // A definition that cannot be deployed stops start here, before the port is bound or the data folder made.
+  const invalid = config.stateMachines.flatMap((machine) => {
+    const { result, diagnostics } = validateDefinition(machine.definition);
+    if (result === 'OK') return [];
+    const details = diagnostics
+      .filter((d) => d.severity === 'ERROR')
+      .map((d) => `\n  ${d.severity} ${d.code} at ${d.location}: ${d.message}`);
+    return [`${machine.definitionFile}: state machine '${machine.name}' is not valid:${details.join('')}`];
+  });
+  if (invalid.length > 0) {
+    process.stderr.write(`statefold start: ${invalid.join('\n')}\n`);
+    return 2;
   }
   let server: LocalServer;
   try {

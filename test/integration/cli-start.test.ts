@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -303,11 +304,22 @@ describe('the config', () => {
     ['a STATEFOLD_PORT that is not a port', {}, [], { STATEFOLD_PORT: 'abc' }, /STATEFOLD_PORT='abc'/],
     ['a --port that is not a port', {}, ['--port', '70000'], {}, /--port must be 0-65535/],
     ['a --config file that does not exist', undefined, [], {}, /The config file 'bad\.json' does not exist/],
+    [
+      'a definition that is not valid',
+      { stateMachines: [{ name: 'x', definition: 'invalid.asl.json' }] },
+      [],
+      {},
+      /invalid\.asl\.json: state machine 'x' is not valid:\n {2}ERROR MISSING_TRANSITION_TARGET at \/StartAt/,
+    ],
   ])('start exits 2 naming the file and the field: %s', async (_case, config, args, env, message) => {
     await rm(join(dir, 'bad.json'), { force: true });
     if (config !== undefined) await writeFile(join(dir, 'bad.json'), JSON.stringify(config));
+    await writeFile(join(dir, 'invalid.asl.json'), JSON.stringify({ StartAt: 'Nowhere', States: {} }));
     const result = await statefold(['start', '--config', 'bad.json', ...args], { cwd: dir, env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    // The mistake is in the config, not the command line: no usage text (only a bad --port shows it).
+    if (args.length === 0) expect(result.stderr).not.toContain('Usage:');
+    expect(existsSync(join(dir, '.statefold'))).toBe(false);
   });
 });
