@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import type { QueueUrls } from '../queue/sqs-queues.ts';
+import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The engine's queues in this process: fauxqs (an SQS emulator) on a free port, with the three queues and
@@ -52,7 +53,9 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promis
   const client = new SQSClient({
     endpoint,
     region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // fauxqs checks no signature, and its messages' MD5 sums need no checking in the same process.
+    ...UNSIGNED_REQUESTS,
+    md5: false,
   });
   const prefix = options.prefix ?? '';
   const visibilityTimeout = String(options.visibilityTimeout ?? 30);

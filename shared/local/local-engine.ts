@@ -11,6 +11,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamod
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
 import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
+import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The durable engine in one process: an embedded DynamoDB and SQS, a Lambda endpoint over local handler
@@ -74,7 +75,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const lambda = new LambdaClient({
     endpoint: lambdaServer.endpoint,
     region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...UNSIGNED_REQUESTS,
     maxAttempts: 1,
   });
   const deps = createEngineDeps({
