@@ -4,7 +4,7 @@
  * locally, and look at the executions of a running server.
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
  *   statefold validate <definition.json>
- *   statefold start [--config file] [--port n] [--data-dir folder]
+ *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
  * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
@@ -28,6 +28,7 @@ import { validateDefinition } from '../shared/asl/validate-definition.ts';
 import { runExecution } from '../shared/composition/run-execution.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
+import { logExecutions } from '../shared/local/execution-log.ts';
 import {
   ConfigError,
   DEFAULT_PORT,
@@ -39,7 +40,7 @@ import type { LocalServer } from '../shared/local/local-server.ts';
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--virtual-time] [--history]
   statefold validate <definition.json>
-  statefold start [--config file] [--port n] [--data-dir folder]
+  statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]`;
 
@@ -126,8 +127,14 @@ async function start(args: string[]): Promise<number> {
       config: { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
     },
   });
+  const logLevel = values.quiet ? 'error' : values['log-level'];
+  if (!LOG_LEVELS.includes(logLevel as never)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'.`);
+  }
   let config: LocalConfig;
   try {
     config = await loadLocalConfig({
@@ -176,7 +183,14 @@ async function start(args: string[]): Promise<number> {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(describeServer(server, config));
+  // info: the banner and a line per execution started and ended; warn and error (and --quiet): the endpoint
+  // only. The server's own errors go to stderr, prefixed, whatever the level.
+  if (logLevel === 'info') {
+    process.stdout.write(describeServer(server, config));
+    logExecutions(server.engine.deps, (line) => process.stdout.write(`${line}\n`));
+  } else {
+    process.stdout.write(`Statefold is running at ${server.endpoint}\n`);
+  }
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once('SIGINT', resolveSignal);
     process.once('SIGTERM', resolveSignal);
@@ -205,6 +219,8 @@ function silenceSqliteWarning(): void {
     emitWarning(warning, ...rest);
   }) as typeof process.emitWarning;
 }
+
+const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 
 function parsePort(value: string): number {
   const port = Number(value);
