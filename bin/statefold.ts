@@ -5,7 +5,7 @@
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
  *   statefold validate <definition.json>
  *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME]
- *   statefold start [--config file] [--port n] [--data-dir folder]
+ *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
  *   statefold graph <definition.json> [-o graph.svg] [--history history.json]
@@ -33,6 +33,7 @@ import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
+import { logExecutions } from '../shared/local/execution-log.ts';
 import {
   ConfigError,
   checkIntegrations,
@@ -40,14 +41,14 @@ import {
   type LocalConfig,
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
-import { type LocalServer, startLocalServer } from '../shared/local/local-server.ts';
+import type { LocalServer } from '../shared/local/local-server.ts';
 import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
   statefold validate <definition.json>
   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module]
-  statefold start [--config file] [--port n] [--data-dir folder]
+  statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
   statefold graph <definition.json> [-o graph.svg] [--history history.json]
@@ -200,8 +201,14 @@ async function start(args: string[]): Promise<number> {
       config: { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
     },
   });
+  const logLevel = values.quiet ? 'error' : values['log-level'];
+  if (!LOG_LEVELS.includes(logLevel as never)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'.`);
+  }
   let config: LocalConfig;
   try {
     config = await loadLocalConfig({
@@ -212,11 +219,32 @@ async function start(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    // The message names the file and the field; the usage text would only bury it.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`statefold start: ${error.message}\n`);
+      return 2;
+    }
     throw error;
+  }
+  // A definition that cannot be deployed stops start here, before the port is bound or the data folder made.
+  const invalid = config.stateMachines.flatMap((machine) => {
+    const { result, diagnostics } = validateDefinition(machine.definition);
+    if (result === 'OK') return [];
+    const details = diagnostics
+      .filter((d) => d.severity === 'ERROR')
+      .map((d) => `\n  ${d.severity} ${d.code} at ${d.location}: ${d.message}`);
+    return [`${machine.definitionFile}: state machine '${machine.name}' is not valid:${details.join('')}`];
+  });
+  if (invalid.length > 0) {
+    process.stderr.write(`statefold start: ${invalid.join('\n')}\n`);
+    return 2;
   }
   let server: LocalServer;
   try {
+    // Loaded here, not at the top: run, validate and the client commands need none of the local engine
+    // (dynalite, fauxqs, the SDK clients), and start must be able to quiet it before it loads.
+    silenceSqliteWarning();
+    const { startLocalServer } = await import('../shared/local/local-server.ts');
     server = await startLocalServer({
       port: config.port,
       dataDir: config.dataDir,
@@ -230,7 +258,14 @@ async function start(args: string[]): Promise<number> {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(describeServer(server, config));
+  // info: the banner and a line per execution started and ended; warn and error (and --quiet): the endpoint
+  // only. The server's own errors go to stderr, prefixed, whatever the level.
+  if (logLevel === 'info') {
+    process.stdout.write(describeServer(server, config));
+    logExecutions(server.engine.deps, (line) => process.stdout.write(`${line}\n`));
+  } else {
+    process.stdout.write(`Statefold is running at ${server.endpoint}\n`);
+  }
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once('SIGINT', resolveSignal);
     process.once('SIGTERM', resolveSignal);
@@ -246,6 +281,21 @@ async function start(args: string[]): Promise<number> {
   process.off('SIGTERM', force);
   return 0;
 }
+
+/**
+ * fauxqs keeps the queues in node:sqlite, which Node 22 announces as experimental when it first loads: a
+ * warning about Statefold's insides that a user of `statefold start` can do nothing about. Other warnings pass.
+ */
+function silenceSqliteWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (text.startsWith('SQLite is an experimental feature')) return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 
 function parsePort(value: string): number {
   const port = Number(value);

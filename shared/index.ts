@@ -15,6 +15,8 @@ export { type HistoryEvent, toHistoryEvents } from './history/to-history-event.t
 export type { LambdaContext, LambdaHandler } from './integrations/local-functions.ts';
 export { StatesError, StatesErrors } from './language/states-error.ts';
 export type { Diagnostic, StateDefinition, StateMachineDefinition } from './language/types.ts';
+// The shape of a project's statefold.config.ts (`satisfies StatefoldConfig`); a type only, no local-mode code.
+export type { StatefoldConfig } from './local/local-config.ts';
 export {
   type CaseExpectation,
   type MockConfig,

@@ -378,10 +378,14 @@ class InMemoryRun {
       return true;
     }
     if (!next && this.#inFlight === 0) return false;
+    // The timer is cleared once anything wakes the run: a task that answers before its timeout (or a run
+    // that closes before a Wait ends) must not leave a timer behind that keeps the process alive.
+    let due: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.#wake = resolve;
-      if (next) setTimeout(resolve, Math.max(0, next.dueAt - Date.now()));
+      if (next) due = setTimeout(resolve, Math.max(0, next.dueAt - Date.now()));
     });
+    clearTimeout(due);
     this.#wake = undefined;
     return true;
   }

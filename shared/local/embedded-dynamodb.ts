@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../eventlog/table.ts';
+import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /** An in-process DynamoDB (dynalite) holding Statefold's table, for the local runtime and the tests. */
 export interface EmbeddedDynamoDB {
@@ -42,8 +43,8 @@ export async function startEmbeddedDynamoDB(
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    // dynalite checks no signature; the SDK only needs something to sign with.
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // dynalite checks no signature.
+    ...UNSIGNED_REQUESTS,
   });
   const stop = async (): Promise<void> => {
     client.destroy();

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import type { QueueUrls } from '../queue/sqs-queues.ts';
+import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The engine's queues in this process: fauxqs (an SQS emulator) on a free port, with the three queues and
@@ -43,16 +44,20 @@ const QUEUES: Record<keyof QueueUrls, { name: string; dlq: string; fifo: boolean
 };
 
 export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promise<EmbeddedSqs> {
-  const server = await startFauxqs({
-    port: 0,
-    logger: false,
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-  });
+  const server = await withRelaxedSync(() =>
+    startFauxqs({
+      port: 0,
+      logger: false,
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    }),
+  );
   const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new SQSClient({
     endpoint,
     region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // fauxqs checks no signature, and its messages' MD5 sums need no checking in the same process.
+    ...UNSIGNED_REQUESTS,
+    md5: false,
   });
   const prefix = options.prefix ?? '';
   const visibilityTimeout = String(options.visibilityTimeout ?? 30);
@@ -127,4 +132,25 @@ async function queueArnOf(client: SQSClient, queueUrl: string): Promise<string> 
   const arn = Attributes?.QueueArn;
   if (arn === undefined) throw new Error(`GetQueueAttributes ${queueUrl} returned no QueueArn`);
   return arn;
+}
+
+/**
+ * fauxqs writes every send, receive and delete to SQLite as it happens, in WAL mode with SQLite's default
+ * `synchronous = FULL`: an fsync per message operation, on the event loop, was the largest single cost of a
+ * local step. `NORMAL` (SQLite's advice for WAL) still survives the process crashing or being killed; only
+ * an operating-system crash may lose the last operations, which a local server can afford. fauxqs opens its
+ * database while it starts and offers no setting for this, so the pragma follows its own, for that moment.
+ */
+async function withRelaxedSync<T>(start: () => Promise<T>): Promise<T> {
+  const { DatabaseSync } = await import('node:sqlite');
+  const exec = DatabaseSync.prototype.exec;
+  DatabaseSync.prototype.exec = function (this: InstanceType<typeof DatabaseSync>, sql: string) {
+    exec.call(this, sql);
+    if (/^PRAGMA journal_mode\s*=\s*WAL$/i.test(sql.trim())) exec.call(this, 'PRAGMA synchronous = NORMAL');
+  };
+  try {
+    return await start();
+  } finally {
+    DatabaseSync.prototype.exec = exec;
+  }
 }

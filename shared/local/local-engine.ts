@@ -13,6 +13,7 @@ import { createDeclaredResources, type DeclaredResources } from './embedded-reso
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
 import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
+import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The durable engine in one process: an embedded DynamoDB and SQS, a Lambda endpoint over local handler
@@ -91,7 +92,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const lambda = new LambdaClient({
     endpoint: lambdaServer.endpoint,
     region,
-    credentials: LOCAL_CREDENTIALS,
+    ...UNSIGNED_REQUESTS,
     maxAttempts: 1,
   });
   const serviceEndpoints: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { until } from '../support/eventually.ts';
-import { createSfnClient } from '../support/sfn-client.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
 
 /**
  * `statefold start` as a user runs it (`npm start`): a child process on the repository's statefold.config.ts
@@ -177,6 +178,59 @@ describe('statefold start', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it.each([
+    ['follow-0', 'SUCCEEDED'],
+    ['follow-1', 'FAILED'],
+  ])(
+    'prints a line when %s starts and one when it ends (%s), with its machine and duration',
+    (name, status) => {
+      expect(printed).toMatch(new RegExp(`^\\S+Z {2}started {4}order-processing {2}${name}$`, 'm'));
+      expect(printed).toMatch(
+        new RegExp(`^\\S+Z {2}${status} +order-processing {2}${name} {2}\\d+\\.\\d{3} s$`, 'm'),
+      );
+    },
+  );
+
+  it.each([
+    ['--quiet', ['--quiet']],
+    ['--log-level warn', ['--log-level', 'warn']],
+  ])('with %s it prints its endpoint only', async (_case, args) => {
+    const quiet = spawn(
+      process.execPath,
+      [BIN, 'start', '--port', '0', '--data-dir', join(dataDir, 'quiet'), ...args],
+      {
+        cwd: ROOT,
+        env: ENV,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    quiet.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const done = new Promise<number | null>((resolve) => quiet.once('exit', (code) => resolve(code)));
+    await until('the quiet server to print its endpoint', () =>
+      output.includes('running at') ? true : undefined,
+    );
+    const quietEndpoint = /running at (\S+)/.exec(output)?.[1] ?? '';
+    const quietSfn = createSfnClient(quietEndpoint);
+    const { executionArn } = await quietSfn.send(
+      new StartExecutionCommand({ stateMachineArn: MACHINE, input: '{"orderId":"q","items":[]}' }),
+    );
+    await waitForClosedExecution(quietSfn, executionArn ?? '');
+    quietSfn.destroy();
+    quiet.kill('SIGINT');
+    expect(await done).toBe(0);
+    expect(output.split('\n')[0]).toMatch(/^Statefold is running at http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output).not.toContain('order-processing');
+  });
+
+  it('an unknown --log-level is a usage error', async () => {
+    const result = await statefold(['start', '--log-level', 'loud']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--log-level must be one of info, warn, error, not 'loud'.");
+  });
+
   it('a second start on the same port exits 1 saying the port is in use', async () => {
     const result = await statefold([
       'start',
@@ -304,11 +358,22 @@ describe('the config', () => {
     ['a STATEFOLD_PORT that is not a port', {}, [], { STATEFOLD_PORT: 'abc' }, /STATEFOLD_PORT='abc'/],
     ['a --port that is not a port', {}, ['--port', '70000'], {}, /--port must be 0-65535/],
     ['a --config file that does not exist', undefined, [], {}, /The config file 'bad\.json' does not exist/],
+    [
+      'a definition that is not valid',
+      { stateMachines: [{ name: 'x', definition: 'invalid.asl.json' }] },
+      [],
+      {},
+      /invalid\.asl\.json: state machine 'x' is not valid:\n {2}ERROR MISSING_TRANSITION_TARGET at \/StartAt/,
+    ],
   ])('start exits 2 naming the file and the field: %s', async (_case, config, args, env, message) => {
     await rm(join(dir, 'bad.json'), { force: true });
     if (config !== undefined) await writeFile(join(dir, 'bad.json'), JSON.stringify(config));
+    await writeFile(join(dir, 'invalid.asl.json'), JSON.stringify({ StartAt: 'Nowhere', States: {} }));
     const result = await statefold(['start', '--config', 'bad.json', ...args], { cwd: dir, env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    // The mistake is in the config, not the command line: no usage text (only a bad --port shows it).
+    if (args.length === 0) expect(result.stderr).not.toContain('Usage:');
+    expect(existsSync(join(dir, '.statefold'))).toBe(false);
   });
 });
