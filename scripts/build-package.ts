@@ -11,9 +11,10 @@
  *   specifiers into the `.d.ts` files as they are (`rewriteRelativeImportExtensions` rewrites only emitted
  *   JavaScript), so they are rewritten to `.js` here: a `.js` specifier finds the `.d.ts` beside it under
  *   every module resolution a user's project may choose.
+ * - The console's files (shared/console/web and graph), copied to dist/console.
  */
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -38,6 +39,12 @@ await build({
   keepNames: true,
   logLevel: 'warning',
 });
+
+// The console's pages and graph modules are served as files (the local server strips the graph's types when it
+// serves them), so they ship as they are, beside the bundle.
+for (const folder of ['web', 'graph']) {
+  await cp(join(root, 'shared/console', folder), join(outDir, 'console', folder), { recursive: true });
+}
 
 const types = join(outDir, 'types');
 execFileSync(

@@ -128,7 +128,9 @@ describe('the packed tarball', { timeout: 60_000 }, () => {
     expect(packedFiles).toContain('dist/statefold.js');
     expect(packedFiles).toContain('dist/types/index.d.ts');
     expect(packedFiles.filter((path) => !path.startsWith('dist/'))).toEqual(['README.md', 'package.json']);
-    expect(packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+    // No source ships, but for the console's graph modules, which the server strips of types as it serves them.
+    const sources = packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'));
+    expect(sources.filter((path) => !path.startsWith('dist/console/graph/'))).toEqual([]);
   });
 
   it.each(['statefold.config.ts', 'src/handlers.ts', 'test/greeting.test.ts'])(
@@ -240,6 +242,17 @@ describe.each(NODES)(
           expect(described.status).toBe('SUCCEEDED');
           expect(JSON.parse(described.output ?? 'null')).toEqual({ greeting: 'Hello, Grace!' });
           sfn.destroy();
+
+          // The console ships with the package: its page, its modules and the graph component.
+          for (const [path, contains] of [
+            ['/console/', '<html'],
+            ['/console/web/app.js', 'import'],
+            ['/console/graph/workflow-graph.ts', 'export'],
+          ] as const) {
+            const response = await fetch(`${endpoint}${path}`);
+            expect(response.status, path).toBe(200);
+            expect(await response.text(), path).toContain(contains);
+          }
 
           const aws = await exec('aws', ['--version'], project, binDir);
           if (aws.code === 0) {

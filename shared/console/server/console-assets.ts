@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as nodeModule from 'node:module';
@@ -12,7 +13,17 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
  * the annotations out, so positions and import specifiers stay as written and nothing is bundled. ELK comes
  * from the elkjs package's browser bundle.
  */
-const CONSOLE_ROOT = join(import.meta.dirname, '..');
+const CONSOLE_ROOT = findConsoleRoot();
+
+/**
+ * The folder holding web/ and graph/: shared/console in the repository; in the installed package, where the
+ * build copies them, `console/` beside (or one level above) the bundle's chunk that runs this.
+ */
+function findConsoleRoot(): string {
+  const here = import.meta.dirname;
+  const candidates = [join(here, '..'), join(here, 'console'), join(here, '..', 'console')];
+  return candidates.find((root) => existsSync(join(root, 'web', 'index.html'))) ?? (candidates[0] as string);
+}
 const PREFIX = '/console/';
 
 const CONTENT_TYPES: Record<string, string> = {
