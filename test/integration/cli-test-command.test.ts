@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { statefold } from '../support/statefold-command.ts';
 
 /** `statefold test`: a user's definition and MockConfigFile, run as a child process. */
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/statefold.ts');
-
-async function statefold(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 let dir: string;
 const file = (name: string) => join(dir, name);
 
