@@ -318,6 +318,9 @@ function describeServer(server: LocalServer, config: LocalConfig): string {
     '',
     'Try it with the AWS CLI (any credentials will do):',
     `  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${config.region}`,
+    // StartSyncExecution is sent to a `sync-` prefixed host, which 127.0.0.1 cannot be; botocore's own setting
+    // sends it to the endpoint as given.
+    '  export AWS_DISABLE_HOST_PREFIX_INJECTION=true   # for StartSyncExecution (the AWS CLI, boto3)',
   ];
   const endpoint = `--endpoint-url ${server.endpoint}`;
   const machine = server.stateMachines[0];

@@ -94,6 +94,9 @@ describe('statefold start', () => {
     expect(printed).toContain(`data:      ${dataDir}`);
     expect(printed).toContain(`console:   ${endpoint}/console/`);
     expect(printed).toContain(`state machine order-processing (created): ${MACHINE}`);
+    expect(printed).toContain(
+      'export AWS_DISABLE_HOST_PREFIX_INJECTION=true   # for StartSyncExecution (the AWS CLI, boto3)',
+    );
     const commands = printed.split('\n').filter((line) => line.trim().startsWith('aws stepfunctions'));
     expect(commands.map((line) => line.trim().split(' ')[2])).toEqual([
       'start-execution',
