@@ -29,6 +29,11 @@ export interface StatefoldConfig {
     type?: 'STANDARD' | 'EXPRESS';
     /** A sample input file, used in the commands `statefold start` prints. */
     input?: string;
+    /**
+     * CreateStateMachine's loggingConfiguration. For an EXPRESS machine, a level other than OFF makes Statefold
+     * keep its executions' histories (DescribeExecution, GetExecutionHistory, the console).
+     */
+    loggingConfiguration?: { level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF'; includeExecutionData?: boolean };
   }>;
   /**
    * Task states' service integrations: `endpoints` by SDK service name (`dynamodb`, `sqs`, `sns`, `s3`,
@@ -45,6 +50,7 @@ export interface LocalStateMachine {
   definition: string;
   definitionFile: string;
   inputFile?: string;
+  loggingConfiguration?: { level: string; includeExecutionData?: boolean };
 }
 
 /** The configuration with every default, override and path resolved, and the function modules loaded. */
@@ -215,6 +221,19 @@ function checkStateMachines(stateMachines: unknown, file: string): void {
     if (entry.input !== undefined && !isNonEmptyString(entry.input)) {
       fail(file, `${field}.input`, 'must be a file path');
     }
+    const logging = entry.loggingConfiguration;
+    if (logging !== undefined) {
+      if (!isRecord(logging) || !['ALL', 'ERROR', 'FATAL', 'OFF'].includes(logging.level as string)) {
+        fail(
+          file,
+          `${field}.loggingConfiguration`,
+          "must be { level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF', includeExecutionData? }",
+        );
+      }
+      if (logging.includeExecutionData !== undefined && typeof logging.includeExecutionData !== 'boolean') {
+        fail(file, `${field}.loggingConfiguration.includeExecutionData`, 'must be true or false');
+      }
+    }
   });
 }
 
@@ -351,6 +370,9 @@ async function loadStateMachines(
         definition,
         definitionFile,
         ...(inputFile !== undefined ? { inputFile } : {}),
+        ...(entry.loggingConfiguration !== undefined
+          ? { loggingConfiguration: entry.loggingConfiguration }
+          : {}),
       };
     }),
   );

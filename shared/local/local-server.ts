@@ -174,6 +174,9 @@ async function deployStateMachine(
       definition: machine.definition,
       roleArn: `arn:aws:iam::${deps.accountId}:${LOCAL_ROLE}`,
       type: machine.type,
+      ...(machine.loggingConfiguration !== undefined
+        ? { loggingConfiguration: machine.loggingConfiguration }
+        : {}),
     });
     return { name: machine.name, stateMachineArn, outcome: 'created' };
   }
@@ -182,10 +185,17 @@ async function deployStateMachine(
       `State machine '${machine.name}' exists as ${existing.type} and the config makes it ${machine.type}, but a state machine's type cannot change: delete it, or the data folder, first`,
     );
   }
-  if (existing.definition === machine.definition) {
+  const logging = machine.loggingConfiguration;
+  const loggingChanged =
+    logging !== undefined && JSON.stringify(existing.loggingConfiguration) !== JSON.stringify(logging);
+  if (existing.definition === machine.definition && !loggingChanged) {
     return { name: machine.name, stateMachineArn, outcome: 'unchanged' };
   }
-  await updateStateMachine(deps, { stateMachineArn, definition: machine.definition });
+  await updateStateMachine(deps, {
+    stateMachineArn,
+    definition: machine.definition,
+    ...(loggingChanged ? { loggingConfiguration: logging } : {}),
+  });
   return { name: machine.name, stateMachineArn, outcome: 'updated' };
 }
 

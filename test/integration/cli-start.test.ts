@@ -358,6 +358,17 @@ describe('the config', () => {
       {},
       /bad\.json: 'stateMachines\[0\]\.definition' cannot be read/,
     ],
+    [
+      'a loggingConfiguration level AWS does not have',
+      {
+        stateMachines: [
+          { name: 'x', definition: 'invalid.asl.json', loggingConfiguration: { level: 'LOUD' } },
+        ],
+      },
+      [],
+      {},
+      /bad\.json: 'stateMachines\[0\]\.loggingConfiguration' must be \{ level: 'ALL' \| 'ERROR' \| 'FATAL' \| 'OFF'/,
+    ],
     ['a STATEFOLD_PORT that is not a port', {}, [], { STATEFOLD_PORT: 'abc' }, /STATEFOLD_PORT='abc'/],
     ['a --port that is not a port', {}, ['--port', '70000'], {}, /--port must be 0-65535/],
     ['a --config file that does not exist', undefined, [], {}, /The config file 'bad\.json' does not exist/],

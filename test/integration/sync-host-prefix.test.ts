@@ -45,7 +45,16 @@ beforeAll(async () => {
   server = await startLocalServer({
     port: 0,
     dataDir,
-    stateMachines: [{ name: 'quick', type: 'EXPRESS', definition: DEFINITION, definitionFile: 'quick.json' }],
+    stateMachines: [
+      {
+        name: 'quick',
+        type: 'EXPRESS',
+        definition: DEFINITION,
+        definitionFile: 'quick.json',
+        // With logging on, Statefold keeps the EXPRESS runs (AWS keeps none): DescribeExecution answers.
+        loggingConfiguration: { level: 'ALL', includeExecutionData: true },
+      },
+    ],
   });
 });
 afterAll(async () => {
@@ -76,7 +85,7 @@ const boto3 = (env: Record<string, string>) =>
         'import boto3, json, sys',
         "sfn = boto3.client('stepfunctions', endpoint_url=sys.argv[1])",
         'answer = sfn.start_sync_execution(stateMachineArn=sys.argv[2])',
-        "print(json.dumps({'status': answer['status'], 'output': answer.get('output')}))",
+        "print(json.dumps({'status': answer['status'], 'output': answer.get('output'), 'executionArn': answer['executionArn']}))",
       ].join('\n'),
       server.endpoint,
       MACHINE_ARN,
@@ -91,7 +100,22 @@ describe.each([
   it('reaches the local server with AWS_DISABLE_HOST_PREFIX_INJECTION=true', async () => {
     const answer = await call({ AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' });
     expect(answer.ok, answer.stdout).toBe(true);
-    expect(JSON.parse(answer.stdout)).toMatchObject({ status: 'SUCCEEDED', output: '"hi"' });
+    const result = JSON.parse(answer.stdout) as { executionArn: string };
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '"hi"' });
+    // The config's loggingConfiguration reached the machine: the run was kept.
+    const described = await client(
+      'aws',
+      [
+        'stepfunctions',
+        'describe-execution',
+        '--endpoint-url',
+        server.endpoint,
+        '--execution-arn',
+        result.executionArn,
+      ],
+      {},
+    );
+    expect(JSON.parse(described.stdout)).toMatchObject({ status: 'SUCCEEDED', output: '"hi"' });
   });
 
   it('without it goes to the sync- host, which does not resolve', async () => {
