@@ -20,6 +20,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const SOURCES = [
   'package.json',
   'README.md',
+  'LICENSE',
   'tsconfig.json',
   'tsconfig.build.json',
   'scripts',
@@ -127,7 +128,11 @@ describe('the packed tarball', { timeout: 60_000 }, () => {
     expect(packedFiles).toContain('dist/index.js');
     expect(packedFiles).toContain('dist/statefold.js');
     expect(packedFiles).toContain('dist/types/index.d.ts');
-    expect(packedFiles.filter((path) => !path.startsWith('dist/'))).toEqual(['README.md', 'package.json']);
+    expect(packedFiles.filter((path) => !path.startsWith('dist/'))).toEqual([
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]);
     // No source ships, but for the console's graph modules, which the server strips of types as it serves them.
     const sources = packedFiles.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'));
     expect(sources.filter((path) => !path.startsWith('dist/console/graph/'))).toEqual([]);
