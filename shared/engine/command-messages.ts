@@ -65,11 +65,7 @@ export function taskSubmittedTransition(
 }
 
 /** A Distributed Map child's identity: an execution of the Map's ItemProcessor linked to its Map Run. */
-export function childExecutionInfo(
-  parent: ExecutionInfo,
-  command: ChildRunCommand,
-  now: number,
-): ExecutionInfo {
+function childExecutionInfo(parent: ExecutionInfo, command: ChildRunCommand, now: number): ExecutionInfo {
   return childInfo(parent, command.mapRunArn, command.executionName, now, command.mapState, {
     executionArn: parent.executionArn,
     scope: command.scope,

@@ -11,8 +11,11 @@ export interface TransitionDelivery {
   receiveCount: number;
   /** The delivery after which the queue moves the message to its dead-letter queue. */
   maxReceiveCount: number;
-  /** The execution the message is for, when its body says so even if the rest of it is unreadable. */
-  executionArn: string | undefined;
+  /**
+   * The execution the message is for, when its body says so even if the rest of it is unreadable. Asked only
+   * when the engine gives up on the message, so a delivery that applies reads its body once.
+   */
+  executionArn(): string | undefined;
 }
 
 /**
@@ -47,9 +50,10 @@ export async function deliverTransition(
 }
 
 async function giveUp(deps: EngineDeps, delivery: TransitionDelivery, error: unknown): Promise<void> {
-  if (delivery.executionArn === undefined) return;
+  const executionArn = delivery.executionArn();
+  if (executionArn === undefined) return;
   const reason = error instanceof Error ? error.message : String(error);
-  await applyMessage(deps, delivery.executionArn, 'poison', {
+  await applyMessage(deps, executionArn, 'poison', {
     type: 'fail',
     error: StatesErrors.Runtime,
     cause: `Statefold could not apply a transition message (SQS message ${delivery.messageId}) after ${delivery.receiveCount} attempts and moved it to the dead-letter queue: ${reason}`,

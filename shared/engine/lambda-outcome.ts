@@ -1,3 +1,4 @@
+import { payloadTooLargeCause } from '../language/states-error.ts';
 import { type Json, MAX_PAYLOAD_BYTES } from '../lib/json.ts';
 import type { InvokeResponse, TaskOutcome } from './ports.ts';
 
@@ -16,7 +17,7 @@ export function mapInvokeResponse(
     return {
       ok: false,
       error: 'States.DataLimitExceeded',
-      cause: `The state/task '${style === 'invoke' ? 'lambda' : functionArn}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      cause: payloadTooLargeCause(style === 'invoke' ? 'lambda' : functionArn),
     };
   }
   const payload = parsePayload(response.payload);

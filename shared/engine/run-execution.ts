@@ -265,6 +265,7 @@ class InMemoryRun {
   #inFlight = 0;
   #now: number;
   #wake: (() => void) | undefined;
+  #failure: { error: unknown } | undefined;
 
   constructor(definition: StateMachineDefinition, options: RunOptions) {
     this.definition = definition;
@@ -279,12 +280,20 @@ class InMemoryRun {
   /** Work that ends with a message (a task's outcome, a child run's closing): the run waits for it. */
   track(work: Promise<{ message: TransitionMessage; at?: number | undefined }>): void {
     this.#inFlight++;
-    void work.then(({ message, at }) => {
-      this.#inFlight--;
-      if (this.options.virtual && at !== undefined && at > this.#now) this.#now = at;
-      this.#queue.push(message);
-      this.#wake?.();
-    });
+    work.then(
+      ({ message, at }) => {
+        this.#inFlight--;
+        if (this.options.virtual && at !== undefined && at > this.#now) this.#now = at;
+        this.#queue.push(message);
+        this.#wake?.();
+      },
+      (error: unknown) => {
+        // A bug in a task or a child run ends this run with it, rather than leaving it waiting forever.
+        this.#inFlight--;
+        this.#failure ??= { error };
+        this.#wake?.();
+      },
+    );
   }
 
   /** A Distributed Map child: the Map's ItemProcessor runs as an execution of its own, here. */
@@ -320,6 +329,7 @@ class InMemoryRun {
     const env: StepEnv = { now: 0, random: Math.random, uuid: randomUUID };
     const step = new Step(compileMachine(this.definition), state, env, events);
     while (state.status === 'RUNNING') {
+      if (this.#failure) throw this.#failure.error;
       const message = this.#next();
       if (message) {
         env.now = this.clock();
@@ -334,6 +344,7 @@ class InMemoryRun {
       if (!(await this.#waitForWork())) break;
     }
     if (state.status === 'RUNNING') {
+      if (this.#failure) throw this.#failure.error;
       throw new InvariantError('The execution stopped making progress: no message, task or timer is pending');
     }
     return { state, events };

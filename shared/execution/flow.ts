@@ -5,7 +5,7 @@ import {
   ROOT_SCOPE,
   type ScopeState,
 } from '../history/execution-state.ts';
-import { StatesErrors } from '../language/states-error.ts';
+import { payloadTooLargeCause, StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
 import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { chooseHandling } from './error-handling.ts';
@@ -70,8 +70,7 @@ export function exitState(
   }
   if (exceedsJsonBytes(output)) {
     // A state's output is a payload like any other: over 256 KiB the execution fails, whatever the state type.
-    const cause = `The state/task '${scope.stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-    failScope(step, scope, StatesErrors.DataLimitExceeded, cause, prev);
+    failScope(step, scope, StatesErrors.DataLimitExceeded, payloadTooLargeCause(scope.stateName), prev);
     return;
   }
   const type = step.infoOf(scope).exited as StateExitedType;

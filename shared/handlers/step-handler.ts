@@ -20,7 +20,7 @@ export function createStepHandler(getDeps: () => EngineDeps, maxReceiveCount: nu
             messageId: record.messageId,
             receiveCount: receiveCountOf(record),
             maxReceiveCount,
-            executionArn: executionArnOfBody(record.body),
+            executionArn: () => executionArnOfBody(record.body),
           };
           await deliverTransition(deps, delivery, () => decodeTransitionEnvelope(record.body));
         }),

@@ -33,3 +33,8 @@ export const StatesErrors = {
   DataLimitExceeded: 'States.DataLimitExceeded',
   Runtime: 'States.Runtime',
 } as const;
+
+/** AWS's cause for a state or task whose result is over the 256 KiB payload quota (States.DataLimitExceeded). */
+export function payloadTooLargeCause(stateOrTask: string): string {
+  return `The state/task '${stateOrTask}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+}

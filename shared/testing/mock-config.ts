@@ -161,7 +161,7 @@ function parseMockedResponse(
   return { answers };
 }
 
-/** The state machines a config has test cases for. */
+/** The names of a state machine's test cases in the config (none when it has no entry). */
 export function testCasesOf(config: MockConfig, stateMachine: string): string[] {
   return Object.keys(config.stateMachines[stateMachine]?.testCases ?? {});
 }
@@ -191,7 +191,8 @@ export function mocksForCase(config: MockConfig, stateMachine: string, testCase:
   const invocations = new Map<string, number>();
   return {
     answer(stateName) {
-      const responseName = states[stateName];
+      // Own members only: a state named like an Object method (toString) is not mocked by accident.
+      const responseName = Object.hasOwn(states, stateName) ? states[stateName] : undefined;
       if (responseName === undefined) return undefined;
       const response = config.mockedResponses[responseName] as MockedResponse;
       const n = invocations.get(stateName) ?? 0;
