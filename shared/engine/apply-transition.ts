@@ -9,9 +9,9 @@ import { StatesErrors } from '../language/states-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
-import { headOf, sendOutbox } from './outbox.ts';
+import { sendOutbox } from './outbox.ts';
 import type { Commit, TransitionEnvelope } from './ports.ts';
-import { writeFirstCommit } from './start-execution.ts';
+import { publishStart, writeFirstCommit } from './start-execution.ts';
 
 export type ApplyOutcome =
   /** A new commit holds the message's events; its outbox was sent. */
@@ -49,10 +49,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       // The execution exists: this start is delivered again. Finish what a crash after commit 1 may have left
       // undone (the head, the first sends); once later commits exist, the first sends were acted on.
       const first = loaded.commits.find((commit) => commit.n === 1);
-      if (first) {
-        await deps.log.createHead(headOf(execution));
-        await sendOutbox(deps, execution, first);
-      }
+      if (first) await publishStart(deps, execution, first);
       return { kind: 'duplicate', state };
     }
     // The FIFO queue holds back an execution's later messages until this one is deleted, so a commit that

@@ -89,9 +89,21 @@ export async function startExecution(
   }
   const original = existing.state.execution;
   // Finish what a crashed first call may have left undone: the head and the first sends.
-  await deps.log.createHead(headOf(original));
-  if (first) await sendOutbox(deps, original, first);
+  await publishStart(deps, original, first);
   return { executionArn, startDate: new Date(original.startTime) };
+}
+
+/**
+ * What follows a stored commit 1: the execution's listing entry and the commit's sends. Both are idempotent, so a
+ * start delivered again (or a retried StartExecution) repeats them to finish what a crash left undone.
+ */
+export async function publishStart(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  first: Commit | undefined,
+): Promise<void> {
+  await deps.log.createHead(headOf(execution));
+  if (first) await sendOutbox(deps, execution, first);
 }
 
 /**
@@ -133,8 +145,7 @@ export async function writeFirstCommit(
     },
   };
   if (!(await deps.log.append(execution.executionArn, commit))) return undefined;
-  await deps.log.createHead(headOf(execution));
-  await sendOutbox(deps, execution, commit);
+  await publishStart(deps, execution, commit);
   return { state: step.state, commit };
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { until } from '../support/eventually.ts';
 import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { spawnStart } from '../support/statefold-command.ts';
 
 /**
  * `statefold start` as a user runs it (`npm start`): a child process on the repository's statefold.config.ts
@@ -46,7 +47,7 @@ function statefold(
 describe('statefold start', () => {
   let dataDir: string;
   let child: ChildProcess;
-  let printed = '';
+  let printed: () => string = () => '';
   let endpoint: string;
   let sfn: SFNClient;
   const exited = () =>
@@ -57,28 +58,10 @@ describe('statefold start', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'statefold-cli-start-'));
-    child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
-      cwd: ROOT,
-      env: ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      printed += chunk.toString('utf8');
-    });
-    let errors = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      errors += chunk.toString('utf8');
-    });
-    endpoint = await until(
-      'statefold start to print its endpoint',
-      () => {
-        const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
-        if (found?.[1] && printed.includes('Press Ctrl+C')) return found[1];
-        if (child.exitCode !== null) throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
-        return undefined;
-      },
-      { intervalMs: 20 },
-    );
+    const started = await spawnStart({ dataDir, cwd: ROOT, env: ENV });
+    child = started.child;
+    endpoint = started.endpoint;
+    printed = started.printed;
     sfn = createSfnClient(endpoint);
   });
   afterAll(async () => {
@@ -91,13 +74,15 @@ describe('statefold start', () => {
   });
 
   it('prints its endpoint, the data folder, the created state machine and three AWS CLI commands to try', () => {
-    expect(printed).toContain(`data:      ${dataDir}`);
-    expect(printed).toContain(`console:   ${endpoint}/console/`);
-    expect(printed).toContain(`state machine order-processing (created): ${MACHINE}`);
-    expect(printed).toContain(
+    expect(printed()).toContain(`data:      ${dataDir}`);
+    expect(printed()).toContain(`console:   ${endpoint}/console/`);
+    expect(printed()).toContain(`state machine order-processing (created): ${MACHINE}`);
+    expect(printed()).toContain(
       'export AWS_DISABLE_HOST_PREFIX_INJECTION=true   # for StartSyncExecution (the AWS CLI, boto3)',
     );
-    const commands = printed.split('\n').filter((line) => line.trim().startsWith('aws stepfunctions'));
+    const commands = printed()
+      .split('\n')
+      .filter((line) => line.trim().startsWith('aws stepfunctions'));
     expect(commands.map((line) => line.trim().split(' ')[2])).toEqual([
       'start-execution',
       'describe-execution',
@@ -187,8 +172,8 @@ describe('statefold start', () => {
   ])(
     'prints a line when %s starts and one when it ends (%s), with its machine and duration',
     (name, status) => {
-      expect(printed).toMatch(new RegExp(`^\\S+Z {2}started {4}order-processing {2}${name}$`, 'm'));
-      expect(printed).toMatch(
+      expect(printed()).toMatch(new RegExp(`^\\S+Z {2}started {4}order-processing {2}${name}$`, 'm'));
+      expect(printed()).toMatch(
         new RegExp(`^\\S+Z {2}${status} +order-processing {2}${name} {2}\\d+\\.\\d{3} s$`, 'm'),
       );
     },
@@ -249,8 +234,8 @@ describe('statefold start', () => {
   it('SIGINT stops it cleanly: exit code 0', async () => {
     child.kill('SIGINT');
     expect(await exited()).toBe(0);
-    expect(printed).toContain('SIGINT: stopping');
-    expect(printed).toContain(`Stopped. The data stays in ${dataDir}.`);
+    expect(printed()).toContain('SIGINT: stopping');
+    expect(printed()).toContain(`Stopped. The data stays in ${dataDir}.`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { until } from '../support/eventually.ts';
 import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { spawnStart } from '../support/statefold-command.ts';
 
 /**
  * Service integrations in local mode, as a user meets them: `statefold start` on the repository's config
@@ -34,37 +35,19 @@ const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-fulfil
 describe('statefold start with service integrations', () => {
   let dataDir: string;
   let child: ChildProcess;
-  let printed = '';
+  let printed: () => string = () => '';
   let sfn: SFNClient;
   let endpoints: Record<string, string>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'statefold-integrations-'));
-    child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
-      cwd: ROOT,
-      env: ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      printed += chunk.toString('utf8');
-    });
-    let errors = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      errors += chunk.toString('utf8');
-    });
-    const endpoint = await until(
-      'statefold start to print its endpoint',
-      () => {
-        const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
-        if (found?.[1] && printed.includes('Press Ctrl+C')) return found[1];
-        if (child.exitCode !== null) throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
-        return undefined;
-      },
-      { intervalMs: 20 },
-    );
+    const started = await spawnStart({ dataDir, cwd: ROOT, env: ENV });
+    child = started.child;
+    const endpoint = started.endpoint;
+    printed = started.printed;
     sfn = createSfnClient(endpoint);
     endpoints = Object.fromEntries(
-      [...printed.matchAll(/^ {4}(DynamoDB|SQS|SNS|S3) (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => [
+      [...printed().matchAll(/^ {4}(DynamoDB|SQS|SNS|S3) (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => [
         m[1] as string,
         m[2] as string,
       ]),
@@ -81,7 +64,7 @@ describe('statefold start with service integrations', () => {
 
   it('prints each embedded service on its own line: DynamoDB, SQS, SNS and S3 with their endpoints', () => {
     expect(Object.keys(endpoints).sort()).toEqual(['DynamoDB', 'S3', 'SNS', 'SQS']);
-    expect(printed).toContain(`state machine order-fulfilment (created): ${MACHINE}`);
+    expect(printed()).toContain(`state machine order-fulfilment (created): ${MACHINE}`);
   });
 
   it("the config's table exists in the printed DynamoDB, for the AWS CLI and SDKs too", async () => {
