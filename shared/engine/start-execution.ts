@@ -6,7 +6,7 @@ import type { ExecutionInfo } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
-import { utf8Length } from '../lib/json.ts';
+import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
@@ -28,9 +28,6 @@ export interface StartExecutionOutput {
   executionArn: string;
   startDate: Date;
 }
-
-/** AWS's quota on an execution's input (and on every payload): 256 KiB of UTF-8. */
-const MAX_INPUT_BYTES = 262_144;
 
 /**
  * StartExecution of a Standard machine: the first commit (ExecutionStarted and the transition that runs the
@@ -150,10 +147,10 @@ export async function writeFirstCommit(
 }
 
 function parseInput(text: string): Json {
-  if (utf8Length(text) > MAX_INPUT_BYTES) {
+  if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
     throw new EngineError(
       'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_INPUT_BYTES}-byte limit'`,
+      `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit'`,
     );
   }
   try {

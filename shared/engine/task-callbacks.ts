@@ -1,7 +1,7 @@
 import { decodeTaskToken, type TaskTokenFields } from '../execution/task-token.ts';
 import type { ScopeState } from '../history/execution-state.ts';
 import type { Json } from '../lib/json.ts';
-import { utf8Length } from '../lib/json.ts';
+import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
@@ -86,7 +86,7 @@ async function pendingTask(
 }
 
 function parseOutput(text: string): Json {
-  if (typeof text !== 'string' || utf8Length(text) > 262_144) {
+  if (typeof text !== 'string' || utf8Length(text) > MAX_PAYLOAD_BYTES) {
     throw new EngineError(
       'InvalidOutput',
       'Invalid Output: the output must be JSON text of at most 262144 bytes',
