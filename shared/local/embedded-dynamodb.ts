@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../eventlog/table.ts';
 import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
@@ -53,7 +59,7 @@ export async function startEmbeddedDynamoDB(
     );
   };
   try {
-    await ensureTable(client, tableName);
+    await ensureTable(client, createTableInput(tableName));
   } catch (error) {
     await stop();
     throw error;
@@ -61,9 +67,19 @@ export async function startEmbeddedDynamoDB(
   return { endpoint, client, tableName, stop };
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates a table unless it is there already, then waits until it is ACTIVE: dynalite answers CreateTable with
+ * CREATING and refuses reads and writes (ResourceNotFoundException) until a timer flips it, even with
+ * createTableMs 0, so a caller that writes at once can lose that race on a busy machine.
+ */
+export async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const tableName = input.TableName as string;
   if ((await describeTableStatus(client, tableName)) === undefined) {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
   }
   const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
   while ((await describeTableStatus(client, tableName)) !== 'ACTIVE') {

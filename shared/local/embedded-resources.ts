@@ -1,8 +1,9 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_ENDPOINT } from '../integrations/sdk-clients.ts';
+import { ensureTable } from './embedded-dynamodb.ts';
 
 /**
  * The tables, queues, topics and buckets a local config declares for its workflows, created at start in the
@@ -43,21 +44,15 @@ export async function createDeclaredResources(
     try {
       for (const table of tables) {
         const keys = [table.partitionKey, ...(table.sortKey !== undefined ? [table.sortKey] : [])].map(keyOf);
-        try {
-          await client.send(
-            new CreateTableCommand({
-              TableName: table.name,
-              BillingMode: 'PAY_PER_REQUEST',
-              KeySchema: keys.map((key, i) => ({
-                AttributeName: key.name,
-                KeyType: i === 0 ? 'HASH' : 'RANGE',
-              })),
-              AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ResourceInUseException)) throw error;
-        }
+        await ensureTable(client, {
+          TableName: table.name,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: keys.map((key, i) => ({
+            AttributeName: key.name,
+            KeyType: i === 0 ? 'HASH' : 'RANGE',
+          })),
+          AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+        });
       }
     } finally {
       client.destroy();

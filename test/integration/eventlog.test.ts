@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/engine/engine-error.ts';
 import type {
@@ -14,7 +14,11 @@ import type {
 import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
 import { createTableInput } from '../../shared/eventlog/table.ts';
 import { createExecutionState } from '../../shared/history/execution-state.ts';
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
+import {
+  type EmbeddedDynamoDB,
+  ensureTable,
+  startEmbeddedDynamoDB,
+} from '../../shared/local/embedded-dynamodb.ts';
 
 /** The DynamoDB event log against dynalite, through the real AWS SDK client. */
 
@@ -96,7 +100,7 @@ async function storedAttributes(pk: string, sk: string): Promise<string[]> {
 /** A log over a table of its own, for listings that span the whole table. */
 async function freshLog(): Promise<DynamoEventLog> {
   const tableName = `t-${randomUUID()}`;
-  await dynamo.client.send(new CreateTableCommand(createTableInput(tableName)));
+  await ensureTable(dynamo.client, createTableInput(tableName));
   return new DynamoEventLog({ client: dynamo.client, tableName });
 }
 

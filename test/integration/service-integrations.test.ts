@@ -1,4 +1,4 @@
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -7,6 +7,7 @@ import { EngineError } from '../../shared/engine/engine-error.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
+import { ensureTable } from '../../shared/local/embedded-dynamodb.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 
@@ -27,14 +28,12 @@ const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secret
 beforeAll(async () => {
   testbed = await startTestbed({ virtualClock: Date.UTC(2026, 0, 1) });
   const { engine } = testbed;
-  await engine.dynamodb.client.send(
-    new CreateTableCommand({
-      TableName: 'orders',
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await ensureTable(engine.dynamodb.client, {
+    TableName: 'orders',
+    KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
   queueUrl = (await engine.sqs.client.send(new CreateQueueCommand({ QueueName: 'shipments' })))
     .QueueUrl as string;
   callbackQueueUrl = (await engine.sqs.client.send(new CreateQueueCommand({ QueueName: 'approvals' })))

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DefinitionCache } from '../../shared/engine/engine-deps.ts';
 import { getExecutionHistory } from '../../shared/engine/execution-history.ts';
@@ -12,6 +11,7 @@ import { createTableInput } from '../../shared/eventlog/table.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
+import { ensureTable } from '../../shared/local/embedded-dynamodb.ts';
 import {
   type LocalEngine,
   type LocalEngineOptions,
@@ -260,14 +260,7 @@ export async function startTestbed(
         await drain();
         tables += 1;
         const tableName = `run-${tables}`;
-        await engine.dynamodb.client.send(new CreateTableCommand(createTableInput(tableName)));
-        await waitFor(
-          `table ${tableName} to be ACTIVE`,
-          async () =>
-            (await engine.dynamodb.client.send(new DescribeTableCommand({ TableName: tableName }))).Table
-              ?.TableStatus === 'ACTIVE',
-          { intervalMs: 1 },
-        );
+        await ensureTable(engine.dynamodb.client, createTableInput(tableName));
         deps.log = new DynamoEventLog({ client: engine.dynamodb.client, tableName });
         deps.definitions = new DefinitionCache(deps.log);
       }
