@@ -27,7 +27,9 @@ import {
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
-import { validateDefinition } from '../shared/asl/validate-definition.ts';
+import { parseDefinition } from '../shared/asl/parse-definition.ts';
+import { findUnsupportedFields } from '../shared/asl/unsupported-fields.ts';
+import { collectDiagnostics, validateDefinition } from '../shared/asl/validate-definition.ts';
 import { runExecution } from '../shared/composition/run-execution.ts';
 import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
@@ -188,9 +190,17 @@ async function validate(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   const definitionPath = positionals[0];
   if (!definitionPath) throw new UsageError('validate needs a definition file.');
-  const result = validateDefinition(await readText(definitionPath, 'definition'));
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  return result.result === 'OK' ? 0 : 2;
+  const text = await readText(definitionPath, 'definition');
+  const result = validateDefinition(text);
+  // What AWS would say, then what Statefold cannot run yet (a definition AWS accepts may still be refused here).
+  const { value } = collectDiagnostics(text);
+  const unsupported = value === undefined ? [] : findUnsupportedFields(value);
+  const shown =
+    unsupported.length === 0
+      ? result
+      : { ...result, result: 'FAIL', diagnostics: [...result.diagnostics, ...unsupported] };
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  return shown.result === 'OK' ? 0 : 2;
 }
 
 /** `statefold start`: the local server, until SIGINT or SIGTERM. */
@@ -228,8 +238,8 @@ async function start(args: string[]): Promise<number> {
   }
   // A definition that cannot be deployed stops start here, before the port is bound or the data folder made.
   const invalid = config.stateMachines.flatMap((machine) => {
-    const { result, diagnostics } = validateDefinition(machine.definition);
-    if (result === 'OK') return [];
+    const { definition, diagnostics } = parseDefinition(machine.definition);
+    if (definition !== undefined) return [];
     const details = diagnostics
       .filter((d) => d.severity === 'ERROR')
       .map((d) => `\n  ${d.severity} ${d.code} at ${d.location}: ${d.message}`);

@@ -308,6 +308,45 @@ describe('EXPRESS state machines and tags', () => {
   });
 });
 
+describe('fields Statefold cannot run yet', () => {
+  const definition = JSON.stringify({
+    StartAt: 'Rows',
+    States: {
+      Rows: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+          Parameters: { Bucket: 'data', Key: 'rows.csv' },
+        },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Row',
+          States: { Row: { Type: 'Pass', End: true } },
+        },
+        End: true,
+      },
+    },
+  });
+
+  it('CreateStateMachine refuses a Map with an ItemReader with InvalidDefinition naming the field, and creates nothing', async () => {
+    const name = unique('reader');
+    const refused = await sfn
+      .send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE }))
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidDefinition);
+    expect((refused as Error).message).toContain("Statefold does not support the Map field 'ItemReader'");
+    expect((refused as Error).message).toContain('/States/Rows/ItemReader');
+    const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
+    expect(stateMachines?.map((machine) => machine.name)).not.toContain(name);
+  });
+
+  it('ValidateStateMachineDefinition answers as AWS does: OK', async () => {
+    const result = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition }));
+    expect(result.result).toBe('OK');
+  });
+});
+
 describe('errors are the SDK typed exceptions', () => {
   let standard: string;
   let express: string;

@@ -37,6 +37,24 @@ beforeAll(async () => {
     JSON.stringify({ StartAt: 'Missing', States: { A: { Type: 'Pass' } } }),
   );
   await writeFile(file('input.json'), '{"v": 4}');
+  await writeFile(
+    file('batched.json'),
+    JSON.stringify({
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    }),
+  );
 });
 
 describe('statefold run', () => {
@@ -113,9 +131,25 @@ describe('statefold validate', () => {
   it.each([
     ['a valid definition', 'double.json', 0, 'OK'],
     ['an invalid definition', 'invalid.json', 2, 'FAIL'],
+    [
+      'a definition AWS accepts with a field Statefold cannot run yet (ItemBatcher)',
+      'batched.json',
+      2,
+      'FAIL',
+    ],
   ])('prints the diagnostics of %s', async (_what, name, code, verdict) => {
     const result = await statefold('validate', file(name));
     expect(result.code).toBe(code);
     expect(JSON.parse(result.stdout).result).toBe(verdict);
+  });
+
+  it('names the field Statefold cannot run yet and where it is; statefold run refuses it before running', async () => {
+    const validated = JSON.parse((await statefold('validate', file('batched.json'))).stdout);
+    expect(validated.diagnostics).toEqual([
+      expect.objectContaining({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/M/ItemBatcher' }),
+    ]);
+    const run = await statefold('run', file('batched.json'), '--input', '[1,2,3]');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Statefold does not support the Map field 'ItemBatcher'");
   });
 });

@@ -1,0 +1,47 @@
+import type { Diagnostic } from '../language/types.ts';
+import { isJsonObject, type JsonObject } from '../lib/json.ts';
+import { childLocation, indexLocation, schemaError } from './diagnostics.ts';
+
+/**
+ * Fields AWS accepts that Statefold cannot run yet (issue 14: Distributed Map over S3). A definition using one is
+ * refused where it would be deployed or run (CreateStateMachine, UpdateStateMachine, `statefold run`, `start`,
+ * `test`), never run as if the field were absent: a Map would otherwise quietly return unbatched results, or fail
+ * at run time for want of items. ValidateStateMachineDefinition still answers as AWS does.
+ */
+const UNSUPPORTED_MAP_FIELDS: Readonly<Record<string, string>> = {
+  ItemReader: 'reading items from S3',
+  ItemBatcher: 'batching items',
+  ResultWriter: 'writing results to S3',
+};
+
+export const unsupportedFieldMessage = (field: string): string =>
+  `Statefold does not support the Map field '${field}' (${UNSUPPORTED_MAP_FIELDS[field]}) yet: give the items in the state's input (ItemsPath or Items) and remove '${field}'`;
+
+/** The unsupported fields a definition uses, each located as AWS locates a field: at the state that holds it. */
+export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const visit = (block: JsonObject, at: string): void => {
+    if (!isJsonObject(block.States)) return;
+    for (const [name, state] of Object.entries(block.States)) {
+      if (!isJsonObject(state)) continue;
+      const location = childLocation(childLocation(at, 'States'), name);
+      if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+        state.Branches.forEach((branch, index) => {
+          if (isJsonObject(branch)) visit(branch, indexLocation(childLocation(location, 'Branches'), index));
+        });
+      }
+      if (state.Type !== 'Map') continue;
+      for (const field of Object.keys(UNSUPPORTED_MAP_FIELDS)) {
+        if (Object.hasOwn(state, field)) {
+          found.push(schemaError(unsupportedFieldMessage(field), childLocation(location, field)));
+        }
+      }
+      for (const field of ['ItemProcessor', 'Iterator']) {
+        const processor = state[field];
+        if (isJsonObject(processor)) visit(processor, childLocation(location, field));
+      }
+    }
+  };
+  visit(definition, '/');
+  return found;
+}
