@@ -36,6 +36,7 @@ import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import { logExecutions } from '../shared/local/execution-log.ts';
+import { prefixFunctionOutput } from '../shared/local/function-output.ts';
 import {
   ConfigError,
   checkIntegrations,
@@ -268,6 +269,8 @@ async function start(args: string[]): Promise<number> {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
     return 1;
   }
+  // A function's console output names the function and the execution that ran it, whatever the level.
+  prefixFunctionOutput();
   // info: the banner and a line per execution started and ended; warn and error (and --quiet): the endpoint
   // only. The server's own errors go to stderr, prefixed, whatever the level.
   if (logLevel === 'info') {

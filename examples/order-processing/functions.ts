@@ -30,6 +30,7 @@ export function validateOrder(order: Order) {
 }
 
 export function reserveInventory(order: Order) {
+  console.log('reserving %d SKUs for order %s', order.items.length, order.orderId);
   return {
     reservationId: `res-${order.orderId}`,
     skus: order.items.map((item) => item.sku),

@@ -24,6 +24,8 @@ export interface EngineEndpoints {
   retentionDays?: number;
   /** Where Task states' service integrations go (AWS's own endpoints when none are named). */
   integrations?: IntegrationsConfig;
+  /** Lambda is Statefold's local server: tell it the invoking execution (for the functions' console output). */
+  localLambda?: boolean;
 }
 
 export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
@@ -38,7 +40,10 @@ export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
     accountId: endpoints.accountId,
     log,
     queues: new SqsQueues({ client: endpoints.sqs, urls: endpoints.queueUrls, clock }),
-    lambda: new SdkLambdaInvoker({ client: endpoints.lambda }),
+    lambda: new SdkLambdaInvoker({
+      client: endpoints.lambda,
+      namesExecution: endpoints.localLambda === true,
+    }),
     services: new SdkServiceCalls(endpoints.integrations ?? { region: endpoints.region }),
     clock,
     definitions: new DefinitionCache(log),

@@ -18,12 +18,13 @@ export interface TaskPorts {
  * runner alike. A failed Invoke call fails the task with Lambda's error name, as AWS reports it
  * (`Lambda.<Code>`); a service integration fails with the service's error as the adapter names it; an error
  * that never reached the service (network, credentials) is thrown, for the caller to retry or to report as it
- * sees fit.
+ * sees fit. `executionArn` names the execution for local functions' console output.
  */
 export async function performTask(
   ports: TaskPorts,
   request: PerformedTask,
   signal?: AbortSignal,
+  executionArn?: string,
 ): Promise<TaskOutcome> {
   switch (request.kind) {
     case 'unsupported':
@@ -35,7 +36,7 @@ export async function performTask(
     case 'service':
       return callService(ports.services, request, signal);
     case 'lambda':
-      return invokeLambda(ports.lambda, request, signal);
+      return invokeLambda(ports.lambda, request, signal, executionArn);
   }
 }
 
@@ -68,6 +69,7 @@ async function invokeLambda(
   lambda: LambdaInvoker,
   request: Extract<PerformedTask, { kind: 'lambda' }>,
   signal: AbortSignal | undefined,
+  executionArn: string | undefined,
 ): Promise<TaskOutcome> {
   try {
     const response = await lambda.invoke({
@@ -77,6 +79,7 @@ async function invokeLambda(
       ...(request.qualifier !== undefined ? { qualifier: request.qualifier } : {}),
       ...(request.clientContext !== undefined ? { clientContext: request.clientContext } : {}),
       ...(signal !== undefined ? { signal } : {}),
+      ...(executionArn !== undefined ? { executionArn } : {}),
     });
     return mapInvokeResponse(response, request.style, request.functionName);
   } catch (error) {

@@ -178,6 +178,8 @@ export interface LambdaInvokeRequest {
   clientContext?: string;
   /** Aborts the call (the handler's deadline is near). */
   signal?: AbortSignal;
+  /** The execution whose task asks: local functions prefix their console output with it; Lambda is not told. */
+  executionArn?: string;
 }
 
 /** What Invoke answered, as a Task state needs it. */

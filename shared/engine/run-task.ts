@@ -17,7 +17,7 @@ export async function runTaskRequest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
-  const outcome = await performTask(deps, task.request, signal);
+  const outcome = await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };
   // The token is out: AWS records TaskSubmitted with the call's response, and waits for the callback.
   const transition =

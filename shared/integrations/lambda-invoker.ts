@@ -8,11 +8,19 @@ import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engi
  * becomes an EngineError `LambdaServiceFailure` whose message is the cause AWS Step Functions records for it; errors
  * that never reached Lambda (network, credentials) are rethrown as they are, for the caller to retry.
  */
+/**
+ * The header that tells Statefold's local Lambda server which execution invokes, so that a function's console
+ * output names it. Sent only to the local server (`namesExecution`), never to AWS Lambda.
+ */
+export const EXECUTION_ARN_HEADER = 'x-statefold-execution-arn';
+
 export class SdkLambdaInvoker implements LambdaInvoker {
   readonly #client: LambdaClient;
+  readonly #namesExecution: boolean;
 
-  constructor(options: { client: LambdaClient }) {
+  constructor(options: { client: LambdaClient; namesExecution?: boolean }) {
     this.#client = options.client;
+    this.#namesExecution = options.namesExecution ?? false;
   }
 
   async invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
@@ -33,6 +41,17 @@ export class SdkLambdaInvoker implements LambdaInvoker {
       },
       { step: 'build', name: 'statefoldCaptureInvokeHeaders' },
     );
+    const executionArn = request.executionArn;
+    if (this.#namesExecution && executionArn !== undefined) {
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          const http = args.request as { headers?: Record<string, string> };
+          if (http.headers) http.headers[EXECUTION_ARN_HEADER] = executionArn;
+          return next(args);
+        },
+        { step: 'build', name: 'statefoldNameExecution' },
+      );
+    }
     try {
       const output = await this.#client.send(
         command,

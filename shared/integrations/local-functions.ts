@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { lambdaServiceFailure } from '../engine/engine-error.ts';
 import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engine/ports.ts';
@@ -32,6 +33,14 @@ export function functionNameOf(nameOrArn: string): string {
   if (partial) return partial[1] ?? nameOrArn;
   return nameOrArn.split(':')[0] ?? nameOrArn;
 }
+
+/** Which function runs (and for which execution) in the current async context, for prefixing its console output. */
+export interface FunctionInvocation {
+  functionName: string;
+  executionArn?: string;
+}
+
+export const functionInvocation = new AsyncLocalStorage<FunctionInvocation>();
 
 export class LocalFunctions implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>();
@@ -91,9 +100,13 @@ export class LocalFunctions implements LambdaInvoker {
     };
     // The event is parsed from the request's text, as the Lambda runtime does.
     const event = JSON.parse(request.payload) as unknown;
+    const invocation: FunctionInvocation = {
+      functionName: name,
+      ...(request.executionArn !== undefined ? { executionArn: request.executionArn } : {}),
+    };
     const run = async (): Promise<InvokeResponse> => {
       try {
-        const result = await handler(event as never, context);
+        const result = await functionInvocation.run(invocation, () => handler(event as never, context));
         return { statusCode: 200, payload: JSON.stringify(result ?? null), ...meta };
       } catch (error) {
         return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InvokeResponse, LambdaInvokeRequest } from '../engine/ports.ts';
+import { EXECUTION_ARN_HEADER } from '../integrations/lambda-invoker.ts';
 import type { LocalFunctions } from '../integrations/local-functions.ts';
 
 /**
@@ -120,6 +121,7 @@ async function respond(
     payload,
     invocationType: typeHeader,
     ...(qualifier === undefined ? {} : { qualifier }),
+    ...executionOf(request),
   };
   const result = await withTimeout(functions.invoke(invoke), timeoutSeconds);
   const headers: Record<string, string> = {
@@ -206,4 +208,10 @@ async function withTimeout(invocation: Promise<InvokeResponse>, seconds: number)
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The invoking execution, when Statefold's own engine sends it (EXECUTION_ARN_HEADER). */
+function executionOf(request: IncomingMessage): { executionArn?: string } {
+  const value = request.headers[EXECUTION_ARN_HEADER];
+  return typeof value === 'string' && value !== '' ? { executionArn: value } : {};
 }

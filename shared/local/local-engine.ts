@@ -110,6 +110,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     dynamodb: dynamodb.client,
     sqs: sqs.client,
     lambda,
+    localLambda: true,
     integrations: {
       region,
       endpoints: serviceEndpoints,

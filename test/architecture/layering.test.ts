@@ -69,7 +69,13 @@ const RULES: ModuleRule[] = [
     packages: [...PURE, AWS_SDK, 'node:zlib', 'node:util'],
   },
   { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
-  { module: 'shared/integrations', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK] },
+  // node:async_hooks: local functions name the invocation their console output belongs to.
+  {
+    module: 'shared/integrations',
+    modules: CORE,
+    files: PORTS,
+    packages: [...PURE, AWS_SDK, 'node:async_hooks'],
+  },
   {
     module: 'shared/handlers',
     modules: ['shared/lib', 'shared/engine', 'shared/queue'],

@@ -129,6 +129,22 @@ describe('statefold start', () => {
     },
   );
 
+  it("a function's console output is prefixed by the function and the execution that ran it", async () => {
+    const input = JSON.parse(await readFile(join(ROOT, 'examples/order-processing/input.json'), 'utf8')) as {
+      orderId: string;
+      items: unknown[];
+    };
+    // follow-0 ran the example input through reserveInventory, which logs one line.
+    await until('the function output to reach stdout', () =>
+      printed().includes('[reserveInventory follow-0]') ? true : undefined,
+    );
+    expect(printed()).toContain(
+      `[reserveInventory follow-0] reserving ${input.items.length} SKUs for order ${input.orderId}\n`,
+    );
+    // The failed run never reached reserveInventory.
+    expect(printed()).not.toContain('[reserveInventory follow-1]');
+  });
+
   it('history without --follow prints one line per event', async () => {
     const result = await statefold([
       'history',
