@@ -4,7 +4,7 @@ import { EngineError, lambdaServiceFailure } from '../../shared/engine/engine-er
 import { mapInvokeResponse } from '../../shared/engine/lambda-outcome.ts';
 import type { LambdaInvokeRequest } from '../../shared/engine/ports.ts';
 import { SdkLambdaInvoker, toServiceError } from '../../shared/integrations/lambda-invoker.ts';
-import { LocalFunctions } from '../../shared/integrations/local-functions.ts';
+import { functionInvocation, LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { type LambdaServer, startLambdaServer } from '../../shared/local/lambda-server.ts';
 
 /**
@@ -165,6 +165,33 @@ describe('Invoke through SdkLambdaInvoker', () => {
     const error = await unreachable.invoke({ functionName: 'echo', payload: '{}' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(EngineError);
+  });
+
+  it.each([
+    [
+      'the local invoker (namesExecution) tells the server the execution',
+      true,
+      'arn:aws:states:us-east-1:123456789012:execution:m:e1',
+    ],
+    ['a default invoker, as on AWS, sends no execution', false, null],
+  ])('%s', async (_what, namesExecution, expected) => {
+    server.setFunctions(
+      new LocalFunctions({ who: () => functionInvocation.getStore() ?? null }, 'us-east-1', ACCOUNT),
+    );
+    try {
+      const named = new SdkLambdaInvoker({ client, namesExecution });
+      const response = await named.invoke({
+        functionName: 'who',
+        payload: '{}',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e1',
+      });
+      expect(JSON.parse(response.payload)).toEqual({
+        functionName: 'who',
+        ...(expected === null ? {} : { executionArn: expected }),
+      });
+    } finally {
+      server.setFunctions(functions('v1'));
+    }
   });
 
   it('serves the functions it is given next', async () => {
