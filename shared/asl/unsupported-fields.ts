@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../language/types.ts';
 import { isJsonObject, type JsonObject } from '../lib/json.ts';
-import { childLocation, indexLocation, schemaError } from './diagnostics.ts';
+import { childLocation, schemaError } from './diagnostics.ts';
+import { nestedBlocksOf } from './variable-references.ts';
 
 /**
  * Fields AWS accepts that Statefold cannot run yet (issue 14: Distributed Map over S3). A definition using one is
@@ -25,21 +26,14 @@ export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
     for (const [name, state] of Object.entries(block.States)) {
       if (!isJsonObject(state)) continue;
       const location = childLocation(childLocation(at, 'States'), name);
-      if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-        state.Branches.forEach((branch, index) => {
-          if (isJsonObject(branch)) visit(branch, indexLocation(childLocation(location, 'Branches'), index));
-        });
-      }
-      if (state.Type !== 'Map') continue;
-      for (const field of Object.keys(UNSUPPORTED_MAP_FIELDS)) {
-        if (Object.hasOwn(state, field)) {
-          found.push(schemaError(unsupportedFieldMessage(field), childLocation(location, field)));
+      if (state.Type === 'Map') {
+        for (const field of Object.keys(UNSUPPORTED_MAP_FIELDS)) {
+          if (Object.hasOwn(state, field)) {
+            found.push(schemaError(unsupportedFieldMessage(field), childLocation(location, field)));
+          }
         }
       }
-      for (const field of ['ItemProcessor', 'Iterator']) {
-        const processor = state[field];
-        if (isJsonObject(processor)) visit(processor, childLocation(location, field));
-      }
+      for (const nested of nestedBlocksOf(state, location)) visit(nested.block, nested.location);
     }
   };
   visit(definition, '/');

@@ -4,16 +4,16 @@ import { type EngineError, lambdaServiceFailure } from '../engine/engine-error.t
 import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engine/ports.ts';
 
 /**
- * Lambda's Invoke through the AWS SDK, for Task states. A failed call (no such function, throttled, …)
- * becomes an EngineError `LambdaServiceFailure` whose message is the cause AWS Step Functions records for it; errors
- * that never reached Lambda (network, credentials) are rethrown as they are, for the caller to retry.
- */
-/**
  * The header that tells Statefold's local Lambda server which execution invokes, so that a function's console
  * output names it. Sent only to the local server (`namesExecution`), never to AWS Lambda.
  */
 export const EXECUTION_ARN_HEADER = 'x-statefold-execution-arn';
 
+/**
+ * Lambda's Invoke through the AWS SDK, for Task states. A failed call (no such function, throttled, …)
+ * becomes an EngineError `LambdaServiceFailure` whose message is the cause AWS Step Functions records for it; errors
+ * that never reached Lambda (network, credentials) are rethrown as they are, for the caller to retry.
+ */
 export class SdkLambdaInvoker implements LambdaInvoker {
   readonly #client: LambdaClient;
   readonly #namesExecution: boolean;

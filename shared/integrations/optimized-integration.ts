@@ -39,6 +39,16 @@ export function asText(value: Json | undefined): Json | undefined {
   return value === undefined || typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** The request of an action whose one member (MessageBody, Message) is sent as text when given as JSON. */
+export function sendingAsText(member: string): (parameters: Json) => Json {
+  return (parameters) => {
+    const input = objectOf(parameters);
+    const text = asText(input[member]);
+    if (text !== undefined) input[member] = text;
+    return input;
+  };
+}
+
 export function objectOf(parameters: Json): Record<string, Json> {
   return isJsonObject(parameters) ? { ...parameters } : {};
 }

@@ -1,5 +1,6 @@
-import { childLocation, indexLocation, schemaError } from '../../asl/diagnostics.ts';
+import { childLocation, schemaError } from '../../asl/diagnostics.ts';
 import { formatInvalidDefinition } from '../../asl/parse-definition.ts';
+import { nestedBlocksOf } from '../../asl/variable-references.ts';
 import type { Diagnostic } from '../../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { EngineError } from '../engine-error.ts';
@@ -41,16 +42,7 @@ export function findTaskStates(definition: Json): TaskStateLocation[] {
       if (!isJsonObject(state)) continue;
       const location = childLocation(childLocation(at, 'States'), name);
       if (state.Type === 'Task') found.push({ name, location, resource: state.Resource });
-      if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-        state.Branches.forEach((branch, index) => {
-          if (isJsonObject(branch)) visit(branch, indexLocation(childLocation(location, 'Branches'), index));
-        });
-      }
-      if (state.Type === 'Map') {
-        const field = isJsonObject(state.ItemProcessor) ? 'ItemProcessor' : 'Iterator';
-        const processor = state[field];
-        if (isJsonObject(processor)) visit(processor, childLocation(location, field));
-      }
+      for (const nested of nestedBlocksOf(state, location)) visit(nested.block, nested.location);
     }
   };
   if (isJsonObject(definition)) visit(definition, '/');
