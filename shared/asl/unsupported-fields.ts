@@ -6,12 +6,11 @@ import { nestedBlocksOf } from './variable-references.ts';
 /**
  * Fields AWS accepts that Statefold cannot run yet (issue 14: Distributed Map over S3). A definition using one is
  * refused where it would be deployed or run (CreateStateMachine, UpdateStateMachine, `statefold run`, `start`,
- * `test`), never run as if the field were absent: a Map would otherwise quietly return unbatched results, or fail
- * at run time for want of items. ValidateStateMachineDefinition still answers as AWS does.
+ * `test`), never run as if the field were absent: a Map would otherwise fail at run time for want of items, or
+ * return its results instead of writing them. ValidateStateMachineDefinition still answers as AWS does.
  */
 const UNSUPPORTED_MAP_FIELDS: Readonly<Record<string, string>> = {
   ItemReader: 'reading items from S3',
-  ItemBatcher: 'batching items',
   ResultWriter: 'writing results to S3',
 };
 

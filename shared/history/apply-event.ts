@@ -327,7 +327,12 @@ function startMap(
   const s = need(scope, event);
   s.phase = 'children';
   s.ref = event.id;
-  const children = newChildren(event.distributed ? 'map-run' : 'map', event.id, event.length, event.items);
+  const children = newChildren(
+    event.distributed ? 'map-run' : 'map',
+    event.id,
+    event.items.length,
+    event.items,
+  );
   children.maxConcurrency = event.maxConcurrency;
   children.toleratedFailureCount = event.toleratedFailureCount;
   children.toleratedFailurePercentage = event.toleratedFailurePercentage;

@@ -143,11 +143,12 @@ export type ExecutionEvent = Base &
     | { type: 'ParallelStateStarted'; input: Json; startAt: string[] }
     | {
         type: 'MapStateStarted';
+        /** The items' count, as history shows it; with an ItemBatcher, `items` holds the batches. */
         length: number;
         /** The Map's input after InputPath: what ItemSelector's `$` reads. */
         input: Json;
         items: Json[];
-        /** JSONata: the items already went through ItemSelector. */
+        /** The items already went through ItemSelector (JSONata, or batched). */
         preselected?: boolean;
         distributed: boolean;
         maxConcurrency: number;

@@ -38,13 +38,13 @@ beforeAll(async () => {
   );
   await writeFile(file('input.json'), '{"v": 4}');
   await writeFile(
-    file('batched.json'),
+    file('written.json'),
     JSON.stringify({
       StartAt: 'M',
       States: {
         M: {
           Type: 'Map',
-          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'results' } },
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: 'P',
@@ -132,8 +132,8 @@ describe('statefold validate', () => {
     ['a valid definition', 'double.json', 0, 'OK'],
     ['an invalid definition', 'invalid.json', 2, 'FAIL'],
     [
-      'a definition AWS accepts with a field Statefold cannot run yet (ItemBatcher)',
-      'batched.json',
+      'a definition AWS accepts with a field Statefold cannot run yet (ResultWriter)',
+      'written.json',
       2,
       'FAIL',
     ],
@@ -144,12 +144,12 @@ describe('statefold validate', () => {
   });
 
   it('names the field Statefold cannot run yet and where it is; statefold run refuses it before running', async () => {
-    const validated = JSON.parse((await statefold('validate', file('batched.json'))).stdout);
+    const validated = JSON.parse((await statefold('validate', file('written.json'))).stdout);
     expect(validated.diagnostics).toEqual([
-      expect.objectContaining({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/M/ItemBatcher' }),
+      expect.objectContaining({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/M/ResultWriter' }),
     ]);
-    const run = await statefold('run', file('batched.json'), '--input', '[1,2,3]');
+    const run = await statefold('run', file('written.json'), '--input', '[1,2,3]');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Statefold does not support the Map field 'ItemBatcher'");
+    expect(run.stderr).toContain("Statefold does not support the Map field 'ResultWriter'");
   });
 });

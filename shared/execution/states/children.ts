@@ -8,6 +8,7 @@ import type { Json } from '../../lib/json.ts';
 import { abortChildren, afterChildSettled, childFailed, failCompositeState } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
 import { causeOf, enterState, failWith } from './enter.ts';
+import { batchItems } from './item-batcher.ts';
 
 /**
  * Parallel and Map: the state starts child scopes (branches, iterations) or child runs (Distributed Map),
@@ -171,11 +172,28 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
     failWith(step, scope, maxConcurrency.error);
     return;
   }
+  const batches =
+    state.ItemBatcher === undefined ? undefined : attempt(() => batch(step, scope, state, input, items));
+  if (batches && !batches.ok) {
+    failWith(step, scope, batches.error);
+    return;
+  }
   const tolerance = attempt(() => readTolerance(step, scope, state, input));
-  const started = emitMapStarted(step, scope, state, prev, input, items, false, {
-    maxConcurrency: maxConcurrency.value,
-    ...(tolerance.ok ? tolerance.value : { toleratedFailureCount: 0, toleratedFailurePercentage: 0 }),
-  });
+  const childInputs = batches ? batches.value : items;
+  const started = emitMapStarted(
+    step,
+    scope,
+    state,
+    prev,
+    input,
+    items.length,
+    childInputs,
+    batches !== undefined,
+    {
+      maxConcurrency: maxConcurrency.value,
+      ...(tolerance.ok ? tolerance.value : { toleratedFailureCount: 0, toleratedFailurePercentage: 0 }),
+    },
+  );
   if (!tolerance.ok) {
     failWith(step, scope, tolerance.error);
     return;
@@ -183,20 +201,67 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
   runChildren(step, scope, state, started);
 }
 
-/** A JSONata Map, its items (already through ItemSelector) and settings evaluated. */
+/**
+ * A JSONPath ItemBatcher: every item through ItemSelector (each sees its own `$$.Map.Item`), then grouped. The
+ * limits and BatchInput are read from the Map's input (after InputPath), before MapStateStarted.
+ */
+function batch(step: Step, scope: ScopeState, state: MapState, input: Json, items: Json[]): Json[] {
+  const batcher = state.ItemBatcher ?? {};
+  const limit = (field: 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch'): number => {
+    const fixed = batcher[field];
+    const path = batcher[`${field}Path`];
+    const value = readSetting(
+      step,
+      scope,
+      input,
+      typeof fixed === 'number' || typeof fixed === 'string' ? fixed : undefined,
+      typeof path === 'string' ? path : undefined,
+      `${field}Path`,
+      'integer',
+    );
+    if (value < 0) {
+      throw runtimeError(
+        `The ${field}Path field refers to value "${value}" which is not a valid positive integer: ${path}`,
+      );
+    }
+    return value;
+  };
+  const limits = { maxItems: limit('MaxItemsPerBatch'), maxBytes: limit('MaxInputBytesPerBatch') };
+  const selector = state.ItemSelector ?? state.Parameters;
+  const selected =
+    selector === undefined
+      ? items
+      : items.map((value, index) =>
+          applyPayloadTemplate(
+            selector,
+            step.sources(scope, input, { mapItem: { index, value } }),
+            step.intrinsicEnv(),
+          ),
+        );
+  const batchInput =
+    batcher.BatchInput === undefined
+      ? undefined
+      : applyPayloadTemplate(batcher.BatchInput, step.sources(scope, input), step.intrinsicEnv());
+  return batchItems(selected, limits, batchInput);
+}
+
+/**
+ * A JSONata Map, its items (already through ItemSelector, and batched when it has an ItemBatcher: `length` then
+ * counts the items, `items` the batches) and settings evaluated.
+ */
 export function startJsonataMap(
   step: Step,
   scope: ScopeState,
   state: MapState,
-  plan: MapSettings & { items: Json[] },
+  plan: MapSettings & { items: Json[]; length: number },
   prev: number,
 ): void {
-  const { items, ...settings } = plan;
+  const { items, length, ...settings } = plan;
   runChildren(
     step,
     scope,
     state,
-    emitMapStarted(step, scope, state, prev, scope.input, items, true, settings),
+    emitMapStarted(step, scope, state, prev, scope.input, length, items, true, settings),
   );
 }
 
@@ -206,6 +271,7 @@ function emitMapStarted(
   state: MapState,
   prev: number,
   input: Json,
+  length: number,
   items: Json[],
   preselected: boolean,
   settings: MapSettings,
@@ -215,7 +281,7 @@ function emitMapStarted(
     type: 'MapStateStarted',
     scope: scope.id,
     previousEventId: prev,
-    length: items.length,
+    length,
     input,
     items,
     preselected,

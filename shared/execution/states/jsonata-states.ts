@@ -29,6 +29,7 @@ import type { StateEvaluator } from '../state-evaluator.ts';
 import type { Step } from '../step.ts';
 import { startBranches, startJsonataMap } from './children.ts';
 import { causeOf, enterState } from './enter.ts';
+import { batchItems } from './item-batcher.ts';
 import { scheduleTask } from './task.ts';
 
 /**
@@ -363,8 +364,25 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
         }
         return result;
       };
+      const batcher = state.ItemBatcher;
+      const childInputs =
+        batcher === undefined
+          ? inputsForItems
+          : batchItems(
+              inputsForItems,
+              {
+                maxItems: Math.floor(await number(batchLimit(batcher.MaxItemsPerBatch), 'MaxItemsPerBatch')),
+                maxBytes: Math.floor(
+                  await number(batchLimit(batcher.MaxInputBytesPerBatch), 'MaxInputBytesPerBatch'),
+                ),
+              },
+              batcher.BatchInput === undefined
+                ? undefined
+                : await evaluateTemplate(step, scope, batcher.BatchInput, 'BatchInput', inputs),
+            );
       return {
-        items: inputsForItems,
+        items: childInputs,
+        length: items.length,
         maxConcurrency: Math.floor(await number(state.MaxConcurrency, 'MaxConcurrency')),
         toleratedFailureCount: Math.floor(await number(state.ToleratedFailureCount, 'ToleratedFailureCount')),
         toleratedFailurePercentage: await number(
@@ -476,6 +494,10 @@ async function seconds(
   }
   return result;
 }
+
+/** An ItemBatcher limit as written: a number, a `{% %}` expression, or absent. */
+const batchLimit = (value: Json | undefined): number | string | undefined =>
+  typeof value === 'number' || typeof value === 'string' ? value : undefined;
 
 function jsonType(value: Json): string {
   if (value === null) return 'null';

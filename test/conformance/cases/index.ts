@@ -5,6 +5,7 @@ import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
 import { integrationsCases } from './integrations.ts';
 import { intrinsicsCases } from './intrinsics.ts';
+import { itemBatcherCases } from './item-batcher.ts';
 import { jsonataCases } from './jsonata.ts';
 import { mapCases } from './map.ts';
 import { mixedLanguagesCases } from './mixed-languages.ts';
@@ -26,6 +27,7 @@ export const allCases: Record<string, ConformanceCase[]> = {
   execution: executionCases,
   parallel: parallelCases,
   map: mapCases,
+  'map item batcher': itemBatcherCases,
   intrinsics: intrinsicsCases,
   jsonata: jsonataCases,
   variables: variablesCases,

@@ -24,10 +24,9 @@ const READER = {
   Parameters: { Bucket: 'b', Key: 'k.csv' },
 };
 
-describe('ItemReader, ItemBatcher and ResultWriter', () => {
+describe('ItemReader and ResultWriter', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['ItemReader', { ItemReader: READER }, '/States/M/ItemReader'],
-    ['ItemBatcher', { ItemBatcher: { MaxItemsPerBatch: 10 } }, '/States/M/ItemBatcher'],
     [
       'ResultWriter',
       { ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } } },
@@ -50,7 +49,7 @@ describe('ItemReader, ItemBatcher and ResultWriter', () => {
   });
 
   it('finds them inside Parallel branches and Map processors, every one', () => {
-    const inner = { StartAt: 'Inner', States: { Inner: mapWith({ ItemBatcher: { MaxItemsPerBatch: 2 } }) } };
+    const inner = { StartAt: 'Inner', States: { Inner: mapWith({ ItemReader: READER }) } };
     const definition = {
       StartAt: 'P',
       States: {
@@ -73,13 +72,17 @@ describe('ItemReader, ItemBatcher and ResultWriter', () => {
     };
     expect(parseDefinition(definition).diagnostics.map((d) => d.location)).toEqual([
       '/States/P/Branches[0]/States/Outer/ResultWriter',
-      '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemBatcher',
+      '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemReader',
     ]);
   });
 
-  it('a Map over its input runs as before', () => {
+  it('a Map over its input runs as before, batched or not', () => {
     expect(
       parseDefinition({ StartAt: 'M', States: { M: mapWith({ ItemsPath: '$.items' }) } }).definition,
+    ).toBeDefined();
+    expect(
+      parseDefinition({ StartAt: 'M', States: { M: mapWith({ ItemBatcher: { MaxItemsPerBatch: 2 } }) } })
+        .definition,
     ).toBeDefined();
   });
 
