@@ -6,16 +6,69 @@ import { nestedBlocksOf } from './variable-references.ts';
 /**
  * Fields AWS accepts that Statefold cannot run yet (issue 14: Distributed Map over S3). A definition using one is
  * refused where it would be deployed or run (CreateStateMachine, UpdateStateMachine, `statefold run`, `start`,
- * `test`), never run as if the field were absent: a Map would otherwise fail at run time for want of items, or
- * return its results instead of writing them. ValidateStateMachineDefinition still answers as AWS does.
+ * `test`), never run as if the field were absent: a Map would otherwise return its results instead of writing
+ * them, or read its items otherwise than AWS would. ValidateStateMachineDefinition still answers as AWS does.
  */
 const UNSUPPORTED_MAP_FIELDS: Readonly<Record<string, string>> = {
-  ItemReader: 'reading items from S3',
   ResultWriter: 'writing results to S3',
 };
 
 export const unsupportedFieldMessage = (field: string): string =>
   `Statefold does not support the Map field '${field}' (${UNSUPPORTED_MAP_FIELDS[field]}) yet: give the items in the state's input (ItemsPath or Items) and remove '${field}'`;
+
+/** The ItemReader forms Statefold reads: S3 listObjectsV2, and getObject of a JSON, JSONL or CSV object. */
+const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
+const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
+const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ManifestType', 'ItemsPointer', 'CompressionType'];
+
+/** What in a Map's ItemReader Statefold cannot read (yet), each with where it is; none when it can. */
+function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
+  const reader = state.ItemReader;
+  if (!isJsonObject(reader)) return [];
+  const at = childLocation(location, 'ItemReader');
+  const problems: Diagnostic[] = [];
+  const processor = isJsonObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
+  const config = isJsonObject(processor?.ProcessorConfig) ? processor.ProcessorConfig : undefined;
+  if (config?.Mode !== 'DISTRIBUTED') {
+    problems.push(
+      schemaError(
+        "An ItemReader needs a Distributed Map: set the ItemProcessor's ProcessorConfig Mode to DISTRIBUTED",
+        at,
+      ),
+    );
+  }
+  const resource = typeof reader.Resource === 'string' ? reader.Resource : '';
+  const action = READER_RESOURCES.exec(resource)?.[1];
+  if (action === undefined) {
+    problems.push(
+      schemaError(
+        `Statefold reads items with arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2, not '${resource}'`,
+        childLocation(at, 'Resource'),
+      ),
+    );
+  }
+  const readerConfig = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
+  const inputType = readerConfig.InputType;
+  if (action === 'getObject' && !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
+    problems.push(
+      schemaError(
+        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects`,
+        childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+      ),
+    );
+  }
+  for (const field of UNSUPPORTED_READER_CONFIG) {
+    if (Object.hasOwn(readerConfig, field)) {
+      problems.push(
+        schemaError(
+          `Statefold does not support the ReaderConfig field '${field}' yet`,
+          childLocation(childLocation(at, 'ReaderConfig'), field),
+        ),
+      );
+    }
+  }
+  return problems;
+}
 
 /** The unsupported fields a definition uses, each located as AWS locates a field: at the state that holds it. */
 export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
@@ -26,6 +79,7 @@ export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
       if (!isJsonObject(state)) continue;
       const location = childLocation(childLocation(at, 'States'), name);
       if (state.Type === 'Map') {
+        found.push(...itemReaderProblems(state, location));
         for (const field of Object.keys(UNSUPPORTED_MAP_FIELDS)) {
           if (Object.hasOwn(state, field)) {
             found.push(schemaError(unsupportedFieldMessage(field), childLocation(location, field)));

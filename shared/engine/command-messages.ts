@@ -43,10 +43,12 @@ export function taskTransition(
   executionArn: string,
   target: { scope: string; ref: number },
   outcome: TaskOutcome,
+  /** An ItemReader's page: each page of one Map Run is a task of its own. */
+  page?: number,
 ): TransitionEnvelope {
   return {
     executionArn,
-    id: `task:${target.scope}:${target.ref}`,
+    id: `task:${target.scope}:${target.ref}${page === undefined ? '' : `:page${page}`}`,
     message: taskOutcomeMessage(target, outcome),
   };
 }

@@ -1,5 +1,6 @@
 import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
+import { isJsonObject } from '../lib/json.ts';
 import { EngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
 import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
@@ -35,6 +36,8 @@ export async function performTask(
       };
     case 'service':
       return callService(ports.services, request, signal);
+    case 'items':
+      return readItems(ports.services, request, signal);
     case 'lambda':
       return invokeLambda(ports.lambda, request, signal, executionArn);
   }
@@ -63,6 +66,32 @@ async function callService(
     parameters: request.parameters,
     ...(signal !== undefined ? { signal } : {}),
   });
+}
+
+/** One page of a Distributed Map's ItemReader; the outcome names the page it answers. */
+async function readItems(
+  services: ServiceCalls | undefined,
+  request: Extract<PerformedTask, { kind: 'items' }>,
+  signal: AbortSignal | undefined,
+): Promise<TaskOutcome> {
+  if (!services?.readItems) {
+    return {
+      ok: false,
+      error: StatesErrors.ItemReaderFailed,
+      cause: `Statefold cannot read items with s3:${request.resource} here: no service integrations are configured for this runner (give it an 'integrations' configuration with an s3 endpoint, or run it with statefold start).`,
+    };
+  }
+  const outcome = await services.readItems({
+    resource: request.resource,
+    parameters: request.parameters,
+    readerConfig: request.readerConfig,
+    cursor: request.cursor,
+    maxItems: request.maxItems,
+    ...(signal !== undefined ? { signal } : {}),
+  });
+  return outcome.ok && isJsonObject(outcome.output)
+    ? { ok: true, output: { ...outcome.output, page: request.page } }
+    : outcome;
 }
 
 async function invokeLambda(

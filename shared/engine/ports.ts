@@ -1,8 +1,8 @@
-import type { Command, TaskRequest, TransitionMessage } from '../execution/messages.ts';
+import type { Command, ItemReaderResource, TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionEvent } from '../history/events.ts';
 import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
-import type { Json } from '../lib/json.ts';
+import type { Json, JsonObject } from '../lib/json.ts';
 
 /**
  * The durable engine's ports: what its use cases need from storage, queues, Lambda and the clock. The
@@ -228,6 +228,24 @@ export interface ServiceCallRequest {
  */
 export interface ServiceCalls {
   call(request: ServiceCallRequest): Promise<TaskOutcome>;
+  /**
+   * Reads one page of a Distributed Map's items from S3: `{items, cursor}` (`cursor` null when nothing is
+   * left), or `States.ItemReaderFailed` naming what is wrong. Thrown as `call` throws.
+   */
+  readItems?(request: ItemPageRequest): Promise<TaskOutcome>;
+}
+
+/** One page of an ItemReader's items to read (see TaskRequest `items`). */
+export interface ItemPageRequest {
+  resource: ItemReaderResource;
+  /** The ItemReader's Parameters/Arguments as evaluated: Bucket, Key or Prefix… */
+  parameters: Json;
+  readerConfig: JsonObject;
+  /** Where the previous page stopped (the adapter's own), null for the first page. */
+  cursor: Json;
+  /** At most this many items (0: no limit but the page's). */
+  maxItems: number;
+  signal?: AbortSignal;
 }
 
 /** How a task ended, as the state machine sees it: its result, or the error and cause it failed with. */

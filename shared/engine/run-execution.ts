@@ -421,7 +421,12 @@ async function runTaskInMemory(
   try {
     return await performTask(ports, request);
   } catch (error) {
-    const error_ = request.kind === 'service' ? StatesErrors.TaskFailed : 'Lambda.ServiceException';
+    const error_ =
+      request.kind === 'service'
+        ? StatesErrors.TaskFailed
+        : request.kind === 'items'
+          ? StatesErrors.ItemReaderFailed
+          : 'Lambda.ServiceException';
     return { ok: false, error: error_, cause: (error as Error).message };
   }
 }

@@ -23,7 +23,12 @@ export async function runTaskRequest(
   const transition =
     task.taskToken !== undefined && outcome.ok
       ? taskSubmittedTransition(task.executionArn, target, outcome.output)
-      : taskTransition(task.executionArn, target, outcome);
+      : taskTransition(
+          task.executionArn,
+          target,
+          outcome,
+          task.request.kind === 'items' ? task.request.page : undefined,
+        );
   await deps.queues.sendTransitions([transition]);
 }
 

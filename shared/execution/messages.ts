@@ -1,6 +1,9 @@
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
-import type { Json } from '../lib/json.ts';
+import type { ItemReaderResource } from '../language/types.ts';
+import type { Json, JsonObject } from '../lib/json.ts';
+
+export type { ItemReaderResource };
 
 /**
  * A transition message names one thing that happened to an execution. `ref` is the id of the event that
@@ -53,6 +56,21 @@ export type TaskRequest =
       pattern: IntegrationPattern;
       sdk: boolean;
       parameters: Json;
+    }
+  /**
+   * One page of a Distributed Map's ItemReader: the items of an S3 object (`getObject`, parsed as
+   * `readerConfig` says) or the objects of a bucket (`listObjectsV2`), from `cursor` (null: the start) on, at
+   * most `maxItems` of them (0: no limit but the page's). Its outcome is `{page, items, cursor}`, `cursor` null
+   * once nothing is left.
+   */
+  | {
+      kind: 'items';
+      resource: ItemReaderResource;
+      parameters: Json;
+      readerConfig: JsonObject;
+      cursor: Json;
+      page: number;
+      maxItems: number;
     }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {

@@ -1,6 +1,7 @@
 import type { ScopeState } from '../history/execution-state.ts';
-import type { TaskState, WaitState } from '../language/types.ts';
+import type { MapState, TaskState, WaitState } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
+import type { PreparedItems } from './states/children.ts';
 import type { Step } from './step.ts';
 
 /**
@@ -31,6 +32,16 @@ export interface StateEvaluator {
    * `prev`): shape the output and exit. Called in the middle of a step, so it never awaits.
    */
   finishChildren(step: Step, parent: ScopeState, results: Json[], prev: number): void;
+  /**
+   * A Distributed Map's ItemReader read all its items: the children's inputs, when the state makes them up front
+   * (JSONata's ItemSelector; an ItemBatcher's batches), or nothing to do.
+   */
+  prepareItems(
+    step: Step,
+    parent: ScopeState,
+    state: MapState,
+    items: Json[],
+  ): PreparedItems | Promise<PreparedItems>;
   /**
    * Catcher `catcher` took the state's failure (written as event `prev`): shape the error output and exit to
    * the catcher's Next. Called in the middle of a step, so it never awaits.

@@ -150,6 +150,20 @@ const APPLIERS: Appliers = {
       Status: 'FAILED',
     }),
   MapIterationAborted: ignoreEvent,
+  MapRunItemsRead: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (!children?.reading) return;
+    for (const item of event.items) children.items.push(item);
+    children.total = children.items.length;
+    children.reading = event.done ? undefined : { page: children.reading.page + 1, cursor: event.cursor };
+  },
+  MapRunItemsPrepared: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (!children) return;
+    children.items = event.items;
+    children.total = event.items.length;
+    children.preselected = true;
+  },
   RetryScheduled: (state, event, scope) => {
     const s = need(scope, event);
     dropChildren(state, s);
@@ -337,6 +351,12 @@ function startMap(
   children.toleratedFailureCount = event.toleratedFailureCount;
   children.toleratedFailurePercentage = event.toleratedFailurePercentage;
   children.preselected = event.preselected === true;
+  if (event.reader) {
+    // A fresh array: the pages read are pushed onto it, never onto the event's own.
+    children.items = [];
+    children.reader = event.reader;
+    children.reading = { page: 0, cursor: null };
+  }
   s.children = children;
   s.effectiveInput = event.input;
 }

@@ -1,5 +1,5 @@
 import type { IntegrationPattern } from '../language/task-resources.ts';
-import type { StateType } from '../language/types.ts';
+import type { ItemReaderPlan, StateType } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -154,6 +154,8 @@ export type ExecutionEvent = Base &
         maxConcurrency: number;
         toleratedFailureCount: number;
         toleratedFailurePercentage: number;
+        /** A Distributed Map with an ItemReader: `items` is empty, and the Map Run reads them page by page. */
+        reader?: ItemReaderPlan;
       }
     | { type: 'MapRunStarted'; mapRunArn: string }
     | { type: 'ParallelStateSucceeded' | 'MapStateSucceeded' | 'MapRunSucceeded'; output: Json }
@@ -183,6 +185,10 @@ export type ExecutionEvent = Base &
      * never shown in this execution's history and numbered with the id of the event before them.
      */
     | { type: 'MapRunChildStarted'; index: number; input: Json; executionName: string }
+    /** A page of an ItemReader's items came; `done` once the last did (or MaxItems were read). */
+    | { type: 'MapRunItemsRead'; items: Json[]; cursor: Json; done: boolean }
+    /** The items read, through ItemSelector (JSONata) and ItemBatcher: the children's inputs. */
+    | { type: 'MapRunItemsPrepared'; items: Json[] }
     /** A Parallel or Map state will run all its children again once `until` passes (AWS writes no event). */
     | { type: 'RetryScheduled'; retrier: number; until: number }
     | { type: 'MapRunChildSucceeded'; index: number; output: Json }
@@ -196,6 +202,8 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildStarted',
   'MapRunChildSucceeded',
   'MapRunChildFailed',
+  'MapRunItemsRead',
+  'MapRunItemsPrepared',
   'RetryScheduled',
   'TaskHeartbeatReceived',
 ]);

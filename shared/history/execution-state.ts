@@ -1,3 +1,4 @@
+import type { ItemReaderPlan } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import type { ExecutionInfo, TaskResource } from './events.ts';
 
@@ -113,6 +114,9 @@ export interface ChildRuns {
   mapRunArn?: string;
   /** Distributed Map: the id of its MapRunStarted event. */
   mapRunStartedEventId?: number;
+  /** A Map Run reading its items with an ItemReader: the plan, and while pages remain, where it is. */
+  reader?: ItemReaderPlan;
+  reading?: { page: number; cursor: Json } | undefined;
 }
 
 export const ROOT_SCOPE = 'root';

@@ -134,6 +134,8 @@ const PROJECTORS: Projectors = {
   // Replay's own events (HIDDEN_EVENT_TYPES): toHistoryEvents leaves them out.
   MapRunChildStarted: rejectHidden,
   MapRunChildSucceeded: rejectHidden,
+  MapRunItemsRead: rejectHidden,
+  MapRunItemsPrepared: rejectHidden,
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,
   TaskHeartbeatReceived: rejectHidden,

@@ -1,8 +1,10 @@
-import type { ServiceCallRequest, ServiceCalls, TaskOutcome } from '../engine/ports.ts';
+import type { ItemPageRequest, ServiceCallRequest, ServiceCalls, TaskOutcome } from '../engine/ports.ts';
+import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { DYNAMODB_ACTIONS } from './dynamodb.ts';
 import { EVENTS_ACTIONS } from './eventbridge.ts';
 import type { OptimizedAction } from './optimized-integration.ts';
+import { readItemsPage, type S3Send } from './s3-items.ts';
 import { clientSpecOf, type IntegrationsConfig, outputToJson, SdkClients } from './sdk-clients.ts';
 import { cannotCall, isServiceError, optimizedFailure, sdkFailure } from './service-errors.ts';
 import { SNS_ACTIONS } from './sns.ts';
@@ -39,6 +41,39 @@ export class SdkServiceCalls implements ServiceCalls {
       return cannotCall(resource, 'Statefold does not run this integration yet');
     }
     return this.#callOptimized(optimized, request, resource);
+  }
+
+  /** One page of a Distributed Map's items, read with the S3 client the integrations use. */
+  async readItems(request: ItemPageRequest): Promise<TaskOutcome> {
+    const resource = `s3:${request.resource}`;
+    const loaded = await this.#clients.load('s3');
+    if (!loaded.ok) {
+      return {
+        ok: false,
+        error: StatesErrors.ItemReaderFailed,
+        cause: `Statefold cannot read items with ${resource}: ${loaded.missing}`,
+      };
+    }
+    const send: S3Send = async (action, input) => {
+      const command = this.#clients.commandOf(loaded, action) as NonNullable<
+        ReturnType<SdkClients['commandOf']>
+      >;
+      const sent = await this.#clients.send(loaded, command, input, request.signal);
+      const body = sent.output.Body as { transformToByteArray?: () => Promise<Uint8Array> } | undefined;
+      return body?.transformToByteArray
+        ? { ...sent.output, Body: await body.transformToByteArray() }
+        : sent.output;
+    };
+    try {
+      return await readItemsPage(send, request);
+    } catch (error) {
+      failureOf(resource, error);
+      return {
+        ok: false,
+        error: StatesErrors.ItemReaderFailed,
+        cause: `${resource} failed before reaching S3: ${(error as Error).message}`,
+      };
+    }
   }
 
   destroy(): void {

@@ -148,6 +148,19 @@ export interface ItemProcessor extends StatesBlock {
   ProcessorConfig?: ProcessorConfig;
 }
 
+/** The S3 reads a Distributed Map's ItemReader can make (`arn:aws:states:::s3:<this>`). */
+export type ItemReaderResource = 'getObject' | 'listObjectsV2';
+
+/** A Map's ItemReader as its state evaluated it when the Map started: what each page request carries. */
+export interface ItemReaderPlan {
+  resource: ItemReaderResource;
+  /** Parameters (JSONPath) or Arguments (JSONata), evaluated: Bucket and Key, or Bucket and Prefix. */
+  parameters: Json;
+  readerConfig: JsonObject;
+  /** ReaderConfig MaxItems (or MaxItemsPath), 0 for all. */
+  maxItems: number;
+}
+
 export interface MapState extends CommonFields, TransitionFields, ErrorHandlingFields {
   Type: 'Map';
   ItemProcessor?: ItemProcessor;

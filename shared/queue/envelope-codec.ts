@@ -142,6 +142,14 @@ const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
     sdk: required(BOOLEAN),
     parameters: required(JSON_VALUE),
   },
+  items: {
+    resource: required({ kind: 'enum', values: ['getObject', 'listObjectsV2'] }),
+    parameters: required(JSON_VALUE),
+    readerConfig: required(JSON_VALUE),
+    cursor: required(JSON_VALUE),
+    page: required(INTEGER),
+    maxItems: required(INTEGER),
+  },
   express: {
     stateMachineArn: required(STRING),
     revisionId: required(STRING),

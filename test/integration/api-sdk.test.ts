@@ -316,8 +316,8 @@ describe('fields Statefold cannot run yet', () => {
         Type: 'Map',
         ItemReader: {
           Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
-          Parameters: { Bucket: 'data', Key: 'rows.csv' },
+          ReaderConfig: { InputType: 'MANIFEST' },
+          Parameters: { Bucket: 'data', Key: 'manifest.json' },
         },
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
@@ -329,14 +329,16 @@ describe('fields Statefold cannot run yet', () => {
     },
   });
 
-  it('CreateStateMachine refuses a Map with an ItemReader with InvalidDefinition naming the field, and creates nothing', async () => {
+  it('CreateStateMachine refuses a Map reading an S3 inventory manifest with InvalidDefinition naming the field, and creates nothing', async () => {
     const name = unique('reader');
     const refused = await sfn
       .send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE }))
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(InvalidDefinition);
-    expect((refused as Error).message).toContain("Statefold does not support the Map field 'ItemReader'");
-    expect((refused as Error).message).toContain('/States/Rows/ItemReader');
+    expect((refused as Error).message).toContain(
+      'Statefold does not read ItemReader InputType "MANIFEST" yet',
+    );
+    expect((refused as Error).message).toContain('/States/Rows/ItemReader/ReaderConfig/InputType');
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     expect(stateMachines?.map((machine) => machine.name)).not.toContain(name);
   });

@@ -3,8 +3,8 @@ import { selectPath } from '../../dataflow/state-io.ts';
 import { childScopeId, type ScopeState } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
-import type { MapState, ParallelState } from '../../language/types.ts';
-import type { Json } from '../../lib/json.ts';
+import type { ItemReaderPlan, ItemReaderResource, MapState, ParallelState } from '../../language/types.ts';
+import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { abortChildren, afterChildSettled, childFailed, failCompositeState } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
 import { causeOf, enterState, failWith } from './enter.ts';
@@ -161,7 +161,13 @@ function readTolerance(
 }
 
 function startMap(step: Step, scope: ScopeState, state: MapState, prev: number): void {
-  const selected = attempt(() => selectItems(step, scope, state));
+  const itemReader = state.ItemReader;
+  // With an ItemReader, the items come from S3 once the Map Run has started; ItemsPath is not read.
+  const selected = attempt(() =>
+    itemReader === undefined
+      ? selectItems(step, scope, state)
+      : { input: step.select(scope, state.InputPath, scope.input), items: [] },
+  );
   if (!selected.ok) {
     failWith(step, scope, selected.error);
     return;
@@ -172,8 +178,16 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
     failWith(step, scope, maxConcurrency.error);
     return;
   }
+  const reader =
+    itemReader === undefined ? undefined : attempt(() => planReader(step, scope, itemReader, input));
+  if (reader && !reader.ok) {
+    failWith(step, scope, reader.error);
+    return;
+  }
   const batches =
-    state.ItemBatcher === undefined ? undefined : attempt(() => batch(step, scope, state, input, items));
+    state.ItemBatcher === undefined || reader !== undefined
+      ? undefined
+      : attempt(() => batch(step, scope, state, input, items));
   if (batches && !batches.ok) {
     failWith(step, scope, batches.error);
     return;
@@ -193,12 +207,157 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
       maxConcurrency: maxConcurrency.value,
       ...(tolerance.ok ? tolerance.value : { toleratedFailureCount: 0, toleratedFailurePercentage: 0 }),
     },
+    reader?.value,
   );
   if (!tolerance.ok) {
     failWith(step, scope, tolerance.error);
     return;
   }
   runChildren(step, scope, state, started);
+}
+
+/** The S3 read an ItemReader's Resource names (validation admits only these two). */
+export function itemReaderResource(reader: JsonObject): ItemReaderResource {
+  const resource = typeof reader.Resource === 'string' ? reader.Resource : '';
+  const action = resource.replace(/^arn:aws[\w-]*:states:::s3:/, '');
+  if (action === 'getObject' || action === 'listObjectsV2') return action;
+  throw runtimeError(`The ItemReader's Resource '${resource}' is not one Statefold can read items with`);
+}
+
+/** A JSONPath ItemReader: its Parameters over the Map's input (after InputPath), MaxItems or MaxItemsPath. */
+function planReader(step: Step, scope: ScopeState, reader: JsonObject, input: Json): ItemReaderPlan {
+  const config = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
+  const fixed = config.MaxItems;
+  const maxItems = readSetting(
+    step,
+    scope,
+    input,
+    typeof fixed === 'number' || typeof fixed === 'string' ? fixed : undefined,
+    typeof config.MaxItemsPath === 'string' ? config.MaxItemsPath : undefined,
+    'MaxItemsPath',
+    'integer',
+  );
+  if (maxItems < 0) {
+    throw runtimeError(
+      `The MaxItemsPath field refers to value "${maxItems}" which is not a valid positive integer: ${config.MaxItemsPath}`,
+    );
+  }
+  const parameters =
+    reader.Parameters === undefined
+      ? {}
+      : applyPayloadTemplate(reader.Parameters, step.sources(scope, input), step.intrinsicEnv());
+  const { MaxItems: _m, MaxItemsPath: _p, ...readerConfig } = config;
+  return { resource: itemReaderResource(reader), parameters, readerConfig, maxItems };
+}
+
+/** Asks for the next page of a Map Run's items (a task of its own, answered by `receiveItemsPage`). */
+function requestItemsPage(
+  step: Step,
+  parent: ScopeState,
+  children: NonNullable<ScopeState['children']>,
+): void {
+  const reader = children.reader;
+  const reading = children.reading;
+  if (!reader || !reading) return;
+  step.commands.push({
+    type: 'runTask',
+    scope: parent.id,
+    ref: children.startedEventId,
+    request: {
+      kind: 'items',
+      resource: reader.resource,
+      parameters: reader.parameters,
+      readerConfig: reader.readerConfig,
+      cursor: reading.cursor,
+      page: reading.page,
+      maxItems: reader.maxItems > 0 ? reader.maxItems - children.items.length : 0,
+    },
+  });
+}
+
+/** The Map Run that a task outcome answers, if it is reading its items and the outcome is for its current page. */
+export function awaitingItems(
+  step: Step,
+  scopeId: string,
+  ref: number,
+  output?: Json,
+): ScopeState | undefined {
+  const scope = step.state.scopes[scopeId];
+  const reading = scope?.children?.reading;
+  if (scope?.phase !== 'children' || scope.ref !== ref || !reading) return undefined;
+  if (output !== undefined && (!isJsonObject(output) || output.page !== reading.page)) return undefined;
+  return scope;
+}
+
+/**
+ * A page of items came: record it, then ask for the next one, or (all read, or MaxItems reached) prepare the
+ * children's inputs and start them.
+ */
+export function receiveItemsPage(step: Step, parent: ScopeState, output: Json): void | Promise<void> {
+  const children = parent.children;
+  if (!children?.reader || !isJsonObject(output)) return;
+  const page = Array.isArray(output.items) ? output.items : [];
+  const maxItems = children.reader.maxItems;
+  const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - children.items.length)) : page;
+  const cursor = output.cursor ?? null;
+  const done = cursor === null || (maxItems > 0 && children.items.length + items.length >= maxItems);
+  const read = step.emit({
+    type: 'MapRunItemsRead',
+    scope: parent.id,
+    previousEventId: 0,
+    items,
+    cursor,
+    done,
+  });
+  if (!done) {
+    requestItemsPage(step, parent, children);
+    return;
+  }
+  const state = step.stateOf(parent) as MapState;
+  const prev = children.mapRunStartedEventId ?? read.id;
+  const prepared = step.infoOf(parent).evaluator.prepareItems(step, parent, state, children.items);
+  if (prepared instanceof Promise)
+    return prepared.then((value) => startReadChildren(step, parent, value, prev));
+  startReadChildren(step, parent, prepared, prev);
+}
+
+/** Items prepared (or not: then their Map Run fails as AWS's does, with the reason). */
+function startReadChildren(step: Step, parent: ScopeState, prepared: PreparedItems, prev: number): void {
+  if (!prepared.ok) {
+    failMapRun(step, parent, prepared.error.error, causeOf(step, parent, prepared.error), prev);
+    return;
+  }
+  if (prepared.items !== undefined) {
+    step.emit({ type: 'MapRunItemsPrepared', scope: parent.id, previousEventId: 0, items: prepared.items });
+  }
+  const children = parent.children;
+  if (!children) return;
+  if (children.total === 0) {
+    finishChildren(step, parent, prev);
+    return;
+  }
+  startNextChildren(step, parent, prev);
+}
+
+/** What a Map's evaluator made of the items read: the children's inputs (undefined: the items as read). */
+export type PreparedItems = { ok: true; items?: Json[] } | { ok: false; error: StatesError };
+
+/** A Map Run fails before any child ran (its items could not be read or prepared): MapRunFailed, then the state. */
+export function failMapRun(step: Step, parent: ScopeState, error: string, cause: string, prev: number): void {
+  const failed = step.emit({ type: 'MapRunFailed', scope: parent.id, previousEventId: prev, error, cause });
+  failCompositeState(step, parent, error, cause, failed.id);
+}
+
+/** A JSONPath Map's items read by its ItemReader: batched now if it has an ItemBatcher (ItemSelector first). */
+export function prepareJsonPathItems(
+  step: Step,
+  parent: ScopeState,
+  state: MapState,
+  items: Json[],
+): PreparedItems {
+  if (state.ItemBatcher === undefined) return { ok: true };
+  const batches = attempt(() => batch(step, parent, state, parent.effectiveInput ?? null, items));
+  return batches.ok ? { ok: true, items: batches.value } : batches;
 }
 
 /**
@@ -253,15 +412,15 @@ export function startJsonataMap(
   step: Step,
   scope: ScopeState,
   state: MapState,
-  plan: MapSettings & { items: Json[]; length: number },
+  plan: MapSettings & { items: Json[]; length: number; reader?: ItemReaderPlan | undefined },
   prev: number,
 ): void {
-  const { items, length, ...settings } = plan;
+  const { items, length, reader, ...settings } = plan;
   runChildren(
     step,
     scope,
     state,
-    emitMapStarted(step, scope, state, prev, scope.input, length, items, true, settings),
+    emitMapStarted(step, scope, state, prev, scope.input, length, items, true, settings, reader),
   );
 }
 
@@ -275,6 +434,7 @@ function emitMapStarted(
   items: Json[],
   preselected: boolean,
   settings: MapSettings,
+  reader?: ItemReaderPlan,
 ): number {
   const processor = state.ItemProcessor ?? state.Iterator;
   return step.emit({
@@ -287,6 +447,7 @@ function emitMapStarted(
     preselected,
     distributed: processor?.ProcessorConfig?.Mode === 'DISTRIBUTED',
     ...settings,
+    ...(reader !== undefined ? { reader } : {}),
   }).id;
 }
 
@@ -306,6 +467,10 @@ function runChildren(step: Step, scope: ScopeState, state: MapState, startedId: 
       previousEventId: startedId,
       mapRunArn,
     }).id;
+  }
+  if (children.reading) {
+    requestItemsPage(step, scope, children);
+    return;
   }
   if (children.total === 0) {
     finishChildren(step, scope, startPrev);

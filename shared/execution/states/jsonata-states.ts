@@ -27,7 +27,7 @@ import {
 } from '../jsonata-eval.ts';
 import type { StateEvaluator } from '../state-evaluator.ts';
 import type { Step } from '../step.ts';
-import { startBranches, startJsonataMap } from './children.ts';
+import { itemReaderResource, type PreparedItems, startBranches, startJsonataMap } from './children.ts';
 import { causeOf, enterState } from './enter.ts';
 import { batchItems } from './item-batcher.ts';
 import { scheduleTask } from './task.ts';
@@ -50,6 +50,7 @@ export const JSONATA_EVALUATOR: StateEvaluator = {
   retry: retryJsonataState,
   // Output and Assign are JSONata: they are evaluated in a step of their own (see resumeJsonataState).
   finishChildren: sendResume,
+  prepareItems: prepareJsonataItems,
   catchFailure: sendResume,
 };
 
@@ -326,6 +327,38 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
   const inputs = { input: scope.input };
   const planned = await settle(
     (async () => {
+      const number = (value: number | string | undefined, field: string) =>
+        jsonataNumber(step, scope, value, field);
+      const settings = {
+        maxConcurrency: Math.floor(await number(state.MaxConcurrency, 'MaxConcurrency')),
+        toleratedFailureCount: Math.floor(await number(state.ToleratedFailureCount, 'ToleratedFailureCount')),
+        toleratedFailurePercentage: await number(
+          state.ToleratedFailurePercentage,
+          'ToleratedFailurePercentage',
+        ),
+      };
+      const reader = state.ItemReader;
+      if (reader !== undefined) {
+        // The items come from S3 once the Map Run has started: ItemSelector and ItemBatcher wait for them.
+        const config = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
+        const { MaxItems, ...readerConfig } = config;
+        const parameters =
+          reader.Arguments === undefined
+            ? {}
+            : await evaluateTemplate(step, scope, reader.Arguments, 'Arguments', inputs);
+        const maxItems = Math.floor(
+          await number(
+            typeof MaxItems === 'number' || typeof MaxItems === 'string' ? MaxItems : undefined,
+            'MaxItems',
+          ),
+        );
+        return {
+          items: [],
+          length: 0,
+          reader: { resource: itemReaderResource(reader), parameters, readerConfig, maxItems },
+          ...settings,
+        };
+      }
       const items =
         state.Items === undefined
           ? scope.input
@@ -339,61 +372,76 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
             : `The JSONata expression '${expressionText(String(state.Items))}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`,
         );
       }
-      // Every item's input is worked out now (ItemSelector sees $states.context.Map.Item), so iterations can
-      // start later in any step without evaluating anything.
-      const selector = state.ItemSelector;
-      const inputsForItems =
-        selector === undefined
-          ? items
-          : await Promise.all(
-              items.map((value, index) =>
-                evaluateTemplate(step, scope, selector, 'ItemSelector', inputs, {
-                  mapItem: { index, value },
-                }),
-              ),
-            );
-      const number = async (value: number | string | undefined, field: string) => {
-        if (value === undefined) return 0;
-        const result =
-          typeof value === 'number' ? value : await evaluateTemplate(step, scope, value, field, inputs);
-        if (typeof result !== 'number' || result < 0) {
-          throw new JsonataFieldError(
-            field,
-            `The ${field} field must be a non-negative number, but was ${JSON.stringify(result)}`,
-          );
-        }
-        return result;
-      };
-      const batcher = state.ItemBatcher;
-      const childInputs =
-        batcher === undefined
-          ? inputsForItems
-          : batchItems(
-              inputsForItems,
-              {
-                maxItems: Math.floor(await number(batchLimit(batcher.MaxItemsPerBatch), 'MaxItemsPerBatch')),
-                maxBytes: Math.floor(
-                  await number(batchLimit(batcher.MaxInputBytesPerBatch), 'MaxInputBytesPerBatch'),
-                ),
-              },
-              batcher.BatchInput === undefined
-                ? undefined
-                : await evaluateTemplate(step, scope, batcher.BatchInput, 'BatchInput', inputs),
-            );
-      return {
-        items: childInputs,
-        length: items.length,
-        maxConcurrency: Math.floor(await number(state.MaxConcurrency, 'MaxConcurrency')),
-        toleratedFailureCount: Math.floor(await number(state.ToleratedFailureCount, 'ToleratedFailureCount')),
-        toleratedFailurePercentage: await number(
-          state.ToleratedFailurePercentage,
-          'ToleratedFailurePercentage',
-        ),
-      };
+      return { items: await childInputsOf(step, scope, state, items), length: items.length, ...settings };
     })(),
   );
   if (!planned.ok) return evaluationFailed(step, scope, planned.error);
   startJsonataMap(step, scope, state, planned.value, prev);
+}
+
+async function jsonataNumber(
+  step: Step,
+  scope: ScopeState,
+  value: number | string | undefined,
+  field: string,
+): Promise<number> {
+  if (value === undefined) return 0;
+  const result =
+    typeof value === 'number'
+      ? value
+      : await evaluateTemplate(step, scope, value, field, { input: scope.input });
+  if (typeof result !== 'number' || result < 0) {
+    throw new JsonataFieldError(
+      field,
+      `The ${field} field must be a non-negative number, but was ${JSON.stringify(result)}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Every item's input is worked out up front (ItemSelector sees $states.context.Map.Item), so children can start
+ * later in any step without evaluating anything; with an ItemBatcher, the batches.
+ */
+async function childInputsOf(step: Step, scope: ScopeState, state: MapState, items: Json[]): Promise<Json[]> {
+  const inputs = { input: scope.input };
+  const selector = state.ItemSelector;
+  const inputsForItems =
+    selector === undefined
+      ? items
+      : await Promise.all(
+          items.map((value, index) =>
+            evaluateTemplate(step, scope, selector, 'ItemSelector', inputs, {
+              mapItem: { index, value },
+            }),
+          ),
+        );
+  const batcher = state.ItemBatcher;
+  if (batcher === undefined) return inputsForItems;
+  const number = (value: number | string | undefined, field: string) =>
+    jsonataNumber(step, scope, value, field);
+  return batchItems(
+    inputsForItems,
+    {
+      maxItems: Math.floor(await number(batchLimit(batcher.MaxItemsPerBatch), 'MaxItemsPerBatch')),
+      maxBytes: Math.floor(await number(batchLimit(batcher.MaxInputBytesPerBatch), 'MaxInputBytesPerBatch')),
+    },
+    batcher.BatchInput === undefined
+      ? undefined
+      : await evaluateTemplate(step, scope, batcher.BatchInput, 'BatchInput', inputs),
+  );
+}
+
+/** A JSONata Map's items read by its ItemReader: through ItemSelector and ItemBatcher now. */
+async function prepareJsonataItems(
+  step: Step,
+  parent: ScopeState,
+  state: MapState,
+  items: Json[],
+): Promise<PreparedItems> {
+  if (state.ItemSelector === undefined && state.ItemBatcher === undefined) return { ok: true };
+  const prepared = await settle(childInputsOf(step, parent, state, items));
+  return prepared.ok ? { ok: true, items: prepared.value } : prepared;
 }
 
 /**

@@ -7,7 +7,7 @@ import { getCatcher } from '../error-handling.ts';
 import { exitState, failScope, nextOf } from '../flow.ts';
 import type { StateEvaluator } from '../state-evaluator.ts';
 import { attempt, type Step } from '../step.ts';
-import { retryChildren, runMap, runParallel } from './children.ts';
+import { prepareJsonPathItems, retryChildren, runMap, runParallel } from './children.ts';
 import { failWith } from './enter.ts';
 import { finishWait, runChoice, runFail, runPass, runSucceed, runWait } from './simple-states.ts';
 import { assignVariables, processResult } from './state-result.ts';
@@ -20,6 +20,7 @@ export const JSONPATH_EVALUATOR: StateEvaluator = {
   finishWait,
   retry: retryJsonPathState,
   finishChildren: finishJsonPathChildren,
+  prepareItems: prepareJsonPathItems,
   catchFailure: catchJsonPathFailure,
 };
 

@@ -3,7 +3,7 @@ import { parseDefinition } from '../../../shared/asl/parse-definition.ts';
 import { validateDefinition } from '../../../shared/asl/validate-definition.ts';
 import { runExecution } from '../../../shared/composition/run-execution.ts';
 
-/** Distributed Map fields Statefold cannot run yet are refused where a definition is deployed or run. */
+/** Distributed Map fields (and ItemReader forms) Statefold cannot run yet are refused where a definition is deployed or run. */
 
 const processor = {
   ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
@@ -26,7 +26,6 @@ const READER = {
 
 describe('ItemReader and ResultWriter', () => {
   it.each<[string, Record<string, unknown>, string]>([
-    ['ItemReader', { ItemReader: READER }, '/States/M/ItemReader'],
     [
       'ResultWriter',
       { ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } } },
@@ -48,8 +47,76 @@ describe('ItemReader and ResultWriter', () => {
     expect(validateDefinition(JSON.stringify(definition)).result).toBe('OK');
   });
 
+  it.each<[string, Record<string, unknown>, string, string]>([
+    [
+      'a MANIFEST object',
+      { ...READER, ReaderConfig: { InputType: 'MANIFEST' } },
+      '/States/M/ItemReader/ReaderConfig/InputType',
+      'Statefold does not read ItemReader InputType "MANIFEST" yet',
+    ],
+    [
+      'a PARQUET object',
+      { ...READER, ReaderConfig: { InputType: 'PARQUET' } },
+      '/States/M/ItemReader/ReaderConfig/InputType',
+      'Statefold does not read ItemReader InputType "PARQUET" yet',
+    ],
+    [
+      'an S3 action other than getObject and listObjectsV2',
+      { ...READER, Resource: 'arn:aws:states:::s3:headObject' },
+      '/States/M/ItemReader/Resource',
+      "not 'arn:aws:states:::s3:headObject'",
+    ],
+    [
+      'LOAD_AND_FLATTEN',
+      {
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN' },
+        Parameters: { Bucket: 'b' },
+      },
+      '/States/M/ItemReader/ReaderConfig/Transformation',
+      "Statefold does not support the ReaderConfig field 'Transformation' yet",
+    ],
+  ])('an ItemReader over %s is refused, located at the field', (_what, reader, location, message) => {
+    const parsed = parseDefinition({ StartAt: 'M', States: { M: mapWith({ ItemReader: reader }) } });
+    expect(parsed.diagnostics).toEqual([
+      {
+        severity: 'ERROR',
+        code: 'SCHEMA_VALIDATION_FAILED',
+        message: expect.stringContaining(message),
+        location,
+      },
+    ]);
+  });
+
+  it('an ItemReader on an inline Map is refused: it needs a Distributed Map', () => {
+    const inline = { StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } };
+    const parsed = parseDefinition({
+      StartAt: 'M',
+      States: { M: mapWith({ ItemReader: READER, ItemProcessor: inline }) },
+    });
+    expect(parsed.diagnostics.map((d) => [d.location, d.message])).toEqual([
+      ['/States/M/ItemReader', expect.stringContaining('An ItemReader needs a Distributed Map')],
+    ]);
+  });
+
+  it('an ItemReader of a JSON, JSONL or CSV object, or of a bucket listing, is accepted', () => {
+    for (const reader of [
+      READER,
+      { ...READER, ReaderConfig: { InputType: 'JSONL' } },
+      { ...READER, ReaderConfig: { InputType: 'JSON' } },
+      { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b', Prefix: 'p/' } },
+    ]) {
+      expect(
+        parseDefinition({ StartAt: 'M', States: { M: mapWith({ ItemReader: reader }) } }).diagnostics,
+      ).toEqual([]);
+    }
+  });
+
   it('finds them inside Parallel branches and Map processors, every one', () => {
-    const inner = { StartAt: 'Inner', States: { Inner: mapWith({ ItemReader: READER }) } };
+    const inner = {
+      StartAt: 'Inner',
+      States: { Inner: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'MANIFEST' } } }) },
+    };
     const definition = {
       StartAt: 'P',
       States: {
@@ -72,7 +139,7 @@ describe('ItemReader and ResultWriter', () => {
     };
     expect(parseDefinition(definition).diagnostics.map((d) => d.location)).toEqual([
       '/States/P/Branches[0]/States/Outer/ResultWriter',
-      '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemReader',
+      '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemReader/ReaderConfig/InputType',
     ]);
   });
 
@@ -87,10 +154,17 @@ describe('ItemReader and ResultWriter', () => {
   });
 
   it('runExecution refuses the definition with InvalidDefinition before running anything', async () => {
-    const definition = { StartAt: 'M', States: { M: mapWith({ ItemReader: READER }) } };
+    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } };
+    const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: writer }) } };
     await expect(runExecution({ definition, input: {}, clock: 'virtual' })).rejects.toMatchObject({
       code: 'InvalidDefinition',
-      message: expect.stringContaining("Statefold does not support the Map field 'ItemReader'"),
+      message: expect.stringContaining("Statefold does not support the Map field 'ResultWriter'"),
     });
+  });
+
+  it('the in-memory runner, with no S3 to read from, fails the Map Run with States.ItemReaderFailed', async () => {
+    const definition = { StartAt: 'M', States: { M: mapWith({ ItemReader: READER }) } };
+    const run = await runExecution({ definition, input: {}, clock: 'virtual' });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
   });
 });

@@ -1,0 +1,278 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
+
+/**
+ * A Distributed Map's ItemReader over S3, one page per call: a bucket's objects (`listObjectsV2`, one S3 page
+ * each) or an object's items (`getObject`). A JSONL or CSV object is read by byte ranges of `PAGE_BYTES`, each
+ * page ending at the last whole record in its range, so a file of a million lines is never held at once; the
+ * cursor says where the next page starts (and the CSV header and the object's ETag, so that an object changed
+ * while it is read fails the Map Run instead of mixing two versions). A JSON object is one array, read whole.
+ *
+ * CSV records are parsed by csv-parse (quoted fields, embedded delimiters and newlines as RFC 4180 has them);
+ * the page boundary is found here, outside quotes, since csv-parse has no notion of an unfinished last record.
+ */
+
+/** S3's answer to one command, as the adapter needs it. */
+export type S3Send = (action: 'ListObjectsV2' | 'GetObject', input: JsonObject) => Promise<S3Output>;
+
+export interface S3Output {
+  /** The command's output members; GetObject's `Body` already read, as bytes. */
+  [member: string]: unknown;
+}
+
+/** Bytes of a JSONL or CSV object read per page; a record longer than this widens its page. */
+export const PAGE_BYTES = 128 * 1024;
+const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+const DELIMITERS: Readonly<Record<string, string>> = {
+  COMMA: ',',
+  PIPE: '|',
+  SEMICOLON: ';',
+  SPACE: ' ',
+  TAB: '\t',
+};
+
+interface FileCursor {
+  offset: number;
+  etag: string;
+  header?: string[];
+}
+
+/** A reader problem the user's data or definition causes: the Map Run fails with States.ItemReaderFailed. */
+class ReaderFailure extends Error {}
+
+export async function readItemsPage(send: S3Send, request: ItemPageRequest): Promise<TaskOutcome> {
+  try {
+    const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+    const page =
+      request.resource === 'listObjectsV2'
+        ? await listObjects(send, parameters, request.cursor, request.maxItems)
+        : await readObject(send, parameters, request.readerConfig, request.cursor);
+    return { ok: true, output: page };
+  } catch (error) {
+    if (error instanceof ReaderFailure) {
+      return { ok: false, error: StatesErrors.ItemReaderFailed, cause: error.message };
+    }
+    const name = (error as { name?: string }).name;
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status !== undefined && status < 500) {
+      // S3 answered (no such bucket or key, access denied…): the items cannot be read, retrying will not help.
+      return {
+        ok: false,
+        error: StatesErrors.ItemReaderFailed,
+        cause: `${(error as Error).message} (Service: S3, Status Code: ${status}, Error Code: ${name})`,
+      };
+    }
+    throw error;
+  }
+}
+
+function requireString(parameters: JsonObject, field: string): string {
+  const value = parameters[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new ReaderFailure(
+      `The ItemReader's ${field} must be a non-empty string, but was ${JSON.stringify(value ?? null)}`,
+    );
+  }
+  return value;
+}
+
+/** One S3 page of a bucket's objects, each as AWS gives it to the Map: Etag, Key, LastModified, Size, StorageClass. */
+async function listObjects(
+  send: S3Send,
+  parameters: JsonObject,
+  cursor: Json,
+  maxItems: number,
+): Promise<JsonObject> {
+  const input: JsonObject = { ...parameters, Bucket: requireString(parameters, 'Bucket') };
+  if (typeof cursor === 'string') input.ContinuationToken = cursor;
+  if (maxItems > 0 && maxItems < 1000) input.MaxKeys = maxItems;
+  const output = await send('ListObjectsV2', input);
+  const contents = Array.isArray(output.Contents) ? (output.Contents as Record<string, unknown>[]) : [];
+  const items = contents.map((object) => ({
+    Etag: String(object.ETag ?? ''),
+    Key: String(object.Key ?? ''),
+    // AWS gives the time as epoch seconds.
+    LastModified: Math.floor(new Date(object.LastModified as string | Date).getTime() / 1000),
+    Size: Number(object.Size ?? 0),
+    StorageClass: String(object.StorageClass ?? 'STANDARD'),
+  }));
+  const next = output.IsTruncated === true ? output.NextContinuationToken : undefined;
+  return { items, cursor: typeof next === 'string' ? next : null };
+}
+
+async function readObject(
+  send: S3Send,
+  parameters: JsonObject,
+  config: JsonObject,
+  cursor: Json,
+): Promise<JsonObject> {
+  const inputType = config.InputType ?? 'JSON';
+  const location: JsonObject = {
+    Bucket: requireString(parameters, 'Bucket'),
+    Key: requireString(parameters, 'Key'),
+    ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
+  };
+  if (inputType === 'JSON') return readJsonArray(send, location);
+  if (inputType !== 'JSONL' && inputType !== 'CSV') {
+    throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
+  }
+  const at: FileCursor = isJsonObject(cursor) ? (cursor as unknown as FileCursor) : { offset: 0, etag: '' };
+  const chunk = await readRecords(send, location, at, inputType === 'CSV');
+  if (inputType === 'JSONL') {
+    const items = chunk.text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .map((line, index) => {
+        try {
+          return JSON.parse(line) as Json;
+        } catch {
+          throw new ReaderFailure(
+            `The JSONL object holds a line that is not JSON (item ${index + 1} of the page at byte ${at.offset}): ${line.slice(0, 100)}`,
+          );
+        }
+      });
+    return { items, cursor: chunk.next === null ? null : { offset: chunk.next, etag: chunk.etag } };
+  }
+  return csvPage(chunk, at, config);
+}
+
+async function readJsonArray(send: S3Send, location: JsonObject): Promise<JsonObject> {
+  const output = await send('GetObject', location);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyOf(output).toString('utf8'));
+  } catch (error) {
+    throw new ReaderFailure(`The object is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new ReaderFailure('Attempting to map over non-iterable node.');
+  }
+  return { items: parsed as Json[], cursor: null };
+}
+
+const bodyOf = (output: S3Output): Buffer =>
+  output.Body instanceof Uint8Array
+    ? Buffer.from(output.Body)
+    : Buffer.from(String(output.Body ?? ''), 'utf8');
+
+interface Chunk {
+  /** Whole records only. */
+  text: string;
+  /** Where the next page starts, null at the end of the object. */
+  next: number | null;
+  etag: string;
+}
+
+/**
+ * The whole records from `at.offset` on: a range of PAGE_BYTES (wider while no record ends in it), cut after its
+ * last newline outside quotes (for CSV) — unless the object ends in it.
+ */
+async function readRecords(
+  send: S3Send,
+  location: JsonObject,
+  at: FileCursor,
+  quoted: boolean,
+): Promise<Chunk> {
+  for (let size = PAGE_BYTES; ; size *= 2) {
+    let output: S3Output;
+    try {
+      output = await send('GetObject', {
+        ...location,
+        Range: `bytes=${at.offset}-${at.offset + size - 1}`,
+        ...(at.etag !== '' ? { IfMatch: at.etag } : {}),
+      });
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      // An empty object has no byte 0: nothing to read.
+      if (name === 'InvalidRange') return { text: '', next: null, etag: at.etag };
+      if (name === 'PreconditionFailed') {
+        throw new ReaderFailure(
+          'The object changed while its items were being read (its ETag is no longer the one read first)',
+        );
+      }
+      throw error;
+    }
+    const bytes = bodyOf(output);
+    const total = Number(/\/(\d+)$/.exec(String(output.ContentRange ?? ''))?.[1] ?? at.offset + bytes.length);
+    const etag = String(output.ETag ?? at.etag);
+    const end = at.offset + bytes.length;
+    if (end >= total) return { text: bytes.toString('utf8'), next: null, etag };
+    const cut = lastRecordEnd(bytes, quoted);
+    if (cut >= 0)
+      return { text: bytes.subarray(0, cut + 1).toString('utf8'), next: at.offset + cut + 1, etag };
+    if (size >= MAX_RECORD_BYTES) {
+      throw new ReaderFailure(
+        `A record at byte ${at.offset} of the object is longer than ${MAX_RECORD_BYTES} bytes`,
+      );
+    }
+  }
+}
+
+/** The index of the last newline that ends a record (outside double quotes, for CSV), or -1. */
+function lastRecordEnd(bytes: Buffer, quoted: boolean): number {
+  if (!quoted) return bytes.lastIndexOf(0x0a);
+  let inQuotes = false;
+  let last = -1;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i];
+    if (byte === 0x22) inQuotes = !inQuotes;
+    else if (byte === 0x0a && !inQuotes) last = i;
+  }
+  return last;
+}
+
+/** A CSV page: rows as objects keyed by the header (the first row's, or CSVHeaders), every value a string. */
+function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
+  const delimiter = DELIMITERS[String(config.CSVDelimiter ?? 'COMMA')];
+  if (delimiter === undefined) {
+    throw new ReaderFailure(
+      `The CSVDelimiter ${JSON.stringify(config.CSVDelimiter)} is not one of ${Object.keys(DELIMITERS).join(', ')}`,
+    );
+  }
+  let rows: string[][];
+  try {
+    rows = parseCsv(chunk.text, {
+      delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      bom: at.offset === 0,
+    });
+  } catch (error) {
+    throw new ReaderFailure(
+      `The CSV object cannot be parsed near byte ${at.offset}: ${(error as Error).message}`,
+    );
+  }
+  let header = at.header;
+  if (header === undefined) {
+    if (config.CSVHeaderLocation === 'GIVEN') {
+      const given = config.CSVHeaders;
+      if (!Array.isArray(given) || given.length === 0 || !given.every((name) => typeof name === 'string')) {
+        throw new ReaderFailure(
+          'CSVHeaders must be a non-empty array of strings when CSVHeaderLocation is GIVEN',
+        );
+      }
+      header = given as string[];
+    } else {
+      header = rows.shift() ?? [];
+    }
+    if (new Set(header).size !== header.length)
+      throw new ReaderFailure('CSV headers cannot contain duplicates.');
+  }
+  const names = header;
+  const items = rows.map((row) => {
+    if (row.length > names.length) {
+      throw new ReaderFailure(
+        `A CSV row has ${row.length} fields but the header names ${names.length}: ${row.join(',').slice(0, 100)}`,
+      );
+    }
+    return Object.fromEntries(names.map((name, index) => [name, row[index] ?? '']));
+  });
+  return {
+    items,
+    cursor: chunk.next === null ? null : { offset: chunk.next, etag: chunk.etag, header: names },
+  };
+}

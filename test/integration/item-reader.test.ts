@@ -1,0 +1,249 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
+import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
+import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+
+/**
+ * A Distributed Map's ItemReader through the durable engine: objects put in fauxqs's S3 with the real SDK, read
+ * by the task handler page by page, each item a child execution. Each form AWS has (a bucket's objects, a JSON
+ * array, JSONL lines, CSV rows with their header first or given), MaxItems, a CSV larger than one page, and
+ * the Map Run failing with States.ItemReaderFailed, which a Catch takes.
+ */
+
+let testbed: Testbed;
+let s3: S3Client;
+const BUCKET = 'map-items';
+const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+beforeAll(async () => {
+  testbed = await startTestbed();
+  s3 = new S3Client({ ...LOCAL, endpoint: testbed.engine.sqs.endpoint, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+});
+afterAll(async () => {
+  s3?.destroy();
+  await testbed?.stop();
+});
+
+const put = (Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+
+const distributed = (reader: object, fields: object = {}) => ({
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemReader: reader,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Echo',
+        States: { Echo: { Type: 'Pass', End: true } },
+      },
+      End: true,
+      ...fields,
+    },
+  },
+});
+
+const getObject = (Key: string, ReaderConfig: object) => ({
+  Resource: 'arn:aws:states:::s3:getObject',
+  ReaderConfig,
+  Parameters: { Bucket: BUCKET, Key },
+});
+
+const outputOf = (run: { status: string; output?: string; error?: string; cause?: string }) => {
+  expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+  return JSON.parse(run.output ?? 'null') as unknown[];
+};
+
+const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
+
+describe('ItemReader', () => {
+  it('s3:listObjectsV2 gives each object under the Prefix as AWS does: Etag, Key, LastModified, Size, StorageClass', async () => {
+    await put('listed/a.txt', 'one');
+    await put('listed/b.txt', 'three');
+    await put('other/c.txt', 'not listed');
+    const run = await testbed.run({
+      definition: distributed({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        Parameters: { Bucket: BUCKET, 'Prefix.$': '$.prefix' },
+      }),
+      input: { prefix: 'listed/' },
+    });
+    const items = outputOf(run) as Record<string, unknown>[];
+    expect(items.map((item) => item.Key)).toEqual(['listed/a.txt', 'listed/b.txt']);
+    expect(items[0]).toEqual({
+      Etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+      Key: 'listed/a.txt',
+      LastModified: expect.any(Number),
+      Size: 3,
+      StorageClass: 'STANDARD',
+    });
+    expect(Math.abs((items[0]?.LastModified as number) - Date.now() / 1000)).toBeLessThan(600);
+    expect(typesOf(run.events)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('s3:getObject of a JSON array: each element an item, through ItemSelector', async () => {
+    await put('orders.json', JSON.stringify([{ id: 1 }, { id: 2 }, { id: 3 }]));
+    const run = await testbed.run({
+      definition: distributed(getObject('orders.json', { InputType: 'JSON' }), {
+        ItemSelector: { 'order.$': '$$.Map.Item.Value.id', 'index.$': '$$.Map.Item.Index' },
+      }),
+    });
+    expect(outputOf(run)).toEqual([
+      { order: 1, index: 0 },
+      { order: 2, index: 1 },
+      { order: 3, index: 2 },
+    ]);
+  });
+
+  it('JSONL: one item per line; MaxItems stops the reading', async () => {
+    await put('events.jsonl', `${[1, 2, 3, 4, 5].map((n) => JSON.stringify({ n })).join('\n')}\n`);
+    const all = await testbed.run({
+      definition: distributed(getObject('events.jsonl', { InputType: 'JSONL' })),
+    });
+    expect(outputOf(all)).toEqual([1, 2, 3, 4, 5].map((n) => ({ n })));
+    const some = await testbed.run({
+      definition: distributed(getObject('events.jsonl', { InputType: 'JSONL', MaxItemsPath: '$.limit' })),
+      input: { limit: 2 },
+    });
+    expect(outputOf(some)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('CSV with its header in the first row: rows as objects of strings, quoted fields kept whole', async () => {
+    await put('people.csv', 'name,city\nAda,London\n"Hopper, Grace","New\nYork"\n');
+    const run = await testbed.run({
+      definition: distributed(getObject('people.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),
+    });
+    expect(outputOf(run)).toEqual([
+      { name: 'Ada', city: 'London' },
+      { name: 'Hopper, Grace', city: 'New\nYork' },
+    ]);
+  });
+
+  it('CSV with given headers and a PIPE delimiter, batched by an ItemBatcher after the read', async () => {
+    await put('pairs.csv', '1|a\n2|b\n3|c\n');
+    const run = await testbed.run({
+      definition: distributed(
+        getObject('pairs.csv', {
+          InputType: 'CSV',
+          CSVHeaderLocation: 'GIVEN',
+          CSVHeaders: ['n', 'letter'],
+          CSVDelimiter: 'PIPE',
+        }),
+        { ItemBatcher: { MaxItemsPerBatch: 2 } },
+      ),
+    });
+    expect(outputOf(run)).toEqual([
+      {
+        Items: [
+          { n: '1', letter: 'a' },
+          { n: '2', letter: 'b' },
+        ],
+      },
+      { Items: [{ n: '3', letter: 'c' }] },
+    ]);
+  });
+
+  it('a CSV larger than one page is read in pages: every row once, in order', async () => {
+    const rows = Array.from({ length: 9000 }, (_, i) => `${i},${'x'.repeat(30)}`);
+    const body = `id,pad\n${rows.join('\n')}\n`;
+    expect(body.length).toBeGreaterThan(2 * PAGE_BYTES);
+    await put('large.csv', body);
+    const run = await testbed.run({
+      definition: distributed(getObject('large.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }), {
+        ItemSelector: { 'id.$': '$$.Map.Item.Value.id' },
+        ItemBatcher: { MaxItemsPerBatch: 1000 },
+      }),
+    });
+    const batches = outputOf(run) as { Items: { id: string }[] }[];
+    const ids = batches.flatMap((batch) => batch.Items.map((item) => Number(item.id)));
+    expect(ids).toEqual(rows.map((_, i) => i));
+  });
+
+  it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
+    const uncaught = await testbed.run({
+      definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),
+    });
+    expect(uncaught).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(uncaught.cause).toContain('NoSuchKey');
+    expect(typesOf(uncaught.events).slice(-4)).toEqual([
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
+    const caught = await testbed.run({
+      definition: {
+        ...distributed(getObject('missing.csv', { InputType: 'CSV' }), {
+          Catch: [{ ErrorEquals: ['States.ItemReaderFailed'], Next: 'Recovered' }],
+          End: undefined,
+          Next: 'Done',
+        }),
+        States: {
+          ...distributed(getObject('missing.csv', { InputType: 'CSV' }), {
+            Catch: [{ ErrorEquals: ['States.ItemReaderFailed'], Next: 'Recovered' }],
+            End: undefined,
+            Next: 'Done',
+          }).States,
+          Recovered: { Type: 'Pass', End: true },
+          Done: { Type: 'Pass', End: true },
+        },
+      },
+    });
+    expect(caught.status).toBe('SUCCEEDED');
+    expect(JSON.parse(caught.output ?? 'null')).toMatchObject({ Error: 'States.ItemReaderFailed' });
+  });
+
+  it('CSV headers that repeat a name fail as AWS fails them', async () => {
+    await put('dupes.csv', 'a,a\n1,2\n');
+    const run = await testbed.run({
+      definition: distributed(getObject('dupes.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),
+    });
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: 'States.ItemReaderFailed',
+      cause: 'CSV headers cannot contain duplicates.',
+    });
+  });
+
+  it('JSONata: Arguments and MaxItems as expressions, ItemSelector over each row read', async () => {
+    await put('scores.csv', 'player,score\nann,3\nbob,5\ncy,8\n');
+    const run = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        ...distributed(
+          {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: {
+              InputType: 'CSV',
+              CSVHeaderLocation: 'FIRST_ROW',
+              MaxItems: '{% $states.input.top %}',
+            },
+            Arguments: { Bucket: BUCKET, Key: '{% $states.input.key %}' },
+          },
+          {
+            ItemSelector: {
+              who: '{% $states.context.Map.Item.Value.player %}',
+              points: '{% $number($states.context.Map.Item.Value.score) * 10 %}',
+            },
+          },
+        ),
+      },
+      input: { key: 'scores.csv', top: 2 },
+    });
+    expect(outputOf(run)).toEqual([
+      { who: 'ann', points: 30 },
+      { who: 'bob', points: 50 },
+    ]);
+  });
+});
