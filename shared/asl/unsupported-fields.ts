@@ -4,22 +4,52 @@ import { childLocation, schemaError } from './diagnostics.ts';
 import { nestedBlocksOf } from './variable-references.ts';
 
 /**
- * Fields AWS accepts that Statefold cannot run yet (issue 14: Distributed Map over S3). A definition using one is
- * refused where it would be deployed or run (CreateStateMachine, UpdateStateMachine, `statefold run`, `start`,
- * `test`), never run as if the field were absent: a Map would otherwise return its results instead of writing
- * them, or read its items otherwise than AWS would. ValidateStateMachineDefinition still answers as AWS does.
+ * Distributed Map forms AWS accepts that Statefold cannot run yet (issue 14). A definition using one is refused
+ * where it would be deployed or run (CreateStateMachine, UpdateStateMachine, `statefold run`, `start`, `test`),
+ * never run as if the field were absent: a Map would otherwise write its results otherwise than AWS would, or
+ * read its items otherwise. ValidateStateMachineDefinition still answers as AWS does.
  */
-const UNSUPPORTED_MAP_FIELDS: Readonly<Record<string, string>> = {
-  ResultWriter: 'writing results to S3',
-};
-
-export const unsupportedFieldMessage = (field: string): string =>
-  `Statefold does not support the Map field '${field}' (${UNSUPPORTED_MAP_FIELDS[field]}) yet: give the items in the state's input (ItemsPath or Items) and remove '${field}'`;
 
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, and getObject of a JSON, JSONL or CSV object. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
 const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ManifestType', 'ItemsPointer', 'CompressionType'];
+
+/** What in a Map's ResultWriter Statefold cannot write (yet): WriterConfig, a resource but s3:putObject. */
+function resultWriterProblems(state: JsonObject, location: string): Diagnostic[] {
+  const writer = state.ResultWriter;
+  if (!isJsonObject(writer)) return [];
+  const at = childLocation(location, 'ResultWriter');
+  const problems: Diagnostic[] = [];
+  const processor = isJsonObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
+  const config = isJsonObject(processor?.ProcessorConfig) ? processor.ProcessorConfig : undefined;
+  if (config?.Mode !== 'DISTRIBUTED') {
+    problems.push(
+      schemaError(
+        "A ResultWriter needs a Distributed Map: set the ItemProcessor's ProcessorConfig Mode to DISTRIBUTED",
+        at,
+      ),
+    );
+  }
+  const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
+  if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
+    problems.push(
+      schemaError(
+        `Statefold writes results with arn:aws:states:::s3:putObject, not '${resource}'`,
+        childLocation(at, 'Resource'),
+      ),
+    );
+  }
+  if (Object.hasOwn(writer, 'WriterConfig')) {
+    problems.push(
+      schemaError(
+        "Statefold does not support the ResultWriter field 'WriterConfig' yet: results are written as AWS writes them without it",
+        childLocation(at, 'WriterConfig'),
+      ),
+    );
+  }
+  return problems;
+}
 
 /** What in a Map's ItemReader Statefold cannot read (yet), each with where it is; none when it can. */
 function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
@@ -70,7 +100,7 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   return problems;
 }
 
-/** The unsupported fields a definition uses, each located as AWS locates a field: at the state that holds it. */
+/** The unsupported forms a definition uses, each located as AWS locates a field: at the field that holds it. */
 export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
   const found: Diagnostic[] = [];
   const visit = (block: JsonObject, at: string): void => {
@@ -79,12 +109,7 @@ export function findUnsupportedFields(definition: JsonObject): Diagnostic[] {
       if (!isJsonObject(state)) continue;
       const location = childLocation(childLocation(at, 'States'), name);
       if (state.Type === 'Map') {
-        found.push(...itemReaderProblems(state, location));
-        for (const field of Object.keys(UNSUPPORTED_MAP_FIELDS)) {
-          if (Object.hasOwn(state, field)) {
-            found.push(schemaError(unsupportedFieldMessage(field), childLocation(location, field)));
-          }
-        }
+        found.push(...itemReaderProblems(state, location), ...resultWriterProblems(state, location));
       }
       for (const nested of nestedBlocksOf(state, location)) visit(nested.block, nested.location);
     }

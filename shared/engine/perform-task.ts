@@ -38,6 +38,14 @@ export async function performTask(
       return callService(ports.services, request, signal);
     case 'items':
       return readItems(ports.services, request, signal);
+    case 'results':
+      // The durable engine's task handler writes them (see runTaskRequest): it can read the child executions.
+      return {
+        ok: false,
+        error: StatesErrors.ResultWriterFailed,
+        cause:
+          "Statefold's in-memory runner cannot write a Map Run's results to S3: its child executions are not kept. Run it with statefold start, or remove the ResultWriter.",
+      };
     case 'lambda':
       return invokeLambda(ports.lambda, request, signal, executionArn);
   }

@@ -233,7 +233,15 @@ export interface ServiceCalls {
    * left), or `States.ItemReaderFailed` naming what is wrong. Thrown as `call` throws.
    */
   readItems?(request: ItemPageRequest): Promise<TaskOutcome>;
+  /**
+   * Writes one S3 object (a ResultWriter's files); resolves once it is stored. An error S3 answered is
+   * rejected as an `S3WriteError` (the caller fails the Map Run with it); one that never reached S3 is thrown.
+   */
+  putObject?(request: { bucket: string; key: string; body: string; signal?: AbortSignal }): Promise<void>;
 }
+
+/** S3 refused a write (no such bucket, access denied…): `message` says what S3 said. */
+export class S3WriteError extends Error {}
 
 /** One page of an ItemReader's items to read (see TaskRequest `items`). */
 export interface ItemPageRequest {

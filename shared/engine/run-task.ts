@@ -1,6 +1,7 @@
 import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
+import { writeMapRunResults } from './map-run-results.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskEnvelope, TimerEnvelope } from './ports.ts';
 
@@ -17,7 +18,10 @@ export async function runTaskRequest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
-  const outcome = await performTask(deps, task.request, signal, task.executionArn);
+  const outcome =
+    task.request.kind === 'results'
+      ? await writeMapRunResults(deps, task.request, signal)
+      : await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };
   // The token is out: AWS records TaskSubmitted with the call's response, and waits for the callback.
   const transition =

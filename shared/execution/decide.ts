@@ -5,7 +5,14 @@ import type { StateMachineDefinition } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
-import { awaitingItems, failMapRun, receiveItemsPage, settleChildRun } from './states/children.ts';
+import {
+  awaitingItems,
+  awaitingWrittenResults,
+  failMapRun,
+  receiveItemsPage,
+  receiveWrittenResults,
+  settleChildRun,
+} from './states/children.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
 import { failTask, recordTaskSuccess } from './states/task.ts';
 import { Step } from './step.ts';
@@ -54,7 +61,10 @@ const DECIDERS: Deciders = {
   advance: decideAdvance,
   taskSucceeded: decideTaskSucceeded,
   taskFailed: (step, message) => {
-    const reading = awaitingItems(step, message.scope, message.ref);
+    const mapRun =
+      awaitingItems(step, message.scope, message.ref) ??
+      awaitingWrittenResults(step, message.scope, message.ref);
+    const reading = mapRun;
     if (reading) {
       failMapRun(
         step,
@@ -115,6 +125,8 @@ function decideAdvance(step: Step, message: MessageOf<'advance'>): void | Promis
 function decideTaskSucceeded(step: Step, message: MessageOf<'taskSucceeded'>): void | Promise<void> {
   const reading = awaitingItems(step, message.scope, message.ref, message.output);
   if (reading) return receiveItemsPage(step, reading, message.output);
+  const writing = awaitingWrittenResults(step, message.scope, message.ref);
+  if (writing) return receiveWrittenResults(step, writing, message.output);
   const scope = awaiting(step.state, message.scope, 'task', message.ref);
   const task = scope && step.stateOf(scope);
   if (!scope || task?.Type !== 'Task' || !scope.task) return;

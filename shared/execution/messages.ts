@@ -72,6 +72,12 @@ export type TaskRequest =
       page: number;
       maxItems: number;
     }
+  /**
+   * A Distributed Map's ResultWriter: the task handler reads the Map Run's child executions and writes them to
+   * S3 as AWS does (manifest.json, SUCCEEDED_0.json, FAILED_0.json…). Its outcome is the Map's output,
+   * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
+   */
+  | { kind: 'results'; mapRunArn: string; parameters: Json }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {
       kind: 'express';

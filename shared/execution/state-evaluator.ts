@@ -31,7 +31,7 @@ export interface StateEvaluator {
    * A Parallel or Map's children all succeeded with `results` (their Succeeded events written, the last one
    * `prev`): shape the output and exit. Called in the middle of a step, so it never awaits.
    */
-  finishChildren(step: Step, parent: ScopeState, results: Json[], prev: number): void;
+  finishChildren(step: Step, parent: ScopeState, results: Json, prev: number): void;
   /**
    * A Distributed Map's ItemReader read all its items: the children's inputs, when the state makes them up front
    * (JSONata's ItemSelector; an ItemBatcher's batches), or nothing to do.

@@ -357,6 +357,7 @@ function startMap(
     children.reader = event.reader;
     children.reading = { page: 0, cursor: null };
   }
+  if (event.writer) children.writer = event.writer;
   s.children = children;
   s.effectiveInput = event.input;
 }

@@ -1,5 +1,5 @@
 import type { IntegrationPattern } from '../language/task-resources.ts';
-import type { ItemReaderPlan, StateType } from '../language/types.ts';
+import type { ItemReaderPlan, ResultWriterPlan, StateType } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 
 /**
@@ -156,6 +156,8 @@ export type ExecutionEvent = Base &
         toleratedFailurePercentage: number;
         /** A Distributed Map with an ItemReader: `items` is empty, and the Map Run reads them page by page. */
         reader?: ItemReaderPlan;
+        /** A Distributed Map with a ResultWriter: its Map Run's results are written to S3 once all have ended. */
+        writer?: ResultWriterPlan;
       }
     | { type: 'MapRunStarted'; mapRunArn: string }
     | { type: 'ParallelStateSucceeded' | 'MapStateSucceeded' | 'MapRunSucceeded'; output: Json }

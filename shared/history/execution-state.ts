@@ -1,4 +1,4 @@
-import type { ItemReaderPlan } from '../language/types.ts';
+import type { ItemReaderPlan, ResultWriterPlan } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
 import type { ExecutionInfo, TaskResource } from './events.ts';
 
@@ -117,6 +117,8 @@ export interface ChildRuns {
   /** A Map Run reading its items with an ItemReader: the plan, and while pages remain, where it is. */
   reader?: ItemReaderPlan;
   reading?: { page: number; cursor: Json } | undefined;
+  /** A Map Run whose results a ResultWriter writes to S3. */
+  writer?: ResultWriterPlan;
 }
 
 export const ROOT_SCOPE = 'root';

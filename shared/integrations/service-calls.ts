@@ -1,4 +1,10 @@
-import type { ItemPageRequest, ServiceCallRequest, ServiceCalls, TaskOutcome } from '../engine/ports.ts';
+import {
+  type ItemPageRequest,
+  S3WriteError,
+  type ServiceCallRequest,
+  type ServiceCalls,
+  type TaskOutcome,
+} from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { DYNAMODB_ACTIONS } from './dynamodb.ts';
@@ -73,6 +79,36 @@ export class SdkServiceCalls implements ServiceCalls {
         error: StatesErrors.ItemReaderFailed,
         cause: `${resource} failed before reaching S3: ${(error as Error).message}`,
       };
+    }
+  }
+
+  /** One of a ResultWriter's files, with the S3 client the integrations use. */
+  async putObject(request: {
+    bucket: string;
+    key: string;
+    body: string;
+    signal?: AbortSignal;
+  }): Promise<void> {
+    const loaded = await this.#clients.load('s3');
+    if (!loaded.ok) throw new S3WriteError(`Statefold cannot write results to S3: ${loaded.missing}`);
+    const command = this.#clients.commandOf(loaded, 'PutObject');
+    if (!command)
+      throw new S3WriteError('Statefold cannot write results to S3: its client has no PutObject command');
+    try {
+      await this.#clients.send(
+        loaded,
+        command,
+        { Bucket: request.bucket, Key: request.key, Body: request.body, ContentType: 'application/json' },
+        request.signal,
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined && status < 500) {
+        throw new S3WriteError(
+          `${(error as Error).message} (Service: S3, Status Code: ${status}, Error Code: ${(error as Error).name})`,
+        );
+      }
+      throw error;
     }
   }
 

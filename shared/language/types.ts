@@ -161,6 +161,12 @@ export interface ItemReaderPlan {
   maxItems: number;
 }
 
+/** A Map's ResultWriter as its state evaluated it when the Map started: where the Map Run's results go. */
+export interface ResultWriterPlan {
+  /** Parameters (JSONPath) or Arguments (JSONata), evaluated: Bucket and Prefix. */
+  parameters: Json;
+}
+
 export interface MapState extends CommonFields, TransitionFields, ErrorHandlingFields {
   Type: 'Map';
   ItemProcessor?: ItemProcessor;

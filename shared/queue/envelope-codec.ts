@@ -150,6 +150,10 @@ const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
     page: required(INTEGER),
     maxItems: required(INTEGER),
   },
+  results: {
+    mapRunArn: required(STRING),
+    parameters: required(JSON_VALUE),
+  },
   express: {
     stateMachineArn: required(STRING),
     revisionId: required(STRING),

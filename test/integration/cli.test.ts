@@ -44,7 +44,11 @@ beforeAll(async () => {
       States: {
         M: {
           Type: 'Map',
-          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'results' } },
+          ResultWriter: {
+            Resource: 'arn:aws:states:::s3:putObject',
+            Parameters: { Bucket: 'results' },
+            WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' },
+          },
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: 'P',
@@ -132,7 +136,7 @@ describe('statefold validate', () => {
     ['a valid definition', 'double.json', 0, 'OK'],
     ['an invalid definition', 'invalid.json', 2, 'FAIL'],
     [
-      'a definition AWS accepts with a field Statefold cannot run yet (ResultWriter)',
+      'a definition AWS accepts with a field Statefold cannot run yet (ResultWriter WriterConfig)',
       'written.json',
       2,
       'FAIL',
@@ -146,10 +150,13 @@ describe('statefold validate', () => {
   it('names the field Statefold cannot run yet and where it is; statefold run refuses it before running', async () => {
     const validated = JSON.parse((await statefold('validate', file('written.json'))).stdout);
     expect(validated.diagnostics).toEqual([
-      expect.objectContaining({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/M/ResultWriter' }),
+      expect.objectContaining({
+        code: 'SCHEMA_VALIDATION_FAILED',
+        location: '/States/M/ResultWriter/WriterConfig',
+      }),
     ]);
     const run = await statefold('run', file('written.json'), '--input', '[1,2,3]');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Statefold does not support the Map field 'ResultWriter'");
+    expect(run.stderr).toContain("Statefold does not support the ResultWriter field 'WriterConfig'");
   });
 });

@@ -3,7 +3,13 @@ import { selectPath } from '../../dataflow/state-io.ts';
 import { childScopeId, type ScopeState } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
-import type { ItemReaderPlan, ItemReaderResource, MapState, ParallelState } from '../../language/types.ts';
+import type {
+  ItemReaderPlan,
+  ItemReaderResource,
+  MapState,
+  ParallelState,
+  ResultWriterPlan,
+} from '../../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { abortChildren, afterChildSettled, childFailed, failCompositeState } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
@@ -184,6 +190,12 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
     failWith(step, scope, reader.error);
     return;
   }
+  const writer =
+    state.ResultWriter === undefined ? undefined : attempt(() => planWriter(step, scope, state, input));
+  if (writer && !writer.ok) {
+    failWith(step, scope, writer.error);
+    return;
+  }
   const batches =
     state.ItemBatcher === undefined || reader !== undefined
       ? undefined
@@ -208,6 +220,7 @@ function startMap(step: Step, scope: ScopeState, state: MapState, prev: number):
       ...(tolerance.ok ? tolerance.value : { toleratedFailureCount: 0, toleratedFailurePercentage: 0 }),
     },
     reader?.value,
+    writer?.value,
   );
   if (!tolerance.ok) {
     failWith(step, scope, tolerance.error);
@@ -412,15 +425,20 @@ export function startJsonataMap(
   step: Step,
   scope: ScopeState,
   state: MapState,
-  plan: MapSettings & { items: Json[]; length: number; reader?: ItemReaderPlan | undefined },
+  plan: MapSettings & {
+    items: Json[];
+    length: number;
+    reader?: ItemReaderPlan | undefined;
+    writer?: ResultWriterPlan | undefined;
+  },
   prev: number,
 ): void {
-  const { items, length, reader, ...settings } = plan;
+  const { items, length, reader, writer, ...settings } = plan;
   runChildren(
     step,
     scope,
     state,
-    emitMapStarted(step, scope, state, prev, scope.input, length, items, true, settings, reader),
+    emitMapStarted(step, scope, state, prev, scope.input, length, items, true, settings, reader, writer),
   );
 }
 
@@ -435,6 +453,7 @@ function emitMapStarted(
   preselected: boolean,
   settings: MapSettings,
   reader?: ItemReaderPlan,
+  writer?: ResultWriterPlan,
 ): number {
   const processor = state.ItemProcessor ?? state.Iterator;
   return step.emit({
@@ -448,6 +467,7 @@ function emitMapStarted(
     distributed: processor?.ProcessorConfig?.Mode === 'DISTRIBUTED',
     ...settings,
     ...(reader !== undefined ? { reader } : {}),
+    ...(writer !== undefined ? { writer } : {}),
   }).id;
 }
 
@@ -558,18 +578,58 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
     step.emit({ type: 'ParallelStateSucceeded', scope: parent.id, previousEventId: prev, output: results });
   } else if (children.kind === 'map') {
     step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: prev, output: results });
-  } else {
-    const run = step.emit({
-      type: 'MapRunSucceeded',
+  } else if (children.writer) {
+    // The results go to S3 first; the Map's output is where they went (see receiveWrittenResults).
+    step.commands.push({
+      type: 'runTask',
       scope: parent.id,
-      previousEventId: prev,
-      output: results,
+      ref: children.startedEventId,
+      request: {
+        kind: 'results',
+        mapRunArn: children.mapRunArn ?? '',
+        parameters: children.writer.parameters,
+      },
     });
-    step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: run.id, output: results });
-    // AWS links a Distributed Map's MapStateExited to its MapRunStarted event, not to the events just before it.
-    prev = children.mapRunStartedEventId ?? run.id;
+    return;
+  } else {
+    succeedMapRun(step, parent, results, prev);
+    return;
   }
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
+}
+
+/** A Map Run ended well with `output` (its results, or where a ResultWriter wrote them): the state exits. */
+function succeedMapRun(step: Step, parent: ScopeState, output: Json, prev: number): void {
+  const runStarted = parent.children?.mapRunStartedEventId;
+  const run = step.emit({ type: 'MapRunSucceeded', scope: parent.id, previousEventId: prev, output });
+  step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: run.id, output });
+  // AWS links a Distributed Map's MapStateExited to its MapRunStarted event, not to the events just before it.
+  step.infoOf(parent).evaluator.finishChildren(step, parent, output, runStarted ?? run.id);
+}
+
+/** The Map Run whose ResultWriter a task outcome answers: all its children ended, its results being written. */
+export function awaitingWrittenResults(step: Step, scopeId: string, ref: number): ScopeState | undefined {
+  const scope = step.state.scopes[scopeId];
+  const children = scope?.children;
+  if (scope?.phase !== 'children' || scope.ref !== ref || !children?.writer || children.reading)
+    return undefined;
+  return children.running === 0 && children.nextIndex >= children.total ? scope : undefined;
+}
+
+/** The ResultWriter wrote the results: the Map's output says where (`{MapRunArn, ResultWriterDetails}`). */
+export function receiveWrittenResults(step: Step, parent: ScopeState, output: Json): void {
+  succeedMapRun(step, parent, output, parent.lastEventId);
+}
+
+/** A JSONPath ResultWriter: its Parameters over the Map's input (after InputPath), when the Map starts. */
+function planWriter(step: Step, scope: ScopeState, state: MapState, input: Json): ResultWriterPlan {
+  const writer = state.ResultWriter ?? {};
+  return {
+    parameters:
+      writer.Parameters === undefined
+        ? {}
+        : applyPayloadTemplate(writer.Parameters, step.sources(scope, input), step.intrinsicEnv()),
+  };
 }
 
 /** A Distributed Map child run ended. */

@@ -329,6 +329,15 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
     (async () => {
       const number = (value: number | string | undefined, field: string) =>
         jsonataNumber(step, scope, value, field);
+      const writer =
+        state.ResultWriter === undefined
+          ? undefined
+          : {
+              parameters:
+                state.ResultWriter.Arguments === undefined
+                  ? {}
+                  : await evaluateTemplate(step, scope, state.ResultWriter.Arguments, 'Arguments', inputs),
+            };
       const settings = {
         maxConcurrency: Math.floor(await number(state.MaxConcurrency, 'MaxConcurrency')),
         toleratedFailureCount: Math.floor(await number(state.ToleratedFailureCount, 'ToleratedFailureCount')),
@@ -336,6 +345,7 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
           state.ToleratedFailurePercentage,
           'ToleratedFailurePercentage',
         ),
+        ...(writer !== undefined ? { writer } : {}),
       };
       const reader = state.ItemReader;
       if (reader !== undefined) {

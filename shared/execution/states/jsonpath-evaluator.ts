@@ -63,7 +63,7 @@ function retryJsonPathState(step: Step, scope: ScopeState): void {
 }
 
 /** ResultSelector, ResultPath and OutputPath over the children's results, then exit. */
-function finishJsonPathChildren(step: Step, parent: ScopeState, results: Json[], prev: number): void {
+function finishJsonPathChildren(step: Step, parent: ScopeState, results: Json, prev: number): void {
   const state = step.stateOf(parent) as ParallelState | MapState;
   const done = attempt(() => processResult(step, parent, state, results));
   if (!done.ok) {

@@ -24,14 +24,16 @@ const READER = {
   Parameters: { Bucket: 'b', Key: 'k.csv' },
 };
 
+const WRITER = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'runs' } };
+
 describe('ItemReader and ResultWriter', () => {
   it.each<[string, Record<string, unknown>, string]>([
     [
-      'ResultWriter',
-      { ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } } },
-      '/States/M/ResultWriter',
+      "ResultWriter's WriterConfig",
+      { ResultWriter: { ...WRITER, WriterConfig: { OutputType: 'JSONL' } } },
+      '/States/M/ResultWriter/WriterConfig',
     ],
-  ])('a Map with %s is refused, located at the field', (field, fields, location) => {
+  ])('a Map with %s is refused, located at the field', (_field, fields, location) => {
     const definition = { StartAt: 'M', States: { M: mapWith(fields) } };
     const parsed = parseDefinition(JSON.stringify(definition));
     expect(parsed.definition).toBeUndefined();
@@ -39,7 +41,7 @@ describe('ItemReader and ResultWriter', () => {
       {
         severity: 'ERROR',
         code: 'SCHEMA_VALIDATION_FAILED',
-        message: expect.stringContaining(`Statefold does not support the Map field '${field}'`),
+        message: expect.stringContaining("Statefold does not support the ResultWriter field 'WriterConfig'"),
         location,
       },
     ]);
@@ -128,7 +130,7 @@ describe('ItemReader and ResultWriter', () => {
               States: {
                 Outer: mapWith({
                   ItemProcessor: { ...processor, ...inner },
-                  ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } },
+                  ResultWriter: { ...WRITER, WriterConfig: {} },
                 }),
               },
             },
@@ -138,7 +140,7 @@ describe('ItemReader and ResultWriter', () => {
       },
     };
     expect(parseDefinition(definition).diagnostics.map((d) => d.location)).toEqual([
-      '/States/P/Branches[0]/States/Outer/ResultWriter',
+      '/States/P/Branches[0]/States/Outer/ResultWriter/WriterConfig',
       '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemReader/ReaderConfig/InputType',
     ]);
   });
@@ -153,13 +155,31 @@ describe('ItemReader and ResultWriter', () => {
     ).toBeDefined();
   });
 
+  it('a ResultWriter writing with s3:putObject is accepted; another resource is refused at its Resource', () => {
+    expect(
+      parseDefinition({ StartAt: 'M', States: { M: mapWith({ ResultWriter: WRITER }) } }).diagnostics,
+    ).toEqual([]);
+    const parsed = parseDefinition({
+      StartAt: 'M',
+      States: { M: mapWith({ ResultWriter: { ...WRITER, Resource: 'arn:aws:states:::s3:copyObject' } }) },
+    });
+    expect(parsed.diagnostics.map((d) => d.location)).toEqual(['/States/M/ResultWriter/Resource']);
+  });
+
   it('runExecution refuses the definition with InvalidDefinition before running anything', async () => {
-    const writer = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b' } };
+    const writer = { ...WRITER, WriterConfig: { OutputType: 'JSON' } };
     const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: writer }) } };
     await expect(runExecution({ definition, input: {}, clock: 'virtual' })).rejects.toMatchObject({
       code: 'InvalidDefinition',
-      message: expect.stringContaining("Statefold does not support the Map field 'ResultWriter'"),
+      message: expect.stringContaining("Statefold does not support the ResultWriter field 'WriterConfig'"),
     });
+  });
+
+  it("the in-memory runner cannot write a Map Run's results: States.ResultWriterFailed, saying why", async () => {
+    const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: WRITER }) } };
+    const run = await runExecution({ definition, input: [1, 2], clock: 'virtual' });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    expect(run.cause).toContain('in-memory runner');
   });
 
   it('the in-memory runner, with no S3 to read from, fails the Map Run with States.ItemReaderFailed', async () => {

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
@@ -8,7 +8,7 @@ import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
  * A Distributed Map's ItemReader through the durable engine: objects put in fauxqs's S3 with the real SDK, read
  * by the task handler page by page, each item a child execution. Each form AWS has (a bucket's objects, a JSON
  * array, JSONL lines, CSV rows with their header first or given), MaxItems, a CSV larger than one page, and
- * the Map Run failing with States.ItemReaderFailed, which a Catch takes.
+ * the Map Run failing with States.ItemReaderFailed, which a Catch takes; and a ResultWriter's files, read back.
  */
 
 let testbed: Testbed;
@@ -245,5 +245,118 @@ describe('ItemReader', () => {
       { who: 'ann', points: 30 },
       { who: 'bob', points: 50 },
     ]);
+  });
+});
+
+const readJson = async (Key: string) => {
+  const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+  return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());
+};
+
+describe('ResultWriter', () => {
+  const processor = (states: object) => ({
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    StartAt: 'Check',
+    States: states,
+  });
+  const writing = (prefix: string, fields: object = {}) => ({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: processor({
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.n', NumericGreaterThan: 2, Next: 'TooBig' }],
+            Default: 'Fine',
+          },
+          TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+          Fine: { Type: 'Pass', End: true },
+        }),
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { Bucket: BUCKET, 'Prefix.$': '$.prefix' },
+        },
+        ToleratedFailurePercentage: 50,
+        End: true,
+        ...fields,
+      },
+    },
+  });
+
+  it('writes SUCCEEDED_0.json, FAILED_0.json and manifest.json as AWS does; the output points to the manifest', async () => {
+    const run = await testbed.run({
+      definition: writing('runs'),
+      input: { prefix: 'runs', items: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const output = JSON.parse(run.output ?? 'null') as {
+      MapRunArn: string;
+      ResultWriterDetails: { Bucket: string; Key: string };
+    };
+    const runId = output.MapRunArn.slice(output.MapRunArn.lastIndexOf(':') + 1);
+    expect(output.ResultWriterDetails).toEqual({ Bucket: BUCKET, Key: `runs/${runId}/manifest.json` });
+    const mapRunArn = (
+      run.events.find((event) => event.type === 'MapRunStarted')?.mapRunStartedEventDetails as {
+        mapRunArn: string;
+      }
+    ).mapRunArn;
+    expect(output.MapRunArn).toBe(mapRunArn);
+
+    const manifest = await readJson(output.ResultWriterDetails.Key);
+    expect(manifest).toEqual({
+      DestinationBucket: BUCKET,
+      MapRunArn: mapRunArn,
+      ResultFiles: {
+        FAILED: [{ Key: `runs/${runId}/FAILED_0.json`, Size: expect.any(Number) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: `runs/${runId}/SUCCEEDED_0.json`, Size: expect.any(Number) }],
+      },
+    });
+    const succeeded = (await readJson(`runs/${runId}/SUCCEEDED_0.json`)) as Record<string, unknown>[];
+    expect(succeeded.map((entry) => JSON.parse(entry.Output as string)).sort((a, b) => a.n - b.n)).toEqual([
+      { n: 1 },
+      { n: 2 },
+    ]);
+    expect(succeeded[0]).toEqual({
+      ExecutionArn: expect.stringMatching(/:execution:/),
+      Input: expect.any(String),
+      InputDetails: { Included: true },
+      Name: expect.any(String),
+      Output: expect.any(String),
+      OutputDetails: { Included: true },
+      RedriveCount: 0,
+      RedriveStatus: 'NOT_REDRIVABLE',
+      RedriveStatusReason: expect.any(String),
+      StartDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      StateMachineArn: expect.any(String),
+      Status: 'SUCCEEDED',
+      StopDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const failed = (await readJson(`runs/${runId}/FAILED_0.json`)) as Record<string, unknown>[];
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      Status: 'FAILED',
+      Error: 'TooBig',
+      Cause: 'over two',
+      Input: '{"n":3}',
+    });
+    expect(failed[0]).not.toHaveProperty('Output');
+    expect(typesOf(run.events).slice(-5)).toEqual([
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('a bucket that does not exist fails the Map Run with States.ResultWriterFailed', async () => {
+    const definition = writing('x');
+    (definition.States.Each.ResultWriter.Parameters as Record<string, unknown>).Bucket = 'no-such-bucket';
+    const run = await testbed.run({ definition, input: { prefix: 'x', items: [{ n: 1 }] } });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    expect(run.cause).toContain('NoSuchBucket');
   });
 });
