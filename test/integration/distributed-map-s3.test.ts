@@ -259,7 +259,7 @@ describe('ResultWriter', () => {
     StartAt: 'Check',
     States: states,
   });
-  const writing = (prefix: string, fields: object = {}) => ({
+  const writing = (fields: object = {}) => ({
     StartAt: 'Each',
     States: {
       Each: {
@@ -287,7 +287,7 @@ describe('ResultWriter', () => {
 
   it('writes SUCCEEDED_0.json, FAILED_0.json and manifest.json as AWS does; the output points to the manifest', async () => {
     const run = await testbed.run({
-      definition: writing('runs'),
+      definition: writing(),
       input: { prefix: 'runs', items: [{ n: 1 }, { n: 2 }, { n: 3 }] },
     });
     expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
@@ -297,11 +297,8 @@ describe('ResultWriter', () => {
     };
     const runId = output.MapRunArn.slice(output.MapRunArn.lastIndexOf(':') + 1);
     expect(output.ResultWriterDetails).toEqual({ Bucket: BUCKET, Key: `runs/${runId}/manifest.json` });
-    const mapRunArn = (
-      run.events.find((event) => event.type === 'MapRunStarted')?.mapRunStartedEventDetails as {
-        mapRunArn: string;
-      }
-    ).mapRunArn;
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
     expect(output.MapRunArn).toBe(mapRunArn);
 
     const manifest = await readJson(output.ResultWriterDetails.Key);
@@ -353,7 +350,7 @@ describe('ResultWriter', () => {
   });
 
   it('a bucket that does not exist fails the Map Run with States.ResultWriterFailed', async () => {
-    const definition = writing('x');
+    const definition = writing();
     (definition.States.Each.ResultWriter.Parameters as Record<string, unknown>).Bucket = 'no-such-bucket';
     const run = await testbed.run({ definition, input: { prefix: 'x', items: [{ n: 1 }] } });
     expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
