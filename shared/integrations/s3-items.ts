@@ -24,6 +24,11 @@ export interface S3Output {
 
 /** Bytes of a JSONL or CSV object read per page; a record longer than this widens its page. */
 export const PAGE_BYTES = 128 * 1024;
+/**
+ * A page's items as JSON are held under this, so that the outcome message stays inside SQS's 1 MiB: a page
+ * whose items come to more (CSV rows of short fields under long headers) is read again from a smaller range.
+ */
+const PAGE_JSON_BYTES = 512 * 1024;
 const MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
 const DELIMITERS: Readonly<Record<string, string>> = {
@@ -115,33 +120,49 @@ async function readObject(
     Key: requireString(parameters, 'Key'),
     ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
   };
-  if (inputType === 'JSON') return readJsonArray(send, location);
+  if (inputType === 'JSON') return readJsonArray(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
     throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
   const at: FileCursor = isJsonObject(cursor) ? (cursor as unknown as FileCursor) : { offset: 0, etag: '' };
-  const chunk = await readRecords(send, location, at, inputType === 'CSV');
-  if (inputType === 'JSONL') {
-    const items = chunk.text
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .map((line, index) => {
-        try {
-          return JSON.parse(line) as Json;
-        } catch {
-          throw new ReaderFailure(
-            `The JSONL object holds a line that is not JSON (item ${index + 1} of the page at byte ${at.offset}): ${line.slice(0, 100)}`,
-          );
-        }
-      });
-    return { items, cursor: chunk.next === null ? null : { offset: chunk.next, etag: chunk.etag } };
+  for (let size = PAGE_BYTES; ; size = Math.floor(size / 2)) {
+    const chunk = await readRecords(send, location, at, inputType === 'CSV', size);
+    const page = inputType === 'JSONL' ? jsonlPage(chunk, at) : csvPage(chunk, at, config);
+    const items = page.items as Json[];
+    if (items.length <= 1 || size <= 1024 || JSON.stringify(items).length <= PAGE_JSON_BYTES) return page;
   }
-  return csvPage(chunk, at, config);
 }
 
-async function readJsonArray(send: S3Send, location: JsonObject): Promise<JsonObject> {
-  const output = await send('GetObject', location);
+function jsonlPage(chunk: Chunk, at: FileCursor): JsonObject {
+  const items = chunk.text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as Json;
+      } catch {
+        throw new ReaderFailure(
+          `The JSONL object holds a line that is not JSON (item ${index + 1} of the page at byte ${at.offset}): ${line.slice(0, 100)}`,
+        );
+      }
+    });
+  return { items, cursor: chunk.next === null ? null : { offset: chunk.next, etag: chunk.etag } };
+}
+
+/**
+ * A JSON object is one array: parsed whole (JSON has no record boundary to page by), then given a page at a time
+ * from the cursor's index, each page's items under PAGE_JSON_BYTES; the ETag pins the object across pages.
+ */
+async function readJsonArray(send: S3Send, location: JsonObject, cursor: Json): Promise<JsonObject> {
+  const at = isJsonObject(cursor) ? (cursor as { index: number; etag: string }) : { index: 0, etag: '' };
+  let output: S3Output;
+  try {
+    output = await send('GetObject', { ...location, ...(at.etag !== '' ? { IfMatch: at.etag } : {}) });
+  } catch (error) {
+    if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
+    throw error;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(bodyOf(output).toString('utf8'));
@@ -151,8 +172,23 @@ async function readJsonArray(send: S3Send, location: JsonObject): Promise<JsonOb
   if (!Array.isArray(parsed)) {
     throw new ReaderFailure('Attempting to map over non-iterable node.');
   }
-  return { items: parsed as Json[], cursor: null };
+  const items: Json[] = [];
+  let bytes = 0;
+  let index = at.index;
+  while (index < parsed.length) {
+    const size = JSON.stringify(parsed[index]).length + 1;
+    if (items.length > 0 && bytes + size > PAGE_JSON_BYTES) break;
+    items.push(parsed[index] as Json);
+    bytes += size;
+    index += 1;
+  }
+  return { items, cursor: index >= parsed.length ? null : { index, etag: String(output.ETag ?? '') } };
 }
+
+const changedWhileRead = () =>
+  new ReaderFailure(
+    'The object changed while its items were being read (its ETag is no longer the one read first)',
+  );
 
 const bodyOf = (output: S3Output): Buffer =>
   output.Body instanceof Uint8Array
@@ -168,7 +204,7 @@ interface Chunk {
 }
 
 /**
- * The whole records from `at.offset` on: a range of PAGE_BYTES (wider while no record ends in it), cut after its
+ * The whole records from `at.offset` on: a range of `pageBytes` (wider while no record ends in it), cut after its
  * last newline outside quotes (for CSV) — unless the object ends in it.
  */
 async function readRecords(
@@ -176,8 +212,9 @@ async function readRecords(
   location: JsonObject,
   at: FileCursor,
   quoted: boolean,
+  pageBytes: number,
 ): Promise<Chunk> {
-  for (let size = PAGE_BYTES; ; size *= 2) {
+  for (let size = pageBytes; ; size *= 2) {
     let output: S3Output;
     try {
       output = await send('GetObject', {
@@ -189,11 +226,7 @@ async function readRecords(
       const name = (error as { name?: string }).name;
       // An empty object has no byte 0: nothing to read.
       if (name === 'InvalidRange') return { text: '', next: null, etag: at.etag };
-      if (name === 'PreconditionFailed') {
-        throw new ReaderFailure(
-          'The object changed while its items were being read (its ETag is no longer the one read first)',
-        );
-      }
+      if (name === 'PreconditionFailed') throw changedWhileRead();
       throw error;
     }
     const bytes = bodyOf(output);

@@ -170,6 +170,29 @@ describe('ItemReader', () => {
     expect(ids).toEqual(rows.map((_, i) => i));
   });
 
+  it('a JSON array and a CSV of short fields under long headers too large for one message are paged', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({ i, text: 'y'.repeat(400) }));
+    await put('big.json', JSON.stringify(records));
+    const header = Array.from({ length: 8 }, (_, c) => `a_rather_long_column_name_number_${c}`);
+    const rows = Array.from({ length: 8000 }, (_, i) => [i, 1, 2, 3, 4, 5, 6, 7].join(','));
+    await put('narrow.csv', `${header.join(',')}\n${rows.join('\n')}\n`);
+    const ids = async (key: string, config: object, field: string) => {
+      const run = await testbed.run({
+        definition: distributed(getObject(key, config), {
+          ItemSelector: { 'v.$': `$$.Map.Item.Value.${field}` },
+          ItemBatcher: { MaxItemsPerBatch: 5000 },
+        }),
+      });
+      return (outputOf(run) as { Items: Record<string, unknown>[] }[]).flatMap((batch) =>
+        batch.Items.map((item) => Number(item.v)),
+      );
+    };
+    expect(await ids('big.json', { InputType: 'JSON' }, 'i')).toEqual(records.map((_, i) => i));
+    expect(
+      await ids('narrow.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, header[0] as string),
+    ).toEqual(rows.map((_, i) => i));
+  });
+
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
     const uncaught = await testbed.run({
       definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),
