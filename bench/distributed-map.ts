@@ -1,0 +1,164 @@
+/**
+ * The Distributed Map benchmark (issue 14). In one process, on the local durable setup (startLocalEngine:
+ * dynalite, fauxqs with its S3, the pollers feeding functions/step, task and timer), one execution runs a
+ * Distributed Map whose ItemReader reads a CSV of N rows from S3, with MaxConcurrency 1,000 and a Pass processor:
+ * every row a STANDARD child execution. It reports
+ *   - items per second, from StartExecution to the parent's close;
+ *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run;
+ *   - DynamoDB and SQS requests (and units) per item, priced at the inventory's list prices, against what AWS
+ *     charges for the same run: one state transition per item of a STANDARD child run ($25 per million), and
+ *     the target, a tenth of that.
+ *
+ *   npm run bench:map                      (100,000 items)
+ *   node bench/distributed-map.ts --items 5000
+ *
+ * Exits 1 if the execution fails or its output does not count every item.
+ */
+
+import { cpus } from 'node:os';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describeExecution } from '../shared/engine/executions.ts';
+import { startExecution } from '../shared/engine/start-execution.ts';
+import { AWS_STANDARD_DOLLARS_PER_MILLION, priceUsage, sumDollars } from './engine-costs.ts';
+import { createBenchMachine, startBenchEngine, waitForIdlePollers } from './engine-harness.ts';
+import { billedRequests, DynamoMeter, LambdaMeter, SqsMeter } from './engine-meters.ts';
+
+const argument = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+
+const ITEMS = argument('items', 100_000);
+const MAX_CONCURRENCY = argument('concurrency', 1000);
+const BUCKET = 'bench-items';
+const KEY = 'rows.csv';
+
+const definition = {
+  Comment: 'A Distributed Map over the rows of a CSV in S3, each row a STANDARD child run of a Pass state',
+  StartAt: 'Rows',
+  States: {
+    Rows: {
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+        Parameters: { Bucket: BUCKET, Key: KEY },
+      },
+      MaxConcurrency: MAX_CONCURRENCY,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Touch',
+        States: { Touch: { Type: 'Pass', End: true } },
+      },
+      // The output counts the results instead of holding them: a 100,000-entry array is over the 256 KiB quota.
+      ResultSelector: { 'count.$': 'States.ArrayLength($)' },
+      End: true,
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const log = (line: string) => console.log(line);
+  log(
+    `Distributed Map benchmark: ${ITEMS.toLocaleString('en-US')} CSV rows, MaxConcurrency ${MAX_CONCURRENCY}`,
+  );
+  log(`  ${cpus().length} CPUs, Node ${process.versions.node}`);
+  const dynamoMeter = new DynamoMeter();
+  const sqsMeter = new SqsMeter();
+  const lambdaMeter = new LambdaMeter();
+  const bench = await startBenchEngine({ wrapHandler: lambdaMeter.wrapHandler });
+  try {
+    const { engine } = bench;
+    const s3 = new S3Client({
+      region: engine.deps.region,
+      endpoint: engine.sqs.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const rows = Array.from({ length: ITEMS }, (_, i) => `${i},item-${i},${(i * 7) % 1000}`);
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: `id,name,score\n${rows.join('\n')}\n` }),
+    );
+    s3.destroy();
+    const stateMachineArn = await createBenchMachine(engine.deps, 'csv-fan-out', definition);
+    await waitForIdlePollers(engine);
+
+    dynamoMeter.attach(engine.dynamodb.client);
+    sqsMeter.attach(engine.sqs.client);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 100);
+    const start = performance.now();
+    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{}' });
+    const closed = bench.waitForClose(executionArn);
+    const progress = setInterval(() => {
+      log(
+        `  … ${((performance.now() - start) / 1000).toFixed(0)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+      );
+    }, 30_000);
+    await closed;
+    const seconds = (performance.now() - start) / 1000;
+    clearInterval(progress);
+    await waitForIdlePollers(engine);
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+
+    const description = await describeExecution(bench.monitor, { executionArn });
+    const count = (JSON.parse(description.output ?? '{}') as { count?: number }).count;
+    if (description.status !== 'SUCCEEDED' || count !== ITEMS) {
+      throw new Error(
+        `the run ended ${description.status} with ${count} results: ${description.error} ${description.cause}`,
+      );
+    }
+    const dynamo = dynamoMeter.snapshot();
+    const sqs = sqsMeter.snapshot();
+    const lines = priceUsage({
+      executions: 1 + ITEMS,
+      transitions: ITEMS,
+      seconds,
+      dynamo,
+      sqs,
+      lambda: lambdaMeter.snapshot(),
+      apiRequests: 1,
+    });
+    const dollars = sumDollars(lines);
+    const perMillion = (dollars / ITEMS) * 1e6;
+    const aws = AWS_STANDARD_DOLLARS_PER_MILLION;
+    const dynamoRequests = Object.values(dynamo.requests).reduce((sum, n) => sum + n, 0);
+    const sqsRequests = billedRequests(sqs.fifo) + billedRequests(sqs.standard);
+    log('');
+    log('| Measure | Result |');
+    log('| --- | --- |');
+    log(
+      `| Items per second (${ITEMS.toLocaleString('en-US')} rows, MaxConcurrency ${MAX_CONCURRENCY}) | ${(ITEMS / seconds).toFixed(0)} (${seconds.toFixed(1)} s) |`,
+    );
+    log(
+      `| Peak resident memory of the process | ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - baseline) / 2 ** 20).toFixed(0)} MiB over the start) |`,
+    );
+    log(
+      `| DynamoDB requests per item | ${(dynamoRequests / ITEMS).toFixed(2)} (${(dynamo.writeUnits / ITEMS).toFixed(2)} write units, ${(dynamo.readUnits / ITEMS).toFixed(2)} read units) |`,
+    );
+    log(`| SQS requests per item | ${(sqsRequests / ITEMS).toFixed(2)} |`);
+    log(
+      `| Price per million items | $${perMillion.toFixed(2)} (AWS: $${aws.toFixed(2)}, one transition per item; target ≤ $${(aws / 10).toFixed(2)}: ${perMillion <= aws / 10 ? 'met' : 'not met'}; ${(aws / perMillion).toFixed(1)}× cheaper than AWS) |`,
+    );
+    log('');
+    for (const line of lines) {
+      log(
+        `  ${line.component}: ${line.quantity.toFixed(1)} ${line.unit}, $${((line.dollars / ITEMS) * 1e6).toFixed(2)} per million items`,
+      );
+    }
+  } finally {
+    await bench.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
