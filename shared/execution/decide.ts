@@ -165,7 +165,7 @@ function settleChild(
 ): void {
   const scope = awaiting(step.state, message.scope, 'children', message.ref);
   const children = scope?.children;
-  if (!scope || !children || children.settled[message.index] || message.index >= children.nextIndex) return;
+  if (!scope || !children || message.index >= children.nextIndex || !children.open?.[message.index]) return;
   settleChildRun(step, scope, message.index, outcome);
 }
 

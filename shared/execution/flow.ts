@@ -129,7 +129,12 @@ export function afterChildSettled(
   const children = parent.children;
   if (!children) return;
   startNextChildren(step, parent, startPrev);
-  if (parent.children && children.running === 0 && children.nextIndex >= children.total) {
+  if (
+    parent.children &&
+    !children.reading &&
+    children.running === 0 &&
+    children.nextIndex >= children.total
+  ) {
     finishChildren(step, parent, settledEventId);
   }
 }

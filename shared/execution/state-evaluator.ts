@@ -33,14 +33,16 @@ export interface StateEvaluator {
    */
   finishChildren(step: Step, parent: ScopeState, results: Json, prev: number): void;
   /**
-   * A Distributed Map's ItemReader read all its items: the children's inputs, when the state makes them up front
-   * (JSONata's ItemSelector; an ItemBatcher's batches), or nothing to do.
+   * A Distributed Map's ItemReader read a page of items, the first of them item number `firstIndex` of the run:
+   * the children's inputs, when the state makes them up front (JSONata's ItemSelector; an ItemBatcher's
+   * batches), or nothing to do.
    */
   prepareItems(
     step: Step,
     parent: ScopeState,
     state: MapState,
     items: Json[],
+    firstIndex: number,
   ): PreparedItems | Promise<PreparedItems>;
   /**
    * Catcher `catcher` took the state's failure (written as event `prev`): shape the error output and exit to

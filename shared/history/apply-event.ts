@@ -152,17 +152,23 @@ const APPLIERS: Appliers = {
   MapIterationAborted: ignoreEvent,
   MapRunItemsRead: (_state, event, scope) => {
     const children = need(scope, event).children;
-    if (!children?.reading) return;
+    const reading = children?.reading;
+    if (!children || !reading) return;
     for (const item of event.items) children.items.push(item);
-    children.total = children.items.length;
-    children.reading = event.done ? undefined : { page: children.reading.page + 1, cursor: event.cursor };
+    children.total += event.items.length;
+    children.preselected = event.preselected;
+    children.reading = event.done
+      ? undefined
+      : {
+          page: reading.page + 1,
+          cursor: event.cursor,
+          itemsRead: reading.itemsRead + event.read,
+          paused: event.paused,
+        };
   },
-  MapRunItemsPrepared: (_state, event, scope) => {
-    const children = need(scope, event).children;
-    if (!children) return;
-    children.items = event.items;
-    children.total = event.items.length;
-    children.preselected = true;
+  MapRunItemsRequested: (_state, event, scope) => {
+    const reading = need(scope, event).children?.reading;
+    if (reading) reading.paused = false;
   },
   RetryScheduled: (state, event, scope) => {
     const s = need(scope, event);
@@ -176,6 +182,14 @@ const APPLIERS: Appliers = {
     if (children) {
       children.nextIndex = event.index + 1;
       children.running += 1;
+      (children.open ??= {})[event.index] = 1;
+      // A Map Run reading its items keeps only those not started yet.
+      if (children.itemsOffset !== undefined) {
+        while (children.itemsOffset < children.nextIndex && children.items.length > 0) {
+          children.items.shift();
+          children.itemsOffset += 1;
+        }
+      }
     }
   },
   ParallelStateSucceeded: childrenSucceeded,
@@ -354,8 +368,9 @@ function startMap(
   if (event.reader) {
     // A fresh array: the pages read are pushed onto it, never onto the event's own.
     children.items = [];
+    children.itemsOffset = 0;
     children.reader = event.reader;
-    children.reading = { page: 0, cursor: null };
+    children.reading = { page: 0, cursor: null, itemsRead: 0, paused: false };
   }
   if (event.writer) children.writer = event.writer;
   s.children = children;
@@ -542,8 +557,10 @@ function settleChild(
   const parent = iteration ? state.scopes[iteration.parent as string] : scope;
   const children = parent?.children;
   if (!children) return;
-  children.results[index] = result;
-  children.settled[index] = true;
+  // A Map Run whose ResultWriter writes the results keeps none: the child executions hold them.
+  if (!children.writer) children.results[index] = result;
+  if (children.kind === 'map-run') delete children.open?.[index];
+  else children.settled[index] = true;
   children.running -= 1;
   if (outcome === 'succeeded') children.succeeded += 1;
   else children.failed += 1;

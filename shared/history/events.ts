@@ -187,10 +187,22 @@ export type ExecutionEvent = Base &
      * never shown in this execution's history and numbered with the id of the event before them.
      */
     | { type: 'MapRunChildStarted'; index: number; input: Json; executionName: string }
-    /** A page of an ItemReader's items came; `done` once the last did (or MaxItems were read). */
-    | { type: 'MapRunItemsRead'; items: Json[]; cursor: Json; done: boolean }
-    /** The items read, through ItemSelector (JSONata) and ItemBatcher: the children's inputs. */
-    | { type: 'MapRunItemsPrepared'; items: Json[] }
+    /**
+     * A page of an ItemReader's items came: `items` are the children's inputs (through ItemSelector and
+     * ItemBatcher when `preselected`), `read` the items read; `done` once the last page did (or MaxItems were
+     * read); `paused` when enough wait to start that the next page is asked for later.
+     */
+    | {
+        type: 'MapRunItemsRead';
+        items: Json[];
+        read: number;
+        preselected: boolean;
+        cursor: Json;
+        done: boolean;
+        paused: boolean;
+      }
+    /** Children took the waiting items: the paused ItemReader reads its next page. */
+    | { type: 'MapRunItemsRequested' }
     /** A Parallel or Map state will run all its children again once `until` passes (AWS writes no event). */
     | { type: 'RetryScheduled'; retrier: number; until: number }
     | { type: 'MapRunChildSucceeded'; index: number; output: Json }
@@ -205,7 +217,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildSucceeded',
   'MapRunChildFailed',
   'MapRunItemsRead',
-  'MapRunItemsPrepared',
+  'MapRunItemsRequested',
   'RetryScheduled',
   'TaskHeartbeatReceived',
 ]);

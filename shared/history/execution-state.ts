@@ -91,6 +91,16 @@ export interface PendingTask {
   taskToken?: string;
 }
 
+/** Where a Map Run's ItemReader is: the next page to read, and whether it waits for children to end first. */
+export interface ItemsReading {
+  page: number;
+  cursor: Json;
+  /** Items read so far (before batching): MaxItems counts these. */
+  itemsRead: number;
+  /** Enough items are waiting to start: the next page is asked for once children have taken them. */
+  paused: boolean;
+}
+
 /** Parallel branches or Map iterations of the state a scope is in. */
 export interface ChildRuns {
   kind: 'parallel' | 'map' | 'map-run';
@@ -106,8 +116,15 @@ export interface ChildRuns {
   results: Json[];
   /** JSONata Map: items already went through ItemSelector. */
   preselected: boolean;
-  /** Which children have finished (succeeded or failed). */
+  /** Which children have finished (succeeded or failed); a Map Run keeps `open` instead. */
   settled: boolean[];
+  /** A Map Run: the indices of the children started and not yet ended (as many as MaxConcurrency allows). */
+  open?: Record<string, 1>;
+  /**
+   * A Map Run reading its items: `items` holds only those read and not started yet, the first of them child
+   * number `itemsOffset`; so its state stays as small as a page and MaxConcurrency make it, however many items.
+   */
+  itemsOffset?: number;
   maxConcurrency: number;
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
@@ -116,7 +133,7 @@ export interface ChildRuns {
   mapRunStartedEventId?: number;
   /** A Map Run reading its items with an ItemReader: the plan, and while pages remain, where it is. */
   reader?: ItemReaderPlan;
-  reading?: { page: number; cursor: Json } | undefined;
+  reading?: ItemsReading | undefined;
   /** A Map Run whose results a ResultWriter writes to S3. */
   writer?: ResultWriterPlan;
 }

@@ -135,7 +135,7 @@ const PROJECTORS: Projectors = {
   MapRunChildStarted: rejectHidden,
   MapRunChildSucceeded: rejectHidden,
   MapRunItemsRead: rejectHidden,
-  MapRunItemsPrepared: rejectHidden,
+  MapRunItemsRequested: rejectHidden,
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,
   TaskHeartbeatReceived: rejectHidden,

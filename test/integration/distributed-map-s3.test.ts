@@ -193,6 +193,26 @@ describe('ItemReader', () => {
     ).toEqual(rows.map((_, i) => i));
   });
 
+  it('with MaxConcurrency lower than a page, the reader waits for children before reading on: every item once', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ i, pad: 'z'.repeat(90) }));
+    await put('paced.jsonl', `${lines.join('\n')}\n`);
+    const run = await testbed.run({
+      definition: distributed(getObject('paced.jsonl', { InputType: 'JSONL' }), {
+        MaxConcurrency: 5,
+        ItemSelector: { 'i.$': '$$.Map.Item.Value.i', 'at.$': '$$.Map.Item.Index' },
+        ItemBatcher: { MaxItemsPerBatch: 100 },
+      }),
+    });
+    const batches = outputOf(run) as { Items: { i: number; at: number }[] }[];
+    // A batch never spans two pages: a page's last batch may be short.
+    expect(batches.length).toBeGreaterThanOrEqual(30);
+    expect(batches.every((batch) => batch.Items.length <= 100)).toBe(true);
+    const items = batches.flatMap((batch) => batch.Items);
+    expect(items.map((item) => item.i)).toEqual(lines.map((_, i) => i));
+    // $$.Map.Item.Index counts items across pages, not within one.
+    expect(items.every((item) => item.at === item.i)).toBe(true);
+  });
+
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
     const uncaught = await testbed.run({
       definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),

@@ -283,9 +283,24 @@ function requestItemsPage(
       readerConfig: reader.readerConfig,
       cursor: reading.cursor,
       page: reading.page,
-      maxItems: reader.maxItems > 0 ? reader.maxItems - children.items.length : 0,
+      maxItems: reader.maxItems > 0 ? reader.maxItems - reading.itemsRead : 0,
     },
   });
+}
+
+/**
+ * How many read items may wait to start before the reader pauses: MaxConcurrency's worth (AWS's 10,000 when it is
+ * 0), so that children never wait for a page and the parent's state never holds more than that and a page.
+ */
+const waitingLimit = (children: NonNullable<ScopeState['children']>): number =>
+  children.maxConcurrency > 0 ? children.maxConcurrency : 10_000;
+
+/** A paused reader whose waiting items children have taken reads its next page. */
+function resumeReading(step: Step, parent: ScopeState): void {
+  const children = parent.children;
+  if (!children?.reading?.paused || children.total - children.nextIndex >= waitingLimit(children)) return;
+  step.emit({ type: 'MapRunItemsRequested', scope: parent.id, previousEventId: 0 });
+  requestItemsPage(step, parent, children);
 }
 
 /** The Map Run that a task outcome answers, if it is reading its items and the outcome is for its current page. */
@@ -297,59 +312,66 @@ export function awaitingItems(
 ): ScopeState | undefined {
   const scope = step.state.scopes[scopeId];
   const reading = scope?.children?.reading;
-  if (scope?.phase !== 'children' || scope.ref !== ref || !reading) return undefined;
+  if (scope?.phase !== 'children' || scope.ref !== ref || !reading || reading.paused) return undefined;
   if (output !== undefined && (!isJsonObject(output) || output.page !== reading.page)) return undefined;
   return scope;
 }
 
 /**
- * A page of items came: record it, then ask for the next one, or (all read, or MaxItems reached) prepare the
- * children's inputs and start them.
+ * A page of items came: the state makes them the children's inputs (ItemSelector in JSONata, ItemBatcher), records
+ * them, asks for the next page unless enough are waiting, and starts children while MaxConcurrency allows; the
+ * Map Run ends once the last page is read and every child has ended.
  */
 export function receiveItemsPage(step: Step, parent: ScopeState, output: Json): void | Promise<void> {
   const children = parent.children;
-  if (!children?.reader || !isJsonObject(output)) return;
+  const reading = children?.reading;
+  if (!children?.reader || !reading || !isJsonObject(output)) return;
   const page = Array.isArray(output.items) ? output.items : [];
   const maxItems = children.reader.maxItems;
-  const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - children.items.length)) : page;
+  const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - reading.itemsRead)) : page;
   const cursor = output.cursor ?? null;
-  const done = cursor === null || (maxItems > 0 && children.items.length + items.length >= maxItems);
-  const read = step.emit({
-    type: 'MapRunItemsRead',
-    scope: parent.id,
-    previousEventId: 0,
-    items,
-    cursor,
-    done,
-  });
-  if (!done) {
-    requestItemsPage(step, parent, children);
-    return;
-  }
+  const done = cursor === null || (maxItems > 0 && reading.itemsRead + items.length >= maxItems);
   const state = step.stateOf(parent) as MapState;
-  const prev = children.mapRunStartedEventId ?? read.id;
-  const prepared = step.infoOf(parent).evaluator.prepareItems(step, parent, state, children.items);
-  if (prepared instanceof Promise)
-    return prepared.then((value) => startReadChildren(step, parent, value, prev));
-  startReadChildren(step, parent, prepared, prev);
+  const prepared = step.infoOf(parent).evaluator.prepareItems(step, parent, state, items, reading.itemsRead);
+  if (prepared instanceof Promise) {
+    return prepared.then((value) => recordItemsPage(step, parent, items, value, cursor, done));
+  }
+  recordItemsPage(step, parent, items, prepared, cursor, done);
 }
 
-/** Items prepared (or not: then their Map Run fails as AWS's does, with the reason). */
-function startReadChildren(step: Step, parent: ScopeState, prepared: PreparedItems, prev: number): void {
+function recordItemsPage(
+  step: Step,
+  parent: ScopeState,
+  items: Json[],
+  prepared: PreparedItems,
+  cursor: Json,
+  done: boolean,
+): void {
+  const children = parent.children;
+  if (!children) return;
+  const prev = children.mapRunStartedEventId ?? parent.lastEventId;
   if (!prepared.ok) {
     failMapRun(step, parent, prepared.error.error, causeOf(step, parent, prepared.error), prev);
     return;
   }
-  if (prepared.items !== undefined) {
-    step.emit({ type: 'MapRunItemsPrepared', scope: parent.id, previousEventId: 0, items: prepared.items });
-  }
-  const children = parent.children;
-  if (!children) return;
-  if (children.total === 0) {
-    finishChildren(step, parent, prev);
-    return;
-  }
+  const inputs = prepared.items ?? items;
+  const paused = !done && children.total + inputs.length - children.nextIndex >= waitingLimit(children);
+  step.emit({
+    type: 'MapRunItemsRead',
+    scope: parent.id,
+    previousEventId: 0,
+    items: inputs,
+    read: items.length,
+    preselected: prepared.items !== undefined,
+    cursor,
+    done,
+    paused,
+  });
+  if (!done && !paused) requestItemsPage(step, parent, children);
   startNextChildren(step, parent, prev);
+  if (parent.children === children && !children.reading && children.running === 0) {
+    if (children.nextIndex >= children.total) finishChildren(step, parent, prev);
+  }
 }
 
 /** What a Map's evaluator made of the items read: the children's inputs (undefined: the items as read). */
@@ -361,15 +383,19 @@ export function failMapRun(step: Step, parent: ScopeState, error: string, cause:
   failCompositeState(step, parent, error, cause, failed.id);
 }
 
-/** A JSONPath Map's items read by its ItemReader: batched now if it has an ItemBatcher (ItemSelector first). */
+/**
+ * A JSONPath Map's page of items read by its ItemReader: batched now if it has an ItemBatcher (ItemSelector
+ * first, each item with its index in the whole run); a batch never spans two pages.
+ */
 export function prepareJsonPathItems(
   step: Step,
   parent: ScopeState,
   state: MapState,
   items: Json[],
+  firstIndex: number,
 ): PreparedItems {
   if (state.ItemBatcher === undefined) return { ok: true };
-  const batches = attempt(() => batch(step, parent, state, parent.effectiveInput ?? null, items));
+  const batches = attempt(() => batch(step, parent, state, parent.effectiveInput ?? null, items, firstIndex));
   return batches.ok ? { ok: true, items: batches.value } : batches;
 }
 
@@ -377,7 +403,14 @@ export function prepareJsonPathItems(
  * A JSONPath ItemBatcher: every item through ItemSelector (each sees its own `$$.Map.Item`), then grouped. The
  * limits and BatchInput are read from the Map's input (after InputPath), before MapStateStarted.
  */
-function batch(step: Step, scope: ScopeState, state: MapState, input: Json, items: Json[]): Json[] {
+function batch(
+  step: Step,
+  scope: ScopeState,
+  state: MapState,
+  input: Json,
+  items: Json[],
+  firstIndex = 0,
+): Json[] {
   const batcher = state.ItemBatcher ?? {};
   const limit = (field: 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch'): number => {
     const fixed = batcher[field];
@@ -406,7 +439,7 @@ function batch(step: Step, scope: ScopeState, state: MapState, input: Json, item
       : items.map((value, index) =>
           applyPayloadTemplate(
             selector,
-            step.sources(scope, input, { mapItem: { index, value } }),
+            step.sources(scope, input, { mapItem: { index: firstIndex + index, value } }),
             step.intrinsicEnv(),
           ),
         );
@@ -518,7 +551,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
   const limit = children.maxConcurrency > 0 ? children.maxConcurrency : Number.POSITIVE_INFINITY;
   while (parent.children === children && children.running < limit && children.nextIndex < children.total) {
     const index = children.nextIndex;
-    const value = children.items[index] ?? null;
+    const value = children.items[index - (children.itemsOffset ?? 0)] ?? null;
     const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
     const input = attempt(() =>
       selector === undefined
@@ -567,6 +600,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
       step.send({ type: 'advance', scope: childScopeId(children.startedEventId, index), ref: started.id });
     }
   }
+  if (parent.children === children) resumeReading(step, parent);
 }
 
 /** All children ended well: write the Succeeded events, then the state's evaluator shapes the output and exits. */

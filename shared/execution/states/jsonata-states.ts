@@ -413,7 +413,13 @@ async function jsonataNumber(
  * Every item's input is worked out up front (ItemSelector sees $states.context.Map.Item), so children can start
  * later in any step without evaluating anything; with an ItemBatcher, the batches.
  */
-async function childInputsOf(step: Step, scope: ScopeState, state: MapState, items: Json[]): Promise<Json[]> {
+async function childInputsOf(
+  step: Step,
+  scope: ScopeState,
+  state: MapState,
+  items: Json[],
+  firstIndex = 0,
+): Promise<Json[]> {
   const inputs = { input: scope.input };
   const selector = state.ItemSelector;
   const inputsForItems =
@@ -422,7 +428,7 @@ async function childInputsOf(step: Step, scope: ScopeState, state: MapState, ite
       : await Promise.all(
           items.map((value, index) =>
             evaluateTemplate(step, scope, selector, 'ItemSelector', inputs, {
-              mapItem: { index, value },
+              mapItem: { index: firstIndex + index, value },
             }),
           ),
         );
@@ -442,15 +448,16 @@ async function childInputsOf(step: Step, scope: ScopeState, state: MapState, ite
   );
 }
 
-/** A JSONata Map's items read by its ItemReader: through ItemSelector and ItemBatcher now. */
+/** A JSONata Map's page of items read by its ItemReader: through ItemSelector and ItemBatcher now. */
 async function prepareJsonataItems(
   step: Step,
   parent: ScopeState,
   state: MapState,
   items: Json[],
+  firstIndex: number,
 ): Promise<PreparedItems> {
   if (state.ItemSelector === undefined && state.ItemBatcher === undefined) return { ok: true };
-  const prepared = await settle(childInputsOf(step, parent, state, items));
+  const prepared = await settle(childInputsOf(step, parent, state, items, firstIndex));
   return prepared.ok ? { ok: true, items: prepared.value } : prepared;
 }
 
