@@ -2,7 +2,7 @@
  * The Distributed Map benchmark (issue 14). In one process, on the local durable setup (startLocalEngine:
  * dynalite, fauxqs with its S3, the pollers feeding functions/step, task and timer), one execution runs a
  * Distributed Map whose ItemReader reads a CSV of N rows from S3, with MaxConcurrency 1,000 and a Pass processor:
- * every row a STANDARD child execution. It reports
+ * every row a STANDARD child execution, their results written to S3 by a ResultWriter. It reports
  *   - items per second, from StartExecution to the parent's close;
  *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run;
  *   - DynamoDB and SQS requests (and units) per item, priced at the inventory's list prices, against what AWS
@@ -12,11 +12,11 @@
  *   npm run bench:map                      (100,000 items)
  *   node bench/distributed-map.ts --items 5000
  *
- * Exits 1 if the execution fails or its output does not count every item.
+ * Exits 1 if the execution fails or the results written do not count every item.
  */
 
 import { cpus } from 'node:os';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
 import { startExecution } from '../shared/engine/start-execution.ts';
 import { AWS_STANDARD_DOLLARS_PER_MILLION, priceUsage, sumDollars } from './engine-costs.ts';
@@ -52,12 +52,40 @@ const definition = {
         StartAt: 'Touch',
         States: { Touch: { Type: 'Pass', End: true } },
       },
-      // The output counts the results instead of holding them: a 100,000-entry array is over the 256 KiB quota.
-      ResultSelector: { 'count.$': 'States.ArrayLength($)' },
+      // 100,000 results are over the 256 KiB output quota: as on AWS, they are written to S3.
+      ResultWriter: {
+        Resource: 'arn:aws:states:::s3:putObject',
+        Parameters: { Bucket: BUCKET, Prefix: 'results' },
+      },
       End: true,
     },
   },
 };
+
+/** The succeeded executions the ResultWriter's files name, read back from S3. */
+async function countWritten(endpoint: string, region: string, output: string): Promise<number> {
+  const s3 = new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const read = async (Key: string) => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+    return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());
+  };
+  try {
+    const { ResultWriterDetails } = JSON.parse(output) as { ResultWriterDetails: { Key: string } };
+    const manifest = (await read(ResultWriterDetails.Key)) as {
+      ResultFiles: { SUCCEEDED: { Key: string }[] };
+    };
+    let count = 0;
+    for (const file of manifest.ResultFiles.SUCCEEDED) count += ((await read(file.Key)) as unknown[]).length;
+    return count;
+  } finally {
+    s3.destroy();
+  }
+}
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
@@ -109,12 +137,12 @@ async function main(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
 
     const description = await describeExecution(bench.monitor, { executionArn });
-    const count = (JSON.parse(description.output ?? '{}') as { count?: number }).count;
-    if (description.status !== 'SUCCEEDED' || count !== ITEMS) {
-      throw new Error(
-        `the run ended ${description.status} with ${count} results: ${description.error} ${description.cause}`,
-      );
+    if (description.status !== 'SUCCEEDED') {
+      throw new Error(`the run ended ${description.status}: ${description.error} ${description.cause}`);
     }
+    const count = await countWritten(engine.sqs.endpoint, engine.deps.region, description.output ?? '{}');
+    if (count !== ITEMS)
+      throw new Error(`the ResultWriter wrote ${count} succeeded executions, not ${ITEMS}`);
     const dynamo = dynamoMeter.snapshot();
     const sqs = sqsMeter.snapshot();
     const lines = priceUsage({
