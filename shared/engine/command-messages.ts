@@ -15,6 +15,19 @@ import type { TaskOutcome, TransitionEnvelope } from './ports.ts';
 type TimerCommand = Extract<Command, { type: 'startTimer' }>;
 type ChildRunCommand = Extract<Command, { type: 'startChildRun' }>;
 
+/** Stops a Map Run's child that is still running (its Map Run ended or its parent stopped). */
+export function childStopTransition(
+  parent: ExecutionInfo,
+  command: Extract<Command, { type: 'stopChildRun' }>,
+): TransitionEnvelope {
+  const child = childInfo(parent, command.mapRunArn, command.executionName, 0, '');
+  return {
+    executionArn: child.executionArn,
+    id: 'stop:map-run',
+    message: { type: 'stop', cause: `The Map Run ${command.mapRunArn} was aborted.` },
+  };
+}
+
 /** The message a timer delivers when it fires. */
 export function timerMessage(command: TimerCommand): TransitionMessage {
   return { type: 'timerFired', scope: command.scope, ref: command.ref, purpose: command.purpose };

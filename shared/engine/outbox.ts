@@ -3,6 +3,7 @@ import {
   type ChildClosing,
   childClosedTransition,
   childStartTransition,
+  childStopTransition,
   timerTransition,
 } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -39,6 +40,9 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
         break;
       case 'startChildRun':
         transitions.push(childStartTransition(execution, command, deps.clock.now()));
+        break;
+      case 'stopChildRun':
+        transitions.push(childStopTransition(execution, command));
         break;
     }
   }

@@ -251,6 +251,8 @@ const COMMAND_RUNNERS: CommandRunners = {
     );
   },
   startChildRun: (run, command) => run.track(run.runChild(command)),
+  // A child here runs to its end inside runChild: nothing outside it can stop it.
+  stopChildRun: () => undefined,
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */

@@ -4,6 +4,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
+import { stopChildRuns } from './flow.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
 import {
   awaitingItems,
@@ -92,6 +93,8 @@ const DECIDERS: Deciders = {
     if (scope) return resumeJsonataState(step, scope);
   },
   stop: (step, message) => {
+    // A stopped execution's Map Runs stop their children too.
+    for (const scope of Object.values(step.state.scopes)) stopChildRuns(step, scope);
     step.emit({
       type: 'ExecutionAborted',
       scope: ROOT_SCOPE,

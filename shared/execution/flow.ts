@@ -280,6 +280,7 @@ export function abortChildren(
   if (!children) return;
   if (children.kind === 'map-run') {
     if (children.running > 0) step.emit({ type: 'MapRunAborted', scope: parent.id, previousEventId: prev });
+    stopChildRuns(step, parent);
     return;
   }
   for (let index = 0; index < children.nextIndex; index++) {
@@ -296,6 +297,15 @@ export function abortChildren(
         index,
       });
     }
+  }
+}
+
+/** The Map Run's children still running are stopped, as AWS aborts them with their Map Run. */
+export function stopChildRuns(step: Step, parent: ScopeState): void {
+  const children = parent.children;
+  if (children?.kind !== 'map-run' || !children.open) return;
+  for (const executionName of Object.values(children.open)) {
+    step.commands.push({ type: 'stopChildRun', mapRunArn: children.mapRunArn ?? '', executionName });
   }
 }
 

@@ -105,7 +105,9 @@ export type Command =
       mapRunArn: string;
       executionName: string;
       input: Json;
-    };
+    }
+  /** A Distributed Map child run still running when its Map Run was aborted, failed or its execution stopped. */
+  | { type: 'stopChildRun'; mapRunArn: string; executionName: string };
 
 /** Time and randomness a step may use: supplied by the caller, so a step is reproducible. */
 export interface StepEnv {

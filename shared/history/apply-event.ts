@@ -182,7 +182,7 @@ const APPLIERS: Appliers = {
     if (children) {
       children.nextIndex = event.index + 1;
       children.running += 1;
-      (children.open ??= {})[event.index] = 1;
+      (children.open ??= {})[event.index] = event.executionName;
       // A Map Run reading its items keeps only those not started yet.
       if (children.itemsOffset !== undefined) {
         while (children.itemsOffset < children.nextIndex && children.items.length > 0) {

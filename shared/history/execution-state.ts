@@ -118,8 +118,10 @@ export interface ChildRuns {
   preselected: boolean;
   /** Which children have finished (succeeded or failed); a Map Run keeps `open` instead. */
   settled: boolean[];
-  /** A Map Run: the indices of the children started and not yet ended (as many as MaxConcurrency allows). */
-  open?: Record<string, 1>;
+  /**
+   * A Map Run: the children started and not yet ended (as many as MaxConcurrency allows), index → execution name.
+   */
+  open?: Record<string, string>;
   /**
    * A Map Run reading its items: `items` holds only those read and not started yet, the first of them child
    * number `itemsOffset`; so its state stays as small as a page and MaxConcurrency make it, however many items.

@@ -1,8 +1,11 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
+import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { until } from '../support/eventually.ts';
 
 /**
  * A Distributed Map's ItemReader through the durable engine: objects put in fauxqs's S3 with the real SDK, read
@@ -398,5 +401,46 @@ describe('ResultWriter', () => {
     const run = await testbed.run({ definition, input: { prefix: 'x', items: [{ n: 1 }] } });
     expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
     expect(run.cause).toContain('NoSuchBucket');
+  });
+});
+
+describe('stopping a Map Run', () => {
+  it('StopExecution on the parent aborts its running child executions', async () => {
+    const stateMachineArn = await testbed.createMachine({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Long',
+            States: { Long: { Type: 'Wait', Seconds: 3600, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const deps = testbed.engine.deps;
+    const { executionArn } = await startExecution(deps, {
+      stateMachineArn,
+      input: JSON.stringify({ items: [1, 2, 3] }),
+    });
+    const mapRunArn = await until('the Map Run to start', async () => {
+      const started = (await testbed.history(executionArn)).find((event) => event.type === 'MapRunStarted');
+      return (started?.mapRunStartedEventDetails as { mapRunArn: string } | undefined)?.mapRunArn;
+    });
+    const children = async () => (await listExecutions(deps, { mapRunArn })).executions;
+    await until('three children waiting', async () => {
+      const running = (await children()).filter((child) => child.status === 'RUNNING');
+      return running.length === 3 ? running : undefined;
+    });
+    await stopExecution(deps, { executionArn });
+    const stopped = await until('every child to end', async () => {
+      const all = await children();
+      return all.every((child) => child.status !== 'RUNNING') ? all : undefined;
+    });
+    expect(stopped.map((child) => child.status)).toEqual(['ABORTED', 'ABORTED', 'ABORTED']);
+    expect((await testbed.waitForClose(executionArn)).status).toBe('ABORTED');
   });
 });
