@@ -10,10 +10,10 @@ import { nestedBlocksOf } from './variable-references.ts';
  * read its items otherwise. ValidateStateMachineDefinition still answers as AWS does.
  */
 
-/** The ItemReader forms Statefold reads: S3 listObjectsV2, and getObject of a JSON, JSONL or CSV object. */
+/** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
-const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
-const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ManifestType', 'ItemsPointer', 'CompressionType'];
+const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
+const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer', 'CompressionType'];
 
 /** What in a Map's ResultWriter Statefold cannot write (yet): WriterConfig, a resource but s3:putObject. */
 function resultWriterProblems(state: JsonObject, location: string): Diagnostic[] {
@@ -82,8 +82,17 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   if (action === 'getObject' && !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
     problems.push(
       schemaError(
-        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects`,
+        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects and S3 inventory manifests`,
         childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+      ),
+    );
+  }
+  const manifestType = readerConfig.ManifestType;
+  if (manifestType !== undefined && manifestType !== 'S3_INVENTORY') {
+    problems.push(
+      schemaError(
+        `Statefold reads S3 inventory manifests, not ManifestType ${JSON.stringify(manifestType)}, yet`,
+        childLocation(childLocation(at, 'ReaderConfig'), 'ManifestType'),
       ),
     );
   }

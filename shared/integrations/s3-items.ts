@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
@@ -5,7 +6,7 @@ import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 
 /**
  * A Distributed Map's ItemReader over S3, one page per call: a bucket's objects (`listObjectsV2`, one S3 page
- * each) or an object's items (`getObject`). A JSONL or CSV object is read by byte ranges of `PAGE_BYTES`, each
+ * each) or an object's items (`getObject`), or the objects an S3 Inventory report lists (MANIFEST). A JSONL or CSV object is read by byte ranges of `PAGE_BYTES`, each
  * page ending at the last whole record in its range, so a file of a million lines is never held at once; the
  * cursor says where the next page starts (and the CSV header and the object's ETag, so that an object changed
  * while it is read fails the Map Run instead of mixing two versions). A JSON object is one array, read whole.
@@ -121,6 +122,7 @@ async function readObject(
     ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
   };
   if (inputType === 'JSON') return readJsonArray(send, location, cursor);
+  if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
     throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
@@ -183,6 +185,72 @@ async function readJsonArray(send: S3Send, location: JsonObject, cursor: Json): 
     index += 1;
   }
   return { items, cursor: index >= parsed.length ? null : { index, etag: String(output.ETag ?? '') } };
+}
+
+/**
+ * An S3 Inventory report (InputType MANIFEST): its manifest.json names the inventory's CSV files (gzipped, no
+ * header) in its destination bucket and their columns (`fileSchema`); each row is an item keyed by those column
+ * names, every value a string, as AWS gives them. A file is read whole (gzip has no ranges) and given a page at a
+ * time; the cursor says which file and row come next.
+ */
+async function readInventory(send: S3Send, location: JsonObject, cursor: Json): Promise<JsonObject> {
+  const at = isJsonObject(cursor) ? (cursor as { file: number; row: number }) : { file: 0, row: 0 };
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(bodyOf(await send('GetObject', location)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      throw new ReaderFailure(`The manifest is not valid JSON: ${error.message}`);
+    throw error;
+  }
+  const { fileFormat, fileSchema, files, destinationBucket } = (
+    isJsonObject(manifest as Json) ? manifest : {}
+  ) as {
+    fileFormat?: unknown;
+    fileSchema?: unknown;
+    files?: unknown;
+    destinationBucket?: unknown;
+  };
+  if (fileFormat !== 'CSV') {
+    throw new ReaderFailure(
+      `The S3 inventory's fileFormat must be CSV, but was ${JSON.stringify(fileFormat ?? null)}`,
+    );
+  }
+  if (typeof fileSchema !== 'string' || !Array.isArray(files) || typeof destinationBucket !== 'string') {
+    throw new ReaderFailure(
+      'The manifest is not an S3 inventory manifest: it needs fileSchema, files and destinationBucket',
+    );
+  }
+  const columns = fileSchema.split(',').map((column) => column.trim());
+  const bucket = destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '');
+  const file = files[at.file] as { key?: unknown } | undefined;
+  if (file === undefined) return { items: [], cursor: null };
+  if (typeof file.key !== 'string') throw new ReaderFailure(`The manifest's file ${at.file} has no key`);
+  let bytes = bodyOf(await send('GetObject', { Bucket: bucket, Key: file.key }));
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  let rows: string[][];
+  try {
+    rows = parseCsv(bytes.toString('utf8'), { skip_empty_lines: true, relax_column_count: true });
+  } catch (error) {
+    throw new ReaderFailure(`The inventory file ${file.key} cannot be parsed: ${(error as Error).message}`);
+  }
+  const items: Json[] = [];
+  let size = 0;
+  let row = at.row;
+  for (; row < rows.length; row += 1) {
+    const item = Object.fromEntries(columns.map((name, index) => [name, rows[row]?.[index] ?? '']));
+    const itemSize = JSON.stringify(item).length + 1;
+    if (items.length > 0 && size + itemSize > PAGE_JSON_BYTES) break;
+    items.push(item);
+    size += itemSize;
+  }
+  const next =
+    row < rows.length
+      ? { file: at.file, row }
+      : at.file + 1 < files.length
+        ? { file: at.file + 1, row: 0 }
+        : null;
+  return { items, cursor: next };
 }
 
 const changedWhileRead = () =>

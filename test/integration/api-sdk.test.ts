@@ -316,8 +316,8 @@ describe('fields Statefold cannot run yet', () => {
         Type: 'Map',
         ItemReader: {
           Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'MANIFEST' },
-          Parameters: { Bucket: 'data', Key: 'manifest.json' },
+          ReaderConfig: { InputType: 'PARQUET' },
+          Parameters: { Bucket: 'data', Key: 'rows.parquet' },
         },
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
@@ -329,14 +329,14 @@ describe('fields Statefold cannot run yet', () => {
     },
   });
 
-  it('CreateStateMachine refuses a Map reading an S3 inventory manifest with InvalidDefinition naming the field, and creates nothing', async () => {
+  it('CreateStateMachine refuses a Map reading a Parquet object with InvalidDefinition naming the field, and creates nothing', async () => {
     const name = unique('reader');
     const refused = await sfn
       .send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE }))
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(InvalidDefinition);
     expect((refused as Error).message).toContain(
-      'Statefold does not read ItemReader InputType "MANIFEST" yet',
+      'Statefold does not read ItemReader InputType "PARQUET" yet',
     );
     expect((refused as Error).message).toContain('/States/Rows/ItemReader/ReaderConfig/InputType');
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
@@ -214,6 +215,45 @@ describe('ItemReader', () => {
     expect(items.map((item) => item.i)).toEqual(lines.map((_, i) => i));
     // $$.Map.Item.Index counts items across pages, not within one.
     expect(items.every((item) => item.at === item.i)).toBe(true);
+  });
+
+  it('MANIFEST: the objects an S3 Inventory report lists, across its gzipped CSV files, keyed by its fileSchema', async () => {
+    const inventory = (rows: string[][]) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: `inventory/data/${rows[0]?.[1]}.csv.gz`,
+          Body: gzipSync(rows.map((row) => row.map((value) => `"${value}"`).join(',')).join('\n')),
+        }),
+      );
+    await inventory([
+      ['source', 'a.txt', '10', '2026-11-30T10:00:00.000Z'],
+      ['source', 'b.txt', '20', '2026-11-30T11:00:00.000Z'],
+    ]);
+    await inventory([['source', 'c.txt', '30', '2026-11-30T12:00:00.000Z']]);
+    await put(
+      'inventory/manifest.json',
+      JSON.stringify({
+        sourceBucket: 'source',
+        destinationBucket: `arn:aws:s3:::${BUCKET}`,
+        version: '2016-11-30',
+        creationTimestamp: '1733000000000',
+        fileFormat: 'CSV',
+        fileSchema: 'Bucket, Key, Size, LastModifiedDate',
+        files: [
+          { key: 'inventory/data/a.txt.csv.gz', size: 80, MD5checksum: 'x' },
+          { key: 'inventory/data/c.txt.csv.gz', size: 40, MD5checksum: 'y' },
+        ],
+      }),
+    );
+    const run = await testbed.run({
+      definition: distributed(getObject('inventory/manifest.json', { InputType: 'MANIFEST' })),
+    });
+    expect(outputOf(run)).toEqual([
+      { Bucket: 'source', Key: 'a.txt', Size: '10', LastModifiedDate: '2026-11-30T10:00:00.000Z' },
+      { Bucket: 'source', Key: 'b.txt', Size: '20', LastModifiedDate: '2026-11-30T11:00:00.000Z' },
+      { Bucket: 'source', Key: 'c.txt', Size: '30', LastModifiedDate: '2026-11-30T12:00:00.000Z' },
+    ]);
   });
 
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {

@@ -51,10 +51,10 @@ describe('ItemReader and ResultWriter', () => {
 
   it.each<[string, Record<string, unknown>, string, string]>([
     [
-      'a MANIFEST object',
-      { ...READER, ReaderConfig: { InputType: 'MANIFEST' } },
-      '/States/M/ItemReader/ReaderConfig/InputType',
-      'Statefold does not read ItemReader InputType "MANIFEST" yet',
+      'an Athena manifest',
+      { ...READER, ReaderConfig: { InputType: 'MANIFEST', ManifestType: 'ATHENA_DATA' } },
+      '/States/M/ItemReader/ReaderConfig/ManifestType',
+      'Statefold reads S3 inventory manifests, not ManifestType "ATHENA_DATA", yet',
     ],
     [
       'a PARQUET object',
@@ -106,6 +106,7 @@ describe('ItemReader and ResultWriter', () => {
       READER,
       { ...READER, ReaderConfig: { InputType: 'JSONL' } },
       { ...READER, ReaderConfig: { InputType: 'JSON' } },
+      { ...READER, ReaderConfig: { InputType: 'MANIFEST' } },
       { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b', Prefix: 'p/' } },
     ]) {
       expect(
@@ -117,7 +118,7 @@ describe('ItemReader and ResultWriter', () => {
   it('finds them inside Parallel branches and Map processors, every one', () => {
     const inner = {
       StartAt: 'Inner',
-      States: { Inner: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'MANIFEST' } } }) },
+      States: { Inner: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'PARQUET' } } }) },
     };
     const definition = {
       StartAt: 'P',
