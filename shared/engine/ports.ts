@@ -87,6 +87,14 @@ export interface Page<T> {
   nextToken?: string;
 }
 
+/** A Map Run's record: the execution whose history holds its events (DescribeMapRun reads them there). */
+export interface MapRunRecord {
+  mapRunArn: string;
+  executionArn: string;
+  /** Epoch ms of its MapRunStarted event. */
+  startDate: number;
+}
+
 export interface EventLog {
   /** Appends commit `commit.n`; false (and nothing written) when that commit already exists. */
   append(executionArn: string, commit: Commit): Promise<boolean>;
@@ -114,6 +122,10 @@ export interface EventLog {
     limit: number;
     nextToken?: string;
   }): Promise<Page<ExecutionHead>>;
+
+  /** Records which execution a Map Run belongs to (written again with the same values after a crash). */
+  putMapRun(record: MapRunRecord): Promise<void>;
+  getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined>;
 
   /** Creates the machine and its first revision; false when the name is taken. */
   createStateMachine(machine: StateMachineRecord, revision: StateMachineRevision): Promise<boolean>;

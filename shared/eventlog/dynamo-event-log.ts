@@ -13,6 +13,7 @@ import type {
   Commit,
   EventLog,
   ExecutionHead,
+  MapRunRecord,
   Page,
   StateMachineRecord,
   StateMachineRevision,
@@ -56,6 +57,7 @@ import {
   KEY_PREFIX,
   META_SORT_KEY,
   mapRunListPartition,
+  mapRunPartition,
   PARTITION_KEY,
   revisionSortKey,
   SORT_KEY,
@@ -153,6 +155,23 @@ export class DynamoEventLog implements EventLog {
       if (isConditionFailure(error)) throw new Error(`No execution head for ${head.executionArn}`);
       throw error;
     }
+  }
+
+  async putMapRun(record: MapRunRecord): Promise<void> {
+    await this.#put({
+      [PARTITION_KEY]: mapRunPartition(record.mapRunArn),
+      [SORT_KEY]: META_SORT_KEY,
+      mapRunArn: record.mapRunArn,
+      executionArn: record.executionArn,
+      startDate: record.startDate,
+      ...commitExpiryAttributes(this.#retentionDays, Date.now()),
+    });
+  }
+
+  async getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined> {
+    const item = await this.#get(mapRunPartition(mapRunArn), META_SORT_KEY);
+    if (item === undefined) return undefined;
+    return { mapRunArn, executionArn: String(item.executionArn), startDate: Number(item.startDate) };
   }
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {

@@ -9,6 +9,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   (`c#<n>`) and the chunks of commits too large for one item (`x#<n>#<attemptId>#<k>`).
  * - `sm#<stateMachineArn>`: the record (`meta`), its revisions (`rev#<revisionId>`) and the chunks of large
  *   definitions (`rx#<revisionId>#<attemptId>#<k>`).
+ * - `mapRun#<mapRunArn>` (the base table's key; the indexes use `maprun#…` for listings): the Map Run's record
+ *   (`meta`), which names the execution whose history holds it.
  */
 
 export const PARTITION_KEY = 'pk';
@@ -85,6 +87,10 @@ export function chunkSortKey(prefix: string, k: number): string {
 /** The listing partition of an execution: its Map Run's for a Map Run child, its state machine's otherwise. */
 export function executionListPartition(head: { stateMachineArn: string; mapRunArn?: string }): string {
   return head.mapRunArn === undefined ? head.stateMachineArn : mapRunListPartition(head.mapRunArn);
+}
+
+export function mapRunPartition(mapRunArn: string): string {
+  return `mapRun#${mapRunArn}`;
 }
 
 export function mapRunListPartition(mapRunArn: string): string {

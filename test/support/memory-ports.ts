@@ -6,6 +6,7 @@ import type {
   Commit,
   EventLog,
   ExecutionHead,
+  MapRunRecord,
   Page,
   Queues,
   StateMachineRecord,
@@ -34,6 +35,16 @@ export class MemoryEventLog implements EventLog {
   readonly #heads = new Map<string, ExecutionHead>();
   readonly #machines = new Map<string, StateMachineRecord>();
   readonly #revisions = new Map<string, StateMachineRevision>();
+  readonly #mapRuns = new Map<string, MapRunRecord>();
+
+  async putMapRun(record: MapRunRecord): Promise<void> {
+    this.#mapRuns.set(record.mapRunArn, { ...record });
+  }
+
+  async getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined> {
+    const record = this.#mapRuns.get(mapRunArn);
+    return record && { ...record };
+  }
   /** Commits returned by readTail and readCommits since the log was made: what the reads cost. */
   commitsRead = 0;
   /** Number of commits each readTail call returned, in call order. */
