@@ -410,13 +410,22 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
     "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
 };
 
+/** An activity task waits for a worker's GetActivityTask, which only the durable engine's API can receive. */
+const ACTIVITIES_NEED_THE_ENGINE: TaskOutcome = {
+  ok: false,
+  error: StatesErrors.Runtime,
+  cause:
+    "Statefold's in-memory runner cannot hand an activity task to a worker: workers poll GetActivityTask on the Step Functions API, which the durable engine serves (statefold start).",
+};
+
 /** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
 async function runTaskInMemory(
   ports: TaskPorts,
   command: Extract<Command, { type: 'runTask' }>,
 ): Promise<TaskOutcome> {
-  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   const request = command.request;
+  if (request.kind === 'activity') return ACTIVITIES_NEED_THE_ENGINE;
+  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   if (request.kind === 'express') throw new InvariantError('An EXPRESS run is no task of a state machine');
   try {
     return await performTask(ports, request);

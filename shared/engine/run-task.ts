@@ -1,3 +1,4 @@
+import { queueActivityTask } from './activities.ts';
 import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
@@ -17,6 +18,8 @@ export async function runTaskRequest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
+  // An activity's worker does the work: the task waits in the activity's queue for its GetActivityTask.
+  if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
   const outcome = await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };
   // The token is out: AWS records TaskSubmitted with the call's response, and waits for the callback.

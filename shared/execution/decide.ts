@@ -7,7 +7,7 @@ import { compileMachine } from './compile-machine.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
 import { settleChildRun } from './states/children.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
-import { failTask, recordTaskSuccess } from './states/task.ts';
+import { failTask, recordTaskSuccess, startActivity } from './states/task.ts';
 import { Step } from './step.ts';
 
 /**
@@ -61,6 +61,17 @@ const DECIDERS: Deciders = {
     }
   },
   taskSubmitted: decideTaskSubmitted,
+  activityStarted: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    if (scope) startActivity(step, scope, message.workerName);
+  },
+  activityScheduleFailed: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    const task = scope && step.stateOf(scope);
+    if (scope?.task?.activity && !scope.task.activity.started && task?.Type === 'Task') {
+      failTask(step, scope, task, { error: message.error, cause: message.cause, scheduleFailed: true });
+    }
+  },
   taskHeartbeat: decideTaskHeartbeat,
   timerFired: fireTimer,
   childSucceeded: (step, message) => settleChild(step, message, { ok: true, output: message.output }),

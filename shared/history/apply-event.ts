@@ -106,6 +106,32 @@ const APPLIERS: Appliers = {
   LambdaFunctionScheduled: (_state, event, scope) => {
     scheduleTask(need(scope, event), event, 'lambda', true);
   },
+  ActivityScheduled: (_state, event, scope) => {
+    const s = need(scope, event);
+    s.phase = 'task';
+    s.ref = event.id;
+    s.task = {
+      target: event.target,
+      resourceType: 'activity',
+      resource: event.resource,
+      legacyLambda: false,
+      activity: { started: false },
+      taskToken: event.taskToken,
+    };
+    if (event.heartbeatInSeconds !== undefined) s.task.heartbeatSeconds = event.heartbeatInSeconds;
+    if (event.timeoutAt !== undefined) s.task.timeoutAt = event.timeoutAt;
+  },
+  ActivityStarted: (_state, event, scope) => {
+    const task = need(scope, event).task;
+    if (task?.activity) {
+      task.activity = { started: true };
+      if (event.heartbeatAt !== undefined) task.heartbeatAt = event.heartbeatAt;
+    }
+  },
+  ActivitySucceeded: finishTask,
+  ActivityFailed: failState,
+  ActivityTimedOut: failState,
+  ActivityScheduleFailed: failState,
   TaskSubmitted: ignoreEvent,
   TaskHeartbeatReceived: (_state, event, scope) => {
     const task = need(scope, event).task;
@@ -288,6 +314,9 @@ function failState(
     | 'TaskTimedOut'
     | 'LambdaFunctionFailed'
     | 'LambdaFunctionTimedOut'
+    | 'ActivityFailed'
+    | 'ActivityTimedOut'
+    | 'ActivityScheduleFailed'
     | 'ParallelStateFailed'
     | 'MapStateFailed'
   >,

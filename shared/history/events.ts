@@ -66,6 +66,8 @@ export type TaskResource =
   | { kind: 'lambda-invoke'; waitForTaskToken: boolean }
   /** An optimized (`sqs:sendMessage`) or AWS SDK (`aws-sdk:s3:getObject`) integration. */
   | { kind: 'service'; service: string; action: string; pattern: IntegrationPattern; sdk: boolean }
+  /** An activity (`arn:aws:states:<region>:<account>:activity:<name>`): a worker polls it with GetActivityTask. */
+  | { kind: 'activity'; activityArn: string }
   | { kind: 'unsupported'; resource: string };
 
 export type ExecutionEvent = Base &
@@ -100,6 +102,27 @@ export type ExecutionEvent = Base &
         target: TaskResource;
         /** `.waitForTaskToken`: the token that completes this task (AWS does not show it in history). */
         taskToken?: string;
+      }
+    | {
+        type: 'ActivityScheduled';
+        resource: string;
+        input: Json;
+        timeoutInSeconds?: number;
+        heartbeatInSeconds?: number;
+        target: TaskResource;
+        /** The token the worker's GetActivityTask receives (AWS does not show it in history). */
+        taskToken: string;
+        /** TimeoutSeconds counts from the scheduling: a task no worker takes times out too. */
+        timeoutAt?: number;
+      }
+    /** A worker's GetActivityTask took the task: the heartbeat clock starts. */
+    | { type: 'ActivityStarted'; workerName: string; heartbeatAt?: number }
+    | { type: 'ActivitySucceeded'; output: Json }
+    | {
+        type: 'ActivityFailed' | 'ActivityTimedOut' | 'ActivityScheduleFailed';
+        error: string;
+        cause: string;
+        handling: FailureHandling;
       }
     | {
         type: 'LambdaFunctionScheduled';

@@ -83,6 +83,8 @@ export interface PendingTask {
   resourceType: string;
   resource: string;
   legacyLambda: boolean;
+  /** An activity task: Activity* events; `started` once a worker took it. */
+  activity?: { started: boolean };
   timeoutAt?: number;
   heartbeatAt?: number;
   heartbeatSeconds?: number;

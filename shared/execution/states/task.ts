@@ -5,6 +5,7 @@ import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { TaskState } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
+import { InvariantError } from '../../lib/invariant-error.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf } from '../flow.ts';
@@ -77,13 +78,17 @@ export function scheduleTask(
   timeouts: Timeouts,
 ): void {
   const parsed = step.infoOf(scope).resource ?? parseTaskResource(state.Resource);
+  const timeoutAt =
+    timeouts.timeoutSeconds !== undefined ? step.now + timeouts.timeoutSeconds * 1000 : undefined;
+  if (parsed.target.kind === 'activity') {
+    scheduleActivity(step, scope, parsed.target.activityArn, parameters, timeouts, timeoutAt);
+    return;
+  }
   const request = attempt(() => buildRequest(state.Resource, parsed.target, parameters));
   if (!request.ok) {
     failWith(step, scope, request.error);
     return;
   }
-  const timeoutAt =
-    timeouts.timeoutSeconds !== undefined ? step.now + timeouts.timeoutSeconds * 1000 : undefined;
   const heartbeatAt =
     timeouts.heartbeatSeconds !== undefined ? step.now + timeouts.heartbeatSeconds * 1000 : undefined;
   const deadlines = {
@@ -144,9 +149,65 @@ export function scheduleTask(
   if (heartbeatAt !== undefined) step.startTimer(scope, scheduledId, 'heartbeat', heartbeatAt);
 }
 
-/** Writes TaskSucceeded (or LambdaFunctionSucceeded); returns its id. */
+/**
+ * An activity task: ActivityScheduled (with the token a worker will receive), then the queueing of the task
+ * for the activity's workers. TimeoutSeconds runs from here, so a task that no worker takes times out too;
+ * the heartbeat clock starts when a worker takes it (ActivityStarted).
+ */
+function scheduleActivity(
+  step: Step,
+  scope: ScopeState,
+  activityArn: string,
+  input: Json,
+  timeouts: Timeouts,
+  timeoutAt: number | undefined,
+): void {
+  const taskToken = step.taskToken(scope);
+  const scheduled = step.emit({
+    type: 'ActivityScheduled',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    resource: activityArn,
+    input,
+    ...(timeouts.timeoutSeconds !== undefined ? { timeoutInSeconds: timeouts.timeoutSeconds } : {}),
+    ...(timeouts.heartbeatSeconds !== undefined ? { heartbeatInSeconds: timeouts.heartbeatSeconds } : {}),
+    target: { kind: 'activity', activityArn },
+    taskToken,
+    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
+  });
+  // The scheduling time orders the activity's queue; it is the commit's, so a resent outbox sends the same.
+  const request: TaskRequest = { kind: 'activity', activityArn, input, scheduledAt: step.now };
+  step.commands.push({ type: 'runTask', scope: scope.id, ref: scheduled.id, request, taskToken });
+  if (timeoutAt !== undefined) step.startTimer(scope, scheduled.id, 'taskTimeout', timeoutAt);
+}
+
+/** A worker took the activity task: ActivityStarted, and the heartbeat clock starts. */
+export function startActivity(step: Step, scope: ScopeState, workerName: string): void {
+  const task = scope.task;
+  if (!task?.activity || task.activity.started) return;
+  const heartbeatAt =
+    task.heartbeatSeconds !== undefined ? step.now + task.heartbeatSeconds * 1000 : undefined;
+  step.emit({
+    type: 'ActivityStarted',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    workerName,
+    ...(heartbeatAt !== undefined ? { heartbeatAt } : {}),
+  });
+  if (heartbeatAt !== undefined) step.startTimer(scope, scope.ref, 'heartbeat', heartbeatAt);
+}
+
+/** Writes TaskSucceeded (ActivitySucceeded, LambdaFunctionSucceeded); returns its id. */
 export function recordTaskSuccess(step: Step, scope: ScopeState, output: Json): number {
   const task = scope.task as NonNullable<ScopeState['task']>;
+  if (task.activity) {
+    return step.emit({
+      type: 'ActivitySucceeded',
+      scope: scope.id,
+      previousEventId: scope.lastEventId,
+      output,
+    }).id;
+  }
   const succeeded = task.legacyLambda
     ? step.emit({
         type: 'LambdaFunctionSucceeded',
@@ -184,7 +245,13 @@ export function failTask(
   step: Step,
   scope: ScopeState,
   state: TaskState,
-  failure: { error: string; cause: string; timedOut?: 'timeout' | 'heartbeat' },
+  failure: {
+    error: string;
+    cause: string;
+    timedOut?: 'timeout' | 'heartbeat';
+    /** The activity task could not be queued (ActivityScheduleFailed). */
+    scheduleFailed?: boolean;
+  },
 ): void {
   const task = scope.task;
   if (!task) return;
@@ -201,7 +268,16 @@ export function failTask(
     cause: failure.cause,
     handling,
   };
-  const failed = task.legacyLambda
+  const failed = task.activity
+    ? step.emit({
+        type: failure.scheduleFailed
+          ? 'ActivityScheduleFailed'
+          : failure.timedOut !== undefined
+            ? 'ActivityTimedOut'
+            : 'ActivityFailed',
+        ...common,
+      })
+    : task.legacyLambda
     ? step.emit({
         type: failure.timedOut !== undefined ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed',
         ...common,
@@ -241,6 +317,8 @@ function buildRequest(resource: string, target: TaskResource, parameters: Json):
       return { kind: 'lambda', functionName: resource, payload: parameters, style: 'legacy' };
     case 'unsupported':
       return { kind: 'unsupported', resource };
+    case 'activity':
+      throw new InvariantError('An activity task is scheduled by scheduleActivity');
     case 'service':
       return {
         kind: 'service',
