@@ -201,7 +201,7 @@ async function finishHandOff(deps: EngineDeps, task: PendingActivityTask): Promi
 /** Whether the task's Task state still waits for a worker (not timed out, stopped or taken already). */
 async function isWaiting(deps: EngineDeps, task: PendingActivityTask): Promise<boolean> {
   const loaded = await loadExecution(deps.log, task.executionArn);
-  if (!loaded || loaded.state.status !== 'RUNNING') return false;
+  if (loaded?.state.status !== 'RUNNING') return false;
   const scope = loaded.state.scopes[task.scope];
   return (
     scope?.phase === 'task' &&

@@ -59,7 +59,8 @@ export function executionArnOf(stateMachineArn: string, executionName: string): 
   return `${prefix}:execution:${name}:${executionName}`;
 }
 
-const ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):(stateMachine|execution|express|mapRun|activity):(.+)$/;
+const ARN =
+  /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):(stateMachine|execution|express|mapRun|activity):(.+)$/;
 
 interface ParsedArn {
   prefix: string;

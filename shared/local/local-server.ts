@@ -125,6 +125,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stateMachines: deployed,
     stop() {
       stopping ??= (async () => {
+        // A waiting GetActivityTask answers (with no task) rather than holding the close for its grace.
+        engine.endActivityPolls();
         await closeServer();
         await engine.stop();
       })();

@@ -278,16 +278,16 @@ export function failTask(
         ...common,
       })
     : task.legacyLambda
-    ? step.emit({
-        type: failure.timedOut !== undefined ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed',
-        ...common,
-      })
-    : step.emit({
-        type: failure.timedOut !== undefined ? 'TaskTimedOut' : 'TaskFailed',
-        resourceType: task.resourceType,
-        resource: task.resource,
-        ...common,
-      });
+      ? step.emit({
+          type: failure.timedOut !== undefined ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed',
+          ...common,
+        })
+      : step.emit({
+          type: failure.timedOut !== undefined ? 'TaskTimedOut' : 'TaskFailed',
+          resourceType: task.resourceType,
+          resource: task.resource,
+          ...common,
+        });
   handleFailure(step, scope, handling, failure.error, failure.cause, failed.id);
 }
 
