@@ -443,11 +443,11 @@ const ROWS: Row[] = [
   // ─── The protocol ───
   [
     'UnknownOperationException: an operation Statefold does not serve',
-    'ListActivities',
+    'NoSuchOperation',
     () => ({}),
     400,
     'com.amazon.coral.service#UnknownOperationException',
-    "Unknown operation: 'AWSStepFunctions.ListActivities'",
+    "Unknown operation: 'AWSStepFunctions.NoSuchOperation'",
   ],
 ];
 
