@@ -231,3 +231,126 @@ describe('what ends a waiting state', () => {
     expect(state.status).toBe('RUNNING');
   });
 });
+
+describe('an activity task', () => {
+  const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:approve';
+  const definition = machineOf({
+    T: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true },
+  });
+  // Event 2 is TaskStateEntered, 3 ActivityScheduled.
+  const started = { type: 'activityStarted', scope: 'root', ref: 3, workerName: 'w1' } as const;
+
+  it('is scheduled with its token, a task request for the activity and only the timeout timer', async () => {
+    const state = await startedState(definition, { a: 1 });
+    const result = await decide(definition, state, ADVANCE_FIRST, ENV);
+    expect(result.events.map((event) => event.type)).toEqual(['TaskStateEntered', 'ActivityScheduled']);
+    expect(result.events[1]).toMatchObject({
+      resource: ACTIVITY,
+      input: { a: 1 },
+      timeoutInSeconds: 60,
+      heartbeatInSeconds: 5,
+      taskToken: expect.any(String),
+    });
+    expect(result.commands).toMatchObject([
+      {
+        type: 'runTask',
+        ref: 3,
+        request: { kind: 'activity', activityArn: ACTIVITY, input: { a: 1 }, scheduledAt: START_TIME },
+        taskToken: state.scopes.root?.task?.taskToken,
+      },
+      { type: 'startTimer', purpose: 'taskTimeout', dueAt: START_TIME + 60_000 },
+    ]);
+    expect(result.commands).toHaveLength(2);
+  });
+
+  it.each([
+    {
+      when: 'a worker takes it',
+      messages: [started],
+      events: ['ActivityStarted'],
+      timers: ['heartbeat'],
+      status: 'RUNNING',
+    },
+    {
+      when: 'a second hand-off of the same task comes',
+      messages: [started, started],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
+      when: 'the worker reports success',
+      messages: [started, { type: 'taskSucceeded', scope: 'root', ref: 3, output: { ok: 1 } }],
+      events: ['ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+      timers: [],
+      status: 'SUCCEEDED',
+    },
+    {
+      when: 'the worker reports failure',
+      messages: [started, { type: 'taskFailed', scope: 'root', ref: 3, error: 'E', cause: 'C' }],
+      events: ['ActivityFailed', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'the heartbeat runs out',
+      messages: [started, { type: 'timerFired', scope: 'root', ref: 3, purpose: 'heartbeat' }],
+      events: ['ActivityTimedOut', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'no worker takes it before TimeoutSeconds',
+      messages: [{ type: 'timerFired', scope: 'root', ref: 3, purpose: 'taskTimeout' }],
+      events: ['ActivityTimedOut', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'the activity does not exist',
+      messages: [
+        { type: 'activityScheduleFailed', scope: 'root', ref: 3, error: 'States.Runtime', cause: 'gone' },
+      ],
+      events: ['ActivityScheduleFailed', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'a hand-off comes after the timeout',
+      messages: [{ type: 'timerFired', scope: 'root', ref: 3, purpose: 'taskTimeout' }, started],
+      events: [],
+      timers: [],
+      status: 'FAILED',
+    },
+  ] as const)('$when: $events, $status', async ({ messages, events, timers, status }) => {
+    const state = await startedState(definition, { a: 1 });
+    await decide(definition, state, ADVANCE_FIRST, ENV);
+    // A timer fires when it is due: both of this task's deadlines have passed by then.
+    const envOf = (message: TransitionMessage) =>
+      message.type === 'timerFired' ? { ...ENV, now: START_TIME + 60_000 } : ENV;
+    let result = await decide(definition, state, messages[0] as TransitionMessage, envOf(messages[0]));
+    for (const message of messages.slice(1)) {
+      result = await decide(definition, state, message as TransitionMessage, envOf(message));
+    }
+    expect(result.events.map((event) => event.type)).toEqual(events);
+    expect(
+      result.commands.flatMap((command) => (command.type === 'startTimer' ? [command.purpose] : [])),
+    ).toEqual(timers);
+    expect(state.status).toBe(status);
+  });
+
+  it('a heartbeat timer set before the last heartbeat does not time the task out', async () => {
+    const state = await startedState(definition, { a: 1 });
+    await decideAll(definition, state, [ADVANCE_FIRST, started]);
+    const later = { ...ENV, now: START_TIME + 4_000 };
+    await decide(definition, state, { type: 'taskHeartbeat', scope: 'root', ref: 3 }, later);
+    const fired = await decide(
+      definition,
+      state,
+      { type: 'timerFired', scope: 'root', ref: 3, purpose: 'heartbeat' },
+      { ...ENV, now: START_TIME + 5_000 },
+    );
+    expect(fired.events).toEqual([]);
+    expect(state.status).toBe('RUNNING');
+  });
+});
