@@ -244,6 +244,11 @@ const COMMAND_RUNNERS: CommandRunners = {
   runTask: (run, command) => {
     // A mocked answer stands for the call, a callback's too (the mock answers for the token).
     const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
+    if (mocked && command.request.kind === 'activity') {
+      // A mocked worker takes the task first (ActivityStarted), as a real one would; tracked first, so first.
+      const { scope, ref } = command;
+      run.track(Promise.resolve({ message: { type: 'activityStarted', scope, ref, workerName: '' } }));
+    }
     run.track(
       (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options, command)).then((outcome) => ({
         message: taskOutcomeMessage(command, outcome),
