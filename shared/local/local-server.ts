@@ -362,7 +362,10 @@ async function closeGracefully(server: ReturnType<typeof createServer>): Promise
   if (!server.listening) return;
   const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   server.closeIdleConnections();
+  // A request that finishes meanwhile leaves its keep-alive connection idle: close those as they come.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
   const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
   await closed;
+  clearInterval(idle);
   clearTimeout(timer);
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -491,6 +492,106 @@ describe('Task states on activities', () => {
     expect(events[6]?.activityStartedEventDetails).toEqual({ workerName: 'survivor' });
   });
 
+  it('a worker process killed mid-task: its heartbeat runs out, and the retry goes to the next worker', async () => {
+    const activityArn = await createActivity();
+    const executionArn = await startWorkflow(
+      {
+        StartAt: 'Work',
+        States: {
+          Work: {
+            Type: 'Task',
+            Resource: activityArn,
+            HeartbeatSecondsPath: '$.heartbeat',
+            Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 2 }],
+            End: true,
+          },
+        },
+      },
+      { heartbeat: 2 },
+    );
+    const worker = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../support/activity-worker.ts'), server.endpoint, activityArn, 'killed'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let printed = '';
+    worker.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    try {
+      await until('the worker process to take the task and beat', () =>
+        printed.includes('BEAT') ? true : undefined,
+      );
+    } finally {
+      worker.kill('SIGKILL');
+      await exited;
+    }
+    const killedToken = /TASK (\S+)/.exec(printed)?.[1] as string;
+
+    const next = await pollTask(activityArn, 'next');
+    expect(next.taskToken).not.toBe(killedToken);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: next.taskToken, output: '{"ok":true}' }));
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED' });
+    const events = await historyOf(executionArn);
+    expect(
+      events
+        .filter((event) => event.type === 'ActivityStarted')
+        .map((event) => event.activityStartedEventDetails?.workerName),
+    ).toEqual(['killed', 'next']);
+    expect(
+      events.find((event) => event.type === 'ActivityScheduled')?.activityScheduledEventDetails,
+    ).toMatchObject({
+      heartbeatInSeconds: 2,
+    });
+    expect(typesOf(events)).toContain('ActivityTimedOut');
+  });
+
+  it('a GetActivityTask that stopped between its claim and the hand-off: the next poll records it, the heartbeat times it out', async () => {
+    const activityArn = await createActivity();
+    const executionArn = await startWorkflow({
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: activityArn,
+          HeartbeatSeconds: 1,
+          Retry: [{ ErrorEquals: ['States.HeartbeatTimeout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    });
+    const store = server.engine.deps.activities?.store;
+    if (!store) throw new Error('the local server has an activity store');
+    const [queued] = await until('the task in the activity queue', async () => {
+      const tasks = await store.listTasks(activityArn, 10);
+      return tasks.length > 0 ? tasks : undefined;
+    });
+    // A claim made long enough ago whose API call never went on (its Lambda stopped).
+    expect(
+      await store.claimTask(queued as never, { workerName: 'vanished', claimedAt: Date.now() - 60_000 }),
+    ).toBe(true);
+
+    const next = await pollTask(activityArn, 'next');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: next.taskToken, output: '{}' }));
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED' });
+    const events = await historyOf(executionArn);
+    expect(typesOf(events)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'ActivityScheduled',
+      'ActivityStarted',
+      'ActivityTimedOut',
+      'ActivityScheduled',
+      'ActivityStarted',
+      'ActivitySucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(events[3]?.activityStartedEventDetails).toEqual({ workerName: 'vanished' });
+    expect(events[6]?.activityStartedEventDetails).toEqual({ workerName: 'next' });
+  });
+
   it('TimeoutSeconds counts while no worker takes the task: ActivityTimedOut, States.Timeout', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
@@ -563,8 +664,15 @@ describe('Task states on activities', () => {
       const tasks = await server.engine.deps.activities?.store.listTasks(activityArn, 10);
       return tasks && tasks.length > 0 ? true : undefined;
     });
-    sfn.destroy();
+    // A worker polling another activity while the server stops is answered at once, with no task.
+    const idle = await createActivity();
+    const polling = sfn.send(new GetActivityTaskCommand({ activityArn: idle, workerName: 'idle' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stoppedAt = Date.now();
     await server.stop();
+    expect((await polling).taskToken).toBeUndefined();
+    expect(Date.now() - stoppedAt).toBeLessThan(POLL_SECONDS * 1000);
+    sfn.destroy();
     await startServer();
 
     const task = await pollTask(activityArn, 'after-restart');
