@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   ActivityDoesNotExist,
   CreateActivityCommand,
@@ -651,6 +652,44 @@ describe('Task states on activities', () => {
     expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED' });
     const started = (await historyOf(executionArn)).filter((event) => event.type === 'ActivityStarted');
     expect(started).toHaveLength(1);
+  });
+
+  it('the AWS CLI as the worker: create-activity, get-activity-task, send-task-success', async () => {
+    const aws = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        'aws',
+        ['stepfunctions', ...args, '--endpoint-url', server.endpoint, '--region', 'us-east-1'],
+        {
+          env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+          timeout: 60_000,
+        },
+      );
+      return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, string>);
+    };
+    const name = unique('cli');
+    const { activityArn } = await aws('create-activity', '--name', name);
+    expect(activityArn).toBe(`${PREFIX}:activity:${name}`);
+    expect(await aws('describe-activity', '--activity-arn', activityArn as string)).toMatchObject({ name });
+    const executionArn = await startWorkflow(
+      { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } },
+      { from: 'cli' },
+    );
+    const task = await until('a task for the CLI', async () => {
+      const answer = await aws(
+        'get-activity-task',
+        '--activity-arn',
+        activityArn as string,
+        '--worker-name',
+        'cli',
+      );
+      return answer.taskToken ? answer : undefined;
+    });
+    expect(JSON.parse(task.input as string)).toEqual({ from: 'cli' });
+    await aws('send-task-success', '--task-token', task.taskToken as string, '--task-output', '{"cli":true}');
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"cli":true}',
+    });
   });
 
   it('a task pending across a server restart is handed to a worker after it', async () => {
