@@ -180,19 +180,26 @@ async function takeTask(
  */
 async function finishHandOff(deps: EngineDeps, task: PendingActivityTask): Promise<boolean> {
   const waiting = await isWaiting(deps, task);
-  if (waiting && task.claim) {
-    await deps.queues.sendTransitions([
-      {
-        executionArn: task.executionArn,
-        id: `activity-started:${task.scope}:${task.ref}`,
-        message: {
-          type: 'activityStarted',
-          scope: task.scope,
-          ref: task.ref,
-          workerName: task.claim.workerName,
+  const { claim } = task;
+  if (waiting && claim) {
+    await deps.queues
+      .sendTransitions([
+        {
+          executionArn: task.executionArn,
+          id: `activity-started:${task.scope}:${task.ref}`,
+          message: {
+            type: 'activityStarted',
+            scope: task.scope,
+            ref: task.ref,
+            workerName: claim.workerName,
+          },
         },
-      },
-    ]);
+      ])
+      .catch(async (error: unknown) => {
+        // Not recorded, so not handed off: the task waits for the next worker (this one gets an error).
+        await activityPorts(deps).store.releaseTask(task, claim);
+        throw error;
+      });
   }
   await activityPorts(deps).store.deleteTask(task);
   return waiting;

@@ -180,6 +180,8 @@ export interface ActivityStore {
   listTasks(activityArn: string, limit: number): Promise<PendingActivityTask[]>;
   /** Claims an unclaimed task for a worker; false when another claim came first (or the task is gone). */
   claimTask(task: PendingActivityTask, claim: { workerName: string; claimedAt: number }): Promise<boolean>;
+  /** Gives up a claim (its hand-off could not be recorded): the task waits for a worker again. */
+  releaseTask(task: PendingActivityTask, claim: { workerName: string; claimedAt: number }): Promise<void>;
   deleteTask(task: PendingActivityTask): Promise<void>;
 }
 

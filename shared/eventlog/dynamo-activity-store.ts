@@ -146,6 +146,27 @@ export class DynamoActivityStore implements ActivityStore {
     }
   }
 
+  async releaseTask(
+    task: PendingActivityTask,
+    claim: { workerName: string; claimedAt: number },
+  ): Promise<void> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: taskKey(task),
+          UpdateExpression: 'REMOVE #claimedBy, #claimedAt',
+          ConditionExpression: '#claimedBy = :worker AND #claimedAt = :at',
+          ExpressionAttributeNames: { '#claimedBy': 'claimedBy', '#claimedAt': 'claimedAt' },
+          ExpressionAttributeValues: { ':worker': claim.workerName, ':at': claim.claimedAt },
+        }),
+      );
+    } catch (error) {
+      // Another claim or a delete came first: nothing of this claim is left to give up.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async deleteTask(task: PendingActivityTask): Promise<void> {
     await this.#documents.send(new DeleteCommand({ TableName: this.#tableName, Key: taskKey(task) }));
   }

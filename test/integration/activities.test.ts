@@ -593,6 +593,43 @@ describe('Task states on activities', () => {
     expect(events[6]?.activityStartedEventDetails).toEqual({ workerName: 'next' });
   });
 
+  it('a hand-off that cannot be recorded gives the task back: the worker gets an error, the next one the task', async () => {
+    const activityArn = await createActivity();
+    const executionArn = await startWorkflow({
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: activityArn, End: true } },
+    });
+    const { deps } = server.engine;
+    const queues = deps.queues;
+    let failed = 0;
+    deps.queues = {
+      ...queues,
+      sendTransitions: async (envelopes) => {
+        if (failed === 0 && envelopes.some((envelope) => envelope.message.type === 'activityStarted')) {
+          failed += 1;
+          throw new Error('SQS is unreachable');
+        }
+        return queues.sendTransitions(envelopes);
+      },
+    };
+    try {
+      await until('a GetActivityTask that fails on its hand-off', async () => {
+        const error = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'unlucky' })).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        return failed > 0 ? error : undefined;
+      });
+    } finally {
+      deps.queues = queues;
+    }
+    const task = await pollTask(activityArn, 'lucky');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED' });
+    const started = (await historyOf(executionArn)).filter((event) => event.type === 'ActivityStarted');
+    expect(started.map((event) => event.activityStartedEventDetails?.workerName)).toEqual(['lucky']);
+  });
+
   it('TimeoutSeconds counts while no worker takes the task: ActivityTimedOut, States.Timeout', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
