@@ -219,8 +219,8 @@ async function isWaiting(deps: EngineDeps, task: PendingActivityTask): Promise<b
 }
 
 /**
- * The task handler's part of an activity Task: queue the task for the activity's workers. An activity that
- * does not exist fails the state (ActivityScheduleFailed), as AWS does.
+ * The task handler's part of an activity Task: queue the task for the activity's workers and tell the
+ * execution (ActivityScheduled). An activity that does not exist fails the state (ActivityScheduleFailed).
  */
 export async function queueActivityTask(
   deps: EngineDeps,
@@ -245,6 +245,15 @@ export async function queueActivityTask(
     ]);
     return;
   }
+  // ActivityScheduled is on its way before any worker can see the task, so the execution hears it before
+  // ActivityStarted (one message group, in order). A crash in between sends it again on the redelivery.
+  await deps.queues.sendTransitions([
+    {
+      executionArn: envelope.executionArn,
+      id: `activity-scheduled:${envelope.scope}:${envelope.ref}`,
+      message: { type: 'activityScheduled', scope: envelope.scope, ref: envelope.ref },
+    },
+  ]);
   await store.putTask({
     activityArn: request.activityArn,
     executionArn: envelope.executionArn,

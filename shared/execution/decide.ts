@@ -7,7 +7,7 @@ import { compileMachine } from './compile-machine.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
 import { settleChildRun } from './states/children.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
-import { failTask, recordTaskSuccess, startActivity } from './states/task.ts';
+import { failTask, recordActivityScheduled, recordTaskSuccess, startActivity } from './states/task.ts';
 import { Step } from './step.ts';
 
 /**
@@ -61,6 +61,10 @@ const DECIDERS: Deciders = {
     }
   },
   taskSubmitted: decideTaskSubmitted,
+  activityScheduled: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    if (scope) recordActivityScheduled(step, scope);
+  },
   activityStarted: (step, message) => {
     const scope = awaiting(step.state, message.scope, 'task', message.ref);
     if (scope) startActivity(step, scope, message.workerName);
@@ -68,7 +72,7 @@ const DECIDERS: Deciders = {
   activityScheduleFailed: (step, message) => {
     const scope = awaiting(step.state, message.scope, 'task', message.ref);
     const task = scope && step.stateOf(scope);
-    if (scope?.task?.activity && !scope.task.activity.started && task?.Type === 'Task') {
+    if (scope?.task?.activity && !scope.task.activity.scheduled && task?.Type === 'Task') {
       failTask(step, scope, task, { error: message.error, cause: message.cause, scheduleFailed: true });
     }
   },

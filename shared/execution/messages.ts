@@ -16,7 +16,9 @@ export type TransitionMessage =
   | { type: 'taskHeartbeat'; scope: string; ref: number }
   /** A `.waitForTaskToken` task's call went through (the token is out); `output` is the call's response. */
   | { type: 'taskSubmitted'; scope: string; ref: number; output: Json }
-  /** A worker's GetActivityTask took the activity task scheduled by event `ref`. */
+  /** The activity task scheduled by (hidden) event `ref` is in its activity's queue. */
+  | { type: 'activityScheduled'; scope: string; ref: number }
+  /** A worker's GetActivityTask took the activity task. */
   | { type: 'activityStarted'; scope: string; ref: number; workerName: string }
   /** The activity task could not be queued (its activity does not exist): ActivityScheduleFailed. */
   | { type: 'activityScheduleFailed'; scope: string; ref: number; error: string; cause: string }

@@ -106,7 +106,7 @@ const APPLIERS: Appliers = {
   LambdaFunctionScheduled: (_state, event, scope) => {
     scheduleTask(need(scope, event), event, 'lambda', true);
   },
-  ActivityScheduled: (_state, event, scope) => {
+  ActivityScheduling: (_state, event, scope) => {
     const s = need(scope, event);
     s.phase = 'task';
     s.ref = event.id;
@@ -115,16 +115,27 @@ const APPLIERS: Appliers = {
       resourceType: 'activity',
       resource: event.resource,
       legacyLambda: false,
-      activity: { started: false },
+      activity: {
+        scheduled: false,
+        started: false,
+        input: event.input,
+        ...(event.timeoutInSeconds !== undefined ? { timeoutSeconds: event.timeoutInSeconds } : {}),
+      },
       taskToken: event.taskToken,
     };
     if (event.heartbeatInSeconds !== undefined) s.task.heartbeatSeconds = event.heartbeatInSeconds;
-    if (event.timeoutAt !== undefined) s.task.timeoutAt = event.timeoutAt;
+  },
+  ActivityScheduled: (_state, event, scope) => {
+    const task = need(scope, event).task;
+    if (task?.activity) {
+      task.activity = { scheduled: true, started: false };
+      if (event.timeoutAt !== undefined) task.timeoutAt = event.timeoutAt;
+    }
   },
   ActivityStarted: (_state, event, scope) => {
     const task = need(scope, event).task;
     if (task?.activity) {
-      task.activity = { started: true };
+      task.activity = { scheduled: true, started: true };
       if (event.heartbeatAt !== undefined) task.heartbeatAt = event.heartbeatAt;
     }
   },

@@ -103,15 +103,26 @@ export type ExecutionEvent = Base &
         /** `.waitForTaskToken`: the token that completes this task (AWS does not show it in history). */
         taskToken?: string;
       }
+    /**
+     * An activity Task asks for its task to be queued (AWS writes no event: ActivityScheduled follows once the
+     * task is in the activity's queue, ActivityScheduleFailed if the activity does not exist).
+     */
+    | {
+        type: 'ActivityScheduling';
+        resource: string;
+        input: Json;
+        timeoutInSeconds?: number;
+        heartbeatInSeconds?: number;
+        target: TaskResource;
+        /** The token the worker's GetActivityTask receives. */
+        taskToken: string;
+      }
     | {
         type: 'ActivityScheduled';
         resource: string;
         input: Json;
         timeoutInSeconds?: number;
         heartbeatInSeconds?: number;
-        target: TaskResource;
-        /** The token the worker's GetActivityTask receives (AWS does not show it in history). */
-        taskToken: string;
         /** TimeoutSeconds counts from the scheduling: a task no worker takes times out too. */
         timeoutAt?: number;
       }
@@ -221,6 +232,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildFailed',
   'RetryScheduled',
   'TaskHeartbeatReceived',
+  'ActivityScheduling',
 ]);
 
 export type ExecutionEventType = ExecutionEvent['type'];

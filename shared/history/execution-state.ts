@@ -83,14 +83,21 @@ export interface PendingTask {
   resourceType: string;
   resource: string;
   legacyLambda: boolean;
-  /** An activity task: Activity* events; `started` once a worker took it. */
-  activity?: { started: boolean };
+  /**
+   * An activity task (Activity* events): `scheduled` once it is in the activity's queue (until then it holds
+   * what ActivityScheduled will show), `started` once a worker took it.
+   */
+  activity?: ActivityProgress;
   timeoutAt?: number;
   heartbeatAt?: number;
   heartbeatSeconds?: number;
   /** `.waitForTaskToken`: the one token that completes the task. */
   taskToken?: string;
 }
+
+export type ActivityProgress =
+  | { scheduled: false; started: false; input: Json; timeoutSeconds?: number }
+  | { scheduled: true; started: boolean };
 
 /** Parallel branches or Map iterations of the state a scope is in. */
 export interface ChildRuns {

@@ -151,6 +151,7 @@ const PROJECTORS: Projectors = {
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,
   TaskHeartbeatReceived: rejectHidden,
+  ActivityScheduling: rejectHidden,
 };
 
 function baseOf(event: ExecutionEvent): HistoryEvent {

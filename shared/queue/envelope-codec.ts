@@ -117,6 +117,7 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   taskHeartbeat: SCOPED,
   taskSubmitted: { ...SCOPED, output: required(JSON_VALUE) },
+  activityScheduled: SCOPED,
   activityStarted: { ...SCOPED, workerName: required(STRING) },
   activityScheduleFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   timerFired: { ...SCOPED, purpose: required({ kind: 'enum', values: TIMER_PURPOSES }) },

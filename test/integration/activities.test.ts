@@ -662,11 +662,10 @@ describe('Task states on activities', () => {
     expect(typesOf(events)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
-      'ActivityScheduled',
       'ActivityScheduleFailed',
       'ExecutionFailed',
     ]);
-    expect(events[3]?.activityScheduleFailedEventDetails).toEqual({
+    expect(events[2]?.activityScheduleFailedEventDetails).toEqual({
       error: 'States.Runtime',
       cause: `Activity Does Not Exist: '${missing}'`,
     });

@@ -78,10 +78,8 @@ export function scheduleTask(
   timeouts: Timeouts,
 ): void {
   const parsed = step.infoOf(scope).resource ?? parseTaskResource(state.Resource);
-  const timeoutAt =
-    timeouts.timeoutSeconds !== undefined ? step.now + timeouts.timeoutSeconds * 1000 : undefined;
   if (parsed.target.kind === 'activity') {
-    scheduleActivity(step, scope, parsed.target.activityArn, parameters, timeouts, timeoutAt);
+    scheduleActivity(step, scope, parsed.target.activityArn, parameters, timeouts);
     return;
   }
   const request = attempt(() => buildRequest(state.Resource, parsed.target, parameters));
@@ -89,6 +87,8 @@ export function scheduleTask(
     failWith(step, scope, request.error);
     return;
   }
+  const timeoutAt =
+    timeouts.timeoutSeconds !== undefined ? step.now + timeouts.timeoutSeconds * 1000 : undefined;
   const heartbeatAt =
     timeouts.heartbeatSeconds !== undefined ? step.now + timeouts.heartbeatSeconds * 1000 : undefined;
   const deadlines = {
@@ -150,9 +150,8 @@ export function scheduleTask(
 }
 
 /**
- * An activity task: ActivityScheduled (with the token a worker will receive), then the queueing of the task
- * for the activity's workers. TimeoutSeconds runs from here, so a task that no worker takes times out too;
- * the heartbeat clock starts when a worker takes it (ActivityStarted).
+ * An activity task: its queueing is asked for (the hidden ActivityScheduling, with the token a worker will
+ * receive); ActivityScheduled follows when the task is in the activity's queue (`recordActivityScheduled`).
  */
 function scheduleActivity(
   step: Step,
@@ -160,11 +159,12 @@ function scheduleActivity(
   activityArn: string,
   input: Json,
   timeouts: Timeouts,
-  timeoutAt: number | undefined,
 ): void {
-  const taskToken = step.taskToken(scope);
-  const scheduled = step.emit({
-    type: 'ActivityScheduled',
+  // A hidden event takes the id of the event before it: that id is this attempt's ref.
+  const ref = step.state.lastEventId;
+  const taskToken = step.taskToken(scope, ref);
+  step.emit({
+    type: 'ActivityScheduling',
     scope: scope.id,
     previousEventId: scope.lastEventId,
     resource: activityArn,
@@ -173,18 +173,39 @@ function scheduleActivity(
     ...(timeouts.heartbeatSeconds !== undefined ? { heartbeatInSeconds: timeouts.heartbeatSeconds } : {}),
     target: { kind: 'activity', activityArn },
     taskToken,
-    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
   });
   // The scheduling time orders the activity's queue; it is the commit's, so a resent outbox sends the same.
   const request: TaskRequest = { kind: 'activity', activityArn, input, scheduledAt: step.now };
-  step.commands.push({ type: 'runTask', scope: scope.id, ref: scheduled.id, request, taskToken });
-  if (timeoutAt !== undefined) step.startTimer(scope, scheduled.id, 'taskTimeout', timeoutAt);
+  step.commands.push({ type: 'runTask', scope: scope.id, ref, request, taskToken });
+}
+
+/**
+ * The activity task is in its activity's queue: ActivityScheduled. TimeoutSeconds runs from here, so a task
+ * that no worker takes times out too; the heartbeat clock starts when a worker takes it (ActivityStarted).
+ */
+export function recordActivityScheduled(step: Step, scope: ScopeState): void {
+  const task = scope.task;
+  const progress = task?.activity;
+  if (!task || !progress || progress.scheduled) return;
+  const timeoutAt =
+    progress.timeoutSeconds !== undefined ? step.now + progress.timeoutSeconds * 1000 : undefined;
+  step.emit({
+    type: 'ActivityScheduled',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    resource: task.resource,
+    input: progress.input,
+    ...(progress.timeoutSeconds !== undefined ? { timeoutInSeconds: progress.timeoutSeconds } : {}),
+    ...(task.heartbeatSeconds !== undefined ? { heartbeatInSeconds: task.heartbeatSeconds } : {}),
+    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
+  });
+  if (timeoutAt !== undefined) step.startTimer(scope, scope.ref, 'taskTimeout', timeoutAt);
 }
 
 /** A worker took the activity task: ActivityStarted, and the heartbeat clock starts. */
 export function startActivity(step: Step, scope: ScopeState, workerName: string): void {
   const task = scope.task;
-  if (!task?.activity || task.activity.started) return;
+  if (!task?.activity?.scheduled || task.activity.started) return;
   const heartbeatAt =
     task.heartbeatSeconds !== undefined ? step.now + task.heartbeatSeconds * 1000 : undefined;
   step.emit({

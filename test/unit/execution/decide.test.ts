@@ -237,71 +237,86 @@ describe('an activity task', () => {
   const definition = machineOf({
     T: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true },
   });
-  // Event 2 is TaskStateEntered, 3 ActivityScheduled.
-  const started = { type: 'activityStarted', scope: 'root', ref: 3, workerName: 'w1' } as const;
+  // Event 2 is TaskStateEntered; the hidden ActivityScheduling takes its id: the task's ref is 2.
+  const scheduled = { type: 'activityScheduled', scope: 'root', ref: 2 } as const;
+  const started = { type: 'activityStarted', scope: 'root', ref: 2, workerName: 'w1' } as const;
 
-  it('is scheduled with its token, a task request for the activity and only the timeout timer', async () => {
+  it('asks for its task to be queued, with its token; ActivityScheduled and the timeout come once it is', async () => {
     const state = await startedState(definition, { a: 1 });
     const result = await decide(definition, state, ADVANCE_FIRST, ENV);
-    expect(result.events.map((event) => event.type)).toEqual(['TaskStateEntered', 'ActivityScheduled']);
-    expect(result.events[1]).toMatchObject({
-      resource: ACTIVITY,
-      input: { a: 1 },
-      timeoutInSeconds: 60,
-      heartbeatInSeconds: 5,
-      taskToken: expect.any(String),
-    });
-    expect(result.commands).toMatchObject([
+    expect(result.events.map((event) => event.type)).toEqual(['TaskStateEntered', 'ActivityScheduling']);
+    expect(result.commands).toEqual([
       {
         type: 'runTask',
-        ref: 3,
+        scope: 'root',
+        ref: 2,
         request: { kind: 'activity', activityArn: ACTIVITY, input: { a: 1 }, scheduledAt: START_TIME },
         taskToken: state.scopes.root?.task?.taskToken,
       },
-      { type: 'startTimer', purpose: 'taskTimeout', dueAt: START_TIME + 60_000 },
     ]);
-    expect(result.commands).toHaveLength(2);
+    const queued = await decide(definition, state, scheduled, ENV);
+    expect(queued.events).toMatchObject([
+      {
+        type: 'ActivityScheduled',
+        id: 3,
+        previousEventId: 2,
+        resource: ACTIVITY,
+        input: { a: 1 },
+        timeoutInSeconds: 60,
+        heartbeatInSeconds: 5,
+      },
+    ]);
+    expect(queued.commands).toEqual([
+      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'taskTimeout', dueAt: START_TIME + 60_000 },
+    ]);
   });
 
   it.each([
     {
       when: 'a worker takes it',
-      messages: [started],
+      messages: [scheduled, started],
       events: ['ActivityStarted'],
       timers: ['heartbeat'],
       status: 'RUNNING',
     },
     {
       when: 'a second hand-off of the same task comes',
-      messages: [started, started],
+      messages: [scheduled, started, started],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
+      when: 'the second report of its scheduling comes',
+      messages: [scheduled, scheduled],
       events: [],
       timers: [],
       status: 'RUNNING',
     },
     {
       when: 'the worker reports success',
-      messages: [started, { type: 'taskSucceeded', scope: 'root', ref: 3, output: { ok: 1 } }],
+      messages: [scheduled, started, { type: 'taskSucceeded', scope: 'root', ref: 2, output: { ok: 1 } }],
       events: ['ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
       timers: [],
       status: 'SUCCEEDED',
     },
     {
       when: 'the worker reports failure',
-      messages: [started, { type: 'taskFailed', scope: 'root', ref: 3, error: 'E', cause: 'C' }],
+      messages: [scheduled, started, { type: 'taskFailed', scope: 'root', ref: 2, error: 'E', cause: 'C' }],
       events: ['ActivityFailed', 'ExecutionFailed'],
       timers: [],
       status: 'FAILED',
     },
     {
       when: 'the heartbeat runs out',
-      messages: [started, { type: 'timerFired', scope: 'root', ref: 3, purpose: 'heartbeat' }],
+      messages: [scheduled, started, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'heartbeat' }],
       events: ['ActivityTimedOut', 'ExecutionFailed'],
       timers: [],
       status: 'FAILED',
     },
     {
       when: 'no worker takes it before TimeoutSeconds',
-      messages: [{ type: 'timerFired', scope: 'root', ref: 3, purpose: 'taskTimeout' }],
+      messages: [scheduled, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }],
       events: ['ActivityTimedOut', 'ExecutionFailed'],
       timers: [],
       status: 'FAILED',
@@ -309,15 +324,25 @@ describe('an activity task', () => {
     {
       when: 'the activity does not exist',
       messages: [
-        { type: 'activityScheduleFailed', scope: 'root', ref: 3, error: 'States.Runtime', cause: 'gone' },
+        { type: 'activityScheduleFailed', scope: 'root', ref: 2, error: 'States.Runtime', cause: 'gone' },
       ],
       events: ['ActivityScheduleFailed', 'ExecutionFailed'],
       timers: [],
       status: 'FAILED',
     },
     {
+      when: 'a schedule failure comes after the task was scheduled',
+      messages: [
+        scheduled,
+        { type: 'activityScheduleFailed', scope: 'root', ref: 2, error: 'States.Runtime', cause: 'gone' },
+      ],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
       when: 'a hand-off comes after the timeout',
-      messages: [{ type: 'timerFired', scope: 'root', ref: 3, purpose: 'taskTimeout' }, started],
+      messages: [scheduled, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }, started],
       events: [],
       timers: [],
       status: 'FAILED',
@@ -341,13 +366,13 @@ describe('an activity task', () => {
 
   it('a heartbeat timer set before the last heartbeat does not time the task out', async () => {
     const state = await startedState(definition, { a: 1 });
-    await decideAll(definition, state, [ADVANCE_FIRST, started]);
+    await decideAll(definition, state, [ADVANCE_FIRST, scheduled, started]);
     const later = { ...ENV, now: START_TIME + 4_000 };
-    await decide(definition, state, { type: 'taskHeartbeat', scope: 'root', ref: 3 }, later);
+    await decide(definition, state, { type: 'taskHeartbeat', scope: 'root', ref: 2 }, later);
     const fired = await decide(
       definition,
       state,
-      { type: 'timerFired', scope: 'root', ref: 3, purpose: 'heartbeat' },
+      { type: 'timerFired', scope: 'root', ref: 2, purpose: 'heartbeat' },
       { ...ENV, now: START_TIME + 5_000 },
     );
     expect(fired.events).toEqual([]);

@@ -239,5 +239,11 @@ describe('activity Tasks in the in-memory runner', () => {
     const result = await testWorkflow({ definition: ACTIVITY_MACHINE, mocks, testCase: 'None' });
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(result.cause).toMatch(/cannot hand an activity task to a worker/);
+    expect(result.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'ActivityScheduleFailed',
+      'ExecutionFailed',
+    ]);
   });
 });
