@@ -127,15 +127,20 @@ const APPLIERS: Appliers = {
   },
   ActivityScheduled: (_state, event, scope) => {
     const task = need(scope, event).task;
-    if (task?.activity) {
-      task.activity = { scheduled: true, started: false };
-      if (event.timeoutAt !== undefined) task.timeoutAt = event.timeoutAt;
+    if (task?.activity && !task.activity.scheduled) {
+      const { timeoutSeconds } = task.activity;
+      task.activity = {
+        scheduled: true,
+        started: false,
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      };
     }
   },
   ActivityStarted: (_state, event, scope) => {
     const task = need(scope, event).task;
     if (task?.activity) {
       task.activity = { scheduled: true, started: true };
+      if (event.timeoutAt !== undefined) task.timeoutAt = event.timeoutAt;
       if (event.heartbeatAt !== undefined) task.heartbeatAt = event.heartbeatAt;
     }
   },

@@ -123,11 +123,9 @@ export type ExecutionEvent = Base &
         input: Json;
         timeoutInSeconds?: number;
         heartbeatInSeconds?: number;
-        /** TimeoutSeconds counts from the scheduling: a task no worker takes times out too. */
-        timeoutAt?: number;
       }
-    /** A worker's GetActivityTask took the task: the heartbeat clock starts. */
-    | { type: 'ActivityStarted'; workerName: string; heartbeatAt?: number }
+    /** A worker's GetActivityTask took the task: the TimeoutSeconds and heartbeat clocks start. */
+    | { type: 'ActivityStarted'; workerName: string; timeoutAt?: number; heartbeatAt?: number }
     | { type: 'ActivitySucceeded'; output: Json }
     | {
         type: 'ActivityFailed' | 'ActivityTimedOut' | 'ActivityScheduleFailed';

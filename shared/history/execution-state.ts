@@ -97,7 +97,7 @@ export interface PendingTask {
 
 export type ActivityProgress =
   | { scheduled: false; started: false; input: Json; timeoutSeconds?: number }
-  | { scheduled: true; started: boolean };
+  | { scheduled: true; started: boolean; timeoutSeconds?: number };
 
 /** Parallel branches or Map iterations of the state a scope is in. */
 export interface ChildRuns {

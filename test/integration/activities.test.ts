@@ -9,6 +9,7 @@ import {
   CreateStateMachineCommand,
   DeleteActivityCommand,
   DescribeActivityCommand,
+  DescribeExecutionCommand,
   GetActivityTaskCommand,
   GetExecutionHistoryCommand,
   type HistoryEvent,
@@ -100,6 +101,8 @@ async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
 }
 
 const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
+
+const waitForRunning = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));
 
 /** One task of the activity, as a worker's loop gets it: polls until a token comes. */
 async function pollTask(
@@ -630,22 +633,47 @@ describe('Task states on activities', () => {
     expect(started.map((event) => event.activityStartedEventDetails?.workerName)).toEqual(['lucky']);
   });
 
-  it('TimeoutSeconds counts while no worker takes the task: ActivityTimedOut, States.Timeout', async () => {
+  it('TimeoutSeconds counts from the hand-off: a worker that takes the task and never answers, ActivityTimedOut', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
       StartAt: 'Work',
       States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, End: true } },
     });
+    // No worker yet: the Task has not started, and its TimeoutSeconds does not run.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await waitForRunning(executionArn)).status).toBe('RUNNING');
+    await pollTask(activityArn, 'silent');
     const closed = await waitForClosedExecution(sfn, executionArn);
     expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    const events = await historyOf(executionArn);
+    expect(typesOf(events)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'ActivityScheduled',
+      'ActivityStarted',
+      'ActivityTimedOut',
+      'ExecutionFailed',
+    ]);
+    expect(events[4]?.activityTimedOutEventDetails).toEqual({ error: 'States.Timeout' });
+  });
+
+  it("the machine's TimeoutSeconds bounds the wait for a worker; a worker that comes later gets nothing", async () => {
+    const activityArn = await createActivity();
+    const executionArn = await startWorkflow({
+      TimeoutSeconds: 1,
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: activityArn, End: true } },
+    });
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+    });
     expect(typesOf(await historyOf(executionArn))).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
       'ActivityScheduled',
-      'ActivityTimedOut',
-      'ExecutionFailed',
+      'ExecutionTimedOut',
     ]);
-    // The timed-out task is not handed to a worker that comes later.
     const late = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'late' }));
     expect(late.taskToken).toBeUndefined();
   });

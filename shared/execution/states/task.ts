@@ -180,15 +180,13 @@ function scheduleActivity(
 }
 
 /**
- * The activity task is in its activity's queue: ActivityScheduled. TimeoutSeconds runs from here, so a task
- * that no worker takes times out too; the heartbeat clock starts when a worker takes it (ActivityStarted).
+ * The activity task is in its activity's queue: ActivityScheduled. No clock runs yet: as on AWS, an activity
+ * Task does not start until a worker takes its task (a machine-level TimeoutSeconds bounds the wait).
  */
 export function recordActivityScheduled(step: Step, scope: ScopeState): void {
   const task = scope.task;
   const progress = task?.activity;
   if (!task || !progress || progress.scheduled) return;
-  const timeoutAt =
-    progress.timeoutSeconds !== undefined ? step.now + progress.timeoutSeconds * 1000 : undefined;
   step.emit({
     type: 'ActivityScheduled',
     scope: scope.id,
@@ -197,15 +195,15 @@ export function recordActivityScheduled(step: Step, scope: ScopeState): void {
     input: progress.input,
     ...(progress.timeoutSeconds !== undefined ? { timeoutInSeconds: progress.timeoutSeconds } : {}),
     ...(task.heartbeatSeconds !== undefined ? { heartbeatInSeconds: task.heartbeatSeconds } : {}),
-    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
   });
-  if (timeoutAt !== undefined) step.startTimer(scope, scope.ref, 'taskTimeout', timeoutAt);
 }
 
-/** A worker took the activity task: ActivityStarted, and the heartbeat clock starts. */
+/** A worker took the activity task: ActivityStarted, and the TimeoutSeconds and heartbeat clocks start. */
 export function startActivity(step: Step, scope: ScopeState, workerName: string): void {
   const task = scope.task;
   if (!task?.activity?.scheduled || task.activity.started) return;
+  const timeoutAt =
+    task.activity.timeoutSeconds !== undefined ? step.now + task.activity.timeoutSeconds * 1000 : undefined;
   const heartbeatAt =
     task.heartbeatSeconds !== undefined ? step.now + task.heartbeatSeconds * 1000 : undefined;
   step.emit({
@@ -213,8 +211,10 @@ export function startActivity(step: Step, scope: ScopeState, workerName: string)
     scope: scope.id,
     previousEventId: scope.lastEventId,
     workerName,
+    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
     ...(heartbeatAt !== undefined ? { heartbeatAt } : {}),
   });
+  if (timeoutAt !== undefined) step.startTimer(scope, scope.ref, 'taskTimeout', timeoutAt);
   if (heartbeatAt !== undefined) step.startTimer(scope, scope.ref, 'heartbeat', heartbeatAt);
 }
 

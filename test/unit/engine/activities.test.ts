@@ -19,10 +19,16 @@ import { createMemoryEngine, type MemoryEngine, runUntilIdle } from '../../suppo
 
 const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
 
-async function startOn(engine: MemoryEngine, activityArn: string, task: object = {}): Promise<string> {
+async function startOn(
+  engine: MemoryEngine,
+  activityArn: string,
+  task: object = {},
+  machine: object = {},
+): Promise<string> {
   const { stateMachineArn } = await createStateMachine(engine.deps, {
     name: `machine-${Math.random().toString(36).slice(2)}`,
     definition: JSON.stringify({
+      ...machine,
       StartAt: 'Work',
       States: { Work: { Type: 'Task', Resource: activityArn, ...task, End: true } },
     }),
@@ -59,13 +65,14 @@ describe('the queue of an activity', () => {
     });
   });
 
-  it('a task whose Task timed out before any worker came is dropped, not handed out', async () => {
+  it('a task whose execution timed out before any worker came is dropped, not handed out', async () => {
     const engine = createMemoryEngine();
     const { activityArn } = await createActivity(engine.deps, { name: 'slow' });
-    const executionArn = await startOn(engine, activityArn, { TimeoutSeconds: 5 });
-    // runUntilIdle fired the timeout (the clock jumped to it): the execution failed.
+    // The Task's own TimeoutSeconds waits for a worker to start it; the machine's bounds the wait.
+    const executionArn = await startOn(engine, activityArn, { TimeoutSeconds: 5 }, { TimeoutSeconds: 60 });
+    // runUntilIdle fired the machine's timeout (the clock jumped to it).
     expect(await describeExecution(engine.deps, { executionArn })).toMatchObject({
-      status: 'FAILED',
+      status: 'TIMED_OUT',
       error: 'States.Timeout',
     });
     expect(await engine.activities.listTasks(activityArn, 10)).toHaveLength(1);
@@ -73,7 +80,7 @@ describe('the queue of an activity', () => {
     expect(await engine.activities.listTasks(activityArn, 10)).toEqual([]);
   });
 
-  it('ActivityStarted names the worker; its heartbeat clock starts there', async () => {
+  it('ActivityStarted names the worker; the heartbeat clock starts there', async () => {
     const engine = createMemoryEngine();
     const { activityArn } = await createActivity(engine.deps, { name: 'beats' });
     const executionArn = await startOn(engine, activityArn, { HeartbeatSeconds: 30 });

@@ -241,7 +241,7 @@ describe('an activity task', () => {
   const scheduled = { type: 'activityScheduled', scope: 'root', ref: 2 } as const;
   const started = { type: 'activityStarted', scope: 'root', ref: 2, workerName: 'w1' } as const;
 
-  it('asks for its task to be queued, with its token; ActivityScheduled and the timeout come once it is', async () => {
+  it('asks for its task to be queued, with its token; ActivityScheduled comes once it is, with no clock yet', async () => {
     const state = await startedState(definition, { a: 1 });
     const result = await decide(definition, state, ADVANCE_FIRST, ENV);
     expect(result.events.map((event) => event.type)).toEqual(['TaskStateEntered', 'ActivityScheduling']);
@@ -266,8 +266,11 @@ describe('an activity task', () => {
         heartbeatInSeconds: 5,
       },
     ]);
-    expect(queued.commands).toEqual([
-      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'taskTimeout', dueAt: START_TIME + 60_000 },
+    expect(queued.commands).toEqual([]);
+    const taken = await decide(definition, state, started, { ...ENV, now: START_TIME + 7_000 });
+    expect(taken.commands).toEqual([
+      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'taskTimeout', dueAt: START_TIME + 67_000 },
+      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'heartbeat', dueAt: START_TIME + 12_000 },
     ]);
   });
 
@@ -276,7 +279,7 @@ describe('an activity task', () => {
       when: 'a worker takes it',
       messages: [scheduled, started],
       events: ['ActivityStarted'],
-      timers: ['heartbeat'],
+      timers: ['taskTimeout', 'heartbeat'],
       status: 'RUNNING',
     },
     {
@@ -315,8 +318,8 @@ describe('an activity task', () => {
       status: 'FAILED',
     },
     {
-      when: 'no worker takes it before TimeoutSeconds',
-      messages: [scheduled, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }],
+      when: 'TimeoutSeconds runs out after the hand-off',
+      messages: [scheduled, started, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }],
       events: ['ActivityTimedOut', 'ExecutionFailed'],
       timers: [],
       status: 'FAILED',
@@ -341,8 +344,13 @@ describe('an activity task', () => {
       status: 'RUNNING',
     },
     {
-      when: 'a hand-off comes after the timeout',
-      messages: [scheduled, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }, started],
+      when: 'a hand-off comes after the task ended',
+      messages: [
+        scheduled,
+        started,
+        { type: 'taskFailed', scope: 'root', ref: 2, error: 'E', cause: 'C' },
+        started,
+      ],
       events: [],
       timers: [],
       status: 'FAILED',
