@@ -20,7 +20,11 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_MAX_RECEIVE_COUNT, ENVIRONMENT } from '../shared/engine/environment-names.ts';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEPLOYED_ACTIVITY_POLL_SECONDS,
+  ENVIRONMENT,
+} from '../shared/engine/environment-names.ts';
 import { assertNever } from '../shared/lib/assert-never.ts';
 import {
   type ConfigOverrides,
@@ -159,6 +163,8 @@ export class StatefoldStack extends Stack {
       [ENVIRONMENT.timersQueueUrl]: queues.timers.queueUrl,
       [ENVIRONMENT.accountId]: this.account,
       [ENVIRONMENT.maxReceiveCount]: String(DEFAULT_MAX_RECEIVE_COUNT),
+      // GetActivityTask answers within the API function's 29 s (API Gateway waits 30 s at most).
+      [ENVIRONMENT.activityPollSeconds]: String(DEPLOYED_ACTIVITY_POLL_SECONDS),
       [RETENTION_DAYS_VARIABLE]: String(config.retentionDays),
       // Stack traces through the minified bundles point at the TypeScript sources.
       NODE_OPTIONS: '--enable-source-maps',

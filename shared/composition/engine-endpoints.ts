@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { AWS_ACTIVITY_POLL_SECONDS } from '../engine/activities.ts';
 import { DefinitionCache, type EngineDeps } from '../engine/engine-deps.ts';
+import { DynamoActivityStore } from '../eventlog/dynamo-activity-store.ts';
 import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';
 import { SdkLambdaInvoker } from '../integrations/lambda-invoker.ts';
 import type { IntegrationsConfig } from '../integrations/sdk-clients.ts';
@@ -24,6 +26,12 @@ export interface EngineEndpoints {
   retentionDays?: number;
   /** Where Task states' service integrations go (AWS's own endpoints when none are named). */
   integrations?: IntegrationsConfig;
+  /** Seconds GetActivityTask waits for a task (default 60, AWS's; the deployed API answers within 29 s). */
+  activityPollSeconds?: number;
+  /** Milliseconds between two looks at an activity's queue while GetActivityTask waits (default 1000). */
+  activityPollIntervalMs?: number;
+  /** Ends waiting GetActivityTask calls (the local server is stopping). */
+  activitySignal?: AbortSignal;
   /** Lambda is Statefold's local server: tell it the invoking execution (for the functions' console output). */
   localLambda?: boolean;
 }
@@ -45,6 +53,12 @@ export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
       namesExecution: endpoints.localLambda === true,
     }),
     services: new SdkServiceCalls(endpoints.integrations ?? { region: endpoints.region }),
+    activities: {
+      store: new DynamoActivityStore({ client: endpoints.dynamodb, tableName: endpoints.tableName }),
+      pollSeconds: endpoints.activityPollSeconds ?? AWS_ACTIVITY_POLL_SECONDS,
+      pollIntervalMs: endpoints.activityPollIntervalMs ?? 1000,
+      ...(endpoints.activitySignal !== undefined ? { signal: endpoints.activitySignal } : {}),
+    },
     clock,
     definitions: new DefinitionCache(log),
   };

@@ -2,7 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EngineDeps } from '../engine/engine-deps.ts';
-import { DEFAULT_MAX_RECEIVE_COUNT, ENVIRONMENT } from '../engine/environment-names.ts';
+import {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEPLOYED_ACTIVITY_POLL_SECONDS,
+  ENVIRONMENT,
+} from '../engine/environment-names.ts';
 import { createEngineDeps } from './engine-endpoints.ts';
 
 /** The engine of a deployed handler: endpoints from the Lambda environment the CDK stack sets. */
@@ -25,6 +29,7 @@ export function engineDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     ...(Number(env[ENVIRONMENT.retentionDays]) > 0
       ? { retentionDays: Number(env[ENVIRONMENT.retentionDays]) }
       : {}),
+    activityPollSeconds: Number(env[ENVIRONMENT.activityPollSeconds]) || DEPLOYED_ACTIVITY_POLL_SECONDS,
     dynamodb: new DynamoDBClient({ region }),
     sqs: new SQSClient({ region }),
     lambda: new LambdaClient({ region }),

@@ -4,6 +4,7 @@ import type { StepEnv } from '../execution/messages.ts';
 import type { DefinitionSource } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
+import type { ActivityPorts } from './activities.ts';
 import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
@@ -16,6 +17,8 @@ export interface EngineDeps extends Deployment {
   lambda: LambdaInvoker;
   /** Service integrations other than Lambda; Tasks that call one fail with States.TaskFailed without it. */
   services?: ServiceCalls;
+  /** Activities and their task queues; without it, activity operations and activity Tasks are refused. */
+  activities?: ActivityPorts;
   clock: Clock;
   definitions: DefinitionCache;
   random?: () => number;

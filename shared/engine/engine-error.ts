@@ -23,6 +23,8 @@ export type EngineErrorCode =
   | 'ExecutionDoesNotExist'
   | 'ExecutionAlreadyExists'
   | 'TaskDoesNotExist'
+  | 'ActivityDoesNotExist'
+  | 'ActivityAlreadyExists'
   | 'TaskTimedOut'
   | 'ConflictException'
   /** TagResource and friends on an ARN that names nothing; AWS's one 404. Carries `resourceName`. */

@@ -12,7 +12,15 @@ export const ENVIRONMENT = {
   retentionDays: 'STATEFOLD_RETENTION_DAYS',
   /** The transitions queue's maxReceiveCount: the step handler fails an execution on a message's last try. */
   maxReceiveCount: 'STATEFOLD_MAX_RECEIVE_COUNT',
+  /** Seconds GetActivityTask holds a poll (the API handler must answer within API Gateway's 30 s). */
+  activityPollSeconds: 'STATEFOLD_ACTIVITY_POLL_SECONDS',
 } as const;
+
+/**
+ * GetActivityTask's poll on AWS: API Gateway's HTTP API waits at most 30 s for the API function (29 s timeout),
+ * so the deployed API holds a poll for 20 s rather than AWS's 60 s; workers simply poll again.
+ */
+export const DEPLOYED_ACTIVITY_POLL_SECONDS = 20;
 
 /** Receives of one transition before SQS moves it to the dead-letter queue (the CDK stack and local mode use it). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;

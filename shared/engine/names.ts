@@ -38,12 +38,29 @@ export function stateMachineArnOf(deployment: Deployment, name: string): string 
   return `arn:aws:states:${deployment.region}:${deployment.accountId}:stateMachine:${name}`;
 }
 
+export function activityArnOf(deployment: Deployment, name: string): string {
+  return `arn:aws:states:${deployment.region}:${deployment.accountId}:activity:${name}`;
+}
+
+/** An activity's ARN `arn:aws:states:<region>:<account>:activity:<name>`; its name. */
+export function parseActivityArn(arn: string): { prefix: string; name: string } {
+  const { prefix, rest } = parseArn(arn, ['activity']);
+  if (rest.includes(':')) throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+  return { prefix, name: rest };
+}
+
+/** Whether an ARN names an activity (not whether it is well formed). */
+export function isActivityArn(arn: string): boolean {
+  return /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:/.test(arn);
+}
+
 export function executionArnOf(stateMachineArn: string, executionName: string): string {
   const { prefix, name } = parseStateMachineArn(stateMachineArn);
   return `${prefix}:execution:${name}:${executionName}`;
 }
 
-const ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):(stateMachine|execution|express|mapRun):(.+)$/;
+const ARN =
+  /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):(stateMachine|execution|express|mapRun|activity):(.+)$/;
 
 interface ParsedArn {
   prefix: string;

@@ -5,8 +5,11 @@ import { EngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
 import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
-/** A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run. */
-export type PerformedTask = Exclude<TaskRequest, { kind: 'express' }>;
+/**
+ * A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run, not
+ * an activity task (a worker performs it).
+ */
+export type PerformedTask = Exclude<TaskRequest, { kind: 'express' | 'activity' }>;
 
 /** The ports a task's I/O goes through. Without `services`, only Lambda tasks can run. */
 export interface TaskPorts {

@@ -146,6 +146,57 @@ export interface EventLog {
   listStateMachines(query: { limit: number; nextToken?: string }): Promise<Page<StateMachineRecord>>;
 }
 
+// ─── Activities ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface ActivityRecord {
+  activityArn: string;
+  name: string;
+  /** Epoch ms. */
+  creationDate: number;
+  tags: Record<string, string>;
+  encryptionConfiguration?: Json;
+}
+
+/**
+ * An activity task waiting for a worker: written when its Task state schedules it, taken by exactly one
+ * GetActivityTask (a conditional claim), then deleted. `scheduledAt` orders the queue (oldest first).
+ */
+export interface PendingActivityTask {
+  activityArn: string;
+  executionArn: string;
+  scope: string;
+  /** Id of the ActivityScheduled event. */
+  ref: number;
+  taskToken: string;
+  /** The task's input as JSON text (what GetActivityTask answers). */
+  input: string;
+  /** Epoch ms. */
+  scheduledAt: number;
+  /** Set once a worker's GetActivityTask took the task (until the task is deleted). */
+  claim?: { workerName: string; claimedAt: number };
+}
+
+/** Activities and their queues of pending tasks (in the engine's one table). */
+export interface ActivityStore {
+  /** Creates the activity; false (nothing written) when one with its ARN exists. */
+  createActivity(activity: ActivityRecord): Promise<boolean>;
+  getActivity(activityArn: string): Promise<ActivityRecord | undefined>;
+  /** Replaces the record of an existing activity; false when it does not exist (any more). */
+  updateActivity(activity: ActivityRecord): Promise<boolean>;
+  deleteActivity(activityArn: string): Promise<void>;
+  /** By name, ascending. */
+  listActivities(query: { limit: number; nextToken?: string }): Promise<Page<ActivityRecord>>;
+  /** Queues a task; writing the same task again (a redelivered task request) changes nothing. */
+  putTask(task: PendingActivityTask): Promise<void>;
+  /** The oldest `limit` tasks of the activity, claimed ones included. */
+  listTasks(activityArn: string, limit: number): Promise<PendingActivityTask[]>;
+  /** Claims an unclaimed task for a worker; false when another claim came first (or the task is gone). */
+  claimTask(task: PendingActivityTask, claim: { workerName: string; claimedAt: number }): Promise<boolean>;
+  /** Gives up a claim (its hand-off could not be recorded): the task waits for a worker again. */
+  releaseTask(task: PendingActivityTask, claim: { workerName: string; claimedAt: number }): Promise<void>;
+  deleteTask(task: PendingActivityTask): Promise<void>;
+}
+
 // ─── Queues ───────────────────────────────────────────────────────────────────────────────────────────
 
 /** A transition for one execution. `id` is deterministic: sending the same envelope twice is one delivery. */

@@ -244,6 +244,11 @@ const COMMAND_RUNNERS: CommandRunners = {
   runTask: (run, command) => {
     // A mocked answer stands for the call, a callback's too (the mock answers for the token).
     const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
+    if (command.request.kind === 'activity') {
+      // Tracked one after the other, the messages reach the run in this order.
+      for (const message of activityAnswers(command, mocked)) run.track(Promise.resolve({ message }));
+      return;
+    }
     run.track(
       (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options, command)).then((outcome) => ({
         message: taskOutcomeMessage(command, outcome),
@@ -412,14 +417,45 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
     "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
 };
 
+/**
+ * An activity task here: a mock answers as a worker would (the task is scheduled, taken, then answered: the
+ * messages are applied in this order); without one, it cannot be scheduled, for no worker can reach this
+ * runner: workers poll GetActivityTask on the Step Functions API, which the durable engine serves.
+ */
+function activityAnswers(
+  command: Extract<Command, { type: 'runTask' }>,
+  mocked: TaskOutcome | undefined,
+): TransitionMessage[] {
+  const { scope, ref } = command;
+  if (!mocked) {
+    return [
+      {
+        type: 'activityScheduleFailed',
+        scope,
+        ref,
+        error: StatesErrors.Runtime,
+        cause:
+          "Statefold's in-memory runner cannot hand an activity task to a worker: workers poll GetActivityTask on the Step Functions API, which the durable engine serves (statefold start).",
+      },
+    ];
+  }
+  return [
+    { type: 'activityScheduled', scope, ref },
+    { type: 'activityStarted', scope, ref, workerName: '' },
+    taskOutcomeMessage(command, mocked),
+  ];
+}
+
 /** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
 async function runTaskInMemory(
   ports: TaskPorts,
   command: Extract<Command, { type: 'runTask' }>,
 ): Promise<TaskOutcome> {
-  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   const request = command.request;
-  if (request.kind === 'express') throw new InvariantError('An EXPRESS run is no task of a state machine');
+  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
+  if (request.kind === 'express' || request.kind === 'activity') {
+    throw new InvariantError(`A ${request.kind} request is not run as a task here`);
+  }
   try {
     return await performTask(ports, request);
   } catch (error) {

@@ -1,3 +1,4 @@
+import { queueActivityTask } from './activities.ts';
 import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
@@ -18,6 +19,8 @@ export async function runTaskRequest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
+  // An activity's worker does the work: the task waits in the activity's queue for its GetActivityTask.
+  if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
   const outcome =
     task.request.kind === 'results'
       ? await writeMapRunResults(deps, task.request, signal)

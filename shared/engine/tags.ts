@@ -1,11 +1,12 @@
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { parseStateMachineArn } from './names.ts';
-import type { StateMachineRecord } from './ports.ts';
+import { isActivityArn, parseActivityArn, parseStateMachineArn } from './names.ts';
+import type { ActivityRecord, StateMachineRecord } from './ports.ts';
 
 /**
- * TagResource, UntagResource and ListTagsForResource on state machines. Tags live on the state machine's
- * record: each call reads it and writes it back if its revision has not moved meanwhile.
+ * TagResource, UntagResource and ListTagsForResource on state machines and activities. Tags live on the
+ * resource's record: each call reads it and writes it back (a state machine's if its revision has not moved
+ * meanwhile).
  */
 export interface Tag {
   key: string;
@@ -67,8 +68,10 @@ export async function listTagsForResource(
   deps: EngineDeps,
   request: { resourceArn: string },
 ): Promise<{ tags: Tag[] }> {
-  const machine = await requireTaggable(deps, request.resourceArn);
-  return { tags: Object.entries(machine.tags).map(([key, value]) => ({ key, value })) };
+  const tagged = isActivityArn(request.resourceArn)
+    ? await requireTaggedActivity(deps, request.resourceArn)
+    : await requireTaggable(deps, request.resourceArn);
+  return { tags: Object.entries(tagged.tags).map(([key, value]) => ({ key, value })) };
 }
 
 async function updateTags(
@@ -76,6 +79,7 @@ async function updateTags(
   resourceArn: string,
   change: (tags: Record<string, string>) => void,
 ): Promise<void> {
+  if (isActivityArn(resourceArn)) return updateActivityTags(deps, resourceArn, change);
   for (let attempt = 1; ; attempt++) {
     const machine = await requireTaggable(deps, resourceArn);
     const tags = { ...machine.tags };
@@ -113,4 +117,29 @@ async function requireTaggable(deps: EngineDeps, resourceArn: string): Promise<S
     });
   }
   return machine;
+}
+
+async function updateActivityTags(
+  deps: EngineDeps,
+  resourceArn: string,
+  change: (tags: Record<string, string>) => void,
+): Promise<void> {
+  const activity = await requireTaggedActivity(deps, resourceArn);
+  const tags = { ...activity.tags };
+  change(tags);
+  const store = deps.activities?.store;
+  if (!store || !(await store.updateActivity({ ...activity, tags }))) throw resourceNotFound(resourceArn);
+}
+
+async function requireTaggedActivity(deps: EngineDeps, resourceArn: string): Promise<ActivityRecord> {
+  parseActivityArn(resourceArn);
+  const activity = await deps.activities?.store.getActivity(resourceArn);
+  if (!activity) throw resourceNotFound(resourceArn);
+  return activity;
+}
+
+function resourceNotFound(resourceArn: string): EngineError {
+  return new EngineError('ResourceNotFound', `Resource not found: '${resourceArn}'`, {
+    resourceName: resourceArn,
+  });
 }

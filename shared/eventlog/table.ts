@@ -11,6 +11,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   definitions (`rx#<revisionId>#<attemptId>#<k>`).
  * - `mapRun#<mapRunArn>` (the base table's key; the indexes use `maprun#…` for listings): the Map Run's record
  *   (`meta`), which names the execution whose history holds it.
+ * - `act#<activityArn>`: the activity's record (`meta`, listed by name in the byMachine index's `activities`
+ *   partition) and its pending tasks, oldest first (`task#<scheduledAt>#<executionArn>#<scope>#<ref>`).
  */
 
 export const PARTITION_KEY = 'pk';
@@ -40,12 +42,16 @@ export const KEY_PREFIX = {
   commitChunk: 'x#',
   revision: 'rev#',
   revisionChunk: 'rx#',
+  activity: 'act#',
+  activityTask: 'task#',
 } as const;
 
 export const HEAD_SORT_KEY = 'head';
 export const META_SORT_KEY = 'meta';
 /** The byMachine partition that lists state machine records. */
 export const STATE_MACHINES_PARTITION = 'stateMachines';
+/** The byMachine partition that lists activity records. */
+export const ACTIVITIES_PARTITION = 'activities';
 
 /** Commit numbers are zero-padded so that sort keys order as numbers do. */
 const COMMIT_DIGITS = 10;
@@ -58,6 +64,20 @@ export function executionPartition(executionArn: string): string {
 
 export function stateMachinePartition(stateMachineArn: string): string {
   return KEY_PREFIX.stateMachine + stateMachineArn;
+}
+
+export function activityPartition(activityArn: string): string {
+  return KEY_PREFIX.activity + activityArn;
+}
+
+/** Scheduling time first, so a Query of the partition reads the oldest tasks first. */
+export function activityTaskSortKey(task: {
+  scheduledAt: number;
+  executionArn: string;
+  scope: string;
+  ref: number;
+}): string {
+  return `${KEY_PREFIX.activityTask}${String(task.scheduledAt).padStart(DATE_DIGITS, '0')}#${task.executionArn}#${task.scope}#${task.ref}`;
 }
 
 export function commitSortKey(n: number): string {

@@ -15,7 +15,7 @@ import {
   settleChildRun,
 } from './states/children.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
-import { failTask, recordTaskSuccess } from './states/task.ts';
+import { failTask, recordActivityScheduled, recordTaskSuccess, startActivity } from './states/task.ts';
 import { Step } from './step.ts';
 
 /**
@@ -83,6 +83,21 @@ const DECIDERS: Deciders = {
     }
   },
   taskSubmitted: decideTaskSubmitted,
+  activityScheduled: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    if (scope) recordActivityScheduled(step, scope);
+  },
+  activityStarted: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    if (scope) startActivity(step, scope, message.workerName);
+  },
+  activityScheduleFailed: (step, message) => {
+    const scope = awaiting(step.state, message.scope, 'task', message.ref);
+    const task = scope && step.stateOf(scope);
+    if (scope?.task?.activity && !scope.task.activity.scheduled && task?.Type === 'Task') {
+      failTask(step, scope, task, { error: message.error, cause: message.cause, scheduleFailed: true });
+    }
+  },
   taskHeartbeat: decideTaskHeartbeat,
   timerFired: fireTimer,
   childSucceeded: (step, message) => settleChild(step, message, { ok: true, output: message.output }),

@@ -19,6 +19,12 @@ export type TransitionMessage =
   | { type: 'taskHeartbeat'; scope: string; ref: number }
   /** A `.waitForTaskToken` task's call went through (the token is out); `output` is the call's response. */
   | { type: 'taskSubmitted'; scope: string; ref: number; output: Json }
+  /** The activity task scheduled by (hidden) event `ref` is in its activity's queue. */
+  | { type: 'activityScheduled'; scope: string; ref: number }
+  /** A worker's GetActivityTask took the activity task. */
+  | { type: 'activityStarted'; scope: string; ref: number; workerName: string }
+  /** The activity task could not be queued (its activity does not exist): ActivityScheduleFailed. */
+  | { type: 'activityScheduleFailed'; scope: string; ref: number; error: string; cause: string }
   | { type: 'timerFired'; scope: string; ref: number; purpose: TimerPurpose }
   | { type: 'childSucceeded'; scope: string; ref: number; index: number; output: Json }
   | { type: 'childFailed'; scope: string; ref: number; index: number; error: string; cause: string }
@@ -44,6 +50,8 @@ export type TaskRequest =
       clientContext?: string;
     }
   | { kind: 'unsupported'; resource: string }
+  /** An activity task: queued for the activity's workers (GetActivityTask), not run by the engine. */
+  | { kind: 'activity'; activityArn: string; input: Json; scheduledAt: number }
   /**
    * A call to another service: an optimized integration (`sqs:sendMessage`, `sdk` false) or the AWS SDK form
    * (`aws-sdk:s3:getObject`, `sdk` true). `parameters` are the state's Parameters/Arguments as evaluated:

@@ -118,10 +118,10 @@ export class Step {
 
   /**
    * The token of the task the scope's Task state is about to schedule: bound to the execution, the scope and
-   * the TaskScheduled event this attempt writes next, with a random nonce (recorded in that event).
+   * the event that schedules this attempt (by default the TaskScheduled written next), with a random nonce
+   * (recorded in that event).
    */
-  taskToken(scope: ScopeState): string {
-    const ref = this.state.lastEventId + 1;
+  taskToken(scope: ScopeState, ref = this.state.lastEventId + 1): string {
     if (this.#token?.scope !== scope.id || this.#token.ref !== ref) {
       const executionArn = this.state.execution?.executionArn ?? '';
       this.#token = {

@@ -106,6 +106,48 @@ const APPLIERS: Appliers = {
   LambdaFunctionScheduled: (_state, event, scope) => {
     scheduleTask(need(scope, event), event, 'lambda', true);
   },
+  ActivityScheduling: (_state, event, scope) => {
+    const s = need(scope, event);
+    s.phase = 'task';
+    s.ref = event.id;
+    s.task = {
+      target: event.target,
+      resourceType: 'activity',
+      resource: event.resource,
+      legacyLambda: false,
+      activity: {
+        scheduled: false,
+        started: false,
+        input: event.input,
+        ...(event.timeoutInSeconds !== undefined ? { timeoutSeconds: event.timeoutInSeconds } : {}),
+      },
+      taskToken: event.taskToken,
+    };
+    if (event.heartbeatInSeconds !== undefined) s.task.heartbeatSeconds = event.heartbeatInSeconds;
+  },
+  ActivityScheduled: (_state, event, scope) => {
+    const task = need(scope, event).task;
+    if (task?.activity && !task.activity.scheduled) {
+      const { timeoutSeconds } = task.activity;
+      task.activity = {
+        scheduled: true,
+        started: false,
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      };
+    }
+  },
+  ActivityStarted: (_state, event, scope) => {
+    const task = need(scope, event).task;
+    if (task?.activity) {
+      task.activity = { scheduled: true, started: true };
+      if (event.timeoutAt !== undefined) task.timeoutAt = event.timeoutAt;
+      if (event.heartbeatAt !== undefined) task.heartbeatAt = event.heartbeatAt;
+    }
+  },
+  ActivitySucceeded: finishTask,
+  ActivityFailed: failState,
+  ActivityTimedOut: failState,
+  ActivityScheduleFailed: failState,
   TaskSubmitted: ignoreEvent,
   TaskHeartbeatReceived: (_state, event, scope) => {
     const task = need(scope, event).task;
@@ -182,7 +224,8 @@ const APPLIERS: Appliers = {
     if (children) {
       children.nextIndex = event.index + 1;
       children.running += 1;
-      (children.open ??= {})[event.index] = event.executionName;
+      children.open ??= {};
+      children.open[event.index] = event.executionName;
       // A Map Run reading its items keeps only those not started yet.
       if (children.itemsOffset !== undefined) {
         while (children.itemsOffset < children.nextIndex && children.items.length > 0) {
@@ -316,6 +359,9 @@ function failState(
     | 'TaskTimedOut'
     | 'LambdaFunctionFailed'
     | 'LambdaFunctionTimedOut'
+    | 'ActivityFailed'
+    | 'ActivityTimedOut'
+    | 'ActivityScheduleFailed'
     | 'ParallelStateFailed'
     | 'MapStateFailed'
   >,

@@ -66,6 +66,8 @@ export type TaskResource =
   | { kind: 'lambda-invoke'; waitForTaskToken: boolean }
   /** An optimized (`sqs:sendMessage`) or AWS SDK (`aws-sdk:s3:getObject`) integration. */
   | { kind: 'service'; service: string; action: string; pattern: IntegrationPattern; sdk: boolean }
+  /** An activity (`arn:aws:states:<region>:<account>:activity:<name>`): a worker polls it with GetActivityTask. */
+  | { kind: 'activity'; activityArn: string }
   | { kind: 'unsupported'; resource: string };
 
 export type ExecutionEvent = Base &
@@ -100,6 +102,36 @@ export type ExecutionEvent = Base &
         target: TaskResource;
         /** `.waitForTaskToken`: the token that completes this task (AWS does not show it in history). */
         taskToken?: string;
+      }
+    /**
+     * An activity Task asks for its task to be queued (AWS writes no event: ActivityScheduled follows once the
+     * task is in the activity's queue, ActivityScheduleFailed if the activity does not exist).
+     */
+    | {
+        type: 'ActivityScheduling';
+        resource: string;
+        input: Json;
+        timeoutInSeconds?: number;
+        heartbeatInSeconds?: number;
+        target: TaskResource;
+        /** The token the worker's GetActivityTask receives. */
+        taskToken: string;
+      }
+    | {
+        type: 'ActivityScheduled';
+        resource: string;
+        input: Json;
+        timeoutInSeconds?: number;
+        heartbeatInSeconds?: number;
+      }
+    /** A worker's GetActivityTask took the task: the TimeoutSeconds and heartbeat clocks start. */
+    | { type: 'ActivityStarted'; workerName: string; timeoutAt?: number; heartbeatAt?: number }
+    | { type: 'ActivitySucceeded'; output: Json }
+    | {
+        type: 'ActivityFailed' | 'ActivityTimedOut' | 'ActivityScheduleFailed';
+        error: string;
+        cause: string;
+        handling: FailureHandling;
       }
     | {
         type: 'LambdaFunctionScheduled';
@@ -220,6 +252,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunItemsRequested',
   'RetryScheduled',
   'TaskHeartbeatReceived',
+  'ActivityScheduling',
 ]);
 
 export type ExecutionEventType = ExecutionEvent['type'];

@@ -84,6 +84,11 @@ export interface PendingTask {
   resourceType: string;
   resource: string;
   legacyLambda: boolean;
+  /**
+   * An activity task (Activity* events): `scheduled` once it is in the activity's queue (until then it holds
+   * what ActivityScheduled will show), `started` once a worker took it.
+   */
+  activity?: ActivityProgress;
   timeoutAt?: number;
   heartbeatAt?: number;
   heartbeatSeconds?: number;
@@ -100,6 +105,10 @@ export interface ItemsReading {
   /** Enough items are waiting to start: the next page is asked for once children have taken them. */
   paused: boolean;
 }
+
+export type ActivityProgress =
+  | { scheduled: false; started: false; input: Json; timeoutSeconds?: number }
+  | { scheduled: true; started: boolean; timeoutSeconds?: number };
 
 /** Parallel branches or Map iterations of the state a scope is in. */
 export interface ChildRuns {

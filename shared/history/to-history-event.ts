@@ -94,6 +94,20 @@ const PROJECTORS: Projectors = {
   TaskSubmitted: withTaskOutput('taskSubmittedEventDetails'),
   TaskFailed: withTaskFailure('taskFailedEventDetails'),
   TaskTimedOut: withTaskFailure('taskTimedOutEventDetails'),
+  ActivityScheduled: (event, data) =>
+    withDetails(event, 'activityScheduledEventDetails', {
+      resource: event.resource,
+      input: text(event.input, data),
+      inputDetails: NOT_TRUNCATED,
+      timeoutInSeconds: event.timeoutInSeconds,
+      heartbeatInSeconds: event.heartbeatInSeconds,
+    }),
+  ActivityStarted: (event) =>
+    withDetails(event, 'activityStartedEventDetails', { workerName: event.workerName || undefined }),
+  ActivitySucceeded: (event, data) => withOutput(event, 'activitySucceededEventDetails', data),
+  ActivityFailed: withFailure('activityFailedEventDetails'),
+  ActivityTimedOut: withFailure('activityTimedOutEventDetails'),
+  ActivityScheduleFailed: withFailure('activityScheduleFailedEventDetails'),
   LambdaFunctionScheduled: (event, data) =>
     withDetails(event, 'lambdaFunctionScheduledEventDetails', {
       resource: event.resource,
@@ -139,6 +153,7 @@ const PROJECTORS: Projectors = {
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,
   TaskHeartbeatReceived: rejectHidden,
+  ActivityScheduling: rejectHidden,
 };
 
 function baseOf(event: ExecutionEvent): HistoryEvent {

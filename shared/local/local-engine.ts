@@ -45,6 +45,10 @@ export interface LocalEngineOptions {
    * `aws` for AWS's own. A service with no endpoint fails its Tasks with States.TaskFailed.
    */
   integrations?: LocalIntegrations;
+  /** Seconds GetActivityTask waits for a task before answering with none (default 60, as AWS). */
+  activityPollSeconds?: number;
+  /** Milliseconds between two looks at an activity's queue while GetActivityTask waits (default 100). */
+  activityPollIntervalMs?: number;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -62,6 +66,8 @@ export interface LocalEngine {
   sqs: EmbeddedSqs;
   lambdaServer: LambdaServer;
   pollers: { transitions: Poller; tasks: Poller; timers: Poller };
+  /** Answers every waiting GetActivityTask at once with no task (before a stop: no poll holds it up). */
+  endActivityPolls(): void;
   /** Serve these local Lambda functions from now on. */
   setFunctions(functions: Record<string, LambdaHandler>): void;
   stop(): Promise<void>;
@@ -102,9 +108,15 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     s3: sqs.endpoint,
     ...options.integrations?.endpoints,
   };
+  const activityPolls = new AbortController();
   const deps = createEngineDeps({
     region,
     accountId,
+    ...(options.activityPollSeconds !== undefined
+      ? { activityPollSeconds: options.activityPollSeconds }
+      : {}),
+    activityPollIntervalMs: options.activityPollIntervalMs ?? 100,
+    activitySignal: activityPolls.signal,
     tableName: dynamodb.tableName,
     queueUrls: sqs.urls,
     dynamodb: dynamodb.client,
@@ -152,10 +164,14 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     sqs,
     lambdaServer,
     pollers,
+    endActivityPolls() {
+      activityPolls.abort();
+    },
     setFunctions(functions) {
       lambdaServer.setFunctions(registry(functions));
     },
     async stop() {
+      activityPolls.abort();
       await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
       lambda.destroy();
       if (deps.services instanceof SdkServiceCalls) deps.services.destroy();

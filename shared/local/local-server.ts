@@ -125,6 +125,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stateMachines: deployed,
     stop() {
       stopping ??= (async () => {
+        // A waiting GetActivityTask answers (with no task) rather than holding the close for its grace.
+        engine.endActivityPolls();
         await closeServer();
         await engine.stop();
       })();
@@ -360,7 +362,10 @@ async function closeGracefully(server: ReturnType<typeof createServer>): Promise
   if (!server.listening) return;
   const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   server.closeIdleConnections();
+  // A request that finishes meanwhile leaves its keep-alive connection idle: close those as they come.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
   const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
   await closed;
+  clearInterval(idle);
   clearTimeout(timer);
 }

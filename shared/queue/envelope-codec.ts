@@ -117,6 +117,9 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   taskHeartbeat: SCOPED,
   taskSubmitted: { ...SCOPED, output: required(JSON_VALUE) },
+  activityScheduled: SCOPED,
+  activityStarted: { ...SCOPED, workerName: required(STRING) },
+  activityScheduleFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   timerFired: { ...SCOPED, purpose: required({ kind: 'enum', values: TIMER_PURPOSES }) },
   childSucceeded: { ...SCOPED, index: required(INTEGER), output: required(JSON_VALUE) },
   childFailed: { ...SCOPED, index: required(INTEGER), error: required(STRING), cause: required(STRING) },
@@ -135,6 +138,7 @@ const TASK_REQUEST_CASES: Record<TaskRequest['kind'], Fields> = {
     clientContext: optional(STRING),
   },
   unsupported: { resource: required(STRING) },
+  activity: { activityArn: required(STRING), input: required(JSON_VALUE), scheduledAt: required(NUMBER) },
   service: {
     service: required(STRING),
     action: required(STRING),

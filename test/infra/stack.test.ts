@@ -331,13 +331,15 @@ describe('the handlers', () => {
   });
 
   it.each(HANDLER_NAMES)(
-    '%s: reads the engine environment, with the stack account and the receive count',
+    '%s: reads the engine environment, with the stack account, the receive count and the activity poll',
     (name) => {
       const variables = (functionOf(name).Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.values(ENVIRONMENT)));
       expect(variables[ENVIRONMENT.accountId]).toBe(ACCOUNT);
       expect(variables[ENVIRONMENT.maxReceiveCount]).toBe(String(DEFAULT_MAX_RECEIVE_COUNT));
+      // GetActivityTask answers within the API function's 29 s.
+      expect(variables[ENVIRONMENT.activityPollSeconds]).toBe('20');
       expect(variables[ENVIRONMENT.table]).toEqual({ Ref: logicalId(stack.table) });
     },
   );

@@ -2,12 +2,15 @@ import { applyTransition } from '../../shared/engine/apply-transition.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
 import { invalidPageToken } from '../../shared/engine/engine-error.ts';
 import type {
+  ActivityRecord,
+  ActivityStore,
   Clock,
   Commit,
   EventLog,
   ExecutionHead,
   MapRunRecord,
   Page,
+  PendingActivityTask,
   Queues,
   StateMachineRecord,
   StateMachineRevision,
@@ -185,6 +188,74 @@ function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: stri
   return { items: page, nextToken: Buffer.from(String(end), 'utf8').toString('base64url') };
 }
 
+/** Activities by ARN and their pending tasks, oldest first; a claim succeeds once per task. */
+export class MemoryActivityStore implements ActivityStore {
+  readonly #activities = new Map<string, ActivityRecord>();
+  readonly #tasks = new Map<string, PendingActivityTask>();
+
+  async createActivity(activity: ActivityRecord): Promise<boolean> {
+    if (this.#activities.has(activity.activityArn)) return false;
+    this.#activities.set(activity.activityArn, copy(activity));
+    return true;
+  }
+
+  async getActivity(activityArn: string): Promise<ActivityRecord | undefined> {
+    const activity = this.#activities.get(activityArn);
+    return activity && copy(activity);
+  }
+
+  async updateActivity(activity: ActivityRecord): Promise<boolean> {
+    if (!this.#activities.has(activity.activityArn)) return false;
+    this.#activities.set(activity.activityArn, copy(activity));
+    return true;
+  }
+
+  async deleteActivity(activityArn: string): Promise<void> {
+    this.#activities.delete(activityArn);
+  }
+
+  async listActivities(query: { limit: number; nextToken?: string }): Promise<Page<ActivityRecord>> {
+    const activities = [...this.#activities.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return pageOf(activities, query);
+  }
+
+  async putTask(task: PendingActivityTask): Promise<void> {
+    const key = taskKey(task);
+    if (!this.#tasks.has(key)) this.#tasks.set(key, copy(task));
+  }
+
+  async listTasks(activityArn: string, limit: number): Promise<PendingActivityTask[]> {
+    return [...this.#tasks.entries()]
+      .filter(([, task]) => task.activityArn === activityArn)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, task]) => copy(task));
+  }
+
+  async claimTask(
+    task: PendingActivityTask,
+    claim: { workerName: string; claimedAt: number },
+  ): Promise<boolean> {
+    const stored = this.#tasks.get(taskKey(task));
+    if (!stored || stored.claim) return false;
+    stored.claim = { ...claim };
+    return true;
+  }
+
+  async releaseTask(task: PendingActivityTask): Promise<void> {
+    const stored = this.#tasks.get(taskKey(task));
+    if (stored) delete stored.claim;
+  }
+
+  async deleteTask(task: PendingActivityTask): Promise<void> {
+    this.#tasks.delete(taskKey(task));
+  }
+}
+
+function taskKey(task: PendingActivityTask): string {
+  return `${String(task.scheduledAt).padStart(13, '0')}\n${task.executionArn}\n${task.scope}\n${task.ref}`;
+}
+
 /** The three queues as arrays. Transitions are deduplicated by execution and id, as the FIFO queue does. */
 export class MemoryQueues implements Queues {
   readonly transitions: TransitionEnvelope[] = [];
@@ -224,6 +295,7 @@ export class ManualClock implements Clock {
 export interface MemoryEngine {
   deps: EngineDeps;
   log: MemoryEventLog;
+  activities: MemoryActivityStore;
   queues: MemoryQueues;
   clock: ManualClock;
 }
@@ -237,16 +309,19 @@ export function createMemoryEngine(
   const queues = new MemoryQueues();
   const clock = new ManualClock(options.start ?? Date.UTC(2026, 0, 1));
   const functions = new LocalFunctions(options.functions ?? {}, region, accountId);
+  const activities = new MemoryActivityStore();
   const deps: EngineDeps = {
     region,
     accountId,
     log,
     queues,
     lambda: functions,
+    // GetActivityTask answers at once: a test drives the engine itself between polls.
+    activities: { store: activities, pollSeconds: 0, pollIntervalMs: 0 },
     clock,
     definitions: new DefinitionCache(log),
   };
-  return { deps, log, queues, clock };
+  return { deps, log, queues, clock, activities };
 }
 
 /** One unit of work the driver did: a transition applied or a task run. */

@@ -35,6 +35,8 @@ export const WIRE_ERRORS: Readonly<Record<ApiErrorCode, { status: number; namesp
   ExecutionDoesNotExist: { status: 400, namespace: SFN },
   ExecutionAlreadyExists: { status: 400, namespace: SFN },
   TaskDoesNotExist: { status: 400, namespace: SFN },
+  ActivityDoesNotExist: { status: 400, namespace: SFN },
+  ActivityAlreadyExists: { status: 400, namespace: SFN },
   TaskTimedOut: { status: 400, namespace: SFN },
   ConflictException: { status: 409, namespace: SFN },
   ResourceNotFound: { status: 404, namespace: SFN },

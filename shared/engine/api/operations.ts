@@ -1,10 +1,23 @@
 import { validateDefinition } from '../../asl/validate-definition.ts';
 import type { Json, JsonObject } from '../../lib/json.ts';
+import {
+  createActivity,
+  deleteActivity,
+  describeActivity,
+  getActivityTask,
+  listActivities,
+} from '../activities.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
 import { getExecutionHistory } from '../execution-history.ts';
 import { describeExecution, listExecutions, stopExecution } from '../executions.ts';
-import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf } from '../names.ts';
+import {
+  activityArnOf,
+  parseActivityArn,
+  parseExecutionArn,
+  parseStateMachineArn,
+  stateMachineArnOf,
+} from '../names.ts';
 import { startExecution } from '../start-execution.ts';
 import {
   createStateMachine,
@@ -336,6 +349,39 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   SendTaskHeartbeat: operation({ taskToken: required(TASK_TOKEN) }, async (deps, input) => {
     await sendTaskHeartbeat(deps, input);
     return {};
+  }),
+
+  CreateActivity: operation(
+    { name: required(NAME), tags: TAG_LIST, encryptionConfiguration: ENCRYPTION_CONFIGURATION },
+    async (deps, input) => {
+      checkUnsupportedOptions(input);
+      const tags = tagsOf(input.tags ?? []);
+      checkTags(tags);
+      checkTagCount(tags.length, activityArnOf(deps, input.name));
+      return createActivity(deps, {
+        name: input.name,
+        tags,
+        ...(input.encryptionConfiguration !== undefined
+          ? { encryptionConfiguration: input.encryptionConfiguration as Json }
+          : {}),
+      });
+    },
+  ),
+
+  DescribeActivity: operation({ activityArn: required(ARN) }, (deps, input) => describeActivity(deps, input)),
+
+  DeleteActivity: operation({ activityArn: required(ARN) }, async (deps, input) => {
+    await deleteActivity(deps, input);
+    return {};
+  }),
+
+  ListActivities: operation({ maxResults: PAGE_SIZE, nextToken: PAGE_TOKEN }, (deps, input) =>
+    listActivities(deps, input),
+  ),
+
+  GetActivityTask: operation({ activityArn: required(ARN), workerName: NAME }, async (deps, input) => {
+    parseActivityArn(input.activityArn);
+    return getActivityTask(deps, input);
   }),
 
   TagResource: operation({ resourceArn: required(ARN), tags: required(TAG_LIST) }, async (deps, input) => {

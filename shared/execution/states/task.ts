@@ -5,6 +5,7 @@ import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { TaskState } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
+import { InvariantError } from '../../lib/invariant-error.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf } from '../flow.ts';
@@ -77,6 +78,10 @@ export function scheduleTask(
   timeouts: Timeouts,
 ): void {
   const parsed = step.infoOf(scope).resource ?? parseTaskResource(state.Resource);
+  if (parsed.target.kind === 'activity') {
+    scheduleActivity(step, scope, parsed.target.activityArn, parameters, timeouts);
+    return;
+  }
   const request = attempt(() => buildRequest(state.Resource, parsed.target, parameters));
   if (!request.ok) {
     failWith(step, scope, request.error);
@@ -144,9 +149,86 @@ export function scheduleTask(
   if (heartbeatAt !== undefined) step.startTimer(scope, scheduledId, 'heartbeat', heartbeatAt);
 }
 
-/** Writes TaskSucceeded (or LambdaFunctionSucceeded); returns its id. */
+/**
+ * An activity task: its queueing is asked for (the hidden ActivityScheduling, with the token a worker will
+ * receive); ActivityScheduled follows when the task is in the activity's queue (`recordActivityScheduled`).
+ */
+function scheduleActivity(
+  step: Step,
+  scope: ScopeState,
+  activityArn: string,
+  input: Json,
+  timeouts: Timeouts,
+): void {
+  // A hidden event takes the id of the event before it: that id is this attempt's ref.
+  const ref = step.state.lastEventId;
+  const taskToken = step.taskToken(scope, ref);
+  step.emit({
+    type: 'ActivityScheduling',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    resource: activityArn,
+    input,
+    ...(timeouts.timeoutSeconds !== undefined ? { timeoutInSeconds: timeouts.timeoutSeconds } : {}),
+    ...(timeouts.heartbeatSeconds !== undefined ? { heartbeatInSeconds: timeouts.heartbeatSeconds } : {}),
+    target: { kind: 'activity', activityArn },
+    taskToken,
+  });
+  // The scheduling time orders the activity's queue; it is the commit's, so a resent outbox sends the same.
+  const request: TaskRequest = { kind: 'activity', activityArn, input, scheduledAt: step.now };
+  step.commands.push({ type: 'runTask', scope: scope.id, ref, request, taskToken });
+}
+
+/**
+ * The activity task is in its activity's queue: ActivityScheduled. No clock runs yet: as on AWS, an activity
+ * Task does not start until a worker takes its task (a machine-level TimeoutSeconds bounds the wait).
+ */
+export function recordActivityScheduled(step: Step, scope: ScopeState): void {
+  const task = scope.task;
+  const progress = task?.activity;
+  if (!task || !progress || progress.scheduled) return;
+  step.emit({
+    type: 'ActivityScheduled',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    resource: task.resource,
+    input: progress.input,
+    ...(progress.timeoutSeconds !== undefined ? { timeoutInSeconds: progress.timeoutSeconds } : {}),
+    ...(task.heartbeatSeconds !== undefined ? { heartbeatInSeconds: task.heartbeatSeconds } : {}),
+  });
+}
+
+/** A worker took the activity task: ActivityStarted, and the TimeoutSeconds and heartbeat clocks start. */
+export function startActivity(step: Step, scope: ScopeState, workerName: string): void {
+  const task = scope.task;
+  if (!task?.activity?.scheduled || task.activity.started) return;
+  const timeoutAt =
+    task.activity.timeoutSeconds !== undefined ? step.now + task.activity.timeoutSeconds * 1000 : undefined;
+  const heartbeatAt =
+    task.heartbeatSeconds !== undefined ? step.now + task.heartbeatSeconds * 1000 : undefined;
+  step.emit({
+    type: 'ActivityStarted',
+    scope: scope.id,
+    previousEventId: scope.lastEventId,
+    workerName,
+    ...(timeoutAt !== undefined ? { timeoutAt } : {}),
+    ...(heartbeatAt !== undefined ? { heartbeatAt } : {}),
+  });
+  if (timeoutAt !== undefined) step.startTimer(scope, scope.ref, 'taskTimeout', timeoutAt);
+  if (heartbeatAt !== undefined) step.startTimer(scope, scope.ref, 'heartbeat', heartbeatAt);
+}
+
+/** Writes TaskSucceeded (ActivitySucceeded, LambdaFunctionSucceeded); returns its id. */
 export function recordTaskSuccess(step: Step, scope: ScopeState, output: Json): number {
   const task = scope.task as NonNullable<ScopeState['task']>;
+  if (task.activity) {
+    return step.emit({
+      type: 'ActivitySucceeded',
+      scope: scope.id,
+      previousEventId: scope.lastEventId,
+      output,
+    }).id;
+  }
   const succeeded = task.legacyLambda
     ? step.emit({
         type: 'LambdaFunctionSucceeded',
@@ -184,7 +266,13 @@ export function failTask(
   step: Step,
   scope: ScopeState,
   state: TaskState,
-  failure: { error: string; cause: string; timedOut?: 'timeout' | 'heartbeat' },
+  failure: {
+    error: string;
+    cause: string;
+    timedOut?: 'timeout' | 'heartbeat';
+    /** The activity task could not be queued (ActivityScheduleFailed). */
+    scheduleFailed?: boolean;
+  },
 ): void {
   const task = scope.task;
   if (!task) return;
@@ -201,17 +289,26 @@ export function failTask(
     cause: failure.cause,
     handling,
   };
-  const failed = task.legacyLambda
+  const failed = task.activity
     ? step.emit({
-        type: failure.timedOut !== undefined ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed',
+        type: failure.scheduleFailed
+          ? 'ActivityScheduleFailed'
+          : failure.timedOut !== undefined
+            ? 'ActivityTimedOut'
+            : 'ActivityFailed',
         ...common,
       })
-    : step.emit({
-        type: failure.timedOut !== undefined ? 'TaskTimedOut' : 'TaskFailed',
-        resourceType: task.resourceType,
-        resource: task.resource,
-        ...common,
-      });
+    : task.legacyLambda
+      ? step.emit({
+          type: failure.timedOut !== undefined ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed',
+          ...common,
+        })
+      : step.emit({
+          type: failure.timedOut !== undefined ? 'TaskTimedOut' : 'TaskFailed',
+          resourceType: task.resourceType,
+          resource: task.resource,
+          ...common,
+        });
   handleFailure(step, scope, handling, failure.error, failure.cause, failed.id);
 }
 
@@ -241,6 +338,8 @@ function buildRequest(resource: string, target: TaskResource, parameters: Json):
       return { kind: 'lambda', functionName: resource, payload: parameters, style: 'legacy' };
     case 'unsupported':
       return { kind: 'unsupported', resource };
+    case 'activity':
+      throw new InvariantError('An activity task is scheduled by scheduleActivity');
     case 'service':
       return {
         kind: 'service',

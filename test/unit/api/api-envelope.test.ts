@@ -76,9 +76,9 @@ describe('a malformed request gets a 400 that says what is wrong', () => {
     ],
     [
       'an operation Statefold does not serve',
-      apiGatewayEvent({ headers: { ...LIST, 'x-amz-target': 'AWSStepFunctions.CreateActivity' } }),
+      apiGatewayEvent({ headers: { ...LIST, 'x-amz-target': 'AWSStepFunctions.NoSuchOperation' } }),
       code('UnknownOperationException'),
-      /Unknown operation: 'AWSStepFunctions\.CreateActivity'/,
+      /Unknown operation: 'AWSStepFunctions\.NoSuchOperation'/,
     ],
     [
       'an inherited property as the operation',

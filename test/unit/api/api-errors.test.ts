@@ -440,14 +440,79 @@ const ROWS: Row[] = [
     `${SFN}#TooManyTags`,
     /at most 50/,
   ],
+  // ─── Activities ───
+  [
+    'ActivityDoesNotExist: DescribeActivity',
+    'DescribeActivity',
+    () => ({ activityArn: `${PREFIX}:activity:missing` }),
+    400,
+    `${SFN}#ActivityDoesNotExist`,
+    `Activity Does Not Exist: '${PREFIX}:activity:missing'`,
+  ],
+  [
+    'ActivityDoesNotExist: GetActivityTask',
+    'GetActivityTask',
+    () => ({ activityArn: `${PREFIX}:activity:missing`, workerName: 'w' }),
+    400,
+    `${SFN}#ActivityDoesNotExist`,
+    `Activity Does Not Exist: '${PREFIX}:activity:missing'`,
+  ],
+  [
+    'InvalidArn: a state machine ARN where an activity ARN belongs',
+    'GetActivityTask',
+    () => ({ activityArn: `${PREFIX}:stateMachine:orders` }),
+    400,
+    `${SFN}#InvalidArn`,
+    "Invalid Arn: 'Resource type not valid in this context: stateMachine'",
+  ],
+  [
+    'InvalidName: whitespace in an activity name',
+    'CreateActivity',
+    () => ({ name: 'my activity' }),
+    400,
+    `${SFN}#InvalidName`,
+    "Invalid Name: 'my activity'",
+  ],
+  [
+    'ValidationException: an activity name over 80 characters',
+    'CreateActivity',
+    () => ({ name: LONG_NAME }),
+    400,
+    'com.amazon.coral.validate#ValidationException',
+    /Member must have length less than or equal to 80/,
+  ],
+  [
+    'ValidationException: CreateActivity without a name',
+    'CreateActivity',
+    () => ({}),
+    400,
+    'com.amazon.coral.validate#ValidationException',
+    /Value null at 'name' failed to satisfy constraint: Member must not be null/,
+  ],
+  [
+    'TooManyTags: CreateActivity with 51 tags',
+    'CreateActivity',
+    () => ({ name: 'tagged', tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })) }),
+    400,
+    `${SFN}#TooManyTags`,
+    /at most 50/,
+  ],
+  [
+    'InvalidToken: ListActivities with a token it never gave',
+    'ListActivities',
+    () => ({ nextToken: 'bogus' }),
+    400,
+    `${SFN}#InvalidToken`,
+    "Invalid Token: 'bogus'",
+  ],
   // ─── The protocol ───
   [
     'UnknownOperationException: an operation Statefold does not serve',
-    'ListActivities',
+    'NoSuchOperation',
     () => ({}),
     400,
     'com.amazon.coral.service#UnknownOperationException',
-    "Unknown operation: 'AWSStepFunctions.ListActivities'",
+    "Unknown operation: 'AWSStepFunctions.NoSuchOperation'",
   ],
 ];
 
@@ -464,6 +529,7 @@ describe('errors on the wire', () => {
 
   it.each([
     ['ResourceNotFound', 'ListTagsForResource', `${PREFIX}:stateMachine:missing`],
+    ['ResourceNotFound', 'ListTagsForResource', `${PREFIX}:activity:missing`],
     ['TooManyTags', 'TagResource', `${PREFIX}:stateMachine:orders`],
   ])('%s names the resource in resourceName', async (_, operation, resourceArn) => {
     const f = await fixture();

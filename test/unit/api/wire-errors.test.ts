@@ -38,6 +38,8 @@ const ENGINE_CODES: Record<
   ExecutionDoesNotExist: { status: 400, namespace: SFN },
   ExecutionAlreadyExists: { status: 400, namespace: SFN },
   TaskDoesNotExist: { status: 400, namespace: SFN },
+  ActivityDoesNotExist: { status: 400, namespace: SFN },
+  ActivityAlreadyExists: { status: 400, namespace: SFN },
   TaskTimedOut: { status: 400, namespace: SFN },
   ConflictException: { status: 409, namespace: SFN },
   ResourceNotFound: { status: 404, namespace: SFN },

@@ -231,3 +231,159 @@ describe('what ends a waiting state', () => {
     expect(state.status).toBe('RUNNING');
   });
 });
+
+describe('an activity task', () => {
+  const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:approve';
+  const definition = machineOf({
+    T: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true },
+  });
+  // Event 2 is TaskStateEntered; the hidden ActivityScheduling takes its id: the task's ref is 2.
+  const scheduled = { type: 'activityScheduled', scope: 'root', ref: 2 } as const;
+  const started = { type: 'activityStarted', scope: 'root', ref: 2, workerName: 'w1' } as const;
+
+  it('asks for its task to be queued, with its token; ActivityScheduled comes once it is, with no clock yet', async () => {
+    const state = await startedState(definition, { a: 1 });
+    const result = await decide(definition, state, ADVANCE_FIRST, ENV);
+    expect(result.events.map((event) => event.type)).toEqual(['TaskStateEntered', 'ActivityScheduling']);
+    expect(result.commands).toEqual([
+      {
+        type: 'runTask',
+        scope: 'root',
+        ref: 2,
+        request: { kind: 'activity', activityArn: ACTIVITY, input: { a: 1 }, scheduledAt: START_TIME },
+        taskToken: state.scopes.root?.task?.taskToken,
+      },
+    ]);
+    const queued = await decide(definition, state, scheduled, ENV);
+    expect(queued.events).toMatchObject([
+      {
+        type: 'ActivityScheduled',
+        id: 3,
+        previousEventId: 2,
+        resource: ACTIVITY,
+        input: { a: 1 },
+        timeoutInSeconds: 60,
+        heartbeatInSeconds: 5,
+      },
+    ]);
+    expect(queued.commands).toEqual([]);
+    const taken = await decide(definition, state, started, { ...ENV, now: START_TIME + 7_000 });
+    expect(taken.commands).toEqual([
+      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'taskTimeout', dueAt: START_TIME + 67_000 },
+      { type: 'startTimer', scope: 'root', ref: 2, purpose: 'heartbeat', dueAt: START_TIME + 12_000 },
+    ]);
+  });
+
+  it.each([
+    {
+      when: 'a worker takes it',
+      messages: [scheduled, started],
+      events: ['ActivityStarted'],
+      timers: ['taskTimeout', 'heartbeat'],
+      status: 'RUNNING',
+    },
+    {
+      when: 'a second hand-off of the same task comes',
+      messages: [scheduled, started, started],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
+      when: 'the second report of its scheduling comes',
+      messages: [scheduled, scheduled],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
+      when: 'the worker reports success',
+      messages: [scheduled, started, { type: 'taskSucceeded', scope: 'root', ref: 2, output: { ok: 1 } }],
+      events: ['ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded'],
+      timers: [],
+      status: 'SUCCEEDED',
+    },
+    {
+      when: 'the worker reports failure',
+      messages: [scheduled, started, { type: 'taskFailed', scope: 'root', ref: 2, error: 'E', cause: 'C' }],
+      events: ['ActivityFailed', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'the heartbeat runs out',
+      messages: [scheduled, started, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'heartbeat' }],
+      events: ['ActivityTimedOut', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'TimeoutSeconds runs out after the hand-off',
+      messages: [scheduled, started, { type: 'timerFired', scope: 'root', ref: 2, purpose: 'taskTimeout' }],
+      events: ['ActivityTimedOut', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'the activity does not exist',
+      messages: [
+        { type: 'activityScheduleFailed', scope: 'root', ref: 2, error: 'States.Runtime', cause: 'gone' },
+      ],
+      events: ['ActivityScheduleFailed', 'ExecutionFailed'],
+      timers: [],
+      status: 'FAILED',
+    },
+    {
+      when: 'a schedule failure comes after the task was scheduled',
+      messages: [
+        scheduled,
+        { type: 'activityScheduleFailed', scope: 'root', ref: 2, error: 'States.Runtime', cause: 'gone' },
+      ],
+      events: [],
+      timers: [],
+      status: 'RUNNING',
+    },
+    {
+      when: 'a hand-off comes after the task ended',
+      messages: [
+        scheduled,
+        started,
+        { type: 'taskFailed', scope: 'root', ref: 2, error: 'E', cause: 'C' },
+        started,
+      ],
+      events: [],
+      timers: [],
+      status: 'FAILED',
+    },
+  ] as const)('$when: $events, $status', async ({ messages, events, timers, status }) => {
+    const state = await startedState(definition, { a: 1 });
+    await decide(definition, state, ADVANCE_FIRST, ENV);
+    // A timer fires when it is due: both of this task's deadlines have passed by then.
+    const envOf = (message: TransitionMessage) =>
+      message.type === 'timerFired' ? { ...ENV, now: START_TIME + 60_000 } : ENV;
+    let result = await decide(definition, state, messages[0] as TransitionMessage, envOf(messages[0]));
+    for (const message of messages.slice(1)) {
+      result = await decide(definition, state, message as TransitionMessage, envOf(message));
+    }
+    expect(result.events.map((event) => event.type)).toEqual(events);
+    expect(
+      result.commands.flatMap((command) => (command.type === 'startTimer' ? [command.purpose] : [])),
+    ).toEqual(timers);
+    expect(state.status).toBe(status);
+  });
+
+  it('a heartbeat timer set before the last heartbeat does not time the task out', async () => {
+    const state = await startedState(definition, { a: 1 });
+    await decideAll(definition, state, [ADVANCE_FIRST, scheduled, started]);
+    const later = { ...ENV, now: START_TIME + 4_000 };
+    await decide(definition, state, { type: 'taskHeartbeat', scope: 'root', ref: 2 }, later);
+    const fired = await decide(
+      definition,
+      state,
+      { type: 'timerFired', scope: 'root', ref: 2, purpose: 'heartbeat' },
+      { ...ENV, now: START_TIME + 5_000 },
+    );
+    expect(fired.events).toEqual([]);
+    expect(state.status).toBe('RUNNING');
+  });
+});

@@ -54,7 +54,13 @@ describe('the task-resource registry', () => {
     ['arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'sqs', 'sendMessage.waitForTaskToken', 'service'],
     ['arn:aws:states:::aws-sdk:s3:getObject', 'aws-sdk:s3', 'getObject', 'service'],
     ['arn:aws:states:::lambda:invoke', 'lambda', 'invoke', 'lambda-invoke'],
-    ['arn:aws:states:us-east-1:123456789012:activity:approve', 'activity', 'approve', 'unsupported'],
+    [
+      'arn:aws:states:us-east-1:123456789012:activity:approve',
+      'activity',
+      'arn:aws:states:us-east-1:123456789012:activity:approve',
+      'activity',
+    ],
+    ['arn:aws:states:us-east-1:123456789012:mystery:thing', 'mystery', 'thing', 'unsupported'],
   ])('history names %s as resourceType %s, resource %s (target %s)', (resource, type, name, kind) => {
     expect(parseTaskResource(resource)).toMatchObject({
       resourceType: type,

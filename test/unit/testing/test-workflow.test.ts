@@ -202,3 +202,48 @@ describe('a MockConfigFile with a mistake', () => {
     );
   });
 });
+
+describe('activity Tasks in the in-memory runner', () => {
+  const ACTIVITY_MACHINE = {
+    StartAt: 'Approve',
+    States: {
+      Approve: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:us-east-1:123456789012:activity:approve',
+        End: true,
+      },
+    },
+  };
+
+  it('a mock answers an activity as its worker would: ActivityStarted, then its Return', async () => {
+    const mocks = {
+      StateMachines: { M: { TestCases: { Approved: { Approve: 'Yes' } } } },
+      MockedResponses: { Yes: { '0': { Return: { approved: true } } } },
+    };
+    const result = await testWorkflow({ definition: ACTIVITY_MACHINE, mocks, testCase: 'Approved' });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ approved: true });
+    expect(result.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'ActivityScheduled',
+      'ActivityStarted',
+      'ActivitySucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('without a mock, the Task fails: no worker can reach the in-memory runner', async () => {
+    const mocks = { StateMachines: { M: { TestCases: { None: {} } } }, MockedResponses: {} };
+    const result = await testWorkflow({ definition: ACTIVITY_MACHINE, mocks, testCase: 'None' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(result.cause).toMatch(/cannot hand an activity task to a worker/);
+    expect(result.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'ActivityScheduleFailed',
+      'ExecutionFailed',
+    ]);
+  });
+});
