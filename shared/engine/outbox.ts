@@ -24,6 +24,12 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
   }));
   const tasks: TaskEnvelope[] = [];
   const timers: TimerEnvelope[] = [];
+  // A Map Run started: its record says where DescribeMapRun finds it, before any of its children exists.
+  for (const event of commit.events) {
+    if (event.type === 'MapRunStarted') {
+      await deps.log.putMapRun({ mapRunArn: event.mapRunArn, executionArn, startDate: event.timestamp });
+    }
+  }
   for (const command of commit.outbox.commands) {
     switch (command.type) {
       case 'runTask':

@@ -13,6 +13,7 @@ import {
   receiveItemsPage,
   receiveWrittenResults,
   settleChildRun,
+  startNextChildren,
 } from './states/children.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
 import { failTask, recordActivityScheduled, recordTaskSuccess, startActivity } from './states/task.ts';
@@ -117,6 +118,16 @@ const DECIDERS: Deciders = {
       ...(message.error !== undefined ? { error: message.error } : {}),
       ...(message.cause !== undefined ? { cause: message.cause } : {}),
     });
+  },
+  updateMapRun: (step, message) => {
+    const scope = Object.values(step.state.scopes).find(
+      (candidate) => candidate.phase === 'children' && candidate.children?.mapRunArn === message.mapRunArn,
+    );
+    if (!scope) return;
+    const { type: _type, mapRunArn: _arn, ...settings } = message;
+    step.emit({ type: 'MapRunUpdated', scope: scope.id, previousEventId: 0, ...settings });
+    // A higher MaxConcurrency starts the children it now allows.
+    startNextChildren(step, scope, scope.lastEventId);
   },
   fail: (step, message) => {
     step.emit({

@@ -29,6 +29,14 @@ export type TransitionMessage =
   | { type: 'childSucceeded'; scope: string; ref: number; index: number; output: Json }
   | { type: 'childFailed'; scope: string; ref: number; index: number; error: string; cause: string }
   | { type: 'stop'; error?: string; cause?: string }
+  /** UpdateMapRun: the running Map Run's new MaxConcurrency or tolerated failures. */
+  | {
+      type: 'updateMapRun';
+      mapRunArn: string;
+      maxConcurrency?: number;
+      toleratedFailureCount?: number;
+      toleratedFailurePercentage?: number;
+    }
   /** The engine gives up on the execution (a message it cannot apply): ExecutionFailed with this error and cause. */
   | { type: 'fail'; error: string; cause: string }
   /** A JSONata state continues (see ScopeState.resume). */

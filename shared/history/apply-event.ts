@@ -208,6 +208,16 @@ const APPLIERS: Appliers = {
           paused: event.paused,
         };
   },
+  MapRunUpdated: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (!children) return;
+    if (event.maxConcurrency !== undefined) children.maxConcurrency = event.maxConcurrency;
+    if (event.toleratedFailureCount !== undefined)
+      children.toleratedFailureCount = event.toleratedFailureCount;
+    if (event.toleratedFailurePercentage !== undefined) {
+      children.toleratedFailurePercentage = event.toleratedFailurePercentage;
+    }
+  },
   MapRunItemsRequested: (_state, event, scope) => {
     const reading = need(scope, event).children?.reading;
     if (reading) reading.paused = false;

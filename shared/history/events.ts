@@ -235,6 +235,13 @@ export type ExecutionEvent = Base &
       }
     /** Children took the waiting items: the paused ItemReader reads its next page. */
     | { type: 'MapRunItemsRequested' }
+    /** UpdateMapRun changed the running Map Run's settings. */
+    | {
+        type: 'MapRunUpdated';
+        maxConcurrency?: number;
+        toleratedFailureCount?: number;
+        toleratedFailurePercentage?: number;
+      }
     /** A Parallel or Map state will run all its children again once `until` passes (AWS writes no event). */
     | { type: 'RetryScheduled'; retrier: number; until: number }
     | { type: 'MapRunChildSucceeded'; index: number; output: Json }
@@ -250,6 +257,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildFailed',
   'MapRunItemsRead',
   'MapRunItemsRequested',
+  'MapRunUpdated',
   'RetryScheduled',
   'TaskHeartbeatReceived',
   'ActivityScheduling',

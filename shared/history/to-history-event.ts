@@ -150,6 +150,7 @@ const PROJECTORS: Projectors = {
   MapRunChildSucceeded: rejectHidden,
   MapRunItemsRead: rejectHidden,
   MapRunItemsRequested: rejectHidden,
+  MapRunUpdated: rejectHidden,
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,
   TaskHeartbeatReceived: rejectHidden,

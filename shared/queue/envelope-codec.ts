@@ -124,6 +124,12 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   childSucceeded: { ...SCOPED, index: required(INTEGER), output: required(JSON_VALUE) },
   childFailed: { ...SCOPED, index: required(INTEGER), error: required(STRING), cause: required(STRING) },
   stop: { error: optional(STRING), cause: optional(STRING) },
+  updateMapRun: {
+    mapRunArn: required(STRING),
+    maxConcurrency: optional(INTEGER),
+    toleratedFailureCount: optional(INTEGER),
+    toleratedFailurePercentage: optional(NUMBER),
+  },
   fail: { error: required(STRING), cause: required(STRING) },
   resume: SCOPED,
 };

@@ -11,7 +11,7 @@ import { ApiError } from './api-error.ts';
  * `2 validation errors detected: Value null at 'name' failed to satisfy constraint: Member must not be null; …`.
  * Members the model does not know are ignored and a null member counts as absent, as AWS's JSON protocol does.
  */
-export type MemberSpec = StringSpec | IntegerSpec | BooleanSpec | StructureSpec | ListSpec;
+export type MemberSpec = StringSpec | IntegerSpec | NumberSpec | BooleanSpec | StructureSpec | ListSpec;
 
 interface MemberBase {
   readonly required?: boolean;
@@ -31,6 +31,13 @@ export interface StringSpec extends MemberBase {
 
 export interface IntegerSpec extends MemberBase {
   readonly kind: 'integer';
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** A JSON number that may have a fraction (UpdateMapRun's toleratedFailurePercentage). */
+export interface NumberSpec extends MemberBase {
+  readonly kind: 'number';
   readonly min?: number;
   readonly max?: number;
 }
@@ -56,7 +63,7 @@ type ValueOf<M> = M extends { kind: 'string'; enum: readonly (infer E)[] }
   ? E
   : M extends { kind: 'string' }
     ? string
-    : M extends { kind: 'integer' }
+    : M extends { kind: 'integer' | 'number' }
       ? number
       : M extends { kind: 'boolean' }
         ? boolean
@@ -108,6 +115,19 @@ function readMember(spec: MemberSpec, raw: Json, path: string, problems: string[
     }
     case 'integer': {
       if (typeof raw !== 'number' || !Number.isInteger(raw)) throw typeMismatch(path, 'an integer', raw);
+      if (spec.min !== undefined && raw < spec.min) {
+        problems.push(
+          violation(`'${raw}'`, path, `Member must have value greater than or equal to ${spec.min}`),
+        );
+      } else if (spec.max !== undefined && raw > spec.max) {
+        problems.push(
+          violation(`'${raw}'`, path, `Member must have value less than or equal to ${spec.max}`),
+        );
+      }
+      return raw;
+    }
+    case 'number': {
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) throw typeMismatch(path, 'a number', raw);
       if (spec.min !== undefined && raw < spec.min) {
         problems.push(
           violation(`'${raw}'`, path, `Member must have value greater than or equal to ${spec.min}`),

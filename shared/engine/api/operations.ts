@@ -11,6 +11,7 @@ import type { EngineDeps } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
 import { getExecutionHistory } from '../execution-history.ts';
 import { describeExecution, listExecutions, stopExecution } from '../executions.ts';
+import { describeMapRun, listMapRuns, updateMapRun } from '../map-runs.ts';
 import {
   activityArnOf,
   parseActivityArn,
@@ -317,6 +318,23 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       }
       return listExecutions(deps, { ...query, ...(statusFilter !== undefined ? { statusFilter } : {}) });
     },
+  ),
+
+  ListMapRuns: operation(
+    { executionArn: required(ARN), maxResults: PAGE_SIZE, nextToken: { kind: 'string', min: 1, max: 3096 } },
+    (deps, input) => listMapRuns(deps, input),
+  ),
+
+  DescribeMapRun: operation({ mapRunArn: required(LONG_ARN) }, (deps, input) => describeMapRun(deps, input)),
+
+  UpdateMapRun: operation(
+    {
+      mapRunArn: required(LONG_ARN),
+      maxConcurrency: { kind: 'integer', min: 0 },
+      toleratedFailurePercentage: { kind: 'number', min: 0, max: 100 },
+      toleratedFailureCount: { kind: 'integer', min: 0 },
+    },
+    (deps, input) => updateMapRun(deps, input),
   ),
 
   GetExecutionHistory: operation(

@@ -1,0 +1,263 @@
+import type { ExecutionEvent } from '../history/events.ts';
+import { applyMessage } from './apply-transition.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { requireExecution } from './executions.ts';
+import { parseExecutionArn, parseMapRunArn } from './names.ts';
+
+/**
+ * The Map Run operations: ListMapRuns, DescribeMapRun and UpdateMapRun. A Map Run lives in its parent
+ * execution's log (MapRunStarted, its children's hidden start and end events, MapRunSucceeded/Failed/Aborted);
+ * its record (written when it starts) names that execution. The counts are folded from the parent's events, so
+ * they are exact at any moment without reading the children.
+ */
+
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+interface Counts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+  failuresNotRedrivable: number;
+  pendingRedrive: number;
+}
+
+interface MapRunFold {
+  mapRunArn: string;
+  executionArn: string;
+  stateMachineArn: string;
+  status: MapRunStatus;
+  startDate: number;
+  stopDate?: number;
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+  total: number;
+  started: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  aborted: number;
+  writes: boolean;
+}
+
+const PAGE = 100;
+
+/** Every event of the execution's log, hidden ones included, in order. */
+async function* eventsOf(deps: EngineDeps, executionArn: string): AsyncGenerator<ExecutionEvent> {
+  let from = 1;
+  for (;;) {
+    const commits = await deps.log.readCommits(executionArn, { from, limit: PAGE });
+    for (const commit of commits) yield* commit.events;
+    if (commits.length < PAGE) return;
+    from = (commits.at(-1)?.n ?? from) + 1;
+  }
+}
+
+/** The Map Runs of an execution's log, each folded from its events. */
+async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapRunFold[]> {
+  const runs: MapRunFold[] = [];
+  const startedBy = new Map<string, Extract<ExecutionEvent, { type: 'MapStateStarted' }>>();
+  const current = new Map<string, MapRunFold>();
+  const { stateMachineName } = parseExecutionArn(executionArn);
+  const [, , , region, accountId] = executionArn.split(':');
+  for await (const event of eventsOf(deps, executionArn)) {
+    const run = current.get(event.scope);
+    switch (event.type) {
+      case 'MapStateStarted':
+        startedBy.set(event.scope, event);
+        current.delete(event.scope);
+        break;
+      case 'MapRunStarted': {
+        const started = startedBy.get(event.scope);
+        const label = event.mapRunArn.split(':')[6]?.split('/')[1] ?? '';
+        const folded: MapRunFold = {
+          mapRunArn: event.mapRunArn,
+          executionArn,
+          stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachineName}/${label}`,
+          status: 'RUNNING',
+          startDate: event.timestamp,
+          maxConcurrency: started?.maxConcurrency ?? 0,
+          toleratedFailureCount: started?.toleratedFailureCount ?? 0,
+          toleratedFailurePercentage: started?.toleratedFailurePercentage ?? 0,
+          total: started?.items.length ?? 0,
+          started: 0,
+          running: 0,
+          succeeded: 0,
+          failed: 0,
+          aborted: 0,
+          writes: started?.writer !== undefined,
+        };
+        runs.push(folded);
+        current.set(event.scope, folded);
+        break;
+      }
+      case 'MapRunItemsRead':
+        if (run) run.total += event.items.length;
+        break;
+      case 'MapRunChildStarted':
+        if (run) {
+          run.started += 1;
+          run.running += 1;
+        }
+        break;
+      case 'MapRunChildSucceeded':
+      case 'MapRunChildFailed':
+        if (run?.status === 'RUNNING') {
+          run.running -= 1;
+          if (event.type === 'MapRunChildSucceeded') run.succeeded += 1;
+          else run.failed += 1;
+        }
+        break;
+      case 'MapRunUpdated':
+        if (run) {
+          if (event.maxConcurrency !== undefined) run.maxConcurrency = event.maxConcurrency;
+          if (event.toleratedFailureCount !== undefined)
+            run.toleratedFailureCount = event.toleratedFailureCount;
+          if (event.toleratedFailurePercentage !== undefined) {
+            run.toleratedFailurePercentage = event.toleratedFailurePercentage;
+          }
+        }
+        break;
+      case 'MapRunSucceeded':
+      case 'MapRunFailed':
+      case 'MapRunAborted':
+        if (run)
+          end(
+            run,
+            event.type === 'MapRunSucceeded'
+              ? 'SUCCEEDED'
+              : event.type === 'MapRunFailed'
+                ? 'FAILED'
+                : 'ABORTED',
+            event.timestamp,
+          );
+        break;
+      case 'ExecutionSucceeded':
+      case 'ExecutionFailed':
+      case 'ExecutionTimedOut':
+      case 'ExecutionAborted':
+        // The execution ended with its Map Runs still going: they were aborted with it.
+        for (const open of runs) if (open.status === 'RUNNING') end(open, 'ABORTED', event.timestamp);
+        break;
+      default:
+        break;
+    }
+  }
+  return runs;
+}
+
+function end(run: MapRunFold, status: MapRunStatus, at: number): void {
+  run.status = status;
+  run.stopDate = at;
+  if (status !== 'SUCCEEDED') {
+    run.aborted += run.running;
+    run.running = 0;
+  }
+}
+
+function countsOf(run: MapRunFold): Counts {
+  const ended = run.status !== 'RUNNING';
+  return {
+    pending: ended ? 0 : Math.max(0, run.total - run.started),
+    running: run.running,
+    succeeded: run.succeeded,
+    failed: run.failed,
+    timedOut: 0,
+    aborted: run.aborted + (ended ? Math.max(0, run.total - run.started) : 0),
+    total: run.total,
+    resultsWritten: run.writes && run.status === 'SUCCEEDED' ? run.succeeded + run.failed : 0,
+    failuresNotRedrivable: 0,
+    pendingRedrive: 0,
+  };
+}
+
+async function findMapRun(deps: EngineDeps, mapRunArn: string): Promise<MapRunFold> {
+  parseMapRunArn(mapRunArn);
+  const record = await deps.log.getMapRun(mapRunArn);
+  const run = record && (await foldMapRuns(deps, record.executionArn)).find((r) => r.mapRunArn === mapRunArn);
+  if (!run) throw new EngineError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+  return run;
+}
+
+export async function listMapRuns(
+  deps: EngineDeps,
+  request: { executionArn: string; maxResults?: number; nextToken?: string },
+): Promise<{ mapRuns: Array<Record<string, unknown>>; nextToken?: string }> {
+  parseExecutionArn(request.executionArn);
+  await requireExecution(deps, request.executionArn);
+  const runs = (await foldMapRuns(deps, request.executionArn)).reverse();
+  const size = request.maxResults === undefined || request.maxResults === 0 ? 100 : request.maxResults;
+  const start =
+    request.nextToken === undefined ? 0 : Number(Buffer.from(request.nextToken, 'base64url').toString());
+  if (!Number.isInteger(start) || start < 0)
+    throw new EngineError('InvalidToken', `Invalid Token: '${request.nextToken}'`);
+  const page = runs.slice(start, start + size);
+  return {
+    mapRuns: page.map((run) => ({
+      executionArn: run.executionArn,
+      mapRunArn: run.mapRunArn,
+      stateMachineArn: run.stateMachineArn,
+      startDate: new Date(run.startDate),
+      ...(run.stopDate !== undefined ? { stopDate: new Date(run.stopDate) } : {}),
+    })),
+    ...(start + size < runs.length
+      ? { nextToken: Buffer.from(String(start + size)).toString('base64url') }
+      : {}),
+  };
+}
+
+export async function describeMapRun(
+  deps: EngineDeps,
+  request: { mapRunArn: string },
+): Promise<Record<string, unknown>> {
+  const run = await findMapRun(deps, request.mapRunArn);
+  const counts = countsOf(run);
+  return {
+    mapRunArn: run.mapRunArn,
+    executionArn: run.executionArn,
+    status: run.status,
+    startDate: new Date(run.startDate),
+    ...(run.stopDate !== undefined ? { stopDate: new Date(run.stopDate) } : {}),
+    maxConcurrency: run.maxConcurrency,
+    toleratedFailurePercentage: run.toleratedFailurePercentage,
+    toleratedFailureCount: run.toleratedFailureCount,
+    // One child per item, or per batch with an ItemBatcher: Statefold counts children in both.
+    itemCounts: counts,
+    executionCounts: counts,
+    redriveCount: 0,
+  };
+}
+
+export async function updateMapRun(
+  deps: EngineDeps,
+  request: {
+    mapRunArn: string;
+    maxConcurrency?: number;
+    toleratedFailureCount?: number;
+    toleratedFailurePercentage?: number;
+  },
+): Promise<Record<string, never>> {
+  const { mapRunArn, ...settings } = request;
+  if (Object.keys(settings).length === 0) {
+    throw new EngineError(
+      'ValidationException',
+      'At least one of maxConcurrency, toleratedFailureCount and toleratedFailurePercentage must be given',
+    );
+  }
+  const run = await findMapRun(deps, mapRunArn);
+  if (run.status !== 'RUNNING') {
+    throw new EngineError('ValidationException', `The Map Run '${mapRunArn}' is ${run.status}, not RUNNING`);
+  }
+  await applyMessage(deps, run.executionArn, 'update-map-run', {
+    type: 'updateMapRun',
+    mapRunArn,
+    ...settings,
+  });
+  return {};
+}

@@ -1,0 +1,272 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CreateStateMachineCommand,
+  DescribeMapRunCommand,
+  ExecutionDoesNotExist,
+  InvalidArn,
+  ListExecutionsCommand,
+  ListMapRunsCommand,
+  ResourceNotFound,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  UpdateMapRunCommand,
+  ValidationException,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { thrown } from '../support/thrown.ts';
+
+/**
+ * ListMapRuns, DescribeMapRun and UpdateMapRun as the AWS SDK meets them: @aws-sdk/client-sfn against
+ * startLocalServer (dynalite and fauxqs in a temporary folder). Children that Wait an hour hold a run open
+ * while it is described and updated; StopExecution ends it.
+ */
+
+const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
+let dataDir: string;
+let server: LocalServer;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'statefold-map-runs-'));
+  server = await startLocalServer({ port: 0, dataDir });
+  sfn = createSfnClient(server.endpoint);
+});
+afterAll(async () => {
+  sfn?.destroy();
+  await server?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+let sequence = 0;
+const unique = (prefix: string) => `${prefix}-${++sequence}`;
+
+const fanOut = (seconds: number) =>
+  JSON.stringify({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        Label: 'Rows',
+        ItemsPath: '$.items',
+        MaxConcurrency: 1,
+        ToleratedFailureCount: 2,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Hold',
+          States: { Hold: { Type: 'Wait', Seconds: seconds, End: true } },
+        },
+        End: true,
+      },
+    },
+  });
+
+async function start(definition: string, items: number[]) {
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({ name: unique('map-runs'), definition, roleArn: ROLE }),
+  );
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ items }) }),
+  );
+  return executionArn as string;
+}
+
+const mapRunOf = (executionArn: string) =>
+  until('the Map Run to be listed', async () => {
+    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    return mapRuns?.[0];
+  });
+
+describe('the Map Run API', () => {
+  it('ListMapRuns and DescribeMapRun: the run, its settings and its counts, after it succeeds', async () => {
+    const executionArn = await start(fanOut(0), [1, 2, 3]);
+    const closed = await waitForClosedExecution(sfn, executionArn);
+    expect(closed.status).toBe('SUCCEEDED');
+    const { mapRuns, nextToken } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    expect(nextToken).toBeUndefined();
+    expect(mapRuns).toEqual([
+      {
+        executionArn,
+        mapRunArn: expect.stringMatching(/:mapRun:map-runs-\d+\/Rows:[\w-]+$/),
+        stateMachineArn: expect.stringMatching(/:stateMachine:map-runs-\d+\/Rows$/),
+        startDate: expect.any(Date),
+        stopDate: expect.any(Date),
+      },
+    ]);
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns?.[0]?.mapRunArn }));
+    const counts = {
+      pending: 0,
+      running: 0,
+      succeeded: 3,
+      failed: 0,
+      timedOut: 0,
+      aborted: 0,
+      total: 3,
+      resultsWritten: 0,
+      failuresNotRedrivable: 0,
+      pendingRedrive: 0,
+    };
+    expect(described).toMatchObject({
+      mapRunArn: mapRuns?.[0]?.mapRunArn,
+      executionArn,
+      status: 'SUCCEEDED',
+      maxConcurrency: 1,
+      toleratedFailureCount: 2,
+      toleratedFailurePercentage: 0,
+      itemCounts: counts,
+      executionCounts: counts,
+      redriveCount: 0,
+    });
+    expect(described.startDate).toBeInstanceOf(Date);
+    expect(described.stopDate).toBeInstanceOf(Date);
+  });
+
+  it('while it runs: one child at a time; UpdateMapRun raises MaxConcurrency and the rest start; a stop aborts them', async () => {
+    const executionArn = await start(fanOut(3600), [1, 2, 3, 4]);
+    const { mapRunArn } = await mapRunOf(executionArn);
+    const running = await until('one child running', async () => {
+      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      return described.executionCounts?.running === 1 ? described : undefined;
+    });
+    expect(running).toMatchObject({
+      status: 'RUNNING',
+      executionCounts: { pending: 3, running: 1, total: 4 },
+    });
+    expect(running.stopDate).toBeUndefined();
+
+    await sfn.send(
+      new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 10, toleratedFailurePercentage: 12.5 }),
+    );
+    const updated = await until('every child running', async () => {
+      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      return described.executionCounts?.running === 4 ? described : undefined;
+    });
+    expect(updated).toMatchObject({
+      maxConcurrency: 10,
+      toleratedFailurePercentage: 12.5,
+      toleratedFailureCount: 2,
+    });
+    // The children themselves start a moment after the parent counts them.
+    const executions = await until('four child executions', async () => {
+      const listed = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
+      return listed.length === 4 ? listed : undefined;
+    });
+    expect(executions.map((child) => child.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
+
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    const aborted = await until('the Map Run to end', async () => {
+      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      return described.status === 'RUNNING' ? undefined : described;
+    });
+    expect(aborted).toMatchObject({
+      status: 'ABORTED',
+      executionCounts: { running: 0, aborted: 4, total: 4 },
+    });
+    const error = await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })));
+    expect(error).toBeInstanceOf(ValidationException);
+  });
+
+  it('answers AWS errors: a Map Run or execution that does not exist, a malformed ARN, an update of nothing', async () => {
+    const missing =
+      'arn:aws:states:us-east-1:123456789012:mapRun:nothing/Rows:00000000-0000-0000-0000-000000000000';
+    expect(await thrown(sfn.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
+      ResourceNotFound,
+    );
+    expect(
+      await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 }))),
+    ).toBeInstanceOf(ResourceNotFound);
+    expect(await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
+      ValidationException,
+    );
+    expect(await thrown(sfn.send(new DescribeMapRunCommand({ mapRunArn: 'not-an-arn' })))).toBeInstanceOf(
+      InvalidArn,
+    );
+    const noExecution = 'arn:aws:states:us-east-1:123456789012:execution:nothing:gone';
+    expect(await thrown(sfn.send(new ListMapRunsCommand({ executionArn: noExecution })))).toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
+    const percentage = await thrown(
+      sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, toleratedFailurePercentage: 101 })),
+    );
+    expect(percentage).toBeInstanceOf(ValidationException);
+  });
+
+  it('ListMapRuns pages: one run per page with maxResults 1', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'First',
+      States: {
+        First: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          ResultPath: null,
+          Next: 'Second',
+        },
+        Second: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Q',
+            States: { Q: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(definition, [1]);
+    expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('SUCCEEDED');
+    const first = await sfn.send(new ListMapRunsCommand({ executionArn, maxResults: 1 }));
+    expect(first.mapRuns).toHaveLength(1);
+    expect(first.nextToken).toEqual(expect.any(String));
+    const second = await sfn.send(
+      new ListMapRunsCommand({ executionArn, maxResults: 1, nextToken: first.nextToken }),
+    );
+    expect(second.mapRuns).toHaveLength(1);
+    expect(second.nextToken).toBeUndefined();
+    expect(second.mapRuns?.[0]?.mapRunArn).not.toBe(first.mapRuns?.[0]?.mapRunArn);
+  });
+
+  it('the AWS CLI: list-map-runs, describe-map-run, update-map-run', async () => {
+    const aws = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        'aws',
+        ['stepfunctions', ...args, '--endpoint-url', server.endpoint, '--region', 'us-east-1'],
+        {
+          env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+          timeout: 60_000,
+        },
+      );
+      return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
+    };
+    const executionArn = await start(fanOut(3600), [1, 2]);
+    const listed = await until('the CLI to list the run', async () => {
+      const answer = (await aws('list-map-runs', '--execution-arn', executionArn)) as {
+        mapRuns?: { mapRunArn: string }[];
+      };
+      return answer.mapRuns?.[0];
+    });
+    expect(await aws('update-map-run', '--map-run-arn', listed.mapRunArn, '--max-concurrency', '5')).toEqual(
+      {},
+    );
+    const described = await until('the CLI to see both children running', async () => {
+      const answer = (await aws('describe-map-run', '--map-run-arn', listed.mapRunArn)) as {
+        executionCounts?: { running: number };
+      };
+      return answer.executionCounts?.running === 2 ? answer : undefined;
+    });
+    expect(described).toMatchObject({ status: 'RUNNING', maxConcurrency: 5, executionArn });
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+  });
+});
