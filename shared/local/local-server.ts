@@ -10,6 +10,11 @@ import { EngineError } from '../engine/engine-error.ts';
 import { type Deployment, stateMachineArnOf, validateName } from '../engine/names.ts';
 import { createStateMachine, describeStateMachine, updateStateMachine } from '../engine/state-machines.ts';
 import { createApiHandler } from '../handlers/api-handler.ts';
+import {
+  describeEngineQueues,
+  type EngineQueuesDescription,
+  serveEngineQueues,
+} from './engine-queues-route.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStateMachine } from './local-config.ts';
 import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from './local-engine.ts';
 
@@ -58,6 +63,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   // Listen first, so a port in use fails before the engine starts; requests wait for the engine.
   let deps: EngineDeps | undefined;
+  let queues: EngineQueuesDescription | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolveReady) => {
     markReady = resolveReady;
@@ -73,6 +79,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const server = createServer((request, response) => {
     // GET /console/…: the web console's files; it reads the API below like any other client.
     if (serveConsoleAsset(request, response)) return;
+    // GET /statefold/queues: where the engine's queues are, for `statefold dlq`.
+    if (serveEngineQueues(request, response, () => (deps ? queues : undefined))) return;
     ready.then(() => serve(handler, deployment, request, response)).catch(() => response.destroy());
   });
   // A malformed HTTP request gets a 400 and its connection closed; nothing reaches the engine.
@@ -113,6 +121,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw error;
   }
   deps = engine.deps;
+  queues = describeEngineQueues(engine, deployment.region);
   markReady();
 
   const actualPort = (server.address() as AddressInfo).port;
