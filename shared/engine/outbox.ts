@@ -14,7 +14,13 @@ import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnve
  * sending it again after a crash sends the same messages: the FIFO queue drops duplicate transitions, and a
  * transition that arrives twice finds its ref already consumed.
  */
-export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, commit: Commit): Promise<void> {
+export async function sendOutbox(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  commit: Commit,
+  /** The reconciler's: task requests sent again carry it (see TaskEnvelope.resend). */
+  resend?: string,
+): Promise<void> {
   const executionArn = execution.executionArn;
   const transitions: TransitionEnvelope[] = commit.outbox.messages.map((message, i) => ({
     executionArn,
@@ -32,6 +38,7 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
           ref: command.ref,
           request: command.request,
           ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+          ...(resend !== undefined ? { resend } : {}),
         });
         break;
       case 'startTimer':

@@ -24,7 +24,9 @@ export async function runTaskRequest(
     task.taskToken !== undefined && outcome.ok
       ? taskSubmittedTransition(task.executionArn, target, outcome.output)
       : taskTransition(task.executionArn, target, outcome);
-  await deps.queues.sendTransitions([transition]);
+  await deps.queues.sendTransitions([
+    task.resend === undefined ? transition : { ...transition, id: `${transition.id}:${task.resend}` },
+  ]);
 }
 
 /**

@@ -54,6 +54,13 @@ export interface LocalServer {
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Requests still running when stop is asked get this long before their connections are cut. */
 const STOP_GRACE_MS = 5_000;
+/** The local reconciler: quiet for 2 minutes, a task for 20, and 10 minutes of sending again before failing. */
+const LOCAL_RECONCILE = {
+  intervalMs: 60_000,
+  quietMs: 2 * 60_000,
+  taskQuietMs: 20 * 60_000,
+  failAfterMs: 10 * 60_000,
+};
 /** An execution role for the config's machines; nothing assumes it locally. */
 const LOCAL_ROLE = 'role/StatefoldExecutionRole';
 
@@ -105,7 +112,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let engine: LocalEngine;
   let deployed: DeployedStateMachine[];
   try {
-    engine = await startLocalEngine({ ...engineOptions, dataDir });
+    engine = await startLocalEngine({
+      ...engineOptions,
+      // A sweep a minute for executions whose messages were lost (the tasks' threshold past Lambda's timeout).
+      reconcile: { ...LOCAL_RECONCILE, ...engineOptions.reconcile },
+      dataDir,
+    });
   } catch (error) {
     // Requests that came meanwhile are answered (500: no engine) before the server closes.
     markReady();
