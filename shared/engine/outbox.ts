@@ -18,7 +18,11 @@ export async function sendOutbox(
   deps: EngineDeps,
   execution: ExecutionInfo,
   commit: Commit,
-  /** The reconciler's: task requests sent again carry it (see TaskEnvelope.resend). */
+  /**
+   * The reconciler's, sending a commit's outbox again long after: each transition's id and each task request
+   * (TaskEnvelope.resend) carries it, so SQS's FIFO deduplication does not drop them as twins of the messages
+   * that were lost. What applies them still applies each once: a message whose ref is consumed changes nothing.
+   */
   resend?: string,
 ): Promise<void> {
   const executionArn = execution.executionArn;
@@ -56,8 +60,12 @@ export async function sendOutbox(
       if (execution.parent) transitions.push(childClosedTransition(execution.parent, closing));
     }
   }
+  const sent =
+    resend === undefined
+      ? transitions
+      : transitions.map((envelope) => ({ ...envelope, id: `${envelope.id}:${resend}` }));
   await Promise.all([
-    transitions.length > 0 ? deps.queues.sendTransitions(transitions) : undefined,
+    sent.length > 0 ? deps.queues.sendTransitions(sent) : undefined,
     tasks.length > 0 ? deps.queues.sendTasks(tasks) : undefined,
     timers.length > 0 ? deps.queues.sendTimers(timers) : undefined,
   ]);

@@ -3,7 +3,9 @@ import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
+import type { Json } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
+import { childStartTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { loadExecution } from './load-execution.ts';
 import { sendOutbox } from './outbox.ts';
@@ -152,7 +154,13 @@ export class Reconciler {
     const overdue = now - lastAt < this.#quietMs ? [] : this.#overdueWaits(state, now, lastAt);
     if (overdue.length === 0) {
       this.#attempts.delete(head.executionArn);
-      return { outcome: 'fine', mapRunArns };
+      // A Distributed Map waits for its children, which is never overdue; once it has been quiet as long as a
+      // task may be, each unsettled child is looked at: one never started is started, one closed unheard is heard.
+      const revived =
+        now - lastAt >= this.#taskQuietMs
+          ? await this.#reviveChildren(execution, state, loaded.lastCommit, now)
+          : 0;
+      return { outcome: revived > 0 ? 'resent' : 'fine', mapRunArns };
     }
     const attempt = this.#attempts.get(head.executionArn);
     if (attempt?.commit === last.n) {
@@ -198,6 +206,57 @@ export class Reconciler {
     return { outcome: 'resent', mapRunArns };
   }
 
+  /**
+   * The children a Distributed Map started and has not heard from: each one's MapRunChildStarted event (read back
+   * through the log from its newest commit) names it. A child that does not exist gets its start message again;
+   * one that closed without its Map hearing of it sends its closing commit's outbox again (the message to the
+   * Map). Both are idempotent. Returns how many children were revived.
+   */
+  async #reviveChildren(
+    execution: ExecutionInfo,
+    state: ExecutionState,
+    lastCommit: number,
+    now: number,
+  ): Promise<number> {
+    const deps = this.#deps;
+    let revived = 0;
+    for (const scope of Object.values(state.scopes)) {
+      const children = scope.children;
+      if (scope.phase !== 'children' || children?.kind !== 'map-run' || !children.mapRunArn) continue;
+      const unsettled = new Set<number>();
+      for (let i = 0; i < children.nextIndex; i++) if (!children.settled[i]) unsettled.add(i);
+      if (unsettled.size === 0) continue;
+      const started = await startedChildren(deps, execution.executionArn, scope, lastCommit, unsettled);
+      for (const child of started) {
+        const command = {
+          type: 'startChildRun' as const,
+          scope: scope.id,
+          ref: children.startedEventId,
+          index: child.index,
+          mapState: scope.stateName,
+          mapRunArn: children.mapRunArn,
+          executionName: child.executionName,
+          input: child.input,
+        };
+        // A fresh id: the lost start's may still be in SQS's five-minute FIFO deduplication window.
+        const start = { ...childStartTransition(execution, command, now), id: `start:reconcile-${now}` };
+        const loaded = await loadExecution(deps.log, start.executionArn);
+        if (!loaded || !(await deps.log.getHead(start.executionArn))) {
+          // Never started (or started but never listed: the start again finishes that).
+          await deps.queues.sendTransitions([start]);
+          revived += 1;
+        } else if (loaded.state.status !== 'RUNNING' && loaded.state.execution) {
+          const closing = [...loaded.commits].reverse().find((commit) => commit.outbox.closed);
+          if (closing) {
+            await sendOutbox(deps, loaded.state.execution, closing, `reconcile-${now}`);
+            revived += 1;
+          }
+        }
+      }
+    }
+    return revived;
+  }
+
   /** What the execution waits for that should have come by now, with the message that would end each wait. */
   #overdueWaits(state: ExecutionState, now: number, lastAt: number): OverdueWait[] {
     const waits: OverdueWait[] = [];
@@ -214,6 +273,36 @@ export class Reconciler {
     }
     return waits;
   }
+}
+
+/** The MapRunChildStarted events of `indices` in the scope's current Map run, newest commits first. */
+async function startedChildren(
+  deps: EngineDeps,
+  executionArn: string,
+  scope: ScopeState,
+  lastCommit: number,
+  indices: Set<number>,
+): Promise<{ index: number; executionName: string; input: Json }[]> {
+  const found: { index: number; executionName: string; input: Json }[] = [];
+  const wanted = new Set(indices);
+  const startedEventId = scope.children?.startedEventId ?? 0;
+  let from = lastCommit;
+  while (wanted.size > 0 && from >= 1) {
+    const commits = await deps.log.readCommits(executionArn, { from, reverse: true, limit: PAGE });
+    if (commits.length === 0) break;
+    for (const commit of commits) {
+      for (const event of commit.events) {
+        if (event.type === 'MapRunChildStarted' && event.scope === scope.id && wanted.has(event.index)) {
+          wanted.delete(event.index);
+          found.push({ index: event.index, executionName: event.executionName, input: event.input });
+        }
+      }
+      // Nothing of this Map run comes before the event that started it.
+      if (commit.events.some((event) => event.id <= startedEventId)) return found;
+    }
+    from = (commits.at(-1) as Commit).n - 1;
+  }
+  return found;
 }
 
 interface OverdueWait {

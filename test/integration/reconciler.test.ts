@@ -20,6 +20,8 @@ const FAIL_AFTER_MS = 600;
 /** Executions whose messages on a queue are taken off it unhandled (lost): `once` for the next one only. */
 const lose = new Map<string, { queue: string; once: boolean }>();
 const invocations = new Map<string, number>();
+/** Messages taken off the transitions queue unhandled, once each: the first that matches each predicate. */
+const loseOnce: ((body: { executionArn?: string; message?: { type?: string } }) => boolean)[] = [];
 
 function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
   return (event: SQSEvent, context) => {
@@ -27,7 +29,13 @@ function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
       const body = JSON.parse(record.body) as {
         executionArn?: string;
         transition?: { executionArn?: string };
+        message?: { type?: string };
       };
+      const matching = queue === 'transitions' ? loseOnce.findIndex((matches) => matches(body)) : -1;
+      if (matching >= 0) {
+        loseOnce.splice(matching, 1);
+        return false;
+      }
       const arn = body.executionArn ?? body.transition?.executionArn ?? '';
       const rule = lose.get(arn);
       if (rule?.queue !== queue) return true;
@@ -60,11 +68,16 @@ afterAll(async () => {
 const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function start(definition: object, name: string, rule?: { queue: string; once: boolean }) {
+async function start(
+  definition: object,
+  name: string,
+  rule?: { queue: string; once: boolean },
+  input: object = { name },
+) {
   const stateMachineArn = await testbed.createMachine(definition, name);
   const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   if (rule) lose.set(executionArn, rule);
-  await startExecution(testbed.engine.deps, { stateMachineArn, name, input: JSON.stringify({ name }) });
+  await startExecution(testbed.engine.deps, { stateMachineArn, name, input: JSON.stringify(input) });
   return executionArn;
 }
 
@@ -186,6 +199,51 @@ describe('the reconciler', () => {
       /^Statefold's reconciler found the execution stuck: nothing has moved it since \S+, and the state 'Second' waits to run\. Sending its last messages again from \S+ to \S+ did not move it on/,
     );
     lose.delete(executionArn);
+  });
+
+  const distributed = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Item',
+          States: { Item: { Type: 'Pass', End: true } },
+        },
+        End: true,
+      },
+    },
+  };
+  type Body = { executionArn?: string; message?: { type?: string } };
+
+  it.each([
+    [
+      "a child run's start message was lost",
+      'dmap-lost-start',
+      (name: string) => (body: Body) =>
+        body.message?.type === 'start' && (body.executionArn ?? '').includes(`:execution:${name}/`),
+    ],
+    [
+      "the Map never heard of a child's closing",
+      'dmap-lost-closing',
+      (name: string) => (body: Body) =>
+        body.message?.type === 'childSucceeded' && (body.executionArn ?? '').endsWith(`:${name}:${name}`),
+    ],
+  ])('finishes a Distributed Map when %s', async (_case, name, matches) => {
+    loseOnce.push(matches(name));
+    const executionArn = await start(distributed, name, undefined, { items: [1, 2] });
+    await until('the message to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await sleep(QUIET_MS + 50);
+    // Quiet, but not yet for as long as a task may take: a Map waits for its children as long as they run.
+    expect((await testbed.engine.sweep()).resent).not.toContain(executionArn);
+    expect(await status(executionArn)).toBe('RUNNING');
+    await sleep(TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
+    expectIntactHistory(run.events);
   });
 
   it('leaves alone an execution that waits for a callback', async () => {
