@@ -181,7 +181,8 @@ export class Reconciler {
         ? [
             {
               executionArn: head.executionArn,
-              id: `reconcile:${last.n}:${'scope' in wait.message ? wait.message.scope : ROOT_SCOPE}:${wait.message.type}`,
+              // Fresh on each sweep: an earlier sweep's may still be in SQS's FIFO deduplication window.
+              id: `reconcile-${now}:${'scope' in wait.message ? wait.message.scope : ROOT_SCOPE}:${wait.message.type}`,
               message: wait.message,
             },
           ]
