@@ -10,6 +10,7 @@
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
  *   statefold graph <definition.json> [-o graph.svg] [--history history.json]
  *   statefold console --endpoint <deployed API URL> [--port n] [--region r]
+ *   statefold dlq list|redrive [--queue transitions|tasks|timers] [--json] [--endpoint-url URL | --outputs file [--stack name] [--region r]]
  * Exit codes: 0 the execution succeeded (or the definition is valid, or the command did what it was asked),
  * 1 it failed (or the server answered an error), 2 the definition, the config or the command line is invalid.
  */
@@ -27,6 +28,7 @@ import {
   SFNClient,
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
+import { SQSClient, SQSServiceException } from '@aws-sdk/client-sqs';
 import { parseDefinition } from '../shared/asl/parse-definition.ts';
 import { findUnsupportedFields } from '../shared/asl/unsupported-fields.ts';
 import { collectDiagnostics, validateDefinition } from '../shared/asl/validate-definition.ts';
@@ -35,6 +37,7 @@ import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { EngineError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
+import { ENGINE_QUEUES_PATH, type EngineQueuesDescription } from '../shared/local/engine-queues-route.ts';
 import { logExecutions } from '../shared/local/execution-log.ts';
 import { prefixFunctionOutput } from '../shared/local/function-output.ts';
 import {
@@ -45,6 +48,18 @@ import {
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
 import type { LocalServer } from '../shared/local/local-server.ts';
+import {
+  type DeadLetterRoute,
+  ENGINE_QUEUES,
+  listDeadLetters,
+  redriveDeadLetters,
+} from '../shared/queue/dead-letters.ts';
+import {
+  resolveStackRoutes,
+  StackOutputsError,
+  type StackQueue,
+  stackQueuesFromOutputs,
+} from '../shared/queue/stack-queues.ts';
 import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
@@ -55,7 +70,8 @@ const USAGE = `Usage:
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
   statefold graph <definition.json> [-o graph.svg] [--history history.json]
-  statefold console --endpoint <deployed API URL> [--port n] [--region r]`;
+  statefold console --endpoint <deployed API URL> [--port n] [--region r]
+  statefold dlq list|redrive [--queue transitions|tasks|timers] [--json] [--endpoint-url URL | --outputs cdk-outputs.json [--stack name] [--region r]]`;
 
 class UsageError extends Error {}
 
@@ -78,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
       return graph(rest);
     case 'console':
       return consoleForEndpoint(rest);
+    case 'dlq':
+      return deadLetters(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -641,6 +659,154 @@ async function consoleForEndpoint(args: string[]): Promise<number> {
   });
   await proxy.stop();
   return 0;
+}
+
+/**
+ * `statefold dlq list|redrive`: the messages of the engine's dead-letter queues (queue, deliveries, when sent,
+ * what they carry, their execution), and sending them back to the queues they came from. Against the local
+ * server at --endpoint-url (it says where its SQS is), or a deployed stack through its CloudFormation outputs
+ * (--outputs, as `npx cdk deploy --outputs-file` or `aws cloudformation describe-stacks` write them).
+ */
+async function deadLetters(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== 'list' && action !== 'redrive') throw new UsageError('dlq needs list or redrive.');
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      queue: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'endpoint-url': { type: 'string' },
+      outputs: { type: 'string' },
+      stack: { type: 'string' },
+      region: { type: 'string' },
+    },
+  });
+  if (values.queue !== undefined && !(ENGINE_QUEUES as readonly string[]).includes(values.queue)) {
+    throw new UsageError(`--queue must be one of ${ENGINE_QUEUES.join(', ')}.`);
+  }
+  if (values.outputs !== undefined && values['endpoint-url'] !== undefined) {
+    throw new UsageError(
+      'dlq takes --endpoint-url (the local server) or --outputs (a deployed stack), not both.',
+    );
+  }
+  const engineQueues = await openEngineQueues(values);
+  if (typeof engineQueues === 'number') return engineQueues;
+  const { client, where } = engineQueues;
+  const routes = engineQueues.routes.filter(
+    (route) => values.queue === undefined || route.queue === values.queue,
+  );
+  try {
+    if (action === 'list') {
+      const letters = await listDeadLetters(client, routes);
+      if (values.json) {
+        for (const letter of letters) process.stdout.write(`${JSON.stringify(letter)}\n`);
+        return 0;
+      }
+      if (letters.length === 0) {
+        process.stdout.write(`No dead-lettered messages (${where}).\n`);
+        return 0;
+      }
+      const rows = letters.map((letter) => [
+        letter.queue,
+        String(letter.receiveCount),
+        letter.sentAt !== undefined ? new Date(letter.sentAt).toISOString() : '-',
+        letter.kind,
+        letter.executionArn ?? '-',
+      ]);
+      process.stdout.write(formatTable([['QUEUE', 'RECEIVES', 'SENT', 'KIND', 'EXECUTION'], ...rows]));
+      return 0;
+    }
+    const results = await redriveDeadLetters(client, routes);
+    for (const { queue, moved } of results) {
+      if (values.json) process.stdout.write(`${JSON.stringify({ queue, redriven: moved })}\n`);
+      else process.stdout.write(`${queue}: ${moved} message${moved === 1 ? '' : 's'} re-driven\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof SQSServiceException) {
+      process.stderr.write(`${error.name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The SQS client and the queues of the local server at an endpoint, or of a stack's outputs; an exit code on failure. */
+async function openEngineQueues(values: {
+  'endpoint-url'?: string | undefined;
+  outputs?: string | undefined;
+  stack?: string | undefined;
+  region?: string | undefined;
+}): Promise<{ client: SQSClient; routes: DeadLetterRoute[]; where: string } | number> {
+  if (values.outputs !== undefined) {
+    const text = await readText(values.outputs, 'stack outputs');
+    let queues: StackQueue[];
+    try {
+      queues = stackQueuesFromOutputs(text, values.stack);
+    } catch (error) {
+      if (!(error instanceof StackOutputsError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    const region = values.region ?? process.env.AWS_REGION ?? regionOfQueueUrl(queues[0]?.sourceUrl);
+    // AWS_ENDPOINT_URL_SQS (an emulator, a VPC endpoint) wins over the queue URLs' own hosts.
+    const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
+    const client = new SQSClient({
+      ...(region !== undefined ? { region } : {}),
+      ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}),
+    });
+    try {
+      return {
+        client,
+        routes: await resolveStackRoutes(client, queues),
+        where: `the stack of ${values.outputs}`,
+      };
+    } catch (error) {
+      client.destroy();
+      if (error instanceof SQSServiceException) {
+        process.stderr.write(`${error.name}: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  }
+  const endpoint = values['endpoint-url'] ?? `http://127.0.0.1:${process.env.STATEFOLD_PORT || DEFAULT_PORT}`;
+  let description: EngineQueuesDescription;
+  try {
+    const response = await fetch(new URL(ENGINE_QUEUES_PATH, endpoint));
+    if (!response.ok) {
+      process.stderr.write(
+        `${endpoint} answered ${response.status} for ${ENGINE_QUEUES_PATH}: is it a Statefold local server? (for a deployed stack, use --outputs)\n`,
+      );
+      return 1;
+    }
+    description = (await response.json()) as EngineQueuesDescription;
+  } catch (error) {
+    if (isConnectionRefused(error)) {
+      process.stderr.write(
+        `No Statefold server answers at ${endpoint}: start one with \`statefold start\`.\n`,
+      );
+    } else {
+      const reason =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      process.stderr.write(`Could not reach ${endpoint}: ${reason}\n`);
+    }
+    return 1;
+  }
+  const client = new SQSClient({
+    endpoint: description.sqsEndpoint,
+    region: description.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  return { client, routes: description.routes, where: `the local server at ${endpoint}` };
+}
+
+/** `https://sqs.eu-west-1.amazonaws.com/123456789012/name` → `eu-west-1`. */
+function regionOfQueueUrl(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1];
 }
 
 /** `--input` takes JSON text or `@file`. */

@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  * command line is always a string, so every reader accepts the string form as well as the JSON one.
  */
 
-export const HANDLER_NAMES = ['api', 'step', 'task', 'timer'] as const;
+export const HANDLER_NAMES = ['api', 'step', 'task', 'timer', 'reconcile'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Lambda's application log levels (advanced logging controls, JSON log format). */
@@ -64,6 +64,8 @@ export const DEFAULT_CONFIG: StatefoldConfig = {
     step: { memorySize: 128 },
     task: { memorySize: 128 },
     timer: { memorySize: 128 },
+    // A sweep replays every running execution's tail.
+    reconcile: { memorySize: 256 },
   },
   removalPolicy: 'retain',
   integrations: { tableArns: [], queueArns: [], topicArns: [], eventBusArns: [], sdkCalls: [] },

@@ -3,9 +3,17 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps }
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -24,6 +32,8 @@ import {
   DEFAULT_MAX_RECEIVE_COUNT,
   DEPLOYED_ACTIVITY_POLL_SECONDS,
   ENVIRONMENT,
+  RECONCILER_METRICS,
+  RECONCILER_NAMESPACE,
 } from '../shared/engine/environment-names.ts';
 import { assertNever } from '../shared/lib/assert-never.ts';
 import {
@@ -62,7 +72,16 @@ const HANDLERS: Record<HandlerName, HandlerSpec> = {
   // A task is a Lambda Invoke (up to 15 minutes) or a whole EXPRESS execution (up to 5 minutes).
   task: { timeoutSeconds: 900, description: 'Statefold: runs task requests', inLoop: true },
   timer: { timeoutSeconds: 30, description: 'Statefold: fires or re-arms timers', inLoop: true },
+  // One sweep over the running executions, every RECONCILE_RATE.
+  reconcile: {
+    timeoutSeconds: 300,
+    description: 'Statefold: finds stuck executions, sends their messages again or fails them',
+    inLoop: false,
+  },
 };
+
+/** How often the reconciler sweeps (its quiet time is 5 minutes: shared/engine/reconcile.ts). */
+const RECONCILE_RATE = Duration.minutes(5);
 
 interface QueueSpec {
   fifo: boolean;
@@ -111,6 +130,13 @@ const ACCESS: Record<HandlerName, HandlerAccess> = {
   },
   task: { table: 'readWrite', sendsTo: ['transitions'], invokesFunctions: true, callsServices: true },
   timer: { table: 'none', sendsTo: ['transitions', 'timers'], invokesFunctions: false, callsServices: false },
+  // Lists running executions (the indexes), replays them, appends a failure, closes heads, re-sends outboxes.
+  reconcile: {
+    table: 'readWriteAndList',
+    sendsTo: ['transitions', 'tasks', 'timers'],
+    invokesFunctions: false,
+    callsServices: false,
+  },
 };
 
 /** The DynamoDB requests of shared/eventlog/dynamo-event-log.ts (GetItem, Query, PutItem, UpdateItem, DeleteItem). */
@@ -178,6 +204,12 @@ export class StatefoldStack extends Stack {
         new SqsEventSource(queues[name], { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
       );
     }
+
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Statefold: the reconciler sweeps the running executions',
+      schedule: Schedule.rate(RECONCILE_RATE),
+      targets: [new LambdaFunction(handlers.reconcile, { retryAttempts: 0 })],
+    });
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Statefold: the AWS Step Functions API (JSON 1.0, POST /), SigV4 for execute-api',
@@ -410,6 +442,20 @@ export class StatefoldStack extends Stack {
         0,
       );
     }
+    const reconciled = (metricName: string) =>
+      new Metric({ namespace: RECONCILER_NAMESPACE, metricName, period, statistic: 'Sum' });
+    alarm(
+      'ReconcilerResentAlarm',
+      'The reconciler found stuck executions (a message lost or dead-lettered) and sent their messages again',
+      reconciled(RECONCILER_METRICS.resent),
+      0,
+    );
+    alarm(
+      'ReconcilerFailedAlarm',
+      'The reconciler failed executions that stayed stuck after their messages were sent again',
+      reconciled(RECONCILER_METRICS.failed),
+      0,
+    );
   }
 
   #createOutputs(): void {

@@ -5,8 +5,9 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
-import { StatesErrors } from '../language/states-error.ts';
+import { InfrastructureError, isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
+import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
 import { sendOutbox } from './outbox.ts';
@@ -72,14 +73,10 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       const pending = decideStep(step, message);
       if (pending) await pending;
     } catch (error) {
-      // Deciding is pure: what threw once throws on every delivery. Fail the execution now, in the commit
-      // this message would have written, rather than after its retries have taken it to the dead-letter queue.
-      if (message.type === 'fail') throw error;
-      message = {
-        type: 'fail',
-        error: StatesErrors.Runtime,
-        cause: crashCause(envelope.message, state, error),
-      };
+      // Deciding is pure: what threw once throws on every delivery (see decideFailure). An infrastructure
+      // error cannot come from deciding; should one, it is retried like any other I/O.
+      if (message.type === 'fail' || isInfrastructureError(error)) throw error;
+      message = decideFailure(envelope.message, state, error);
       continue;
     }
     if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
@@ -101,17 +98,9 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     await sendOutbox(deps, execution, commit);
     return { kind: 'applied', state, commit };
   }
-  throw new Error(
+  throw new InfrastructureError(
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
-}
-
-/** Why a step could not be decided: the state it was applied to and what went wrong. */
-function crashCause(message: TransitionMessage, state: ExecutionState, error: unknown): string {
-  const scope = 'scope' in message ? state.scopes[message.scope] : undefined;
-  const where = scope ? `the state '${scope.stateName}'` : 'the execution';
-  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `Statefold could not apply a '${message.type}' transition to ${where}: ${what}`;
 }
 
 /** Applies a message the engine itself originates (stop, a give-up) under a fresh id. */

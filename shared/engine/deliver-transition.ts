@@ -1,4 +1,5 @@
 import { StatesErrors } from '../language/states-error.ts';
+import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { type ApplyOutcome, applyMessage, applyTransition } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { TransitionEnvelope } from './ports.ts';
@@ -20,8 +21,11 @@ export interface TransitionDelivery {
 
 /**
  * The step handler's use case: applies a delivered transition (`read` decodes it; a body that does not decode
- * throws). A message that keeps failing fails its execution on its last delivery, with the reason as the
+ * throws). A step that cannot be decided fails its execution at once (applyTransition). A message that keeps
+ * failing for another reason of its own fails its execution on its last delivery, with the reason as the
  * cause, then is thrown on to the dead-letter queue: an execution never stays RUNNING behind a poison message.
+ * One that keeps failing for the infrastructure's reasons (isInfrastructureError) goes to the dead-letter
+ * queue and leaves its execution RUNNING, to be re-driven.
  */
 export async function deliverTransition(
   deps: EngineDeps,
@@ -44,9 +48,27 @@ export async function deliverTransition(
     }
     return outcome;
   } catch (error) {
-    if (delivery.receiveCount >= delivery.maxReceiveCount) await giveUp(deps, delivery, error);
+    if (delivery.receiveCount >= delivery.maxReceiveCount) {
+      // The infrastructure's errors (throttling, an outage) say nothing about the execution: its message goes
+      // to the dead-letter queue for `statefold dlq redrive`, and the execution waits RUNNING for it.
+      if (isInfrastructureError(error)) warnDeadLettered(delivery, error);
+      else await giveUp(deps, delivery, error);
+    }
     throw error;
   }
+}
+
+function warnDeadLettered(delivery: TransitionDelivery, error: unknown): void {
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message:
+        'A transition failed on its last delivery for a reason of the infrastructure: it goes to the dead-letter queue and its execution stays RUNNING until it is re-driven (statefold dlq redrive)',
+      messageId: delivery.messageId,
+      executionArn: delivery.executionArn(),
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
 }
 
 async function giveUp(deps: EngineDeps, delivery: TransitionDelivery, error: unknown): Promise<void> {

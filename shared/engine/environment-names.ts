@@ -22,5 +22,14 @@ export const ENVIRONMENT = {
  */
 export const DEPLOYED_ACTIVITY_POLL_SECONDS = 20;
 
+/** The reconciler's CloudWatch metrics (embedded metric format in its log), which the stack's alarms watch. */
+export const RECONCILER_NAMESPACE = 'Statefold';
+export const RECONCILER_METRICS = {
+  checked: 'ReconcilerExecutionsChecked',
+  resent: 'ReconcilerExecutionsResent',
+  failed: 'ReconcilerExecutionsFailed',
+  closed: 'ReconcilerExecutionsClosed',
+} as const;
+
 /** Receives of one transition before SQS moves it to the dead-letter queue (the CDK stack and local mode use it). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;

@@ -15,7 +15,17 @@ import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnve
  * sending it again after a crash sends the same messages: the FIFO queue drops duplicate transitions, and a
  * transition that arrives twice finds its ref already consumed.
  */
-export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, commit: Commit): Promise<void> {
+export async function sendOutbox(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  commit: Commit,
+  /**
+   * The reconciler's, sending a commit's outbox again long after: each transition's id and each task request
+   * (TaskEnvelope.resend) carries it, so SQS's FIFO deduplication does not drop them as twins of the messages
+   * that were lost. What applies them still applies each once: a message whose ref is consumed changes nothing.
+   */
+  resend?: string,
+): Promise<void> {
   const executionArn = execution.executionArn;
   const transitions: TransitionEnvelope[] = commit.outbox.messages.map((message, i) => ({
     executionArn,
@@ -39,6 +49,7 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
           ref: command.ref,
           request: command.request,
           ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+          ...(resend !== undefined ? { resend } : {}),
         });
         break;
       case 'startTimer':
@@ -59,8 +70,12 @@ export async function sendOutbox(deps: EngineDeps, execution: ExecutionInfo, com
       if (execution.parent) transitions.push(childClosedTransition(execution.parent, closing));
     }
   }
+  const sent =
+    resend === undefined
+      ? transitions
+      : transitions.map((envelope) => ({ ...envelope, id: `${envelope.id}:${resend}` }));
   await Promise.all([
-    transitions.length > 0 ? deps.queues.sendTransitions(transitions) : undefined,
+    sent.length > 0 ? deps.queues.sendTransitions(sent) : undefined,
     tasks.length > 0 ? deps.queues.sendTasks(tasks) : undefined,
     timers.length > 0 ? deps.queues.sendTimers(timers) : undefined,
   ]);

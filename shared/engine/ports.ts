@@ -214,6 +214,11 @@ export interface TaskEnvelope {
   request: TaskRequest;
   /** `.waitForTaskToken`: the task ends when SendTaskSuccess/Failure names this token, not when Invoke returns. */
   taskToken?: string;
+  /**
+   * A request the reconciler sent again: its result's id carries this, so that SQS's FIFO deduplication does
+   * not drop it as the twin of the result that was lost. The task's ref still lets only one result apply.
+   */
+  resend?: string;
 }
 
 /** A transition to deliver at `dueAt` (epoch ms). */

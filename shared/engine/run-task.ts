@@ -36,7 +36,9 @@ export async function runTaskRequest(
           outcome,
           task.request.kind === 'items' ? task.request.page : undefined,
         );
-  await deps.queues.sendTransitions([transition]);
+  await deps.queues.sendTransitions([
+    task.resend === undefined ? transition : { ...transition, id: `${transition.id}:${task.resend}` },
+  ]);
 }
 
 /**

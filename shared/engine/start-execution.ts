@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
+import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
+import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
+import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { startExpressExecution } from './express-executions.ts';
@@ -115,21 +118,39 @@ export async function writeFirstCommit(
 ): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   if (!execution.source) throw new InvariantError('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
-  const step = new Step(compileMachine(definition), createExecutionState(), stepEnv(deps));
-  const pending = decideStep(step, {
+  const env = stepEnv(deps);
+  const start: TransitionMessage = {
     type: 'start',
     execution,
     input,
     ...(inputText !== undefined ? { inputText } : {}),
-  });
-  if (pending) await pending;
-  // The first state runs in the first commit: ExecutionStarted is no state of its own, and this saves the
-  // execution a message, a read and a write.
-  const [first, ...others] = step.messages;
-  if (first?.type === 'advance' && others.length === 0) {
+  };
+  let deciding: TransitionMessage = start;
+  let step: Step | undefined;
+  try {
+    step = new Step(compileMachine(definition), createExecutionState(), env);
+    const pending = decideStep(step, start);
+    if (pending) await pending;
+    // The first state runs in the first commit: ExecutionStarted is no state of its own, and this saves the
+    // execution a message, a read and a write.
+    const [first, ...others] = step.messages;
+    if (first?.type === 'advance' && others.length === 0) {
+      step.messages = [];
+      deciding = first;
+      const running = decideStep(step, first);
+      if (running) await running;
+    }
+  } catch (error) {
+    if (isInfrastructureError(error)) throw error;
+    // As in applyTransition: a first state that cannot be decided fails the execution in its first commit
+    // (ExecutionStarted, ExecutionFailed), which StartExecution or the child run's start then publishes.
+    const failure = decideFailure(deciding, step?.state, error);
+    step = new Step(compileMachine({ StartAt: definition.StartAt, States: {} }), createExecutionState(), env);
+    const started = decideStep(step, start);
+    if (started) await started;
     step.messages = [];
-    const running = decideStep(step, first);
-    if (running) await running;
+    const failed = decideStep(step, failure);
+    if (failed) await failed;
   }
   const commit: Commit = {
     n: 1,

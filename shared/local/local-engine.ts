@@ -3,6 +3,7 @@ import { createEngineDeps } from '../composition/engine-endpoints.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../engine/environment-names.ts';
 import type { Clock, Queues } from '../engine/ports.ts';
+import { type ReconcileOptions, type ReconcileReport, Reconciler } from '../engine/reconcile.ts';
 import { createStepHandler } from '../handlers/step-handler.ts';
 import { createTaskHandler } from '../handlers/task-handler.ts';
 import { createTimerHandler } from '../handlers/timer-handler.ts';
@@ -49,6 +50,11 @@ export interface LocalEngineOptions {
   activityPollSeconds?: number;
   /** Milliseconds between two looks at an activity's queue while GetActivityTask waits (default 100). */
   activityPollIntervalMs?: number;
+  /**
+   * The reconciler (shared/engine/reconcile.ts): its thresholds, and how often it sweeps (`intervalMs`; no
+   * timer without it: `sweep()` runs one on demand).
+   */
+  reconcile?: ReconcileOptions & { intervalMs?: number };
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -68,6 +74,9 @@ export interface LocalEngine {
   pollers: { transitions: Poller; tasks: Poller; timers: Poller };
   /** Answers every waiting GetActivityTask at once with no task (before a stop: no poll holds it up). */
   endActivityPolls(): void;
+  reconciler: Reconciler;
+  /** One reconciler sweep now (the timer's sweeps skip while one runs). */
+  sweep(): Promise<ReconcileReport>;
   /** Serve these local Lambda functions from now on. */
   setFunctions(functions: Record<string, LambdaHandler>): void;
   stop(): Promise<void>;
@@ -157,8 +166,31 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     ),
     timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
   };
+  const reconciler = new Reconciler(deps, options.reconcile ?? {});
+  let sweeping: Promise<ReconcileReport> | undefined;
+  const sweep = () => {
+    sweeping ??= reconciler.sweep().finally(() => {
+      sweeping = undefined;
+    });
+    return sweeping;
+  };
+  const intervalMs = options.reconcile?.intervalMs;
+  const sweepTimer =
+    intervalMs === undefined
+      ? undefined
+      : setInterval(() => {
+          if (sweeping) return;
+          sweep().catch((error: unknown) =>
+            console.error(
+              `statefold local server: the reconciler's sweep failed: ${(error as Error).message}`,
+            ),
+          );
+        }, intervalMs);
+  sweepTimer?.unref();
   const engine: LocalEngine = {
     deps,
+    reconciler,
+    sweep,
     serviceEndpoints,
     dynamodb,
     sqs,
@@ -172,6 +204,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     },
     async stop() {
       activityPolls.abort();
+      clearInterval(sweepTimer);
+      await sweeping?.catch(() => undefined);
       await Promise.all(Object.values(pollers).map((poller) => poller.stop()));
       lambda.destroy();
       if (deps.services instanceof SdkServiceCalls) deps.services.destroy();

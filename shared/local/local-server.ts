@@ -10,6 +10,11 @@ import { EngineError } from '../engine/engine-error.ts';
 import { type Deployment, stateMachineArnOf, validateName } from '../engine/names.ts';
 import { createStateMachine, describeStateMachine, updateStateMachine } from '../engine/state-machines.ts';
 import { createApiHandler } from '../handlers/api-handler.ts';
+import {
+  describeEngineQueues,
+  type EngineQueuesDescription,
+  serveEngineQueues,
+} from './engine-queues-route.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStateMachine } from './local-config.ts';
 import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from './local-engine.ts';
 
@@ -49,6 +54,13 @@ export interface LocalServer {
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Requests still running when stop is asked get this long before their connections are cut. */
 const STOP_GRACE_MS = 5_000;
+/** The local reconciler: quiet for 2 minutes, a task for 20, and 10 minutes of sending again before failing. */
+const LOCAL_RECONCILE = {
+  intervalMs: 60_000,
+  quietMs: 2 * 60_000,
+  taskQuietMs: 20 * 60_000,
+  failAfterMs: 10 * 60_000,
+};
 /** An execution role for the config's machines; nothing assumes it locally. */
 const LOCAL_ROLE = 'role/StatefoldExecutionRole';
 
@@ -58,6 +70,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   // Listen first, so a port in use fails before the engine starts; requests wait for the engine.
   let deps: EngineDeps | undefined;
+  let queues: EngineQueuesDescription | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolveReady) => {
     markReady = resolveReady;
@@ -73,6 +86,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const server = createServer((request, response) => {
     // GET /console/…: the web console's files; it reads the API below like any other client.
     if (serveConsoleAsset(request, response)) return;
+    // GET /statefold/queues: where the engine's queues are, for `statefold dlq`.
+    if (serveEngineQueues(request, response, () => (deps ? queues : undefined))) return;
     ready.then(() => serve(handler, deployment, request, response)).catch(() => response.destroy());
   });
   // A malformed HTTP request gets a 400 and its connection closed; nothing reaches the engine.
@@ -97,7 +112,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let engine: LocalEngine;
   let deployed: DeployedStateMachine[];
   try {
-    engine = await startLocalEngine({ ...engineOptions, dataDir });
+    engine = await startLocalEngine({
+      ...engineOptions,
+      // A sweep a minute for executions whose messages were lost (the tasks' threshold past Lambda's timeout).
+      reconcile: { ...LOCAL_RECONCILE, ...engineOptions.reconcile },
+      dataDir,
+    });
   } catch (error) {
     // Requests that came meanwhile are answered (500: no engine) before the server closes.
     markReady();
@@ -113,6 +133,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw error;
   }
   deps = engine.deps;
+  queues = describeEngineQueues(engine, deployment.region);
   markReady();
 
   const actualPort = (server.address() as AddressInfo).port;

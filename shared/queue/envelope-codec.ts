@@ -192,6 +192,7 @@ const TASK_ENVELOPE: Shape = {
     ref: required(INTEGER),
     request: required({ kind: 'variant', tag: 'kind', cases: TASK_REQUEST_CASES }),
     taskToken: optional(STRING),
+    resend: optional(STRING),
   },
 };
 

@@ -5,6 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Clock, Queues, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
+import { InfrastructureError } from '../lib/infrastructure-error.ts';
 import { encodeEnvelope } from './envelope-codec.ts';
 
 /** The engine's queues on SQS: FIFO transitions (one group per execution), standard tasks and timers. */
@@ -77,9 +78,9 @@ export class SqsQueues implements Queues {
     const failed = result.Failed ?? [];
     if (failed.length > 0) {
       const reasons = failed.map((entry) => `entry ${entry.Id}: ${entry.Code} ${entry.Message ?? ''}`.trim());
-      throw new Error(
-        `SendMessageBatch to ${queueUrl}: ${failed.length} of ${batch.length} messages failed (${reasons.join('; ')})`,
-      );
+      const message = `SendMessageBatch to ${queueUrl}: ${failed.length} of ${batch.length} messages failed (${reasons.join('; ')})`;
+      // SQS's own failures (not the sender's) pass: the record is retried, and left to the DLQ at worst.
+      throw failed.some((entry) => entry.SenderFault) ? new Error(message) : new InfrastructureError(message);
     }
   }
 }

@@ -19,6 +19,7 @@ describe('resolveStackConfig', () => {
         step: { memorySize: 128 },
         task: { memorySize: 128 },
         timer: { memorySize: 128 },
+        reconcile: { memorySize: 256 },
       },
       removalPolicy: 'retain',
       // Service integrations reach nothing unless the context names it.
@@ -153,7 +154,7 @@ describe('the stack under context values', () => {
 
   it('alarms have no actions without an alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
   });
 });

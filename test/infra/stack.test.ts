@@ -281,6 +281,15 @@ describe('IAM', () => {
         'sqs:SendMessage': [queue('timers'), queue('transitions')].sort(),
       }),
     ],
+    [
+      'reconcile',
+      () => ({
+        ...writeLogs('reconcile'),
+        ...tableReadWrite(),
+        'dynamodb:Query': [table(), `${table()}/index/byMachine`, `${table()}/index/byMachineStatus`].sort(),
+        'sqs:SendMessage': [queue('transitions'), queue('tasks'), queue('timers')].sort(),
+      }),
+    ],
   ] as const)('the %s handler may do exactly this, on exactly these resources', (name, expected) => {
     expect(actionsOf(name)).toEqual(expected());
   });
@@ -319,6 +328,7 @@ describe('the handlers', () => {
     ['step', 128, 60],
     ['task', 128, 900],
     ['timer', 128, 30],
+    ['reconcile', 256, 300],
   ] as const)('%s: Node 24 on arm64, %s MB, %s s, JSON logs', (name, memory, timeout) => {
     expect(functionOf(name).Properties).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -349,6 +359,7 @@ describe('the handlers', () => {
     ['step', 'Allow'],
     ['task', 'Allow'],
     ['timer', 'Allow'],
+    ['reconcile', undefined],
   ] as const)(
     '%s: recursive loop detection %s (the queue handlers feed each other by design)',
     (name, setting) => {
@@ -369,13 +380,35 @@ describe('the handlers', () => {
   );
 });
 
+describe('the reconciler', () => {
+  it('runs every 5 minutes, on a schedule that invokes the reconcile handler', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [
+          expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalId(stack.handlers.reconcile), 'Arn'] } }),
+        ],
+      }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack.handlers.reconcile), 'Arn'] },
+    });
+  });
+});
+
 describe('alarms', () => {
   const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
 
   it.each([
     ['ApproximateNumberOfMessagesVisible', 'AWS/SQS', 3, 0],
     ['ApproximateAgeOfOldestMessage', 'AWS/SQS', 3, undefined],
-    ['Errors', 'AWS/Lambda', 4, 0],
+    ['Errors', 'AWS/Lambda', 5, 0],
+    ['ReconcilerExecutionsResent', 'Statefold', 1, 0],
+    ['ReconcilerExecutionsFailed', 'Statefold', 1, 0],
   ] as const)('%s (%s): %s alarms', (metric, namespace, count, threshold) => {
     const matching = alarms().filter((alarm) => alarm.MetricName === metric && alarm.Namespace === namespace);
     expect(matching).toHaveLength(count);
@@ -386,7 +419,7 @@ describe('alarms', () => {
   });
 
   it('every alarm notifies the configured SNS topic', () => {
-    expect(alarms()).toHaveLength(10);
+    expect(alarms()).toHaveLength(13);
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([TOPIC]);
   });
 });

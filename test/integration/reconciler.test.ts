@@ -1,0 +1,270 @@
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeExecution } from '../../shared/engine/executions.ts';
+import { startExecution } from '../../shared/engine/start-execution.ts';
+import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
+import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
+import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { until } from '../support/eventually.ts';
+
+/**
+ * The reconciler through the durable engine (dynalite, fauxqs, the handlers' pollers): an execution whose
+ * pending message is gone (a purged queue, a message lost) is found by a sweep and finished; one that cannot be
+ * moved is failed with a cause saying why; one that waits for a callback is left alone.
+ */
+const QUIET_MS = 300;
+const TASK_QUIET_MS = 1_000;
+const FAIL_AFTER_MS = 600;
+
+/** Executions whose messages on a queue are taken off it unhandled (lost): `once` for the next one only. */
+const lose = new Map<string, { queue: string; once: boolean }>();
+const invocations = new Map<string, number>();
+/** Messages taken off the transitions queue unhandled, once each: the first that matches each predicate. */
+const loseOnce: ((body: { executionArn?: string; message?: { type?: string } }) => boolean)[] = [];
+
+function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
+  return (event: SQSEvent, context) => {
+    const kept = event.Records.filter((record) => {
+      const body = JSON.parse(record.body) as {
+        executionArn?: string;
+        transition?: { executionArn?: string };
+        message?: { type?: string };
+      };
+      const matching = queue === 'transitions' ? loseOnce.findIndex((matches) => matches(body)) : -1;
+      if (matching >= 0) {
+        loseOnce.splice(matching, 1);
+        return false;
+      }
+      const arn = body.executionArn ?? body.transition?.executionArn ?? '';
+      const rule = lose.get(arn);
+      if (rule?.queue !== queue) return true;
+      if (rule.once) lose.delete(arn);
+      return false;
+    });
+    return kept.length > 0 ? handler({ Records: kept }, context) : Promise.resolve({ batchItemFailures: [] });
+  };
+}
+
+let testbed: Testbed;
+
+beforeAll(async () => {
+  testbed = await startTestbed({
+    reconcile: { quietMs: QUIET_MS, taskQuietMs: TASK_QUIET_MS, failAfterMs: FAIL_AFTER_MS },
+    wrapHandler: losing,
+  });
+  testbed.engine.setFunctions({
+    echo: (event: { name?: string }) => {
+      invocations.set(event.name ?? '', (invocations.get(event.name ?? '') ?? 0) + 1);
+      return event;
+    },
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await testbed?.stop();
+});
+
+const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function start(
+  definition: object,
+  name: string,
+  rule?: { queue: string; once: boolean },
+  input: object = { name },
+) {
+  const stateMachineArn = await testbed.createMachine(definition, name);
+  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  if (rule) lose.set(executionArn, rule);
+  await startExecution(testbed.engine.deps, { stateMachineArn, name, input: JSON.stringify(input) });
+  return executionArn;
+}
+
+async function status(executionArn: string) {
+  return (await describeExecution(testbed.engine.deps, { executionArn })).status;
+}
+
+/** Sweeps until the execution closes (each sweep a little after the reconciler's quiet time). */
+async function sweepUntilClosed(executionArn: string) {
+  return until(
+    `${executionArn} to close`,
+    async () => {
+      await sleep(QUIET_MS + 50);
+      await testbed.engine.sweep();
+      return (await status(executionArn)) === 'RUNNING' ? undefined : testbed.waitForClose(executionArn);
+    },
+    { timeoutMs: 20_000, intervalMs: 0 },
+  );
+}
+
+function expectIntactHistory(events: HistoryEvent[]): void {
+  expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
+  const entered = events.filter((event) => event.type.endsWith('StateEntered')).map((event) => event.type);
+  const exited = events.filter((event) => event.type.endsWith('StateExited')).map((event) => event.type);
+  expect(exited.length).toBe(entered.length);
+}
+
+describe('the reconciler', () => {
+  it('finishes an execution whose timer was purged from the timers queue', async () => {
+    const executionArn = await start(
+      {
+        StartAt: 'Pause',
+        States: { Pause: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', End: true } },
+      },
+      'purged-timer',
+    );
+    await until('the Wait state', async () =>
+      (await testbed.history(executionArn)).some((event) => event.type === 'WaitStateEntered')
+        ? true
+        : undefined,
+    );
+    await testbed.engine.sqs.client.send(new PurgeQueueCommand({ QueueUrl: testbed.engine.sqs.urls.timers }));
+    await sleep(1_500);
+    expect(await status(executionArn)).toBe('RUNNING');
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expectIntactHistory(run.events);
+    expect(run.events.filter((event) => event.type === 'WaitStateExited')).toHaveLength(1);
+  });
+
+  it('finishes an execution whose next transition was lost', async () => {
+    const executionArn = await start(
+      {
+        StartAt: 'First',
+        States: { First: { Type: 'Pass', Next: 'Second' }, Second: { Type: 'Pass', End: true } },
+      },
+      'lost-transition',
+      { queue: 'transitions', once: true },
+    );
+    await sleep(QUIET_MS);
+    expect(await status(executionArn)).toBe('RUNNING');
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expectIntactHistory(run.events);
+    expect(run.events.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+  });
+
+  it('finishes an execution whose task result was lost, running the task again once it is taken as lost', async () => {
+    const executionArn = await start(
+      { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: ECHO, End: true } } },
+      'lost-result',
+      { queue: 'transitions', once: true },
+    );
+    await until('the task to run', () => (invocations.get('lost-result') === 1 ? true : undefined));
+    // Quiet, but not yet for as long as a task may take: left alone.
+    await sleep(QUIET_MS + 50);
+    await testbed.engine.sweep();
+    await sleep(100);
+    expect(invocations.get('lost-result')).toBe(1);
+    await sleep(TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(invocations.get('lost-result')).toBe(2);
+    expectIntactHistory(run.events);
+    expect(
+      run.events.filter(
+        (event) => event.type === 'TaskSucceeded' || event.type === 'LambdaFunctionSucceeded',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('fails an execution its re-sent messages cannot move, saying why', async () => {
+    const executionArn = await start(
+      {
+        StartAt: 'First',
+        States: { First: { Type: 'Pass', Next: 'Second' }, Second: { Type: 'Pass', End: true } },
+      },
+      'black-hole',
+      { queue: 'transitions', once: false },
+    );
+    await sleep(QUIET_MS + 50);
+    expect((await testbed.engine.sweep()).resent).toEqual([executionArn]);
+    // Sent again on each sweep a quiet time after the last, until FAIL_AFTER_MS have passed since the first.
+    await sleep(QUIET_MS + 50);
+    expect((await testbed.engine.sweep()).resent).toEqual([executionArn]);
+    await sleep(FAIL_AFTER_MS - QUIET_MS);
+    expect((await testbed.engine.sweep()).failed).toEqual([executionArn]);
+    const run = await testbed.waitForClose(executionArn);
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.Runtime');
+    expect(run.cause).toMatch(
+      /^Statefold's reconciler found the execution stuck: nothing has moved it since \S+, and the state 'Second' waits to run\. Sending its last messages again from \S+ to \S+ did not move it on/,
+    );
+    lose.delete(executionArn);
+  });
+
+  const distributed = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Item',
+          States: { Item: { Type: 'Pass', End: true } },
+        },
+        End: true,
+      },
+    },
+  };
+  type Body = { executionArn?: string; message?: { type?: string } };
+
+  it.each([
+    [
+      "a child run's start message was lost",
+      'dmap-lost-start',
+      (name: string) => (body: Body) =>
+        body.message?.type === 'start' && (body.executionArn ?? '').includes(`:execution:${name}/`),
+    ],
+    [
+      "the Map never heard of a child's closing",
+      'dmap-lost-closing',
+      (name: string) => (body: Body) =>
+        body.message?.type === 'childSucceeded' && (body.executionArn ?? '').endsWith(`:${name}:${name}`),
+    ],
+  ])('finishes a Distributed Map when %s', async (_case, name, matches) => {
+    loseOnce.push(matches(name));
+    const executionArn = await start(distributed, name, undefined, { items: [1, 2] });
+    await until('the message to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await sleep(QUIET_MS + 50);
+    // Quiet, but not yet for as long as a task may take: a Map waits for its children as long as they run.
+    expect((await testbed.engine.sweep()).resent).not.toContain(executionArn);
+    expect(await status(executionArn)).toBe('RUNNING');
+    await sleep(TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
+    expectIntactHistory(run.events);
+  });
+
+  it('leaves alone an execution that waits for a callback', async () => {
+    const executionArn = await start(
+      {
+        StartAt: 'Approve',
+        States: {
+          Approve: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: 'echo', Payload: { 'token.$': '$$.Task.Token' } },
+            End: true,
+          },
+        },
+      },
+      'callback',
+    );
+    await sleep(TASK_QUIET_MS + QUIET_MS);
+    const report = await testbed.engine.sweep();
+    expect(report.resent).not.toContain(executionArn);
+    expect(report.failed).not.toContain(executionArn);
+    expect(await status(executionArn)).toBe('RUNNING');
+  });
+});
