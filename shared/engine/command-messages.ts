@@ -28,6 +28,11 @@ export function childStopTransition(
   };
 }
 
+/** Stops a nested `.sync` execution whose parent's task ended first (the parent stopped, timed out, aborted it). */
+export function nestedStopTransition(executionArn: string): TransitionEnvelope {
+  return { executionArn, id: 'stop:parent', message: { type: 'stop' } };
+}
+
 /** The message a timer delivers when it fires. */
 export function timerMessage(command: TimerCommand): TransitionMessage {
   return { type: 'timerFired', scope: command.scope, ref: command.ref, purpose: command.purpose };

@@ -61,6 +61,15 @@ async function callService(
 ): Promise<TaskOutcome> {
   const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
   const name = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
+  if (!request.sdk && request.service === 'states') {
+    // The durable engine's task handler starts nested executions itself (runNestedExecution); here there is no
+    // engine to start them on. Catchable, like any call this runner cannot make.
+    return {
+      ok: false,
+      error: StatesErrors.TaskFailed,
+      cause: `Statefold's in-memory runner cannot start nested executions (${name}): they run on the durable engine (statefold start, or a deployment).`,
+    };
+  }
   if (!services) {
     // Catchable, unlike States.Runtime: a workflow can route around a service this runner cannot reach.
     return {

@@ -258,6 +258,8 @@ const COMMAND_RUNNERS: CommandRunners = {
   startChildRun: (run, command) => run.track(run.runChild(command)),
   // A child here runs to its end inside runChild: nothing outside it can stop it.
   stopChildRun: () => undefined,
+  // Nested executions do not run here (performTask says so): there is no child to stop.
+  stopExecution: () => undefined,
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */

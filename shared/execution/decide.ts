@@ -4,7 +4,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
-import { stopChildRuns } from './flow.ts';
+import { stopChildRuns, stopNestedExecution } from './flow.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
 import {
   awaitingItems,
@@ -109,7 +109,11 @@ const DECIDERS: Deciders = {
   },
   stop: (step, message) => {
     // A stopped execution's Map Runs stop their children too.
-    for (const scope of Object.values(step.state.scopes)) stopChildRuns(step, scope);
+    for (const scope of Object.values(step.state.scopes)) {
+      stopChildRuns(step, scope);
+      // …and its nested `.sync` executions theirs.
+      stopNestedExecution(step, scope);
+    }
     step.emit({
       type: 'ExecutionAborted',
       scope: ROOT_SCOPE,
@@ -228,6 +232,7 @@ function fireTimer(step: Step, message: MessageOf<'timerFired'>): void | Promise
   switch (message.purpose) {
     case 'executionTimeout':
       if (message.ref === 1) {
+        for (const scope of Object.values(state.scopes)) stopNestedExecution(step, scope);
         step.emit({
           type: 'ExecutionTimedOut',
           scope: ROOT_SCOPE,

@@ -115,7 +115,9 @@ export type Command =
       input: Json;
     }
   /** A Distributed Map child run still running when its Map Run was aborted, failed or its execution stopped. */
-  | { type: 'stopChildRun'; mapRunArn: string; executionName: string };
+  | { type: 'stopChildRun'; mapRunArn: string; executionName: string }
+  /** A nested `.sync` execution whose parent's task ended first (stopped, aborted, timed out): stopped too. */
+  | { type: 'stopExecution'; executionArn: string };
 
 /** Time and randomness a step may use: supplied by the caller, so a step is reproducible. */
 export interface StepEnv {

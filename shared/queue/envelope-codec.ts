@@ -102,6 +102,7 @@ const EXECUTION_INFO: Shape = {
         scope: required(STRING),
         ref: required(INTEGER),
         index: required(INTEGER),
+        task: optional({ kind: 'enum', values: ['sync', 'sync:2'] }),
       },
     }),
   },
