@@ -358,4 +358,27 @@ describe('stopping the parent', () => {
       'ExecutionAborted',
     ]);
   });
+
+  it("a .sync task's TimeoutSeconds ends the task first: TaskTimedOut, and the child is stopped", async () => {
+    const run = await testbed.run({
+      definition: nested(
+        'startExecution.sync:2',
+        { StateMachineArn: waitingChildArn, Name: 'timed-out' },
+        { TimeoutSeconds: 10 },
+      ),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.Timeout');
+    expect(typesOf(run.events)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskTimedOut',
+      'ExecutionFailed',
+    ]);
+    const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:timed-out`);
+    expect(child.status).toBe('ABORTED');
+  });
 });
