@@ -76,11 +76,19 @@ export function taskSubmittedTransition(
   executionArn: string,
   target: { scope: string; ref: number },
   output: Json,
+  /** A nested `.sync` execution's ARN. */
+  child?: string,
 ): TransitionEnvelope {
   return {
     executionArn,
     id: `submitted:${target.scope}:${target.ref}`,
-    message: { type: 'taskSubmitted', scope: target.scope, ref: target.ref, output },
+    message: {
+      type: 'taskSubmitted',
+      scope: target.scope,
+      ref: target.ref,
+      output,
+      ...(child !== undefined ? { child } : {}),
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { TaskRequest } from '../execution/messages.ts';
+import type { TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
-import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
+import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
@@ -60,8 +60,8 @@ export async function runNestedExecution(
     task: sync,
   };
   const requestId = (deps.uuid ?? randomUUID)();
-  const submitted = (response: Json) =>
-    deps.queues.sendTransitions([taskSubmittedTransition(task.executionArn, target, response)]);
+  const submitted = (response: Json, child?: string) =>
+    deps.queues.sendTransitions([taskSubmittedTransition(task.executionArn, target, response, child)]);
   try {
     if (sync) {
       const machine = await deps.log.getStateMachine(stateMachineArn);
@@ -87,7 +87,7 @@ export async function runNestedExecution(
       sync
         ? async (output) => {
             response = startResponse(output, requestId);
-            await submitted(response);
+            await submitted(response, output.executionArn);
           }
         : undefined,
     );
@@ -119,6 +119,16 @@ export async function nestedResultTransition(
       ? { ok: true, output: description }
       : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
   return taskTransition(link.executionArn, { scope: link.scope, ref: link.ref }, outcome);
+}
+
+/**
+ * A nested `.sync` child's start reached a parent that closed meanwhile (stopped before the task heard of its
+ * child): the child is stopped, as it would have been had the parent known it.
+ */
+export async function stopOrphanedChild(deps: EngineDeps, message: TransitionMessage): Promise<void> {
+  if (message.type === 'taskSubmitted' && message.child !== undefined) {
+    await deps.queues.sendTransitions([nestedStopTransition(message.child)]);
+  }
 }
 
 /** DescribeExecution as `.sync` gives it: PascalCase, dates as epoch milliseconds; `.sync:2` parses Input/Output. */

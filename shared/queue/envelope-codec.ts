@@ -117,7 +117,7 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   taskSucceeded: { ...SCOPED, output: required(JSON_VALUE) },
   taskFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },
   taskHeartbeat: SCOPED,
-  taskSubmitted: { ...SCOPED, output: required(JSON_VALUE) },
+  taskSubmitted: { ...SCOPED, output: required(JSON_VALUE), child: optional(STRING) },
   activityScheduled: SCOPED,
   activityStarted: { ...SCOPED, workerName: required(STRING) },
   activityScheduleFailed: { ...SCOPED, error: required(STRING), cause: required(STRING) },

@@ -31,12 +31,25 @@ const functions = {
   },
 };
 
+/** While set, the task handler waits for it before handling a task (a test stops a parent first). */
+let taskGate: Promise<void> | undefined;
+
 let childArn: string;
 let failingChildArn: string;
 let waitingChildArn: string;
 
 beforeAll(async () => {
-  testbed = await startTestbed({ functions, virtualClock: Date.UTC(2026, 0, 1) });
+  testbed = await startTestbed({
+    functions,
+    virtualClock: Date.UTC(2026, 0, 1),
+    wrapHandler: (queue, handler) =>
+      queue !== 'tasks'
+        ? handler
+        : async (event, context) => {
+            if (taskGate) await taskGate;
+            return handler(event, context);
+          },
+  });
   childArn = await testbed.createMachine(
     {
       StartAt: 'Double',
@@ -379,6 +392,30 @@ describe('stopping the parent', () => {
       'ExecutionFailed',
     ]);
     const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:timed-out`);
+    expect(child.status).toBe('ABORTED');
+  });
+
+  it('a parent stopped before its task hears of the child (TaskSubmitted) stops the child when it does', async () => {
+    const parentArn = await testbed.createMachine(
+      nested('startExecution.sync', { StateMachineArn: waitingChildArn, Name: 'orphan' }),
+      'early-stopped-parent',
+    );
+    let release = () => {};
+    taskGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      const { executionArn } = await startExecution(deps(), { stateMachineArn: parentArn, name: 'early' });
+      await stopExecution(deps(), { executionArn });
+    } finally {
+      taskGate = undefined;
+      release();
+    }
+    const childExecutionArn = `${PREFIX}:execution:waiting-child:orphan`;
+    await until('the child', async () =>
+      describeExecution(deps(), { executionArn: childExecutionArn }).catch(() => undefined),
+    );
+    const child = await testbed.waitForClose(childExecutionArn);
     expect(child.status).toBe('ABORTED');
   });
 });
