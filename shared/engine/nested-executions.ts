@@ -33,6 +33,28 @@ export function isNestedExecution(request: TaskRequest): request is ServiceReque
   );
 }
 
+/**
+ * A request-response start outside the task handler (an EXPRESS run on the engine): the child is started, and
+ * the outcome is StartExecution's answer or its error. No name given: a random UUID, as AWS's.
+ */
+export async function startNestedExecution(deps: EngineDeps, request: ServiceRequest): Promise<TaskOutcome> {
+  const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+  const stateMachineArn = parameters.StateMachineArn;
+  if (typeof stateMachineArn !== 'string') return missingArn(request);
+  const requestId = (deps.uuid ?? randomUUID)();
+  try {
+    const started = await startExecution(deps, {
+      stateMachineArn,
+      ...(typeof parameters.Name === 'string' ? { name: parameters.Name } : {}),
+      input: inputText(parameters.Input),
+    });
+    return { ok: true, output: startResponse(started, requestId) };
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    return stepFunctionsFailure(error, requestId);
+  }
+}
+
 /** The task handler's part: start the child, report the start (or the failure to start) to the parent. */
 export async function runNestedExecution(
   deps: EngineDeps,
@@ -44,13 +66,7 @@ export async function runNestedExecution(
     deps.queues.sendTransitions([taskTransition(task.executionArn, target, outcome)]);
   const parameters = isJsonObject(request.parameters) ? request.parameters : {};
   const stateMachineArn = parameters.StateMachineArn;
-  if (typeof stateMachineArn !== 'string') {
-    return report({
-      ok: false,
-      error: StatesErrors.Runtime,
-      cause: `The Parameters of a 'states:startExecution' task must have a string 'StateMachineArn', got ${JSON.stringify(request.parameters)}`,
-    });
-  }
+  if (typeof stateMachineArn !== 'string') return report(missingArn(request));
   const sync = request.pattern === 'sync' || request.pattern === 'sync:2' ? request.pattern : undefined;
   const parent: ParentLink | undefined = sync && {
     executionArn: task.executionArn,
@@ -159,6 +175,14 @@ export function syncDescription(
   out.Status = state.status;
   if (state.stopTime !== undefined) out.StopDate = state.stopTime;
   return out;
+}
+
+function missingArn(request: ServiceRequest): TaskOutcome {
+  return {
+    ok: false,
+    error: StatesErrors.Runtime,
+    cause: `The Parameters of a 'states:startExecution' task must have a string 'StateMachineArn', got ${JSON.stringify(request.parameters)}`,
+  };
 }
 
 /** AWS sends a JSON Input as its text; none is `{}`. */

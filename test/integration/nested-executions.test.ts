@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeExecution, stopExecution } from '../../shared/engine/executions.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
+import { createStateMachine } from '../../shared/engine/state-machines.ts';
 import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
@@ -188,6 +189,27 @@ describe('states:startExecution (request-response)', () => {
       resourceType: 'states',
       resource: 'startExecution.sync',
     });
+  });
+});
+
+describe('states:startExecution from an EXPRESS execution', () => {
+  it('request-response starts the STANDARD child, which runs to its end', async () => {
+    const { stateMachineArn } = await createStateMachine(deps(), {
+      name: 'express-parent',
+      type: 'EXPRESS',
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+      definition: JSON.stringify(
+        nested('startExecution', { StateMachineArn: childArn, Name: 'from-express', Input: { value: 3 } }),
+      ),
+    });
+    await startExecution(deps(), { stateMachineArn, name: 'express-run' });
+    const childExecutionArn = `${PREFIX}:execution:child:from-express`;
+    await until('the child', async () =>
+      describeExecution(deps(), { executionArn: childExecutionArn }).catch(() => undefined),
+    );
+    const child = await testbed.waitForClose(childExecutionArn);
+    expect(child.status).toBe('SUCCEEDED');
+    expect(JSON.parse(child.output ?? 'null')).toEqual({ doubled: 6 });
   });
 });
 
