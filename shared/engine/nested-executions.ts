@@ -8,8 +8,9 @@ import { nestedStopTransition, taskSubmittedTransition, taskTransition } from '.
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
+import { executionArnOf } from './names.ts';
 import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
-import { startExecution } from './start-execution.ts';
+import { publishStart, startExecution } from './start-execution.ts';
 
 /**
  * `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`: a Task starts a child execution on
@@ -90,12 +91,15 @@ export async function runNestedExecution(
       }
     }
     let response: Json | undefined;
+    const name = typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task);
+    if (parent && (await resumeOwnChild(deps, executionArnOf(stateMachineArn, name), parent, requestId)))
+      return;
     const started = await startExecution(
       deps,
       {
         stateMachineArn,
         // The same task asking again (a redelivered request) names the same child, which starts once.
-        name: typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task),
+        name,
         input: inputText(parameters.Input),
         ...(parent ? { parent } : {}),
       },
@@ -135,6 +139,50 @@ export async function nestedResultTransition(
       ? { ok: true, output: description }
       : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
   return taskTransition(link.executionArn, { scope: link.scope, ref: link.ref }, outcome);
+}
+
+/**
+ * The task's request delivered again after its `.sync` child started (a crash after the child's first commit):
+ * whatever the child has done since, the parent hears of it as it would have, TaskSubmitted first. A child whose
+ * first commit closed it may never have sent it: its first sends are finished now. True if the child is this
+ * task's.
+ */
+async function resumeOwnChild(
+  deps: EngineDeps,
+  childArn: string,
+  parent: ParentLink,
+  requestId: string,
+): Promise<boolean> {
+  const loaded = await loadExecution(deps.log, childArn);
+  const execution = loaded?.state.execution;
+  const link = execution?.parent;
+  if (
+    !loaded ||
+    !execution ||
+    link?.executionArn !== parent.executionArn ||
+    link.scope !== parent.scope ||
+    link.ref !== parent.ref
+  ) {
+    return false;
+  }
+  const response = startResponse(
+    { executionArn: childArn, startDate: new Date(execution.startTime) },
+    requestId,
+  );
+  await deps.queues.sendTransitions([
+    taskSubmittedTransition(parent.executionArn, parent, response, childArn),
+  ]);
+  if (loaded.lastCommit === 1) {
+    await publishStart(
+      deps,
+      execution,
+      loaded.commits.find((commit) => commit.n === 1),
+    );
+  } else if (loaded.state.status !== 'RUNNING' && link.task !== undefined) {
+    const result = await nestedResultTransition(deps, execution, { ...link, task: link.task });
+    if (result) await deps.queues.sendTransitions([result]);
+  }
+  return true;
 }
 
 /**

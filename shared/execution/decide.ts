@@ -159,7 +159,7 @@ function decideTaskSucceeded(step: Step, message: MessageOf<'taskSucceeded'>): v
 function decideTaskSubmitted(step: Step, message: MessageOf<'taskSubmitted'>): void {
   const scope = awaiting(step.state, message.scope, 'task', message.ref);
   const task = scope?.task;
-  if (!scope || !task || task.legacyLambda) return;
+  if (!scope || !task || task.legacyLambda || task.submitted) return;
   step.emit({
     type: 'TaskSubmitted',
     scope: scope.id,

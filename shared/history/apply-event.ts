@@ -151,6 +151,7 @@ const APPLIERS: Appliers = {
   ActivityScheduleFailed: failState,
   TaskSubmitted: (_state, event, scope) => {
     const task = need(scope, event).task;
+    if (task) task.submitted = true;
     const output = event.output;
     // A nested `.sync` execution: the task knows its child, to stop it if the task ends first.
     if (

@@ -330,6 +330,44 @@ describe('states:startExecution.sync and .sync:2', () => {
   });
 });
 
+describe('a .sync task request delivered again', () => {
+  it("after a crash between the child's first commit and its sends: the parent hears of the child once, and succeeds", async () => {
+    const parentArn = await testbed.createMachine(
+      nested('startExecution.sync', { StateMachineArn: childArn, Name: 'resumed', Input: { value: 8 } }),
+      'resuming-parent',
+    );
+    let release = () => {};
+    taskGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    let executionArn = '';
+    try {
+      ({ executionArn } = await startExecution(deps(), { stateMachineArn: parentArn, name: 'resuming' }));
+      // The first delivery's crash: the child's commit 1 (which closes it) is stored, nothing of it is sent.
+      const crashed = startExecution(
+        deps(),
+        {
+          stateMachineArn: childArn,
+          name: 'resumed',
+          input: '{"value":8}',
+          parent: { executionArn, scope: 'root', ref: 3, index: 0, task: 'sync' },
+        },
+        async () => {
+          throw new Error('crash');
+        },
+      );
+      await expect(crashed).rejects.toThrow('crash');
+    } finally {
+      taskGate = undefined;
+      release();
+    }
+    const run = await testbed.waitForClose(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toMatchObject({ Output: '{"doubled":16}', Status: 'SUCCEEDED' });
+    expect(typesOf(run.events)).toEqual(SYNC_EVENTS);
+  });
+});
+
 describe('states:startExecution.waitForTaskToken', () => {
   it('the child receives the token in its input and completes the parent with SendTaskSuccess', async () => {
     const approver = await testbed.createMachine(
