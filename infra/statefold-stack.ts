@@ -112,8 +112,8 @@ interface HandlerAccess {
 
 /**
  * What each handler's code does (shared/engine): a commit's outbox may hold transitions, task requests and
- * timers, and both the API (StartExecution, StopExecution) and the step handler send outboxes; the task handler
- * reports results as transitions; the timer handler forwards due timers and re-arms early ones.
+ * timers, and the API (StartExecution, StopExecution), the step handler and the task handler (a nested
+ * execution's start) send outboxes; the task handler reports results as transitions; the timer handler forwards due timers and re-arms early ones.
  */
 const ACCESS: Record<HandlerName, HandlerAccess> = {
   api: {
@@ -128,7 +128,13 @@ const ACCESS: Record<HandlerName, HandlerAccess> = {
     invokesFunctions: false,
     callsServices: false,
   },
-  task: { table: 'readWrite', sendsTo: ['transitions'], invokesFunctions: true, callsServices: true },
+  // A nested execution (states:startExecution) starts here: its first commit's outbox may hold tasks and timers.
+  task: {
+    table: 'readWrite',
+    sendsTo: ['transitions', 'tasks', 'timers'],
+    invokesFunctions: true,
+    callsServices: true,
+  },
   timer: { table: 'none', sendsTo: ['transitions', 'timers'], invokesFunctions: false, callsServices: false },
   // Lists running executions (the indexes), replays them, appends a failure, closes heads, re-sends outboxes.
   reconcile: {

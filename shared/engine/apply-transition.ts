@@ -10,6 +10,7 @@ import { InvariantError } from '../lib/invariant-error.ts';
 import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
+import { stopOrphanedChild } from './nested-executions.ts';
 import { sendOutbox } from './outbox.ts';
 import type { Commit, TransitionEnvelope } from './ports.ts';
 import { publishStart, writeFirstCommit } from './start-execution.ts';
@@ -60,7 +61,10 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       await sendOutbox(deps, execution, applied);
       return { kind: 'duplicate', state };
     }
-    if (state.status !== 'RUNNING') return { kind: 'stale', state };
+    if (state.status !== 'RUNNING') {
+      await stopOrphanedChild(deps, message);
+      return { kind: 'stale', state };
+    }
     if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
     const definition = await deps.definitions.load(execution.source);
     let step: Step;

@@ -28,6 +28,11 @@ export function childStopTransition(
   };
 }
 
+/** Stops a nested `.sync` execution whose parent's task ended first (the parent stopped, timed out, aborted it). */
+export function nestedStopTransition(executionArn: string): TransitionEnvelope {
+  return { executionArn, id: 'stop:parent', message: { type: 'stop' } };
+}
+
 /** The message a timer delivers when it fires. */
 export function timerMessage(command: TimerCommand): TransitionMessage {
   return { type: 'timerFired', scope: command.scope, ref: command.ref, purpose: command.purpose };
@@ -71,11 +76,19 @@ export function taskSubmittedTransition(
   executionArn: string,
   target: { scope: string; ref: number },
   output: Json,
+  /** A nested `.sync` execution's ARN. */
+  child?: string,
 ): TransitionEnvelope {
   return {
     executionArn,
     id: `submitted:${target.scope}:${target.ref}`,
-    message: { type: 'taskSubmitted', scope: target.scope, ref: target.ref, output },
+    message: {
+      type: 'taskSubmitted',
+      scope: target.scope,
+      ref: target.ref,
+      output,
+      ...(child !== undefined ? { child } : {}),
+    },
   };
 }
 

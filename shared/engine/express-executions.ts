@@ -4,6 +4,7 @@ import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { parseStateMachineArn } from './names.ts';
+import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
 import { type ExecutionResult, runInMemory } from './run-execution.ts';
 
@@ -90,6 +91,7 @@ export async function runExpress(
     clock: 'real',
     lambda: deps.lambda,
     services: deps.services,
+    nestedExecutions: (request) => startNestedExecution(deps, request),
     ...(run.executionArn !== undefined ? { executionArn: run.executionArn } : {}),
     ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
   });

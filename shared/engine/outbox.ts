@@ -4,9 +4,11 @@ import {
   childClosedTransition,
   childStartTransition,
   childStopTransition,
+  nestedStopTransition,
   timerTransition,
 } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { nestedResultTransition } from './nested-executions.ts';
 import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 
 /**
@@ -61,13 +63,23 @@ export async function sendOutbox(
       case 'stopChildRun':
         transitions.push(childStopTransition(execution, command));
         break;
+      case 'stopExecution':
+        transitions.push(nestedStopTransition(command.executionArn));
+        break;
     }
   }
   if (commit.outbox.closed) {
     const closing = closingOf(commit.events);
     if (closing) {
       await deps.log.closeHead({ ...headOf(execution), status: closing.status, stopDate: closing.timestamp });
-      if (execution.parent) transitions.push(childClosedTransition(execution.parent, closing));
+      const parent = execution.parent;
+      if (parent?.task !== undefined) {
+        // A nested `.sync` child ends its parent's task with its description.
+        const result = await nestedResultTransition(deps, execution, { ...parent, task: parent.task });
+        if (result) transitions.push(result);
+      } else if (parent) {
+        transitions.push(childClosedTransition(parent, closing));
+      }
     }
   }
   const sent =

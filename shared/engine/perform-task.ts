@@ -11,10 +11,15 @@ import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
  */
 export type PerformedTask = Exclude<TaskRequest, { kind: 'express' | 'activity' }>;
 
+/** Starts a nested execution for a request-response `states:startExecution` Task (an EXPRESS run's). */
+export type NestedExecutions = (request: Extract<PerformedTask, { kind: 'service' }>) => Promise<TaskOutcome>;
+
 /** The ports a task's I/O goes through. Without `services`, only Lambda tasks can run. */
 export interface TaskPorts {
   lambda: LambdaInvoker;
   services?: ServiceCalls | undefined;
+  /** Without it, a `states:startExecution` Task fails: the in-memory runner has no engine to start it on. */
+  nestedExecutions?: NestedExecutions | undefined;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function performTask(
         cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke[.waitForTaskToken]) and the service integrations of arn:aws:states:::<service>:<action> and arn:aws:states:::aws-sdk:<service>:<action>.`,
       };
     case 'service':
-      return callService(ports.services, request, signal);
+      return callService(ports, request, signal);
     case 'items':
       return readItems(ports.services, request, signal);
     case 'results':
@@ -55,12 +60,25 @@ export async function performTask(
 }
 
 async function callService(
-  services: ServiceCalls | undefined,
+  ports: TaskPorts,
   request: Extract<PerformedTask, { kind: 'service' }>,
   signal: AbortSignal | undefined,
 ): Promise<TaskOutcome> {
+  const services = ports.services;
   const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
   const name = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
+  if (!request.sdk && request.service === 'states') {
+    // An EXPRESS run on the engine starts one (request-response, the only pattern EXPRESS allows).
+    if (ports.nestedExecutions && request.pattern === 'request-response')
+      return ports.nestedExecutions(request);
+    // The durable engine's task handler starts nested executions itself (runNestedExecution); here there is no
+    // engine to start them on. Catchable, like any call this runner cannot make.
+    return {
+      ok: false,
+      error: StatesErrors.TaskFailed,
+      cause: `Statefold's in-memory runner cannot start nested executions (${name}): they run on the durable engine (statefold start, or a deployment).`,
+    };
+  }
   if (!services) {
     // Catchable, unlike States.Runtime: a workflow can route around a service this runner cannot reach.
     return {

@@ -24,7 +24,7 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
-import { performTask, type TaskPorts } from './perform-task.ts';
+import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
 import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
 /**
@@ -48,6 +48,8 @@ export interface RunInMemoryOptions {
   lambda: LambdaInvoker;
   /** Where other service integrations go; without it they fail with States.TaskFailed. */
   services?: ServiceCalls | undefined;
+  /** Starts request-response nested executions (an EXPRESS run on the engine); without it they fail. */
+  nestedExecutions?: NestedExecutions | undefined;
   clock?: 'real' | 'virtual';
   /** Start time (Date or epoch ms); defaults to now. */
   startTime?: Date | number;
@@ -92,6 +94,7 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   const { state, events } = await new InMemoryRun(definition, {
     lambda: options.lambda,
     services: options.services,
+    nestedExecutions: options.nestedExecutions,
     virtual,
     start,
     onStep: options.onStep,
@@ -223,6 +226,7 @@ export const VIRTUAL_TASK_GRACE_MS = 200;
 interface RunOptions {
   lambda: LambdaInvoker;
   services?: ServiceCalls | undefined;
+  nestedExecutions?: NestedExecutions | undefined;
   virtual: boolean;
   start: number;
   onStep?: RunInMemoryOptions['onStep'] | undefined;
@@ -258,6 +262,8 @@ const COMMAND_RUNNERS: CommandRunners = {
   startChildRun: (run, command) => run.track(run.runChild(command)),
   // A child here runs to its end inside runChild: nothing outside it can stop it.
   stopChildRun: () => undefined,
+  // Nested executions do not run here (performTask says so): there is no child to stop.
+  stopExecution: () => undefined,
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */

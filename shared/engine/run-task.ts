@@ -3,6 +3,7 @@ import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
 import { writeMapRunResults } from './map-run-results.ts';
+import { isNestedExecution, runNestedExecution } from './nested-executions.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskEnvelope, TimerEnvelope } from './ports.ts';
 
@@ -21,6 +22,8 @@ export async function runTaskRequest(
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
   // An activity's worker does the work: the task waits in the activity's queue for its GetActivityTask.
   if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
+  // A nested execution starts through the engine's own StartExecution.
+  if (isNestedExecution(task.request)) return runNestedExecution(deps, task, task.request);
   const outcome =
     task.request.kind === 'results'
       ? await writeMapRunResults(deps, task.request, signal)

@@ -3,7 +3,7 @@ import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
 import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
-import type { ExecutionInfo } from '../history/events.ts';
+import type { ExecutionInfo, ParentLink } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
@@ -25,6 +25,8 @@ export interface StartExecutionInput {
   /** JSON text; `{}` when absent. */
   input?: string;
   traceHeader?: string;
+  /** A nested `.sync` execution: the parent's task its close ends. */
+  parent?: ParentLink;
 }
 
 export interface StartExecutionOutput {
@@ -40,6 +42,8 @@ export interface StartExecutionOutput {
 export async function startExecution(
   deps: EngineDeps,
   request: StartExecutionInput,
+  /** Runs once commit 1 is stored, before its sends (a nested `.sync` parent hears of its child first). */
+  beforeSends?: (started: StartExecutionOutput) => Promise<void>,
 ): Promise<StartExecutionOutput> {
   const { name: machineName } = parseStateMachineArn(request.stateMachineArn);
   const name = request.name ?? randomUUID();
@@ -75,9 +79,17 @@ export async function startExecution(
     startTime: deps.clock.now(),
     source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+    ...(request.parent !== undefined ? { parent: request.parent } : {}),
   };
-  const started = await writeFirstCommit(deps, execution, input, inputText);
-  if (started) return { executionArn, startDate: new Date(execution.startTime) };
+  const output = { executionArn, startDate: new Date(execution.startTime) };
+  const started = await writeFirstCommit(
+    deps,
+    execution,
+    input,
+    inputText,
+    beforeSends && (() => beforeSends(output)),
+  );
+  if (started) return output;
 
   // The name is taken: the same start again (a retry) answers as the first did, anything else is refused.
   const existing = await loadExecution(deps.log, executionArn);
@@ -88,9 +100,11 @@ export async function startExecution(
     throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
   }
   const original = existing.state.execution;
+  const again = { executionArn, startDate: new Date(original.startTime) };
+  if (beforeSends) await beforeSends(again);
   // Finish what a crashed first call may have left undone: the head and the first sends.
   await publishStart(deps, original, first);
-  return { executionArn, startDate: new Date(original.startTime) };
+  return again;
 }
 
 /**
@@ -115,6 +129,7 @@ export async function writeFirstCommit(
   execution: ExecutionInfo,
   input: Json,
   inputText?: string,
+  beforeSends?: () => Promise<void>,
 ): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   if (!execution.source) throw new InvariantError('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
@@ -163,6 +178,7 @@ export async function writeFirstCommit(
     },
   };
   if (!(await deps.log.append(execution.executionArn, commit))) return undefined;
+  if (beforeSends) await beforeSends();
   await publishStart(deps, execution, commit);
   return { state: step.state, commit };
 }

@@ -4,7 +4,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
-import { stopChildRuns } from './flow.ts';
+import { stopChildRuns, stopNestedExecution } from './flow.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
 import {
   awaitingItems,
@@ -110,7 +110,11 @@ const DECIDERS: Deciders = {
   },
   stop: (step, message) => {
     // A stopped execution's Map Runs stop their children too.
-    for (const scope of Object.values(step.state.scopes)) stopChildRuns(step, scope);
+    for (const scope of Object.values(step.state.scopes)) {
+      stopChildRuns(step, scope);
+      // …and its nested `.sync` executions theirs.
+      stopNestedExecution(step, scope);
+    }
     step.emit({
       type: 'ExecutionAborted',
       scope: ROOT_SCOPE,
@@ -166,7 +170,7 @@ function decideTaskSucceeded(step: Step, message: MessageOf<'taskSucceeded'>): v
 function decideTaskSubmitted(step: Step, message: MessageOf<'taskSubmitted'>): void {
   const scope = awaiting(step.state, message.scope, 'task', message.ref);
   const task = scope?.task;
-  if (!scope || !task || task.legacyLambda) return;
+  if (!scope || !task || task.legacyLambda || task.submitted) return;
   step.emit({
     type: 'TaskSubmitted',
     scope: scope.id,
@@ -239,6 +243,7 @@ function fireTimer(step: Step, message: MessageOf<'timerFired'>): void | Promise
   switch (message.purpose) {
     case 'executionTimeout':
       if (message.ref === 1) {
+        for (const scope of Object.values(state.scopes)) stopNestedExecution(step, scope);
         step.emit({
           type: 'ExecutionTimedOut',
           scope: ROOT_SCOPE,

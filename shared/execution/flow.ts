@@ -323,6 +323,13 @@ function abortScope(step: Step, scope: ScopeState, prev: number): void {
   } else if (type === 'Wait') {
     step.emit({ type: 'WaitStateAborted', scope: scope.id, previousEventId: prev });
   } else if (type === 'Task') {
+    stopNestedExecution(step, scope);
     step.emit({ type: 'TaskStateAborted', scope: scope.id, previousEventId: prev });
   }
+}
+
+/** A `states:startExecution.sync` task that ends before its child: AWS stops the child (best effort). */
+export function stopNestedExecution(step: Step, scope: ScopeState): void {
+  const executionArn = scope.phase === 'task' ? scope.task?.childExecutionArn : undefined;
+  if (executionArn !== undefined) step.commands.push({ type: 'stopExecution', executionArn });
 }

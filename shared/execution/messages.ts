@@ -18,7 +18,14 @@ export type TransitionMessage =
   | { type: 'taskFailed'; scope: string; ref: number; error: string; cause: string }
   | { type: 'taskHeartbeat'; scope: string; ref: number }
   /** A `.waitForTaskToken` task's call went through (the token is out); `output` is the call's response. */
-  | { type: 'taskSubmitted'; scope: string; ref: number; output: Json }
+  | {
+      type: 'taskSubmitted';
+      scope: string;
+      ref: number;
+      output: Json;
+      /** A nested `.sync` execution the task waits for: stopped if it reaches a parent that has closed. */
+      child?: string;
+    }
   /** The activity task scheduled by (hidden) event `ref` is in its activity's queue. */
   | { type: 'activityScheduled'; scope: string; ref: number }
   /** A worker's GetActivityTask took the activity task. */
@@ -123,7 +130,9 @@ export type Command =
       input: Json;
     }
   /** A Distributed Map child run still running when its Map Run was aborted, failed or its execution stopped. */
-  | { type: 'stopChildRun'; mapRunArn: string; executionName: string };
+  | { type: 'stopChildRun'; mapRunArn: string; executionName: string }
+  /** A nested `.sync` execution whose parent's task ended first (stopped, aborted, timed out): stopped too. */
+  | { type: 'stopExecution'; executionArn: string };
 
 /** Time and randomness a step may use: supplied by the caller, so a step is reproducible. */
 export interface StepEnv {

@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert-never.ts';
+import { isJsonObject } from '../lib/json.ts';
 import type {
   EventOfType,
   ExecutionEvent,
@@ -148,7 +149,20 @@ const APPLIERS: Appliers = {
   ActivityFailed: failState,
   ActivityTimedOut: failState,
   ActivityScheduleFailed: failState,
-  TaskSubmitted: ignoreEvent,
+  TaskSubmitted: (_state, event, scope) => {
+    const task = need(scope, event).task;
+    if (task) task.submitted = true;
+    const output = event.output;
+    // A nested `.sync` execution: the task knows its child, to stop it if the task ends first.
+    if (
+      task?.resourceType === 'states' &&
+      task.resource.startsWith('startExecution.sync') &&
+      isJsonObject(output) &&
+      typeof output.ExecutionArn === 'string'
+    ) {
+      task.childExecutionArn = output.ExecutionArn;
+    }
+  },
   TaskHeartbeatReceived: (_state, event, scope) => {
     const task = need(scope, event).task;
     if (task) task.heartbeatAt = event.heartbeatAt;

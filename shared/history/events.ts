@@ -41,6 +41,11 @@ export interface ParentLink {
   /** Id of the event the parent's Map Run waits on. */
   ref: number;
   index: number;
+  /**
+   * A nested execution started by a `states:startExecution.sync` (`.sync:2`) Task: its close ends the parent's
+   * task (scope/ref name it; index is 0) with the child's DescribeExecution, its Output as text or as JSON.
+   */
+  task?: 'sync' | 'sync:2';
 }
 
 /** What a failure leads to inside its state: a retry after a delay, a catcher, or nothing (it propagates). */

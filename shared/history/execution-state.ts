@@ -94,6 +94,10 @@ export interface PendingTask {
   heartbeatSeconds?: number;
   /** `.waitForTaskToken`: the one token that completes the task. */
   taskToken?: string;
+  /** TaskSubmitted is written (a submission delivered again writes nothing). */
+  submitted?: boolean;
+  /** `states:startExecution.sync[:2]`: the child execution it waits for (stopped with the task). */
+  childExecutionArn?: string;
 }
 
 /** Where a Map Run's ItemReader is: the next page to read, and whether it waits for children to end first. */

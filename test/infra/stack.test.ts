@@ -269,7 +269,7 @@ describe('IAM', () => {
         ...writeLogs('task'),
         ...tableReadWrite(),
         ...consume('tasks'),
-        'sqs:SendMessage': [queue('transitions')],
+        'sqs:SendMessage': [queue('transitions'), queue('tasks'), queue('timers')].sort(),
         'lambda:InvokeFunction': [functions],
       }),
     ],

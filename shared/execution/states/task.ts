@@ -8,7 +8,7 @@ import { assertNever } from '../../lib/assert-never.ts';
 import { InvariantError } from '../../lib/invariant-error.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
-import { exitState, handleFailure, nextOf } from '../flow.ts';
+import { exitState, handleFailure, nextOf, stopNestedExecution } from '../flow.ts';
 import type { TaskRequest } from '../messages.ts';
 import { attempt, type Step } from '../step.ts';
 import { parseTaskResource } from '../task-resource.ts';
@@ -276,6 +276,7 @@ export function failTask(
 ): void {
   const task = scope.task;
   if (!task) return;
+  if (failure.timedOut !== undefined) stopNestedExecution(step, scope);
   const handling = chooseHandling(state, scope, failure.error, {
     retriable: true,
     ...(failure.timedOut === 'heartbeat' ? { alias: StatesErrors.HeartbeatTimeout } : {}),

@@ -1,0 +1,275 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { TaskRequest, TransitionMessage } from '../execution/messages.ts';
+import type { ExecutionInfo, ParentLink } from '../history/events.ts';
+import type { ExecutionState } from '../history/execution-state.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
+import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { loadExecution } from './load-execution.ts';
+import { executionArnOf } from './names.ts';
+import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
+import { publishStart, startExecution } from './start-execution.ts';
+
+/**
+ * `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`: a Task starts a child execution on
+ * Statefold itself, through the engine's own StartExecution. Request-response answers `{ExecutionArn,
+ * StartDate}` as AWS does; `.waitForTaskToken` records that answer as TaskSubmitted and waits for the token
+ * (which the child receives in its input, as the user writes it); `.sync` and `.sync:2` record it as
+ * TaskSubmitted and the child, whose parent link names the task, ends the task when it closes (see
+ * `nestedResultTransition`): with its DescribeExecution, Output as text (`.sync`) or as JSON (`.sync:2`), or,
+ * if it did not succeed, with States.TaskFailed and that description as the cause.
+ */
+
+type ServiceRequest = Extract<TaskRequest, { kind: 'service' }>;
+
+/** Whether a task request is a nested execution, which the task handler runs through the engine itself. */
+export function isNestedExecution(request: TaskRequest): request is ServiceRequest {
+  return (
+    request.kind === 'service' &&
+    !request.sdk &&
+    request.service === 'states' &&
+    request.action === 'startExecution'
+  );
+}
+
+/**
+ * A request-response start outside the task handler (an EXPRESS run on the engine): the child is started, and
+ * the outcome is StartExecution's answer or its error. No name given: a random UUID, as AWS's.
+ */
+export async function startNestedExecution(deps: EngineDeps, request: ServiceRequest): Promise<TaskOutcome> {
+  const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+  const stateMachineArn = parameters.StateMachineArn;
+  if (typeof stateMachineArn !== 'string') return missingArn(request);
+  const requestId = (deps.uuid ?? randomUUID)();
+  try {
+    const started = await startExecution(deps, {
+      stateMachineArn,
+      ...(typeof parameters.Name === 'string' ? { name: parameters.Name } : {}),
+      input: inputText(parameters.Input),
+    });
+    return { ok: true, output: startResponse(started, requestId) };
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    return stepFunctionsFailure(error, requestId);
+  }
+}
+
+/** The task handler's part: start the child, report the start (or the failure to start) to the parent. */
+export async function runNestedExecution(
+  deps: EngineDeps,
+  task: TaskEnvelope,
+  request: ServiceRequest,
+): Promise<void> {
+  const target = { scope: task.scope, ref: task.ref };
+  const report = (outcome: TaskOutcome) =>
+    deps.queues.sendTransitions([taskTransition(task.executionArn, target, outcome)]);
+  const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+  const stateMachineArn = parameters.StateMachineArn;
+  if (typeof stateMachineArn !== 'string') return report(missingArn(request));
+  const sync = request.pattern === 'sync' || request.pattern === 'sync:2' ? request.pattern : undefined;
+  const parent: ParentLink | undefined = sync && {
+    executionArn: task.executionArn,
+    scope: task.scope,
+    ref: task.ref,
+    index: 0,
+    task: sync,
+  };
+  const requestId = (deps.uuid ?? randomUUID)();
+  const submitted = (response: Json, child?: string) =>
+    deps.queues.sendTransitions([taskSubmittedTransition(task.executionArn, target, response, child)]);
+  try {
+    if (sync) {
+      const machine = await deps.log.getStateMachine(stateMachineArn);
+      if (machine?.type === 'EXPRESS') {
+        return report({
+          ok: false,
+          error: StatesErrors.TaskFailed,
+          cause: `Statefold cannot wait for an EXPRESS execution with states:startExecution.${sync} yet: start ${stateMachineArn} with request-response (arn:aws:states:::states:startExecution), or make it a STANDARD machine.`,
+        });
+      }
+    }
+    let response: Json | undefined;
+    const name = typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task);
+    if (parent && (await resumeOwnChild(deps, executionArnOf(stateMachineArn, name), parent, requestId)))
+      return;
+    const started = await startExecution(
+      deps,
+      {
+        stateMachineArn,
+        // The same task asking again (a redelivered request) names the same child, which starts once.
+        name,
+        input: inputText(parameters.Input),
+        ...(parent ? { parent } : {}),
+      },
+      // `.sync`: TaskSubmitted reaches the parent before anything the child sends, its close included.
+      sync
+        ? async (output) => {
+            response = startResponse(output, requestId);
+            await submitted(response, output.executionArn);
+          }
+        : undefined,
+    );
+    response ??= startResponse(started, requestId);
+    if (sync) return;
+    // `.waitForTaskToken`: the token is out (in the child's input); the result comes with SendTaskSuccess.
+    if (task.taskToken !== undefined) return submitted(response);
+    return report({ ok: true, output: response });
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    return report(stepFunctionsFailure(error, requestId));
+  }
+}
+
+/**
+ * The transition a closed nested `.sync` child sends its parent's task: TaskSucceeded with its description if
+ * it succeeded, else States.TaskFailed with the description as the cause (AWS's), whatever ended it.
+ */
+export async function nestedResultTransition(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  link: ParentLink & { task: 'sync' | 'sync:2' },
+): Promise<TransitionEnvelope | undefined> {
+  const loaded = await loadExecution(deps.log, execution.executionArn);
+  if (!loaded || loaded.state.status === 'RUNNING') return undefined;
+  const description = syncDescription(execution, loaded.state, link.task);
+  const outcome: TaskOutcome =
+    loaded.state.status === 'SUCCEEDED'
+      ? { ok: true, output: description }
+      : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
+  return taskTransition(link.executionArn, { scope: link.scope, ref: link.ref }, outcome);
+}
+
+/**
+ * The task's request delivered again after its `.sync` child started (a crash after the child's first commit):
+ * whatever the child has done since, the parent hears of it as it would have, TaskSubmitted first. A child whose
+ * first commit closed it may never have sent it: its first sends are finished now. True if the child is this
+ * task's.
+ */
+async function resumeOwnChild(
+  deps: EngineDeps,
+  childArn: string,
+  parent: ParentLink,
+  requestId: string,
+): Promise<boolean> {
+  const loaded = await loadExecution(deps.log, childArn);
+  const execution = loaded?.state.execution;
+  const link = execution?.parent;
+  if (
+    !loaded ||
+    !execution ||
+    link?.executionArn !== parent.executionArn ||
+    link.scope !== parent.scope ||
+    link.ref !== parent.ref
+  ) {
+    return false;
+  }
+  const response = startResponse(
+    { executionArn: childArn, startDate: new Date(execution.startTime) },
+    requestId,
+  );
+  await deps.queues.sendTransitions([
+    taskSubmittedTransition(parent.executionArn, parent, response, childArn),
+  ]);
+  if (loaded.lastCommit === 1) {
+    await publishStart(
+      deps,
+      execution,
+      loaded.commits.find((commit) => commit.n === 1),
+    );
+  } else if (loaded.state.status !== 'RUNNING' && link.task !== undefined) {
+    const result = await nestedResultTransition(deps, execution, { ...link, task: link.task });
+    if (result) await deps.queues.sendTransitions([result]);
+  }
+  return true;
+}
+
+/**
+ * A nested `.sync` child's start reached a parent that closed meanwhile (stopped before the task heard of its
+ * child): the child is stopped, as it would have been had the parent known it.
+ */
+export async function stopOrphanedChild(deps: EngineDeps, message: TransitionMessage): Promise<void> {
+  if (message.type === 'taskSubmitted' && message.child !== undefined) {
+    await deps.queues.sendTransitions([nestedStopTransition(message.child)]);
+  }
+}
+
+/** DescribeExecution as `.sync` gives it: PascalCase, dates as epoch milliseconds; `.sync:2` parses Input/Output. */
+export function syncDescription(
+  execution: ExecutionInfo,
+  state: ExecutionState,
+  pattern: 'sync' | 'sync:2',
+): JsonObject {
+  const input = state.inputText ?? JSON.stringify(state.input);
+  const asJson = (text: string): Json => (pattern === 'sync:2' ? (JSON.parse(text) as Json) : text);
+  const out: JsonObject = {
+    ExecutionArn: execution.executionArn,
+    Input: asJson(input),
+    InputDetails: { Included: true },
+    Name: execution.name,
+  };
+  if (state.status === 'SUCCEEDED') {
+    out.Output = asJson(JSON.stringify(state.output ?? null));
+    out.OutputDetails = { Included: true };
+  }
+  if (state.error !== undefined) out.Error = state.error;
+  if (state.cause !== undefined) out.Cause = state.cause;
+  out.RedriveCount = 0;
+  out.RedriveStatus = 'NOT_REDRIVABLE';
+  out.RedriveStatusReason = `Execution is ${state.status} and cannot be redriven`;
+  out.StartDate = execution.startTime;
+  out.StateMachineArn = execution.stateMachineArn;
+  out.Status = state.status;
+  if (state.stopTime !== undefined) out.StopDate = state.stopTime;
+  return out;
+}
+
+function missingArn(request: ServiceRequest): TaskOutcome {
+  return {
+    ok: false,
+    error: StatesErrors.Runtime,
+    cause: `The Parameters of a 'states:startExecution' task must have a string 'StateMachineArn', got ${JSON.stringify(request.parameters)}`,
+  };
+}
+
+/** AWS sends a JSON Input as its text; none is `{}`. */
+function inputText(input: Json | undefined): string {
+  if (input === undefined || input === null) return '{}';
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}
+
+/** A UUID-shaped name derived from the task, so a task request delivered twice starts one child. */
+function defaultChildName(task: TaskEnvelope): string {
+  const hex = createHash('sha256').update(`${task.executionArn}:${task.scope}:${task.ref}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** StartExecution's answer as the optimized integration gives it, with AWS's HTTP metadata. */
+function startResponse(started: { executionArn: string; startDate: Date }, requestId: string): JsonObject {
+  const body = { ExecutionArn: started.executionArn, StartDate: started.startDate.getTime() };
+  const headers = {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(
+      JSON.stringify({ executionArn: started.executionArn, startDate: body.StartDate / 1000 }).length,
+    ),
+  };
+  const all: JsonObject = {};
+  for (const [name, value] of Object.entries(headers)) all[name] = [value];
+  return {
+    ...body,
+    SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+/** StartExecution's error as AWS names it in the Task: `StepFunctions.<Code>Exception`, Java SDK v1's cause. */
+function stepFunctionsFailure(error: EngineError, requestId: string): TaskOutcome {
+  const name = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
+  return {
+    ok: false,
+    error: `StepFunctions.${name}`,
+    cause: `${error.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${error.code}; Request ID: ${requestId}; Proxy: null)`,
+  };
+}
