@@ -15,22 +15,26 @@ const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
 const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer', 'CompressionType'];
 
+/** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
+function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {
+  const processor = isJsonObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
+  const config = isJsonObject(processor?.ProcessorConfig) ? processor.ProcessorConfig : undefined;
+  if (config?.Mode === 'DISTRIBUTED') return [];
+  return [
+    schemaError(
+      `${what} needs a Distributed Map: set the ItemProcessor's ProcessorConfig Mode to DISTRIBUTED`,
+      at,
+    ),
+  ];
+}
+
 /** What in a Map's ResultWriter Statefold cannot write (yet): WriterConfig, a resource but s3:putObject. */
 function resultWriterProblems(state: JsonObject, location: string): Diagnostic[] {
   const writer = state.ResultWriter;
   if (!isJsonObject(writer)) return [];
   const at = childLocation(location, 'ResultWriter');
   const problems: Diagnostic[] = [];
-  const processor = isJsonObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
-  const config = isJsonObject(processor?.ProcessorConfig) ? processor.ProcessorConfig : undefined;
-  if (config?.Mode !== 'DISTRIBUTED') {
-    problems.push(
-      schemaError(
-        "A ResultWriter needs a Distributed Map: set the ItemProcessor's ProcessorConfig Mode to DISTRIBUTED",
-        at,
-      ),
-    );
-  }
+  problems.push(...needsDistributed(state, 'A ResultWriter', at));
   const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
   if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
     problems.push(
@@ -57,16 +61,7 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   if (!isJsonObject(reader)) return [];
   const at = childLocation(location, 'ItemReader');
   const problems: Diagnostic[] = [];
-  const processor = isJsonObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
-  const config = isJsonObject(processor?.ProcessorConfig) ? processor.ProcessorConfig : undefined;
-  if (config?.Mode !== 'DISTRIBUTED') {
-    problems.push(
-      schemaError(
-        "An ItemReader needs a Distributed Map: set the ItemProcessor's ProcessorConfig Mode to DISTRIBUTED",
-        at,
-      ),
-    );
-  }
+  problems.push(...needsDistributed(state, 'An ItemReader', at));
   const resource = typeof reader.Resource === 'string' ? reader.Resource : '';
   const action = READER_RESOURCES.exec(resource)?.[1];
   if (action === undefined) {

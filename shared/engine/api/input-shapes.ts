@@ -113,21 +113,12 @@ function readMember(spec: MemberSpec, raw: Json, path: string, problems: string[
       if (problem) problems.push(violation(spec.sensitive ? undefined : `'${raw}'`, path, problem));
       return raw;
     }
-    case 'integer': {
-      if (typeof raw !== 'number' || !Number.isInteger(raw)) throw typeMismatch(path, 'an integer', raw);
-      if (spec.min !== undefined && raw < spec.min) {
-        problems.push(
-          violation(`'${raw}'`, path, `Member must have value greater than or equal to ${spec.min}`),
-        );
-      } else if (spec.max !== undefined && raw > spec.max) {
-        problems.push(
-          violation(`'${raw}'`, path, `Member must have value less than or equal to ${spec.max}`),
-        );
-      }
-      return raw;
-    }
+    case 'integer':
     case 'number': {
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) throw typeMismatch(path, 'a number', raw);
+      const integer = spec.kind === 'integer';
+      if (typeof raw !== 'number' || !(integer ? Number.isInteger(raw) : Number.isFinite(raw))) {
+        throw typeMismatch(path, integer ? 'an integer' : 'a number', raw);
+      }
       if (spec.min !== undefined && raw < spec.min) {
         problems.push(
           violation(`'${raw}'`, path, `Member must have value greater than or equal to ${spec.min}`),
