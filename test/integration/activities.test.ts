@@ -1,8 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   ActivityDoesNotExist,
   CreateActivityCommand,
@@ -34,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineDeps } from '../../shared/composition/engine-endpoints.ts';
 import { engineDepsFromEnvironment } from '../../shared/composition/lambda-environment.ts';
 import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { awsStepFunctions } from '../support/aws-cli.ts';
 import { until } from '../support/eventually.ts';
 import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
@@ -719,17 +719,8 @@ describe('Task states on activities', () => {
   });
 
   it('the AWS CLI as the worker: create-activity, get-activity-task, send-task-success', async () => {
-    const aws = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(
-        'aws',
-        ['stepfunctions', ...args, '--endpoint-url', server.endpoint, '--region', 'us-east-1'],
-        {
-          env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
-          timeout: 60_000,
-        },
-      );
-      return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, string>);
-    };
+    const aws = async (...args: string[]) =>
+      (await awsStepFunctions(server.endpoint, ...args)) as Record<string, string>;
     const name = unique('cli');
     const { activityArn } = await aws('create-activity', '--name', name);
     expect(activityArn).toBe(`${PREFIX}:activity:${name}`);

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateStateMachineCommand,
   DescribeMapRunCommand,
@@ -19,6 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { awsStepFunctions } from '../support/aws-cli.ts';
 import { until } from '../support/eventually.ts';
 import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
@@ -239,17 +238,8 @@ describe('the Map Run API', () => {
   });
 
   it('the AWS CLI: list-map-runs, describe-map-run, update-map-run', async () => {
-    const aws = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(
-        'aws',
-        ['stepfunctions', ...args, '--endpoint-url', server.endpoint, '--region', 'us-east-1'],
-        {
-          env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
-          timeout: 60_000,
-        },
-      );
-      return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
-    };
+    const aws = async (...args: string[]) =>
+      (await awsStepFunctions(server.endpoint, ...args)) as Record<string, unknown>;
     const executionArn = await start(fanOut(3600), [1, 2]);
     const listed = await until('the CLI to list the run', async () => {
       const answer = (await aws('list-map-runs', '--execution-arn', executionArn)) as {

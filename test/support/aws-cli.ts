@@ -1,0 +1,15 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+/** `aws stepfunctions <args>` against a Statefold endpoint, its JSON answer parsed (`{}` when it prints none). */
+export async function awsStepFunctions(
+  endpoint: string,
+  ...args: string[]
+): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(
+    'aws',
+    ['stepfunctions', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1'],
+    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }, timeout: 60_000 },
+  );
+  return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
+}
