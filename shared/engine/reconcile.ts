@@ -355,7 +355,19 @@ function overdueWait(
       if (task?.taskToken === undefined && taskQuiet) return { what: `${name}'s task never reported` };
       return undefined;
     }
-    case 'children':
+    case 'children': {
+      // A Map Run whose children have all ended waits on a task of its own: a page of items, or its results
+      // written to S3. Only that task's request, in the outbox, brings it back.
+      const children = scope.children;
+      if (!children || children.running > 0 || !taskQuiet) return undefined;
+      if (children.reading && !children.reading.paused) {
+        return { what: `${name}'s Map Run never got page ${children.reading.page} of its items` };
+      }
+      if (children.writer && !children.reading && children.nextIndex >= children.total) {
+        return { what: `${name}'s Map Run never heard its results were written` };
+      }
+      return undefined;
+    }
     case 'done':
       return undefined;
   }

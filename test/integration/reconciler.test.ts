@@ -1,3 +1,4 @@
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,46 @@ describe('the reconciler', () => {
         (event) => event.type === 'TaskSucceeded' || event.type === 'LambdaFunctionSucceeded',
       ),
     ).toHaveLength(1);
+  });
+
+  it('finishes a Distributed Map whose request for a page of its items was lost', async () => {
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: testbed.engine.sqs.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'reconciled-items' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'reconciled-items', Key: 'items.json', Body: '[1,2]' }));
+    s3.destroy();
+    const executionArn = await start(
+      {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              ReaderConfig: { InputType: 'JSON' },
+              Parameters: { Bucket: 'reconciled-items', Key: 'items.json' },
+            },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'P',
+              States: { P: { Type: 'Pass', End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+      'lost-page',
+      { queue: 'tasks', once: true },
+    );
+    await sleep(QUIET_MS + TASK_QUIET_MS);
+    expect(await status(executionArn)).toBe('RUNNING');
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
   });
 
   it('fails an execution its re-sent messages cannot move, saying why', async () => {
