@@ -1,4 +1,5 @@
 import type { ExecutionEvent } from '../history/events.ts';
+import { isJsonObject } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
@@ -37,14 +38,32 @@ interface MapRunFold {
   maxConcurrency: number;
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
+  /** Children (executions), and the items they carry (more than one a child with an ItemBatcher). */
+  executions: Tally;
+  items: Tally;
+  /** Items each started child carries, by index, while batched. */
+  sizes: Map<number, number>;
+  batched: boolean;
+  writes: boolean;
+}
+
+interface Tally {
   total: number;
   started: number;
   running: number;
   succeeded: number;
   failed: number;
   aborted: number;
-  writes: boolean;
 }
+
+const tally = (total: number): Tally => ({
+  total,
+  started: 0,
+  running: 0,
+  succeeded: 0,
+  failed: 0,
+  aborted: 0,
+});
 
 const PAGE = 100;
 
@@ -85,12 +104,11 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           maxConcurrency: started?.maxConcurrency ?? 0,
           toleratedFailureCount: started?.toleratedFailureCount ?? 0,
           toleratedFailurePercentage: started?.toleratedFailurePercentage ?? 0,
-          total: started?.items.length ?? 0,
-          started: 0,
-          running: 0,
-          succeeded: 0,
-          failed: 0,
-          aborted: 0,
+          executions: tally(started?.items.length ?? 0),
+          items: tally(started?.length ?? 0),
+          sizes: new Map(),
+          // MapStateStarted's length counts items, its items are the children's inputs (batches, if batched).
+          batched: started !== undefined && started.length !== started.items.length,
           writes: started?.writer !== undefined,
         };
         runs.push(folded);
@@ -98,20 +116,32 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
         break;
       }
       case 'MapRunItemsRead':
-        if (run) run.total += event.items.length;
+        if (run) {
+          run.executions.total += event.items.length;
+          run.items.total += event.read;
+          if (event.read !== event.items.length) run.batched = true;
+        }
         break;
       case 'MapRunChildStarted':
         if (run) {
-          run.started += 1;
-          run.running += 1;
+          const batch = isJsonObject(event.input) ? event.input.Items : undefined;
+          const size = run.batched && Array.isArray(batch) ? batch.length : 1;
+          run.sizes.set(event.index, size);
+          run.executions.started += 1;
+          run.executions.running += 1;
+          run.items.started += size;
+          run.items.running += size;
         }
         break;
       case 'MapRunChildSucceeded':
       case 'MapRunChildFailed':
         if (run?.status === 'RUNNING') {
-          run.running -= 1;
-          if (event.type === 'MapRunChildSucceeded') run.succeeded += 1;
-          else run.failed += 1;
+          const size = run.sizes.get(event.index) ?? 1;
+          const outcome = event.type === 'MapRunChildSucceeded' ? 'succeeded' : 'failed';
+          run.executions.running -= 1;
+          run.executions[outcome] += 1;
+          run.items.running -= size;
+          run.items[outcome] += size;
         }
         break;
       case 'MapRunUpdated':
@@ -156,22 +186,25 @@ function end(run: MapRunFold, status: MapRunStatus, at: number): void {
   run.status = status;
   run.stopDate = at;
   if (status !== 'SUCCEEDED') {
-    run.aborted += run.running;
-    run.running = 0;
+    for (const counts of [run.executions, run.items]) {
+      counts.aborted += counts.running;
+      counts.running = 0;
+    }
   }
 }
 
-function countsOf(run: MapRunFold): Counts {
+function countsOf(run: MapRunFold, counts: Tally): Counts {
   const ended = run.status !== 'RUNNING';
+  const notStarted = Math.max(0, counts.total - counts.started);
   return {
-    pending: ended ? 0 : Math.max(0, run.total - run.started),
-    running: run.running,
-    succeeded: run.succeeded,
-    failed: run.failed,
+    pending: ended ? 0 : notStarted,
+    running: counts.running,
+    succeeded: counts.succeeded,
+    failed: counts.failed,
     timedOut: 0,
-    aborted: run.aborted + (ended ? Math.max(0, run.total - run.started) : 0),
-    total: run.total,
-    resultsWritten: run.writes && run.status === 'SUCCEEDED' ? run.succeeded + run.failed : 0,
+    aborted: counts.aborted + (ended ? notStarted : 0),
+    total: counts.total,
+    resultsWritten: run.writes && run.status === 'SUCCEEDED' ? counts.succeeded + counts.failed : 0,
     failuresNotRedrivable: 0,
     pendingRedrive: 0,
   };
@@ -217,7 +250,6 @@ export async function describeMapRun(
   request: { mapRunArn: string },
 ): Promise<Record<string, unknown>> {
   const run = await findMapRun(deps, request.mapRunArn);
-  const counts = countsOf(run);
   return {
     mapRunArn: run.mapRunArn,
     executionArn: run.executionArn,
@@ -227,9 +259,8 @@ export async function describeMapRun(
     maxConcurrency: run.maxConcurrency,
     toleratedFailurePercentage: run.toleratedFailurePercentage,
     toleratedFailureCount: run.toleratedFailureCount,
-    // One child per item, or per batch with an ItemBatcher: Statefold counts children in both.
-    itemCounts: counts,
-    executionCounts: counts,
+    itemCounts: countsOf(run, run.items),
+    executionCounts: countsOf(run, run.executions),
     redriveCount: 0,
   };
 }

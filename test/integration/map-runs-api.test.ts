@@ -172,6 +172,31 @@ describe('the Map Run API', () => {
     expect(error).toBeInstanceOf(ValidationException);
   });
 
+  it('with an ItemBatcher, itemCounts count the items and executionCounts the batches', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(definition, [1, 2, 3, 4, 5]);
+    expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('SUCCEEDED');
+    const { mapRunArn } = await mapRunOf(executionArn);
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(described.itemCounts).toMatchObject({ total: 5, succeeded: 5, pending: 0 });
+    expect(described.executionCounts).toMatchObject({ total: 3, succeeded: 3, pending: 0 });
+  });
+
   it('answers AWS errors: a Map Run or execution that does not exist, a malformed ARN, an update of nothing', async () => {
     const missing =
       'arn:aws:states:us-east-1:123456789012:mapRun:nothing/Rows:00000000-0000-0000-0000-000000000000';
