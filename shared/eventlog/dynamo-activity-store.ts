@@ -4,11 +4,11 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ActivityRecord, ActivityStore, Page, PendingActivityTask } from '../engine/ports.ts';
 import type { Json } from '../lib/json.ts';
+import { queryItems } from './dynamo-event-log.ts';
 import {
   corruptItem,
   type Item,
@@ -23,7 +23,6 @@ import {
   listingQueryRequest,
   partitionQueryRequest,
   putItemRequest,
-  queryPageRequest,
   requireLimit,
 } from './log-requests.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
@@ -93,7 +92,11 @@ export class DynamoActivityStore implements ActivityStore {
     };
     const start =
       query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
-    const items = await this.#query(listingQueryRequest(this.#tableName, listing, start), query.limit + 1);
+    const items = await queryItems(
+      this.#documents,
+      listingQueryRequest(this.#tableName, listing, start),
+      query.limit + 1,
+    );
     const pageItems = items.slice(0, query.limit);
     const last = pageItems.at(-1);
     const activities = pageItems.map(decodeActivity);
@@ -112,7 +115,8 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async listTasks(activityArn: string, limit: number): Promise<PendingActivityTask[]> {
-    const items = await this.#query(
+    const items = await queryItems(
+      this.#documents,
       partitionQueryRequest(
         this.#tableName,
         activityPartition(activityArn),
@@ -185,19 +189,6 @@ export class DynamoActivityStore implements ActivityStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
-  }
-
-  async #query(input: Parameters<typeof queryPageRequest>[0], want: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey = input.ExclusiveStartKey;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand(queryPageRequest(input, want - items.length, startKey)),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < want);
-    return items;
   }
 }
 

@@ -102,7 +102,8 @@ export class DynamoEventLog implements EventLog {
 
   async readTail(executionArn: string, limit: number): Promise<Tail | undefined> {
     requireLimit(limit);
-    const newestFirst = await this.#query(
+    const newestFirst = await queryItems(
+      this.#documents,
       partitionQueryRequest(
         this.#tableName,
         executionPartition(executionArn),
@@ -124,7 +125,8 @@ export class DynamoEventLog implements EventLog {
     const reverse = options.reverse === true;
     const range = commitRange(options.from, reverse);
     if (range === undefined) return [];
-    const items = await this.#query(
+    const items = await queryItems(
+      this.#documents,
       partitionQueryRequest(this.#tableName, executionPartition(executionArn), range, !reverse),
       options.limit,
     );
@@ -309,27 +311,11 @@ export class DynamoEventLog implements EventLog {
     await Promise.all(items.map((item) => this.#delete(item)));
   }
 
-  /**
-   * Up to `want` items of a Query. DynamoDB cuts a page at 1 MB of data read (Limit is only an upper bound),
-   * so this continues from LastEvaluatedKey until it has `want` items or the query is exhausted.
-   */
-  async #query(input: QueryCommandInput, want: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey = input.ExclusiveStartKey;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand(queryPageRequest(input, want - items.length, startKey)),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < want);
-    return items;
-  }
-
   /** The chunks under `prefix` in `owner`'s partition, joined back into the text they were split from. */
   async #readChunks(owner: Item, prefix: string, count: number | undefined): Promise<string> {
     if (count === undefined) throw corruptItem(owner, 'chunk count');
-    const chunks = await this.#query(
+    const chunks = await queryItems(
+      this.#documents,
       partitionQueryRequest(
         this.#tableName,
         requireString(owner, PARTITION_KEY),
@@ -354,7 +340,11 @@ export class DynamoEventLog implements EventLog {
     const { index } = listing;
     const start =
       query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
-    const items = await this.#query(listingQueryRequest(this.#tableName, listing, start), query.limit + 1);
+    const items = await queryItems(
+      this.#documents,
+      listingQueryRequest(this.#tableName, listing, start),
+      query.limit + 1,
+    );
     const pageItems = items.slice(0, query.limit);
     const last = pageItems.at(-1);
     if (items.length <= query.limit || last === undefined) return { items: pageItems };
@@ -370,4 +360,25 @@ export class DynamoEventLog implements EventLog {
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Up to `want` items of a Query. DynamoDB cuts a page at 1 MB of data read (Limit is only an upper bound), so this
+ * continues from LastEvaluatedKey until it has `want` items or the query is exhausted.
+ */
+export async function queryItems(
+  documents: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  want: number,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const page = await documents.send(
+      new QueryCommand(queryPageRequest(input, want - items.length, startKey)),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined && items.length < want);
+  return items;
 }

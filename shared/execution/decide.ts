@@ -63,18 +63,13 @@ const DECIDERS: Deciders = {
   advance: decideAdvance,
   taskSucceeded: decideTaskSucceeded,
   taskFailed: (step, message) => {
+    // A Map Run's own task (a page of items, its results written) failing fails the run.
     const mapRun =
       awaitingItems(step, message.scope, message.ref) ??
       awaitingWrittenResults(step, message.scope, message.ref);
-    const reading = mapRun;
-    if (reading) {
-      failMapRun(
-        step,
-        reading,
-        message.error,
-        message.cause,
-        reading.children?.mapRunStartedEventId ?? reading.lastEventId,
-      );
+    if (mapRun) {
+      const prev = mapRun.children?.mapRunStartedEventId ?? mapRun.lastEventId;
+      failMapRun(step, mapRun, message.error, message.cause, prev);
       return;
     }
     const scope = awaiting(step.state, message.scope, 'task', message.ref);

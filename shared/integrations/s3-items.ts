@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
+import { isServiceError } from './service-errors.ts';
 
 /**
  * A Distributed Map's ItemReader over S3, one page per call: a bucket's objects (`listObjectsV2`, one S3 page
@@ -46,6 +47,17 @@ interface FileCursor {
   header?: string[];
 }
 
+/**
+ * S3 refused a request (no such bucket or key, access denied…), which retrying will not mend: what it said.
+ * Undefined for a server fault or a call that never reached S3, which the caller retries.
+ */
+export function s3Refusal(error: unknown): string | undefined {
+  if (!isServiceError(error)) return undefined;
+  const status = error.$metadata?.httpStatusCode ?? 500;
+  if (status >= 500) return undefined;
+  return `${error.message} (Service: S3, Status Code: ${status}, Error Code: ${error.name})`;
+}
+
 /** A reader problem the user's data or definition causes: the Map Run fails with States.ItemReaderFailed. */
 class ReaderFailure extends Error {}
 
@@ -61,16 +73,8 @@ export async function readItemsPage(send: S3Send, request: ItemPageRequest): Pro
     if (error instanceof ReaderFailure) {
       return { ok: false, error: StatesErrors.ItemReaderFailed, cause: error.message };
     }
-    const name = (error as { name?: string }).name;
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status !== undefined && status < 500) {
-      // S3 answered (no such bucket or key, access denied…): the items cannot be read, retrying will not help.
-      return {
-        ok: false,
-        error: StatesErrors.ItemReaderFailed,
-        cause: `${(error as Error).message} (Service: S3, Status Code: ${status}, Error Code: ${name})`,
-      };
-    }
+    const refused = s3Refusal(error);
+    if (refused !== undefined) return { ok: false, error: StatesErrors.ItemReaderFailed, cause: refused };
     throw error;
   }
 }

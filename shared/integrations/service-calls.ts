@@ -10,7 +10,7 @@ import { isJsonObject } from '../lib/json.ts';
 import { DYNAMODB_ACTIONS } from './dynamodb.ts';
 import { EVENTS_ACTIONS } from './eventbridge.ts';
 import type { OptimizedAction } from './optimized-integration.ts';
-import { readItemsPage, type S3Send } from './s3-items.ts';
+import { readItemsPage, type S3Send, s3Refusal } from './s3-items.ts';
 import { clientSpecOf, type IntegrationsConfig, outputToJson, SdkClients } from './sdk-clients.ts';
 import { cannotCall, isServiceError, optimizedFailure, sdkFailure } from './service-errors.ts';
 import { SNS_ACTIONS } from './sns.ts';
@@ -73,7 +73,7 @@ export class SdkServiceCalls implements ServiceCalls {
     try {
       return await readItemsPage(send, request);
     } catch (error) {
-      failureOf(resource, error);
+      if (isTransient(error)) throw error;
       return {
         ok: false,
         error: StatesErrors.ItemReaderFailed,
@@ -102,13 +102,8 @@ export class SdkServiceCalls implements ServiceCalls {
         request.signal,
       );
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== undefined && status < 500) {
-        throw new S3WriteError(
-          `${(error as Error).message} (Service: S3, Status Code: ${status}, Error Code: ${(error as Error).name})`,
-        );
-      }
-      throw error;
+      const refused = s3Refusal(error);
+      throw refused === undefined ? error : new S3WriteError(refused);
     }
   }
 
@@ -162,15 +157,18 @@ export class SdkServiceCalls implements ServiceCalls {
 
 /** A failure that never reached the service: transient ones are thrown (retried), the rest fail the task. */
 function failureOf(resource: string, error: unknown): TaskOutcome {
+  if (isTransient(error)) throw error;
+  return cannotCall(resource, `the call failed before reaching the service: ${(error as Error).message}`);
+}
+
+/** A call that never reached the service for a passing reason (network, deadline, credentials): retried. */
+function isTransient(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   const name = (error as { name?: string }).name;
-  if (
+  return (
     (code !== undefined && TRANSIENT.has(code)) ||
     name === 'AbortError' ||
     name === 'TimeoutError' ||
     name === 'CredentialsProviderError'
-  ) {
-    throw error;
-  }
-  return cannotCall(resource, `the call failed before reaching the service: ${(error as Error).message}`);
+  );
 }

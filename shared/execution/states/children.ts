@@ -368,10 +368,8 @@ function recordItemsPage(
     paused,
   });
   if (!done && !paused) requestItemsPage(step, parent, children);
-  startNextChildren(step, parent, prev);
-  if (parent.children === children && !children.reading && children.running === 0) {
-    if (children.nextIndex >= children.total) finishChildren(step, parent, prev);
-  }
+  // As after a child ends: start what MaxConcurrency allows, and end the run once nothing is left.
+  afterChildSettled(step, parent, prev, prev);
 }
 
 /** What a Map's evaluator made of the items read: the children's inputs (undefined: the items as read). */
@@ -607,13 +605,8 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
 export function finishChildren(step: Step, parent: ScopeState, prev: number): void {
   const children = parent.children;
   if (!children) return;
-  const results: Json[] = Array.from({ length: children.total }, (_, i) => children.results[i] ?? null);
-  if (children.kind === 'parallel') {
-    step.emit({ type: 'ParallelStateSucceeded', scope: parent.id, previousEventId: prev, output: results });
-  } else if (children.kind === 'map') {
-    step.emit({ type: 'MapStateSucceeded', scope: parent.id, previousEventId: prev, output: results });
-  } else if (children.writer) {
-    // The results go to S3 first; the Map's output is where they went (see receiveWrittenResults).
+  if (children.kind === 'map-run' && children.writer) {
+    // The results go to S3 first (the run kept none); the Map's output is where they went (receiveWrittenResults).
     step.commands.push({
       type: 'runTask',
       scope: parent.id,
@@ -625,10 +618,14 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
       },
     });
     return;
-  } else {
+  }
+  const results: Json[] = Array.from({ length: children.total }, (_, i) => children.results[i] ?? null);
+  if (children.kind === 'map-run') {
     succeedMapRun(step, parent, results, prev);
     return;
   }
+  const type = children.kind === 'parallel' ? 'ParallelStateSucceeded' : 'MapStateSucceeded';
+  step.emit({ type, scope: parent.id, previousEventId: prev, output: results });
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
 }
 
