@@ -428,7 +428,7 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
  * messages are applied in this order); without one, it cannot be scheduled, for no worker can reach this
  * runner: workers poll GetActivityTask on the Step Functions API, which the durable engine serves.
  */
-function activityAnswers(
+export function activityAnswers(
   command: Extract<Command, { type: 'runTask' }>,
   mocked: TaskOutcome | undefined,
 ): TransitionMessage[] {

@@ -269,7 +269,7 @@ function checkDefinition(definition: string): void {
   }
 }
 
-function checkRoleArn(roleArn: string): void {
+export function checkRoleArn(roleArn: string): void {
   if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn)) {
     throw new EngineError('InvalidArn', `Invalid Arn: 'Invalid role ARN: ${roleArn}'`);
   }

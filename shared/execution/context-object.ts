@@ -1,6 +1,6 @@
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
-import type { Json, JsonObject } from '../lib/json.ts';
+import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 
 /**
  * The context object (`$$`): execution, state machine, current state, task token and Map item.
@@ -16,6 +16,8 @@ export interface ContextExtras {
   retryCount?: number;
   taskToken?: string;
   mapItem?: { index: number; value: Json };
+  /** Laid over the object built here, field by field (TestState's `context`). */
+  override?: JsonObject;
 }
 
 export function buildContextObject(
@@ -45,5 +47,15 @@ export function buildContextObject(
   };
   if (extras.taskToken !== undefined) context.Task = { Token: extras.taskToken };
   if (extras.mapItem) context.Map = { Item: { Index: extras.mapItem.index, Value: extras.mapItem.value } };
-  return context;
+  return extras.override ? overlay(context, extras.override) : context;
+}
+
+/** `over`'s fields replace `base`'s; where both hold an object, their fields are laid over one another. */
+function overlay(base: JsonObject, over: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const under = out[key];
+    out[key] = isJsonObject(under) && isJsonObject(value) ? overlay(under, value) : value;
+  }
+  return out;
 }

@@ -141,7 +141,23 @@ export interface StepEnv {
   /** Uniform in [0, 1). */
   random(): number;
   uuid(): string;
+  /**
+   * Told each data-flow stage's value as a state computes it (TestState's inspection data, named as AWS names
+   * its fields); absent everywhere else, where it costs one optional call.
+   */
+  inspect?: ((stage: InspectionStage, value: Json) => void) | undefined;
+  /** Fields laid over every state's context object (`$$`): TestState's `context`. */
+  context?: JsonObject | undefined;
 }
+
+/** The data-flow stages TestState shows at DEBUG, by AWS's names for them (InspectionData). */
+export type InspectionStage =
+  | 'afterInputPath'
+  | 'afterParameters'
+  | 'afterArguments'
+  | 'result'
+  | 'afterResultSelector'
+  | 'afterResultPath';
 
 /** A step's outcome: the events to append, then its outbox: transitions to send and other commands. */
 export interface StepResult {

@@ -108,9 +108,14 @@ export class Step {
    */
   contextExtras(scope: ScopeState, extras?: ContextExtras): ContextExtras | undefined {
     const info = this.infoOf(scope);
-    if (!info.retries) return extras;
-    const out: ContextExtras = { ...extras, retryCount: scope.retryCount };
-    if (info.waitForTaskToken) out.taskToken = this.taskToken(scope);
+    const override = this.env.context;
+    if (!info.retries && override === undefined) return extras;
+    const out: ContextExtras = { ...extras };
+    if (info.retries) {
+      out.retryCount = scope.retryCount;
+      if (info.waitForTaskToken) out.taskToken = this.taskToken(scope);
+    }
+    if (override !== undefined) out.override = override;
     return out;
   }
 

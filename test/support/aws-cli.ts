@@ -9,7 +9,16 @@ export async function awsStepFunctions(
   const { stdout } = await promisify(execFile)(
     'aws',
     ['stepfunctions', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1'],
-    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }, timeout: 60_000 },
+    {
+      // TestState and StartSyncExecution are sync- host-prefixed: the CLI must call the endpoint as given.
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_DISABLE_HOST_PREFIX_INJECTION: 'true',
+      },
+      timeout: 60_000,
+    },
   );
   return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
 }

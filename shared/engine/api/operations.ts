@@ -30,6 +30,7 @@ import {
 } from '../state-machines.ts';
 import { checkTagCount, checkTags, listTagsForResource, tagResource, untagResource } from '../tags.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '../task-callbacks.ts';
+import { testState } from '../test-state.ts';
 import { checkExpressDefinition, findExpressProblems } from './express-definition.ts';
 import { type InputOf, readInput, type Shape } from './input-shapes.ts';
 import { NOT_SUPPORTED, startSyncExecution } from './start-sync-execution.ts';
@@ -275,6 +276,40 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   StartExecution: operation(
     { stateMachineArn: required(ARN), name: NAME, input: SENSITIVE_DATA, traceHeader: TRACE_HEADER },
     (deps, input) => startExecution(deps, input),
+  ),
+
+  TestState: operation(
+    {
+      definition: required(DEFINITION),
+      roleArn: ARN,
+      input: SENSITIVE_DATA,
+      inspectionLevel: { kind: 'string', enum: ['INFO', 'DEBUG', 'TRACE'] },
+      revealSecrets: { kind: 'boolean' },
+      variables: SENSITIVE_DATA,
+      stateName: { kind: 'string', min: 1, max: 80 },
+      mock: {
+        kind: 'structure',
+        members: {
+          result: SENSITIVE_DATA,
+          errorOutput: {
+            kind: 'structure',
+            members: { error: SENSITIVE_ERROR, cause: SENSITIVE_CAUSE },
+          },
+          fieldValidationMode: { kind: 'string', enum: ['STRICT', 'PRESENT', 'NONE'] },
+        },
+      },
+      context: SENSITIVE_DATA,
+      stateConfiguration: {
+        kind: 'structure',
+        members: {
+          retrierRetryCount: { kind: 'integer', min: 0 },
+          errorCausedByState: { kind: 'string', min: 1, max: 80 },
+          mapIterationFailureCount: { kind: 'integer', min: 0 },
+          mapItemReaderData: SENSITIVE_DATA,
+        },
+      },
+    },
+    (deps, input) => testState(deps, input),
   ),
 
   StartSyncExecution: operation(

@@ -189,6 +189,7 @@ async function runJsonataTask(step: Step, scope: ScopeState, state: TaskState): 
   );
   if (!prepared.ok) return evaluationFailed(step, scope, prepared.error);
   const [args, timeoutSeconds, heartbeatSeconds] = prepared.value;
+  step.env.inspect?.('afterArguments', args);
   scheduleTask(step, scope, state, args, {
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
@@ -217,6 +218,7 @@ async function completeJsonataTask(
   result: Json,
   prev: number,
 ) {
+  step.env.inspect?.('result', result);
   const done = await settle(outcome(step, scope, state, { input: scope.input, result }, result));
   if (!done.ok) return evaluationFailed(step, scope, done.error);
   exitState(step, scope, done.value.output, nextOf(state), prev, done.value.assigned);

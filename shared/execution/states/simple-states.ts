@@ -16,19 +16,23 @@ import { assignVariables } from './state-result.ts';
 /** Pass: Result (or the Parameters-shaped input) placed by ResultPath, then OutputPath. */
 export function runPass(step: Step, scope: ScopeState, state: PassState): void {
   const entered = enterState(step, scope);
-  if (step.infoOf(scope).plainPass) {
+  if (step.infoOf(scope).plainPass && !step.env.inspect) {
     exitState(step, scope, scope.input, nextOf(state), entered);
     return;
   }
   const done = attempt(() => {
     const raw = scope.input;
     let effective = step.select(scope, state.InputPath, raw);
+    step.env.inspect?.('afterInputPath', effective);
     if (state.Parameters !== undefined) {
       effective = applyPayloadTemplate(state.Parameters, step.sources(scope, effective), step.intrinsicEnv());
     }
+    step.env.inspect?.('afterParameters', effective);
     const result = state.Result !== undefined ? state.Result : effective;
+    step.env.inspect?.('result', result);
     const assigned = assignVariables(step, scope, state.Assign, result);
     const placed = applyResultPath(state.ResultPath, raw, result);
+    step.env.inspect?.('afterResultPath', placed);
     return { output: step.select(scope, state.OutputPath, placed), assigned };
   });
   if (!done.ok) {

@@ -38,11 +38,14 @@ export function processResult(
   state: TaskState | ParallelState | MapState,
   result: Json,
 ): StateOutcome {
+  step.env.inspect?.('result', result);
   const selected =
     state.ResultSelector === undefined
       ? result
       : applyPayloadTemplate(state.ResultSelector, step.sources(scope, result), step.intrinsicEnv());
+  step.env.inspect?.('afterResultSelector', selected);
   const assigned = assignVariables(step, scope, state.Assign, selected);
   const placed = applyResultPath(state.ResultPath, scope.input, selected);
+  step.env.inspect?.('afterResultPath', placed);
   return { output: step.select(scope, state.OutputPath, placed), assigned };
 }

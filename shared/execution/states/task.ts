@@ -37,10 +37,12 @@ export function retryTask(step: Step, scope: ScopeState, state: TaskState): void
 function prepareAndSchedule(step: Step, scope: ScopeState, state: TaskState): void {
   const prepared = attempt(() => {
     const afterInput = step.select(scope, state.InputPath, scope.input);
+    step.env.inspect?.('afterInputPath', afterInput);
     const parameters =
       state.Parameters === undefined
         ? afterInput
         : applyPayloadTemplate(state.Parameters, step.sources(scope, afterInput), step.intrinsicEnv());
+    step.env.inspect?.('afterParameters', parameters);
     const timeouts: Timeouts = {};
     const timeout = readSeconds(
       step,
