@@ -282,6 +282,7 @@ async function start(args: string[]): Promise<number> {
       functions: config.functions,
       stateMachines: config.stateMachines,
       ...(config.integrations !== undefined ? { integrations: config.integrations } : {}),
+      ...(config.mocks !== undefined ? { mocks: config.mocks.config } : {}),
     });
   } catch (error) {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
@@ -342,6 +343,9 @@ function describeServer(server: LocalServer, config: LocalConfig): string {
     `  config:    ${config.configFile ?? '(none: defaults)'}`,
     `  data:      ${server.dataDir} (delete it to start afresh)`,
     `  functions: ${Object.keys(config.functions).join(', ') || '(none)'}`,
+    ...(config.mocks
+      ? [`  mocks:     ${config.mocks.file} (start-execution --state-machine-arn <arn>#<TestCase>)`]
+      : []),
     ...describeServiceEndpoints(server.engine.serviceEndpoints),
     ...server.stateMachines.map(
       (machine) => `  state machine ${machine.name} (${machine.outcome}): ${machine.stateMachineArn}`,

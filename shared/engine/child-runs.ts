@@ -59,5 +59,7 @@ export function childInfo(
     mapRunArn,
     ...(info.source ? { source: { ...info.source, mapState } } : {}),
     ...(parent ? { parent } : {}),
+    // A mocked test case's child runs answer from the same case.
+    ...(info.mockCase ? { mockCase: info.mockCase } : {}),
   };
 }

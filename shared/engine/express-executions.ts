@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRequest } from '../execution/messages.ts';
+import type { MockCase } from '../history/events.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { parseStateMachineArn } from './names.ts';
 import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
-import { type ExecutionResult, runInMemory } from './run-execution.ts';
+import { caseMocks, type ExecutionResult, runInMemory } from './run-execution.ts';
 
 /**
  * EXPRESS executions. StartExecution answers at once and the task handler runs the execution whole, in memory
@@ -23,7 +24,7 @@ export async function startExpressExecution(
   deps: EngineDeps,
   machine: StateMachineRecord,
   /** Name and input as StartExecution checked them. */
-  request: { name: string; input: string; traceHeader?: string },
+  request: { name: string; input: string; traceHeader?: string; mockCase?: MockCase },
 ): Promise<{ executionArn: string; startDate: Date }> {
   const { name, input } = request;
   const { prefix, name: machineName } = parseStateMachineArn(machine.stateMachineArn);
@@ -38,6 +39,7 @@ export async function startExpressExecution(
     input,
     startTime,
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+    ...(request.mockCase ? { mockCase: request.mockCase } : {}),
   };
   await deps.queues.sendTasks([{ executionArn, scope: 'express', ref: 0, request: express }]);
   return { executionArn, startDate: new Date(startTime) };
@@ -55,6 +57,7 @@ export async function runExpressRequest(deps: EngineDeps, request: ExpressReques
     startTime: request.startTime,
     revisionId: request.revisionId,
     roleArn: revision.roleArn,
+    ...(request.mockCase ? { mockCase: request.mockCase } : {}),
   });
   await keepExpressRun(deps, machine, result);
 }
@@ -69,6 +72,7 @@ export async function runExpress(
     startTime?: number;
     revisionId: string;
     roleArn: string;
+    mockCase?: MockCase;
   },
 ): Promise<ExecutionResult> {
   const definition = await deps.definitions.load({
@@ -94,6 +98,7 @@ export async function runExpress(
     nestedExecutions: (request) => startNestedExecution(deps, request),
     ...(run.executionArn !== undefined ? { executionArn: run.executionArn } : {}),
     ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
+    ...(run.mockCase && deps.mocks ? { mocks: caseMocks(deps.mocks, run.mockCase) } : {}),
   });
 }
 

@@ -51,6 +51,7 @@ export async function sendOutbox(
           ref: command.ref,
           request: command.request,
           ...(command.taskToken !== undefined ? { taskToken: command.taskToken } : {}),
+          ...(command.mock !== undefined ? { mock: command.mock } : {}),
           ...(resend !== undefined ? { resend } : {}),
         });
         break;

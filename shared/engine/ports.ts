@@ -1,5 +1,11 @@
-import type { Command, ItemReaderResource, TaskRequest, TransitionMessage } from '../execution/messages.ts';
-import type { ExecutionEvent } from '../history/events.ts';
+import type {
+  Command,
+  ItemReaderResource,
+  MockedInvocation,
+  TaskRequest,
+  TransitionMessage,
+} from '../execution/messages.ts';
+import type { ExecutionEvent, MockCase } from '../history/events.ts';
 import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
@@ -214,6 +220,8 @@ export interface TaskEnvelope {
   request: TaskRequest;
   /** `.waitForTaskToken`: the task ends when SendTaskSuccess/Failure names this token, not when Invoke returns. */
   taskToken?: string;
+  /** In a mocked test case: the invocation its MockConfigFile may answer instead of the call. */
+  mock?: MockedInvocation;
   /**
    * A request the reconciler sent again: its result's id carries this, so that SQS's FIFO deduplication does
    * not drop it as the twin of the result that was lost. The task's ref still lets only one result apply.
@@ -330,4 +338,14 @@ export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: strin
 export interface Clock {
   /** Epoch ms. */
   now(): number;
+}
+
+/**
+ * A MockConfigFile's mocked responses (`statefold start` with `mockConfigFile`): which test cases exist, and the
+ * answer to one Task invocation of a case, or undefined when the case does not mock that state (it then runs).
+ */
+export interface MockedResponses {
+  /** Why `mockCase` cannot be started (no such machine or case in the file), or undefined when it can. */
+  problem(mockCase: MockCase): string | undefined;
+  answer(invocation: MockedInvocation): TaskOutcome | undefined;
 }

@@ -4,7 +4,7 @@ import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
 import type { Command, StepEnv, TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
-import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
+import type { ExecutionEvent, ExecutionInfo, MockCase } from '../history/events.ts';
 import {
   createExecutionState,
   type ExecutionState,
@@ -25,7 +25,7 @@ import {
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
 import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
-import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
+import type { LambdaInvoker, MockedResponses, ServiceCalls, TaskOutcome } from './ports.ts';
 
 /**
  * The in-memory runner: one execution, start to end, in this process. It feeds `decide` one message at a
@@ -65,6 +65,21 @@ export interface RunInMemoryOptions {
  */
 export interface TaskMocks {
   answer(stateName: string): TaskOutcome | undefined;
+  /** The mocks of a Distributed Map child run: an execution of its own, it counts its invocations from 0. */
+  forChild?(): TaskMocks;
+}
+
+/** A test case's answers for a run in memory: each state counts its own invocations, retries included. */
+export function caseMocks(mocks: MockedResponses, mockCase: MockCase): TaskMocks {
+  const invocations = new Map<string, number>();
+  return {
+    answer(stateName) {
+      const invocation = invocations.get(stateName) ?? 0;
+      invocations.set(stateName, invocation + 1);
+      return mocks.answer({ ...mockCase, stateName, invocation });
+    },
+    forChild: () => caseMocks(mocks, mockCase),
+  };
 }
 
 export interface ExecutionResult {
@@ -321,9 +336,11 @@ class InMemoryRun {
       start,
       command.mapState,
     );
+    const mocks = this.options.mocks?.forChild?.() ?? this.options.mocks;
     const child = new InMemoryRun(childDefinition(this.definition, command.mapState), {
       ...this.options,
       start,
+      mocks,
     });
     const { state } = await child.drive({ type: 'start', execution, input: command.input });
     const closing = {
@@ -429,7 +446,7 @@ const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
  * runner: workers poll GetActivityTask on the Step Functions API, which the durable engine serves.
  */
 export function activityAnswers(
-  command: Extract<Command, { type: 'runTask' }>,
+  command: { scope: string; ref: number },
   mocked: TaskOutcome | undefined,
 ): TransitionMessage[] {
   const { scope, ref } = command;

@@ -5,7 +5,8 @@ import { runExpressRequest } from './express-executions.ts';
 import { writeMapRunResults } from './map-run-results.ts';
 import { isNestedExecution, runNestedExecution } from './nested-executions.ts';
 import { performTask } from './perform-task.ts';
-import type { TaskEnvelope, TimerEnvelope } from './ports.ts';
+import type { TaskEnvelope, TaskOutcome, TimerEnvelope } from './ports.ts';
+import { activityAnswers } from './run-execution.ts';
 
 /**
  * The task handler's use case: do the task's I/O and report the outcome as a transition. The transition's id
@@ -20,6 +21,9 @@ export async function runTaskRequest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (task.request.kind === 'express') return runExpressRequest(deps, task.request);
+  // A mocked test case: the MockConfigFile's answer stands for the call (a callback's and a worker's too).
+  const mocked = task.mock && deps.mocks?.answer(task.mock);
+  if (mocked) return answerFromMock(deps, task, mocked);
   // An activity's worker does the work: the task waits in the activity's queue for its GetActivityTask.
   if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
   // A nested execution starts through the engine's own StartExecution.
@@ -42,6 +46,27 @@ export async function runTaskRequest(
   await deps.queues.sendTransitions([
     task.resend === undefined ? transition : { ...transition, id: `${transition.id}:${task.resend}` },
   ]);
+}
+
+/**
+ * A mocked answer as the task's transitions: an activity's as a worker's would come (scheduled, started, then
+ * its outcome, in this order on the execution's FIFO group), any other task's as its outcome.
+ */
+async function answerFromMock(deps: EngineDeps, task: TaskEnvelope, outcome: TaskOutcome): Promise<void> {
+  const target = { scope: task.scope, ref: task.ref };
+  const transitions =
+    task.request.kind === 'activity'
+      ? activityAnswers(target, outcome).map((message, i) => ({
+          executionArn: task.executionArn,
+          id: `task:${task.scope}:${task.ref}:mock${i}`,
+          message,
+        }))
+      : [taskTransition(task.executionArn, target, outcome)];
+  await deps.queues.sendTransitions(
+    task.resend === undefined
+      ? transitions
+      : transitions.map((transition) => ({ ...transition, id: `${transition.id}:${task.resend}` })),
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
 import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
-import type { ExecutionInfo, ParentLink } from '../history/events.ts';
+import type { ExecutionInfo, MockCase, ParentLink } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
@@ -45,6 +45,8 @@ export async function startExecution(
   /** Runs once commit 1 is stored, before its sends (a nested `.sync` parent hears of its child first). */
   beforeSends?: (started: StartExecutionOutput) => Promise<void>,
 ): Promise<StartExecutionOutput> {
+  const { stateMachineArn, mockCase } = splitTestCase(deps, request.stateMachineArn);
+  if (mockCase) request = { ...request, stateMachineArn };
   const { name: machineName } = parseStateMachineArn(request.stateMachineArn);
   const name = request.name ?? randomUUID();
   validateName(name);
@@ -62,6 +64,7 @@ export async function startExecution(
       name,
       input: inputText,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+      ...(mockCase ? { mockCase } : {}),
     });
   }
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
@@ -80,6 +83,7 @@ export async function startExecution(
     source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     ...(request.parent !== undefined ? { parent: request.parent } : {}),
+    ...(mockCase ? { mockCase } : {}),
   };
   const output = { executionArn, startDate: new Date(execution.startTime) };
   const started = await writeFirstCommit(
@@ -105,6 +109,28 @@ export async function startExecution(
   // Finish what a crashed first call may have left undone: the head and the first sends.
   await publishStart(deps, original, first);
   return again;
+}
+
+/**
+ * `<stateMachineArn>#<TestCase>`, as AWS Step Functions Local takes it: the execution's Task states answer from
+ * that test case of the server's MockConfigFile (the file's entry named as the machine). Without a file, or for
+ * a case the file does not have, the call is refused.
+ */
+function splitTestCase(deps: EngineDeps, arn: string): { stateMachineArn: string; mockCase?: MockCase } {
+  const hash = arn.indexOf('#');
+  if (hash < 0) return { stateMachineArn: arn };
+  const stateMachineArn = arn.slice(0, hash);
+  const testCase = arn.slice(hash + 1);
+  if (!deps.mocks) {
+    throw new EngineError(
+      'InvalidArn',
+      `Invalid Arn: '${arn}': a '#<TestCase>' suffix needs a MockConfigFile (mockConfigFile in statefold.config)`,
+    );
+  }
+  const mockCase = { stateMachine: parseStateMachineArn(stateMachineArn).name, testCase };
+  const problem = deps.mocks.problem(mockCase);
+  if (problem) throw new EngineError('ValidationException', problem);
+  return { stateMachineArn, mockCase };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
+import type { ExecutionEvent, ExecutionInfo, MockCase } from '../history/events.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { ItemReaderResource } from '../language/types.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
@@ -112,11 +112,21 @@ export type TaskRequest =
       input: string;
       startTime: number;
       traceHeader?: string;
+      /** Started as `<arn>#<TestCase>`: its Task states answer from that test case. */
+      mockCase?: MockCase;
     };
 
 /** What a step asks the outside world to do, besides sending transitions, once its events are stored. */
 export type Command =
-  | { type: 'runTask'; scope: string; ref: number; request: TaskRequest; taskToken?: string }
+  | {
+      type: 'runTask';
+      scope: string;
+      ref: number;
+      request: TaskRequest;
+      taskToken?: string;
+      /** In a mocked test case: the invocation a mocked response may answer instead of the call. */
+      mock?: MockedInvocation;
+    }
   | { type: 'startTimer'; scope: string; ref: number; purpose: TimerPurpose; dueAt: number }
   | {
       type: 'startChildRun';
@@ -133,6 +143,12 @@ export type Command =
   | { type: 'stopChildRun'; mapRunArn: string; executionName: string }
   /** A nested `.sync` execution whose parent's task ended first (stopped, aborted, timed out): stopped too. */
   | { type: 'stopExecution'; executionArn: string };
+
+/** A Task state's invocation (from 0, retries included) in a test case of a MockConfigFile. */
+export interface MockedInvocation extends MockCase {
+  stateName: string;
+  invocation: number;
+}
 
 /** Time and randomness a step may use: supplied by the caller, so a step is reproducible. */
 export interface StepEnv {

@@ -99,15 +99,18 @@ const APPLIERS: Appliers = {
   ExecutionTimedOut: (state, event) => stopExecution(state, event, 'TIMED_OUT'),
   ExecutionAborted: (state, event) => stopExecution(state, event, 'ABORTED'),
 
-  TaskScheduled: (_state, event, scope) => {
+  TaskScheduled: (state, event, scope) => {
+    countInvocation(state, scope);
     const task = scheduleTask(need(scope, event), event, event.resourceType, false);
     if (event.heartbeatInSeconds !== undefined) task.heartbeatSeconds = event.heartbeatInSeconds;
     if (event.taskToken !== undefined) task.taskToken = event.taskToken;
   },
-  LambdaFunctionScheduled: (_state, event, scope) => {
+  LambdaFunctionScheduled: (state, event, scope) => {
+    countInvocation(state, scope);
     scheduleTask(need(scope, event), event, 'lambda', true);
   },
-  ActivityScheduling: (_state, event, scope) => {
+  ActivityScheduling: (state, event, scope) => {
+    countInvocation(state, scope);
     const s = need(scope, event);
     s.phase = 'task';
     s.ref = event.id;
@@ -342,6 +345,13 @@ function stopExecution(
   if (event.error) state.error = event.error;
   if (event.cause) state.cause = event.cause;
   close(state, event);
+}
+
+/** A mocked test case's Task invocations, by state name (its mocked responses are numbered by them). */
+function countInvocation(state: ExecutionState, scope: ScopeState | undefined): void {
+  if (!state.execution?.mockCase || !scope) return;
+  state.invocations ??= {};
+  state.invocations[scope.stateName] = (state.invocations[scope.stateName] ?? 0) + 1;
 }
 
 function scheduleTask(

@@ -27,6 +27,16 @@ export interface ExecutionInfo {
   traceHeader?: string;
   /** The durable engine, a Distributed Map child run: where its result goes and which ItemProcessor it runs. */
   parent?: ParentLink;
+  /**
+   * Started as `<stateMachineArn>#<TestCase>` on a server with a MockConfigFile: the test case whose mocked
+   * responses answer its Task states (`stateMachine` names the file's entry; a Map Run child keeps its parent's).
+   */
+  mockCase?: MockCase;
+}
+
+export interface MockCase {
+  stateMachine: string;
+  testCase: string;
 }
 
 export interface DefinitionSource {

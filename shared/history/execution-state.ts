@@ -22,6 +22,8 @@ export interface ExecutionState {
   timeoutAt?: number;
   stopTime?: number;
   scopes: Record<string, ScopeState>;
+  /** An execution of a mocked test case (`execution.mockCase`): how many times each Task state was scheduled. */
+  invocations?: Record<string, number>;
 }
 
 /**

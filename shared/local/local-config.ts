@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LambdaHandler } from '../integrations/local-functions.ts';
+import { type MockConfig, parseMockConfig } from '../testing/mock-config.ts';
 import type { LocalIntegrations } from './local-engine.ts';
 
 /**
@@ -41,6 +42,11 @@ export interface StatefoldConfig {
    * over the embedded DynamoDB, SQS, SNS and S3; and the tables, queues, topics and buckets to create at start.
    */
   integrations?: LocalIntegrations;
+  /**
+   * AWS Step Functions Local's MockConfigFile (a JSON file): StartExecution on `<stateMachineArn>#<TestCase>`
+   * runs that test case, its Task states answered by the file's mocked responses.
+   */
+  mockConfigFile?: string;
 }
 
 export interface LocalStateMachine {
@@ -64,6 +70,8 @@ export interface LocalConfig {
   functions: Record<string, LambdaHandler>;
   stateMachines: LocalStateMachine[];
   integrations?: LocalIntegrations;
+  /** The MockConfigFile read and checked, and where it is. */
+  mocks?: { file: string; config: MockConfig };
 }
 
 export interface LoadConfigOptions {
@@ -100,6 +108,7 @@ const TOP_LEVEL_FIELDS = new Set([
   'functions',
   'stateMachines',
   'integrations',
+  'mockConfigFile',
 ]);
 const INTEGRATION_FIELDS = new Set(['endpoints', 'tables', 'queues', 'topics', 'buckets']);
 
@@ -127,7 +136,32 @@ export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<
     functions: await loadFunctions(file.functions ?? {}, base, configFile ?? ''),
     stateMachines: await loadStateMachines(file.stateMachines ?? [], base, configFile ?? ''),
     ...(file.integrations !== undefined ? { integrations: file.integrations } : {}),
+    ...(file.mockConfigFile !== undefined
+      ? { mocks: await loadMockConfig(resolve(base, file.mockConfigFile), configFile ?? '') }
+      : {}),
   };
+}
+
+/** The MockConfigFile: read and checked at start, so a mistake in it is told before anything runs. */
+async function loadMockConfig(
+  path: string,
+  configFile: string,
+): Promise<{ file: string; config: MockConfig }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return fail(
+      configFile,
+      'mockConfigFile',
+      `names a file that cannot be read: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return { file: path, config: parseMockConfig(text, path) };
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 /** `--config` names the file; otherwise the first of CONFIG_FILE_NAMES in the working folder, if any. */
@@ -177,7 +211,10 @@ function checkConfig(value: unknown, file: string): StatefoldConfig {
       fail(file, key, `is not a config field (${[...TOP_LEVEL_FIELDS].join(', ')})`);
     }
   }
-  const { port, dataDir, region, accountId, functions, stateMachines, integrations } = value;
+  const { port, dataDir, region, accountId, functions, stateMachines, integrations, mockConfigFile } = value;
+  if (mockConfigFile !== undefined && !isNonEmptyString(mockConfigFile)) {
+    fail(file, 'mockConfigFile', 'must be a file path');
+  }
   if (port !== undefined && !isPort(port)) fail(file, 'port', 'must be an integer from 0 to 65535');
   if (dataDir !== undefined && !isNonEmptyString(dataDir)) fail(file, 'dataDir', 'must be a folder path');
   if (region !== undefined && !(typeof region === 'string' && REGION.test(region))) {

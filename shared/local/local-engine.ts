@@ -9,6 +9,7 @@ import { createTaskHandler } from '../handlers/task-handler.ts';
 import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
+import { type MockConfig, mockedResponsesOf } from '../testing/mock-config.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
 import { createDeclaredResources, type DeclaredResources } from './embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
@@ -55,6 +56,8 @@ export interface LocalEngineOptions {
    * timer without it: `sweep()` runs one on demand).
    */
   reconcile?: ReconcileOptions & { intervalMs?: number };
+  /** A MockConfigFile's test cases, which StartExecution on `<arn>#<TestCase>` runs. */
+  mocks?: MockConfig;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -140,6 +143,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     },
   });
   if (options.clock) deps.clock = options.clock;
+  if (options.mocks) deps.mocks = mockedResponsesOf(options.mocks);
   if (options.wrapQueues) deps.queues = options.wrapQueues(deps.queues);
 
   const wrap = options.wrapHandler ?? ((_queue, handler) => handler);

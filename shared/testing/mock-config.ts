@@ -1,6 +1,6 @@
 import { EngineError } from '../engine/engine-error.ts';
-import type { TaskOutcome } from '../engine/ports.ts';
-import type { TaskMocks } from '../engine/run-execution.ts';
+import type { MockedResponses, TaskOutcome } from '../engine/ports.ts';
+import { caseMocks, type TaskMocks } from '../engine/run-execution.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 
 /**
@@ -166,41 +166,53 @@ export function testCasesOf(config: MockConfig, stateMachine: string): string[] 
   return Object.keys(config.stateMachines[stateMachine]?.testCases ?? {});
 }
 
-/**
- * One test case's mocks. Each mocked state counts its invocations (retries included); invocation n gets the
- * answer whose range holds n; past the last range the last answer repeats (an invocation before the first
- * range is not mocked).
- */
-export function mocksForCase(config: MockConfig, stateMachine: string, testCase: string): TaskMocks {
+/** Why a test case cannot run with this config (no such machine, no such case), or undefined when it can. */
+export function caseProblem(config: MockConfig, stateMachine: string, testCase: string): string | undefined {
   const machine = config.stateMachines[stateMachine];
   if (!machine) {
     const known = Object.keys(config.stateMachines).join(', ') || 'none';
-    throw new EngineError(
-      'ValidationException',
-      `MockConfigFile: StateMachines has no '${stateMachine}' (it has: ${known})`,
-    );
+    return `MockConfigFile: StateMachines has no '${stateMachine}' (it has: ${known})`;
   }
-  const states = machine.testCases[testCase];
-  if (!states) {
+  if (!Object.hasOwn(machine.testCases, testCase)) {
     const known = Object.keys(machine.testCases).join(', ') || 'none';
-    throw new EngineError(
-      'ValidationException',
-      `MockConfigFile: StateMachines.${stateMachine}.TestCases has no '${testCase}' (it has: ${known})`,
-    );
+    return `MockConfigFile: StateMachines.${stateMachine}.TestCases has no '${testCase}' (it has: ${known})`;
   }
-  const invocations = new Map<string, number>();
+  return undefined;
+}
+
+/**
+ * The mocked answer to invocation `n` (from 0, retries included) of a state in a test case: the answer whose
+ * range holds n; past the last range the last answer repeats (an invocation before the first range is not
+ * mocked); undefined when the case does not mock the state.
+ */
+export function mockedAnswer(
+  config: MockConfig,
+  invocation: { stateMachine: string; testCase: string; stateName: string; invocation: number },
+): TaskOutcome | undefined {
+  const states = config.stateMachines[invocation.stateMachine]?.testCases[invocation.testCase];
+  // Own members only: a state named like an Object method (toString) is not mocked by accident.
+  const responseName =
+    states && Object.hasOwn(states, invocation.stateName) ? states[invocation.stateName] : undefined;
+  if (responseName === undefined) return undefined;
+  const response = config.mockedResponses[responseName] as MockedResponse;
+  const n = invocation.invocation;
+  const answer =
+    response.answers.find((candidate) => candidate.from <= n && n <= candidate.to) ??
+    response.answers.filter((candidate) => candidate.to < n).at(-1);
+  return answer?.outcome;
+}
+
+/** One test case's mocks for the in-memory runner. */
+export function mocksForCase(config: MockConfig, stateMachine: string, testCase: string): TaskMocks {
+  const problem = caseProblem(config, stateMachine, testCase);
+  if (problem) throw new EngineError('ValidationException', problem);
+  return caseMocks(mockedResponsesOf(config), { stateMachine, testCase });
+}
+
+/** A MockConfigFile as the durable engine's port (`statefold start` with `mockConfigFile`). */
+export function mockedResponsesOf(config: MockConfig): MockedResponses {
   return {
-    answer(stateName) {
-      // Own members only: a state named like an Object method (toString) is not mocked by accident.
-      const responseName = Object.hasOwn(states, stateName) ? states[stateName] : undefined;
-      if (responseName === undefined) return undefined;
-      const response = config.mockedResponses[responseName] as MockedResponse;
-      const n = invocations.get(stateName) ?? 0;
-      invocations.set(stateName, n + 1);
-      const answer =
-        response.answers.find((candidate) => candidate.from <= n && n <= candidate.to) ??
-        response.answers.filter((candidate) => candidate.to < n).at(-1);
-      return answer?.outcome;
-    },
+    problem: (mockCase) => caseProblem(config, mockCase.stateMachine, mockCase.testCase),
+    answer: (invocation) => mockedAnswer(config, invocation),
   };
 }

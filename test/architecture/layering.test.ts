@@ -96,6 +96,8 @@ const RULES: ModuleRule[] = [
       'shared/composition',
       'shared/handlers',
       'shared/console',
+      // mockConfigFile: the MockConfigFile's reader, for StartExecution on `<arn>#<TestCase>`.
+      'shared/testing',
     ],
     packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
   },

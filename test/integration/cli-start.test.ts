@@ -276,6 +276,13 @@ describe('the config', () => {
     await writeFile(join(dir, 'app/handlers.mjs'), 'export const double = (e) => ({ n: e.n * 2 });\n');
     await writeFile(join(dir, 'app/flow.json'), '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}');
     await writeFile(
+      join(dir, 'app/mocks.json'),
+      JSON.stringify({
+        StateMachines: { flow: { TestCases: { A: { P: 'Missing' } } } },
+        MockedResponses: {},
+      }),
+    );
+    await writeFile(
       join(dir, 'statefold.config.json'),
       JSON.stringify({
         port: 9001,
@@ -369,6 +376,20 @@ describe('the config', () => {
       [],
       {},
       /bad\.json: 'stateMachines\[0\]\.loggingConfiguration' must be \{ level: 'ALL' \| 'ERROR' \| 'FATAL' \| 'OFF'/,
+    ],
+    [
+      'a mockConfigFile that cannot be read',
+      { mockConfigFile: 'no-mocks.json' },
+      [],
+      {},
+      /bad\.json: 'mockConfigFile' names a file that cannot be read/,
+    ],
+    [
+      'a mockConfigFile whose test case names a response it lacks',
+      { mockConfigFile: 'app/mocks.json' },
+      [],
+      {},
+      /mocks\.json: .*Missing/,
     ],
     ['a STATEFOLD_PORT that is not a port', {}, [], { STATEFOLD_PORT: 'abc' }, /STATEFOLD_PORT='abc'/],
     ['a --port that is not a port', {}, ['--port', '70000'], {}, /--port must be 0-65535/],

@@ -9,7 +9,7 @@ import { InvariantError } from '../../lib/invariant-error.ts';
 import { isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf, stopNestedExecution } from '../flow.ts';
-import type { TaskRequest } from '../messages.ts';
+import type { MockedInvocation, TaskRequest } from '../messages.ts';
 import { attempt, type Step } from '../step.ts';
 import { parseTaskResource } from '../task-resource.ts';
 import { enterState, failWith } from './enter.ts';
@@ -146,6 +146,7 @@ export function scheduleTask(
     ref: scheduledId,
     request: request.value,
     ...(taskToken !== undefined ? { taskToken } : {}),
+    ...mockedInvocation(step, scope),
   });
   if (timeoutAt !== undefined) step.startTimer(scope, scheduledId, 'taskTimeout', timeoutAt);
   if (heartbeatAt !== undefined) step.startTimer(scope, scheduledId, 'heartbeat', heartbeatAt);
@@ -178,7 +179,22 @@ function scheduleActivity(
   });
   // The scheduling time orders the activity's queue; it is the commit's, so a resent outbox sends the same.
   const request: TaskRequest = { kind: 'activity', activityArn, input, scheduledAt: step.now };
-  step.commands.push({ type: 'runTask', scope: scope.id, ref, request, taskToken });
+  step.commands.push({
+    type: 'runTask',
+    scope: scope.id,
+    ref,
+    request,
+    taskToken,
+    ...mockedInvocation(step, scope),
+  });
+}
+
+/** In a mocked test case, the invocation just scheduled (its Scheduled event counted it). */
+function mockedInvocation(step: Step, scope: ScopeState): { mock?: MockedInvocation } {
+  const mockCase = step.state.execution?.mockCase;
+  if (!mockCase) return {};
+  const count = step.state.invocations?.[scope.stateName] ?? 1;
+  return { mock: { ...mockCase, stateName: scope.stateName, invocation: count - 1 } };
 }
 
 /**

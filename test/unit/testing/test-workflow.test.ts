@@ -247,3 +247,31 @@ describe('activity Tasks in the in-memory runner', () => {
     ]);
   });
 });
+
+describe("a Distributed Map's child executions", () => {
+  it('each counts its own invocations from 0, as on the durable engine', async () => {
+    const definition = {
+      StartAt: 'Items',
+      States: {
+        Items: {
+          Type: 'Map',
+          MaxConcurrency: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Work',
+            States: {
+              Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:w', End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    const mocks = {
+      StateMachines: { M: { TestCases: { Each: { Work: 'Worked' } } } },
+      MockedResponses: { Worked: { '0': { Return: 'first' }, '1': { Return: 'second' } } },
+    };
+    const result = await testWorkflow({ definition, mocks, testCase: 'Each', input: [1, 2, 3] });
+    expect(JSON.parse(result.output ?? 'null')).toEqual(['first', 'first', 'first']);
+  });
+});
