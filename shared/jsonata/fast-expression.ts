@@ -1,7 +1,9 @@
 /**
  * A synchronous evaluator for the small part of JSONata most workflow expressions use: literals, `$var`,
- * name paths from a variable (`$states.input.a.b`), arithmetic, comparison and `and`/`or`. The jsonata
- * library evaluates asynchronously and costs microseconds even for `$states.input.i + 1`; this does not.
+ * name paths from a variable (`$states.input.a.b`), parentheses, arithmetic, comparison, `and`/`or`, string concatenation
+ * (`&`), conditions (`c ? a : b`) and a few pure functions on scalars and flat arrays ($count, $sum, $max,
+ * $min, $average, $string, $length, $uppercase, $lowercase, $abs, $floor, $ceil, $not). The jsonata library
+ * evaluates asynchronously and costs microseconds even for `$states.input.i + 1`; this does not.
  * It never guesses: an expression outside the subset is not compiled here, and a value outside its rules
  * (arrays and their sequence semantics, missing values, mixed types, non-finite numbers) answers BAIL, so
  * the caller asks the library, which gives the answer and the error texts AWS gives.
@@ -56,8 +58,30 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
           if (!Object.hasOwn(value, key)) return BAIL;
           value = (value as Record<string, unknown>)[key];
         }
-        // Arrays take JSONata's sequence rules; leave them to the library.
-        return value === undefined || Array.isArray(value) ? BAIL : (value as Json);
+        // The last step's value is taken as it is, an array too (JSONata keeps an input's array whole there:
+        // `[5]` stays `[5]`, `[]` stays `[]`); an array on the way would map the rest over its items (BAIL above).
+        return value === undefined ? BAIL : (value as Json);
+      };
+    }
+    case 'function':
+      return compileCall(ast, depth);
+    case 'block': {
+      // `( e )`: one expression in parentheses is that expression (no `;`, and no `:=` compiles here).
+      const expressions = ast.expressions as Node[] | undefined;
+      if (!hasOnlyKeys(ast, BLOCK_KEYS) || expressions?.length !== 1) return undefined;
+      return compileFast(expressions[0] as Node, depth + 1);
+    }
+    case 'condition': {
+      if (!hasOnlyKeys(ast, CONDITION_KEYS) || ast.else === undefined) return undefined;
+      const condition = compileFast(ast.condition as Node, depth + 1);
+      const then = compileFast(ast.then as Node, depth + 1);
+      const otherwise = compileFast(ast.else as Node, depth + 1);
+      if (condition === undefined || then === undefined || otherwise === undefined) return undefined;
+      return (states, variables) => {
+        const test = condition(states, variables);
+        // JSONata casts any value to a boolean here; only a boolean is taken as it is.
+        if (typeof test !== 'boolean') return BAIL;
+        return test ? then(states, variables) : otherwise(states, variables);
       };
     }
     case 'binary': {
@@ -78,6 +102,121 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
     default:
       return undefined;
   }
+}
+
+const BLOCK_KEYS = new Set(['type', 'position', 'expressions']);
+const CONDITION_KEYS = new Set(['type', 'position', 'condition', 'then', 'else']);
+// `name` is the parser's slot for a named call; it is undefined in a plain one (checked below).
+const CALL_KEYS = new Set(['type', 'name', 'value', 'position', 'arguments', 'procedure']);
+const hasOnlyKeys = (node: Node, keys: ReadonlySet<string>) =>
+  Object.keys(node).every((key) => keys.has(key));
+
+/**
+ * `$name(argument)` for one of FUNCTIONS. The argument may also be a path to a flat, non-empty array of
+ * scalars (a function of a list takes it whole; whether JSONata sees a one-item array as the item does not
+ * change these functions' answers). A variable of the function's name shadows it: the library is asked then.
+ */
+function compileCall(ast: Node, depth: number): FastExpression | undefined {
+  const procedure = ast.procedure as Node | undefined;
+  const args = ast.arguments as Node[] | undefined;
+  if (!hasOnlyKeys(ast, CALL_KEYS) || ast.name !== undefined || ast.value !== '(' || !procedure)
+    return undefined;
+  if (!args || args.length !== 1) {
+    return undefined;
+  }
+  if (procedure.type !== 'variable' || !isPlain(procedure)) return undefined;
+  const name = procedure.value as string;
+  const apply = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  const argument = compileArgument(args[0] as Node, depth + 1);
+  if (apply === undefined || argument === undefined) return undefined;
+  return (states, variables) => {
+    if (Object.hasOwn(variables, name)) return BAIL;
+    const value = argument(states, variables);
+    return value === BAIL ? BAIL : apply(value);
+  };
+}
+
+function compileArgument(ast: Node, depth: number): FastExpression | undefined {
+  if (ast.type !== 'path') return compileFast(ast, depth);
+  const steps = ast.steps ?? [];
+  const last = steps.at(-1);
+  if (steps.length < 2 || last === undefined) return compileFast(ast, depth);
+  const parent = compileFast({ ...ast, steps: steps.slice(0, -1) }, depth);
+  const scalarPath = compileFast(ast, depth);
+  if (parent === undefined || scalarPath === undefined || last.type !== 'name' || !isPlain(last))
+    return undefined;
+  const key = last.value as string;
+  return (states, variables) => {
+    const holder = parent(states, variables);
+    if (holder === BAIL || typeof holder !== 'object' || holder === null || Array.isArray(holder))
+      return BAIL;
+    const value = Object.hasOwn(holder, key) ? (holder as Record<string, Json>)[key] : undefined;
+    if (!Array.isArray(value)) return scalarPath(states, variables);
+    return value.length > 0 && value.every(isScalar) ? value : BAIL;
+  };
+}
+
+/** Numbers the way JSONata's $string writes them: 15 significant digits, then JSON. */
+function formatNumber(value: number): string {
+  return JSON.stringify(Number(value.toPrecision(15)));
+}
+
+/** JSONata's $string of a scalar; undefined (BAIL) for objects and arrays, which it writes as JSON. */
+function stringOf(value: Json): string | typeof BAIL {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? formatNumber(value) : BAIL;
+  if (typeof value === 'boolean' || value === null) return String(value);
+  return BAIL;
+}
+
+const numbersOf = (value: Json): number[] | typeof BAIL => {
+  const list = Array.isArray(value) ? value : [value];
+  return list.every((item) => typeof item === 'number') ? (list as number[]) : BAIL;
+};
+
+const onNumbers =
+  (f: (numbers: number[]) => number) =>
+  (value: Json): FastResult => {
+    const numbers = numbersOf(value);
+    if (numbers === BAIL || numbers.length === 0) return BAIL;
+    const result = f(numbers);
+    return Number.isFinite(result) ? result : BAIL;
+  };
+
+const onNumber =
+  (f: (n: number) => number) =>
+  (value: Json): FastResult =>
+    typeof value === 'number' ? f(value) : BAIL;
+
+const onString =
+  (f: (s: string) => Json) =>
+  (value: Json): FastResult =>
+    typeof value === 'string' ? f(value) : BAIL;
+
+const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
+
+const FUNCTIONS: Record<string, (value: Json) => FastResult> = {
+  count: (value) => (Array.isArray(value) ? value.length : 1),
+  sum: onNumbers(sum),
+  max: onNumbers((numbers) => numbers.reduce((a, b) => (b > a ? b : a))),
+  min: onNumbers((numbers) => numbers.reduce((a, b) => (b < a ? b : a))),
+  average: onNumbers((numbers) => sum(numbers) / numbers.length),
+  string: stringOf,
+  // JSONata counts code points, not UTF-16 units.
+  length: onString((s) => Array.from(s).length),
+  uppercase: onString((s) => s.toUpperCase()),
+  lowercase: onString((s) => s.toLowerCase()),
+  abs: onNumber(Math.abs),
+  floor: onNumber(Math.floor),
+  ceil: onNumber(Math.ceil),
+  not: (value) => (typeof value === 'boolean' ? !value : BAIL),
+};
+
+/** `&`: each side as $string writes it (scalars only here). */
+function concatenate(a: Json, b: Json): FastResult {
+  const left = stringOf(a);
+  const right = stringOf(b);
+  return left === BAIL || right === BAIL ? BAIL : left + right;
 }
 
 function readVariable(name: string): FastExpression {
@@ -116,4 +255,5 @@ const BINARY: Record<string, (a: Json, b: Json) => FastResult> = {
   '!=': (a, b) => (isScalar(a) && isScalar(b) ? a !== b : BAIL),
   and: (a, b) => (typeof a === 'boolean' && typeof b === 'boolean' ? a && b : BAIL),
   or: (a, b) => (typeof a === 'boolean' && typeof b === 'boolean' ? a || b : BAIL),
+  '&': concatenate,
 };

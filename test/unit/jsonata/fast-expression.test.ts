@@ -27,13 +27,32 @@ const operand = fc.oneof(
   fc.constantFrom("'a'", "'b'", 'true', 'false', 'null', '1.5'),
   fc.constantFrom('$states.input.a', '$states.input.b', '$states.input.o.x', '$v', '$w', '$w.x', '$missing'),
 );
-const operator = fc.constantFrom('+', '-', '*', '/', '%', '<', '<=', '>', '>=', '=', '!=', 'and', 'or');
+const operator = fc.constantFrom('+', '-', '*', '/', '%', '<', '<=', '>', '>=', '=', '!=', 'and', 'or', '&');
+const FUNCTION_NAMES = [
+  'count',
+  'sum',
+  'max',
+  'min',
+  'average',
+  'string',
+  'length',
+  'uppercase',
+  'lowercase',
+  'abs',
+  'floor',
+  'ceil',
+  'not',
+] as const;
+const functionName = fc.constantFrom(...FUNCTION_NAMES);
 const expression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small' },
     operand,
-    // No parentheses: JSONata parses `( … )` as a block, which the fast path leaves to the library.
     fc.tuple(tie('e'), operator, tie('e')).map(([a, op, b]) => `${a} ${op} ${b}`),
+    // `( … )` is a block to JSONata: one expression inside is that expression.
+    tie('e').map((inner) => `(${inner})`),
+    fc.tuple(functionName, tie('e')).map(([name, argument]) => `$${name}(${argument})`),
+    fc.tuple(tie('e'), tie('e'), tie('e')).map(([c, a, b]) => `${c} ? ${a} : ${b}`),
   ),
 })).e;
 
@@ -50,6 +69,8 @@ async function library(text: string, bindings: Parameters<ReturnType<typeof comp
 describe('the synchronous JSONata evaluator', () => {
   it('gives what the jsonata library gives whenever it answers', async () => {
     let answered = 0;
+    let called = 0;
+    let conditions = 0;
     await fc.assert(
       fc.asyncProperty(expression, value, value, value, value, async (text, a, b, v, w) => {
         const bindings = {
@@ -59,13 +80,51 @@ describe('the synchronous JSONata evaluator', () => {
         };
         const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
         if (fast === BAIL) return;
-        if (/ (\+|-|\*|\/|%|<|<=|>|>=|=|!=|and|or) /.test(text)) answered++;
+        if (/ (\+|-|\*|\/|%|<|<=|>|>=|=|!=|and|or|&) /.test(text)) answered++;
+        if (/\$[a-z]+\(/.test(text)) called++;
+        if (text.includes(' ? ')) conditions++;
         expect(await library(text, bindings)).toEqual({ ok: true, value: fast });
       }),
-      { numRuns: 2500 },
+      { numRuns: 4000 },
     );
-    // The property says something only if the fast path answered binary expressions often enough.
-    expect(answered).toBeGreaterThan(50);
+    // The property says something only if the fast path answered each kind of expression often enough.
+    expect(answered).toBeGreaterThan(30);
+    expect(called).toBeGreaterThan(30);
+    expect(conditions).toBeGreaterThan(20);
+  });
+
+  it('answers each of its functions (a variable of the same name is asked of the library)', async () => {
+    const input = { list: [3, 1, 2], one: [7], s: 'Ünïcode', n: -2.5, f: 0.1 + 0.2, b: false };
+    const cases: Array<[string, Json]> = [
+      ['$count($states.input.list)', 3],
+      ['$count($states.input.one)', 1],
+      ['$sum($states.input.list)', 6],
+      ['$max($states.input.list)', 3],
+      ['$min($states.input.list)', 1],
+      ['$average($states.input.list)', 2],
+      ['$string($states.input.f)', '0.3'],
+      ["$string($states.input.n) & '!'", '-2.5!'],
+      ['$length($states.input.s)', 7],
+      ['$uppercase($states.input.s)', 'ÜNÏCODE'],
+      ['$lowercase($states.input.s)', 'ünïcode'],
+      ['$abs($states.input.n)', 2.5],
+      ['$floor($states.input.n)', -3],
+      ['$ceil($states.input.n)', -2],
+      ['$not($states.input.b)', true],
+      ["$states.input.n < 0 ? 'negative' : 'positive'", 'negative'],
+    ];
+    for (const [text, expected] of cases) {
+      const bindings = { states: { input, context: {} }, variables: {}, env };
+      const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
+      expect([text, fast]).toEqual([text, expected]);
+      expect(await library(text, bindings)).toEqual({ ok: true, value: expected });
+    }
+    const shadowed = compileJsonata('{% $count($states.input.list) %}', 'Output').evaluateFast({
+      states: { input, context: {} },
+      variables: { count: 1 },
+      env,
+    });
+    expect(shadowed).toBe(BAIL);
   });
 
   it.each([
@@ -82,11 +141,16 @@ describe('the synchronous JSONata evaluator', () => {
   });
 
   it.each([
-    ['an array value, left to JSONata sequence rules', '$states.input.list', { list: [1, 2] }],
+    ['a path through an array, left to JSONata sequence rules', '$states.input.list.x', { list: [{ x: 1 }] }],
+    ['a block of two expressions', '($states.input.i; 2)', { i: 1 }],
     ['a missing field', '$states.input.nope + 1', {}],
     ['mixed types', "$states.input.i + 'a'", { i: 1 }],
     ['a division by zero', '$states.input.i / 0', { i: 1 }],
-    ['a function call', '$sum([1, 2])', {}],
+    ['a function call on an array constructor', '$sum([1, 2])', {}],
+    ['a function it does not take', "$join($states.input.list, ',')", { list: ['a'] }],
+    ['an empty list', '$sum($states.input.list)', { list: [] }],
+    ['a list of lists', '$count($states.input.list)', { list: [[1], [2]] }],
+    ['a condition that is not a boolean', "$states.input.i ? 'a' : 'b'", { i: 1 }],
     ['a bare $states', '$states', {}],
   ])('hands %s back to the library', (_what, text, input) => {
     const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast({
