@@ -7,6 +7,7 @@
  *
  *   npm run bench                       (node bench/interpreter.ts)
  *   node bench/interpreter.ts --seconds 5   (timed seconds per engine per workflow; default 2.5)
+ *   node bench/interpreter.ts --only map    (only the workflows whose name holds this text)
  *
  * Exits 1 if an engine's output is wrong: a benchmark of a failing run measures nothing.
  */
@@ -58,14 +59,18 @@ const ENGINES = [
 ] as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2.5' } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '2.5' }, only: { type: 'string' } },
+  });
   const seconds = Number(values.seconds);
   if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got '${values.seconds}'`);
   const slicesPerEngine = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
 
   console.log(describeSetup(seconds));
   const results: WorkflowResult[] = [];
+  const only = values.only?.toLowerCase();
   for (const workflow of BENCH_WORKFLOWS) {
+    if (only !== undefined && !workflow.name.toLowerCase().includes(only)) continue;
     const prepared = ENGINES.flatMap((engine) => {
       const run = engine.prepare(workflow);
       return run ? [{ engine, run }] : [];

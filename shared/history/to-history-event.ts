@@ -31,11 +31,20 @@ export function toHistoryEvents(
   options: ProjectionOptions = {},
 ): HistoryEvent[] {
   const out: HistoryEvent[] = [];
-  for (const event of events) {
-    if (!HIDDEN_EVENT_TYPES.has(event.type)) out.push(toHistoryEvent(event, options));
+  // One value is often several events' text (a state's output is the next state's input): written once.
+  texts = new WeakMap();
+  try {
+    for (const event of events) {
+      if (!HIDDEN_EVENT_TYPES.has(event.type)) out.push(toHistoryEvent(event, options));
+    }
+  } finally {
+    texts = undefined;
   }
   return out;
 }
+
+/** The JSON text of the objects projected so far, while toHistoryEvents runs (events' values never change). */
+let texts: WeakMap<object, string> | undefined;
 
 /** AWS's shape of one type of event; `data` is includeExecutionData. */
 type Projector<E extends ExecutionEvent> = (event: E, data: boolean) => HistoryEvent;
@@ -169,13 +178,22 @@ function baseOf(event: ExecutionEvent): HistoryEvent {
 /** The event with its details under `key`, leaving out the details that are undefined. */
 function withDetails(event: ExecutionEvent, key: string, details: Record<string, unknown>): HistoryEvent {
   const base = baseOf(event);
-  for (const name of Object.keys(details)) if (details[name] === undefined) delete details[name];
-  base[key] = details;
+  // Copied rather than `delete`d: deleting a member makes an object slow for every later use.
+  const defined: Record<string, unknown> = {};
+  for (const name in details) if (details[name] !== undefined) defined[name] = details[name];
+  base[key] = defined;
   return base;
 }
 
 function text(value: Json, data: boolean): string | undefined {
-  return data ? JSON.stringify(value) : undefined;
+  if (!data) return undefined;
+  if (typeof value !== 'object' || value === null || texts === undefined) return JSON.stringify(value);
+  let written = texts.get(value);
+  if (written === undefined) {
+    written = JSON.stringify(value);
+    texts.set(value, written);
+  }
+  return written;
 }
 
 /** AWS leaves out an error or cause that is absent or empty (a Fail state without Cause, a timeout). */
@@ -216,25 +234,37 @@ function withIteration(key: string) {
     withDetails(event, key, { name: event.name, index: event.index });
 }
 
+/** State entries and exits are most of a history: each is built as one literal, its shape always the same. */
 function projectEntered(event: EventOfType<StateEnteredType>, data: boolean): HistoryEvent {
-  return withDetails(event, 'stateEnteredEventDetails', {
-    name: event.name,
-    input: text(event.input, data),
-    inputDetails: NOT_TRUNCATED,
-  });
+  return {
+    timestamp: new Date(event.timestamp),
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+    stateEnteredEventDetails: data
+      ? { name: event.name, input: text(event.input, data), inputDetails: NOT_TRUNCATED }
+      : { name: event.name, inputDetails: NOT_TRUNCATED },
+  };
 }
 
 function projectExited(event: EventOfType<StateExitedType>, data: boolean): HistoryEvent {
   // An empty Assign assigns nothing, and AWS records no assignedVariables for it.
   const assigned = event.assigned && hasMembers(event.assigned) ? event.assigned : undefined;
-  return withDetails(event, 'stateExitedEventDetails', {
-    name: event.name,
-    output: text(event.output, data),
-    outputDetails: NOT_TRUNCATED,
+  const details: Record<string, unknown> = data
+    ? { name: event.name, output: text(event.output, data), outputDetails: NOT_TRUNCATED }
+    : { name: event.name, outputDetails: NOT_TRUNCATED };
+  if (assigned) {
     // AWS writes each assigned value as JSON text (42 → "42").
-    assignedVariables: assigned && assignedText(assigned),
-    assignedVariablesDetails: assigned && NOT_TRUNCATED,
-  });
+    details.assignedVariables = assignedText(assigned);
+    details.assignedVariablesDetails = NOT_TRUNCATED;
+  }
+  return {
+    timestamp: new Date(event.timestamp),
+    type: event.type,
+    id: event.id,
+    previousEventId: event.previousEventId,
+    stateExitedEventDetails: details,
+  };
 }
 
 function hasMembers(object: Record<string, Json>): boolean {

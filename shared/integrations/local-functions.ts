@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { lambdaServiceFailure } from '../engine/engine-error.ts';
 import type { InvokeResponse, LambdaInvokeRequest, LambdaInvoker } from '../engine/ports.ts';
 
@@ -42,6 +42,16 @@ export interface FunctionInvocation {
 
 export const functionInvocation = new AsyncLocalStorage<FunctionInvocation>();
 
+/**
+ * Whether invocations are tracked in `functionInvocation`: only once something reads it (statefold start's
+ * console prefixing turns it on). Entering an async context on every call costs a tenth of a local Task's run.
+ */
+let trackingInvocations = false;
+
+export function trackInvocations(on: boolean): void {
+  trackingInvocations = on;
+}
+
 export class LocalFunctions implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>();
   readonly #region: string;
@@ -77,7 +87,7 @@ export class LocalFunctions implements LambdaInvoker {
       this.#handlers.get(request.functionName) ?? this.#handlers.get(functionNameOf(request.functionName));
     const requestId = randomUUID();
     const executedVersion = '$LATEST';
-    const meta = { executedVersion, requestId, date: new Date().toUTCString(), traceId: newTraceId() };
+    const meta = new ResponseMeta(requestId);
     if (!handler) {
       // As Lambda's 404 fails the Invoke call.
       throw lambdaServiceFailure(
@@ -85,7 +95,7 @@ export class LocalFunctions implements LambdaInvoker {
         `Function not found: ${this.qualifiedArn(request.functionName, request.qualifier)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
       );
     }
-    if (request.invocationType === 'DryRun') return { statusCode: 204, payload: '', ...meta };
+    if (request.invocationType === 'DryRun') return meta.response(204, '');
     const name = functionNameOf(request.functionName);
     const context: LambdaContext = {
       functionName: name,
@@ -106,29 +116,89 @@ export class LocalFunctions implements LambdaInvoker {
     };
     const run = async (): Promise<InvokeResponse> => {
       try {
-        const result = await functionInvocation.run(invocation, () => handler(event as never, context));
-        return { statusCode: 200, payload: JSON.stringify(result ?? null), ...meta };
+        const result = trackingInvocations
+          ? await functionInvocation.run(invocation, () => handler(event as never, context))
+          : await handler(event as never, context);
+        return meta.response(200, JSON.stringify(result ?? null));
       } catch (error) {
-        return {
-          statusCode: 200,
-          payload: JSON.stringify(describeThrown(error)),
-          functionError: 'Unhandled',
-          ...meta,
-        };
+        return meta.response(200, JSON.stringify(describeThrown(error)), 'Unhandled');
       }
     };
     if (request.invocationType === 'Event') {
       void run();
-      return { statusCode: 202, payload: '', ...meta };
+      return meta.response(202, '');
     }
     return run();
   }
 }
 
-/** An X-Ray trace header like the one Lambda returns. */
-function newTraceId(): string {
-  const seconds = Math.floor(Date.now() / 1000).toString(16);
-  return `Root=1-${seconds}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0;Lineage=1:0:0`;
+/**
+ * What Lambda says of an invocation besides its payload. The Date and X-Amzn-Trace-Id headers are made only
+ * when read (a `lambda:invoke` Task's result shows them; a legacy function ARN's does not): an invocation is
+ * the hot path of every Task run locally, and formatting a date and drawing a trace id cost more than the
+ * rest of the call.
+ */
+class ResponseMeta {
+  readonly requestId: string;
+  readonly executedVersion = '$LATEST';
+  readonly #at = Date.now();
+  #date: string | undefined;
+  #traceId: string | undefined;
+
+  constructor(requestId: string) {
+    this.requestId = requestId;
+  }
+
+  get date(): string {
+    this.#date ??= new Date(this.#at).toUTCString();
+    return this.#date;
+  }
+
+  /** An X-Ray trace header like the one Lambda returns (its ids need not be unguessable here). */
+  get traceId(): string {
+    this.#traceId ??= `Root=1-${Math.floor(this.#at / 1000).toString(16)}-${randomHex(24)};Parent=${randomHex(16)};Sampled=0;Lineage=1:0:0`;
+    return this.#traceId;
+  }
+
+  response(statusCode: number, payload: string, functionError?: string): InvokeResponse {
+    return new LocalInvokeResponse(this, statusCode, payload, functionError);
+  }
+}
+
+/** An Invoke response whose Date and trace id come from its ResponseMeta when read. */
+class LocalInvokeResponse implements InvokeResponse {
+  readonly statusCode: number;
+  readonly payload: string;
+  declare readonly functionError?: string;
+  readonly executedVersion: string;
+  readonly requestId: string;
+  readonly #meta: ResponseMeta;
+
+  constructor(meta: ResponseMeta, statusCode: number, payload: string, functionError: string | undefined) {
+    this.#meta = meta;
+    this.statusCode = statusCode;
+    this.payload = payload;
+    if (functionError !== undefined) (this as { functionError?: string }).functionError = functionError;
+    this.executedVersion = meta.executedVersion;
+    this.requestId = meta.requestId;
+  }
+
+  get date(): string {
+    return this.#meta.date;
+  }
+
+  get traceId(): string {
+    return this.#meta.traceId;
+  }
+}
+
+function randomHex(digits: number): string {
+  let out = '';
+  while (out.length < digits)
+    out += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return out.slice(0, digits);
 }
 
 /** What the Node.js Lambda runtime reports for a thrown value. */

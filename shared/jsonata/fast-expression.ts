@@ -121,9 +121,7 @@ function compileCall(ast: Node, depth: number): FastExpression | undefined {
   const args = ast.arguments as Node[] | undefined;
   if (!hasOnlyKeys(ast, CALL_KEYS) || ast.name !== undefined || ast.value !== '(' || !procedure)
     return undefined;
-  if (!args || args.length !== 1) {
-    return undefined;
-  }
+  if (args?.length !== 1) return undefined;
   if (procedure.type !== 'variable' || !isPlain(procedure)) return undefined;
   const name = procedure.value as string;
   const apply = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;

@@ -1,4 +1,8 @@
-import { type FunctionInvocation, functionInvocation } from '../integrations/local-functions.ts';
+import {
+  type FunctionInvocation,
+  functionInvocation,
+  trackInvocations,
+} from '../integrations/local-functions.ts';
 
 const METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
@@ -17,6 +21,7 @@ export function invocationPrefix(invocation: FunctionInvocation): string {
  * Returns the function that puts the console back.
  */
 export function prefixFunctionOutput(target: Console = console): () => void {
+  trackInvocations(true);
   const originals = METHODS.map((method) => [method, target[method]] as const);
   for (const [method, original] of originals) {
     target[method] = (...args: unknown[]) => {
@@ -31,5 +36,6 @@ export function prefixFunctionOutput(target: Console = console): () => void {
   }
   return () => {
     for (const [method, original] of originals) target[method] = original;
+    trackInvocations(false);
   };
 }

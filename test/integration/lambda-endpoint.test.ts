@@ -4,7 +4,11 @@ import { EngineError, lambdaServiceFailure } from '../../shared/engine/engine-er
 import { mapInvokeResponse } from '../../shared/engine/lambda-outcome.ts';
 import type { LambdaInvokeRequest } from '../../shared/engine/ports.ts';
 import { SdkLambdaInvoker, toServiceError } from '../../shared/integrations/lambda-invoker.ts';
-import { functionInvocation, LocalFunctions } from '../../shared/integrations/local-functions.ts';
+import {
+  functionInvocation,
+  LocalFunctions,
+  trackInvocations,
+} from '../../shared/integrations/local-functions.ts';
 import { type LambdaServer, startLambdaServer } from '../../shared/local/lambda-server.ts';
 
 /**
@@ -178,6 +182,8 @@ describe('Invoke through SdkLambdaInvoker', () => {
     server.setFunctions(
       new LocalFunctions({ who: () => functionInvocation.getStore() ?? null }, 'us-east-1', ACCOUNT),
     );
+    // As statefold start's console prefixing does: the invocations are tracked only when something reads them.
+    trackInvocations(true);
     try {
       const named = new SdkLambdaInvoker({ client, namesExecution });
       const response = await named.invoke({
@@ -190,6 +196,7 @@ describe('Invoke through SdkLambdaInvoker', () => {
         ...(expected === null ? {} : { executionArn: expected }),
       });
     } finally {
+      trackInvocations(false);
       server.setFunctions(functions('v1'));
     }
   });
