@@ -48,7 +48,10 @@ export async function evaluateTemplate(
     },
   };
   const bindings = { states, variables: visibleVariables(step.state, scope), env: step.env };
-  return compileJsonata(template, field).evaluate(bindings);
+  const compiled = compileJsonata(template, field);
+  // The synchronous evaluator answers what it can (as the library would); the library takes the rest.
+  const fast = compiled.evaluateFast(bindings);
+  return fast === BAIL ? compiled.evaluate(bindings) : fast;
 }
 
 /** The template's value without awaiting anything, or BAIL. */

@@ -51,17 +51,13 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
       if (!rest.every((step) => step.type === 'name' && isPlain(step))) return undefined;
       const root = readVariable(first.value as string);
       const keys = rest.map((step) => step.value as string);
-      return (states, variables) => {
-        let value: unknown = root(states, variables);
-        for (const key of keys) {
-          if (typeof value !== 'object' || value === null || Array.isArray(value)) return BAIL;
-          if (!Object.hasOwn(value, key)) return BAIL;
-          value = (value as Record<string, unknown>)[key];
-        }
-        // The last step's value is taken as it is, an array too (JSONata keeps an input's array whole there:
-        // `[5]` stays `[5]`, `[]` stays `[]`); an array on the way would map the rest over its items (BAIL above).
-        return value === undefined ? BAIL : (value as Json);
-      };
+      // `$states` is the engine's object, whose members may be getters (its context is built when read).
+      const fromStates = first.value === 'states' && keys.length > 0 && STATES_MEMBERS.has(keys[0] as string);
+      const [head, ...tail] = keys;
+      if (fromStates) {
+        return (states) => walk((states as Record<string, unknown>)[head as string], tail);
+      }
+      return (states, variables) => walk(root(states, variables), keys);
     }
     case 'function':
       return compileCall(ast, depth);
@@ -102,6 +98,22 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
     default:
       return undefined;
   }
+}
+
+/** What `$states` holds: the engine's own object (no user key), some of whose members are getters. */
+const STATES_MEMBERS = new Set(['input', 'result', 'errorOutput', 'context']);
+
+/** Name steps from `start`: an array on the way (JSONata would map over it) or a missing member answers BAIL. */
+function walk(start: unknown, keys: readonly string[]): FastResult {
+  let value = start;
+  for (const key of keys) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return BAIL;
+    if (!Object.hasOwn(value, key)) return BAIL;
+    value = (value as Record<string, unknown>)[key];
+  }
+  // The last step's value is taken as it is, an array too (JSONata keeps an input's array whole there:
+  // `[5]` stays `[5]`, `[]` stays `[]`); an array on the way would map the rest over its items (BAIL above).
+  return value === undefined ? BAIL : (value as Json);
 }
 
 const BLOCK_KEYS = new Set(['type', 'position', 'expressions']);
