@@ -6,6 +6,7 @@ import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
 import { stopChildRuns, stopNestedExecution } from './flow.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
+import { redrive } from './redrive.ts';
 import {
   awaitingItems,
   awaitingWrittenResults,
@@ -15,7 +16,6 @@ import {
   settleChildRun,
   startNextChildren,
 } from './states/children.ts';
-import { redrive } from './redrive.ts';
 import { resumeJsonataState } from './states/jsonata-states.ts';
 import { failTask, recordActivityScheduled, recordTaskSuccess, startActivity } from './states/task.ts';
 import { Step } from './step.ts';
@@ -130,7 +130,8 @@ const DECIDERS: Deciders = {
     startNextChildren(step, scope, scope.lastEventId);
   },
   redrive: (step, message) => {
-    if (step.state.status !== 'RUNNING' && step.state.execution !== undefined) redrive(step, message.clientToken);
+    if (step.state.status !== 'RUNNING' && step.state.execution !== undefined)
+      redrive(step, message.clientToken);
   },
   fail: (step, message) => {
     step.emit({

@@ -1,5 +1,10 @@
 import type { RedriveRestart } from '../history/events.ts';
-import { childScopeId, type ExecutionState, ROOT_SCOPE, type ScopeState } from '../history/execution-state.ts';
+import {
+  childScopeId,
+  type ExecutionState,
+  ROOT_SCOPE,
+  type ScopeState,
+} from '../history/execution-state.ts';
 import { afterChildSettled } from './flow.ts';
 import type { Step } from './step.ts';
 

@@ -113,12 +113,13 @@ describe('item requests', () => {
         TableName: TABLE,
         Key: { pk: `exec#${ARN}`, sk: 'head' },
         UpdateExpression: `SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate${extra.update}`,
-        ConditionExpression: 'attribute_exists(#pk)',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#redriveCount)',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
           '#stopDate': 'stopDate',
           '#pk': 'pk',
+          '#redriveCount': 'redriveCount',
           ...extra.names,
         },
         ExpressionAttributeValues: {
