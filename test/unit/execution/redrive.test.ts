@@ -258,6 +258,23 @@ describe('redrive', () => {
     expect(counts).toEqual([1, 2]);
   });
 
+  it('shows the redrive in the context object: $$.Execution.RedriveCount and RedriveTime', async () => {
+    const driver = new Driver(
+      machineOf({
+        Work: { ...lambda('work'), Next: 'Show' },
+        Show: {
+          Type: 'Pass',
+          Parameters: { 'count.$': '$$.Execution.RedriveCount', 'time.$': '$$.Execution.RedriveTime' },
+          End: true,
+        },
+      }),
+      failFirst({ work: 1 }),
+    );
+    await driver.start();
+    await driver.redrive(undefined, Date.UTC(2026, 0, 1, 0, 5));
+    expect(driver.state.output).toEqual({ count: 1, time: '2026-01-01T00:05:00Z' });
+  });
+
   it('does nothing to a running execution', async () => {
     const driver = new Driver(machineOf({ Hold: { Type: 'Wait', Seconds: 60, End: true } }), failFirst({}));
     await driver.start();
