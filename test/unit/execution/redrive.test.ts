@@ -261,7 +261,7 @@ describe('redrive', () => {
   it('shows the redrive in the context object: $$.Execution.RedriveCount and RedriveTime', async () => {
     const driver = new Driver(
       machineOf({
-        Work: { ...lambda('work'), Next: 'Show' },
+        Work: lambda('work', {}, 'Show'),
         Show: {
           Type: 'Pass',
           Parameters: { 'count.$': '$$.Execution.RedriveCount', 'time.$': '$$.Execution.RedriveTime' },
