@@ -26,6 +26,7 @@ export async function redriveStatusOf(deps: EngineDeps, state: ExecutionState): 
 }
 
 const CHILD_RUN = 'Execution is a child execution of a Map Run: redrive its parent execution';
+const EXPRESS = 'Express executions cannot be redriven';
 
 async function blockerOf(deps: EngineDeps, state: ExecutionState): Promise<string | undefined> {
   const execution = state.execution;
@@ -34,6 +35,8 @@ async function blockerOf(deps: EngineDeps, state: ExecutionState): Promise<strin
     return redriveBlocker(state, deps.clock.now(), true);
   }
   if (execution.mapRunArn !== undefined) return CHILD_RUN;
+  // An EXPRESS machine's execution kept for its logging (AWS keeps none, and redrives none).
+  if (parseExecutionArn(execution.executionArn, { express: true }).express) return EXPRESS;
   const machine = await deps.log.getStateMachine(execution.stateMachineArn);
   return redriveBlocker(state, deps.clock.now(), machine !== undefined);
 }
@@ -53,7 +56,7 @@ export async function redriveExecution(
     new EngineError('ExecutionDoesNotExist', `Execution Does Not Exist: '${request.executionArn}'`);
   if (express) {
     // AWS keeps no Express executions; none of them is redriven.
-    throw new EngineError('ExecutionNotRedrivable', 'Express executions cannot be redriven');
+    throw new EngineError('ExecutionNotRedrivable', EXPRESS);
   }
   const loaded = await loadExecution(deps.log, request.executionArn);
   const execution = loaded?.state.execution;
