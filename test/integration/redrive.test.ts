@@ -486,6 +486,14 @@ describe('RedriveExecution', () => {
       expect((error as Error).message).toBe(`Execution Does Not Exist: '${executionArn}'`);
     });
 
+    it('an EXPRESS execution: ExecutionNotRedrivable', async () => {
+      const executionArn =
+        'arn:aws:states:us-east-1:123456789012:express:quick:run:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+      const error = await thrown(sfn.send(new RedriveExecutionCommand({ executionArn })));
+      expect(error).toBeInstanceOf(ExecutionNotRedrivable);
+      expect((error as Error).message).toBe('Express executions cannot be redriven');
+    });
+
     it.each(['not-an-arn', 'arn:aws:states:us-east-1:123456789012:stateMachine:machine'])(
       'a malformed or wrong ARN (%s): InvalidArn',
       async (executionArn) => {
