@@ -11,6 +11,7 @@ import {
   type HistoryEvent,
   InvalidArn,
   ListExecutionsCommand,
+  ListMapRunsCommand,
   RedriveExecutionCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -325,6 +326,56 @@ describe('RedriveExecution', () => {
       previousEventId: lastId + 1,
       mapIterationStartedEventDetails: { name: 'Each', index: 2 },
     });
+  });
+
+  it('redrives a failed Distributed Map: its Map state runs again, with a new Map Run', async () => {
+    const key = unique('dmap');
+    const machine = await createMachine({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Item',
+            States: {
+              Item: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: {
+                  FunctionName: 'work',
+                  Payload: {
+                    'key.$': `States.Format('${key}-{}', $)`,
+                    'item.$': '$',
+                    failItem: 1,
+                    failures: 1,
+                  },
+                },
+                ResultSelector: { 'call.$': '$.Payload.call' },
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(machine, { items: [0, 1] });
+    expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('FAILED');
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const succeeded = await waitForClosedExecution(sfn, executionArn);
+    expect(succeeded.status).toBe('SUCCEEDED');
+    expect(JSON.parse(succeeded.output ?? 'null')).toEqual([{ call: 2 }, { call: 2 }]);
+    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    expect(mapRuns).toHaveLength(2);
+    const events = await historyOf(executionArn);
+    const redriven = events.find((event) => event.type === 'ExecutionRedriven')?.id ?? 0;
+    expect(typesAfter(events, redriven).slice(0, 3)).toEqual([
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+    ]);
   });
 
   it('redrives an aborted execution: RUNNING again in the listings, then ABORTED again', async () => {
