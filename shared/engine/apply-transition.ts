@@ -61,7 +61,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       await sendOutbox(deps, execution, applied);
       return { kind: 'duplicate', state };
     }
-    if (state.status !== 'RUNNING') {
+    if (state.status !== 'RUNNING' && message.type !== 'redrive') {
       await stopOrphanedChild(deps, message);
       return { kind: 'stale', state };
     }

@@ -22,6 +22,8 @@ export type EngineErrorCode =
   | 'StateMachineTypeNotSupported'
   | 'ExecutionDoesNotExist'
   | 'ExecutionAlreadyExists'
+  /** RedriveExecution on an execution that is not FAILED, TIMED_OUT or ABORTED (or is past its redrive period). */
+  | 'ExecutionNotRedrivable'
   | 'TaskDoesNotExist'
   | 'ActivityDoesNotExist'
   | 'ActivityAlreadyExists'

@@ -4,6 +4,8 @@ import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import type { ExecutionHead } from './ports.ts';
+import { type RedriveStatus, redriveStatusOf } from './redrive-execution.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -22,8 +24,9 @@ export interface ExecutionDescription {
   mapRunArn?: string;
   traceHeader?: string;
   redriveCount: number;
-  redriveStatus: 'NOT_REDRIVABLE';
-  redriveStatusReason: string;
+  redriveDate?: Date;
+  redriveStatus: RedriveStatus['redriveStatus'];
+  redriveStatusReason?: string;
 }
 
 /** DescribeExecution, from the log: its status, input, output or error and cause are what replay says. */
@@ -47,13 +50,10 @@ export async function describeExecution(
     status: state.status,
     startDate: new Date(execution.startTime),
     inputDetails: { included: data },
-    redriveCount: 0,
-    redriveStatus: 'NOT_REDRIVABLE',
-    redriveStatusReason:
-      state.status === 'RUNNING'
-        ? 'Execution is RUNNING and cannot be redriven'
-        : 'Statefold does not redrive executions yet',
+    redriveCount: execution.redriveCount ?? 0,
+    ...(await redriveStatusOf(deps, state)),
   };
+  if (execution.redriveTime !== undefined) out.redriveDate = new Date(execution.redriveTime);
   if (data) out.input = state.inputText ?? JSON.stringify(state.input);
   if (state.stopTime !== undefined) out.stopDate = new Date(state.stopTime);
   if (state.status === 'SUCCEEDED') {
@@ -75,6 +75,8 @@ export interface ExecutionListItem {
   startDate: Date;
   stopDate?: Date;
   mapRunArn?: string;
+  redriveCount?: number;
+  redriveDate?: Date;
 }
 
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -85,6 +87,8 @@ export async function listExecutions(
     stateMachineArn?: string;
     mapRunArn?: string;
     statusFilter?: string;
+    /** REDRIVEN: only executions redriven at least once; NOT_REDRIVEN: only the others. */
+    redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN';
     maxResults?: number;
     nextToken?: string;
   },
@@ -120,7 +124,7 @@ export async function listExecutions(
     ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
   });
   return {
-    executions: page.items.map((head) => {
+    executions: page.items.filter(redriveMatch(request.redriveFilter)).map((head) => {
       const item: ExecutionListItem = {
         executionArn: head.executionArn,
         stateMachineArn: head.stateMachineArn,
@@ -130,10 +134,21 @@ export async function listExecutions(
       };
       if (head.stopDate !== undefined) item.stopDate = new Date(head.stopDate);
       if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
+      if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
+      if (head.redriveDate !== undefined) item.redriveDate = new Date(head.redriveDate);
       return item;
     }),
     ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
   };
+}
+
+/**
+ * ListExecutions' redriveFilter, applied to each page the listing reads (a page may so hold fewer items than
+ * maxResults, as a filtered DynamoDB Query's does; its nextToken goes on).
+ */
+function redriveMatch(filter: 'REDRIVEN' | 'NOT_REDRIVEN' | undefined): (head: ExecutionHead) => boolean {
+  if (filter === undefined) return () => true;
+  return (head) => (head.redriveCount ?? 0) > 0 === (filter === 'REDRIVEN');
 }
 
 /** maxResults 0 or absent means AWS's default of 100; at most 1000. */

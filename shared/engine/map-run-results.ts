@@ -104,7 +104,9 @@ async function childEntries(deps: EngineDeps, mapRunArn: string): Promise<JsonOb
         Name: execution.name,
         RedriveCount: execution.redriveCount,
         RedriveStatus: execution.redriveStatus,
-        RedriveStatusReason: execution.redriveStatusReason,
+        ...(execution.redriveStatusReason !== undefined
+          ? { RedriveStatusReason: execution.redriveStatusReason }
+          : {}),
         StartDate: execution.startDate.toISOString(),
         StateMachineArn: execution.stateMachineArn,
         Status: execution.status,

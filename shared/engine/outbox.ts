@@ -29,6 +29,12 @@ export async function sendOutbox(
   resend?: string,
 ): Promise<void> {
   const executionArn = execution.executionArn;
+  // A redrive's commit reopens the execution's listing entry first (RUNNING again, then closed as it ends).
+  const redriven = commit.events.find((event) => event.type === 'ExecutionRedriven');
+  if (redriven) {
+    execution = { ...execution, redriveCount: redriven.redriveCount, redriveTime: redriven.timestamp };
+    await deps.log.reopenHead(headOf(execution));
+  }
   const transitions: TransitionEnvelope[] = commit.outbox.messages.map((message, i) => ({
     executionArn,
     id: `${commit.n}.${i}`,
@@ -130,5 +136,7 @@ export function headOf(execution: ExecutionInfo): ExecutionHead {
     status: 'RUNNING',
     startDate: execution.startTime,
     ...(execution.mapRunArn !== undefined ? { mapRunArn: execution.mapRunArn } : {}),
+    ...(execution.redriveCount !== undefined ? { redriveCount: execution.redriveCount } : {}),
+    ...(execution.redriveTime !== undefined ? { redriveDate: execution.redriveTime } : {}),
   };
 }

@@ -60,6 +60,9 @@ export interface ExecutionHead {
   stopDate?: number;
   /** Distributed Map child runs: the Map Run they belong to (they are listed under it). */
   mapRunArn?: string;
+  /** Set once the execution was redriven: how many times, and when last (epoch ms). */
+  redriveCount?: number;
+  redriveDate?: number;
 }
 
 export interface StateMachineRecord {
@@ -117,8 +120,16 @@ export interface EventLog {
 
   /** Writes the head of a new execution; false when a head with that ARN exists. */
   createHead(head: ExecutionHead): Promise<boolean>;
-  /** Records how an execution closed: `head` carries its final status and stop date. */
+  /**
+   * Records how an execution closed: `head` carries its final status and stop date, and the redrive it closes
+   * (`redriveCount`, 0 when absent); a head that a later redrive reopened is left as it is.
+   */
   closeHead(head: ExecutionHead): Promise<void>;
+  /**
+   * A redrive reopened the execution: RUNNING again (in the listings by status too), no stop date, its
+   * `redriveCount` and `redriveDate`; a head that already shows this redrive (or a later one) is left as it is.
+   */
+  reopenHead(head: ExecutionHead): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
   /** Newest first. Exactly one of stateMachineArn / mapRunArn. */
   listExecutions(query: {

@@ -36,6 +36,7 @@ import {
   partitionQueryRequest,
   putItemRequest,
   queryPageRequest,
+  reopenHeadRequest,
   requireLimit,
 } from './log-requests.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
@@ -154,8 +155,21 @@ export class DynamoEventLog implements EventLog {
     try {
       await this.#documents.send(new UpdateCommand(closeHeadRequest(this.#tableName, head, expiry)));
     } catch (error) {
-      if (isConditionFailure(error)) throw new Error(`No execution head for ${head.executionArn}`);
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // A head that a later redrive reopened stays as it is; only a missing one is an error.
+      if (!(await this.getHead(head.executionArn)))
+        throw new Error(`No execution head for ${head.executionArn}`);
+    }
+  }
+
+  async reopenHead(head: ExecutionHead): Promise<void> {
+    try {
+      await this.#documents.send(new UpdateCommand(reopenHeadRequest(this.#tableName, head)));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Already reopened by this redrive (its outbox sent again) or a later one; only a missing head is an error.
+      if (!(await this.getHead(head.executionArn)))
+        throw new Error(`No execution head for ${head.executionArn}`);
     }
   }
 

@@ -46,6 +46,8 @@ export function encodeHead(head: ExecutionHead): Item {
   };
   if (head.stopDate !== undefined) item.stopDate = head.stopDate;
   if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
+  if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
+  if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
   return item;
 }
 
@@ -100,5 +102,44 @@ export function decodeHead(item: Item): ExecutionHead {
   const mapRunArn = optionalString(item, 'mapRunArn');
   if (stopDate !== undefined) head.stopDate = stopDate;
   if (mapRunArn !== undefined) head.mapRunArn = mapRunArn;
+  const redriveCount = optionalNumber(item, 'redriveCount');
+  const redriveDate = optionalNumber(item, 'redriveDate');
+  if (redriveCount !== undefined) head.redriveCount = redriveCount;
+  if (redriveDate !== undefined) head.redriveDate = redriveDate;
   return head;
+}
+
+/**
+ * The UpdateItem that reopens a redriven head: RUNNING (and the status index's key), no stop date and no expiry,
+ * the redrive's count and date; `condition` lets only a newer redrive than the head shows through.
+ */
+export function reopenHeadUpdate(head: ExecutionHead): {
+  key: Item;
+  update: string;
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  return {
+    key: { [PARTITION_KEY]: executionPartition(head.executionArn), [SORT_KEY]: HEAD_SORT_KEY },
+    update:
+      'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
+    condition:
+      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount < :redriveCount)',
+    names: {
+      '#pk': PARTITION_KEY,
+      '#status': 'status',
+      '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
+      '#redriveCount': 'redriveCount',
+      '#redriveDate': 'redriveDate',
+      '#stopDate': 'stopDate',
+      '#expiresAt': TTL_ATTRIBUTE,
+    },
+    values: {
+      ':status': 'RUNNING',
+      ':statusKey': executionStatusPartition(executionListPartition(head), 'RUNNING'),
+      ':redriveCount': head.redriveCount ?? 0,
+      ':redriveDate': head.redriveDate ?? null,
+    },
+  };
 }

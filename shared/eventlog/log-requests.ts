@@ -6,7 +6,7 @@ import type {
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionHead } from '../engine/ports.ts';
-import { closeHeadUpdate } from './head-codec.ts';
+import { closeHeadUpdate, reopenHeadUpdate } from './head-codec.ts';
 import type { Item } from './item-fields.ts';
 import {
   type BY_MACHINE_INDEX,
@@ -102,15 +102,42 @@ export function deleteItemRequest(tableName: string, item: Item): DeleteCommandI
   return { TableName: tableName, Key: { [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] } };
 }
 
-/** Closes an existing head: status, its status index key, stop date and the expiry; fails on a missing head. */
+/**
+ * Closes an existing head: status, its status index key, stop date and the expiry; fails on a missing head. A
+ * redriven execution's close names its redrive, and fails on a head a later redrive reopened.
+ */
 export function closeHeadRequest(tableName: string, head: ExecutionHead, expiry: Item): UpdateCommandInput {
   const { key, update, names, values } = closeHeadUpdate(head, expiry);
+  if (head.redriveCount === undefined) {
+    return {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#redriveCount)',
+      ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#redriveCount': 'redriveCount' },
+      ExpressionAttributeValues: values,
+    };
+  }
   return {
     TableName: tableName,
     Key: key,
     UpdateExpression: update,
-    ConditionExpression: 'attribute_exists(#pk)',
-    ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY },
+    ConditionExpression:
+      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount <= :redriveCount)',
+    ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#redriveCount': 'redriveCount' },
+    ExpressionAttributeValues: { ...values, ':redriveCount': head.redriveCount },
+  };
+}
+
+/** Reopens a redriven execution's head (see reopenHeadUpdate); fails on a missing head or a newer one. */
+export function reopenHeadRequest(tableName: string, head: ExecutionHead): UpdateCommandInput {
+  const { key, update, condition, names, values } = reopenHeadUpdate(head);
+  return {
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
 }

@@ -135,6 +135,8 @@ export const LISTED_ATTRIBUTES = [
   'startDate',
   'stopDate',
   'mapRunArn',
+  'redriveCount',
+  'redriveDate',
   'type',
   'roleArn',
   'revisionId',

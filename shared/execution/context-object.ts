@@ -33,7 +33,9 @@ export function buildContextObject(
       StartTime: formatTimestamp(execution.startTime),
       Name: execution.name,
       RoleArn: execution.roleArn,
-      RedriveCount: 0,
+      RedriveCount: execution.redriveCount ?? 0,
+      // Only once the execution was redriven, as AWS shows it.
+      ...(execution.redriveTime !== undefined ? { RedriveTime: formatTimestamp(execution.redriveTime) } : {}),
     },
     StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineName },
     State:

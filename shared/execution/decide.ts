@@ -6,6 +6,7 @@ import { assertNever } from '../lib/assert-never.ts';
 import { compileMachine } from './compile-machine.ts';
 import { stopChildRuns, stopNestedExecution } from './flow.ts';
 import type { StepEnv, StepResult, TransitionMessage } from './messages.ts';
+import { redrive } from './redrive.ts';
 import {
   awaitingItems,
   awaitingWrittenResults,
@@ -49,7 +50,7 @@ type Deciders = { [K in TransitionMessage['type']]: Decider<Extract<TransitionMe
  */
 export function decideStep(step: Step, message: TransitionMessage): void | Promise<void> {
   // Once the execution has ended, no message but a (duplicate) start is even looked at.
-  if (step.state.status !== 'RUNNING' && message.type !== 'start') return;
+  if (step.state.status !== 'RUNNING' && message.type !== 'start' && message.type !== 'redrive') return;
   // Nearly every message is an `advance`; a call through the table (a lookup by a varying key, a target V8
   // cannot inline) costs the Pass chain benchmark about a tenth of its speed, so it has a call site of its own.
   if (message.type === 'advance') return decideAdvance(step, message);
@@ -127,6 +128,10 @@ const DECIDERS: Deciders = {
     step.emit({ type: 'MapRunUpdated', scope: scope.id, previousEventId: 0, ...settings });
     // A higher MaxConcurrency starts the children it now allows.
     startNextChildren(step, scope, scope.lastEventId);
+  },
+  redrive: (step, message) => {
+    if (step.state.status !== 'RUNNING' && step.state.execution !== undefined)
+      redrive(step, message.clientToken);
   },
   fail: (step, message) => {
     step.emit({
@@ -237,7 +242,8 @@ function fireTimer(step: Step, message: MessageOf<'timerFired'>): void | Promise
   const { state } = step;
   switch (message.purpose) {
     case 'executionTimeout':
-      if (message.ref === 1) {
+      // The timer of the execution's start, or of its last redrive (which counts TimeoutSeconds again).
+      if (message.ref === (state.timeoutRef ?? 1)) {
         for (const scope of Object.values(state.scopes)) stopNestedExecution(step, scope);
         step.emit({
           type: 'ExecutionTimedOut',

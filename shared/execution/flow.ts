@@ -133,6 +133,7 @@ export function afterChildSettled(
     parent.children &&
     !children.reading &&
     children.running === 0 &&
+    !children.redo?.length &&
     children.nextIndex >= children.total
   ) {
     finishChildren(step, parent, settledEventId);

@@ -44,6 +44,8 @@ export type TransitionMessage =
       toleratedFailureCount?: number;
       toleratedFailurePercentage?: number;
     }
+  /** RedriveExecution: the closed execution runs again from the states that did not succeed (see redrive.ts). */
+  | { type: 'redrive'; clientToken?: string }
   /** The engine gives up on the execution (a message it cannot apply): ExecutionFailed with this error and cause. */
   | { type: 'fail'; error: string; cause: string }
   /** A JSONata state continues (see ScopeState.resume). */

@@ -98,6 +98,7 @@ const APPLIERS: Appliers = {
   ExecutionFailed: (state, event) => stopExecution(state, event, 'FAILED'),
   ExecutionTimedOut: (state, event) => stopExecution(state, event, 'TIMED_OUT'),
   ExecutionAborted: (state, event) => stopExecution(state, event, 'ABORTED'),
+  ExecutionRedriven: redriveExecution,
 
   TaskScheduled: (state, event, scope) => {
     countInvocation(state, scope);
@@ -182,8 +183,8 @@ const APPLIERS: Appliers = {
   MapStateFailed: failState,
   TaskStateAborted: ignoreEvent,
   WaitStateAborted: ignoreEvent,
-  ParallelStateAborted: (state, event, scope) => dropChildren(state, need(scope, event)),
-  MapStateAborted: (state, event, scope) => dropChildren(state, need(scope, event)),
+  ParallelStateAborted: (state, event, scope) => dropChildren(state, need(scope, event), true),
+  MapStateAborted: (state, event, scope) => dropChildren(state, need(scope, event), true),
 
   ParallelStateStarted: startParallel,
   MapStateStarted: startMap,
@@ -293,6 +294,7 @@ function enterState(
   s.effectiveInput = undefined;
   s.task = undefined;
   s.children = undefined;
+  s.retained = undefined;
   if (event.waitUntil !== undefined) {
     s.phase = 'waiting';
     s.ref = event.id;
@@ -312,6 +314,7 @@ function exitState(
   s.effectiveInput = undefined;
   s.task = undefined;
   s.children = undefined;
+  s.retained = undefined;
   s.waitUntil = undefined;
   s.resume = undefined;
   if (event.assigned) s.variables = { ...s.variables, ...event.assigned };
@@ -403,7 +406,8 @@ function failState(
 ): void {
   const s = need(scope, event);
   s.task = undefined;
-  dropChildren(state, s);
+  // A failure that propagates may close the execution: what its children did is kept for a redrive.
+  dropChildren(state, s, event.handling.kind === 'propagate');
   applyHandling(s, event.handling, event);
 }
 
@@ -475,7 +479,9 @@ function startIteration(
   child.parent = s.id;
   child.owner = s.stateName;
   state.scopes[child.id] = child;
-  children.nextIndex = event.index + 1;
+  // A redriven Map starts its unsuccessful iterations again first, then goes on where it stopped.
+  if (children.redo?.[0] === event.index) children.redo = children.redo.slice(1);
+  else children.nextIndex = event.index + 1;
   children.running += 1;
 }
 
@@ -491,11 +497,17 @@ function childrenSucceeded(
   s.resume = { kind: 'children', result: event.output, prev: event.previousEventId };
 }
 
-/** The scope's Parallel branches or Map iterations end with it (a failure, an abort, a retry). */
-function dropChildren(state: ExecutionState, s: ScopeState): void {
+/**
+ * The scope's Parallel branches or Map iterations end with it (a failure, an abort, a retry); `retain` keeps
+ * their outcomes (not their scopes) for a redrive.
+ */
+function dropChildren(state: ExecutionState, s: ScopeState, retain = false): void {
   if (s.children) {
     removeChildren(state, s.children);
+    s.retained = retain ? s.children : undefined;
     s.children = undefined;
+  } else if (!retain) {
+    s.retained = undefined;
   }
 }
 
@@ -607,9 +619,70 @@ function close(state: ExecutionState, event: ExecutionEvent): ExecutionState {
   if (root) {
     root.phase = 'done';
     delete root.task;
+    // A Parallel/Map still running when the execution closed (stopped, timed out) keeps its children's outcomes.
+    if (root.children) root.retained = root.children;
     delete root.children;
   }
   return state;
+}
+
+/**
+ * RedriveExecution: the closed execution runs again from where it ended (see shared/execution/redrive.ts, which
+ * decides `restart`). The top-level scope enters its state again, or takes back the children it kept, with new
+ * scopes for the branches that run again; the Map's iterations to run again wait in `redo`.
+ */
+function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRedriven'>): void {
+  state.status = 'RUNNING';
+  delete state.error;
+  delete state.cause;
+  delete state.output;
+  delete state.stopTime;
+  if (state.execution) {
+    state.execution = { ...state.execution, redriveCount: event.redriveCount, redriveTime: event.timestamp };
+  }
+  if (event.clientToken !== undefined) state.redriveToken = event.clientToken;
+  else delete state.redriveToken;
+  if (event.timeoutAt !== undefined) state.timeoutAt = event.timeoutAt;
+  state.timeoutRef = event.id;
+  const root = state.scopes[ROOT_SCOPE];
+  if (!root) return;
+  root.task = undefined;
+  root.waitUntil = undefined;
+  root.resume = undefined;
+  const restart = event.restart;
+  const children = root.retained;
+  root.retained = undefined;
+  if (restart.kind === 'state' || !children) {
+    root.phase = 'ready';
+    root.ref = event.id;
+    root.children = undefined;
+    return;
+  }
+  root.phase = 'children';
+  root.ref = children.startedEventId;
+  root.children = children;
+  children.running = 0;
+  children.failed = 0;
+  if (restart.kind === 'parallel') {
+    for (const { index, startAt } of restart.branches) {
+      const child = newScope(
+        childScopeId(children.startedEventId, index),
+        startAt,
+        root.effectiveInput ?? null,
+        event.id,
+        index,
+      );
+      child.parent = root.id;
+      child.owner = root.stateName;
+      state.scopes[child.id] = child;
+      children.running += 1;
+    }
+    return;
+  }
+  delete children.unsuccessful;
+  children.redo = restart.indexes;
+  children.settled = children.settled.slice();
+  for (const index of restart.indexes) children.settled[index] = false;
 }
 
 /** A Parallel branch that reaches its end hands its output to the Parallel state (AWS writes no event for it). */
@@ -641,6 +714,9 @@ function settleChild(
   if (!children.writer) children.results[index] = result;
   if (children.kind === 'map-run') delete children.open?.[index];
   else children.settled[index] = true;
+  if (children.kind === 'map' && outcome === 'failed') {
+    children.unsuccessful = [...(children.unsuccessful ?? []), index];
+  }
   children.running -= 1;
   if (outcome === 'succeeded') children.succeeded += 1;
   else children.failed += 1;

@@ -27,6 +27,9 @@ export interface ExecutionInfo {
   traceHeader?: string;
   /** The durable engine, a Distributed Map child run: where its result goes and which ItemProcessor it runs. */
   parent?: ParentLink;
+  /** Set by a redrive (ExecutionRedriven): how many there were, and when the last one came (epoch ms). */
+  redriveCount?: number;
+  redriveTime?: number;
   /**
    * Started as `<stateMachineArn>#<TestCase>` on a server with a MockConfigFile: the test case whose mocked
    * responses answer its Task states (`stateMachine` names the file's entry; a Map Run child keeps its parent's).
@@ -38,6 +41,15 @@ export interface MockCase {
   stateMachine: string;
   testCase: string;
 }
+
+/**
+ * What a redrive restarts, at the top level: the state the execution ended in (entered again), or the
+ * Parallel branches / inline Map iterations of that state that did not succeed (each from its first state).
+ */
+export type RedriveRestart =
+  | { kind: 'state' }
+  | { kind: 'parallel'; branches: Array<{ index: number; startAt: string }> }
+  | { kind: 'map'; indexes: number[] };
 
 export interface DefinitionSource {
   stateMachineArn: string;
@@ -97,6 +109,17 @@ export type ExecutionEvent = Base &
         timeoutAt?: number;
       }
     | { type: 'ExecutionSucceeded'; output: Json }
+    /**
+     * RedriveExecution restarted the closed execution (AWS shows redriveCount); `clientToken` makes the call
+     * idempotent, `timeoutAt` is the machine's TimeoutSeconds counted again from the redrive.
+     */
+    | {
+        type: 'ExecutionRedriven';
+        redriveCount: number;
+        clientToken?: string;
+        timeoutAt?: number;
+        restart: RedriveRestart;
+      }
     | { type: 'ExecutionFailed' | 'ExecutionTimedOut' | 'ExecutionAborted'; error?: string; cause?: string }
     | { type: StateEnteredType; name: string; input: Json; waitUntil?: number }
     | {

@@ -20,6 +20,10 @@ export interface ExecutionState {
   cause?: string;
   /** Epoch ms when the machine-level TimeoutSeconds expires. */
   timeoutAt?: number;
+  /** The event whose execution-timeout timer counts (ExecutionStarted's, 1, until a redrive sets its own). */
+  timeoutRef?: number;
+  /** The clientToken of the last RedriveExecution (a retried call with it answers as the first did). */
+  redriveToken?: string;
   stopTime?: number;
   scopes: Record<string, ScopeState>;
   /** An execution of a mocked test case (`execution.mockCase`): how many times each Task state was scheduled. */
@@ -70,6 +74,11 @@ export interface ScopeState {
   task?: PendingTask | undefined;
   waitUntil?: number | undefined;
   children?: ChildRuns | undefined;
+  /**
+   * The children of a Parallel/Map state that failed or was aborted and took the execution with it: kept, so a
+   * redrive runs again only those that did not succeed (cleared once the scope moves on).
+   */
+  retained?: ChildRuns | undefined;
   resume?: ResumePoint | undefined;
   /** Variables assigned in this scope (its States block); inner scopes read outer ones, never write them. */
   variables?: Record<string, Json> | undefined;
@@ -133,6 +142,10 @@ export interface ChildRuns {
   preselected: boolean;
   /** Which children have finished (succeeded or failed); a Map Run keeps `open` instead. */
   settled: boolean[];
+  /** Inline Map: the iterations that failed (settled, yet to run again on a redrive). */
+  unsuccessful?: number[];
+  /** Inline Map after a redrive: iterations to start again (before `nextIndex` goes on). */
+  redo?: number[];
   /**
    * A Map Run: the children started and not yet ended (as many as MaxConcurrency allows), index → execution name.
    */

@@ -70,6 +70,8 @@ const PROJECTORS: Projectors = {
   ExecutionFailed: withFailure('executionFailedEventDetails'),
   ExecutionTimedOut: withFailure('executionTimedOutEventDetails'),
   ExecutionAborted: withFailure('executionAbortedEventDetails'),
+  ExecutionRedriven: (event) =>
+    withDetails(event, 'executionRedrivenEventDetails', { redriveCount: event.redriveCount }),
   PassStateEntered: projectEntered,
   TaskStateEntered: projectEntered,
   ChoiceStateEntered: projectEntered,

@@ -22,6 +22,16 @@ export function logExecutions(deps: EngineDeps, write: (line: string) => void): 
     await closeHead(head);
     if (head.mapRunArn === undefined) write(formatEnded(head));
   };
+  const reopenHead = log.reopenHead.bind(log);
+  log.reopenHead = async (head) => {
+    await reopenHead(head);
+    if (head.mapRunArn === undefined) write(formatRedriven(head));
+  };
+}
+
+function formatRedriven(head: ExecutionHead): string {
+  const at = new Date(head.redriveDate ?? Date.now()).toISOString();
+  return `${at}  redriven   ${machineOf(head)}  ${head.name}  (redrive ${head.redriveCount ?? 1})`;
 }
 
 function machineOf(head: ExecutionHead): string {

@@ -105,6 +105,8 @@ const EXECUTION_INFO: Shape = {
         task: optional({ kind: 'enum', values: ['sync', 'sync:2'] }),
       },
     }),
+    redriveCount: optional(INTEGER),
+    redriveTime: optional(NUMBER),
   },
 };
 
@@ -125,6 +127,7 @@ const TRANSITION_CASES: Record<TransitionMessage['type'], Fields> = {
   childSucceeded: { ...SCOPED, index: required(INTEGER), output: required(JSON_VALUE) },
   childFailed: { ...SCOPED, index: required(INTEGER), error: required(STRING), cause: required(STRING) },
   stop: { error: optional(STRING), cause: optional(STRING) },
+  redrive: { clientToken: optional(STRING) },
   updateMapRun: {
     mapRunArn: required(STRING),
     maxConcurrency: optional(INTEGER),

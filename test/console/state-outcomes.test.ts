@@ -159,3 +159,51 @@ describe('the coloured graph', () => {
     );
   });
 });
+
+describe('state outcomes of a redriven execution', () => {
+  const event = (id: number, previousEventId: number, type: string, details?: [string, object]) => ({
+    id,
+    previousEventId,
+    type,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, id)),
+    ...(details ? { [details[0]]: details[1] } : {}),
+  });
+  const entered = (name: string) => ['stateEnteredEventDetails', { name }] as [string, object];
+  const exited = (name: string) => ['stateExitedEventDetails', { name, output: '{}' }] as [string, object];
+
+  it('a state the close failed runs again after ExecutionRedriven: its new outcome replaces the failure', () => {
+    const outcomes = foldStateOutcomes([
+      event(1, 0, 'ExecutionStarted'),
+      event(2, 0, 'ParallelStateEntered', entered('Both')),
+      event(3, 2, 'ParallelStateStarted'),
+      event(4, 3, 'TaskStateEntered', entered('One')),
+      event(5, 4, 'TaskFailed', ['taskFailedEventDetails', { error: 'Boom' }]),
+      event(6, 5, 'ParallelStateFailed', ['parallelStateFailedEventDetails', { error: 'Boom' }]),
+      event(7, 6, 'ExecutionFailed', ['executionFailedEventDetails', { error: 'Boom' }]),
+      event(8, 7, 'ExecutionRedriven', ['executionRedrivenEventDetails', { redriveCount: 1 }]),
+      event(9, 8, 'TaskStateEntered', entered('One')),
+      event(10, 9, 'TaskStateExited', exited('One')),
+      event(11, 10, 'ParallelStateSucceeded'),
+      event(12, 11, 'ParallelStateExited', exited('Both')),
+      event(13, 12, 'ExecutionSucceeded'),
+    ] as HistoryEventLike[]);
+    expect(outcomes.get('Both')).toMatchObject({ status: 'succeeded', entered: 1 });
+    expect(outcomes.get('Both')?.error).toBeUndefined();
+    expect(outcomes.get('One')).toMatchObject({ status: 'succeeded', entered: 2 });
+    expect(outcomes.get('One')?.error).toBeUndefined();
+  });
+
+  it('a redriven state that fails again is failed with its new error', () => {
+    const outcomes = foldStateOutcomes([
+      event(1, 0, 'ExecutionStarted'),
+      event(2, 0, 'TaskStateEntered', entered('Work')),
+      event(3, 2, 'TaskFailed', ['taskFailedEventDetails', { error: 'First' }]),
+      event(4, 3, 'ExecutionFailed', ['executionFailedEventDetails', { error: 'First' }]),
+      event(5, 4, 'ExecutionRedriven', ['executionRedrivenEventDetails', { redriveCount: 1 }]),
+      event(6, 5, 'TaskStateEntered', entered('Work')),
+      event(7, 6, 'TaskFailed', ['taskFailedEventDetails', { error: 'Second' }]),
+      event(8, 7, 'ExecutionFailed', ['executionFailedEventDetails', { error: 'Second' }]),
+    ] as HistoryEventLike[]);
+    expect(outcomes.get('Work')).toMatchObject({ status: 'failed', entered: 2, error: { error: 'Second' } });
+  });
+});

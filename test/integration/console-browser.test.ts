@@ -244,6 +244,39 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     expect(await outcomeOf('Approve')).toBe('failed');
   }, 60_000);
 
+  it('redrives a stopped execution with Redrive and follows it to its end without a reload', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'held-redrive', definition: HELD, roleArn: ROLE }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'held-3' }));
+    const first = await until('the task token', () => tokens.get('held-3'));
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    // Running: Stop, no Redrive.
+    await page.locator('#stop-execution').waitFor();
+    expect(await page.locator('#redrive-execution').count()).toBe(0);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#stop-execution');
+    await page.locator('#execution-status .badge-aborted').waitFor({ timeout: 10_000 });
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#redrive-execution');
+    await page.locator('#execution-status .badge-running').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#redrive-count').textContent()).toMatch(/^1, last /);
+    expect(await page.locator('#redrive-execution').count()).toBe(0);
+    // The Task runs again: a new token, which ends it.
+    const second = await until('the redriven task token', () => {
+      const token = tokens.get('held-3');
+      return token !== first ? token : undefined;
+    });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: second, output: '{"approved":true}' }));
+    await page.locator('#execution-status .badge-succeeded').waitFor({ timeout: 10_000 });
+    await until('Done green', async () => ((await outcomeOf('Done')) === 'succeeded' ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    expect(await outcomeOf('Approve')).toBe('succeeded');
+    await shot('execution-redriven');
+  }, 60_000);
+
   it('runs an EXPRESS machine from the form and shows its result there (its executions are not listed)', async () => {
     const { stateMachineArn } = await sfn.send(
       new CreateStateMachineCommand({

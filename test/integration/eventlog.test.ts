@@ -277,6 +277,43 @@ describe('execution heads', () => {
     expect(Buffer.byteLength(JSON.stringify(Item))).toBeLessThan(1024);
   });
 
+  it('a redrive reopens a closed head (RUNNING in the listings again, no stop date), then its close closes it', async () => {
+    const head = makeHead();
+    const query = { stateMachineArn: head.stateMachineArn, limit: 5 };
+    await log.createHead(head);
+    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 + 5 });
+
+    const reopened = { ...head, redriveCount: 1, redriveDate: T0 + 10 };
+    await log.reopenHead(reopened);
+    // Sent again (a retried call, a resent outbox): the same.
+    await log.reopenHead(reopened);
+    expect(await log.getHead(head.executionArn)).toEqual({ ...reopened, status: 'RUNNING' });
+    expect((await log.listExecutions({ ...query, status: 'RUNNING' })).items).toEqual([
+      { ...reopened, status: 'RUNNING' },
+    ]);
+    expect((await log.listExecutions({ ...query, status: 'FAILED' })).items).toEqual([]);
+
+    // The first attempt's close, sent again late, leaves the reopened head alone.
+    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 + 5 });
+    expect((await log.getHead(head.executionArn))?.status).toBe('RUNNING');
+
+    await log.closeHead({ ...reopened, status: 'SUCCEEDED', stopDate: T0 + 20 });
+    const closed = { ...reopened, status: 'SUCCEEDED' as const, stopDate: T0 + 20 };
+    expect(await log.getHead(head.executionArn)).toEqual(closed);
+    // The redrive's reopening, sent again after the close, changes nothing.
+    await log.reopenHead(reopened);
+    expect(await log.getHead(head.executionArn)).toEqual(closed);
+    expect((await log.listExecutions({ ...query, status: 'SUCCEEDED' })).items).toEqual([closed]);
+  });
+
+  it('reopening a head that does not exist fails and creates nothing', async () => {
+    const arn = executionArn();
+    await expect(log.reopenHead(makeHead({ executionArn: arn, redriveCount: 1 }))).rejects.toThrow(
+      `No execution head for ${arn}`,
+    );
+    expect(await log.getHead(arn)).toBeUndefined();
+  });
+
   it('closing a head that does not exist fails and creates nothing', async () => {
     const arn = executionArn();
     await expect(

@@ -102,8 +102,18 @@ export class MemoryEventLog implements EventLog {
   }
 
   async closeHead(head: ExecutionHead): Promise<void> {
-    if (!this.#heads.has(head.executionArn)) throw new Error(`No execution head for ${head.executionArn}`);
+    const stored = this.#heads.get(head.executionArn);
+    if (!stored) throw new Error(`No execution head for ${head.executionArn}`);
+    if ((stored.redriveCount ?? 0) > (head.redriveCount ?? 0)) return;
     this.#heads.set(head.executionArn, copy(head));
+  }
+
+  async reopenHead(head: ExecutionHead): Promise<void> {
+    const stored = this.#heads.get(head.executionArn);
+    if (!stored) throw new Error(`No execution head for ${head.executionArn}`);
+    if ((stored.redriveCount ?? 0) >= (head.redriveCount ?? 0)) return;
+    const { stopDate: _stopDate, ...running } = head;
+    this.#heads.set(head.executionArn, copy({ ...running, status: 'RUNNING' }));
   }
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {

@@ -76,6 +76,8 @@ export function foldStateOutcomes(events: readonly HistoryEventLike[]): Map<stri
   const pending = new Map<string, StateError>();
   /** States entered and not exited, by how many entries are open. */
   const open = new Map<string, number>();
+  /** The states the execution's close failed: a redrive takes them up again. */
+  let closedOpen: string[] = [];
 
   const outcomeOf = (name: string): StateOutcome => {
     let outcome = outcomes.get(name);
@@ -143,14 +145,26 @@ export function foldStateOutcomes(events: readonly HistoryEventLike[]): Map<stri
     } else if (CLOSING.has(type)) {
       // The execution closed: whatever was still open failed (with its own error, else the execution's).
       const closing = errorOf(type, details);
+      closedOpen = [];
       for (const [name, count] of open) {
         if (count === 0) continue;
+        closedOpen.push(name);
         const outcome = outcomeOf(name);
         outcome.status = 'failed';
         outcome.error = pending.get(name) ?? closing;
         if (at !== undefined) outcome.exitedAt = at;
       }
       open.clear();
+    } else if (type === 'ExecutionRedriven') {
+      // The states the close failed run again (entered again, or a Parallel/Map whose children run again).
+      for (const name of closedOpen) {
+        const outcome = outcomeOf(name);
+        outcome.status = 'running';
+        delete outcome.error;
+        delete outcome.exitedAt;
+        pending.delete(name);
+      }
+      closedOpen = [];
     }
     if (event.id !== undefined && state !== undefined) stateOfEvent.set(event.id, state);
   }

@@ -75,6 +75,19 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     }
   };
 
+  // RedriveExecution: the execution runs again from the states that did not succeed; the page follows it.
+  const redrive = async () => {
+    if (!confirm(`Redrive ${execution.name}? The states that did not succeed run again.`)) return;
+    try {
+      await callApi('RedriveExecution', { executionArn: arn, clientToken: crypto.randomUUID() });
+      execution = await callApi('DescribeExecution', { executionArn: arn });
+      await poll();
+      schedule();
+    } catch (error) {
+      summary.append(errorBox(error));
+    }
+  };
+
   const drawSummary = () => {
     const started = toMillis(execution.startDate);
     const stopped = toMillis(execution.stopDate);
@@ -89,6 +102,9 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
         execution.status === 'RUNNING'
           ? h('button', { type: 'button', class: 'danger', id: 'stop-execution', onclick: stop }, 'Stop')
           : null,
+        execution.redriveStatus === 'REDRIVABLE'
+          ? h('button', { type: 'button', id: 'redrive-execution', onclick: redrive }, 'Redrive')
+          : null,
       ),
       h(
         'dl',
@@ -98,6 +114,16 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
         [h('dt', {}, 'Stopped'), h('dd', {}, formatDate(execution.stopDate))],
         [h('dt', {}, 'Duration'), h('dd', {}, formatDuration((stopped ?? Date.now()) - started))],
         [h('dt', {}, 'Events'), h('dd', { id: 'event-count' }, String(events.length))],
+        execution.redriveCount > 0
+          ? [
+              h('dt', {}, 'Redrives'),
+              h(
+                'dd',
+                { id: 'redrive-count' },
+                `${execution.redriveCount}, last ${formatDate(execution.redriveDate)}`,
+              ),
+            ]
+          : null,
       ),
       execution.error || execution.cause
         ? h(

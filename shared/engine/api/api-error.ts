@@ -33,6 +33,7 @@ export const WIRE_ERRORS: Readonly<Record<ApiErrorCode, { status: number; namesp
   StateMachineAlreadyExists: { status: 400, namespace: SFN },
   StateMachineTypeNotSupported: { status: 400, namespace: SFN },
   ExecutionDoesNotExist: { status: 400, namespace: SFN },
+  ExecutionNotRedrivable: { status: 400, namespace: SFN },
   ExecutionAlreadyExists: { status: 400, namespace: SFN },
   TaskDoesNotExist: { status: 400, namespace: SFN },
   ActivityDoesNotExist: { status: 400, namespace: SFN },

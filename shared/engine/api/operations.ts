@@ -19,6 +19,7 @@ import {
   parseStateMachineArn,
   stateMachineArnOf,
 } from '../names.ts';
+import { redriveExecution } from '../redrive-execution.ts';
 import { startExecution } from '../start-execution.ts';
 import {
   createStateMachine,
@@ -346,13 +347,25 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     },
     async (deps, { statusFilter, redriveFilter, ...query }) => {
       if (query.stateMachineArn !== undefined) await refuseExpress(deps, query.stateMachineArn);
-      // Statefold does not redrive yet: no execution is PENDING_REDRIVE or REDRIVEN, every one NOT_REDRIVEN.
-      if (statusFilter === 'PENDING_REDRIVE' || redriveFilter === 'REDRIVEN') {
+      // A redrive is one call that reruns at once: no execution waits PENDING_REDRIVE.
+      if (statusFilter === 'PENDING_REDRIVE') {
         await listExecutions(deps, { ...query, maxResults: 1 });
         return { executions: [] };
       }
-      return listExecutions(deps, { ...query, ...(statusFilter !== undefined ? { statusFilter } : {}) });
+      return listExecutions(deps, {
+        ...query,
+        ...(statusFilter !== undefined ? { statusFilter } : {}),
+        ...(redriveFilter !== undefined ? { redriveFilter } : {}),
+      });
     },
+  ),
+
+  RedriveExecution: operation(
+    {
+      executionArn: required(ARN),
+      clientToken: { kind: 'string', min: 1, max: 64, pattern: { regex: /^[!-~]+$/, text: '[!-~]+' } },
+    },
+    (deps, input) => redriveExecution(deps, input),
   ),
 
   ListMapRuns: operation(

@@ -1,6 +1,6 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
-import { childScopeId, type ScopeState } from '../../history/execution-state.ts';
+import { type ChildRuns, childScopeId, type ScopeState } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
@@ -547,8 +547,9 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
   const state = step.stateOf(parent) as MapState;
   const processor = state.ItemProcessor ?? state.Iterator;
   const limit = children.maxConcurrency > 0 ? children.maxConcurrency : Number.POSITIVE_INFINITY;
-  while (parent.children === children && children.running < limit && children.nextIndex < children.total) {
-    const index = children.nextIndex;
+  while (parent.children === children && children.running < limit && hasNextChild(children)) {
+    // After a redrive, the iterations that did not succeed start again first.
+    const index = children.redo?.[0] ?? children.nextIndex;
     const value = children.items[index - (children.itemsOffset ?? 0)] ?? null;
     const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
     const input = attempt(() =>
@@ -599,6 +600,10 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
     }
   }
   if (parent.children === children) resumeReading(step, parent);
+}
+
+function hasNextChild(children: ChildRuns): boolean {
+  return (children.redo?.length ?? 0) > 0 || children.nextIndex < children.total;
 }
 
 /** All children ended well: write the Succeeded events, then the state's evaluator shapes the output and exits. */

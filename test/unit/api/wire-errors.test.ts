@@ -37,6 +37,7 @@ const ENGINE_CODES: Record<
   StateMachineTypeNotSupported: { status: 400, namespace: SFN },
   ExecutionDoesNotExist: { status: 400, namespace: SFN },
   ExecutionAlreadyExists: { status: 400, namespace: SFN },
+  ExecutionNotRedrivable: { status: 400, namespace: SFN },
   TaskDoesNotExist: { status: 400, namespace: SFN },
   ActivityDoesNotExist: { status: 400, namespace: SFN },
   ActivityAlreadyExists: { status: 400, namespace: SFN },

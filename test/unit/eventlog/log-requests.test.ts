@@ -11,6 +11,7 @@ import {
   partitionQueryRequest,
   putItemRequest,
   queryPageRequest,
+  reopenHeadRequest,
 } from '../../../shared/eventlog/log-requests.ts';
 import {
   BY_MACHINE_INDEX,
@@ -113,12 +114,13 @@ describe('item requests', () => {
         TableName: TABLE,
         Key: { pk: `exec#${ARN}`, sk: 'head' },
         UpdateExpression: `SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate${extra.update}`,
-        ConditionExpression: 'attribute_exists(#pk)',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#redriveCount)',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
           '#stopDate': 'stopDate',
           '#pk': 'pk',
+          '#redriveCount': 'redriveCount',
           ...extra.names,
         },
         ExpressionAttributeValues: {
@@ -218,5 +220,51 @@ describe('listing queries', () => {
       gsi2pk: MACHINE,
       gsi2sk: '0000000000001#run',
     });
+  });
+});
+
+describe('a redriven head', () => {
+  const head = {
+    executionArn: ARN,
+    stateMachineArn: MACHINE,
+    name: 'run',
+    status: 'RUNNING' as const,
+    startDate: 1,
+    redriveCount: 2,
+    redriveDate: 5,
+  };
+
+  it('reopens as RUNNING (its status index key too), without stop date or expiry, only for a newer redrive', () => {
+    expect(reopenHeadRequest(TABLE, head)).toEqual({
+      TableName: TABLE,
+      Key: { pk: `exec#${ARN}`, sk: 'head' },
+      UpdateExpression:
+        'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
+      ConditionExpression:
+        'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount < :redriveCount)',
+      ExpressionAttributeNames: {
+        '#pk': 'pk',
+        '#status': 'status',
+        '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
+        '#redriveCount': 'redriveCount',
+        '#redriveDate': 'redriveDate',
+        '#stopDate': 'stopDate',
+        '#expiresAt': 'expiresAt',
+      },
+      ExpressionAttributeValues: {
+        ':status': 'RUNNING',
+        ':statusKey': `${MACHINE}#RUNNING`,
+        ':redriveCount': 2,
+        ':redriveDate': 5,
+      },
+    });
+  });
+
+  it('closes only while no later redrive reopened it', () => {
+    const request = closeHeadRequest(TABLE, { ...head, status: 'FAILED', stopDate: 9 }, {});
+    expect(request.ConditionExpression).toBe(
+      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount <= :redriveCount)',
+    );
+    expect(request.ExpressionAttributeValues).toMatchObject({ ':redriveCount': 2, ':status': 'FAILED' });
   });
 });
