@@ -220,6 +220,17 @@ function createOrderWorkflow(lineCount: number): BenchWorkflow {
       },
     },
   });
+  const laneOfPaths = (lane: string): JsonObject => ({
+    Type: 'Pass',
+    Parameters: {
+      'id.$': '$.id',
+      'lines.$': '$.lines',
+      'total.$': '$.total',
+      'label.$': "States.Format('order {} ({} lines)', $.id, States.ArrayLength($.lines))",
+      lane,
+    },
+    Next: 'Fulfil',
+  });
   const definition: JsonObject = {
     StartAt: 'Validate',
     States: {
@@ -229,28 +240,8 @@ function createOrderWorkflow(lineCount: number): BenchWorkflow {
         Choices: [{ Variable: '$.total', NumericGreaterThan: 100, Next: 'Priority' }],
         Default: 'Normal',
       },
-      Priority: {
-        Type: 'Pass',
-        Parameters: {
-          'id.$': '$.id',
-          'lines.$': '$.lines',
-          'total.$': '$.total',
-          'label.$': "States.Format('order {} ({} lines)', $.id, States.ArrayLength($.lines))",
-          lane: 'priority',
-        },
-        Next: 'Fulfil',
-      },
-      Normal: {
-        Type: 'Pass',
-        Parameters: {
-          'id.$': '$.id',
-          'lines.$': '$.lines',
-          'total.$': '$.total',
-          'label.$': "States.Format('order {} ({} lines)', $.id, States.ArrayLength($.lines))",
-          lane: 'normal',
-        },
-        Next: 'Fulfil',
-      },
+      Priority: laneOfPaths('priority'),
+      Normal: laneOfPaths('normal'),
       Fulfil: {
         Type: 'Parallel',
         Branches: [reserveBranch('JSONPath'), chargeBranch('JSONPath')],

@@ -176,7 +176,7 @@ const validObjects = new WeakMap<object, StateMachineDefinition>();
 const validTexts = new Map<string, StateMachineDefinition>();
 const MAX_CACHED_TEXTS = 64;
 
-function loadDefinition(definition: RunInMemoryOptions['definition']): StateMachineDefinition {
+export function loadDefinition(definition: RunInMemoryOptions['definition']): StateMachineDefinition {
   const cached = typeof definition === 'string' ? validTexts.get(definition) : validObjects.get(definition);
   if (cached) return cached;
   const parsed = parseDefinition(definition);

@@ -209,7 +209,7 @@ export async function writeFirstCommit(
   return { state: step.state, commit };
 }
 
-function parseInput(text: string): Json {
+export function parseInput(text: string): Json {
   if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
     throw new EngineError(
       'InvalidExecutionInput',

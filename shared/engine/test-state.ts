@@ -1,4 +1,3 @@
-import { formatInvalidDefinition, parseDefinition } from '../asl/parse-definition.ts';
 import { nestedBlocksOf } from '../asl/variable-references.ts';
 import { compileMachine } from '../execution/compile-machine.ts';
 import { decideStep } from '../execution/decide.ts';
@@ -20,7 +19,8 @@ import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskOutcome } from './ports.ts';
-import { activityAnswers } from './run-execution.ts';
+import { activityAnswers, loadDefinition } from './run-execution.ts';
+import { parseInput } from './start-execution.ts';
 import { checkRoleArn } from './state-machines.ts';
 
 /**
@@ -87,7 +87,7 @@ export async function testState(deps: EngineDeps, request: TestStateInput): Prom
   if (request.roleArn !== undefined) checkRoleArn(request.roleArn);
   const mock = readMock(request.mock);
   const { machine, stateName } = machineOf(request.definition, request.stateName, mock !== undefined);
-  const input = parseJson(request.input ?? '{}', 'InvalidExecutionInput', 'input');
+  const input = parseInput(request.input ?? '{}');
   const variables = request.variables === undefined ? undefined : readVariables(request.variables);
   const context =
     request.context === undefined ? undefined : parseJson(request.context, 'ValidationException', 'context');
@@ -336,7 +336,7 @@ function machineOf(
   let block: JsonObject;
   let name: string;
   if (stateName !== undefined) {
-    validated(parsed);
+    loadDefinition(parsed);
     const found = findBlock(parsed, stateName);
     if (!found) {
       throw new EngineError('ValidationException', `The state '${stateName}' is not in the definition`);
@@ -362,17 +362,7 @@ function machineOf(
   if (mocked && (state.Type === 'Map' || state.Type === 'Parallel')) {
     states[name] = asMockedTask(state);
   }
-  return { machine: validated(block), stateName: name };
-}
-
-function validated(definition: JsonObject): StateMachineDefinition {
-  const parsed = parseDefinition(definition);
-  if (!parsed.definition) {
-    throw new EngineError('InvalidDefinition', formatInvalidDefinition(parsed.diagnostics), {
-      diagnostics: parsed.diagnostics,
-    });
-  }
-  return parsed.definition;
+  return { machine: loadDefinition(block), stateName: name };
 }
 
 function findBlock(block: JsonObject, stateName: string): JsonObject | undefined {
@@ -477,21 +467,15 @@ function readVariables(text: string): Record<string, Json> {
   return value as Record<string, Json>;
 }
 
-function parseJson(
-  text: string,
-  code: 'InvalidDefinition' | 'InvalidExecutionInput' | 'ValidationException',
-  field: string,
-): Json {
+function parseJson(text: string, code: 'InvalidDefinition' | 'ValidationException', field: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
     const detail = (error as Error).message;
-    if (code === 'InvalidExecutionInput') {
-      throw new EngineError(code, `Invalid State Machine Execution Input: '${detail}'`, { cause: error });
-    }
-    if (code === 'InvalidDefinition') {
-      throw new EngineError(code, `Invalid State Machine Definition: '${detail}'`, { cause: error });
-    }
-    throw new EngineError(code, `Invalid '${field}': it is not JSON (${detail})`, { cause: error });
+    const message =
+      code === 'InvalidDefinition'
+        ? `Invalid State Machine Definition: '${detail}'`
+        : `Invalid '${field}': it is not JSON (${detail})`;
+    throw new EngineError(code, message, { cause: error });
   }
 }

@@ -147,22 +147,12 @@ function compileCall(ast: Node, depth: number): FastExpression | undefined {
 }
 
 function compileArgument(ast: Node, depth: number): FastExpression | undefined {
-  if (ast.type !== 'path') return compileFast(ast, depth);
-  const steps = ast.steps ?? [];
-  const last = steps.at(-1);
-  if (steps.length < 2 || last === undefined) return compileFast(ast, depth);
-  const parent = compileFast({ ...ast, steps: steps.slice(0, -1) }, depth);
-  const scalarPath = compileFast(ast, depth);
-  if (parent === undefined || scalarPath === undefined || last.type !== 'name' || !isPlain(last))
-    return undefined;
-  const key = last.value as string;
+  const value = compileFast(ast, depth);
+  if (value === undefined) return undefined;
   return (states, variables) => {
-    const holder = parent(states, variables);
-    if (holder === BAIL || typeof holder !== 'object' || holder === null || Array.isArray(holder))
-      return BAIL;
-    const value = Object.hasOwn(holder, key) ? (holder as Record<string, Json>)[key] : undefined;
-    if (!Array.isArray(value)) return scalarPath(states, variables);
-    return value.length > 0 && value.every(isScalar) ? value : BAIL;
+    const argument = value(states, variables);
+    if (!Array.isArray(argument)) return argument;
+    return argument.length > 0 && argument.every(isScalar) ? argument : BAIL;
   };
 }
 
