@@ -19,7 +19,13 @@ import { cpus } from 'node:os';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
 import { startExecution } from '../shared/engine/start-execution.ts';
-import { AWS_STANDARD_DOLLARS_PER_MILLION, priceUsage, sumDollars } from './engine-costs.ts';
+import {
+  AWS_STANDARD_DOLLARS_PER_MILLION,
+  DURATION_MODEL,
+  priceUsage,
+  STACK_RETENTION_DAYS,
+  sumDollars,
+} from './engine-costs.ts';
 import { createBenchMachine, startBenchEngine, waitForIdlePollers } from './engine-harness.ts';
 import { billedRequests, DynamoMeter, LambdaMeter, SqsMeter } from './engine-meters.ts';
 
@@ -93,10 +99,13 @@ async function main(): Promise<void> {
     `Distributed Map benchmark: ${ITEMS.toLocaleString('en-US')} CSV rows, MaxConcurrency ${MAX_CONCURRENCY}`,
   );
   log(`  ${cpus().length} CPUs, Node ${process.versions.node}`);
-  const dynamoMeter = new DynamoMeter();
-  const sqsMeter = new SqsMeter();
-  const lambdaMeter = new LambdaMeter();
-  const bench = await startBenchEngine({ wrapHandler: lambdaMeter.wrapHandler });
+  const lambdaMeter = new LambdaMeter(DURATION_MODEL);
+  const dynamoMeter = new DynamoMeter(lambdaMeter.noteRequest);
+  const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
+  const bench = await startBenchEngine({
+    wrapHandler: lambdaMeter.wrapHandler,
+    retentionDays: STACK_RETENTION_DAYS,
+  });
   try {
     const { engine } = bench;
     const s3 = new S3Client({
@@ -146,6 +155,7 @@ async function main(): Promise<void> {
     const dynamo = dynamoMeter.snapshot();
     const sqs = sqsMeter.snapshot();
     const lines = priceUsage({
+      load: 'batched',
       executions: 1 + ITEMS,
       transitions: ITEMS,
       seconds,

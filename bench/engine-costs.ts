@@ -1,4 +1,4 @@
-import { billedRequests } from './engine-meters.ts';
+import { billedRequests, type DurationModel, type EngineFunction } from './engine-meters.ts';
 import type { RequestCostResult } from './engine-request-cost.ts';
 
 /**
@@ -17,10 +17,30 @@ export const LIST_PRICES = {
 } as const;
 
 /**
- * Memory of the engine's functions (arm64), as the cost model prices them: 128 MB, the stack's default for the
- * step, task and timer handlers, which spend their time waiting on DynamoDB, SQS and Lambda, not computing.
+ * Memory of the engine's functions (arm64, MB), the stack's defaults (infra/stack-config.ts): the step, task and
+ * timer handlers spend their time waiting on DynamoDB, SQS and Lambda, not computing.
  */
-export const HANDLER_MEMORY_GB = 0.125;
+export const HANDLER_MEMORY_MB: Readonly<Record<EngineFunction, number>> = {
+  step: 128,
+  task: 128,
+  timer: 128,
+  api: 256,
+};
+
+/**
+ * The stated duration model (see DurationModel): in-region round trips from Lambda as AWS's services typically
+ * answer them (DynamoDB's single-digit milliseconds; SQS's tens), a synchronous Invoke of a function that
+ * answers at once, and the handler's own work on the CPU share of 128 MB (about 1/14 of a vCPU), where a
+ * millisecond of a full core (replaying a commit, deciding, gzip, the SDK's marshalling) takes about 14.
+ */
+export const DURATION_MODEL: DurationModel = {
+  invocationMs: 2,
+  cpuMsPerMessage: 10,
+  requestMs: { dynamodb: 8, sqs: 15, lambda: 25 },
+};
+
+/** The stack's default retention (infra/stack-config.ts): every item carries DynamoDB's TTL attribute. */
+export const STACK_RETENTION_DAYS = 90;
 export const TARGET_DOLLARS_PER_MILLION = 2.5;
 export const AWS_STANDARD_DOLLARS_PER_MILLION = LIST_PRICES.stepFunctionsStandardTransition * 1e6;
 
@@ -37,7 +57,10 @@ export interface CostLine {
 export function priceUsage(result: RequestCostResult): CostLine[] {
   const { dynamo, sqs, lambda } = result;
   const engineInvocations = Object.values(lambda.invocations).reduce((sum, n) => sum + n, 0);
-  const gbSeconds = (lambda.billedMs / 1000) * HANDLER_MEMORY_GB;
+  const gbSeconds = (Object.entries(lambda.modelledMs) as Array<[EngineFunction, number]>).reduce(
+    (sum, [fn, ms]) => sum + (ms / 1000) * (HANDLER_MEMORY_MB[fn] / 1024),
+    0,
+  );
   const fifo = billedRequests(sqs.fifo);
   const standard = billedRequests(sqs.standard);
   return [
@@ -72,7 +95,7 @@ export function priceUsage(result: RequestCostResult): CostLine[] {
       dollars: engineInvocations * LIST_PRICES.lambdaRequest,
     },
     {
-      component: `Lambda duration (engine, arm64 ${HANDLER_MEMORY_GB * 1024} MB)`,
+      component: 'Lambda duration (engine, arm64: 128 MB, api 256 MB; stated model)',
       quantity: gbSeconds,
       unit: 'GB-s',
       dollars: gbSeconds * LIST_PRICES.lambdaArmGbSecond,

@@ -79,31 +79,35 @@ export interface ExecutionRun {
   ms: number;
 }
 
+/** Runs one StartExecution call as the API function's invocation would (a meter wraps it). */
+export type StartCall = <T>(start: () => Promise<T>) => Promise<T>;
+
 /**
- * Starts one execution per input, all at once, and waits until every one has closed. `onStarted` hears how
- * long each StartExecution call took (the API function's work).
+ * Starts one execution per input, all at once, and waits until every one has closed; `oneAtATime` starts each
+ * only after the one before has closed. `aroundStart` wraps each StartExecution call (the API function's work).
  */
 export async function runExecutions(
   bench: BenchEngine,
   stateMachineArn: string,
   executions: ReadonlyArray<{ name: string; input: unknown }>,
-  onStarted?: (ms: number) => void,
+  options: { aroundStart?: StartCall; oneAtATime?: boolean } = {},
 ): Promise<ExecutionRun> {
+  const aroundStart: StartCall = options.aroundStart ?? ((start) => start());
+  const runOne = async ({ name, input }: { name: string; input: unknown }) => {
+    const closed = bench.waitForClose(executionArnOf(stateMachineArn, name));
+    const { executionArn } = await aroundStart(() =>
+      startExecution(bench.engine.deps, { stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    await closed;
+    return executionArn;
+  };
   const start = performance.now();
-  const executionArns = await Promise.all(
-    executions.map(async ({ name, input }) => {
-      const closed = bench.waitForClose(executionArnOf(stateMachineArn, name));
-      const callStart = performance.now();
-      const { executionArn } = await startExecution(bench.engine.deps, {
-        stateMachineArn,
-        name,
-        input: JSON.stringify(input),
-      });
-      onStarted?.(performance.now() - callStart);
-      await closed;
-      return executionArn;
-    }),
-  );
+  const executionArns: string[] = [];
+  if (options.oneAtATime === true) {
+    for (const execution of executions) executionArns.push(await runOne(execution));
+  } else {
+    executionArns.push(...(await Promise.all(executions.map(runOne))));
+  }
   return { executionArns, ms: performance.now() - start };
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -59,10 +60,17 @@ type Operation = (input: Record<string, unknown>, output: Record<string, unknown
 export class DynamoMeter {
   #usage = emptyDynamoUsage();
   readonly #items = new Map<string, StoredItem>();
+  readonly #onRequest: (request: ModelledRequest) => void;
+
+  /** `onRequest` hears each request (the Lambda meter bills it to the invocation that made it). */
+  constructor(onRequest: (request: ModelledRequest) => void = () => {}) {
+    this.#onRequest = onRequest;
+  }
 
   attach(client: DynamoDBClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
+        this.#onRequest('dynamodb');
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         const input = args.input as Record<string, unknown>;
         this.#usage.requests[operation] = (this.#usage.requests[operation] ?? 0) + 1;
@@ -291,10 +299,17 @@ export function billedRequests(usage: QueueUsage): number {
 /** Bills every request of the SQS clients it is attached to, by queue type (a `.fifo` URL is a FIFO queue). */
 export class SqsMeter {
   #usage = emptySqsUsage();
+  readonly #onRequest: (request: ModelledRequest) => void;
+
+  /** `onRequest` hears each request (the Lambda meter bills it to the invocation that made it). */
+  constructor(onRequest: (request: ModelledRequest) => void = () => {}) {
+    this.#onRequest = onRequest;
+  }
 
   attach(client: SQSClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
+        this.#onRequest('sqs');
         const result = await next(args);
         this.#bill(
           String(context.commandName ?? 'Unknown').replace(/Command$/, ''),
@@ -384,46 +399,96 @@ function measureMessageBytes(message: Record<string, unknown>): number {
 
 export type EngineFunction = 'step' | 'task' | 'timer' | 'api';
 
+/** An AWS request made inside one handler invocation, as the duration model prices it. */
+export type ModelledRequest = 'dynamodb' | 'sqs' | 'lambda';
+
+/**
+ * What one invocation of an engine function is billed for on AWS, by a stated model rather than by this
+ * machine's clock: on AWS a handler waits on DynamoDB, SQS and Lambda over the network and computes on a
+ * fraction of a vCPU (Lambda gives 128 MB about 1/14 of one), neither of which the emulators in this process
+ * reproduce. Each figure is stated, so the price does not move with the machine or its load.
+ */
+export interface DurationModel {
+  /** The runtime's own work per invocation (event in, response out). */
+  invocationMs: number;
+  /** Decoding, replaying, deciding and encoding one message, at the function's memory (its CPU share). */
+  cpuMsPerMessage: number;
+  /** One request's round trip from Lambda, by service (the requests of one invocation summed: an upper bound). */
+  requestMs: Record<ModelledRequest, number>;
+}
+
 export interface LambdaUsage {
   /** Invocations of the engine's functions: one per SQS batch (step, task, timer) or API call (api). */
   invocations: Record<EngineFunction, number>;
-  /** Billed milliseconds of the engine's functions (each invocation rounded up to 1 ms, as Lambda bills). */
-  billedMs: number;
+  /** Milliseconds the duration model bills, by function (each invocation rounded up to 1 ms, as Lambda bills). */
+  modelledMs: Record<EngineFunction, number>;
+  /** Wall milliseconds of the invocations in this process (for comparison: it moves with the machine). */
+  wallMs: number;
+  /** Messages handled by the queue functions. */
+  messages: number;
   /** Invocations of the workflow's own functions by Task states. */
   userInvocations: number;
 }
 
 const QUEUE_FUNCTIONS = { transitions: 'step', tasks: 'task', timers: 'timer' } as const;
 
-/** Counts Lambda invocations: the engine's handlers per batch, with their wall time, and the user functions. */
+interface Invocation {
+  messages: number;
+  requestMs: number;
+}
+
+/**
+ * Counts Lambda invocations of the engine's handlers (one per batch) and of the workflow's functions, and bills
+ * each engine invocation by the duration model: the requests made inside it are told to `noteRequest` by the
+ * DynamoDB and SQS meters, through the invocation's async context.
+ */
 export class LambdaMeter {
   #usage = emptyLambdaUsage();
+  readonly #model: DurationModel;
+  readonly #current = new AsyncLocalStorage<Invocation>();
+
+  constructor(model: DurationModel) {
+    this.#model = model;
+  }
 
   /** For startLocalEngine's `wrapHandler`: one batch is one invocation of the queue's function. */
   wrapHandler = (queue: keyof typeof QUEUE_FUNCTIONS, handler: SqsBatchHandler): SqsBatchHandler => {
-    return async (event: SQSEvent, context: Context) => {
-      const start = performance.now();
-      try {
-        return await handler(event, context);
-      } finally {
-        this.record(QUEUE_FUNCTIONS[queue], performance.now() - start);
-      }
-    };
+    return (event: SQSEvent, context: Context) =>
+      this.measure(QUEUE_FUNCTIONS[queue], event.Records.length, () => handler(event, context));
   };
 
-  /** Counts each Invoke a Task state makes. */
+  /** Runs one invocation of `fn` handling `messages` messages (an API call: 1) and bills it. */
+  async measure<T>(fn: EngineFunction, messages: number, work: () => Promise<T>): Promise<T> {
+    const invocation: Invocation = { messages, requestMs: 0 };
+    const start = performance.now();
+    try {
+      return await this.#current.run(invocation, work);
+    } finally {
+      const model = this.#model;
+      this.#usage.invocations[fn] += 1;
+      this.#usage.messages += fn === 'api' ? 0 : messages;
+      this.#usage.wallMs += performance.now() - start;
+      this.#usage.modelledMs[fn] += Math.ceil(
+        model.invocationMs + messages * model.cpuMsPerMessage + invocation.requestMs,
+      );
+    }
+  }
+
+  /** A request made by the code running now: billed to its invocation, if it runs inside one. */
+  noteRequest = (request: ModelledRequest): void => {
+    const invocation = this.#current.getStore();
+    if (invocation) invocation.requestMs += this.#model.requestMs[request];
+  };
+
+  /** Counts each Invoke a Task state makes (the task handler waits for it: a request of its invocation). */
   wrapInvoker(invoker: LambdaInvoker): LambdaInvoker {
     return {
       invoke: (request) => {
         this.#usage.userInvocations += 1;
+        this.noteRequest('lambda');
         return invoker.invoke(request);
       },
     };
-  }
-
-  record(fn: EngineFunction, ms: number): void {
-    this.#usage.invocations[fn] += 1;
-    this.#usage.billedMs += Math.ceil(ms);
   }
 
   reset(): void {
@@ -431,10 +496,20 @@ export class LambdaMeter {
   }
 
   snapshot(): LambdaUsage {
-    return { ...this.#usage, invocations: { ...this.#usage.invocations } };
+    return {
+      ...this.#usage,
+      invocations: { ...this.#usage.invocations },
+      modelledMs: { ...this.#usage.modelledMs },
+    };
   }
 }
 
 function emptyLambdaUsage(): LambdaUsage {
-  return { invocations: { step: 0, task: 0, timer: 0, api: 0 }, billedMs: 0, userInvocations: 0 };
+  return {
+    invocations: { step: 0, task: 0, timer: 0, api: 0 },
+    modelledMs: { step: 0, task: 0, timer: 0, api: 0 },
+    wallMs: 0,
+    messages: 0,
+    userInvocations: 0,
+  };
 }

@@ -1,3 +1,4 @@
+import { DURATION_MODEL, STACK_RETENTION_DAYS } from './engine-costs.ts';
 import {
   countStateTransitions,
   createBenchMachine,
@@ -19,13 +20,19 @@ import { BENCH_FUNCTIONS, orderProcessingDefinition, orderProcessingInput } from
 /**
  * Part 3: the AWS requests behind each state transition of a representative workflow (the order-processing
  * example: Lambda tasks, Choice, Pass, Parallel, Map, a Retry whose 1 s backoff goes through the timers queue),
- * with many executions at once so that the pollers' batches are as full as real traffic makes them.
+ * in two loads: many executions at once, so that the pollers' batches are as full as real traffic makes them,
+ * and one execution at a time, where every batch holds what one execution has ready. The table is written as
+ * the stack writes it by default (the TTL attribute of its 90-day retention on every item).
  */
 
-export const ORDER_EXECUTIONS = 100;
+export type CostLoad = 'batched' | 'one at a time';
+
+/** Executions per load: all started at once, or one after another. */
+export const ORDER_EXECUTIONS: Readonly<Record<CostLoad, number>> = { batched: 100, 'one at a time': 10 };
 const WARMUP_EXECUTIONS = 5;
 
 export interface RequestCostResult {
+  load: CostLoad;
   executions: number;
   transitions: number;
   seconds: number;
@@ -36,11 +43,19 @@ export interface RequestCostResult {
   apiRequests: number;
 }
 
-export async function measureRequestCost(progress: (line: string) => void): Promise<RequestCostResult> {
-  const dynamoMeter = new DynamoMeter();
-  const sqsMeter = new SqsMeter();
-  const lambdaMeter = new LambdaMeter();
-  const bench = await startBenchEngine({ functions: BENCH_FUNCTIONS, wrapHandler: lambdaMeter.wrapHandler });
+export async function measureRequestCost(
+  load: CostLoad,
+  progress: (line: string) => void,
+): Promise<RequestCostResult> {
+  const lambdaMeter = new LambdaMeter(DURATION_MODEL);
+  const dynamoMeter = new DynamoMeter(lambdaMeter.noteRequest);
+  const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
+  const executions = ORDER_EXECUTIONS[load];
+  const bench = await startBenchEngine({
+    functions: BENCH_FUNCTIONS,
+    wrapHandler: lambdaMeter.wrapHandler,
+    retentionDays: STACK_RETENTION_DAYS,
+  });
   try {
     const { engine } = bench;
     dynamoMeter.attach(engine.dynamodb.client);
@@ -64,9 +79,10 @@ export async function measureRequestCost(progress: (line: string) => void): Prom
     sqsMeter.reset();
     lambdaMeter.reset();
 
-    const run = await runExecutions(bench, stateMachineArn, orders('order', ORDER_EXECUTIONS), (ms) =>
-      lambdaMeter.record('api', ms),
-    );
+    const run = await runExecutions(bench, stateMachineArn, orders('order', executions), {
+      aroundStart: (start) => lambdaMeter.measure('api', 1, start),
+      oneAtATime: load === 'one at a time',
+    });
     // The last batches are deleted after their executions close; the empty receives go on meanwhile.
     await waitForIdlePollers(engine);
     const usage = {
@@ -77,14 +93,15 @@ export async function measureRequestCost(progress: (line: string) => void): Prom
     await requireSucceeded(bench.monitor, run.executionArns);
     const transitions = await countStateTransitions(bench.monitor, run.executionArns);
     progress(
-      `  ${ORDER_EXECUTIONS} order-processing executions: ${transitions} transitions in ${(run.ms / 1000).toFixed(2)} s`,
+      `  ${executions} order-processing executions (${load}): ${transitions} transitions in ${(run.ms / 1000).toFixed(2)} s`,
     );
     return {
-      executions: ORDER_EXECUTIONS,
+      load,
+      executions,
       transitions,
       seconds: run.ms / 1000,
       ...usage,
-      apiRequests: ORDER_EXECUTIONS,
+      apiRequests: executions,
     };
   } finally {
     await bench.stop();

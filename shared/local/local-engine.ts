@@ -58,6 +58,11 @@ export interface LocalEngineOptions {
   reconcile?: ReconcileOptions & { intervalMs?: number };
   /** A MockConfigFile's test cases, which StartExecution on `<arn>#<TestCase>` runs. */
   mocks?: MockConfig;
+  /**
+   * Days a closed execution is kept before DynamoDB's TTL may delete it: the TTL attribute is written on its
+   * items, as the stack's `retentionDays` has it (none by default: local data is kept).
+   */
+  retentionDays?: number;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -130,6 +135,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     activityPollIntervalMs: options.activityPollIntervalMs ?? 100,
     activitySignal: activityPolls.signal,
     tableName: dynamodb.tableName,
+    ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
     queueUrls: sqs.urls,
     dynamodb: dynamodb.client,
     sqs: sqs.client,
