@@ -24,6 +24,11 @@ export interface ConformanceCase {
   resources?: DeclaredResources;
   /** Milliseconds from the start at which the execution ends (virtual clock), for waits, retries and timeouts. */
   durationMs?: number;
+  /**
+   * Real milliseconds the durable engine may take for the case, when it moves far more data than the others
+   * (the suite's default otherwise): a timeout that fits an idle machine fails on a loaded one.
+   */
+  durableTimeoutMs?: number;
 }
 
 export type Expected =

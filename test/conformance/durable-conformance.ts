@@ -22,20 +22,25 @@ export function describeDurableConformance(groups: Record<string, ConformanceCas
   });
 
   describe.each(Object.entries(groups))('durable conformance: %s', (_group, cases) => {
-    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-      if (testCase.resources) {
-        await createDeclaredResources(testCase.resources, testbed.engine.serviceEndpoints, 'us-east-1');
-      }
-      const result = await testbed.run({
-        definition: testCase.definition,
-        input: testCase.input ?? {},
-        functions: testCase.functions ?? {},
-        machineName: 'Conformance',
-        executionName: 'case',
-        startTime: START,
-        freshTable: true,
-      });
-      expectConformance(result, testCase, START);
-    });
+    for (const testCase of cases)
+      it(
+        testCase.name,
+        async () => {
+          if (testCase.resources) {
+            await createDeclaredResources(testCase.resources, testbed.engine.serviceEndpoints, 'us-east-1');
+          }
+          const result = await testbed.run({
+            definition: testCase.definition,
+            input: testCase.input ?? {},
+            functions: testCase.functions ?? {},
+            machineName: 'Conformance',
+            executionName: 'case',
+            startTime: START,
+            freshTable: true,
+          });
+          expectConformance(result, testCase, START);
+        },
+        testCase.durableTimeoutMs,
+      );
   });
 }

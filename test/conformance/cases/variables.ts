@@ -1483,6 +1483,8 @@ export const variablesCases: ConformanceCase[] = [
       ),
     },
     input: { s: 'x'.repeat(260_000) },
+    // 41 steps each replaying and snapshotting megabytes of variables: about 8 s alone on 2 cores.
+    durableTimeoutMs: 90_000,
     expected: {
       status: 'FAILED',
       error: 'States.DataLimitExceeded',
