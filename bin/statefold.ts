@@ -269,6 +269,10 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   let server: LocalServer;
+  let dataFolderLost: (dataDir: string) => void = () => {};
+  const lost = new Promise<string>((resolveLost) => {
+    dataFolderLost = resolveLost;
+  });
   try {
     // Loaded here, not at the top: run, validate and the client commands need none of the local engine
     // (dynalite, fauxqs, the SDK clients), and start must be able to quiet it before it loads.
@@ -283,6 +287,7 @@ async function start(args: string[]): Promise<number> {
       stateMachines: config.stateMachines,
       ...(config.integrations !== undefined ? { integrations: config.integrations } : {}),
       ...(config.mocks !== undefined ? { mocks: config.mocks.config } : {}),
+      onDataFolderLost: (dataDir) => dataFolderLost(dataDir),
     });
   } catch (error) {
     process.stderr.write(`statefold start: ${(error as Error).message}\n`);
@@ -298,10 +303,22 @@ async function start(args: string[]): Promise<number> {
   } else {
     process.stdout.write(`Statefold is running at ${server.endpoint}\n`);
   }
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGINT', resolveSignal);
-    process.once('SIGTERM', resolveSignal);
-  });
+  const signal = await Promise.race([
+    new Promise<NodeJS.Signals>((resolveSignal) => {
+      process.once('SIGINT', resolveSignal);
+      process.once('SIGTERM', resolveSignal);
+    }),
+    lost.then((dataDir) => ({ lost: dataDir })),
+  ]);
+  if (typeof signal === 'object') {
+    // Whatever the engine writes now is lost at exit: saying so beats answering as if nothing happened.
+    process.stderr.write(
+      `statefold start: the data folder ${signal.lost} was deleted while the server ran: its state machines ` +
+        'and executions are gone, and nothing written now would be kept. Stopping.\n',
+    );
+    await server.stop().catch(() => undefined);
+    return 1;
+  }
   // A second signal does not wait for tasks still running.
   const force = () => process.exit(130);
   process.once('SIGINT', force);

@@ -62,7 +62,11 @@ export async function sendOutbox(
         });
         break;
       case 'startTimer':
-        timers.push({ dueAt: command.dueAt, transition: timerTransition(executionArn, command) });
+        timers.push({
+          dueAt: command.dueAt,
+          armedAt: deps.clock.now(),
+          transition: timerTransition(executionArn, command),
+        });
         break;
       case 'startChildRun':
         transitions.push(childStartTransition(execution, command, deps.clock.now()));

@@ -243,6 +243,8 @@ export interface TaskEnvelope {
 /** A transition to deliver at `dueAt` (epoch ms). */
 export interface TimerEnvelope {
   dueAt: number;
+  /** When the timer was set (epoch ms): the local server gives heartbeats and task timeouts its downtime since. */
+  armedAt?: number;
   transition: TransitionEnvelope;
 }
 

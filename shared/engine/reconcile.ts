@@ -34,6 +34,12 @@ export interface ReconcileOptions {
    * is failed (default 30 minutes): long enough that a backlog on the queues is not taken for a loss.
    */
   failAfterMs?: number;
+  /**
+   * How much later a Task's heartbeat or timeout deadline really falls, set at `armedAt` and due at `dueAt`:
+   * the local server counts those two in its running time, not its downtime (shared/local/downtime.ts), so
+   * a deadline that passed while it was down is not overdue yet. None on AWS.
+   */
+  runningTimeShift?: (armedAt: number, dueAt: number) => number;
 }
 
 export type ReconcileOutcome =
@@ -65,6 +71,7 @@ export class Reconciler {
   readonly #quietMs: number;
   readonly #taskQuietMs: number;
   readonly #failAfterMs: number;
+  readonly #runningTimeShift: (armedAt: number, dueAt: number) => number;
   /**
    * Executions whose messages this reconciler sent again: at which commit, first and last when. Kept in memory:
    * a reconciler that starts afresh (a Lambda's cold start) only takes longer to fail one.
@@ -76,6 +83,7 @@ export class Reconciler {
     this.#quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
     this.#taskQuietMs = options.taskQuietMs ?? DEFAULT_TASK_QUIET_MS;
     this.#failAfterMs = options.failAfterMs ?? DEFAULT_FAIL_AFTER_MS;
+    this.#runningTimeShift = options.runningTimeShift ?? (() => 0);
   }
 
   /** One sweep over every RUNNING execution of every Standard machine, Map Run children included. */
@@ -269,7 +277,7 @@ export class Reconciler {
       });
     }
     for (const scope of Object.values(state.scopes)) {
-      const wait = overdueWait(scope, now, grace, now - lastAt >= this.#taskQuietMs);
+      const wait = overdueWait(scope, now, grace, now - lastAt >= this.#taskQuietMs, this.#runningTimeShift);
       if (wait) waits.push(wait);
     }
     return waits;
@@ -317,6 +325,7 @@ function overdueWait(
   now: number,
   grace: number,
   taskQuiet: boolean,
+  runningTimeShift: (armedAt: number, dueAt: number) => number,
 ): OverdueWait | undefined {
   const name = `the state '${scope.stateName}'`;
   const due = (at: number | undefined) => at !== undefined && at + grace <= now;
@@ -339,13 +348,18 @@ function overdueWait(
     }
     case 'task': {
       const task = scope.task;
-      if (due(task?.timeoutAt)) {
+      // A heartbeat deadline was set HeartbeatSeconds before it; a timeout's start is not kept, so every
+      // downtime before it counts (this safety net may wait longer, never fire early).
+      const heartbeatArmedAt = (task?.heartbeatAt ?? 0) - (task?.heartbeatSeconds ?? 0) * 1000;
+      const deadline = (at: number | undefined, armedAt: number) =>
+        at === undefined ? undefined : at + runningTimeShift(armedAt, at);
+      if (due(deadline(task?.timeoutAt, 0))) {
         return {
           what: `${name}'s task timeout (due ${iso(task?.timeoutAt as number)}) never fired`,
           message: timer(scope.id, scope.ref, 'taskTimeout'),
         };
       }
-      if (due(task?.heartbeatAt)) {
+      if (due(deadline(task?.heartbeatAt, heartbeatArmedAt))) {
         return {
           what: `${name}'s heartbeat timeout (due ${iso(task?.heartbeatAt as number)}) never fired`,
           message: timer(scope.id, scope.ref, 'heartbeat'),

@@ -10,6 +10,7 @@ import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
 import { type MockConfig, mockedResponsesOf } from '../testing/mock-config.ts';
+import { downtimeAwareQueues, downtimeShift, UptimeLedger } from './downtime.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
 import { createDeclaredResources, type DeclaredResources } from './embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
@@ -63,6 +64,13 @@ export interface LocalEngineOptions {
    * items, as the stack's `retentionDays` has it (none by default: local data is kept).
    */
   retentionDays?: number;
+  /**
+   * With a data folder: heartbeats and task timeouts count the engine's running time, not its downtime
+   * (shared/local/downtime.ts). How often the engine stamps that it runs, in ms (default 2,000).
+   */
+  uptimeIntervalMs?: number;
+  /** The data folder was deleted while the engine ran (looked at every `uptimeIntervalMs`). */
+  onDataFolderLost?: (dataDir: string) => void;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -150,6 +158,17 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   });
   if (options.clock) deps.clock = options.clock;
   if (options.mocks) deps.mocks = mockedResponsesOf(options.mocks);
+  const clock = deps.clock;
+  const ledger =
+    options.dataDir === undefined
+      ? undefined
+      : UptimeLedger.open({
+          dataDir: options.dataDir,
+          clock,
+          ...(options.uptimeIntervalMs !== undefined ? { intervalMs: options.uptimeIntervalMs } : {}),
+          ...(options.onDataFolderLost ? { onDataFolderLost: options.onDataFolderLost } : {}),
+        });
+  if (ledger) deps.queues = downtimeAwareQueues(deps.queues, () => ledger.downtimes, clock);
   if (options.wrapQueues) deps.queues = options.wrapQueues(deps.queues);
 
   const wrap = options.wrapHandler ?? ((_queue, handler) => handler);
@@ -176,7 +195,15 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     ),
     timers: await poll('timers', createTimerHandler(() => deps) as SqsBatchHandler, 1),
   };
-  const reconciler = new Reconciler(deps, options.reconcile ?? {});
+  const reconciler = new Reconciler(deps, {
+    ...options.reconcile,
+    ...(ledger
+      ? {
+          runningTimeShift: (armedAt: number, dueAt: number) =>
+            downtimeShift(ledger.downtimes, armedAt, dueAt),
+        }
+      : {}),
+  });
   let sweeping: Promise<ReconcileReport> | undefined;
   const sweep = () => {
     sweeping ??= reconciler.sweep().finally(() => {
@@ -222,6 +249,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       await lambdaServer.stop();
       await sqs.stop();
       await dynamodb.stop();
+      ledger?.close();
     },
   };
   if (options.integrations) {

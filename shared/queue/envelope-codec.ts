@@ -202,7 +202,7 @@ const TASK_ENVELOPE: Shape = {
 
 const TIMER_ENVELOPE: Shape = {
   kind: 'object',
-  fields: { dueAt: required(NUMBER), transition: required(TRANSITION_ENVELOPE) },
+  fields: { dueAt: required(NUMBER), armedAt: optional(NUMBER), transition: required(TRANSITION_ENVELOPE) },
 };
 
 // ─── Checking ─────────────────────────────────────────────────────────────────────────────────────────

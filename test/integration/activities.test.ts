@@ -747,6 +747,32 @@ describe('Task states on activities', () => {
     });
   });
 
+  it('a heartbeat deadline that passed while the server was down counts from the restart', async () => {
+    const activityArn = await createActivity();
+    const executionArn = await startWorkflow(
+      {
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: activityArn, HeartbeatSeconds: 3, End: true } },
+      },
+      { order: 8 },
+    );
+    const task = await pollTask(activityArn, 'before-downtime');
+    await server.stop();
+    sfn.destroy();
+    // Down for longer than HeartbeatSeconds: AWS never is; locally the downtime does not count.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    await startServer();
+
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ shipped: 8 }) }),
+    );
+    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"shipped":8}',
+    });
+  });
+
   it('a task pending across a server restart is handed to a worker after it', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow(

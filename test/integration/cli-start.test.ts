@@ -255,6 +255,24 @@ describe('statefold start', () => {
   });
 });
 
+describe('statefold start whose data folder is deleted while it runs', () => {
+  it('says so on stderr and exits 1 instead of answering as if nothing happened', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'statefold-cli-lost-'));
+    const dataDir = join(parent, 'data');
+    const started = await spawnStart({ dataDir, cwd: ROOT, env: ENV });
+    try {
+      const exit = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
+      await rm(dataDir, { recursive: true, force: true });
+      // The server looks at its folder every 2 s.
+      expect(await exit).toBe(1);
+      expect(started.errors()).toContain(`the data folder ${dataDir} was deleted while the server ran`);
+    } finally {
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('statefold history and executions without a server', () => {
   it('exits 1 saying no server answers', async () => {
     const result = await statefold([

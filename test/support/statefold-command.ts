@@ -24,6 +24,8 @@ export interface StartedServer {
   child: ChildProcess;
   endpoint: string;
   printed(): string;
+  /** What it has written to stderr so far. */
+  errors(): string;
 }
 
 /** Spawns `statefold start --port 0 --data-dir <dataDir>` and waits until it prints its endpoint and is ready. */
@@ -59,5 +61,5 @@ export async function spawnStart(options: {
     },
     { intervalMs: 20 },
   );
-  return { child, endpoint, printed: () => printed };
+  return { child, endpoint, printed: () => printed, errors: () => errors };
 }
