@@ -27,6 +27,8 @@ export interface ExecutionDescription {
   redriveDate?: Date;
   redriveStatus: RedriveStatus['redriveStatus'];
   redriveStatusReason?: string;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 /** DescribeExecution, from the log: its status, input, output or error and cause are what replay says. */
@@ -64,6 +66,10 @@ export async function describeExecution(
   if (state.cause !== undefined) out.cause = state.cause;
   if (execution.mapRunArn !== undefined) out.mapRunArn = execution.mapRunArn;
   if (execution.traceHeader !== undefined) out.traceHeader = execution.traceHeader;
+  if (execution.stateMachineVersionArn !== undefined) {
+    out.stateMachineVersionArn = execution.stateMachineVersionArn;
+  }
+  if (execution.stateMachineAliasArn !== undefined) out.stateMachineAliasArn = execution.stateMachineAliasArn;
   return out;
 }
 
