@@ -3,7 +3,7 @@ import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
-import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import { expressNotKept, parseExecutionArn, parseMapRunArn, parseQualifiedStateMachineArn } from './names.ts';
 import type { ExecutionHead } from './ports.ts';
 import { type RedriveStatus, redriveStatusOf } from './redrive-execution.ts';
 
@@ -83,6 +83,8 @@ export interface ExecutionListItem {
   mapRunArn?: string;
   redriveCount?: number;
   redriveDate?: Date;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -105,9 +107,12 @@ export async function listExecutions(
       'Exactly one of stateMachineArn and mapRunArn must be given',
     );
   }
+  let qualifier: 'version' | 'alias' | undefined;
   if (request.stateMachineArn !== undefined) {
-    parseStateMachineArn(request.stateMachineArn);
-    if (!(await deps.log.getStateMachine(request.stateMachineArn))) {
+    // A version or alias ARN lists the executions started through it.
+    const parsed = parseQualifiedStateMachineArn(request.stateMachineArn);
+    qualifier = parsed.qualifier?.kind;
+    if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) {
       throw new EngineError(
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${request.stateMachineArn}'`,
@@ -124,6 +129,7 @@ export async function listExecutions(
   }
   const page = await deps.log.listExecutions({
     ...(request.stateMachineArn !== undefined ? { stateMachineArn: request.stateMachineArn } : {}),
+    ...(qualifier !== undefined ? { qualifier } : {}),
     ...(request.mapRunArn !== undefined ? { mapRunArn: request.mapRunArn } : {}),
     ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
     limit: pageSize(request.maxResults),
@@ -142,6 +148,11 @@ export async function listExecutions(
       if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
       if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
       if (head.redriveDate !== undefined) item.redriveDate = new Date(head.redriveDate);
+      // The listing indexes do not carry these; a listing of a version or an alias knows its own ARN.
+      const versionArn = qualifier === 'version' ? request.stateMachineArn : head.stateMachineVersionArn;
+      const aliasArn = qualifier === 'alias' ? request.stateMachineArn : head.stateMachineAliasArn;
+      if (versionArn !== undefined) item.stateMachineVersionArn = versionArn;
+      if (aliasArn !== undefined) item.stateMachineAliasArn = aliasArn;
       return item;
     }),
     ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),

@@ -134,9 +134,14 @@ export interface EventLog {
    */
   reopenHead(head: ExecutionHead): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
-  /** Newest first. Exactly one of stateMachineArn / mapRunArn. */
+  /**
+   * Newest first. Exactly one of stateMachineArn / mapRunArn. With `qualifier`, stateMachineArn is a version or
+   * alias ARN: the executions started through it (heads that name it as their stateMachineVersionArn or
+   * stateMachineAliasArn).
+   */
   listExecutions(query: {
     stateMachineArn?: string;
+    qualifier?: 'version' | 'alias';
     mapRunArn?: string;
     status?: ExecutionStatus;
     limit: number;

@@ -5,7 +5,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * from here, and the event log adapter builds every key from here, so the three can never disagree.
  *
  * Partitions:
- * - `exec#<executionArn>`: the head (`head`), an overflow item for a large output (`output`), the commits
+ * - `exec#<executionArn>`: the head (`head`) and, for an execution started through a version or an alias, copies of
+ *   it listed under the version's and the alias's ARN (`head#version`, `head#alias`), an overflow item for a large output (`output`), the commits
  *   (`c#<n>`) and the chunks of commits too large for one item (`x#<n>#<attemptId>#<k>`).
  * - `sm#<stateMachineArn>`: the record (`meta`), its revisions (`rev#<revisionId>`), the chunks of large
  *   definitions (`rx#<revisionId>#<attemptId>#<k>`), its published versions (`ver#<n>`, zero-padded), the
@@ -53,6 +54,12 @@ export const KEY_PREFIX = {
 export const VERSION_COUNTER_SORT_KEY = 'vercount';
 
 export const HEAD_SORT_KEY = 'head';
+/**
+ * Copies of the head of an execution started through a version or an alias, listed under that version's or
+ * alias's ARN (so ListExecutions of a version or alias ARN is one index Query, with the indexes' projections
+ * unchanged); closing and reopening the head update them too.
+ */
+export const QUALIFIED_HEAD_SORT_KEYS = { version: 'head#version', alias: 'head#alias' } as const;
 export const META_SORT_KEY = 'meta';
 /** The byMachine partition that lists state machine records. */
 export const STATE_MACHINES_PARTITION = 'stateMachines';

@@ -123,16 +123,23 @@ export class MemoryEventLog implements EventLog {
 
   async listExecutions(query: {
     stateMachineArn?: string;
+    qualifier?: 'version' | 'alias';
     mapRunArn?: string;
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
   }): Promise<Page<ExecutionHead>> {
+    const listedUnder = (head: ExecutionHead) =>
+      query.qualifier === 'version'
+        ? head.stateMachineVersionArn
+        : query.qualifier === 'alias'
+          ? head.stateMachineAliasArn
+          : head.stateMachineArn;
     const heads = [...this.#heads.values()]
       .filter((head) =>
         query.mapRunArn !== undefined
           ? head.mapRunArn === query.mapRunArn
-          : head.stateMachineArn === query.stateMachineArn && head.mapRunArn === undefined,
+          : listedUnder(head) === query.stateMachineArn && head.mapRunArn === undefined,
       )
       .filter((head) => query.status === undefined || head.status === query.status)
       .sort((a, b) => b.startDate - a.startDate || (a.executionArn < b.executionArn ? 1 : -1));

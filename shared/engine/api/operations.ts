@@ -16,6 +16,7 @@ import {
   activityArnOf,
   parseActivityArn,
   parseExecutionArn,
+  parseQualifiedStateMachineArn,
   parseStateMachineArn,
   stateMachineArnOf,
 } from '../names.ts';
@@ -154,8 +155,9 @@ function checkUnsupportedOptions(input: {
  * test_sfn_api_express.snapshot.json: StateMachineTypeNotSupported, this message).
  */
 async function refuseExpress(deps: EngineDeps, stateMachineArn: string): Promise<void> {
-  parseStateMachineArn(stateMachineArn);
-  const machine = await deps.log.getStateMachine(stateMachineArn);
+  const machine = await deps.log.getStateMachine(
+    parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn,
+  );
   if (machine?.type === 'EXPRESS') {
     throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
   }
