@@ -555,7 +555,7 @@ describe('executions of versions and aliases', () => {
       stateMachineArn,
     );
     expect(listed.stateMachineVersions).toEqual([
-      { stateMachineVersionArn: `${stateMachineArn}:1`, creationDate: expect.any(String) },
+      { stateMachineVersionArn: `${stateMachineArn}:1`, creationDate: expect.any(Number) },
     ]);
   });
 });
