@@ -23,6 +23,7 @@ import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
+import { MemoryVersionStore } from './memory-version-store.ts';
 
 /**
  * The durable engine's ports in memory, for tests that drive the use cases step by step without dynalite and
@@ -313,6 +314,7 @@ export interface MemoryEngine {
   deps: EngineDeps;
   log: MemoryEventLog;
   activities: MemoryActivityStore;
+  versions: MemoryVersionStore;
   queues: MemoryQueues;
   clock: ManualClock;
 }
@@ -327,6 +329,7 @@ export function createMemoryEngine(
   const clock = new ManualClock(options.start ?? Date.UTC(2026, 0, 1));
   const functions = new LocalFunctions(options.functions ?? {}, region, accountId);
   const activities = new MemoryActivityStore();
+  const versions = new MemoryVersionStore();
   const deps: EngineDeps = {
     region,
     accountId,
@@ -335,10 +338,11 @@ export function createMemoryEngine(
     lambda: functions,
     // GetActivityTask answers at once: a test drives the engine itself between polls.
     activities: { store: activities, pollSeconds: 0, pollIntervalMs: 0 },
+    versions,
     clock,
     definitions: new DefinitionCache(log),
   };
-  return { deps, log, queues, clock, activities };
+  return { deps, log, queues, clock, activities, versions };
 }
 
 /** One unit of work the driver did: a transition applied or a task run. */
