@@ -90,14 +90,14 @@ export class MemoryVersionStore implements VersionStore {
   }
 
   #versionsOf(stateMachineArn: string): Map<number, StateMachineVersionRecord> {
-    let versions = this.#versions.get(stateMachineArn);
-    if (!versions) this.#versions.set(stateMachineArn, (versions = new Map()));
+    const versions = this.#versions.get(stateMachineArn) ?? new Map<number, StateMachineVersionRecord>();
+    this.#versions.set(stateMachineArn, versions);
     return versions;
   }
 
   #aliasesOf(stateMachineArn: string): Map<string, StateMachineAliasRecord> {
-    let aliases = this.#aliases.get(stateMachineArn);
-    if (!aliases) this.#aliases.set(stateMachineArn, (aliases = new Map()));
+    const aliases = this.#aliases.get(stateMachineArn) ?? new Map<string, StateMachineAliasRecord>();
+    this.#aliases.set(stateMachineArn, aliases);
     return aliases;
   }
 }
