@@ -337,7 +337,8 @@ export async function listStateMachines(
 }
 
 export async function requireMachine(deps: EngineDeps, stateMachineArn: string): Promise<StateMachineRecord> {
-  parseStateMachineArn(stateMachineArn);
+  // A version or alias ARN names no machine record: StateMachineDoesNotExist, as AWS's UpdateStateMachine answers.
+  parseQualifiedStateMachineArn(stateMachineArn);
   const machine = await deps.log.getStateMachine(stateMachineArn);
   if (!machine) {
     throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
