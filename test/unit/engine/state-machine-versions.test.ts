@@ -275,6 +275,41 @@ describe('routing', () => {
     expect(ofAlias.executions.map((execution) => execution.name).sort()).toEqual(['first', 'second']);
   });
 
+  it('a nested states:startExecution.sync:2 through an alias runs the alias’s version', async () => {
+    const engine = createMemoryEngine();
+    const child = await machineWithVersions(engine, 2, 'child');
+    const { stateMachineAliasArn } = await createStateMachineAlias(engine.deps, {
+      name: 'LIVE',
+      routingConfiguration: [{ stateMachineVersionArn: `${child}:1`, weight: 100 }],
+    });
+    const { stateMachineArn: parent } = await createStateMachine(engine.deps, {
+      name: 'parent',
+      roleArn: ROLE,
+      definition: JSON.stringify({
+        StartAt: 'Run',
+        States: {
+          Run: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::states:startExecution.sync:2',
+            Parameters: { StateMachineArn: stateMachineAliasArn, Name: 'nested' },
+            OutputPath: '$.Output',
+            End: true,
+          },
+        },
+      }),
+    });
+    const started = await startExecution(engine.deps, { stateMachineArn: parent, name: 'outer' });
+    await runUntilIdle(engine);
+    expect(await describeExecution(engine.deps, started)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"ran":"v1"}',
+    });
+    const nested = await describeExecution(engine.deps, {
+      executionArn: child.replace(':stateMachine:', ':execution:') + ':nested',
+    });
+    expect(nested).toMatchObject({ stateMachineVersionArn: `${child}:1`, stateMachineAliasArn });
+  });
+
   it.each([
     ['a version that does not exist', ':5'],
     ['an alias that does not exist', ':PROD'],
