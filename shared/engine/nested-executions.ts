@@ -94,8 +94,7 @@ export async function runNestedExecution(
     }
     let response: Json | undefined;
     const name = typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task);
-    if (parent && (await resumeOwnChild(deps, executionArnOf(machineArn, name), parent, requestId)))
-      return;
+    if (parent && (await resumeOwnChild(deps, executionArnOf(machineArn, name), parent, requestId))) return;
     const started = await startExecution(
       deps,
       {

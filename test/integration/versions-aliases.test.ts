@@ -11,6 +11,7 @@ import {
   DescribeStateMachineAliasCommand,
   DescribeStateMachineCommand,
   DescribeStateMachineForExecutionCommand,
+  GetExecutionHistoryCommand,
   InvalidArn,
   InvalidToken,
   ListExecutionsCommand,
@@ -481,6 +482,14 @@ describe('executions of versions and aliases', () => {
     const plainRun = await waitForClosedExecution(sfn, plain.executionArn as string);
     expect(plainRun).toMatchObject({ output: '{"ran":"v2"}' });
     expect(plainRun.stateMachineVersionArn).toBeUndefined();
+
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: byAlias.executionArn as string, maxResults: 1 }),
+    );
+    expect(history.events?.[0]?.executionStartedEventDetails).toMatchObject({
+      stateMachineVersionArn: v1,
+      stateMachineAliasArn: aliasArn,
+    });
 
     const forExecution = await sfn.send(
       new DescribeStateMachineForExecutionCommand({ executionArn: byVersion.executionArn as string }),

@@ -305,7 +305,7 @@ describe('routing', () => {
       output: '{"ran":"v1"}',
     });
     const nested = await describeExecution(engine.deps, {
-      executionArn: child.replace(':stateMachine:', ':execution:') + ':nested',
+      executionArn: `${child.replace(':stateMachine:', ':execution:')}:nested`,
     });
     expect(nested).toMatchObject({ stateMachineVersionArn: `${child}:1`, stateMachineAliasArn });
   });
