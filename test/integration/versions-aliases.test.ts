@@ -224,6 +224,13 @@ describe('versions', () => {
     expect(
       await thrown(sfn.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}:7` }))),
     ).toBeInstanceOf(StateMachineDoesNotExist);
+    // As AWS: a version is no machine to update.
+    const update = await thrown(
+      sfn.send(
+        new UpdateStateMachineCommand({ stateMachineArn: `${stateMachineArn}:1`, definition: passing('x') }),
+      ),
+    );
+    expect(update).toBeInstanceOf(StateMachineDoesNotExist);
     expect(
       await thrown(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:PROD` }))),
     ).toBeInstanceOf(InvalidArn);

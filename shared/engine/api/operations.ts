@@ -17,7 +17,6 @@ import {
   parseActivityArn,
   parseExecutionArn,
   parseQualifiedStateMachineArn,
-  parseStateMachineArn,
   stateMachineArnOf,
 } from '../names.ts';
 import { redriveExecution } from '../redrive-execution.ts';
@@ -225,7 +224,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     async (deps, input) => {
       checkUnsupportedOptions(input);
       if (input.definition !== undefined) {
-        parseStateMachineArn(input.stateMachineArn);
+        parseQualifiedStateMachineArn(input.stateMachineArn);
         const machine = await deps.log.getStateMachine(input.stateMachineArn);
         if (machine?.type === 'EXPRESS') checkExpressDefinition(input.definition);
       }
