@@ -118,6 +118,17 @@ export async function listExecutions(
         `State Machine Does Not Exist: '${request.stateMachineArn}'`,
       );
     }
+    const named = parsed.qualifier;
+    const exists =
+      named === undefined ||
+      (named.kind === 'version'
+        ? await deps.versions?.getVersion(parsed.stateMachineArn, named.version)
+        : await deps.versions?.getAlias(parsed.stateMachineArn, named.alias));
+    if (!exists) {
+      throw new EngineError('ResourceNotFound', 'Request references a resource that does not exist.', {
+        resourceName: request.stateMachineArn,
+      });
+    }
   }
   if (request.mapRunArn !== undefined) parseMapRunArn(request.mapRunArn);
   const status = request.statusFilter;

@@ -516,6 +516,9 @@ describe('executions of versions and aliases', () => {
     expect(ofAlias.executions?.[0]).toMatchObject({ stateMachineAliasArn: aliasArn, status: 'SUCCEEDED' });
     const ofV2 = await sfn.send(new ListExecutionsCommand({ stateMachineArn: v2 }));
     expect(ofV2.executions).toEqual([]);
+    expect(
+      await thrown(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${stateMachineArn}:NOPE` }))),
+    ).toBeInstanceOf(ResourceNotFound);
     const all = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(all.executions?.map((execution) => execution.name).sort()).toEqual([
       'by-alias',
