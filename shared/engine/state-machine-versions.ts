@@ -310,11 +310,16 @@ export async function createStateMachineAlias(
     updateDate: now,
     ...(request.description !== undefined ? { description: request.description } : {}),
   };
-  const current =
-    existing ??
-    ((await store.createAlias(alias)) ? undefined : await store.getAlias(stateMachineArn, request.name));
-  if (!current) return { stateMachineAliasArn, creationDate: new Date(now) };
-  if (current.description === request.description && sameRouting(current.routingConfiguration, routing)) {
+  if (!existing && (await store.createAlias(alias))) {
+    return { stateMachineAliasArn, creationDate: new Date(now) };
+  }
+  // The name is taken (before this call, or by a concurrent one): the same alias again is the answer.
+  const current = existing ?? (await store.getAlias(stateMachineArn, request.name));
+  if (
+    current &&
+    current.description === request.description &&
+    sameRouting(current.routingConfiguration, routing)
+  ) {
     return { stateMachineAliasArn, creationDate: new Date(current.creationDate) };
   }
   throw new EngineError(
