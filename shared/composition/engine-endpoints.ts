@@ -5,6 +5,7 @@ import { AWS_ACTIVITY_POLL_SECONDS } from '../engine/activities.ts';
 import { DefinitionCache, type EngineDeps } from '../engine/engine-deps.ts';
 import { DynamoActivityStore } from '../eventlog/dynamo-activity-store.ts';
 import { DynamoEventLog } from '../eventlog/dynamo-event-log.ts';
+import { DynamoVersionStore } from '../eventlog/dynamo-version-store.ts';
 import { SdkLambdaInvoker } from '../integrations/lambda-invoker.ts';
 import type { IntegrationsConfig } from '../integrations/sdk-clients.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
@@ -59,6 +60,7 @@ export function createEngineDeps(endpoints: EngineEndpoints): EngineDeps {
       pollIntervalMs: endpoints.activityPollIntervalMs ?? 1000,
       ...(endpoints.activitySignal !== undefined ? { signal: endpoints.activitySignal } : {}),
     },
+    versions: new DynamoVersionStore({ client: endpoints.dynamodb, tableName: endpoints.tableName }),
     clock,
     definitions: new DefinitionCache(log),
   };

@@ -8,7 +8,15 @@ import type { ActivityPorts } from './activities.ts';
 import { BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
-import type { Clock, EventLog, LambdaInvoker, MockedResponses, Queues, ServiceCalls } from './ports.ts';
+import type {
+  Clock,
+  EventLog,
+  LambdaInvoker,
+  MockedResponses,
+  Queues,
+  ServiceCalls,
+  VersionStore,
+} from './ports.ts';
 
 /** What the durable engine's use cases run on: the ports, the deployment's region and account, and entropy. */
 export interface EngineDeps extends Deployment {
@@ -19,6 +27,8 @@ export interface EngineDeps extends Deployment {
   services?: ServiceCalls;
   /** Activities and their task queues; without it, activity operations and activity Tasks are refused. */
   activities?: ActivityPorts;
+  /** State machine versions and aliases; without it, their operations are refused. */
+  versions?: VersionStore;
   /** A MockConfigFile's answers; without it, a `#<TestCase>` StartExecution is refused. */
   mocks?: MockedResponses;
   clock: Clock;

@@ -33,6 +33,8 @@ export type EngineErrorCode =
   | 'ResourceNotFound'
   /** A resource would have more than 50 tags. Carries `resourceName`. */
   | 'TooManyTags'
+  /** More than 1000 versions or 100 aliases of one state machine. */
+  | 'ServiceQuotaExceededException'
   /**
    * Lambda's Invoke call itself failed (no such function, throttled…): raised by the Lambda adapters and
    * turned into the Task's error `Lambda.<serviceCode>`, never answered on the wire. Carries `serviceCode`.

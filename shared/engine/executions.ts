@@ -3,7 +3,7 @@ import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
-import { expressNotKept, parseExecutionArn, parseMapRunArn, parseStateMachineArn } from './names.ts';
+import { expressNotKept, parseExecutionArn, parseMapRunArn, parseQualifiedStateMachineArn } from './names.ts';
 import type { ExecutionHead } from './ports.ts';
 import { type RedriveStatus, redriveStatusOf } from './redrive-execution.ts';
 
@@ -27,6 +27,8 @@ export interface ExecutionDescription {
   redriveDate?: Date;
   redriveStatus: RedriveStatus['redriveStatus'];
   redriveStatusReason?: string;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 /** DescribeExecution, from the log: its status, input, output or error and cause are what replay says. */
@@ -64,6 +66,10 @@ export async function describeExecution(
   if (state.cause !== undefined) out.cause = state.cause;
   if (execution.mapRunArn !== undefined) out.mapRunArn = execution.mapRunArn;
   if (execution.traceHeader !== undefined) out.traceHeader = execution.traceHeader;
+  if (execution.stateMachineVersionArn !== undefined) {
+    out.stateMachineVersionArn = execution.stateMachineVersionArn;
+  }
+  if (execution.stateMachineAliasArn !== undefined) out.stateMachineAliasArn = execution.stateMachineAliasArn;
   return out;
 }
 
@@ -77,6 +83,8 @@ export interface ExecutionListItem {
   mapRunArn?: string;
   redriveCount?: number;
   redriveDate?: Date;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -99,13 +107,27 @@ export async function listExecutions(
       'Exactly one of stateMachineArn and mapRunArn must be given',
     );
   }
+  let qualifier: 'version' | 'alias' | undefined;
   if (request.stateMachineArn !== undefined) {
-    parseStateMachineArn(request.stateMachineArn);
-    if (!(await deps.log.getStateMachine(request.stateMachineArn))) {
+    // A version or alias ARN lists the executions started through it.
+    const parsed = parseQualifiedStateMachineArn(request.stateMachineArn);
+    qualifier = parsed.qualifier?.kind;
+    if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) {
       throw new EngineError(
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${request.stateMachineArn}'`,
       );
+    }
+    const named = parsed.qualifier;
+    const exists =
+      named === undefined ||
+      (named.kind === 'version'
+        ? await deps.versions?.getVersion(parsed.stateMachineArn, named.version)
+        : await deps.versions?.getAlias(parsed.stateMachineArn, named.alias));
+    if (!exists) {
+      throw new EngineError('ResourceNotFound', 'Request references a resource that does not exist.', {
+        resourceName: request.stateMachineArn,
+      });
     }
   }
   if (request.mapRunArn !== undefined) parseMapRunArn(request.mapRunArn);
@@ -118,6 +140,7 @@ export async function listExecutions(
   }
   const page = await deps.log.listExecutions({
     ...(request.stateMachineArn !== undefined ? { stateMachineArn: request.stateMachineArn } : {}),
+    ...(qualifier !== undefined ? { qualifier } : {}),
     ...(request.mapRunArn !== undefined ? { mapRunArn: request.mapRunArn } : {}),
     ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
     limit: pageSize(request.maxResults),
@@ -136,6 +159,11 @@ export async function listExecutions(
       if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
       if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
       if (head.redriveDate !== undefined) item.redriveDate = new Date(head.redriveDate);
+      // The listing indexes do not carry these; a listing of a version or an alias knows its own ARN.
+      const versionArn = qualifier === 'version' ? request.stateMachineArn : head.stateMachineVersionArn;
+      const aliasArn = qualifier === 'alias' ? request.stateMachineArn : head.stateMachineAliasArn;
+      if (versionArn !== undefined) item.stateMachineVersionArn = versionArn;
+      if (aliasArn !== undefined) item.stateMachineAliasArn = aliasArn;
       return item;
     }),
     ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),

@@ -80,13 +80,47 @@ function parseArn(arn: string, kinds: readonly string[]): ParsedArn {
 
 export function parseStateMachineArn(arn: string): { prefix: string; name: string } {
   const { prefix, rest } = parseArn(arn, ['stateMachine']);
-  if (rest.includes(':')) {
-    throw new EngineError(
-      'InvalidArn',
-      `Invalid Arn: 'Statefold does not have state machine versions or aliases yet: ${arn}'`,
-    );
-  }
+  if (rest.includes(':')) throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
   return { prefix, name: rest };
+}
+
+/** What follows a state machine's name in a qualified ARN: a version number or an alias name. */
+export type StateMachineQualifier = { kind: 'version'; version: number } | { kind: 'alias'; alias: string };
+
+/** AWS's pattern of alias names: letters, digits, `_-.`, not digits only. */
+export const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
+
+/**
+ * A state machine ARN, unqualified or qualified by a version (`…:stateMachine:<name>:<n>`) or an alias
+ * (`…:stateMachine:<name>:<alias>`): the machine's own ARN, its name and the qualifier.
+ */
+export function parseQualifiedStateMachineArn(arn: string): {
+  prefix: string;
+  name: string;
+  stateMachineArn: string;
+  qualifier?: StateMachineQualifier;
+} {
+  const { prefix, rest } = parseArn(arn, ['stateMachine']);
+  const parts = rest.split(':');
+  const [name = '', qualifier] = parts;
+  if (parts.length > 2 || name === '') throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+  const stateMachineArn = `${prefix}:stateMachine:${name}`;
+  if (qualifier === undefined) return { prefix, name, stateMachineArn };
+  if (/^[1-9]\d{0,9}$/.test(qualifier)) {
+    return { prefix, name, stateMachineArn, qualifier: { kind: 'version', version: Number(qualifier) } };
+  }
+  if (qualifier.length <= 80 && ALIAS_NAME.test(qualifier)) {
+    return { prefix, name, stateMachineArn, qualifier: { kind: 'alias', alias: qualifier } };
+  }
+  throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+}
+
+export function stateMachineVersionArnOf(stateMachineArn: string, version: number): string {
+  return `${stateMachineArn}:${version}`;
+}
+
+export function stateMachineAliasArnOf(stateMachineArn: string, alias: string): string {
+  return `${stateMachineArn}:${alias}`;
 }
 
 /**

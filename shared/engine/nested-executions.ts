@@ -8,7 +8,7 @@ import { nestedStopTransition, taskSubmittedTransition, taskTransition } from '.
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
-import { executionArnOf } from './names.ts';
+import { executionArnOf, parseQualifiedStateMachineArn } from './names.ts';
 import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
 import { publishStart, startExecution } from './start-execution.ts';
 
@@ -80,8 +80,10 @@ export async function runNestedExecution(
   const submitted = (response: Json, child?: string) =>
     deps.queues.sendTransitions([taskSubmittedTransition(task.executionArn, target, response, child)]);
   try {
+    // A version or alias ARN starts the child through it; the child's ARN and type are its machine's.
+    const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
     if (sync) {
-      const machine = await deps.log.getStateMachine(stateMachineArn);
+      const machine = await deps.log.getStateMachine(machineArn);
       if (machine?.type === 'EXPRESS') {
         return report({
           ok: false,
@@ -92,8 +94,7 @@ export async function runNestedExecution(
     }
     let response: Json | undefined;
     const name = typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task);
-    if (parent && (await resumeOwnChild(deps, executionArnOf(stateMachineArn, name), parent, requestId)))
-      return;
+    if (parent && (await resumeOwnChild(deps, executionArnOf(machineArn, name), parent, requestId))) return;
     const started = await startExecution(
       deps,
       {

@@ -142,5 +142,11 @@ export function headOf(execution: ExecutionInfo): ExecutionHead {
     ...(execution.mapRunArn !== undefined ? { mapRunArn: execution.mapRunArn } : {}),
     ...(execution.redriveCount !== undefined ? { redriveCount: execution.redriveCount } : {}),
     ...(execution.redriveTime !== undefined ? { redriveDate: execution.redriveTime } : {}),
+    ...(execution.stateMachineVersionArn !== undefined
+      ? { stateMachineVersionArn: execution.stateMachineVersionArn }
+      : {}),
+    ...(execution.stateMachineAliasArn !== undefined
+      ? { stateMachineAliasArn: execution.stateMachineAliasArn }
+      : {}),
   };
 }

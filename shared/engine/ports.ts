@@ -63,6 +63,9 @@ export interface ExecutionHead {
   /** Set once the execution was redriven: how many times, and when last (epoch ms). */
   redriveCount?: number;
   redriveDate?: number;
+  /** Started through a version or an alias: the version it runs, and the alias it was started through. */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 export interface StateMachineRecord {
@@ -131,9 +134,14 @@ export interface EventLog {
    */
   reopenHead(head: ExecutionHead): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
-  /** Newest first. Exactly one of stateMachineArn / mapRunArn. */
+  /**
+   * Newest first. Exactly one of stateMachineArn / mapRunArn. With `qualifier`, stateMachineArn is a version or
+   * alias ARN: the executions started through it (heads that name it as their stateMachineVersionArn or
+   * stateMachineAliasArn).
+   */
   listExecutions(query: {
     stateMachineArn?: string;
+    qualifier?: 'version' | 'alias';
     mapRunArn?: string;
     status?: ExecutionStatus;
     limit: number;
@@ -161,6 +169,69 @@ export interface EventLog {
   getRevision(stateMachineArn: string, revisionId: string): Promise<StateMachineRevision | undefined>;
   /** By name, ascending. */
   listStateMachines(query: { limit: number; nextToken?: string }): Promise<Page<StateMachineRecord>>;
+}
+
+// ─── State machine versions and aliases ───────────────────────────────────────────────────────────────
+
+/** A published version: an immutable pointer to one revision of its machine, with the configuration it had. */
+export interface StateMachineVersionRecord {
+  /** The machine's own (unqualified) ARN. */
+  stateMachineArn: string;
+  /** 1, 2, …; never reused, even after a deletion. */
+  version: number;
+  revisionId: string;
+  description?: string;
+  /** Epoch ms. */
+  creationDate: number;
+  loggingConfiguration?: Json;
+  tracingConfiguration?: Json;
+}
+
+export interface RoutingConfigurationItem {
+  stateMachineVersionArn: string;
+  weight: number;
+}
+
+export interface StateMachineAliasRecord {
+  /** The machine's own (unqualified) ARN. */
+  stateMachineArn: string;
+  name: string;
+  description?: string;
+  /** One or two versions of the machine, weights summing to 100. */
+  routingConfiguration: RoutingConfigurationItem[];
+  /** Epoch ms. */
+  creationDate: number;
+  updateDate: number;
+}
+
+/** Versions and aliases of state machines (in the engine's one table, in each machine's partition). */
+export interface VersionStore {
+  /** The highest version number the machine ever had (0 when none): a new version takes the next one. */
+  lastVersionNumber(stateMachineArn: string): Promise<number>;
+  /** Stores a new version; false (nothing written) when its number is taken (a concurrent publish won). */
+  createVersion(version: StateMachineVersionRecord): Promise<boolean>;
+  getVersion(stateMachineArn: string, version: number): Promise<StateMachineVersionRecord | undefined>;
+  deleteVersion(stateMachineArn: string, version: number): Promise<void>;
+  /** Newest first. */
+  listVersions(
+    stateMachineArn: string,
+    query: { limit: number; nextToken?: string },
+  ): Promise<Page<StateMachineVersionRecord>>;
+  countVersions(stateMachineArn: string): Promise<number>;
+  /** Creates the alias; false (nothing written) when one with its name exists. */
+  createAlias(alias: StateMachineAliasRecord): Promise<boolean>;
+  getAlias(stateMachineArn: string, name: string): Promise<StateMachineAliasRecord | undefined>;
+  /** Replaces an existing alias; false when it does not exist (any more). */
+  updateAlias(alias: StateMachineAliasRecord): Promise<boolean>;
+  deleteAlias(stateMachineArn: string, name: string): Promise<void>;
+  /** By name, ascending. */
+  listAliases(
+    stateMachineArn: string,
+    query: { limit: number; nextToken?: string },
+  ): Promise<Page<StateMachineAliasRecord>>;
+  countAliases(stateMachineArn: string): Promise<number>;
+  /** Deletes every version and alias of the machine (DeleteStateMachine). */
+  deleteAll(stateMachineArn: string): Promise<void>;
 }
 
 // ─── Activities ───────────────────────────────────────────────────────────────────────────────────────

@@ -15,9 +15,15 @@ import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { startExpressExecution } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
-import { executionArnOf, parseStateMachineArn, validateName } from './names.ts';
+import {
+  executionArnOf,
+  parseQualifiedStateMachineArn,
+  parseStateMachineArn,
+  validateName,
+} from './names.ts';
 import { headOf, sendOutbox } from './outbox.ts';
 import type { Commit } from './ports.ts';
+import { resolveStartTarget } from './state-machine-versions.ts';
 
 export interface StartExecutionInput {
   stateMachineArn: string;
@@ -47,30 +53,37 @@ export async function startExecution(
 ): Promise<StartExecutionOutput> {
   const { stateMachineArn, mockCase } = splitTestCase(deps, request.stateMachineArn);
   if (mockCase) request = { ...request, stateMachineArn };
-  const { name: machineName } = parseStateMachineArn(request.stateMachineArn);
+  const { name: machineName } = parseQualifiedStateMachineArn(request.stateMachineArn);
   const name = request.name ?? randomUUID();
   validateName(name);
   const inputText = request.input ?? '{}';
   const input = parseInput(inputText);
-  const machine = await deps.log.getStateMachine(request.stateMachineArn);
-  if (!machine) {
-    throw new EngineError(
-      'StateMachineDoesNotExist',
-      `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+  // A version ARN runs the version's revision; an alias ARN one of its versions', picked by weight.
+  const target = await resolveStartTarget(deps, request.stateMachineArn);
+  const { machine, revisionId } = target;
+  const qualifiers = {
+    ...(target.stateMachineVersionArn !== undefined
+      ? { stateMachineVersionArn: target.stateMachineVersionArn }
+      : {}),
+    ...(target.stateMachineAliasArn !== undefined
+      ? { stateMachineAliasArn: target.stateMachineAliasArn }
+      : {}),
+  };
+  if (machine.type === 'EXPRESS') {
+    return startExpressExecution(
+      deps,
+      { ...machine, revisionId },
+      {
+        name,
+        input: inputText,
+        ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+        ...(mockCase ? { mockCase } : {}),
+      },
     );
   }
-  if (machine.type === 'EXPRESS') {
-    return startExpressExecution(deps, machine, {
-      name,
-      input: inputText,
-      ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
-      ...(mockCase ? { mockCase } : {}),
-    });
-  }
-  const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
-  if (!revision)
-    throw new InvariantError(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
-  const executionArn = executionArnOf(request.stateMachineArn, name);
+  const revision = await deps.log.getRevision(machine.stateMachineArn, revisionId);
+  if (!revision) throw new InvariantError(`Revision ${revisionId} of ${machine.stateMachineArn} is missing`);
+  const executionArn = executionArnOf(machine.stateMachineArn, name);
   const execution: ExecutionInfo = {
     executionArn,
     name,
@@ -80,7 +93,8 @@ export async function startExecution(
     region: deps.region,
     accountId: deps.accountId,
     startTime: deps.clock.now(),
-    source: { stateMachineArn: machine.stateMachineArn, revisionId: machine.revisionId },
+    source: { stateMachineArn: machine.stateMachineArn, revisionId },
+    ...qualifiers,
     ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     ...(request.parent !== undefined ? { parent: request.parent } : {}),
     ...(mockCase ? { mockCase } : {}),

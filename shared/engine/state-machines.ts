@@ -6,8 +6,15 @@ import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { pageSize } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
-import { parseExecutionArn, parseStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import {
+  parseExecutionArn,
+  parseQualifiedStateMachineArn,
+  parseStateMachineArn,
+  stateMachineArnOf,
+  validateName,
+} from './names.ts';
 import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
+import { publishStateMachineVersion, requireVersion } from './state-machine-versions.ts';
 
 export interface CreateStateMachineInput {
   name: string;
@@ -17,6 +24,9 @@ export interface CreateStateMachineInput {
   loggingConfiguration?: Json;
   tracingConfiguration?: Json;
   tags?: Array<{ key: string; value: string }>;
+  /** Publish the first revision as version 1 (its description `versionDescription`). */
+  publish?: boolean;
+  versionDescription?: string;
 }
 
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -27,6 +37,19 @@ const MAX_DEFINITION_BYTES = 1_048_576;
  * returns the existing machine; the same name with anything else is StateMachineAlreadyExists.
  */
 export async function createStateMachine(
+  deps: EngineDeps,
+  request: CreateStateMachineInput,
+): Promise<{ stateMachineArn: string; creationDate: Date; stateMachineVersionArn?: string }> {
+  const created = await createUnpublished(deps, request);
+  if (request.publish !== true) return created;
+  const version = await publishStateMachineVersion(deps, {
+    stateMachineArn: created.stateMachineArn,
+    ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
+  });
+  return { ...created, stateMachineVersionArn: version.stateMachineVersionArn };
+}
+
+async function createUnpublished(
   deps: EngineDeps,
   request: CreateStateMachineInput,
 ): Promise<{ stateMachineArn: string; creationDate: Date }> {
@@ -96,18 +119,48 @@ export interface StateMachineDescription {
   loggingConfiguration: Json;
   tracingConfiguration: Json;
   variableReferences?: Record<string, string[]>;
+  /** A version's description (DescribeStateMachine of a version ARN). */
+  description?: string;
 }
 
 export async function describeStateMachine(
   deps: EngineDeps,
   request: { stateMachineArn: string },
 ): Promise<StateMachineDescription> {
+  const qualifier = parseQualifiedStateMachineArn(request.stateMachineArn).qualifier;
+  if (qualifier?.kind === 'alias') {
+    // Aliases are described by DescribeStateMachineAlias.
+    throw new EngineError('InvalidArn', `Invalid Arn: '${request.stateMachineArn}'`);
+  }
+  if (qualifier?.kind === 'version') return describeVersion(deps, request.stateMachineArn);
   const machine = await requireMachine(deps, request.stateMachineArn);
   const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
   if (!revision) {
     throw new InvariantError(`Revision ${machine.revisionId} of ${machine.stateMachineArn} is missing`);
   }
   return describeRevision(machine, revision);
+}
+
+/** DescribeStateMachine of a version ARN: its revision, description, configuration and creation date. */
+async function describeVersion(deps: EngineDeps, versionArn: string): Promise<StateMachineDescription> {
+  const version = await requireVersion(deps, versionArn);
+  const revision = await deps.log.getRevision(version.stateMachineArn, version.revisionId);
+  if (!revision) {
+    throw new InvariantError(`Revision ${version.revisionId} of ${version.stateMachineArn} is missing`);
+  }
+  const machine: StateMachineRecord = {
+    ...version.machine,
+    stateMachineArn: versionArn,
+    creationDate: version.creationDate,
+  };
+  delete machine.loggingConfiguration;
+  delete machine.tracingConfiguration;
+  if (version.loggingConfiguration !== undefined) machine.loggingConfiguration = version.loggingConfiguration;
+  if (version.tracingConfiguration !== undefined) machine.tracingConfiguration = version.tracingConfiguration;
+  const description = describeRevision(machine, revision);
+  return version.description !== undefined
+    ? { ...description, description: version.description }
+    : description;
 }
 
 /** DescribeStateMachineForExecution: the revision the execution runs, whatever happened to the machine since. */
@@ -155,6 +208,46 @@ function describeRevision(
 
 /** UpdateStateMachine: a new revision; running executions keep the one they started with. */
 export async function updateStateMachine(
+  deps: EngineDeps,
+  request: {
+    stateMachineArn: string;
+    definition?: string;
+    roleArn?: string;
+    loggingConfiguration?: Json;
+    tracingConfiguration?: Json;
+    /** Publish the (new) current revision as a version (its description `versionDescription`). */
+    publish?: boolean;
+    versionDescription?: string;
+  },
+): Promise<{ updateDate: Date; revisionId: string; stateMachineVersionArn?: string }> {
+  const nothingElse =
+    request.definition === undefined &&
+    request.roleArn === undefined &&
+    request.loggingConfiguration === undefined &&
+    request.tracingConfiguration === undefined;
+  if (request.publish === true && nothingElse) {
+    // AWS: publishing alone publishes the current revision (or answers the version that already has it).
+    const machine = await requireMachine(deps, request.stateMachineArn);
+    const version = await publishStateMachineVersion(deps, {
+      stateMachineArn: machine.stateMachineArn,
+      ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
+    });
+    return {
+      updateDate: new Date(machine.updateDate),
+      revisionId: machine.revisionId,
+      stateMachineVersionArn: version.stateMachineVersionArn,
+    };
+  }
+  const updated = await updateUnpublished(deps, request);
+  if (request.publish !== true) return updated;
+  const version = await publishStateMachineVersion(deps, {
+    stateMachineArn: request.stateMachineArn,
+    ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
+  });
+  return { ...updated, stateMachineVersionArn: version.stateMachineVersionArn };
+}
+
+async function updateUnpublished(
   deps: EngineDeps,
   request: {
     stateMachineArn: string;
@@ -215,7 +308,9 @@ export async function deleteStateMachine(
   request: { stateMachineArn: string },
 ): Promise<void> {
   parseStateMachineArn(request.stateMachineArn);
-  // AWS answers success for a machine that does not exist (deletion is idempotent).
+  // AWS answers success for a machine that does not exist (deletion is idempotent). Its versions and aliases go
+  // with it; executions they started keep their revisions.
+  await deps.versions?.deleteAll(request.stateMachineArn);
   await deps.log.deleteStateMachine(request.stateMachineArn);
 }
 
@@ -242,7 +337,8 @@ export async function listStateMachines(
 }
 
 export async function requireMachine(deps: EngineDeps, stateMachineArn: string): Promise<StateMachineRecord> {
-  parseStateMachineArn(stateMachineArn);
+  // A version or alias ARN names no machine record: StateMachineDoesNotExist, as AWS's UpdateStateMachine answers.
+  parseQualifiedStateMachineArn(stateMachineArn);
   const machine = await deps.log.getStateMachine(stateMachineArn);
   if (!machine) {
     throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);

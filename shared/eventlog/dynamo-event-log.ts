@@ -8,6 +8,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   Commit,
@@ -21,7 +22,7 @@ import type {
 } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
-import { decodeHead, encodeHead } from './head-codec.ts';
+import { decodeHead, encodeHead, encodeHeadCopy, qualifiedListings } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
 import {
   closeHeadRequest,
@@ -60,6 +61,7 @@ import {
   mapRunListPartition,
   mapRunPartition,
   PARTITION_KEY,
+  QUALIFIED_HEAD_SORT_KEYS,
   revisionSortKey,
   SORT_KEY,
   STATE_MACHINES_PARTITION,
@@ -147,11 +149,32 @@ export class DynamoEventLog implements EventLog {
   // ─── Execution heads ──────────────────────────────────────────────────────────────────────────────────
 
   async createHead(head: ExecutionHead): Promise<boolean> {
+    // The copies first: a head that exists has its copies.
+    await Promise.all(
+      qualifiedListings(head).map((listing) => this.#putIfAbsent(encodeHeadCopy(head, listing))),
+    );
     return this.#putIfAbsent(encodeHead(head));
+  }
+
+  /** Closes or reopens the copies of a head listed under a version or an alias (a copy a later redrive reopened stays). */
+  async #updateCopies(
+    head: ExecutionHead,
+    request: (listing: { sortKey: string; listPartition: string }) => UpdateCommandInput,
+  ): Promise<void> {
+    await Promise.all(
+      qualifiedListings(head).map(async (listing) => {
+        try {
+          await this.#documents.send(new UpdateCommand(request(listing)));
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
   }
 
   async closeHead(head: ExecutionHead): Promise<void> {
     const expiry = expiryAttributes(this.#retentionDays, head.stopDate ?? Date.now(), 0);
+    await this.#updateCopies(head, (listing) => closeHeadRequest(this.#tableName, head, expiry, listing));
     try {
       await this.#documents.send(new UpdateCommand(closeHeadRequest(this.#tableName, head, expiry)));
     } catch (error) {
@@ -163,6 +186,7 @@ export class DynamoEventLog implements EventLog {
   }
 
   async reopenHead(head: ExecutionHead): Promise<void> {
+    await this.#updateCopies(head, (listing) => reopenHeadRequest(this.#tableName, head, listing));
     try {
       await this.#documents.send(new UpdateCommand(reopenHeadRequest(this.#tableName, head)));
     } catch (error) {
@@ -197,6 +221,7 @@ export class DynamoEventLog implements EventLog {
 
   async listExecutions(query: {
     stateMachineArn?: string;
+    qualifier?: 'version' | 'alias';
     mapRunArn?: string;
     status?: ExecutionStatus;
     limit: number;
@@ -210,7 +235,7 @@ export class DynamoEventLog implements EventLog {
     const listing: Listing = {
       index: status === undefined ? BY_MACHINE_INDEX : BY_MACHINE_STATUS_INDEX,
       partition: status === undefined ? listPartition : executionStatusPartition(listPartition, status),
-      itemSortKey: HEAD_SORT_KEY,
+      itemSortKey: query.qualifier === undefined ? HEAD_SORT_KEY : QUALIFIED_HEAD_SORT_KEYS[query.qualifier],
       itemPrefix: KEY_PREFIX.execution,
       forward: false,
     };

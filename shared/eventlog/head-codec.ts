@@ -10,6 +10,7 @@ import {
   executionStatusPartition,
   HEAD_SORT_KEY,
   PARTITION_KEY,
+  QUALIFIED_HEAD_SORT_KEYS,
   SORT_KEY,
   TTL_ATTRIBUTE,
 } from './table.ts';
@@ -48,13 +49,46 @@ export function encodeHead(head: ExecutionHead): Item {
   if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
   if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
   if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
+  if (head.stateMachineVersionArn !== undefined) item.stateMachineVersionArn = head.stateMachineVersionArn;
+  if (head.stateMachineAliasArn !== undefined) item.stateMachineAliasArn = head.stateMachineAliasArn;
   return item;
+}
+
+/** Where the copies of a head are listed: one per version or alias the execution was started through. */
+export function qualifiedListings(head: ExecutionHead): Array<{ sortKey: string; listPartition: string }> {
+  const listings: Array<{ sortKey: string; listPartition: string }> = [];
+  if (head.mapRunArn !== undefined) return listings;
+  if (head.stateMachineVersionArn !== undefined) {
+    listings.push({ sortKey: QUALIFIED_HEAD_SORT_KEYS.version, listPartition: head.stateMachineVersionArn });
+  }
+  if (head.stateMachineAliasArn !== undefined) {
+    listings.push({ sortKey: QUALIFIED_HEAD_SORT_KEYS.alias, listPartition: head.stateMachineAliasArn });
+  }
+  return listings;
+}
+
+/** The head item listed under a version's or alias's ARN instead of its machine's. */
+export function encodeHeadCopy(
+  head: ExecutionHead,
+  listing: { sortKey: string; listPartition: string },
+): Item {
+  const listSortKey = executionListSortKey(head.startDate, head.name);
+  return {
+    ...encodeHead(head),
+    [SORT_KEY]: listing.sortKey,
+    [BY_MACHINE_INDEX.partitionKey]: listing.listPartition,
+    [BY_MACHINE_INDEX.sortKey]: listSortKey,
+    [BY_MACHINE_STATUS_INDEX.partitionKey]: executionStatusPartition(listing.listPartition, head.status),
+    [BY_MACHINE_STATUS_INDEX.sortKey]: listSortKey,
+  };
 }
 
 /** The UpdateItem that closes a head: its status (and the status index's key) and stop date, with no read first. */
 export function closeHeadUpdate(
   head: ExecutionHead,
   expiry: Item,
+  /** A copy's listing (qualifiedListings) to close instead of the head itself. */
+  listing?: { sortKey: string; listPartition: string },
 ): {
   key: Item;
   update: string;
@@ -68,7 +102,10 @@ export function closeHeadUpdate(
   };
   const values: Record<string, unknown> = {
     ':status': head.status,
-    ':statusKey': executionStatusPartition(executionListPartition(head), head.status),
+    ':statusKey': executionStatusPartition(
+      listing?.listPartition ?? executionListPartition(head),
+      head.status,
+    ),
     ':stopDate': head.stopDate ?? null,
   };
   let update = 'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate';
@@ -80,7 +117,10 @@ export function closeHeadUpdate(
     values[':expiresAt'] = expiresAt;
   }
   return {
-    key: { [PARTITION_KEY]: executionPartition(head.executionArn), [SORT_KEY]: HEAD_SORT_KEY },
+    key: {
+      [PARTITION_KEY]: executionPartition(head.executionArn),
+      [SORT_KEY]: listing?.sortKey ?? HEAD_SORT_KEY,
+    },
     update,
     names,
     values,
@@ -106,6 +146,10 @@ export function decodeHead(item: Item): ExecutionHead {
   const redriveDate = optionalNumber(item, 'redriveDate');
   if (redriveCount !== undefined) head.redriveCount = redriveCount;
   if (redriveDate !== undefined) head.redriveDate = redriveDate;
+  const versionArn = optionalString(item, 'stateMachineVersionArn');
+  const aliasArn = optionalString(item, 'stateMachineAliasArn');
+  if (versionArn !== undefined) head.stateMachineVersionArn = versionArn;
+  if (aliasArn !== undefined) head.stateMachineAliasArn = aliasArn;
   return head;
 }
 
@@ -113,7 +157,11 @@ export function decodeHead(item: Item): ExecutionHead {
  * The UpdateItem that reopens a redriven head: RUNNING (and the status index's key), no stop date and no expiry,
  * the redrive's count and date; `condition` lets only a newer redrive than the head shows through.
  */
-export function reopenHeadUpdate(head: ExecutionHead): {
+export function reopenHeadUpdate(
+  head: ExecutionHead,
+  /** A copy's listing (qualifiedListings) to reopen instead of the head itself. */
+  listing?: { sortKey: string; listPartition: string },
+): {
   key: Item;
   update: string;
   condition: string;
@@ -121,7 +169,10 @@ export function reopenHeadUpdate(head: ExecutionHead): {
   values: Record<string, unknown>;
 } {
   return {
-    key: { [PARTITION_KEY]: executionPartition(head.executionArn), [SORT_KEY]: HEAD_SORT_KEY },
+    key: {
+      [PARTITION_KEY]: executionPartition(head.executionArn),
+      [SORT_KEY]: listing?.sortKey ?? HEAD_SORT_KEY,
+    },
     update:
       'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
     condition:
@@ -137,7 +188,10 @@ export function reopenHeadUpdate(head: ExecutionHead): {
     },
     values: {
       ':status': 'RUNNING',
-      ':statusKey': executionStatusPartition(executionListPartition(head), 'RUNNING'),
+      ':statusKey': executionStatusPartition(
+        listing?.listPartition ?? executionListPartition(head),
+        'RUNNING',
+      ),
       ':redriveCount': head.redriveCount ?? 0,
       ':redriveDate': head.redriveDate ?? null,
     },

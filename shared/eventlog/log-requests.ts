@@ -106,8 +106,13 @@ export function deleteItemRequest(tableName: string, item: Item): DeleteCommandI
  * Closes an existing head: status, its status index key, stop date and the expiry; fails on a missing head. A
  * redriven execution's close names its redrive, and fails on a head a later redrive reopened.
  */
-export function closeHeadRequest(tableName: string, head: ExecutionHead, expiry: Item): UpdateCommandInput {
-  const { key, update, names, values } = closeHeadUpdate(head, expiry);
+export function closeHeadRequest(
+  tableName: string,
+  head: ExecutionHead,
+  expiry: Item,
+  listing?: { sortKey: string; listPartition: string },
+): UpdateCommandInput {
+  const { key, update, names, values } = closeHeadUpdate(head, expiry, listing);
   if (head.redriveCount === undefined) {
     return {
       TableName: tableName,
@@ -130,8 +135,12 @@ export function closeHeadRequest(tableName: string, head: ExecutionHead, expiry:
 }
 
 /** Reopens a redriven execution's head (see reopenHeadUpdate); fails on a missing head or a newer one. */
-export function reopenHeadRequest(tableName: string, head: ExecutionHead): UpdateCommandInput {
-  const { key, update, condition, names, values } = reopenHeadUpdate(head);
+export function reopenHeadRequest(
+  tableName: string,
+  head: ExecutionHead,
+  listing?: { sortKey: string; listPartition: string },
+): UpdateCommandInput {
+  const { key, update, condition, names, values } = reopenHeadUpdate(head, listing);
   return {
     TableName: tableName,
     Key: key,

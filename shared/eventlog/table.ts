@@ -5,10 +5,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * from here, and the event log adapter builds every key from here, so the three can never disagree.
  *
  * Partitions:
- * - `exec#<executionArn>`: the head (`head`), an overflow item for a large output (`output`), the commits
+ * - `exec#<executionArn>`: the head (`head`) and, for an execution started through a version or an alias, copies of
+ *   it listed under the version's and the alias's ARN (`head#version`, `head#alias`), an overflow item for a large output (`output`), the commits
  *   (`c#<n>`) and the chunks of commits too large for one item (`x#<n>#<attemptId>#<k>`).
- * - `sm#<stateMachineArn>`: the record (`meta`), its revisions (`rev#<revisionId>`) and the chunks of large
- *   definitions (`rx#<revisionId>#<attemptId>#<k>`).
+ * - `sm#<stateMachineArn>`: the record (`meta`), its revisions (`rev#<revisionId>`), the chunks of large
+ *   definitions (`rx#<revisionId>#<attemptId>#<k>`), its published versions (`ver#<n>`, zero-padded), the
+ *   version counter (`vercount`) and its aliases (`alias#<name>`).
  * - `mapRun#<mapRunArn>` (the base table's key; the indexes use `maprun#…` for listings): the Map Run's record
  *   (`meta`), which names the execution whose history holds it.
  * - `act#<activityArn>`: the activity's record (`meta`, listed by name in the byMachine index's `activities`
@@ -44,9 +46,20 @@ export const KEY_PREFIX = {
   revisionChunk: 'rx#',
   activity: 'act#',
   activityTask: 'task#',
+  version: 'ver#',
+  alias: 'alias#',
 } as const;
 
+/** A state machine's version counter: the highest version number it ever had. */
+export const VERSION_COUNTER_SORT_KEY = 'vercount';
+
 export const HEAD_SORT_KEY = 'head';
+/**
+ * Copies of the head of an execution started through a version or an alias, listed under that version's or
+ * alias's ARN (so ListExecutions of a version or alias ARN is one index Query, with the indexes' projections
+ * unchanged); closing and reopening the head update them too.
+ */
+export const QUALIFIED_HEAD_SORT_KEYS = { version: 'head#version', alias: 'head#alias' } as const;
 export const META_SORT_KEY = 'meta';
 /** The byMachine partition that lists state machine records. */
 export const STATE_MACHINES_PARTITION = 'stateMachines';
@@ -94,6 +107,14 @@ export function commitChunkPrefix(n: number, attemptId: string): string {
 
 export function revisionSortKey(revisionId: string): string {
   return KEY_PREFIX.revision + revisionId;
+}
+
+export function versionSortKey(version: number): string {
+  return KEY_PREFIX.version + String(version).padStart(COMMIT_DIGITS, '0');
+}
+
+export function aliasSortKey(name: string): string {
+  return KEY_PREFIX.alias + name;
 }
 
 export function revisionChunkPrefix(revisionId: string, attemptId: string): string {

@@ -25,6 +25,9 @@ export interface ExecutionInfo {
   source?: DefinitionSource;
   /** StartExecution's traceHeader, shown by DescribeExecution. */
   traceHeader?: string;
+  /** Started through a version or an alias ARN: the version whose revision it runs, the alias it came through. */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
   /** The durable engine, a Distributed Map child run: where its result goes and which ItemProcessor it runs. */
   parent?: ParentLink;
   /** Set by a redrive (ExecutionRedriven): how many there were, and when the last one came (epoch ms). */

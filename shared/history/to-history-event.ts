@@ -65,6 +65,8 @@ const PROJECTORS: Projectors = {
       input: data ? (event.inputText ?? JSON.stringify(event.input)) : undefined,
       inputDetails: NOT_TRUNCATED,
       roleArn: event.execution.roleArn,
+      stateMachineAliasArn: event.execution.stateMachineAliasArn,
+      stateMachineVersionArn: event.execution.stateMachineVersionArn,
     }),
   ExecutionSucceeded: (event, data) => withOutput(event, 'executionSucceededEventDetails', data),
   ExecutionFailed: withFailure('executionFailedEventDetails'),

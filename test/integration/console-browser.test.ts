@@ -3,10 +3,12 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateStateMachineAliasCommand,
   CreateStateMachineCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -299,6 +301,47 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await page.fill('#execution-input', '{"a": 2,');
     await page.click('#start-execution button[type=submit]');
     expect(await page.locator('#start-execution .error-box').textContent()).toContain('Invalid JSON');
+  }, 30_000);
+
+  it('lists a machine’s versions and aliases on its page', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'versioned',
+        roleArn: ROLE,
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+        publish: true,
+        versionDescription: 'the first',
+      }),
+    );
+    const arn = stateMachineArn as string;
+    await sfn.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn: arn,
+        definition: JSON.stringify({ StartAt: 'Q', States: { Q: { Type: 'Pass', End: true } } }),
+        publish: true,
+      }),
+    );
+    await sfn.send(
+      new CreateStateMachineAliasCommand({
+        name: 'PROD',
+        routingConfiguration: [
+          { stateMachineVersionArn: `${arn}:1`, weight: 90 },
+          { stateMachineVersionArn: `${arn}:2`, weight: 10 },
+        ],
+      }),
+    );
+    await open(`#/state-machines/${encodeURIComponent(arn)}`);
+    await page.locator('#versions .aliases-table').waitFor();
+    expect(await page.locator('#versions .versions-table tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^2/),
+      expect.stringMatching(/^1the first/),
+    ]);
+    expect(await page.locator('#versions [data-alias="PROD"]').textContent()).toContain(
+      'version 1: 90%, version 2: 10%',
+    );
+    await open(`#/state-machines/${encodeURIComponent(MACHINE)}`);
+    await page.locator('.graph-canvas svg').waitFor();
+    expect(await page.locator('#versions').isHidden()).toBe(true);
   }, 30_000);
 
   it('pages the event table', async () => {

@@ -23,6 +23,7 @@ import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
+import { MemoryVersionStore } from './memory-version-store.ts';
 
 /**
  * The durable engine's ports in memory, for tests that drive the use cases step by step without dynalite and
@@ -123,16 +124,23 @@ export class MemoryEventLog implements EventLog {
 
   async listExecutions(query: {
     stateMachineArn?: string;
+    qualifier?: 'version' | 'alias';
     mapRunArn?: string;
     status?: ExecutionStatus;
     limit: number;
     nextToken?: string;
   }): Promise<Page<ExecutionHead>> {
+    const listedUnder = (head: ExecutionHead) =>
+      query.qualifier === 'version'
+        ? head.stateMachineVersionArn
+        : query.qualifier === 'alias'
+          ? head.stateMachineAliasArn
+          : head.stateMachineArn;
     const heads = [...this.#heads.values()]
       .filter((head) =>
         query.mapRunArn !== undefined
           ? head.mapRunArn === query.mapRunArn
-          : head.stateMachineArn === query.stateMachineArn && head.mapRunArn === undefined,
+          : listedUnder(head) === query.stateMachineArn && head.mapRunArn === undefined,
       )
       .filter((head) => query.status === undefined || head.status === query.status)
       .sort((a, b) => b.startDate - a.startDate || (a.executionArn < b.executionArn ? 1 : -1));
@@ -306,6 +314,7 @@ export interface MemoryEngine {
   deps: EngineDeps;
   log: MemoryEventLog;
   activities: MemoryActivityStore;
+  versions: MemoryVersionStore;
   queues: MemoryQueues;
   clock: ManualClock;
 }
@@ -320,6 +329,7 @@ export function createMemoryEngine(
   const clock = new ManualClock(options.start ?? Date.UTC(2026, 0, 1));
   const functions = new LocalFunctions(options.functions ?? {}, region, accountId);
   const activities = new MemoryActivityStore();
+  const versions = new MemoryVersionStore();
   const deps: EngineDeps = {
     region,
     accountId,
@@ -328,10 +338,11 @@ export function createMemoryEngine(
     lambda: functions,
     // GetActivityTask answers at once: a test drives the engine itself between polls.
     activities: { store: activities, pollSeconds: 0, pollIntervalMs: 0 },
+    versions,
     clock,
     definitions: new DefinitionCache(log),
   };
-  return { deps, log, queues, clock, activities };
+  return { deps, log, queues, clock, activities, versions };
 }
 
 /** One unit of work the driver did: a transition applied or a task run. */

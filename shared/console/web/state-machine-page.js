@@ -47,8 +47,10 @@ export async function renderStateMachinePage(main, { arn, setCrumbs, navigate })
   );
   const startForm = renderStartForm(machine, navigate);
   const executions = renderExecutions(machine, () => disposed);
+  const versionsPanel = h('section', { class: 'panel versions-panel', id: 'versions', hidden: true });
   main.append(
     summary,
+    versionsPanel,
     h('div', { class: 'split' }, graphPanel, definitionPanel),
     machine.type === 'STANDARD' ? executions.element : null,
     startForm,
@@ -58,11 +60,129 @@ export async function renderStateMachinePage(main, { arn, setCrumbs, navigate })
     (error) => graphPanel.append(errorBox(error)),
   );
   if (machine.type === 'STANDARD') executions.load();
+  loadVersionsAndAliases(machine).then(
+    (children) => {
+      if (disposed || children.length === 0) return;
+      versionsPanel.append(...children);
+      versionsPanel.hidden = false;
+    },
+    (error) => {
+      // An endpoint without versions (an older Statefold) shows none; any other failure is shown.
+      if (disposed || error.name === 'UnknownOperationException') return;
+      versionsPanel.append(errorBox(error));
+      versionsPanel.hidden = false;
+    },
+  );
   return {
     dispose() {
       disposed = true;
     },
   };
+}
+
+/** Versions shown with their descriptions (one DescribeStateMachine each); older ones are listed without. */
+const DESCRIBED_VERSIONS = 25;
+
+/**
+ * The machine's versions (newest first) and aliases (each with the versions it routes to and their weights), as
+ * tables; none when it has neither.
+ */
+async function loadVersionsAndAliases(machine) {
+  const stateMachineArn = machine.stateMachineArn;
+  const versions = [];
+  for await (const page of pagesOf('ListStateMachineVersions', { stateMachineArn }, 'stateMachineVersions')) {
+    versions.push(...page);
+  }
+  const aliases = [];
+  for await (const page of pagesOf('ListStateMachineAliases', { stateMachineArn }, 'stateMachineAliases')) {
+    aliases.push(...page);
+  }
+  const children = [];
+  if (versions.length > 0) {
+    const described = await Promise.all(
+      versions
+        .slice(0, DESCRIBED_VERSIONS)
+        .map((version) =>
+          callApi('DescribeStateMachine', { stateMachineArn: version.stateMachineVersionArn }).catch(
+            () => ({}),
+          ),
+        ),
+    );
+    children.push(
+      h('h2', {}, 'Versions'),
+      h(
+        'table',
+        { class: 'table versions-table' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Description'), h('th', {}, 'Created')),
+        ),
+        h(
+          'tbody',
+          {},
+          versions.map((version, i) =>
+            h(
+              'tr',
+              { 'data-version': version.stateMachineVersionArn },
+              h('td', {}, h('code', {}, version.stateMachineVersionArn.split(':').pop())),
+              h('td', {}, described[i]?.description ?? ''),
+              h('td', {}, formatDate(version.creationDate)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (aliases.length > 0) {
+    const described = await Promise.all(
+      aliases.map((alias) =>
+        callApi('DescribeStateMachineAlias', { stateMachineAliasArn: alias.stateMachineAliasArn }),
+      ),
+    );
+    children.push(
+      h('h2', {}, 'Aliases'),
+      h(
+        'table',
+        { class: 'table aliases-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'Alias'),
+            h('th', {}, 'Routes to'),
+            h('th', {}, 'Description'),
+            h('th', {}, 'Updated'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          described.map((alias) =>
+            h(
+              'tr',
+              { 'data-alias': alias.name },
+              h('td', {}, h('code', {}, alias.name)),
+              h(
+                'td',
+                {},
+                (alias.routingConfiguration ?? [])
+                  .map(
+                    (route) => `version ${route.stateMachineVersionArn.split(':').pop()}: ${route.weight}%`,
+                  )
+                  .join(', '),
+              ),
+              h('td', {}, alias.description ?? ''),
+              h('td', {}, formatDate(alias.updateDate)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return children;
 }
 
 function fact(term, value) {

@@ -42,6 +42,7 @@ export const WIRE_ERRORS: Readonly<Record<ApiErrorCode, { status: number; namesp
   ConflictException: { status: 409, namespace: SFN },
   ResourceNotFound: { status: 404, namespace: SFN },
   TooManyTags: { status: 400, namespace: SFN },
+  ServiceQuotaExceededException: { status: 402, namespace: SFN },
   UnknownOperationException: { status: 400, namespace: CORAL },
   SerializationException: { status: 400, namespace: CORAL },
   InternalFailure: { status: 500, namespace: CORAL },

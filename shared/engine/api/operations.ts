@@ -16,11 +16,21 @@ import {
   activityArnOf,
   parseActivityArn,
   parseExecutionArn,
-  parseStateMachineArn,
+  parseQualifiedStateMachineArn,
   stateMachineArnOf,
 } from '../names.ts';
 import { redriveExecution } from '../redrive-execution.ts';
 import { startExecution } from '../start-execution.ts';
+import {
+  createStateMachineAlias,
+  deleteStateMachineAlias,
+  deleteStateMachineVersion,
+  describeStateMachineAlias,
+  listStateMachineAliases,
+  listStateMachineVersions,
+  publishStateMachineVersion,
+  updateStateMachineAlias,
+} from '../state-machine-versions.ts';
 import {
   createStateMachine,
   deleteStateMachine,
@@ -106,11 +116,22 @@ const ENCRYPTION_CONFIGURATION = {
 } as const;
 const PUBLISH = { kind: 'boolean' } as const;
 const VERSION_DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
+const ALIAS_DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
+const ROUTING_CONFIGURATION = {
+  kind: 'list',
+  member: {
+    kind: 'structure',
+    members: {
+      stateMachineVersionArn: { kind: 'string', min: 1, max: 2000, required: true },
+      weight: { kind: 'integer', min: 0, max: 100, required: true },
+    },
+  },
+} as const;
 const required = <M extends object>(member: M) => ({ ...member, required: true }) as M & { required: true };
 
 // ─── What Statefold does not have yet ────────────────────────────────────────────────────────────────────
 
-/** Versions and customer-managed keys: refused plainly rather than ignored, so no client is misled. */
+/** A version description needs `publish`; customer-managed keys are refused plainly rather than ignored. */
 function checkUnsupportedOptions(input: {
   publish?: boolean;
   versionDescription?: string;
@@ -119,9 +140,6 @@ function checkUnsupportedOptions(input: {
   if (input.versionDescription !== undefined && input.publish !== true) {
     // AWS's message (AWS: the Step Functions API: its errors, obs.).
     throw new EngineError('ValidationException', 'Version description can only be set when publish is true');
-  }
-  if (input.publish === true) {
-    throw new EngineError('ValidationException', 'Statefold does not publish state machine versions yet');
   }
   if (input.encryptionConfiguration?.type === 'CUSTOMER_MANAGED_KMS_KEY') {
     throw new EngineError(
@@ -136,8 +154,9 @@ function checkUnsupportedOptions(input: {
  * test_sfn_api_express.snapshot.json: StateMachineTypeNotSupported, this message).
  */
 async function refuseExpress(deps: EngineDeps, stateMachineArn: string): Promise<void> {
-  parseStateMachineArn(stateMachineArn);
-  const machine = await deps.log.getStateMachine(stateMachineArn);
+  const machine = await deps.log.getStateMachine(
+    parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn,
+  );
   if (machine?.type === 'EXPRESS') {
     throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
   }
@@ -173,6 +192,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
         definition: input.definition,
         roleArn: input.roleArn,
         tags,
+        ...(input.publish === true ? { publish: true } : {}),
+        ...(input.versionDescription !== undefined ? { versionDescription: input.versionDescription } : {}),
         ...(input.type !== undefined ? { type: input.type } : {}),
         ...(input.loggingConfiguration !== undefined
           ? { loggingConfiguration: input.loggingConfiguration as Json }
@@ -203,12 +224,14 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     async (deps, input) => {
       checkUnsupportedOptions(input);
       if (input.definition !== undefined) {
-        parseStateMachineArn(input.stateMachineArn);
+        parseQualifiedStateMachineArn(input.stateMachineArn);
         const machine = await deps.log.getStateMachine(input.stateMachineArn);
         if (machine?.type === 'EXPRESS') checkExpressDefinition(input.definition);
       }
       return updateStateMachine(deps, {
         stateMachineArn: input.stateMachineArn,
+        ...(input.publish === true ? { publish: true } : {}),
+        ...(input.versionDescription !== undefined ? { versionDescription: input.versionDescription } : {}),
         ...(input.definition !== undefined ? { definition: input.definition } : {}),
         ...(input.roleArn !== undefined ? { roleArn: input.roleArn } : {}),
         ...(input.loggingConfiguration !== undefined
@@ -228,6 +251,72 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   ListStateMachines: operation({ maxResults: PAGE_SIZE, nextToken: PAGE_TOKEN }, (deps, input) =>
     listStateMachines(deps, input),
+  ),
+
+  PublishStateMachineVersion: operation(
+    {
+      stateMachineArn: required(ARN),
+      revisionId: { kind: 'string', max: 2048 },
+      description: VERSION_DESCRIPTION,
+    },
+    (deps, input) => publishStateMachineVersion(deps, input),
+  ),
+
+  ListStateMachineVersions: operation(
+    { stateMachineArn: required(ARN), nextToken: PAGE_TOKEN, maxResults: PAGE_SIZE },
+    (deps, input) => listStateMachineVersions(deps, input),
+  ),
+
+  DeleteStateMachineVersion: operation(
+    { stateMachineVersionArn: required(LONG_ARN) },
+    async (deps, input) => {
+      await deleteStateMachineVersion(deps, input);
+      return {};
+    },
+  ),
+
+  CreateStateMachineAlias: operation(
+    {
+      description: ALIAS_DESCRIPTION,
+      name: required({ kind: 'string', min: 1, max: 80 }),
+      routingConfiguration: required(ROUTING_CONFIGURATION),
+    },
+    (deps, input) =>
+      createStateMachineAlias(deps, {
+        name: input.name,
+        routingConfiguration: input.routingConfiguration,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      }),
+  ),
+
+  DescribeStateMachineAlias: operation({ stateMachineAliasArn: required(ARN) }, (deps, input) =>
+    describeStateMachineAlias(deps, input),
+  ),
+
+  UpdateStateMachineAlias: operation(
+    {
+      stateMachineAliasArn: required(ARN),
+      description: ALIAS_DESCRIPTION,
+      routingConfiguration: ROUTING_CONFIGURATION,
+    },
+    (deps, input) =>
+      updateStateMachineAlias(deps, {
+        stateMachineAliasArn: input.stateMachineAliasArn,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.routingConfiguration !== undefined
+          ? { routingConfiguration: input.routingConfiguration }
+          : {}),
+      }),
+  ),
+
+  DeleteStateMachineAlias: operation({ stateMachineAliasArn: required(ARN) }, async (deps, input) => {
+    await deleteStateMachineAlias(deps, input);
+    return {};
+  }),
+
+  ListStateMachineAliases: operation(
+    { stateMachineArn: required(ARN), nextToken: PAGE_TOKEN, maxResults: PAGE_SIZE },
+    (deps, input) => listStateMachineAliases(deps, input),
   ),
 
   ValidateStateMachineDefinition: operation(

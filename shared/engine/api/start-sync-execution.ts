@@ -3,7 +3,7 @@ import type { EngineDeps } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
 import { keepExpressRun, runExpress } from '../express-executions.ts';
 import { validateName } from '../names.ts';
-import { requireMachine } from '../state-machines.ts';
+import { resolveStartTarget } from '../state-machine-versions.ts';
 
 /**
  * StartSyncExecution: an EXPRESS machine's current definition runs to its end inside the request, on the
@@ -45,15 +45,16 @@ export async function startSyncExecution(
   deps: EngineDeps,
   request: StartSyncExecutionInput,
 ): Promise<StartSyncExecutionOutput> {
-  const machine = await requireMachine(deps, request.stateMachineArn);
+  // A version ARN runs the version's revision; an alias ARN one of its versions', picked by weight.
+  const { machine, revisionId } = await resolveStartTarget(deps, request.stateMachineArn);
   if (machine.type !== 'EXPRESS') throw new EngineError('StateMachineTypeNotSupported', NOT_SUPPORTED);
   const name = request.name ?? randomUUID();
   validateName(name);
-  const revision = await deps.log.getRevision(machine.stateMachineArn, machine.revisionId);
+  const revision = await deps.log.getRevision(machine.stateMachineArn, revisionId);
   const result = await runExpress(deps, machine, {
     name,
     input: request.input ?? '{}',
-    revisionId: machine.revisionId,
+    revisionId,
     roleArn: revision?.roleArn ?? machine.roleArn,
   });
   await keepExpressRun(deps, machine, result);

@@ -45,6 +45,7 @@ const ENGINE_CODES: Record<
   ConflictException: { status: 409, namespace: SFN },
   ResourceNotFound: { status: 404, namespace: SFN },
   TooManyTags: { status: 400, namespace: SFN },
+  ServiceQuotaExceededException: { status: 402, namespace: SFN },
 };
 
 const PROTOCOL_CODES: Record<ProtocolErrorCode, { status: number; namespace: string }> = {

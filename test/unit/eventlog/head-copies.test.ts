@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionHead } from '../../../shared/engine/ports.ts';
+import { decodeHead, encodeHeadCopy, qualifiedListings } from '../../../shared/eventlog/head-codec.ts';
+import { closeHeadRequest, reopenHeadRequest } from '../../../shared/eventlog/log-requests.ts';
+import { BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX } from '../../../shared/eventlog/table.ts';
+
+/** The copies of a head listed under the version and the alias an execution was started through. */
+
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:machine';
+const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:machine:run';
+const head: ExecutionHead = {
+  executionArn: EXECUTION,
+  stateMachineArn: MACHINE,
+  name: 'run',
+  status: 'RUNNING',
+  startDate: 1,
+};
+
+describe('head copies', () => {
+  it.each([
+    ['started on the machine', {}, []],
+    ['started on a version', { stateMachineVersionArn: `${MACHINE}:1` }, [['head#version', `${MACHINE}:1`]]],
+    [
+      'started on an alias',
+      { stateMachineVersionArn: `${MACHINE}:1`, stateMachineAliasArn: `${MACHINE}:PROD` },
+      [
+        ['head#version', `${MACHINE}:1`],
+        ['head#alias', `${MACHINE}:PROD`],
+      ],
+    ],
+    [
+      'a Map Run child (listed under its Map Run only)',
+      {
+        stateMachineVersionArn: `${MACHINE}:1`,
+        mapRunArn: 'arn:aws:states:us-east-1:123456789012:mapRun:machine/m:x',
+      },
+      [],
+    ],
+  ])('%s: %j', (_case, extra, expected) => {
+    const listings = qualifiedListings({ ...head, ...extra });
+    expect(listings.map((listing) => [listing.sortKey, listing.listPartition])).toEqual(expected);
+  });
+
+  it('a copy has the head’s attributes under the version’s index keys, and decodes as the head', () => {
+    const versioned = { ...head, stateMachineVersionArn: `${MACHINE}:1` };
+    const [listing] = qualifiedListings(versioned);
+    const item = encodeHeadCopy(versioned, listing as NonNullable<typeof listing>);
+    expect(item).toMatchObject({
+      pk: `exec#${EXECUTION}`,
+      sk: 'head#version',
+      [BY_MACHINE_INDEX.partitionKey]: `${MACHINE}:1`,
+      [BY_MACHINE_STATUS_INDEX.partitionKey]: `${MACHINE}:1#RUNNING`,
+      stateMachineArn: MACHINE,
+    });
+    expect(decodeHead(item)).toEqual(versioned);
+  });
+
+  it('closing and reopening a copy move its status key under the version', () => {
+    const closed = {
+      ...head,
+      status: 'SUCCEEDED' as const,
+      stopDate: 2,
+      stateMachineVersionArn: `${MACHINE}:1`,
+    };
+    const listing = { sortKey: 'head#version', listPartition: `${MACHINE}:1` };
+    const close = closeHeadRequest('t', closed, {}, listing);
+    expect(close.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
+    expect(close.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#SUCCEEDED`);
+    const reopen = reopenHeadRequest('t', { ...closed, redriveCount: 1 }, listing);
+    expect(reopen.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
+    expect(reopen.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#RUNNING`);
+  });
+});
