@@ -29,6 +29,7 @@ export const RECONCILER_METRICS = {
   resent: 'ReconcilerExecutionsResent',
   failed: 'ReconcilerExecutionsFailed',
   closed: 'ReconcilerExecutionsClosed',
+  forgotten: 'ReconcilerStartsForgotten',
 } as const;
 
 /** Receives of one transition before SQS moves it to the dead-letter queue (the CDK stack and local mode use it). */

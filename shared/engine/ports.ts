@@ -135,6 +135,12 @@ export interface EventLog {
   reopenHead(head: ExecutionHead): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
   /**
+   * Removes the listing of an execution whose start was cut off before its first commit (the head and its
+   * copies): StartExecution lists an execution before it writes commit 1, so a crash in between leaves a head
+   * with no log, which the reconciler removes.
+   */
+  deleteHead(head: ExecutionHead): Promise<void>;
+  /**
    * Newest first. Exactly one of stateMachineArn / mapRunArn. With `qualifier`, stateMachineArn is a version or
    * alias ARN: the executions started through it (heads that name it as their stateMachineVersionArn or
    * stateMachineAliasArn).

@@ -47,6 +47,8 @@ export type ReconcileOutcome =
   | 'fine'
   /** Its log closed but its listing did not: the closing commit's outbox was sent again. */
   | 'closed'
+  /** Listed, but its start was cut off before its first commit: the listing was removed (it never existed). */
+  | 'forgotten'
   /** Stuck: its last commit's outbox and the overdue waits' messages were sent again. */
   | 'resent'
   /** Sent again earlier; waiting `quietMs` to see it move. */
@@ -57,6 +59,7 @@ export type ReconcileOutcome =
 export interface ReconcileReport {
   checked: number;
   closed: string[];
+  forgotten: string[];
   resent: string[];
   failed: string[];
 }
@@ -88,7 +91,7 @@ export class Reconciler {
 
   /** One sweep over every RUNNING execution of every Standard machine, Map Run children included. */
   async sweep(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checked: 0, closed: [], resent: [], failed: [] };
+    const report: ReconcileReport = { checked: 0, closed: [], forgotten: [], resent: [], failed: [] };
     const seen = new Set<string>();
     const visit = async (head: ExecutionHead): Promise<void> => {
       if (seen.has(head.executionArn)) return;
@@ -96,6 +99,7 @@ export class Reconciler {
       report.checked += 1;
       const { outcome, mapRunArns } = await this.#reconcile(head);
       if (outcome === 'closed') report.closed.push(head.executionArn);
+      if (outcome === 'forgotten') report.forgotten.push(head.executionArn);
       if (outcome === 'resent') report.resent.push(head.executionArn);
       if (outcome === 'failed') report.failed.push(head.executionArn);
       for (const mapRunArn of mapRunArns) {
@@ -146,6 +150,11 @@ export class Reconciler {
     const loaded = await loadExecution(deps.log, head.executionArn);
     const last = loaded?.commits.at(-1);
     const execution = loaded?.state.execution;
+    if (!loaded && head.status === 'RUNNING' && deps.clock.now() - head.startDate >= this.#quietMs) {
+      // StartExecution lists before it writes commit 1; a start cut off in between never began.
+      await deps.log.deleteHead(head);
+      return { outcome: 'forgotten', mapRunArns: [] };
+    }
     if (!loaded || !last || !execution) return { outcome: 'fine', mapRunArns: [] };
     const { state } = loaded;
     if (state.status !== 'RUNNING') {

@@ -41,9 +41,13 @@ export interface StartExecutionOutput {
 }
 
 /**
- * StartExecution of a Standard machine: the first commit (ExecutionStarted and the transition that runs the
- * first state) is written before anything is sent, so a crash leaves either nothing or an execution that a
- * retried call completes. Idempotent for the same name and input while the execution runs, as AWS is.
+ * StartExecution of a Standard machine, in three writes: the listing (the head), the first commit
+ * (ExecutionStarted and the transition that runs the first state), then its sends. A crash after the listing
+ * leaves a head with no log, which the reconciler removes once it is older than any start takes (and a retried
+ * call takes over); a crash after the first commit leaves a listed execution whose first sends a retried call
+ * or the reconciler makes. So an execution is listed whenever it exists, and once commit 1 is stored the call
+ * answers with it, whatever the sends do. Idempotent for the same name and input while the execution runs, as
+ * AWS is.
  */
 export async function startExecution(
   deps: EngineDeps,
@@ -99,6 +103,12 @@ export async function startExecution(
     ...(request.parent !== undefined ? { parent: request.parent } : {}),
     ...(mockCase ? { mockCase } : {}),
   };
+  if (!(await deps.log.createHead(headOf(execution)))) {
+    const listed = await deps.log.getHead(executionArn);
+    // A start cut off between its listing and its first commit: this one takes its place (and its start date,
+    // so that the listing and the history agree).
+    if (listed && !(await deps.log.readTail(executionArn, 1))) execution.startTime = listed.startDate;
+  }
   const output = { executionArn, startDate: new Date(execution.startTime) };
   const started = await writeFirstCommit(
     deps,
@@ -106,6 +116,7 @@ export async function startExecution(
     input,
     inputText,
     beforeSends && (() => beforeSends(output)),
+    true,
   );
   if (started) return output;
 
@@ -170,6 +181,8 @@ export async function writeFirstCommit(
   input: Json,
   inputText?: string,
   beforeSends?: () => Promise<void>,
+  /** The head is written already (StartExecution lists first); the sends may fail without failing the call. */
+  listed = false,
 ): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   if (!execution.source) throw new InvariantError('An execution needs a definition source');
   const definition = await deps.definitions.load(execution.source);
@@ -219,7 +232,20 @@ export async function writeFirstCommit(
   };
   if (!(await deps.log.append(execution.executionArn, commit))) return undefined;
   if (beforeSends) await beforeSends();
-  await publishStart(deps, execution, commit);
+  if (!listed) {
+    await publishStart(deps, execution, commit);
+  } else {
+    try {
+      await sendOutbox(deps, execution, commit);
+    } catch (error) {
+      if (!isInfrastructureError(error)) throw error;
+      // The execution exists and is listed: the caller hears so, and the reconciler sends what did not go.
+      console.error(
+        `statefold: the first messages of ${execution.executionArn} were not sent (${(error as Error).message}); ` +
+          'the reconciler sends them again',
+      );
+    }
+  }
   return { state: step.state, commit };
 }
 

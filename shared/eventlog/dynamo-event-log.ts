@@ -156,6 +156,12 @@ export class DynamoEventLog implements EventLog {
     return this.#putIfAbsent(encodeHead(head));
   }
 
+  async deleteHead(head: ExecutionHead): Promise<void> {
+    // The head last: a head that exists has its copies.
+    await this.#deleteAll(qualifiedListings(head).map((listing) => encodeHeadCopy(head, listing)));
+    await this.#delete(encodeHead(head));
+  }
+
   /** Closes or reopens the copies of a head listed under a version or an alias (a copy a later redrive reopened stays). */
   async #updateCopies(
     head: ExecutionHead,

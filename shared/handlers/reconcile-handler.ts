@@ -41,8 +41,10 @@ export function metricsLine(report: ReconcileReport, timestamp: number): Record<
     [RECONCILER_METRICS.resent]: report.resent.length,
     [RECONCILER_METRICS.failed]: report.failed.length,
     [RECONCILER_METRICS.closed]: report.closed.length,
+    [RECONCILER_METRICS.forgotten]: report.forgotten.length,
     resent: report.resent,
     failed: report.failed,
     closed: report.closed,
+    forgotten: report.forgotten,
   };
 }

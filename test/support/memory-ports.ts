@@ -117,6 +117,10 @@ export class MemoryEventLog implements EventLog {
     this.#heads.set(head.executionArn, copy({ ...running, status: 'RUNNING' }));
   }
 
+  async deleteHead(head: ExecutionHead): Promise<void> {
+    this.#heads.delete(head.executionArn);
+  }
+
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {
     const head = this.#heads.get(executionArn);
     return head && copy(head);

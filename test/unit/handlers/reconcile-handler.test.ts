@@ -44,7 +44,13 @@ describe('the reconcile handler', () => {
     const { engine, executionArn } = await stuckExecution();
     const handler = createReconcileHandler(() => engine.deps);
     engine.clock.time += DEFAULT_QUIET_MS - 1;
-    expect(await handler(event, context)).toEqual({ checked: 1, closed: [], resent: [], failed: [] });
+    expect(await handler(event, context)).toEqual({
+      checked: 1,
+      closed: [],
+      forgotten: [],
+      resent: [],
+      failed: [],
+    });
     engine.clock.time += 1;
     expect(await handler(event, context)).toMatchObject({ resent: [executionArn], failed: [] });
     await runUntilIdle(engine);
@@ -88,10 +94,14 @@ describe('the reconcile handler', () => {
   });
 
   it('metricsLine names every count', () => {
-    const line = metricsLine({ checked: 3, closed: ['c'], resent: ['r'], failed: [] }, 0);
+    const line = metricsLine(
+      { checked: 3, closed: ['c'], forgotten: ['f', 'g'], resent: ['r'], failed: [] },
+      0,
+    );
     expect(line).toMatchObject({
       ReconcilerExecutionsChecked: 3,
       ReconcilerExecutionsClosed: 1,
+      ReconcilerStartsForgotten: 2,
       ReconcilerExecutionsResent: 1,
       ReconcilerExecutionsFailed: 0,
     });
