@@ -329,9 +329,12 @@ async function partFour(): Promise<string[]> {
     gc?.();
     return process.memoryUsage().heapUsed;
   };
-  const samples: Array<{ done: number; rss: number; heap: number }> = [];
-  const sample = (done: number) =>
-    samples.push({ done, rss: process.memoryUsage().rss, heap: heapAfterGc() });
+  const samples: Array<{ done: number; rss: number; heap: number; external: number }> = [];
+  const sample = (done: number) => {
+    const heap = heapAfterGc();
+    const { rss, external } = process.memoryUsage();
+    samples.push({ done, rss, heap, external });
+  };
   sample(0);
   const marks = new Set([1, 2, 3, 4].map((quarter) => Math.round((SOAK * quarter) / 4)));
   const began = performance.now();
@@ -360,7 +363,7 @@ async function partFour(): Promise<string[]> {
   const first = samples[0] as { rss: number; heap: number };
   const rows = samples.map(
     (s) =>
-      `| after ${s.done.toLocaleString('en-US')} executions | RSS ${mib(s.rss)} (${s.rss >= first.rss ? '+' : '−'}${mib(Math.abs(s.rss - first.rss))}) | heap ${gc ? 'after GC' : '(no --expose-gc)'} ${mib(s.heap)} |`,
+      `| after ${s.done.toLocaleString('en-US')} executions | RSS ${mib(s.rss)} (${s.rss >= first.rss ? '+' : '−'}${mib(Math.abs(s.rss - first.rss))}) | heap ${gc ? 'after GC' : '(no --expose-gc)'} ${mib(s.heap)}, external ${mib(s.external)} |`,
   );
   return [
     `| Soak: ${SOAK.toLocaleString('en-US')} one-state executions, ${SOAK_AT_ONCE} at a time | ${(SOAK / seconds).toFixed(0)} executions/s | ${seconds.toFixed(0)} s |`,

@@ -9,6 +9,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../eventlog/table.ts';
+// dynalite's Queries and Scans close their LevelDB iterators (see the module).
+import './dynalite-iterators.ts';
 import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /** An in-process DynamoDB (dynalite) holding Statefold's table, for the local runtime and the tests. */
