@@ -167,7 +167,7 @@ describe('applyPayloadTemplate: values', () => {
 });
 
 describe('applyPayloadTemplate: a .$ path that selects nothing fails with States.Runtime', () => {
-  // Cause text: AWS (third-party get-execution-history dump of a Glue task; aws-runtime-behaviour.md §2).
+  // Cause text: AWS (a third-party get-execution-history dump of a Glue task).
   it.each<{ title: string; template: Json; input: Json; cause: string }>([
     {
       title: 'AWS-recorded shape: missing top-level key on an empty input',

@@ -70,7 +70,7 @@ describe('selectPath (InputPath / OutputPath)', () => {
     expect(select(path, input)).toEqual(expected);
   });
 
-  // Jayway's texts, as AWS prints them (aws-runtime-behaviour.md §1 and §4).
+  // Jayway's texts, as AWS prints them in execution histories.
   it.each<{ title: string; path: string; input: Json; cause: string }>([
     {
       title: 'missing top-level key',
