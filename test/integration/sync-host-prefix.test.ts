@@ -124,3 +124,33 @@ describe.each([
     expect(answer.stdout).toMatch(/sync-127\.0\.0\.1/);
   });
 });
+
+describe('TestState from boto3', () => {
+  // TestState is host-prefixed too (sync-states): the same setting reaches the local server.
+  const testState = (env: Record<string, string>) =>
+    client(
+      'python3',
+      [
+        '-c',
+        [
+          'import boto3, json, sys',
+          "sfn = boto3.client('stepfunctions', endpoint_url=sys.argv[1])",
+          'state = json.dumps({"Type": "Pass", "Parameters": {"greeting.$": "States.Format(\'hi {}\', $.name)"}, "End": True})',
+          "answer = sfn.test_state(definition=state, input=json.dumps({'name': 'Ada'}), inspectionLevel='DEBUG')",
+          "print(json.dumps({'status': answer['status'], 'output': answer.get('output'), 'afterParameters': answer['inspectionData'].get('afterParameters')}))",
+        ].join('\n'),
+        server.endpoint,
+      ],
+      env,
+    );
+
+  it('reaches the local server with AWS_DISABLE_HOST_PREFIX_INJECTION=true, at inspection level DEBUG', async () => {
+    const answer = await testState({ AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' });
+    expect(answer.ok, answer.stdout).toBe(true);
+    expect(JSON.parse(answer.stdout)).toEqual({
+      status: 'SUCCEEDED',
+      output: '{"greeting":"hi Ada"}',
+      afterParameters: '{"greeting":"hi Ada"}',
+    });
+  });
+});
