@@ -27,6 +27,14 @@ export type ApplyOutcome =
 
 /** Attempts before a step gives up on a log other writers keep moving (the message is then retried by SQS). */
 const MAX_ATTEMPTS = 5;
+/**
+ * States a step may run after its message's own when each leaves nothing but the advance to the next (a Pass, a
+ * Choice, a Succeed…): each would otherwise cost a queued message, a read and a commit. Bounded, so that one
+ * step of a loop of such states stays small and other executions get their turn.
+ */
+export const MAX_STATES_PER_STEP = 25;
+/** A step whose events reach this many runs no further state. */
+const MAX_EVENTS_PER_STEP = 200;
 
 /**
  * The step: rebuild the execution from the tail of its log, decide the one message, append one commit with a
@@ -36,6 +44,9 @@ const MAX_ATTEMPTS = 5;
 export async function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
   const { executionArn, id } = envelope;
   let message = envelope.message;
+  // Off once a state run on in this step threw: the step is decided again with its own message only, so that the
+  // state that threw is decided (and failed) in a step of its own, with its own cause.
+  let runOn = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const loaded = await loadExecution(deps.log, executionArn);
     if (!loaded) {
@@ -83,6 +94,17 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       message = decideFailure(envelope.message, state, error);
       continue;
     }
+    if (runOn && message.type !== 'fail') {
+      try {
+        await runOnInStep(step);
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error;
+        // The state is half decided: read the log again and decide the message alone (not an attempt lost).
+        runOn = false;
+        attempt--;
+        continue;
+      }
+    }
     if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
       return { kind: 'stale', state };
     }
@@ -115,4 +137,21 @@ export function applyMessage(
   message: TransitionMessage,
 ): Promise<ApplyOutcome> {
   return applyTransition(deps, { executionArn, id: `${kind}:${(deps.uuid ?? randomUUID)()}`, message });
+}
+
+/**
+ * Runs on, in the same step, the states that follow the message's: while deciding leaves exactly one message, an
+ * advance (the next state is ready and needs nothing from outside), that advance is decided here instead of
+ * being sent, as the first state runs in commit 1. What the step writes is what the separate steps would have
+ * written, in one commit; a Task, a Wait, a Map or a Parallel ends the run (a command, a timer or several
+ * messages).
+ */
+async function runOnInStep(step: Step): Promise<void> {
+  for (let states = 1; states < MAX_STATES_PER_STEP; states++) {
+    const [next, ...others] = step.messages;
+    if (next?.type !== 'advance' || others.length > 0 || step.events.length >= MAX_EVENTS_PER_STEP) return;
+    step.messages = [];
+    const pending = decideStep(step, next);
+    if (pending) await pending;
+  }
 }
