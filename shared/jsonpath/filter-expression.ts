@@ -1,6 +1,10 @@
-import type { RE2JS } from 're2js';
 import { isJsonObject, type Json } from '../lib/json.ts';
-import { compileLinearRegex, LinearRegexError, matchesWhole } from '../lib/linear-regex.ts';
+import {
+  compileLinearRegex,
+  type LinearPattern,
+  LinearRegexError,
+  matchesWhole,
+} from '../lib/linear-regex.ts';
 
 /**
  * A JSONPath filter (`[?( … )]`) as Jayway reads it, parsed and evaluated here: relative (`@…`) and
@@ -16,7 +20,7 @@ export type FilterSegment = { kind: 'name'; name: string } | { kind: 'index'; in
 export type Operand =
   | { kind: 'path'; relative: boolean; segments: FilterSegment[] }
   | { kind: 'literal'; value: Json }
-  | { kind: 'regex'; source: string; flags: string; pattern: RE2JS }
+  | { kind: 'regex'; source: string; flags: string; pattern: LinearPattern }
   | { kind: 'word'; word: string };
 
 export type ComparisonOperator =

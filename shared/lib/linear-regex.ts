@@ -8,6 +8,9 @@ import { RE2JS } from 're2js';
  * JavaScript (no native build, so it installs everywhere Statefold does), maintained, and keeps V8's
  * UTF-16 indexes. What RE2 leaves out (back-references, look-around) is refused when the pattern is compiled.
  */
+/** A compiled pattern. */
+export type LinearPattern = RE2JS;
+
 export class LinearRegexError extends Error {
   override name = 'LinearRegexError';
 }
