@@ -1,5 +1,5 @@
 import { StatesError, StatesErrors } from '../language/states-error.ts';
-import { type Json, stringifyJson } from '../lib/json.ts';
+import { type Json, MAX_PAYLOAD_BYTES, stringifyJson } from '../lib/json.ts';
 
 /**
  * The error name an intrinsic fails with at run time. The spec and the developer guide name
@@ -41,4 +41,25 @@ export function pathNotFound(path: string, input: Json): IntrinsicEvaluationErro
 /** The cause AWS writes: the whole expression as written, then what went wrong inside it. */
 export function intrinsicFailure(text: string, detail: string): StatesError {
   return new StatesError(INTRINSIC_ERROR_NAME, `The function '${text}' had the following error: ${detail}`);
+}
+
+/**
+ * A call whose result would be over the 256 KiB payload quota: it could only make the state's output too
+ * large, which AWS fails with States.DataLimitExceeded, so the call fails with it before the value is built.
+ */
+export class IntrinsicResultTooLarge extends Error {
+  override name = 'IntrinsicResultTooLarge';
+  readonly functionName: string;
+
+  constructor(functionName: string) {
+    super(`The result of ${functionName} is over the ${MAX_PAYLOAD_BYTES}-byte payload quota`);
+    this.functionName = functionName;
+  }
+}
+
+export function resultTooLarge(text: string, error: IntrinsicResultTooLarge): StatesError {
+  return new StatesError(
+    StatesErrors.DataLimitExceeded,
+    `The function '${text}' had the following error: ${error.message}`,
+  );
 }
