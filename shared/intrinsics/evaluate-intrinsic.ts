@@ -1,12 +1,13 @@
 import { evaluatePath, NOT_FOUND, type PathSources } from '../jsonpath/paths.ts';
 import { assertNever } from '../lib/assert-never.ts';
-import { exceedsJsonBytes, type Json, MAX_PAYLOAD_BYTES } from '../lib/json.ts';
+import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { type IntrinsicArg, type IntrinsicCall, IntrinsicSyntaxError } from './intrinsic-call.ts';
 import {
   IntrinsicEvaluationError,
   IntrinsicResultTooLarge,
   intrinsicFailure,
   invalidArguments,
+  MAX_INTRINSIC_RESULT_BYTES,
   pathNotFound,
   resultTooLarge,
 } from './intrinsic-failure.ts';
@@ -46,7 +47,7 @@ function evaluateCall(call: IntrinsicCall, sources: PathSources, env: IntrinsicE
   const result = fn.implement(values, { call, env });
   // Each call's result is held to the payload quota (the functions that could grow past it, such as
   // States.Format, check their size before they build it), so nesting calls cannot multiply sizes.
-  if (typeof result === 'object' && result !== null && exceedsJsonBytes(result)) {
+  if (typeof result === 'object' && result !== null && exceedsJsonBytes(result, MAX_INTRINSIC_RESULT_BYTES)) {
     throw new IntrinsicResultTooLarge(call.name);
   }
   if (typeof result === 'string' && result.length > MAX_RESULT_CHARS)
@@ -54,8 +55,8 @@ function evaluateCall(call: IntrinsicCall, sources: PathSources, env: IntrinsicE
   return result;
 }
 
-/** A string result longer than this, in UTF-16 units, is over the quota as JSON. */
-const MAX_RESULT_CHARS = MAX_PAYLOAD_BYTES;
+/** A string result longer than this, in UTF-16 units, is over the bound as JSON. */
+const MAX_RESULT_CHARS = MAX_INTRINSIC_RESULT_BYTES;
 
 function evaluateArg(arg: IntrinsicArg, sources: PathSources, env: IntrinsicEnv): Json {
   switch (arg.kind) {

@@ -1,5 +1,4 @@
-import { MAX_PAYLOAD_BYTES } from '../lib/json.ts';
-import { IntrinsicResultTooLarge } from './intrinsic-failure.ts';
+import { IntrinsicResultTooLarge, MAX_INTRINSIC_RESULT_BYTES } from './intrinsic-failure.ts';
 
 /**
  * The template of `States.Format`: `{}` is a placeholder, and in a string literal `\{` and `\}` are
@@ -62,7 +61,7 @@ export function fillTemplate(parts: readonly TemplatePart[], values: readonly st
   let next = 0;
   for (const part of parts)
     length += part.kind === 'text' ? part.text.length : (values[next++] as string).length;
-  if (length > MAX_PAYLOAD_BYTES) throw new IntrinsicResultTooLarge('States.Format');
+  if (length > MAX_INTRINSIC_RESULT_BYTES) throw new IntrinsicResultTooLarge('States.Format');
   next = 0;
   return parts.map((part) => (part.kind === 'text' ? part.text : (values[next++] as string))).join('');
 }

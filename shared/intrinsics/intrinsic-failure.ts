@@ -44,15 +44,23 @@ export function intrinsicFailure(text: string, detail: string): StatesError {
 }
 
 /**
- * A call whose result would be over the 256 KiB payload quota: it could only make the state's output too
- * large, which AWS fails with States.DataLimitExceeded, so the call fails with it before the value is built.
+ * How large one call's result may be: four times the 256 KiB payload quota. A result over the quota can
+ * only make the state's output or a variable too large, which the state's own checks fail with AWS's
+ * States.DataLimitExceeded and AWS's cause; this bound sits above them so that they speak first, and
+ * only stops what would grow without end (nested calls multiplying sizes, a Format of many large values)
+ * before it is built.
  */
+export const MAX_INTRINSIC_RESULT_BYTES = 4 * MAX_PAYLOAD_BYTES;
+
+/** A call whose result would be over MAX_INTRINSIC_RESULT_BYTES: States.DataLimitExceeded. */
 export class IntrinsicResultTooLarge extends Error {
   override name = 'IntrinsicResultTooLarge';
   readonly functionName: string;
 
   constructor(functionName: string) {
-    super(`The result of ${functionName} is over the ${MAX_PAYLOAD_BYTES}-byte payload quota`);
+    super(
+      `The result of ${functionName} is over ${MAX_INTRINSIC_RESULT_BYTES} bytes, four times the payload quota`,
+    );
     this.functionName = functionName;
   }
 }
