@@ -63,7 +63,7 @@ const MAX_STEPS = 5_000_000;
  * Every so many steps the evaluation waits for the event loop's next turn (`setImmediate`, not a clock):
  * a long evaluation of one execution never keeps the server from the others' requests and messages.
  */
-const YIELD_EVERY_STEPS = 20_000;
+const YIELD_EVERY_STEPS = 5_000;
 const DEPTH_MESSAGE =
   'Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive';
 const STEPS_MESSAGE = 'Expression evaluation timeout: Check for infinite loop';
