@@ -115,4 +115,26 @@ export const boundsCases: ConformanceCase[] = [
       cause: /States\.Format is over 1048576 bytes/,
     },
   },
+  {
+    name: 'a Task whose input after Parameters is over 256 KiB fails with States.DataLimitExceeded before it is scheduled',
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'echo', 'Payload.$': "States.Format('{}{}{}', $.s, $.s, $.s)" },
+          End: true,
+        },
+      },
+    },
+    input: { s: 'x'.repeat(100_000) },
+    functions: { echo: (event: unknown) => event },
+    expected: {
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: /'T' has an input with a size exceeding/,
+    },
+    events: ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed'],
+  },
 ];
