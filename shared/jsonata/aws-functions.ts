@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { MAX_SEQUENCE_ELEMENTS, MEMORY_LIMIT_MESSAGE } from './evaluation-limits.ts';
 import { javaRandomDouble } from './java-random.ts';
 
@@ -99,6 +100,9 @@ function parse(...args: unknown[]): unknown {
   const [text] = args;
   if (text === undefined) return undefined;
   if (typeof text !== 'string') throw signatureMismatch('parse', 1);
+  // Nested past Jackson's bound (AWS's parser): it would overflow the engine's recursive walks later.
+  const depth = findExcessiveNesting(text);
+  if (depth !== undefined) throw customError(nestingTooDeepMessage(depth));
   try {
     return JSON.parse(text);
   } catch {

@@ -748,6 +748,12 @@ describe('evaluateIntrinsic: results are held to a bound before they grow past i
     expect((run("States.Format('{}{}{}', $.s, $.s, $.s)", { s: big }) as string).length).toBe(300_000);
   });
 
+  it('States.StringToJson refuses JSON nested past 1,000 levels with States.Runtime', () => {
+    const error = failureOf('States.StringToJson($.t)', { t: `${'['.repeat(1_001)}${']'.repeat(1_001)}` });
+    expect(error.error).toBe('States.Runtime');
+    expect(error.errorCause).toContain('Invalid arguments in States.StringToJson');
+  });
+
   it('States.ArrayRange past 1,000 elements fails before any is built, with States.Runtime', () => {
     const error = failureOf('States.ArrayRange(1, 100000000, 1)');
     expect(error.error).toBe('States.Runtime');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { awsFunctions } from '../../../shared/jsonata/aws-functions.ts';
 import { compileExpression } from '../../../shared/jsonata/compiled-expression.ts';
 import { QueryEvaluationError } from '../../../shared/jsonata/query-evaluation-error.ts';
 import { LinearRegExp } from '../../../shared/lib/linear-regex.ts';
@@ -106,5 +107,18 @@ describe('JSONata regular expressions run on RE2 (linear time)', () => {
     expect(regex.exec('foo boz')?.index).toBe(5);
     expect(regex.exec('foo boz')).toBeNull();
     expect(regex.lastIndex).toBe(0);
+  });
+});
+
+describe('$parse refuses JSON nested past 1,000 levels (Jackson’s bound)', () => {
+  const functions = awsFunctions({ random: () => 0.5, uuid: () => 'u' });
+
+  it('fails the state with the nesting message; 1,000 levels parse', async () => {
+    const deep = `${'['.repeat(1_001)}${']'.repeat(1_001)}`;
+    await expect(evaluate('$parse($t)', { ...functions, t: deep })).rejects.toThrow(
+      'Document nesting depth (1001) exceeds the maximum allowed (1000',
+    );
+    const fine = `[${'['.repeat(999)}${']'.repeat(999)}]`;
+    expect(await evaluate('$count($parse($t))', { ...functions, t: fine })).toBe(1);
   });
 });
