@@ -14,7 +14,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -204,6 +204,7 @@ export class StatefoldStack extends Stack {
     const handlers = {} as Record<HandlerName, NodejsFunction>;
     for (const name of HANDLER_NAMES) handlers[name] = this.#createHandler(name, environment);
     this.handlers = handlers;
+    this.#denyInvokingHandlers(handlers);
 
     for (const name of QUEUE_NAMES) {
       handlers[QUEUES[name].consumer].addEventSource(
@@ -314,6 +315,34 @@ export class StatefoldStack extends Stack {
         forceDockerBundling: false,
       },
     });
+  }
+
+  /**
+   * The roles that invoke Task states' functions may, by default, invoke every function of the account, and
+   * so Statefold's own handlers: a definition's Task could hand the step or timer handler a forged event.
+   * An explicit Deny on the handlers' ARNs (and their versions and aliases) wins over any Allow, whatever
+   * `allowedFunctionArns` says. It is a policy of its own, so the functions need not wait for it (their
+   * ARNs are in it) and no dependency cycle forms.
+   */
+  #denyInvokingHandlers(handlers: Record<HandlerName, NodejsFunction>): void {
+    const own = HANDLER_NAMES.flatMap((name) => [
+      handlers[name].functionArn,
+      `${handlers[name].functionArn}:*`,
+    ]);
+    for (const name of HANDLER_NAMES) {
+      const role = handlers[name].role;
+      if (!ACCESS[name].invokesFunctions || role === undefined) continue;
+      new Policy(this, `${capitalize(name)}DenyStatefoldHandlers`, {
+        roles: [role],
+        statements: [
+          new PolicyStatement({
+            effect: Effect.DENY,
+            actions: ['lambda:InvokeFunction', 'lambda:InvokeAsync'],
+            resources: own,
+          }),
+        ],
+      });
+    }
   }
 
   #statementsFor(access: HandlerAccess): PolicyStatement[] {

@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '../lib/json.ts';
+import { MAX_JSON_NESTING_DEPTH, nestingTooDeepMessage } from '../lib/json-depth.ts';
 
 /**
  * A JSON reader for definition texts. `JSON.parse` keeps the last of two equal keys silently and
@@ -90,7 +91,15 @@ class Reader {
     return this.readLiteral();
   }
 
+  /** Past Jackson's nesting bound the definition is refused, as AWS's parser refuses it. */
+  private checkDepth(path: readonly (string | number)[]): void {
+    if (path.length >= MAX_JSON_NESTING_DEPTH) {
+      throw new JsonTextError(nestingTooDeepMessage(path.length + 1), this.position);
+    }
+  }
+
   private readObject(path: Array<string | number>): JsonObject {
+    this.checkDepth(path);
     const start = this.position;
     this.position++;
     const object: JsonObject = {};
@@ -132,6 +141,7 @@ class Reader {
   }
 
   private readArray(path: Array<string | number>): Json[] {
+    this.checkDepth(path);
     const start = this.position;
     this.position++;
     const array: Json[] = [];

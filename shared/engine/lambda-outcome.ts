@@ -1,5 +1,6 @@
 import { payloadTooLargeCause } from '../language/states-error.ts';
 import { type Json, MAX_PAYLOAD_BYTES } from '../lib/json.ts';
+import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import type { InvokeResponse, TaskOutcome } from './ports.ts';
 
 /**
@@ -19,6 +20,11 @@ export function mapInvokeResponse(
       error: 'States.DataLimitExceeded',
       cause: payloadTooLargeCause(style === 'invoke' ? 'lambda' : functionArn),
     };
+  }
+  const depth = findExcessiveNesting(response.payload);
+  if (depth !== undefined) {
+    // Deeper than any JSON AWS's services read: the task fails as AWS fails a result it cannot read.
+    return { ok: false, error: 'States.Runtime', cause: nestingTooDeepMessage(depth) };
   }
   const payload = parsePayload(response.payload);
   if (response.functionError !== undefined) {

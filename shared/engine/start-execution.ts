@@ -9,6 +9,7 @@ import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
+import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
 import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
@@ -254,6 +255,13 @@ export function parseInput(text: string): Json {
     throw new EngineError(
       'InvalidExecutionInput',
       `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit'`,
+    );
+  }
+  const depth = findExcessiveNesting(text);
+  if (depth !== undefined) {
+    throw new EngineError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${nestingTooDeepMessage(depth)}'`,
     );
   }
   try {

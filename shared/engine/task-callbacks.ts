@@ -2,6 +2,7 @@ import { decodeTaskToken, type TaskTokenFields } from '../execution/task-token.t
 import type { ScopeState } from '../history/execution-state.ts';
 import type { Json } from '../lib/json.ts';
 import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
+import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
@@ -92,6 +93,9 @@ function parseOutput(text: string): Json {
       'Invalid Output: the output must be JSON text of at most 262144 bytes',
     );
   }
+  const depth = findExcessiveNesting(text);
+  if (depth !== undefined)
+    throw new EngineError('InvalidOutput', `Invalid Output: '${nestingTooDeepMessage(depth)}'`);
   try {
     return JSON.parse(text) as Json;
   } catch (error) {

@@ -1,12 +1,15 @@
 import { evaluatePath, NOT_FOUND, type PathSources } from '../jsonpath/paths.ts';
 import { assertNever } from '../lib/assert-never.ts';
-import type { Json } from '../lib/json.ts';
+import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { type IntrinsicArg, type IntrinsicCall, IntrinsicSyntaxError } from './intrinsic-call.ts';
 import {
   IntrinsicEvaluationError,
+  IntrinsicResultTooLarge,
   intrinsicFailure,
   invalidArguments,
+  MAX_INTRINSIC_RESULT_BYTES,
   pathNotFound,
+  resultTooLarge,
 } from './intrinsic-failure.ts';
 import {
   argTypeAt,
@@ -26,6 +29,7 @@ export function evaluateIntrinsic(text: string, sources: PathSources, env: Intri
     return evaluateCall(parseIntrinsic(text), sources, env);
   } catch (error) {
     if (error instanceof IntrinsicEvaluationError) throw intrinsicFailure(text, error.detail);
+    if (error instanceof IntrinsicResultTooLarge) throw resultTooLarge(text, error);
     // Only reachable for a definition that skipped validation.
     if (error instanceof IntrinsicSyntaxError) throw intrinsicFailure(text, error.message);
     throw error;
@@ -40,8 +44,19 @@ function evaluateCall(call: IntrinsicCall, sources: PathSources, env: IntrinsicE
     const type = argTypeAt(fn, index);
     if (type === undefined || !matchesArgType(value, type)) throw invalidArguments(call.name);
   });
-  return fn.implement(values, { call, env });
+  const result = fn.implement(values, { call, env });
+  // Each call's result is held to the payload quota (the functions that could grow past it, such as
+  // States.Format, check their size before they build it), so nesting calls cannot multiply sizes.
+  if (typeof result === 'object' && result !== null && exceedsJsonBytes(result, MAX_INTRINSIC_RESULT_BYTES)) {
+    throw new IntrinsicResultTooLarge(call.name);
+  }
+  if (typeof result === 'string' && result.length > MAX_RESULT_CHARS)
+    throw new IntrinsicResultTooLarge(call.name);
+  return result;
 }
+
+/** A string result longer than this, in UTF-16 units, is over the bound as JSON. */
+const MAX_RESULT_CHARS = MAX_INTRINSIC_RESULT_BYTES;
 
 function evaluateArg(arg: IntrinsicArg, sources: PathSources, env: IntrinsicEnv): Json {
   switch (arg.kind) {

@@ -1,3 +1,5 @@
+import { IntrinsicResultTooLarge, MAX_INTRINSIC_RESULT_BYTES } from './intrinsic-failure.ts';
+
 /**
  * The template of `States.Format`: `{}` is a placeholder, and in a string literal `\{` and `\}` are
  * literal braces. Any other brace is an error (AWS fails `'Hello {'`, `'}'` and `'{{}}'` at run time).
@@ -55,6 +57,11 @@ function parseTemplateChars(chars: readonly TemplateChar[]): TemplatePart[] | un
 export function fillTemplate(parts: readonly TemplatePart[], values: readonly string[]): string | undefined {
   const placeholders = parts.filter((part) => part.kind === 'placeholder').length;
   if (placeholders !== values.length) return undefined;
+  let length = 0;
   let next = 0;
+  for (const part of parts)
+    length += part.kind === 'text' ? part.text.length : (values[next++] as string).length;
+  if (length > MAX_INTRINSIC_RESULT_BYTES) throw new IntrinsicResultTooLarge('States.Format');
+  next = 0;
   return parts.map((part) => (part.kind === 'text' ? part.text : (values[next++] as string))).join('');
 }

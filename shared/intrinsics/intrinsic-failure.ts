@@ -1,5 +1,5 @@
 import { StatesError, StatesErrors } from '../language/states-error.ts';
-import { type Json, stringifyJson } from '../lib/json.ts';
+import { type Json, MAX_PAYLOAD_BYTES, stringifyJson } from '../lib/json.ts';
 
 /**
  * The error name an intrinsic fails with at run time. The spec and the developer guide name
@@ -41,4 +41,33 @@ export function pathNotFound(path: string, input: Json): IntrinsicEvaluationErro
 /** The cause AWS writes: the whole expression as written, then what went wrong inside it. */
 export function intrinsicFailure(text: string, detail: string): StatesError {
   return new StatesError(INTRINSIC_ERROR_NAME, `The function '${text}' had the following error: ${detail}`);
+}
+
+/**
+ * How large one call's result may be: four times the 256 KiB payload quota. A result over the quota can
+ * only make the state's output or a variable too large, which the state's own checks fail with AWS's
+ * States.DataLimitExceeded and AWS's cause; this bound sits above them so that they speak first, and
+ * only stops what would grow without end (nested calls multiplying sizes, a Format of many large values)
+ * before it is built.
+ */
+export const MAX_INTRINSIC_RESULT_BYTES = 4 * MAX_PAYLOAD_BYTES;
+
+/** A call whose result would be over MAX_INTRINSIC_RESULT_BYTES: States.DataLimitExceeded. */
+export class IntrinsicResultTooLarge extends Error {
+  override name = 'IntrinsicResultTooLarge';
+  readonly functionName: string;
+
+  constructor(functionName: string) {
+    super(
+      `The result of ${functionName} is over ${MAX_INTRINSIC_RESULT_BYTES} bytes, four times the payload quota`,
+    );
+    this.functionName = functionName;
+  }
+}
+
+export function resultTooLarge(text: string, error: IntrinsicResultTooLarge): StatesError {
+  return new StatesError(
+    StatesErrors.DataLimitExceeded,
+    `The function '${text}' had the following error: ${error.message}`,
+  );
 }

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { isJsonObject, type Json, type JsonObject, jsonEquals } from '../lib/json.ts';
+import { findExcessiveNesting } from '../lib/json-depth.ts';
 import { fillTemplate, parseLiteralTemplate, parseValueTemplate } from './format-template.ts';
 import type { IntrinsicCall } from './intrinsic-call.ts';
 import { invalidArguments } from './intrinsic-failure.ts';
@@ -74,6 +75,8 @@ export const INTRINSIC_FUNCTIONS: Readonly<Record<string, IntrinsicFunction>> = 
     implement: ([text]) => {
       // AWS returns null for an empty or blank string (LocalStack snapshot test_string_to_json).
       if ((text as string).trim() === '') return null;
+      // JSON nested past Jackson's bound (AWS's parser) would overflow the engine's recursive walks later.
+      if (findExcessiveNesting(text as string) !== undefined) throw invalidArguments('States.StringToJson');
       try {
         return JSON.parse(text as string) as Json;
       } catch {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
+import { MAX_SEQUENCE_ELEMENTS, MEMORY_LIMIT_MESSAGE } from './evaluation-limits.ts';
 import { javaRandomDouble } from './java-random.ts';
 
 /**
@@ -17,10 +19,6 @@ export interface AwsFunctionEnv {
 }
 
 type JsonataFunction = (...args: unknown[]) => unknown;
-
-/** AWS refuses `$range` past this many elements with its memory-limit message (Floci, measured). */
-const MAX_RANGE_ELEMENTS = 360_145;
-const MEMORY_LIMIT_MESSAGE = 'Expression evaluation memory limit exceeded: Check for excessive memory usage';
 
 /** AWS accepts these names exactly (case-sensitive); the message lists them in this order. */
 const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
@@ -79,7 +77,7 @@ function range(...args: unknown[]): unknown {
   const count = Math.floor((end - start) / step) + 1;
   // A one-element range is a singleton sequence, which JSONata hands back as the bare number.
   if (count === 1) return start;
-  if (count > MAX_RANGE_ELEMENTS) throw new Error(MEMORY_LIMIT_MESSAGE);
+  if (count > MAX_SEQUENCE_ELEMENTS) throw new Error(MEMORY_LIMIT_MESSAGE);
   return Array.from({ length: count }, (_, i) => start + i * step);
 }
 
@@ -102,6 +100,9 @@ function parse(...args: unknown[]): unknown {
   const [text] = args;
   if (text === undefined) return undefined;
   if (typeof text !== 'string') throw signatureMismatch('parse', 1);
+  // Nested past Jackson's bound (AWS's parser): it would overflow the engine's recursive walks later.
+  const depth = findExcessiveNesting(text);
+  if (depth !== undefined) throw customError(nestingTooDeepMessage(depth));
   try {
     return JSON.parse(text);
   } catch {

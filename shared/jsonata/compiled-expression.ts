@@ -1,5 +1,7 @@
 import jsonata from 'jsonata';
 import type { Json, JsonObject } from '../lib/json.ts';
+import { LinearRegExp } from '../lib/linear-regex.ts';
+import { MAX_PAYLOAD_CHARS, MAX_SEQUENCE_ELEMENTS, MEMORY_LIMIT_MESSAGE } from './evaluation-limits.ts';
 import { compileFast, type FastExpression } from './fast-expression.ts';
 import {
   type ExpressionSite,
@@ -49,9 +51,19 @@ export function findJsonataSyntaxError(text: string): string | undefined {
  * below (`1+1+…` with 100 terms passes, 101 fails), and a runaway loop ends on a time limit with the
  * second. The core touches no clock, so the loop bound here is a count of evaluation steps instead of
  * seconds: deterministic on every replay, and about five seconds of evaluation here (Floci's time limit).
+ * A step that yields an array also spends one step per element, so a loop that copies a growing array
+ * (`$reduce(…, function($a, $x){ $append($a, $x) })`) runs out of steps long before it has done its
+ * quadratic work. Memory: no step may yield a string longer than the payload quota or an array longer
+ * than AWS's `$range` limit (AWS's memory-limit message); the check runs as each step returns, so a value
+ * past the bound is never used to build a larger one.
  */
 const MAX_DEPTH = 100;
 const MAX_STEPS = 5_000_000;
+/**
+ * Every so many steps the evaluation waits for the event loop's next turn (`setImmediate`, not a clock):
+ * a long evaluation of one execution never keeps the server from the others' requests and messages.
+ */
+const YIELD_EVERY_STEPS = 5_000;
 const DEPTH_MESSAGE =
   'Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive';
 const STEPS_MESSAGE = 'Expression evaluation timeout: Check for infinite loop';
@@ -59,6 +71,8 @@ const STEPS_MESSAGE = 'Expression evaluation timeout: Check for infinite loop';
 interface Bounds {
   depth: number;
   steps: number;
+  /** The step count at which the evaluation next lets the event loop turn. */
+  nextYield: number;
 }
 
 /** A library frame; each evaluation's frames share one set of counters, hung on the frames themselves. */
@@ -72,20 +86,34 @@ interface Frame {
  * it (blocks, lambdas) shares its parent's.
  */
 function pushFrame(parent: Frame, child: Frame): void {
-  child.bounds = parent.bounds ?? { depth: 0, steps: 0 };
+  child.bounds = parent.bounds ?? { depth: 0, steps: 0, nextYield: YIELD_EVERY_STEPS };
 }
 
-function enterStep(_node: unknown, _input: unknown, frame: Frame): void {
+const turnOfTheEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function enterStep(_node: unknown, _input: unknown, frame: Frame): Promise<void> | undefined {
   const bounds = frame.bounds;
-  if (bounds === undefined) return;
+  if (bounds === undefined) return undefined;
   bounds.depth += 1;
   bounds.steps += 1;
   if (bounds.depth > MAX_DEPTH) throw new Error(DEPTH_MESSAGE);
   if (bounds.steps > MAX_STEPS) throw new Error(STEPS_MESSAGE);
+  if (bounds.steps < bounds.nextYield) return undefined;
+  bounds.nextYield = bounds.steps + YIELD_EVERY_STEPS;
+  return turnOfTheEventLoop();
 }
 
-function exitStep(_node: unknown, _input: unknown, frame: Frame): void {
-  if (frame.bounds !== undefined) frame.bounds.depth -= 1;
+function exitStep(_node: unknown, _input: unknown, frame: Frame, result: unknown): void {
+  const bounds = frame.bounds;
+  if (bounds === undefined) return;
+  bounds.depth -= 1;
+  if (typeof result === 'string') {
+    if (result.length > MAX_PAYLOAD_CHARS) throw new Error(MEMORY_LIMIT_MESSAGE);
+  } else if (Array.isArray(result)) {
+    if (result.length > MAX_SEQUENCE_ELEMENTS) throw new Error(MEMORY_LIMIT_MESSAGE);
+    bounds.steps += result.length;
+    if (bounds.steps > MAX_STEPS) throw new Error(STEPS_MESSAGE);
+  }
 }
 
 /** The library reads its hooks from the environment under these symbols. */
@@ -93,11 +121,17 @@ const FRAME_HOOK = Symbol.for('jsonata.__createFrame_push') as unknown as string
 const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry') as unknown as string;
 const EXIT_HOOK = Symbol.for('jsonata.__evaluate_exit') as unknown as string;
 
+/**
+ * Regexes run on RE2 (linear-regex.ts). The library keeps its regex engine in one global that every
+ * `jsonata()` call sets, so every call in Statefold passes these options.
+ */
+export const JSONATA_OPTIONS: jsonata.JsonataOptions = { RegexEngine: LinearRegExp as unknown as RegExp };
+
 function parseExpression(text: string): CompiledExpression {
   compilations += 1;
   let parsed: jsonata.Expression;
   try {
-    parsed = jsonata(text);
+    parsed = jsonata(text, JSONATA_OPTIONS);
     parsed.assign(FRAME_HOOK, pushFrame);
     parsed.assign(ENTRY_HOOK, enterStep);
     parsed.assign(EXIT_HOOK, exitStep);

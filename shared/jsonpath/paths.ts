@@ -1,12 +1,19 @@
-import { JSONPath } from 'jsonpath-plus';
 import { StatesError, StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
+import {
+  FilterEvaluationError,
+  type FilterExpression,
+  FilterSyntaxError,
+  parseFilter,
+  testFilter,
+} from './filter-expression.ts';
 
 /**
  * JSONPath as ASL uses it (Jayway semantics). A path whose segments are only names and indexes is
  * "definite": it selects one node or none, and we walk it ourselves (the hot path of every state).
- * Anything else (wildcards, slices, unions, filters, deep scan) is "indefinite" and goes to
- * jsonpath-plus, whose result is always the list of matches, as Jayway returns it.
+ * Anything else (wildcards, slices, unions, filters, deep scan) is "indefinite": it is parsed into steps
+ * here and evaluated here too (filter-expression.ts for filters), and its result is always the list of
+ * matches, as Jayway returns it. No part of a path is ever evaluated as a script.
  * A path may start with `$$` (the context object) or `$name` (a variable).
  */
 export type PathSegment =
@@ -22,8 +29,26 @@ export interface CompiledPath {
   root: PathRoot;
   /** Segments when the path is definite; undefined when it is not. */
   segments: PathSegment[] | undefined;
-  /** The path relative to its root, as jsonpath-plus takes it (`$...`). */
-  relative: string;
+  /** The steps of an indefinite path (undefined when the path is definite). */
+  steps: PathStep[] | undefined;
+}
+
+/** What one step of an indefinite path selects from a node. */
+export type Selector =
+  | { kind: 'name'; name: string }
+  /** `['a','b']`: each present member (merged into one object when it is the last step, as Jayway does). */
+  | { kind: 'names'; names: string[] }
+  | { kind: 'indexes'; indexes: number[] }
+  | { kind: 'wildcard' }
+  | { kind: 'slice'; start: number | undefined; end: number | undefined; step: number }
+  | { kind: 'filter'; text: string; expression: FilterExpression }
+  /** `[( … )]`: a script expression, which Jayway does not have; it fails the state that reads it. */
+  | { kind: 'script'; text: string };
+
+/** `.x` / `[x]` apply the selector to the node; `..x` to the node and every node below it. */
+export interface PathStep {
+  scan: boolean;
+  selector: Selector;
 }
 
 /** What a path reads: the state's data, the context object and the variables in scope. */
@@ -70,8 +95,8 @@ export function compilePath(written: string): CompiledPath {
   }
   if (rest.endsWith('.')) throw new PathSyntaxError(`'${text}' must not end with a '.' or '..'`);
   const segments = parseDefiniteSegments(rest);
-  if (!segments) checkIndefinite(text, rest);
-  const compiled: CompiledPath = { text, root, segments, relative: `$${existenceFilters(rest)}` };
+  const steps = segments ? undefined : parseSteps(text, rest);
+  const compiled: CompiledPath = { text, root, segments, steps };
   cache.set(written, compiled);
   return compiled;
 }
@@ -124,13 +149,100 @@ export function evaluatePath(path: string | CompiledPath, sources: PathSources):
   }
   if (compiled.segments) return walk(base, compiled.segments);
   try {
-    return JSONPath({ path: compiled.relative, json: base as object, wrap: true, eval: 'safe' }) as Json[];
+    return select(base, compiled.steps ?? []);
   } catch (error) {
-    // A filter the path library cannot evaluate (a bare word, a script on an object) fails the state that
-    // reads it, never the engine.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StatesError(StatesErrors.Runtime, `Invalid path '${compiled.text}' : ${reason}`);
+    // A filter that cannot be evaluated (a bare word, a script) fails the state that reads it.
+    if (!(error instanceof FilterEvaluationError)) throw error;
+    throw new StatesError(StatesErrors.Runtime, `Invalid path '${compiled.text}' : ${error.message}`);
   }
+}
+
+/** The matches of an indefinite path's steps from `root`, in document order (Jayway's). */
+function select(root: Json, steps: readonly PathStep[]): Json[] {
+  let nodes: Json[] = [root];
+  steps.forEach((step, i) => {
+    const last = i === steps.length - 1;
+    const next: Json[] = [];
+    for (const node of nodes) {
+      if (step.scan) {
+        for (const below of descendantsAndSelf(node)) applySelector(step.selector, below, root, last, next);
+      } else {
+        applySelector(step.selector, node, root, last, next);
+      }
+    }
+    nodes = next;
+  });
+  return nodes;
+}
+
+/** A node, then each node below it, parents before their children. */
+function descendantsAndSelf(node: Json): Json[] {
+  const found: Json[] = [];
+  const pending: Json[] = [node];
+  while (pending.length > 0) {
+    const current = pending.pop() as Json;
+    found.push(current);
+    const children = Array.isArray(current) ? current : isJsonObject(current) ? Object.values(current) : [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i] as Json;
+      if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return found;
+}
+
+function applySelector(selector: Selector, node: Json, root: Json, last: boolean, out: Json[]): void {
+  switch (selector.kind) {
+    case 'name':
+      if (isJsonObject(node) && Object.hasOwn(node, selector.name)) out.push(node[selector.name] as Json);
+      return;
+    case 'names': {
+      if (!isJsonObject(node)) return;
+      const present = selector.names.filter((name) => Object.hasOwn(node, name));
+      if (last) {
+        const merged: Record<string, Json> = {};
+        for (const name of present) merged[name] = node[name] as Json;
+        out.push(merged);
+      } else {
+        for (const name of present) out.push(node[name] as Json);
+      }
+      return;
+    }
+    case 'indexes':
+      if (!Array.isArray(node)) return;
+      for (const written of selector.indexes) {
+        const index = written < 0 ? node.length + written : written;
+        if (index >= 0 && index < node.length) out.push(node[index] as Json);
+      }
+      return;
+    case 'wildcard':
+      if (Array.isArray(node)) out.push(...node);
+      else if (isJsonObject(node)) out.push(...(Object.values(node) as Json[]));
+      return;
+    case 'slice': {
+      if (!Array.isArray(node)) return;
+      const { start, end, step } = selector;
+      const from = clamp(start ?? 0, node.length);
+      const to = clamp(end ?? node.length, node.length);
+      for (let i = from; i < to; i += step) out.push(node[i] as Json);
+      return;
+    }
+    case 'filter':
+      if (Array.isArray(node)) {
+        for (const item of node) if (testFilter(selector.expression, item, root)) out.push(item);
+      } else if (isJsonObject(node) && testFilter(selector.expression, node, root)) {
+        // Jayway tests an object itself against a filter.
+        out.push(node);
+      }
+      return;
+    case 'script':
+      throw new FilterEvaluationError(`script expressions such as '[${selector.text}]' are not JSONPath`);
+  }
+}
+
+function clamp(index: number, length: number): number {
+  const from = index < 0 ? length + index : index;
+  return Math.min(Math.max(from, 0), length);
 }
 
 /** Walks definite segments from a node. */
@@ -226,108 +338,84 @@ function findBracketEnd(rest: string, open: number): number {
   throw new PathSyntaxError(`'$${rest}' has an unclosed '['`);
 }
 
-/**
- * Jayway reads a filter on a bare path (`[?(@.isbn)]`) as "the field exists"; jsonpath-plus would test the
- * value's truthiness, so such filters are rewritten to an existence test.
- */
-function existenceFilters(rest: string): string {
-  return rest.replace(/\[\?\(\s*(@(?:\.[\w$]+|\['[^']*'\])+)\s*\)\]/g, '[?($1 !== undefined)]');
-}
-
-/** Indefinite paths are handed to jsonpath-plus; here we only reject what neither grammar reads. */
-function checkIndefinite(text: string, rest: string): void {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const ch = rest[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '[' || ch === '(') depth++;
-    else if (ch === ']' || ch === ')') depth--;
-    if (depth < 0) throw new PathSyntaxError(`'${text}' has an unbalanced '${ch}'`);
-  }
-  if (depth !== 0 || quote) throw new PathSyntaxError(`'${text}' has an unclosed bracket or quote`);
+/** Parses an indefinite path into steps; throws PathSyntaxError for anything Jayway does not read. */
+function parseSteps(text: string, rest: string): PathStep[] {
   if (rest !== '' && rest[0] !== '.' && rest[0] !== '[') {
     throw new PathSyntaxError(`'${text}' has an unexpected '${rest[0]}' after '$'`);
   }
-  for (const expression of filterExpressions(rest)) checkFilterExpression(text, expression);
+  const steps: PathStep[] = [];
+  let i = 0;
+  while (i < rest.length) {
+    let scan = false;
+    if (rest.startsWith('..', i)) {
+      scan = true;
+      i += 2;
+    } else if (rest[i] === '.') {
+      i += 1;
+      if (rest[i] === '[') continue;
+    }
+    if (i >= rest.length) throw new PathSyntaxError(`'${text}' must not end with a '.' or '..'`);
+    if (rest[i] === '[') {
+      const close = findBracketEnd(rest, i);
+      steps.push({ scan, selector: parseBracket(text, rest.slice(i + 1, close).trim()) });
+      i = close + 1;
+      continue;
+    }
+    if (rest[i] === '*') {
+      steps.push({ scan, selector: { kind: 'wildcard' } });
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < rest.length && rest[j] !== '.' && rest[j] !== '[') j++;
+    const name = rest.slice(i, j);
+    if (/[\s'"()?@,:*\]]/.test(name)) {
+      throw new PathSyntaxError(`'${text}' has '${name}' where a property name belongs`);
+    }
+    steps.push({ scan, selector: { kind: 'name', name } });
+    i = j;
+  }
+  return steps;
 }
 
-/** The expressions of `[?( … )]` filters and `[( … )]` scripts in a path's text. */
-function filterExpressions(rest: string): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] !== '[') continue;
-    let j = i + 1;
-    while (rest[j] === ' ') j++;
-    if (rest[j] === '?') j++;
-    while (rest[j] === ' ') j++;
-    if (rest[j] !== '(') continue;
-    const close = findBracketEnd(rest, i);
-    const inner = rest.slice(j, close).trim();
-    if (inner.endsWith(')')) found.push(inner.slice(1, -1));
-    i = close;
-  }
-  return found;
-}
+const SLICE = /^(-?\d*)\s*:\s*(-?\d*)(?:\s*:\s*(\d*))?$/;
+const INDEXES = /^-?\d+(?:\s*,\s*-?\d+)*$/;
+const QUOTED = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
 
-/**
- * A filter must be a JSONPath filter as Jayway reads it: paths (`@…`, `$…`), literals, comparisons (`==`, `!=`,
- * `<`, `<=`, `>`, `>=`, `=~`, `in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`), `&&`, `||`, `!`,
- * arithmetic and parentheses. The path library would evaluate a JavaScript subset there (method calls,
- * property lookups on prototypes); a definition's author must never run code inside the engine, so anything
- * else is refused here, before any evaluation.
- */
-const FILTER_TOKEN =
-  /\s+|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\/(?:[^/\\]|\\.)+\/[a-z]*|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[@$](?:\.\.?(?:[\w$-]+|\*)|\[(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+|\*)\])*|[A-Za-z_][\w]*|===|!==|==|!=|<=|>=|=~|&&|\|\||[<>!()+\-*/%,[\]]/y;
-const FORBIDDEN_WORDS = new Set([
-  'this',
-  'new',
-  'function',
-  'constructor',
-  '__proto__',
-  'prototype',
-  'globalThis',
-]);
-const FILTER_WORD_OPERATORS = new Set([
-  'in',
-  'nin',
-  'subsetof',
-  'anyof',
-  'noneof',
-  'size',
-  'empty',
-  'true',
-  'false',
-  'null',
-]);
-const FORBIDDEN_NAMES = /(?:^|[.'"[])(?:constructor|__proto__|prototype)(?:$|[.'"\]])/;
-
-function checkFilterExpression(text: string, expression: string): void {
-  FILTER_TOKEN.lastIndex = 0;
-  let previous = '';
-  while (FILTER_TOKEN.lastIndex < expression.length) {
-    const at = FILTER_TOKEN.lastIndex;
-    const match = FILTER_TOKEN.exec(expression);
-    if (!match) {
-      throw new PathSyntaxError(`'${text}' has a filter JSONPath cannot read at '${expression.slice(at)}'`);
+function parseBracket(text: string, inner: string): Selector {
+  if (inner === '*') return { kind: 'wildcard' };
+  if (inner.startsWith('?')) {
+    const body = inner.slice(1).trim();
+    if (!body.startsWith('(') || !body.endsWith(')')) {
+      throw new PathSyntaxError(`'${text}' has a filter that is not written [?( … )]`);
     }
-    const token = match[0];
-    if (/^\s+$/.test(token)) continue;
-    if (token === '(' && /^[@$A-Za-z_]/.test(previous) && !FILTER_WORD_OPERATORS.has(previous)) {
-      throw new PathSyntaxError(
-        `'${text}' calls a function in a filter ('${previous}(…)'): filters compare values`,
-      );
+    const filter = body.slice(1, -1);
+    try {
+      return { kind: 'filter', text: filter, expression: parseFilter(filter) };
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      throw new PathSyntaxError(`'${text}' has a filter JSONPath cannot read: ${error.message}`);
     }
-    if (FORBIDDEN_WORDS.has(token) || (/^[@$]/.test(token) && FORBIDDEN_NAMES.test(token.slice(1)))) {
-      throw new PathSyntaxError(`'${text}' reads '${token}' in a filter: not a JSON member`);
-    }
-    previous = token;
   }
+  if (inner.startsWith('(')) return { kind: 'script', text: inner };
+  const slice = SLICE.exec(inner);
+  if (slice) {
+    const bound = (written: string | undefined) => (written ? Number(written) : undefined);
+    const step = bound(slice[3]) ?? 1;
+    if (step < 1) throw new PathSyntaxError(`'${text}' has a slice step below 1`);
+    return { kind: 'slice', start: bound(slice[1]), end: bound(slice[2]), step };
+  }
+  if (INDEXES.test(inner)) return { kind: 'indexes', indexes: inner.split(',').map((n) => Number(n.trim())) };
+  const names: string[] = [];
+  QUOTED.lastIndex = 0;
+  while (QUOTED.lastIndex < inner.length) {
+    const match = QUOTED.exec(inner);
+    if (!match) throw new PathSyntaxError(`'${text}' has a bracket JSONPath cannot read: [${inner}]`);
+    names.push((match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1'));
+    if (match[3] === '') break;
+  }
+  if (names.length === 0) throw new PathSyntaxError(`'${text}' has an empty bracket`);
+  return names.length === 1 ? { kind: 'name', name: names[0] as string } : { kind: 'names', names };
 }
 
 /**

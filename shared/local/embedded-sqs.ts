@@ -12,7 +12,8 @@ import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The engine's queues in this process: fauxqs (an SQS emulator) on a free port, with the three queues and
- * their dead-letter queues created as the CDK stack creates them on AWS.
+ * their dead-letter queues created as the CDK stack creates them on AWS. It listens on 127.0.0.1 only:
+ * it checks no credentials, so anyone who reached it could read, send or purge the engine's messages.
  */
 
 export interface EmbeddedSqsOptions {
@@ -28,6 +29,8 @@ export interface EmbeddedSqsOptions {
 
 export interface EmbeddedSqs {
   endpoint: string;
+  /** Where the emulator listens, as it reports it (`http://127.0.0.1:<port>`). */
+  listenAddress: string;
   client: SQSClient;
   urls: QueueUrls;
   dlqUrls: QueueUrls;
@@ -44,12 +47,14 @@ const QUEUES: Record<keyof QueueUrls, { name: string; dlq: string; fifo: boolean
 };
 
 export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promise<EmbeddedSqs> {
-  const server = await withRelaxedSync(() =>
-    startFauxqs({
-      port: 0,
-      logger: false,
-      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    }),
+  const server = await onLoopbackOnly(() =>
+    withRelaxedSync(() =>
+      startFauxqs({
+        port: 0,
+        logger: false,
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      }),
+    ),
   );
   const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new SQSClient({
@@ -82,6 +87,7 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promis
     }
     return {
       endpoint,
+      listenAddress: server.address,
       client,
       urls: urls as QueueUrls,
       dlqUrls: dlqUrls as QueueUrls,
@@ -152,5 +158,29 @@ async function withRelaxedSync<T>(start: () => Promise<T>): Promise<T> {
     return await start();
   } finally {
     DatabaseSync.prototype.exec = exec;
+  }
+}
+
+/**
+ * fauxqs listens on every interface whatever its `host` option says (that option only names the host in
+ * its queue URLs): it calls Fastify's `listen` with host 0.0.0.0, which calls `net.Server#listen` with it.
+ * While fauxqs starts, a listen on 0.0.0.0 is made a listen on 127.0.0.1. Nothing else in the process
+ * listens meanwhile on 0.0.0.0 (the local servers name 127.0.0.1 or the host they were given).
+ */
+async function onLoopbackOnly<T>(start: () => Promise<T>): Promise<T> {
+  const { Server } = await import('node:net');
+  const listen = Server.prototype.listen;
+  const loopbackListen = function (this: InstanceType<typeof Server>, ...args: unknown[]) {
+    const [first] = args;
+    if (typeof first === 'object' && first !== null && (first as { host?: unknown }).host === '0.0.0.0') {
+      args[0] = { ...first, host: '127.0.0.1' };
+    }
+    return (listen as (...a: unknown[]) => InstanceType<typeof Server>).apply(this, args);
+  };
+  Server.prototype.listen = loopbackListen as typeof listen;
+  try {
+    return await start();
+  } finally {
+    Server.prototype.listen = listen;
   }
 }

@@ -15,6 +15,7 @@ import {
   type EngineQueuesDescription,
   serveEngineQueues,
 } from './engine-queues-route.ts';
+import { allowedHosts, checkHost } from './host-check.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalStateMachine } from './local-config.ts';
 import { type LocalEngine, type LocalEngineOptions, startLocalEngine } from './local-engine.ts';
 
@@ -83,7 +84,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     region: engineOptions.region ?? 'us-east-1',
     accountId: engineOptions.accountId ?? '123456789012',
   };
+  // Set once the port is known (listen may pick it); until then no request is answered.
+  let hosts: ReadonlySet<string> | undefined = new Set();
   const server = createServer((request, response) => {
+    // A request whose Host names another server (DNS rebinding from a browser page) gets a 403.
+    if (!checkHost(hosts, request, response)) return;
     // GET /console/…: the web console's files; it reads the API below like any other client.
     if (serveConsoleAsset(request, response)) return;
     // GET /statefold/queues: where the engine's queues are, for `statefold dlq`.
@@ -105,6 +110,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     });
     server.listen(port, host, () => resolveListen());
   });
+  hosts = allowedHosts(host, (server.address() as AddressInfo).port);
   // Past the listen, a server error (rare: a failing socket) is logged; it must not end the process.
   server.on('error', (error) => console.error(`statefold local server: ${error.message}`));
   const closeServer = () => closeGracefully(server);

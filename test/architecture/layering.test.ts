@@ -28,12 +28,13 @@ const PORTS = ['shared/engine/ports.ts', 'shared/engine/engine-error.ts'];
 const AWS_SDK = '@aws-sdk/*';
 
 const RULES: ModuleRule[] = [
-  { module: 'shared/lib', modules: [], packages: PURE },
+  // re2js: regular expressions from definitions run in linear time (shared/lib/linear-regex.ts).
+  { module: 'shared/lib', modules: [], packages: [...PURE, 're2js'] },
   { module: 'shared/language', modules: ['shared/lib'], packages: PURE },
   {
     module: 'shared/jsonpath',
     modules: ['shared/lib', 'shared/language'],
-    packages: [...PURE, 'jsonpath-plus'],
+    packages: PURE,
   },
   {
     module: 'shared/intrinsics',

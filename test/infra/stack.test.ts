@@ -82,6 +82,7 @@ function actionsOf(name: HandlerName): Record<string, string[]> {
     const roles = (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref);
     if (!roles.includes(roleId)) continue;
     for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
+      if (statement.Effect !== 'Allow') continue;
       for (const action of [statement.Action].flat()) {
         byAction[action] = [...(byAction[action] ?? []), ...[statement.Resource].flat().map(render)].sort();
       }
@@ -292,6 +293,44 @@ describe('IAM', () => {
     ],
   ] as const)('the %s handler may do exactly this, on exactly these resources', (name, expected) => {
     expect(actionsOf(name)).toEqual(expected());
+  });
+});
+
+describe("Statefold's own handlers", () => {
+  /** The Deny statements of the policies attached to a handler's role, actions to resources. */
+  function deniedOf(name: HandlerName): Record<string, string[]> {
+    const roleId = stack.getLogicalId(stack.handlers[name].role?.node.defaultChild as CfnElement);
+    const byAction: Record<string, string[]> = {};
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      const roles = (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref);
+      if (!roles.includes(roleId)) continue;
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
+        if (statement.Effect !== 'Deny') continue;
+        for (const action of [statement.Action].flat()) {
+          byAction[action] = [...(byAction[action] ?? []), ...[statement.Resource].flat().map(render)].sort();
+        }
+      }
+    }
+    return byAction;
+  }
+  const handlerArns = () =>
+    HANDLER_NAMES.flatMap((name) => {
+      const arn = `<${logicalId(stack.handlers[name])}.Arn>`;
+      return [arn, `${arn}:*`];
+    }).sort();
+
+  it.each(['api', 'task'] as const)(
+    'the %s role, which may invoke every function of the account, is denied every Statefold handler and its versions',
+    (name) => {
+      expect(deniedOf(name)).toEqual({
+        'lambda:InvokeFunction': handlerArns(),
+        'lambda:InvokeAsync': handlerArns(),
+      });
+    },
+  );
+
+  it.each(['step', 'timer', 'reconcile'] as const)('the %s role invokes no function at all', (name) => {
+    expect(Object.keys(actionsOf(name)).filter((action) => action.startsWith('lambda:'))).toEqual([]);
   });
 });
 

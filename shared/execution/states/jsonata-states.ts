@@ -1,6 +1,6 @@
 import type { ScopeState } from '../../history/execution-state.ts';
 import { expressionText } from '../../jsonata/index.ts';
-import { StatesError, StatesErrors } from '../../language/states-error.ts';
+import { payloadTooLargeCause, StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
   ChoiceState,
   FailState,
@@ -13,7 +13,7 @@ import type {
   WaitState,
 } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
-import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
+import { exceedsJsonBytes, isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { parseTimestamp } from '../../lib/timestamps.ts';
 import { chooseHandling, getCatcher } from '../error-handling.ts';
 import { exitState, failCompositeState, failScope, failState, handleFailure, nextOf } from '../flow.ts';
@@ -383,6 +383,10 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
             ? `Map state input must be an array but was: ${JSON.stringify(items)}`
             : `The JSONata expression '${expressionText(String(state.Items))}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`,
         );
+      }
+      // The items are the Map's input: a payload held to the 256 KiB quota before any child is built.
+      if (exceedsJsonBytes(items)) {
+        throw new StatesError(StatesErrors.DataLimitExceeded, payloadTooLargeCause(scope.stateName));
       }
       return { items: await childInputsOf(step, scope, state, items), length: items.length, ...settings };
     })(),

@@ -6,7 +6,7 @@ import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { TaskState } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
 import { InvariantError } from '../../lib/invariant-error.ts';
-import { isJsonObject, type Json } from '../../lib/json.ts';
+import { exceedsJsonBytes, isJsonObject, type Json } from '../../lib/json.ts';
 import { chooseHandling } from '../error-handling.ts';
 import { exitState, handleFailure, nextOf, stopNestedExecution } from '../flow.ts';
 import type { MockedInvocation, TaskRequest } from '../messages.ts';
@@ -79,6 +79,18 @@ export function scheduleTask(
   parameters: Json,
   timeouts: Timeouts,
 ): void {
+  if (exceedsJsonBytes(parameters)) {
+    // The task's input (after Parameters or Arguments) is a payload like any other (AWS's quota names it).
+    failWith(
+      step,
+      scope,
+      new StatesError(
+        StatesErrors.DataLimitExceeded,
+        `The state/task '${scope.stateName}' has an input with a size exceeding the maximum number of bytes service limit.`,
+      ),
+    );
+    return;
+  }
   const parsed = step.infoOf(scope).resource ?? parseTaskResource(state.Resource);
   if (parsed.target.kind === 'activity') {
     scheduleActivity(step, scope, parsed.target.activityArn, parameters, timeouts);

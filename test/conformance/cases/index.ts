@@ -1,5 +1,6 @@
 import type { ConformanceCase } from '../conformance-case.ts';
 import { asAwsRecordsCases } from './as-aws-records.ts';
+import { boundsCases } from './bounds.ts';
 import { choiceCases } from './choice.ts';
 import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
@@ -34,4 +35,5 @@ export const allCases: Record<string, ConformanceCase[]> = {
   'mixed query languages': mixedLanguagesCases,
   'as AWS records it': asAwsRecordsCases,
   'service integrations': integrationsCases,
+  'bounds and JSONPath filters': boundsCases,
 };

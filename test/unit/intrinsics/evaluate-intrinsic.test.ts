@@ -718,3 +718,45 @@ describe('evaluateIntrinsic: failures', () => {
     );
   });
 });
+
+describe('evaluateIntrinsic: results are held to a bound before they grow past it', () => {
+  const big = 'x'.repeat(100_000);
+
+  it.each([
+    {
+      title: 'a States.Format of many large values (checked before the text is joined)',
+      text: `States.Format('${'{}'.repeat(20)}', ${Array(20).fill('$.s').join(', ')})`,
+      name: 'States.Format',
+    },
+    {
+      title: 'a States.Array of many large values',
+      text: `States.Array(${Array(20).fill('$.s').join(', ')})`,
+      name: 'States.Array',
+    },
+    {
+      title: 'nested calls that multiply sizes',
+      text: "States.Format('{}{}{}{}{}{}', States.Format('{}{}{}{}{}{}', $.s, $.s, $.s, $.s, $.s, $.s), $.s, $.s, $.s, $.s, $.s)",
+      name: 'States.Format',
+    },
+  ])('$title fails with States.DataLimitExceeded', ({ text, name }) => {
+    const error = failureOf(text, { s: big });
+    expect(error.error).toBe('States.DataLimitExceeded');
+    expect(error.errorCause).toContain(`The result of ${name} is over 1048576 bytes`);
+  });
+
+  it('a result up to four times the payload quota is built: the state then fails on its own quota', () => {
+    expect((run("States.Format('{}{}{}', $.s, $.s, $.s)", { s: big }) as string).length).toBe(300_000);
+  });
+
+  it('States.StringToJson refuses JSON nested past 1,000 levels with States.Runtime', () => {
+    const error = failureOf('States.StringToJson($.t)', { t: `${'['.repeat(1_001)}${']'.repeat(1_001)}` });
+    expect(error.error).toBe('States.Runtime');
+    expect(error.errorCause).toContain('Invalid arguments in States.StringToJson');
+  });
+
+  it('States.ArrayRange past 1,000 elements fails before any is built, with States.Runtime', () => {
+    const error = failureOf('States.ArrayRange(1, 100000000, 1)');
+    expect(error.error).toBe('States.Runtime');
+    expect(error.errorCause).toContain('Invalid arguments in States.ArrayRange');
+  });
+});

@@ -1,0 +1,295 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  InvalidDefinition,
+  InvalidExecutionInput,
+  ListStateMachinesCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { until } from '../support/eventually.ts';
+import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { thrown } from '../support/thrown.ts';
+
+/**
+ * Definitions and inputs written to hurt the engine, through the local server's API with the AWS SDK: each
+ * gets AWS's answer (a 400, or an execution that fails with AWS's error), and the server goes on serving
+ * everyone else meanwhile. Also: the engine's own services are not reachable from the network, and a
+ * request naming another host (DNS rebinding) is refused.
+ */
+
+const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
+
+let dataDir: string;
+let server: LocalServer;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'statefold-hostile-'));
+  server = await startLocalServer({ port: 0, dataDir });
+  sfn = createSfnClient(server.endpoint);
+});
+afterAll(async () => {
+  sfn?.destroy();
+  await server?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+let sequence = 0;
+
+async function createMachine(definition: object | string): Promise<string> {
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({
+      name: `hostile-${++sequence}`,
+      definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
+      roleArn: ROLE,
+    }),
+  );
+  return stateMachineArn as string;
+}
+
+async function start(definition: object, input: unknown = {}): Promise<string> {
+  const stateMachineArn = await createMachine(definition);
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
+  return executionArn as string;
+}
+
+const jsonataPass = (expression: string) => ({
+  QueryLanguage: 'JSONata',
+  StartAt: 'P',
+  States: { P: { Type: 'Pass', Output: `{% ${expression} %}`, End: true } },
+});
+const jsonPathPass = (parameters: object) => ({
+  StartAt: 'P',
+  States: { P: { Type: 'Pass', Parameters: parameters, End: true } },
+});
+
+describe('a JSONata evaluation that never ends', () => {
+  it('fails its state with States.QueryEvaluationError; meanwhile the API answers and a normal execution finishes', async () => {
+    // A first state of its own, so the evaluation runs in the step handler (StartExecution decides the
+    // first state itself, which would hold that request instead).
+    const hostile = await start({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Begin',
+      States: {
+        Begin: { Type: 'Pass', Next: 'Loop' },
+        Loop: { Type: 'Pass', Output: '{% ( $f := function($x){ $f($x + 1) }; $f(0) ) %}', End: true },
+      },
+    });
+    // Its step is being evaluated once the step handler holds its message (in flight on the transitions queue).
+    await until('the hostile step to be received', async () => {
+      const { Attributes } = await server.engine.sqs.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: server.engine.sqs.urls.transitions,
+          AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes?.ApproximateNumberOfMessagesNotVisible) > 0 ? true : undefined;
+    });
+    // While the hostile evaluation runs (it yields to the event loop), the API keeps answering: without the
+    // yields a call would wait for the whole evaluation (5 s and more).
+    const answeredIn: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const began = performance.now();
+      await sfn.send(new ListStateMachinesCommand({}));
+      answeredIn.push(performance.now() - began);
+    }
+    expect(Math.max(...answeredIn)).toBeLessThan(2_500);
+    const normal = await start(jsonataPass('$states.input.n + 1'), { n: 41 });
+    const normalResult = await waitForClosedExecution(sfn, normal);
+    const hostileThen = await sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
+    expect(normalResult).toMatchObject({ status: 'SUCCEEDED', output: '42' });
+    // The normal execution did not wait for the hostile one's evaluation to end.
+    expect(hostileThen.status).toBe('RUNNING');
+    const hostileResult = await waitForClosedExecution(sfn, hostile);
+    expect(hostileResult).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect(hostileResult.cause).toContain('Expression evaluation timeout: Check for infinite loop');
+  }, 25_000);
+
+  it.each([
+    {
+      title: 'a string built past the payload quota',
+      expression: '$length($string([1..10000000]))',
+      cause: 'Expression evaluation memory limit exceeded',
+    },
+    {
+      title: 'a recursion that is not a tail call',
+      expression: '( $f := function($x){ 1 + $f($x) }; $f(0) )',
+      cause: 'Stack overflow error',
+    },
+    {
+      title: 'a loop that copies a growing array',
+      expression: '$count($reduce([1..300000], function($a, $x){ $append($a, [$x, $x]) }, []))',
+      cause: 'Expression evaluation',
+    },
+    {
+      title: 'a catastrophic-backtracking regex (linear on RE2)',
+      expression: `$contains("${'a'.repeat(5_000)}b", /(a+)+$/)`,
+      output: 'false',
+    },
+  ])('$title: answered at once', async ({ expression, cause, output }) => {
+    const began = performance.now();
+    const result = await waitForClosedExecution(sfn, await start(jsonataPass(expression)));
+    if (output !== undefined) {
+      expect(result).toMatchObject({ status: 'SUCCEEDED', output });
+    } else {
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+      expect(result.cause).toContain(cause);
+    }
+    expect(performance.now() - began).toBeLessThan(5_000);
+    // Nothing was built past its bound: before the bounds, the first case alone grew the process by 1.5 GB.
+    expect(process.memoryUsage().rss).toBeLessThan(1024 ** 3);
+  });
+
+  it('a JSONata Map over a million items fails before any iteration, and the execution answers Describe', async () => {
+    const executionArn = await start({
+      QueryLanguage: 'JSONata',
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          Items: '{% [1..1000000] %}',
+          ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
+    });
+    const result = await waitForClosedExecution(sfn, executionArn);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect(result.cause).toContain('memory limit exceeded');
+  });
+});
+
+describe('JSONPath filters and intrinsics', () => {
+  it('a filter that calls a JavaScript method is an InvalidDefinition at creation', async () => {
+    const error = await thrown(createMachine(jsonPathPass({ 'r.$': "$.r[?(@.k.toUpperCase() == 'A')]" })));
+    expect(error).toBeInstanceOf(InvalidDefinition);
+    expect((error as Error).message).toContain('SCHEMA_VALIDATION_FAILED');
+  });
+
+  it('=~ matches the whole string as Jayway does, on RE2: a backtracking pattern over a long string is answered at once', async () => {
+    const executionArn = await start(
+      jsonPathPass({ 'hit.$': '$.r[?(@.k =~ /a.*c/)].k', 'none.$': '$.r[?(@.s =~ /(a+)+$/)]' }),
+      { r: [{ k: 'abc', s: `${'a'.repeat(20_000)}b` }, { k: 'abd' }] },
+    );
+    const result = await waitForClosedExecution(sfn, executionArn);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output as string)).toEqual({ hit: ['abc'], none: [] });
+  });
+
+  it.each([
+    { call: 'States.ArrayRange(1, 100000000, 1)', error: 'States.Runtime' },
+    {
+      call: `States.Format('${'{}'.repeat(50)}', ${Array(50).fill('$.s').join(', ')})`,
+      error: 'States.DataLimitExceeded',
+    },
+  ])('$call fails fast with $error', async ({ call, error }) => {
+    const result = await waitForClosedExecution(
+      sfn,
+      await start(jsonPathPass({ 'a.$': call }), { s: 'x'.repeat(100_000) }),
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error });
+  });
+});
+
+describe('deep JSON is a 400', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('an input nested 5,000 levels deep is an InvalidExecutionInput; 900 levels run', async () => {
+    const stateMachineArn = await createMachine(jsonPathPass({ 'ok.$': '$' }));
+    const error = await thrown(
+      sfn.send(new StartExecutionCommand({ stateMachineArn, input: nested(5_000) })),
+    );
+    expect(error).toBeInstanceOf(InvalidExecutionInput);
+    expect((error as Error).message).toContain(
+      'Document nesting depth (1001) exceeds the maximum allowed (1000',
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, input: nested(900) }),
+    );
+    expect((await waitForClosedExecution(sfn, executionArn as string)).status).toBe('SUCCEEDED');
+  });
+
+  it('a definition nested 20,000 levels deep is an InvalidDefinition', async () => {
+    const definition = `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":${nested(20_000)},"End":true}}}`;
+    const error = await thrown(createMachine(definition));
+    expect(error).toBeInstanceOf(InvalidDefinition);
+    expect((error as Error).message).toContain('Document nesting depth');
+  });
+});
+
+describe("the engine's own parts", () => {
+  const nonLoopback = Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address !== undefined && !address.internal && address.family === 'IPv4')
+    .map((address) => address?.address as string);
+
+  const reachable = (host: string, port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+
+  it('the embedded SQS and DynamoDB listen on 127.0.0.1 only', async () => {
+    expect(server.engine.sqs.listenAddress).toBe(server.engine.sqs.endpoint);
+    for (const endpoint of [server.engine.sqs.endpoint, server.engine.dynamodb.endpoint]) {
+      const { hostname, port } = new URL(endpoint);
+      expect(hostname).toBe('127.0.0.1');
+      expect(await reachable('127.0.0.1', Number(port))).toBe(true);
+      for (const address of nonLoopback) expect(await reachable(address, Number(port))).toBe(false);
+    }
+  });
+
+  const post = (host: string) =>
+    new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            host,
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'AWSStepFunctions.ListStateMachines',
+          },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode, body }));
+        },
+      );
+      request.on('error', reject);
+      request.end('{}');
+    });
+
+  it.each([
+    { host: 'attacker.example', status: 403 },
+    { host: 'attacker.example:PORT', status: 403 },
+    { host: '127.0.0.1:1', status: 403 },
+    { host: '127.0.0.1:PORT', status: 200 },
+    { host: 'localhost:PORT', status: 200 },
+    { host: 'sync-localhost:PORT', status: 200 },
+  ])('a request with Host $host answers $status', async ({ host, status }) => {
+    const answer = await post(host.replace('PORT', String(server.port)));
+    expect(answer.status).toBe(status);
+    if (status === 403) expect(JSON.parse(answer.body).__type).toBe('AccessDeniedException');
+  });
+});
