@@ -165,6 +165,14 @@ describe('the order-processing example through statefold test, as the README sho
       `PASS PaymentDeclined: FAILED via ${[...UP_TO_PACKING, 'PackItem', 'PackItem', 'ChargePayment', 'PaymentFailed'].join(' → ')}; PaymentFailed Card declined for order-1042`,
     );
     expect(code).toBe(0);
+    // The README's "Test your workflows" shows these lines, the two outputs cut short with "…".
+    const readme = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const shown = readme
+      .slice(readme.indexOf('\nPASS HappyPath: '))
+      .split('\n')
+      .slice(1, 7)
+      .map((line) => line.replace(/…$/, ''));
+    expect(shown.map((line, i) => lines[i]?.startsWith(line))).toEqual(shown.map(() => true));
   });
 
   it('--case runs one case', async () => {
