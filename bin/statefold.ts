@@ -4,7 +4,7 @@
  * locally, and look at the executions of a running server.
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
  *   statefold validate <definition.json>
- *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME]
+ *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file]
  *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
