@@ -4,7 +4,7 @@
  * locally, and look at the executions of a running server.
  *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
  *   statefold validate <definition.json>
- *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME]
+ *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file]
  *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -65,7 +65,7 @@ import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 const USAGE = `Usage:
   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
   statefold validate <definition.json>
-  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module]
+  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file]
   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -165,6 +165,7 @@ async function testCases(args: string[]): Promise<number> {
       'state-machine': { type: 'string' },
       input: { type: 'string' },
       functions: { type: 'string' },
+      integrations: { type: 'string' },
     },
   });
   const definitionPath = positionals[0];
@@ -174,11 +175,14 @@ async function testCases(args: string[]): Promise<number> {
   const mocks = await readText(values.mocks, 'mock configuration');
   const input = values.input === undefined ? undefined : await readArgument(values.input, '--input');
   const functions = values.functions ? await loadFunctions(values.functions) : {};
+  const integrations =
+    values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
   try {
     const reports = await runWorkflowTests({
       definition,
       mocks,
       functions,
+      ...(integrations !== undefined ? { integrations } : {}),
       ...(input !== undefined ? { input } : {}),
       ...(values.case !== undefined ? { testCase: values.case } : {}),
       ...(values['state-machine'] !== undefined ? { stateMachine: values['state-machine'] } : {}),

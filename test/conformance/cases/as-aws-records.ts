@@ -281,6 +281,45 @@ export const asAwsRecordsCases: ConformanceCase[] = [
     },
   },
   {
+    name: 'a Parameters path that selects nothing after InputPath shows the effective input, not the raw one',
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', InputPath: '$.inner', Parameters: { 'x.$': '$.missing' }, End: true } },
+    },
+    input: { inner: { a: 1 }, other: 2 },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        /The JSONPath '\$\.missing' specified for the field 'x\.\$' could not be found in the input '\{"a":1\}'$/,
+    },
+    events: ['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed'],
+  },
+  {
+    name: "a Task's Parameters path that selects nothing after InputPath shows the effective input",
+    definition: {
+      StartAt: 'Call',
+      States: {
+        Call: {
+          Type: 'Task',
+          Resource: ECHO_ARN,
+          InputPath: '$.order',
+          Parameters: { 'id.$': '$.id', 'customer.$': '$.customer' },
+          End: true,
+        },
+      },
+    },
+    input: { order: { id: 'o-1' }, customer: 'c-1' },
+    functions: { echo },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        /The JSONPath '\$\.customer' specified for the field 'customer\.\$' could not be found in the input '\{"id":"o-1"\}'$/,
+    },
+    events: ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed'],
+  },
+  {
     name: 'a Wait until more than a year from now fails with States.Runtime: the delay is too long',
     definition: { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.until', End: true } } },
     input: { until: '2030-01-01T00:00:00Z' },
@@ -374,6 +413,42 @@ export const asAwsRecordsCases: ConformanceCase[] = [
     },
     input: { v: 1 },
     expected: { status: 'SUCCEEDED', output: { 'v.$': '$.v', n: 2 } },
+  },
+  {
+    name: 'in a JSONata Task a key ending in .$ inside Arguments is an ordinary key, sent as written',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Call',
+      States: {
+        Call: {
+          Type: 'Task',
+          Resource: ECHO_ARN,
+          Arguments: { 'v.$': '$.v', n: '{% $states.input.v + 1 %}' },
+          End: true,
+        },
+      },
+    },
+    input: { v: 1 },
+    functions: { echo },
+    expected: { status: 'SUCCEEDED', output: { 'v.$': '$.v', n: 2 } },
+  },
+  {
+    name: 'in a JSONata lambda:invoke a .$ key nested in the Arguments Payload is an ordinary key',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Call',
+      States: {
+        Call: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: ECHO_ARN, Payload: { 'who.$': '$$.Execution.Name', keep: true } },
+          Output: '{% $states.result.Payload %}',
+          End: true,
+        },
+      },
+    },
+    functions: { echo },
+    expected: { status: 'SUCCEEDED', output: { 'who.$': '$$.Execution.Name', keep: true } },
   },
   {
     name: "a Parallel branch may assign a name the outer scope assigns; the branch's value stays in the branch",

@@ -37,7 +37,11 @@ const DEFINITION = {
   },
 };
 
-/** AWS's documented example file, with Statefold's expectations beside it. */
+/**
+ * A file in AWS's format modelled on AWS's documented example, changed for this definition (a FailPath, a
+ * callback, short ids) and with Statefold's expectations beside it. AWS's example itself, unchanged, is in
+ * test/fixtures/aws-stepfunctions-local and run by test/integration/aws-mock-config-example.test.ts.
+ */
 const MOCKS = {
   StateMachines: {
     LambdaSQSIntegration: {
