@@ -13,7 +13,9 @@ import {
  * "definite": it selects one node or none, and we walk it ourselves (the hot path of every state).
  * Anything else (wildcards, slices, unions, filters, deep scan) is "indefinite": it is parsed into steps
  * here and evaluated here too (filter-expression.ts for filters), and its result is always the list of
- * matches, as Jayway returns it. No part of a path is ever evaluated as a script.
+ * matches, as Jayway returns it. No part of a path is ever evaluated as a script: that is why this is our own
+ * evaluator rather than jsonpath-plus, whose filters are JavaScript (a definition's author could run code in
+ * the engine, and filters AWS rejects would run).
  * A path may start with `$$` (the context object) or `$name` (a variable).
  */
 export type PathSegment =
