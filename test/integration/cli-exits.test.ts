@@ -133,6 +133,8 @@ describe('statefold start', () => {
     if (code === 'alive') child.kill('SIGKILL');
     expect(code).toBe(0);
     expect(printed).toContain('Stopped.');
-    expect(stoppedIn).toBeLessThan(1_000);
+    // A second, the long poll in flight being most of it; a 2-core machine busy with other test files adds tens
+    // of milliseconds to the process's own exit, which the margin allows.
+    expect(stoppedIn).toBeLessThan(1_500);
   });
 });

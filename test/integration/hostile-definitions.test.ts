@@ -111,10 +111,18 @@ describe('a JSONata evaluation that never ends', () => {
     expect(normalResult).toMatchObject({ status: 'SUCCEEDED', output: '42' });
     // The normal execution did not wait for the hostile one's evaluation to end.
     expect(hostileThen.status).toBe('RUNNING');
-    const hostileResult = await waitForClosedExecution(sfn, hostile);
+    // The budget counts evaluation steps, not seconds: about 6 s alone, several times that beside other test files.
+    const hostileResult = await until(
+      'the hostile execution to close',
+      async () => {
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
+        return described.status === 'RUNNING' ? undefined : described;
+      },
+      { timeoutMs: 90_000 },
+    );
     expect(hostileResult).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
     expect(hostileResult.cause).toContain('Expression evaluation timeout: Check for infinite loop');
-  }, 25_000);
+  }, 120_000);
 
   it.each([
     {
