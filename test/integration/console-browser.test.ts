@@ -68,6 +68,32 @@ const MANY = JSON.stringify({
   },
 });
 
+/** A Distributed Map whose second item fails (tolerated): three child executions, one of them FAILED. */
+const DISTRIBUTED = JSON.stringify({
+  StartAt: 'Rows',
+  States: {
+    Rows: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ToleratedFailureCount: 1,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Check',
+        States: {
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.ok', BooleanEquals: true, Next: 'Accept' }],
+            Default: 'Refuse',
+          },
+          Accept: { Type: 'Succeed' },
+          Refuse: { Type: 'Fail', Error: 'ItemRefused', Cause: 'not ok' },
+        },
+      },
+      End: true,
+    },
+  },
+});
+
 const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('the console in Chromium', () => {
@@ -378,6 +404,46 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await shot('event-table');
     expect(errors).toEqual([]);
   }, 60_000);
+  it('lists a Distributed Map’s child executions with their status on its state, and opens one', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'fan-out', definition: DISTRIBUTED, roleArn: ROLE }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: 'fan-out-1',
+        input: JSON.stringify({ items: [{ ok: true }, { ok: false }, { ok: true }] }),
+      }),
+    );
+    expect((await waitForClosedExecution(sfn, executionArn as string)).status).toBe('SUCCEEDED');
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-succeeded').waitFor();
+    await page.locator('.graph-canvas [data-state="Rows"] > text.title').click();
+    const children = page.locator('#state-panel .children li a');
+    await expect.poll(() => children.count()).toBe(3);
+    const statuses = await page.locator('#state-panel .children li .badge').allTextContents();
+    expect(statuses.sort()).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    await shot('map-run-children');
+    const failed = page
+      .locator('#state-panel .children li', { has: page.locator('.badge-failed') })
+      .locator('a');
+    const childName = await failed.textContent();
+    const href = (await failed.getAttribute('href')) as string;
+    expect(decodeURIComponent(href)).toMatch(
+      /^#\/executions\/arn:aws:states:[^:]+:\d+:execution:fan-out\/[^:]+:[^:]+$/,
+    );
+    await failed.click();
+    await page.waitForURL((url) => url.hash === href);
+    await page.locator('#execution-status .badge-failed').waitFor();
+    expect(await page.locator('h1').first().textContent()).toContain(childName as string);
+    await until('the child’s graph', async () =>
+      (await outcomeOf('Refuse')) === 'failed' ? true : undefined,
+    );
+    expect(await outcomeOf('Accept')).toBe('not-reached');
+    expect(await page.locator('#state-error strong').textContent()).toBe('ItemRefused');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   /**
    * 10,000 executions and a history of 25,000 events, answered by a stand-in for the API (the page's POST /
    * calls are intercepted; its files still come from the server): the first rows show, and everything loads,
