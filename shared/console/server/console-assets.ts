@@ -37,7 +37,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** URL paths under /console/ and the files they are, or the folders whose files they may be. */
 const FOLDERS = ['web', 'graph'];
-const ELK_BUNDLE = 'vendor/elk.bundled.js';
+/**
+ * ELK's browser files, by the path the console asks for them: the page loads the small API script, which runs
+ * the layout (1.6 MB of compiled Java) in a Web Worker, off the thread that draws the page. The bundle that
+ * lays out in the page itself is served too, for pages of older consoles still open.
+ */
+const ELK_FILES: Record<string, string> = {
+  'vendor/elk-api.js': 'elk-api.js',
+  'vendor/elk-worker.min.js': 'elk-worker.min.js',
+  'vendor/elk.bundled.js': 'elk.bundled.js',
+};
 
 const require = createRequire(import.meta.url);
 
@@ -99,8 +108,8 @@ async function answer(relative: string, method: string, response: ServerResponse
 /** The file a path names, if it is one the console serves; never anything outside its folders. */
 export function resolveAsset(relative: string): string | undefined {
   if (relative === '' || relative === 'index.html') return join(CONSOLE_ROOT, 'web', 'index.html');
-  if (relative === ELK_BUNDLE)
-    return join(dirname(require.resolve('elkjs/package.json')), 'lib', 'elk.bundled.js');
+  const elkFile = ELK_FILES[relative];
+  if (elkFile !== undefined) return join(dirname(require.resolve('elkjs/package.json')), 'lib', elkFile);
   if (relative.includes('\0')) return undefined;
   // Checked after normalising, so `web/../server/…` is outside `web/` as it should be.
   const file = normalize(join(CONSOLE_ROOT, relative));

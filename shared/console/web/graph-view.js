@@ -5,19 +5,16 @@ import { buildWorkflowGraph } from '../graph/workflow-graph.ts';
 import { h } from './dom.js';
 
 /**
- * ELK's browser bundle (1.5 MB, a classic script defining the global ELK), loaded the first time a graph is
- * drawn rather than by the page, so lists and tables appear while it loads.
+ * ELK, loaded the first time a graph is drawn: its small API script in the page, and the layout itself (1.6 MB
+ * of compiled Java) in a Web Worker, so the script's compiling and the layout never hold up the page's lists
+ * and tables. One worker serves every graph the page draws.
  */
 let elkLoading;
 function loadElk() {
   elkLoading ??= new Promise((resolve, reject) => {
-    if (window.ELK) {
-      resolve(window.ELK);
-      return;
-    }
     const script = document.createElement('script');
-    script.src = 'vendor/elk.bundled.js';
-    script.onload = () => resolve(window.ELK);
+    script.src = 'vendor/elk-api.js';
+    script.onload = () => resolve(new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' }));
     script.onerror = () => reject(new Error('The graph layout (ELK) could not be loaded'));
     document.head.append(script);
   });
@@ -63,9 +60,7 @@ export async function createGraphView(definition, { onSelect, outcomes } = {}) {
     canvas.textContent = 'The definition is not JSON.';
     return { element, colour() {}, select() {} };
   }
-  // ELK's bundle lays out on this thread; 150 states take well under a second.
-  const ELK = await loadElk();
-  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), new ELK());
+  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), await loadElk());
   canvas.innerHTML = renderWorkflowSvg(layout, outcomes ? { outcomes } : {});
   const svg = canvas.querySelector('svg');
   const fitScale = () => Math.max(0.2, Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width)));
