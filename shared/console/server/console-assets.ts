@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as nodeModule from 'node:module';
 import { createRequire } from 'node:module';
@@ -74,6 +74,27 @@ export function serveConsoleAsset(request: IncomingMessage, response: ServerResp
     response.end('The console could not read its files');
   });
   return true;
+}
+
+let preparing: Promise<void> | undefined;
+
+/**
+ * Strips the graph modules' types ahead of their requests. Node's type stripper takes a few hundred
+ * milliseconds (its WebAssembly compiled) the first time a process calls it, and holds the event loop while
+ * it does: a server that calls this once it is listening spares its first console page that wait.
+ */
+export function prepareConsoleAssets(): Promise<void> {
+  preparing ??= (async () => {
+    const folder = join(CONSOLE_ROOT, 'graph');
+    for (const name of await readdir(folder)) {
+      if (extname(name) !== '.ts') continue;
+      const file = join(folder, name);
+      await strippedText(file, (await stat(file)).mtimeMs);
+    }
+  })().catch(() => {
+    // A module that cannot be read now is read, and fails, when it is asked for.
+  });
+  return preparing;
 }
 
 async function answer(relative: string, method: string, response: ServerResponse): Promise<void> {

@@ -1,8 +1,21 @@
-import { layoutWorkflow } from '../graph/layout-workflow.ts';
-import { renderWorkflowSvg } from '../graph/render-svg.ts';
-import { statusOf } from '../graph/state-outcomes.ts';
-import { buildWorkflowGraph } from '../graph/workflow-graph.ts';
 import { h } from './dom.js';
+
+/** The graph component's modules, loaded with the first graph: a page's lists do not wait for them. */
+let graphModules;
+function loadGraphModules() {
+  graphModules ??= Promise.all([
+    import('../graph/layout-workflow.ts'),
+    import('../graph/render-svg.ts'),
+    import('../graph/state-outcomes.ts'),
+    import('../graph/workflow-graph.ts'),
+  ]).then(([layout, svg, outcomes, graph]) => ({
+    layoutWorkflow: layout.layoutWorkflow,
+    renderWorkflowSvg: svg.renderWorkflowSvg,
+    statusOf: outcomes.statusOf,
+    buildWorkflowGraph: graph.buildWorkflowGraph,
+  }));
+  return graphModules;
+}
 
 /**
  * ELK, loaded the first time a graph is drawn: its small API script in the page, and the layout itself (1.6 MB
@@ -60,7 +73,11 @@ export async function createGraphView(definition, { onSelect, outcomes } = {}) {
     canvas.textContent = 'The definition is not JSON.';
     return { element, colour() {}, select() {} };
   }
-  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), await loadElk());
+  const [{ layoutWorkflow, renderWorkflowSvg, statusOf, buildWorkflowGraph }, elk] = await Promise.all([
+    loadGraphModules(),
+    loadElk(),
+  ]);
+  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), elk);
   canvas.innerHTML = renderWorkflowSvg(layout, outcomes ? { outcomes } : {});
   const svg = canvas.querySelector('svg');
   const fitScale = () => Math.max(0.2, Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width)));
