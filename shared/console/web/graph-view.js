@@ -27,8 +27,25 @@ function loadElk() {
   elkLoading ??= new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'vendor/elk-api.js';
-    script.onload = () => resolve(new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' }));
-    script.onerror = () => reject(new Error('The graph layout (ELK) could not be loaded'));
+    const unloaded = () => new Error('The graph layout (ELK) could not be loaded');
+    script.onload = () => {
+      // A worker that fails to load answers no layout: `failed` says so instead of a graph that never comes.
+      let fail;
+      const failed = new Promise((_, rejectLayout) => {
+        fail = rejectLayout;
+      });
+      failed.catch(() => {});
+      const elk = new window.ELK({
+        workerUrl: 'vendor/elk-worker.min.js',
+        workerFactory: (url) => {
+          const worker = new Worker(url);
+          worker.addEventListener('error', () => fail(unloaded()));
+          return worker;
+        },
+      });
+      resolve({ layout: (graph) => Promise.race([elk.layout(graph), failed]) });
+    };
+    script.onerror = () => reject(unloaded());
     document.head.append(script);
   });
   return elkLoading;
