@@ -407,6 +407,23 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await shot('event-table');
     expect(errors).toEqual([]);
   }, 60_000);
+  it('says so on the graph when its layout cannot be loaded, and still lists the executions', async () => {
+    const broken = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await broken.route('**/console/vendor/elk-worker.min.js', (route) =>
+        route.fulfill({ status: 404, body: 'Not found' }),
+      );
+      await broken.goto(`${server.endpoint}/console/#/state-machines/${encodeURIComponent(MACHINE)}`);
+      await broken.locator('#execution-count', { hasText: /^\d+ executions?$/ }).waitFor();
+      await broken.locator('.graph-panel .error-box').waitFor({ timeout: 10_000 });
+      expect(await broken.locator('.graph-panel .error-box').textContent()).toContain(
+        'The graph layout (ELK) could not be loaded',
+      );
+    } finally {
+      await broken.close();
+    }
+  }, 30_000);
+
   it('lists a Distributed Map’s child executions with their status on its state, and opens one', async () => {
     const { stateMachineArn } = await sfn.send(
       new CreateStateMachineCommand({ name: 'fan-out', definition: DISTRIBUTED, roleArn: ROLE }),
