@@ -39,3 +39,8 @@ export function milestone(name) {
   const mark = `statefold:${name}`;
   if (performance.getEntriesByName(mark, 'mark').length === 0) performance.mark(mark);
 }
+
+/** Resolves once the browser has painted what is in the document now (the frame after the next). */
+export function afterPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

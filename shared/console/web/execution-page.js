@@ -1,5 +1,5 @@
 import { detailsOf, foldStateOutcomes, toMillis } from '../graph/state-outcomes.ts';
-import { fill, h, milestone } from './dom.js';
+import { afterPaint, fill, h, milestone } from './dom.js';
 import {
   causeBlock,
   causeSummary,
@@ -189,15 +189,18 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     drawState();
   };
 
-  // The graph is laid out while the history loads (25 pages for 25,000 events), then coloured.
-  const graph = createGraphView(definition.definition, {
-    outcomes,
-    onSelect(name) {
-      selected = name;
-      view?.select(name);
-      drawState();
-    },
-  });
+  // The graph is laid out while the rest of the history loads (25 pages for 25,000 events), then coloured;
+  // it starts once the table's first page is painted, which it would otherwise hold up on a small machine.
+  let graph;
+  const startGraph = () =>
+    createGraphView(definition.definition, {
+      outcomes,
+      onSelect(name) {
+        selected = name;
+        view?.select(name);
+        drawState();
+      },
+    });
   const loading = h('p', { class: 'muted', id: 'events-loading' }, 'Loading events…');
   table.element.prepend(loading);
   try {
@@ -212,6 +215,8 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
       if (events.length === step.value.length) {
         table.refresh();
         milestone('events-first-page');
+        graph = afterPaint().then(startGraph);
+        graph.catch(() => {}); // awaited, and shown, below
       }
     }
   } catch (error) {
@@ -225,7 +230,7 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
   milestone('history-loaded');
 
   try {
-    view = await graph;
+    view = await (graph ?? startGraph());
     view.colour(outcomes);
     graphPanel.append(view.element);
     milestone('graph-drawn');

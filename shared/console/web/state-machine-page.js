@@ -1,4 +1,4 @@
-import { h, milestone } from './dom.js';
+import { afterPaint, h, milestone } from './dom.js';
 import { errorBox, formatDate, formatDuration, jsonBlock, statusBadge, toDate } from './format.js';
 import { createGraphView } from './graph-view.js';
 import { callApi, pagesOf } from './sfn-api.js';
@@ -62,14 +62,21 @@ export async function renderStateMachinePage(main, { arn, setCrumbs, navigate })
     machine.type === 'STANDARD' ? executions.element : null,
     startForm,
   );
-  createGraphView(machine.definition).then(
-    (view) => {
-      graphPanel.append(view.element);
-      milestone('graph-drawn');
-    },
-    (error) => graphPanel.append(errorBox(error)),
-  );
   if (machine.type === 'STANDARD') executions.load();
+  // The graph (its modules, ELK's worker compiling 1.6 MB, the layout) once the first executions are drawn:
+  // on a small machine it would otherwise hold them up.
+  const firstShown = machine.type === 'STANDARD' ? firstExecutions.first.catch(() => {}) : Promise.resolve();
+  firstShown
+    .then(afterPaint)
+    .then(() => (disposed ? undefined : createGraphView(machine.definition)))
+    .then(
+      (view) => {
+        if (!view) return;
+        graphPanel.append(view.element);
+        milestone('graph-drawn');
+      },
+      (error) => graphPanel.append(errorBox(error)),
+    );
   loadVersionsAndAliases(machine).then(
     (children) => {
       if (disposed || children.length === 0) return;
