@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +15,7 @@ import {
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as orderFunctions from '../../examples/order-processing/functions.ts';
+import { serveConsoleAsset } from '../../shared/console/server/console-assets.ts';
 import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
 import { until } from '../support/eventually.ts';
 import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
@@ -63,6 +66,32 @@ const MANY = JSON.stringify({
       ItemsPath: '$.items',
       MaxConcurrency: 20,
       ItemProcessor: { StartAt: 'Touch', States: { Touch: { Type: 'Pass', End: true } } },
+      End: true,
+    },
+  },
+});
+
+/** A Distributed Map whose second item fails (tolerated): three child executions, one of them FAILED. */
+const DISTRIBUTED = JSON.stringify({
+  StartAt: 'Rows',
+  States: {
+    Rows: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ToleratedFailureCount: 1,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Check',
+        States: {
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.ok', BooleanEquals: true, Next: 'Accept' }],
+            Default: 'Refuse',
+          },
+          Accept: { Type: 'Succeed' },
+          Refuse: { Type: 'Fail', Error: 'ItemRefused', Cause: 'not ok' },
+        },
+      },
       End: true,
     },
   },
@@ -378,15 +407,72 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await shot('event-table');
     expect(errors).toEqual([]);
   }, 60_000);
+  it('says so on the graph when its layout cannot be loaded, and still lists the executions', async () => {
+    const broken = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await broken.route('**/console/vendor/elk-worker.min.js', (route) =>
+        route.fulfill({ status: 404, body: 'Not found' }),
+      );
+      await broken.goto(`${server.endpoint}/console/#/state-machines/${encodeURIComponent(MACHINE)}`);
+      await broken.locator('#execution-count', { hasText: /^\d+ executions?$/ }).waitFor();
+      await broken.locator('.graph-panel .error-box').waitFor({ timeout: 10_000 });
+      expect(await broken.locator('.graph-panel .error-box').textContent()).toContain(
+        'The graph layout (ELK) could not be loaded',
+      );
+    } finally {
+      await broken.close();
+    }
+  }, 30_000);
+
+  it('lists a Distributed Map’s child executions with their status on its state, and opens one', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'fan-out', definition: DISTRIBUTED, roleArn: ROLE }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: 'fan-out-1',
+        input: JSON.stringify({ items: [{ ok: true }, { ok: false }, { ok: true }] }),
+      }),
+    );
+    expect((await waitForClosedExecution(sfn, executionArn as string)).status).toBe('SUCCEEDED');
+    await open(`#/executions/${encodeURIComponent(executionArn as string)}`);
+    await page.locator('#execution-status .badge-succeeded').waitFor();
+    await page.locator('.graph-canvas [data-state="Rows"] > text.title').click();
+    const children = page.locator('#state-panel .children li a');
+    await expect.poll(() => children.count()).toBe(3);
+    const statuses = await page.locator('#state-panel .children li .badge').allTextContents();
+    expect(statuses.sort()).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    await shot('map-run-children');
+    const failed = page
+      .locator('#state-panel .children li', { has: page.locator('.badge-failed') })
+      .locator('a');
+    const childName = await failed.textContent();
+    const href = (await failed.getAttribute('href')) as string;
+    expect(decodeURIComponent(href)).toMatch(
+      /^#\/executions\/arn:aws:states:[^:]+:\d+:execution:fan-out\/[^:]+:[^:]+$/,
+    );
+    await failed.click();
+    await page.waitForURL((url) => url.hash === href);
+    await page.locator('#execution-status .badge-failed').waitFor();
+    expect(await page.locator('h1').first().textContent()).toContain(childName as string);
+    await until('the child’s graph', async () =>
+      (await outcomeOf('Refuse')) === 'failed' ? true : undefined,
+    );
+    expect(await outcomeOf('Accept')).toBe('not-reached');
+    expect(await page.locator('#state-error strong').textContent()).toBe('ItemRefused');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   /**
    * 10,000 executions and a history of 25,000 events, answered by a stand-in for the API (the page's POST /
-   * calls are intercepted; its files still come from the server): the first rows show, and everything loads,
-   * within the budgets asserted (generous, for a shared CI machine), and only the rows in view are drawn.
+   * calls are intercepted; its files still come from the server). Each page is opened cold, in a page of its
+   * own (a new browser context: no cache, nothing compiled), and timed by the console's own performance marks
+   * (statefold:…, from the document's navigation start): its first rows, everything listed, its graph. Only
+   * the rows in view are drawn.
    */
   it('loads 10,000 executions and a 25,000-event history quickly, drawing only what is in view', async () => {
-    const big = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const bigErrors: string[] = [];
-    big.on('pageerror', (error) => bigErrors.push(error.message));
+    const pageErrors: string[] = [];
     const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:big';
     const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:big:long';
     const start = Date.UTC(2026, 0, 1) / 1000;
@@ -480,11 +566,22 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
       const page = items.slice(from, from + size);
       return from + size < items.length ? { page, nextToken: String(from + size) } : { page };
     };
-    await big.route(`${server.endpoint}/`, async (route) => {
-      const operation = route.request().headers()['x-amz-target']?.split('.')[1];
-      const input = JSON.parse(route.request().postData() ?? '{}');
-      const answer = (body: object) =>
-        route.fulfill({ status: 200, contentType: 'application/x-amz-json-1.0', body: JSON.stringify(body) });
+    const coldPage = async () => {
+      const fresh = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      fresh.on('pageerror', (error) => pageErrors.push(error.message));
+      return fresh;
+    };
+    const marks = (on: Page) =>
+      on.evaluate(() =>
+        Object.fromEntries(
+          performance
+            .getEntriesByType('mark')
+            .filter((mark) => mark.name.startsWith('statefold:'))
+            .map((mark) => [mark.name.slice('statefold:'.length), Math.round(mark.startTime)]),
+        ),
+      );
+    const stub = (operation: string | undefined, input: { maxResults?: number; nextToken?: string }) => {
+      const answer = (body: object) => ({ status: 200, body: JSON.stringify(body) });
       switch (operation) {
         case 'DescribeStateMachine':
           return answer({
@@ -524,55 +621,75 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
           return answer({ events: page, ...(nextToken ? { nextToken } : {}) });
         }
         default:
-          return route.fulfill({ status: 400, body: '{"__type":"UnknownOperationException"}' });
+          return { status: 400, body: '{"__type":"UnknownOperationException"}' };
       }
+    };
+    // The stand-in: the console's files as every Statefold server serves them, and these answers on POST /.
+    const standIn = createServer(async (request, response) => {
+      if (serveConsoleAsset(request, response)) return;
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const operation = String(request.headers['x-amz-target']).split('.')[1];
+      const { status, body } = stub(operation, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(body);
     });
-    const FIRST_ROWS_BUDGET_MS = 2000;
-    const BUDGET_MS = 5000;
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', () => resolve()));
+    const standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+    // Budgets. Measured on a 2-core machine with the other console test files running beside this one (load
+    // average 5-9): first rows in 0.2-0.6 s, the history's first page in 0.2-0.55 s; everything listed with the
+    // graph drawn in 1.0-2.1 s (10,000 executions: 11 pages) and 1.0-1.9 s (25,000 events: 26 pages). First
+    // content must come within the issue's second (about 1.7 times the slowest seen loaded); the totals are
+    // allowed about twice the slowest seen.
+    const FIRST_CONTENT_BUDGET_MS = 1000;
+    const ALL_BUDGET_MS = 4000;
 
-    let started = Date.now();
-    await big.goto(`${server.endpoint}/console/#/state-machines/${encodeURIComponent(machineArn)}`);
-    await big.locator('.vlist-row').first().waitFor();
-    const firstExecutionsMs = Date.now() - started;
-    await big.locator('#execution-count', { hasText: /^10000 executions$/ }).waitFor();
-    const executionsMs = Date.now() - started;
-    expect(await big.locator('.vlist-row').count()).toBeLessThan(40);
-    await big.locator('.vlist-viewport').evaluate((element) => {
+    const executionsPage = await coldPage();
+    await executionsPage.goto(`${standInUrl}/console/#/state-machines/${encodeURIComponent(machineArn)}`);
+    await executionsPage.locator('#execution-count', { hasText: /^10000 executions$/ }).waitFor();
+    await executionsPage.locator('.graph-canvas svg').waitFor();
+    const executionsMarks = await marks(executionsPage);
+    expect(await executionsPage.locator('.vlist-row').count()).toBeLessThan(40);
+    await executionsPage.locator('.vlist-viewport').evaluate((element) => {
       element.scrollTop = 36 * 9_990;
     });
-    await big.locator('.vlist-row[data-name="run-09999"]').waitFor();
-    await big.fill('#name-filter', 'run-0999');
-    expect(await big.locator('#execution-count').textContent()).toBe('10 of 10000 executions');
+    await executionsPage.locator('.vlist-row[data-name="run-09999"]').waitFor();
+    await executionsPage.fill('#name-filter', 'run-0999');
+    expect(await executionsPage.locator('#execution-count').textContent()).toBe('10 of 10000 executions');
+    await executionsPage.close();
 
-    started = Date.now();
-    await big.goto(`${server.endpoint}/console/#/executions/${encodeURIComponent(executionArn)}`);
-    await big.locator('#events tbody tr.event-row').first().waitFor();
-    const firstEventsMs = Date.now() - started;
-    await big
+    const historyPage = await coldPage();
+    await historyPage.goto(`${standInUrl}/console/#/executions/${encodeURIComponent(executionArn)}`);
+    await historyPage
       .locator('#event-page', {
         hasText: `Page 1 of ${Math.ceil(events.length / 100)} · ${events.length} events`,
       })
       .waitFor();
-    await big.locator('.graph-canvas [data-state="Touch"].outcome-succeeded').waitFor();
-    const historyMs = Date.now() - started;
-    expect(await big.locator('#events tbody tr.event-row').count()).toBe(100);
-    await big.click('#event-last');
-    expect(await big.locator('#events tbody tr.event-row').last().getAttribute('data-event-id')).toBe(
+    await historyPage.locator('.graph-canvas [data-state="Touch"].outcome-succeeded').waitFor();
+    const historyMarks = await marks(historyPage);
+    expect(await historyPage.locator('#events tbody tr.event-row').count()).toBe(100);
+    await historyPage.click('#event-last');
+    expect(await historyPage.locator('#events tbody tr.event-row').last().getAttribute('data-event-id')).toBe(
       String(events.length),
     );
-    await big.locator('.graph-canvas [data-state="Each"] > text.title').click();
-    expect(await big.locator('#state-panel .iterations h3').textContent()).toBe(
+    await historyPage.locator('.graph-canvas [data-state="Each"] > text.title').click();
+    expect(await historyPage.locator('#state-panel .iterations h3').textContent()).toBe(
       `Iterations: ${(events.length - 6) / 4}`,
     );
-    await big.screenshot({ path: join(ARTIFACTS, 'large-history.png') });
-    await big.close();
+    await historyPage.screenshot({ path: join(ARTIFACTS, 'large-history.png') });
+    await historyPage.close();
     console.log(
-      `executions: first rows ${firstExecutionsMs} ms, all 10,000 ${executionsMs} ms; events: first page ${firstEventsMs} ms, all 25,000 with the graph ${historyMs} ms`,
+      `cold loads (ms from navigation start): executions ${JSON.stringify(executionsMarks)}; history ${JSON.stringify(historyMarks)}`,
     );
-    expect(firstExecutionsMs).toBeLessThan(FIRST_ROWS_BUDGET_MS);
-    expect(firstEventsMs).toBeLessThan(FIRST_ROWS_BUDGET_MS);
-    expect(executionsMs).toBeLessThan(BUDGET_MS);
-    expect(historyMs).toBeLessThan(BUDGET_MS);
-    expect(bigErrors).toEqual([]);
+    expect(executionsMarks['executions-first-rows']).toBeLessThan(FIRST_CONTENT_BUDGET_MS);
+    expect(historyMarks['events-first-page']).toBeLessThan(FIRST_CONTENT_BUDGET_MS);
+    expect(
+      Math.max(executionsMarks['executions-listed'] ?? Infinity, executionsMarks['graph-drawn'] ?? Infinity),
+    ).toBeLessThan(ALL_BUDGET_MS);
+    expect(
+      Math.max(historyMarks['history-loaded'] ?? Infinity, historyMarks['graph-drawn'] ?? Infinity),
+    ).toBeLessThan(ALL_BUDGET_MS);
+    expect(pageErrors).toEqual([]);
+    await new Promise((resolve) => standIn.close(resolve));
   }, 60_000);
 });

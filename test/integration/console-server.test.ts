@@ -124,9 +124,11 @@ describe.each([
 ])('the console files from %s', (_, base) => {
   it.each([
     ['/console/', 'text/html', '<script type="module" src="web/app.js">'],
-    ['/console/web/app.js', 'text/javascript', "from './execution-page.js'"],
+    ['/console/web/app.js', 'text/javascript', "import('./execution-page.js')"],
     ['/console/web/console.css', 'text/css', '.graph-canvas'],
     ['/console/vendor/elk.bundled.js', 'text/javascript', 'ELK'],
+    ['/console/vendor/elk-api.js', 'text/javascript', 'workerUrl'],
+    ['/console/vendor/elk-worker.min.js', 'text/javascript', 'postMessage'],
     ['/console/graph/workflow-graph.ts', 'text/javascript', 'export function buildWorkflowGraph(definition'],
   ])('GET %s answers %s with its content', async (path, type, text) => {
     const response = await get(base(), path);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as nodeModule from 'node:module';
 import { createRequire } from 'node:module';
@@ -37,7 +37,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** URL paths under /console/ and the files they are, or the folders whose files they may be. */
 const FOLDERS = ['web', 'graph'];
-const ELK_BUNDLE = 'vendor/elk.bundled.js';
+/**
+ * ELK's browser files, by the path the console asks for them: the page loads the small API script, which runs
+ * the layout (1.6 MB of compiled Java) in a Web Worker, off the thread that draws the page. The bundle that
+ * lays out in the page itself is served too, for pages of older consoles still open.
+ */
+const ELK_FILES: Record<string, string> = {
+  'vendor/elk-api.js': 'elk-api.js',
+  'vendor/elk-worker.min.js': 'elk-worker.min.js',
+  'vendor/elk.bundled.js': 'elk.bundled.js',
+};
 
 const require = createRequire(import.meta.url);
 
@@ -65,6 +74,27 @@ export function serveConsoleAsset(request: IncomingMessage, response: ServerResp
     response.end('The console could not read its files');
   });
   return true;
+}
+
+let preparing: Promise<void> | undefined;
+
+/**
+ * Strips the graph modules' types ahead of their requests. Node's type stripper takes a few hundred
+ * milliseconds (its WebAssembly compiled) the first time a process calls it, and holds the event loop while
+ * it does: a server that calls this once it is listening spares its first console page that wait.
+ */
+export function prepareConsoleAssets(): Promise<void> {
+  preparing ??= (async () => {
+    const folder = join(CONSOLE_ROOT, 'graph');
+    for (const name of await readdir(folder)) {
+      if (extname(name) !== '.ts') continue;
+      const file = join(folder, name);
+      await strippedText(file, (await stat(file)).mtimeMs);
+    }
+  })().catch(() => {
+    // A module that cannot be read now is read, and fails, when it is asked for.
+  });
+  return preparing;
 }
 
 async function answer(relative: string, method: string, response: ServerResponse): Promise<void> {
@@ -99,8 +129,8 @@ async function answer(relative: string, method: string, response: ServerResponse
 /** The file a path names, if it is one the console serves; never anything outside its folders. */
 export function resolveAsset(relative: string): string | undefined {
   if (relative === '' || relative === 'index.html') return join(CONSOLE_ROOT, 'web', 'index.html');
-  if (relative === ELK_BUNDLE)
-    return join(dirname(require.resolve('elkjs/package.json')), 'lib', 'elk.bundled.js');
+  const elkFile = ELK_FILES[relative];
+  if (elkFile !== undefined) return join(dirname(require.resolve('elkjs/package.json')), 'lib', elkFile);
   if (relative.includes('\0')) return undefined;
   // Checked after normalising, so `web/../server/…` is outside `web/` as it should be.
   const file = normalize(join(CONSOLE_ROOT, relative));

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { serveConsoleAsset } from './console-assets.ts';
+import { prepareConsoleAssets, serveConsoleAsset } from './console-assets.ts';
 
 /**
  * `statefold console --endpoint <deployed API URL>`: the console on this machine, for a deployed stack. The
@@ -79,6 +79,7 @@ export async function startConsoleProxy(options: ConsoleProxyOptions): Promise<C
     server.listen(options.port ?? DEFAULT_CONSOLE_PORT, host, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
+  void prepareConsoleAssets();
   return {
     url: `http://${host}:${port}/console/`,
     port,

@@ -1,7 +1,14 @@
 import { h } from './dom.js';
-import { renderExecutionPage } from './execution-page.js';
-import { renderStateMachinePage } from './state-machine-page.js';
-import { renderStateMachinesPage } from './state-machines-page.js';
+
+/**
+ * The pages, each loaded when it is first opened: a page does not wait for the modules only another needs
+ * (index.html preloads them all, so none waits on a round trip either).
+ */
+const pages = {
+  stateMachines: () => import('./state-machines-page.js').then((m) => m.renderStateMachinesPage),
+  stateMachine: () => import('./state-machine-page.js').then((m) => m.renderStateMachinePage),
+  execution: () => import('./execution-page.js').then((m) => m.renderExecutionPage),
+};
 
 /**
  * The console's router: `#/` the state machines, `#/state-machines/<arn>` one of them,
@@ -36,9 +43,15 @@ async function route() {
   const machine = hash.match(/^#\/state-machines\/(.+)$/);
   const execution = hash.match(/^#\/executions\/(.+)$/);
   main.setAttribute('aria-busy', 'true');
-  if (machine) page = renderStateMachinePage(main, { ...context, arn: decodeURIComponent(machine[1]) });
-  else if (execution) page = renderExecutionPage(main, { ...context, arn: decodeURIComponent(execution[1]) });
-  else page = renderStateMachinesPage(main, context);
+  if (machine)
+    page = pages
+      .stateMachine()
+      .then((render) => render(main, { ...context, arn: decodeURIComponent(machine[1]) }));
+  else if (execution)
+    page = pages
+      .execution()
+      .then((render) => render(main, { ...context, arn: decodeURIComponent(execution[1]) }));
+  else page = pages.stateMachines().then((render) => render(main, context));
   const mine = hash;
   const rendered = await page.catch((error) => {
     main.append(h('div', { class: 'error-box' }, String(error?.message ?? error)));

@@ -29,3 +29,18 @@ export function fill(element, ...children) {
   append(element, children);
   return element;
 }
+
+/**
+ * A milestone of the page's loading, as a User Timing mark (`statefold:…`, once per document): the console's
+ * own record of when its first rows, its history and its graph were drawn, which the browser's performance
+ * tools and the console's load test read. Marks count from the document's navigation start.
+ */
+export function milestone(name) {
+  const mark = `statefold:${name}`;
+  if (performance.getEntriesByName(mark, 'mark').length === 0) performance.mark(mark);
+}
+
+/** Resolves once the browser has painted what is in the document now (the frame after the next). */
+export function afterPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

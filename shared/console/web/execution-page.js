@@ -1,5 +1,5 @@
 import { detailsOf, foldStateOutcomes, toMillis } from '../graph/state-outcomes.ts';
-import { fill, h } from './dom.js';
+import { afterPaint, fill, h, milestone } from './dom.js';
 import {
   causeBlock,
   causeSummary,
@@ -28,6 +28,11 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
   let disposed = false;
   let execution;
   let definition;
+  // The history's first page (a small one, so the table shows at once) is asked for with the two
+  // descriptions, not after them; the rest come 1,000 events at a time.
+  const history = pagesOf('GetExecutionHistory', { executionArn: arn, maxResults: 1000 }, 'events', 100);
+  const firstPage = history.next();
+  firstPage.catch(() => {});
   try {
     [execution, definition] = await Promise.all([
       callApi('DescribeExecution', { executionArn: arn }),
@@ -152,7 +157,8 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     statePanel.replaceChildren(renderStateDetails(selected, outcome, events, stepOf));
   };
 
-  const ingest = (fresh) => {
+  /** Takes in new events; their outcomes are folded by the caller (once, after a whole history's pages). */
+  const append = (fresh) => {
     for (const event of fresh) {
       if (events.length > 0 && event.id <= events[events.length - 1].id) continue;
       events.push(event);
@@ -164,6 +170,9 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
       const step = own ?? stepOf.get(event.previousEventId);
       if (step !== undefined) stepOf.set(event.id, step);
     }
+  };
+  const ingest = (fresh) => {
+    append(fresh);
     outcomes = foldStateOutcomes(events);
   };
 
@@ -180,37 +189,51 @@ export async function renderExecutionPage(main, { arn, setCrumbs }) {
     drawState();
   };
 
-  // The graph is laid out while the history loads (25 pages for 25,000 events), then coloured.
-  const graph = createGraphView(definition.definition, {
-    outcomes,
-    onSelect(name) {
-      selected = name;
-      view?.select(name);
-      drawState();
-    },
-  });
+  // The graph is laid out while the rest of the history loads (25 pages for 25,000 events), then coloured;
+  // it starts once the table's first page is painted, which it would otherwise hold up on a small machine.
+  let graph;
+  const startGraph = () =>
+    createGraphView(definition.definition, {
+      outcomes,
+      onSelect(name) {
+        selected = name;
+        view?.select(name);
+        drawState();
+      },
+    });
   const loading = h('p', { class: 'muted', id: 'events-loading' }, 'Loading events…');
   table.element.prepend(loading);
-  for await (const page of pagesOf(
-    'GetExecutionHistory',
-    { executionArn: arn, maxResults: 1000 },
-    'events',
-  )) {
-    if (disposed) break;
-    ingest(page);
-    loading.textContent = `Loading events… ${events.length}`;
-    // The table's first page shows as soon as its events are here.
-    if (events.length === page.length) table.refresh();
+  try {
+    for (let step = await firstPage; !step.done; step = await history.next()) {
+      if (disposed) {
+        await history.return();
+        break;
+      }
+      append(step.value);
+      loading.textContent = `Loading events… ${events.length}`;
+      // The table's first page shows as soon as its events are here.
+      if (events.length === step.value.length) {
+        table.refresh();
+        milestone('events-first-page');
+        graph = afterPaint().then(startGraph);
+        graph.catch(() => {}); // awaited, and shown, below
+      }
+    }
+  } catch (error) {
+    table.element.prepend(errorBox(error));
   }
+  outcomes = foldStateOutcomes(events);
   loading.remove();
   drawSummary();
   drawState();
   table.refresh();
+  milestone('history-loaded');
 
   try {
-    view = await graph;
+    view = await (graph ?? startGraph());
     view.colour(outcomes);
     graphPanel.append(view.element);
+    milestone('graph-drawn');
     // A failed execution opens on the state that failed it; a running one on the state that runs.
     const first =
       [...outcomes.values()].find((o) => o.status === 'failed') ??

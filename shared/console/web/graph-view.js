@@ -1,24 +1,51 @@
-import { layoutWorkflow } from '../graph/layout-workflow.ts';
-import { renderWorkflowSvg } from '../graph/render-svg.ts';
-import { statusOf } from '../graph/state-outcomes.ts';
-import { buildWorkflowGraph } from '../graph/workflow-graph.ts';
 import { h } from './dom.js';
 
+/** The graph component's modules, loaded with the first graph: a page's lists do not wait for them. */
+let graphModules;
+function loadGraphModules() {
+  graphModules ??= Promise.all([
+    import('../graph/layout-workflow.ts'),
+    import('../graph/render-svg.ts'),
+    import('../graph/state-outcomes.ts'),
+    import('../graph/workflow-graph.ts'),
+  ]).then(([layout, svg, outcomes, graph]) => ({
+    layoutWorkflow: layout.layoutWorkflow,
+    renderWorkflowSvg: svg.renderWorkflowSvg,
+    statusOf: outcomes.statusOf,
+    buildWorkflowGraph: graph.buildWorkflowGraph,
+  }));
+  return graphModules;
+}
+
 /**
- * ELK's browser bundle (1.5 MB, a classic script defining the global ELK), loaded the first time a graph is
- * drawn rather than by the page, so lists and tables appear while it loads.
+ * ELK, loaded the first time a graph is drawn: its small API script in the page, and the layout itself (1.6 MB
+ * of compiled Java) in a Web Worker, so the script's compiling and the layout never hold up the page's lists
+ * and tables. One worker serves every graph the page draws.
  */
 let elkLoading;
 function loadElk() {
   elkLoading ??= new Promise((resolve, reject) => {
-    if (window.ELK) {
-      resolve(window.ELK);
-      return;
-    }
     const script = document.createElement('script');
-    script.src = 'vendor/elk.bundled.js';
-    script.onload = () => resolve(window.ELK);
-    script.onerror = () => reject(new Error('The graph layout (ELK) could not be loaded'));
+    script.src = 'vendor/elk-api.js';
+    const unloaded = () => new Error('The graph layout (ELK) could not be loaded');
+    script.onload = () => {
+      // A worker that fails to load answers no layout: `failed` says so instead of a graph that never comes.
+      let fail;
+      const failed = new Promise((_, rejectLayout) => {
+        fail = rejectLayout;
+      });
+      failed.catch(() => {});
+      const elk = new window.ELK({
+        workerUrl: 'vendor/elk-worker.min.js',
+        workerFactory: (url) => {
+          const worker = new Worker(url);
+          worker.addEventListener('error', () => fail(unloaded()));
+          return worker;
+        },
+      });
+      resolve({ layout: (graph) => Promise.race([elk.layout(graph), failed]) });
+    };
+    script.onerror = () => reject(unloaded());
     document.head.append(script);
   });
   return elkLoading;
@@ -63,9 +90,11 @@ export async function createGraphView(definition, { onSelect, outcomes } = {}) {
     canvas.textContent = 'The definition is not JSON.';
     return { element, colour() {}, select() {} };
   }
-  // ELK's bundle lays out on this thread; 150 states take well under a second.
-  const ELK = await loadElk();
-  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), new ELK());
+  const [{ layoutWorkflow, renderWorkflowSvg, statusOf, buildWorkflowGraph }, elk] = await Promise.all([
+    loadGraphModules(),
+    loadElk(),
+  ]);
+  const layout = await layoutWorkflow(buildWorkflowGraph(parsed), elk);
   canvas.innerHTML = renderWorkflowSvg(layout, outcomes ? { outcomes } : {});
   const svg = canvas.querySelector('svg');
   const fitScale = () => Math.max(0.2, Math.min(1, (canvas.clientWidth - 8) / Math.max(1, layout.width)));

@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { afterPaint, h, milestone } from './dom.js';
 import { errorBox, formatDate, formatDuration, jsonBlock, statusBadge, toDate } from './format.js';
 import { createGraphView } from './graph-view.js';
 import { callApi, pagesOf } from './sfn-api.js';
@@ -14,6 +14,13 @@ const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 export async function renderStateMachinePage(main, { arn, setCrumbs, navigate }) {
   let disposed = false;
   let machine;
+  // The executions' first page is asked for with the description, not after it (for an EXPRESS machine,
+  // whose executions are not listed, its answer is an error no one reads).
+  const firstExecutions = firstPageOf(
+    'ListExecutions',
+    { stateMachineArn: arn, maxResults: 1000 },
+    'executions',
+  );
   try {
     machine = await callApi('DescribeStateMachine', { stateMachineArn: arn });
   } catch (error) {
@@ -46,7 +53,7 @@ export async function renderStateMachinePage(main, { arn, setCrumbs, navigate })
     jsonBlock(machine.definition, { id: 'definition', 'aria-readonly': 'true' }),
   );
   const startForm = renderStartForm(machine, navigate);
-  const executions = renderExecutions(machine, () => disposed);
+  const executions = renderExecutions(machine, () => disposed, firstExecutions);
   const versionsPanel = h('section', { class: 'panel versions-panel', id: 'versions', hidden: true });
   main.append(
     summary,
@@ -55,11 +62,21 @@ export async function renderStateMachinePage(main, { arn, setCrumbs, navigate })
     machine.type === 'STANDARD' ? executions.element : null,
     startForm,
   );
-  createGraphView(machine.definition).then(
-    (view) => graphPanel.append(view.element),
-    (error) => graphPanel.append(errorBox(error)),
-  );
   if (machine.type === 'STANDARD') executions.load();
+  // The graph (its modules, ELK's worker compiling 1.6 MB, the layout) once the first executions are drawn:
+  // on a small machine it would otherwise hold them up.
+  const firstShown = machine.type === 'STANDARD' ? firstExecutions.first.catch(() => {}) : Promise.resolve();
+  firstShown
+    .then(afterPaint)
+    .then(() => (disposed ? undefined : createGraphView(machine.definition)))
+    .then(
+      (view) => {
+        if (!view) return;
+        graphPanel.append(view.element);
+        milestone('graph-drawn');
+      },
+      (error) => graphPanel.append(errorBox(error)),
+    );
   loadVersionsAndAliases(machine).then(
     (children) => {
       if (disposed || children.length === 0) return;
@@ -237,7 +254,18 @@ function renderStartForm(machine, navigate) {
   return form;
 }
 
-function renderExecutions(machine, stopped) {
+/** A listing's pages with its first (small) page already asked for: { pages, first }. */
+function firstPageOf(operation, input, key) {
+  const pages = pagesOf(operation, input, key, FIRST_PAGE_SIZE);
+  const first = pages.next();
+  first.catch(() => {});
+  return { pages, first };
+}
+
+/** The first page of executions: enough to fill the list at once, small enough to come at once. */
+const FIRST_PAGE_SIZE = 100;
+
+function renderExecutions(machine, stopped, started) {
   const status = h(
     'select',
     { id: 'status-filter', 'aria-label': 'Status' },
@@ -291,6 +319,7 @@ function renderExecutions(machine, stopped) {
         (after === undefined || toDate(e.startDate).getTime() >= after),
     );
     list.setRows(shown);
+    if (shown.length > 0) milestone('executions-first-rows');
     counter.textContent = `${shown.length}${shown.length === all.length ? '' : ` of ${all.length}`} execution${all.length === 1 ? '' : 's'}${complete ? '' : ' (loading…)'}`;
   };
   const load = async () => {
@@ -301,15 +330,22 @@ function renderExecutions(machine, stopped) {
     refilter();
     const input = { stateMachineArn: machine.stateMachineArn, maxResults: 1000 };
     if (status.value) input.statusFilter = status.value;
+    // A small first page shows the newest executions at once; the rest come 1,000 at a time.
+    const { pages, first } =
+      started && !status.value ? started : firstPageOf('ListExecutions', input, 'executions');
+    started = undefined;
     try {
-      // A small first page shows the newest executions at once; the rest come 1,000 at a time.
-      for await (const page of pagesOf('ListExecutions', input, 'executions', 100)) {
-        if (mine !== generation || stopped()) return;
-        all = all.concat(page);
+      for (let step = await first; !step.done; step = await pages.next()) {
+        if (mine !== generation || stopped()) {
+          await pages.return();
+          return;
+        }
+        all = all.concat(step.value);
         refilter();
       }
       complete = true;
       refilter();
+      milestone('executions-listed');
     } catch (error) {
       element.append(errorBox(error));
     }
