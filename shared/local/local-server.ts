@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { serveConsoleAsset } from '../console/server/console-assets.ts';
+import { prepareConsoleAssets, serveConsoleAsset } from '../console/server/console-assets.ts';
 import { respondWithError } from '../engine/api/handle-api-request.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
 import { EngineError } from '../engine/engine-error.ts';
@@ -141,6 +141,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   deps = engine.deps;
   queues = describeEngineQueues(engine, deployment.region);
   markReady();
+  // The console's first page does not wait for Node's type stripper to load (it holds the event loop a moment).
+  void prepareConsoleAssets();
 
   const actualPort = (server.address() as AddressInfo).port;
   let stopping: Promise<void> | undefined;
