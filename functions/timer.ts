@@ -1,5 +1,5 @@
-import { lazyEngineDeps } from '../shared/composition/lambda-environment.ts';
+import { eventSourceArnFromEnvironment, lazyEngineDeps } from '../shared/composition/lambda-environment.ts';
 import { createTimerHandler } from '../shared/handlers/timer-handler.ts';
 
 /** The deployed timer handler: the engine built from the Lambda environment, once per container. */
-export const handler = createTimerHandler(lazyEngineDeps());
+export const handler = createTimerHandler(lazyEngineDeps(), eventSourceArnFromEnvironment());

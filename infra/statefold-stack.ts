@@ -207,6 +207,8 @@ export class StatefoldStack extends Stack {
     this.#denyInvokingHandlers(handlers);
 
     for (const name of QUEUE_NAMES) {
+      // The handler takes events of this queue only (a direct Invoke of it is refused).
+      handlers[QUEUES[name].consumer].addEnvironment(ENVIRONMENT.eventSourceArn, queues[name].queueArn);
       handlers[QUEUES[name].consumer].addEventSource(
         new SqsEventSource(queues[name], { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
       );

@@ -40,6 +40,11 @@ export function maxReceiveCountFromEnvironment(env: NodeJS.ProcessEnv = process.
   return Number(env[ENVIRONMENT.maxReceiveCount]) || DEFAULT_MAX_RECEIVE_COUNT;
 }
 
+/** The queue a queue handler takes its events from (the stack sets it on step, task and timer). */
+export function eventSourceArnFromEnvironment(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[ENVIRONMENT.eventSourceArn] || undefined;
+}
+
 /** The engine built once per Lambda container, on the first event (a cold start's environment is complete). */
 export function lazyEngineDeps(): () => EngineDeps {
   let deps: EngineDeps | undefined;

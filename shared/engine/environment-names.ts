@@ -14,6 +14,8 @@ export const ENVIRONMENT = {
   maxReceiveCount: 'STATEFOLD_MAX_RECEIVE_COUNT',
   /** Seconds GetActivityTask holds a poll (the API handler must answer within API Gateway's 30 s). */
   activityPollSeconds: 'STATEFOLD_ACTIVITY_POLL_SECONDS',
+  /** The queue a queue handler is fed from: it takes no event from anywhere else (a direct Invoke, say). */
+  eventSourceArn: 'STATEFOLD_EVENT_SOURCE_ARN',
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 
 /**
  * The middy middlewares every Statefold handler runs with: a signal that aborts the handler's own calls a
@@ -38,6 +38,33 @@ export function deadlineSignal<E, R>(
     },
     after: clear,
     onError: clear,
+  };
+}
+
+/**
+ * Takes only events from `eventSourceArn` (the handler's own queue; no check without one): a principal allowed to
+ * invoke the function directly cannot hand it transitions, task requests or timers of its own making. A record
+ * from anywhere else fails the whole invocation before any record is handled.
+ */
+export function acceptOnlyFrom<R>(
+  handlerName: string,
+  eventSourceArn: string | undefined,
+): MiddlewareObj<SQSEvent, R, Error, DeadlineContext> {
+  return {
+    before: (request) => {
+      if (eventSourceArn === undefined) return;
+      const records = Array.isArray(request.event?.Records) ? request.event.Records : [];
+      const foreign = records.find((record) => record?.eventSourceARN !== eventSourceArn);
+      if (records.length === 0 || foreign) {
+        throw new Error(
+          `The ${handlerName} handler takes SQS events of ${eventSourceArn} only, not ${
+            foreign
+              ? `a record from ${foreign.eventSourceARN ?? 'no event source'}`
+              : 'an event without records'
+          }`,
+        );
+      }
+    },
   };
 }
 

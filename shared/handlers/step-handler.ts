@@ -4,15 +4,20 @@ import { deliverTransition } from '../engine/deliver-transition.ts';
 import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
 import { decodeTransitionEnvelope, executionArnOfBody } from '../queue/envelope-codec.ts';
 import { processSqsBatch, receiveCountOf } from '../queue/sqs-batch.ts';
-import { type DeadlineContext, logEscapedErrors } from './handler-middleware.ts';
+import { acceptOnlyFrom, type DeadlineContext, logEscapedErrors } from './handler-middleware.ts';
 
 /**
  * The step handler: one transition message applies one ASL state of one execution (FIFO queue, one message
  * group per execution). What happens to a message that keeps failing is the engine's (deliverTransition).
  */
-export function createStepHandler(getDeps: () => EngineDeps, maxReceiveCount: number) {
+export function createStepHandler(
+  getDeps: () => EngineDeps,
+  maxReceiveCount: number,
+  eventSourceArn?: string,
+) {
   return middy<SQSEvent, SQSBatchResponse, Error, DeadlineContext>()
     .use(logEscapedErrors('step'))
+    .use(acceptOnlyFrom('step', eventSourceArn))
     .handler((event) =>
       withBufferedSends(getDeps(), (deps) =>
         processSqsBatch(event, async (record) => {

@@ -4,15 +4,21 @@ import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
 import { runTaskRequest } from '../engine/run-task.ts';
 import { decodeTaskEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
-import { type DeadlineContext, deadlineSignal, logEscapedErrors } from './handler-middleware.ts';
+import {
+  acceptOnlyFrom,
+  type DeadlineContext,
+  deadlineSignal,
+  logEscapedErrors,
+} from './handler-middleware.ts';
 
 /**
  * The task handler: runs each task request (a Lambda Invoke) and reports the outcome as a transition. Its
  * calls are aborted shortly before Lambda's deadline: the record fails and comes back, the batch reports.
  */
-export function createTaskHandler(getDeps: () => EngineDeps) {
+export function createTaskHandler(getDeps: () => EngineDeps, eventSourceArn?: string) {
   return middy<SQSEvent, SQSBatchResponse, Error, DeadlineContext>()
     .use(logEscapedErrors('task'))
+    .use(acceptOnlyFrom('task', eventSourceArn))
     .use(deadlineSignal())
     .handler((event, context) =>
       withBufferedSends(getDeps(), (deps) =>

@@ -4,12 +4,13 @@ import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
 import { fireTimer } from '../engine/run-task.ts';
 import { decodeTimerEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
-import { type DeadlineContext, logEscapedErrors } from './handler-middleware.ts';
+import { acceptOnlyFrom, type DeadlineContext, logEscapedErrors } from './handler-middleware.ts';
 
 /** The timer handler: a due timer becomes its transition; an early one is re-armed for another hop of ≤ 900 s. */
-export function createTimerHandler(getDeps: () => EngineDeps) {
+export function createTimerHandler(getDeps: () => EngineDeps, eventSourceArn?: string) {
   return middy<SQSEvent, SQSBatchResponse, Error, DeadlineContext>()
     .use(logEscapedErrors('timer'))
+    .use(acceptOnlyFrom('timer', eventSourceArn))
     .handler((event) =>
       withBufferedSends(getDeps(), (deps) =>
         processSqsBatch(event, (record) => fireTimer(deps, decodeTimerEnvelope(record.body))),

@@ -384,7 +384,8 @@ describe('the handlers', () => {
     (name) => {
       const variables = (functionOf(name).Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.values(ENVIRONMENT)));
+      const { eventSourceArn: _queueHandlersOnly, ...engineVariables } = ENVIRONMENT;
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.values(engineVariables)));
       expect(variables[ENVIRONMENT.accountId]).toBe(ACCOUNT);
       expect(variables[ENVIRONMENT.maxReceiveCount]).toBe(String(DEFAULT_MAX_RECEIVE_COUNT));
       // GetActivityTask answers within the API function's 29 s.
@@ -392,6 +393,20 @@ describe('the handlers', () => {
       expect(variables[ENVIRONMENT.table]).toEqual({ Ref: logicalId(stack.table) });
     },
   );
+
+  it.each([
+    ['step', 'transitions'],
+    ['task', 'tasks'],
+    ['timer', 'timers'],
+    ['api', undefined],
+    ['reconcile', undefined],
+  ] as const)('%s: takes events of its own queue only (%s)', (name, queue) => {
+    const variables = (functionOf(name).Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(variables[ENVIRONMENT.eventSourceArn]).toEqual(
+      queue === undefined ? undefined : { 'Fn::GetAtt': [logicalId(stack.queues[queue]), 'Arn'] },
+    );
+  });
 
   it.each([
     ['api', undefined],

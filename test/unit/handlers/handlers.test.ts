@@ -139,6 +139,56 @@ describe('the step handler', () => {
   );
 });
 
+describe('a queue handler given its event source', () => {
+  const OWN = 'arn:aws:sqs:us-east-1:123456789012:queue';
+  const handlers = (engine: MemoryEngine) => [
+    createStepHandler(() => engine.deps, MAX_RECEIVE_COUNT, OWN),
+    createTaskHandler(() => engine.deps, OWN),
+    createTimerHandler(() => engine.deps, OWN),
+  ];
+
+  it('refuses an event with a record from anywhere else (a direct Invoke), before handling any record', async () => {
+    const engine = createMemoryEngine();
+    const executionArn = await startedPassChain(engine, 'foreign');
+    const envelope = engine.queues.transitions.shift();
+    const own = record('own', encodeEnvelope(envelope as never), { group: executionArn });
+    const forged = {
+      ...record('forged', encodeEnvelope(envelope as never)),
+      eventSourceARN: 'arn:aws:sqs:us-east-1:999999999999:other',
+    };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (line: unknown) => void errors.push(line);
+    try {
+      for (const handler of handlers(engine)) {
+        await expect(handler(event(own, forged), context())).rejects.toThrow(
+          `takes SQS events of ${OWN} only, not a record from arn:aws:sqs:us-east-1:999999999999:other`,
+        );
+        await expect(handler({ Records: [] } as SQSEvent, context())).rejects.toThrow(
+          'an event without records',
+        );
+      }
+    } finally {
+      console.error = original;
+    }
+    // Nothing of the event was applied: the execution is still at its first state.
+    expect((await describeExecution(engine.deps, { executionArn })).status).toBe('RUNNING');
+  });
+
+  it('handles the records of its own queue as before', async () => {
+    const engine = createMemoryEngine();
+    const executionArn = await startedPassChain(engine, 'own');
+    const envelope = engine.queues.transitions.shift();
+    const [step] = handlers(engine);
+    const answer = await step?.(
+      event(record('m1', encodeEnvelope(envelope as never), { group: executionArn })),
+      context(),
+    );
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect((await describeExecution(engine.deps, { executionArn })).status).toBe('SUCCEEDED');
+  });
+});
+
 describe('the task handler', () => {
   const task = (functionName: string): TaskEnvelope => ({
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
