@@ -10,15 +10,21 @@ import { sendOutbox } from './outbox.ts';
 
 /** The redrive status DescribeExecution shows (AWS's redriveStatus and redriveStatusReason). */
 export interface RedriveStatus {
-  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE' | 'REDRIVABLE_BY_MAP_RUN';
   redriveStatusReason?: string;
 }
 
 /**
- * Whether RedriveExecution would redrive the execution now. A Distributed Map's child run is redriven with its
- * parent, which runs its Map state again: never on its own.
+ * Whether RedriveExecution would redrive the execution now. A Distributed Map's child execution that did not
+ * succeed is REDRIVABLE_BY_MAP_RUN: its Map Run redrives it when its parent is redriven, never on its own.
  */
 export async function redriveStatusOf(deps: EngineDeps, state: ExecutionState): Promise<RedriveStatus> {
+  if (
+    state.execution?.mapRunArn !== undefined &&
+    redriveBlocker(state, deps.clock.now(), true) === undefined
+  ) {
+    return { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' };
+  }
   const reason = await blockerOf(deps, state);
   return reason === undefined
     ? { redriveStatus: 'REDRIVABLE' }

@@ -143,6 +143,8 @@ export type Command =
     }
   /** A Distributed Map child run still running when its Map Run was aborted, failed or its execution stopped. */
   | { type: 'stopChildRun'; mapRunArn: string; executionName: string }
+  /** A redriven Map Run's child execution that did not succeed: redriven (its own ExecutionRedriven). */
+  | { type: 'redriveChildRun'; mapRunArn: string; executionName: string }
   /** A nested `.sync` execution whose parent's task ended first (stopped, aborted, timed out): stopped too. */
   | { type: 'stopExecution'; executionArn: string };
 
