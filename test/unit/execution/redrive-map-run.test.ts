@@ -160,6 +160,24 @@ describe('redrive of a Distributed Map', () => {
     ).toEqual([1, 2]);
   });
 
+  it('a stopped execution: the children its Map Run was running are redriven, the rest start', async () => {
+    const driver = new Driver(distributedMap(), (index, attempt) =>
+      attempt === 1 && index < 2 ? undefined : { item: index },
+    );
+    await driver.run({ type: 'start', execution: EXECUTION, input: { items: [0, 1, 2] } });
+    await driver.run({ type: 'stop' });
+    expect(driver.state.status).toBe('ABORTED');
+    const names = driver.commands.map((c) => c.executionName);
+    await driver.run({ type: 'redrive' }, START_TIME + 60_000);
+    expect(driver.state.status).toBe('SUCCEEDED');
+    expect(driver.state.output).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+    expect(driver.commands.slice(2).map((c) => [c.type, c.executionName])).toEqual([
+      ['redriveChildRun', names[0]],
+      ['redriveChildRun', names[1]],
+      ['startChildRun', expect.any(String)],
+    ]);
+  });
+
   it('a Map Run that never started (its ItemsPath failed): the Map state runs again', async () => {
     const driver = new Driver(distributedMap(), () => ({}));
     await driver.run({ type: 'start', execution: EXECUTION, input: {} });
