@@ -102,7 +102,13 @@ export type TaskRequest =
    * S3 as AWS does (manifest.json, SUCCEEDED_0.json, FAILED_0.json…). Its outcome is the Map's output,
    * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
    */
-  | { kind: 'results'; mapRunArn: string; parameters: Json }
+  | {
+      kind: 'results';
+      mapRunArn: string;
+      parameters: Json;
+      /** A redriven Map Run writes again: its redrive count, so its outcome is a message of its own. */
+      attempt?: number;
+    }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {
       kind: 'express';

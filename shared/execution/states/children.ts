@@ -639,6 +639,7 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
         kind: 'results',
         mapRunArn: children.mapRunArn ?? '',
         parameters: children.writer.parameters,
+        ...(children.mapRunRedriveCount ? { attempt: children.mapRunRedriveCount } : {}),
       },
     });
     return;
