@@ -4,6 +4,7 @@ import {
   type ExecutionState,
   ROOT_SCOPE,
   type ScopeState,
+  unsuccessfulChildRuns,
 } from '../history/execution-state.ts';
 import { afterChildSettled } from './flow.ts';
 import type { Step } from './step.ts';
@@ -87,12 +88,7 @@ export function restartOf(step: Pick<Step, 'stateOf'>, root: ScopeState): Redriv
   }
   if (kept.kind === 'map-run' && definition.Type === 'Map' && kept.mapRunArn !== undefined) {
     // The Map Run's children that failed, and those still open when it ended (aborted with it), are redriven.
-    const names = { ...kept.failedRuns, ...kept.open };
-    const children = Object.keys(names)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((index) => ({ index, executionName: names[index] as string }));
-    return { kind: 'map-run', mapRunArn: kept.mapRunArn, children };
+    return { kind: 'map-run', mapRunArn: kept.mapRunArn, redriven: unsuccessfulChildRuns(kept).length };
   }
   // A Map Run that never started (its MapRunStarted not written): the state runs again.
   return { kind: 'state' };

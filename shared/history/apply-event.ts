@@ -18,6 +18,7 @@ import {
   type PendingTask,
   ROOT_SCOPE,
   type ScopeState,
+  unsuccessfulChildRuns,
 } from './execution-state.ts';
 
 /** What folding one type of event does to the state; `scope` is the scope the event names, if it runs. */
@@ -693,9 +694,10 @@ function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRe
   if (restart.kind === 'map-run') {
     // The same Map Run goes on: its unsuccessful children are redriven first (see `MapRunChildStarted`).
     const rerun: Record<string, string> = {};
-    for (const { index, executionName } of restart.children) rerun[index] = executionName;
+    const unsuccessful = unsuccessfulChildRuns(children);
+    for (const { index, executionName } of unsuccessful) rerun[index] = executionName;
     children.rerun = rerun;
-    children.redo = restart.children.map(({ index }) => index);
+    children.redo = unsuccessful.map(({ index }) => index);
     children.open = {};
     delete children.failedRuns;
     return;

@@ -54,10 +54,11 @@ export type RedriveRestart =
   | { kind: 'parallel'; branches: Array<{ index: number; startAt: string }> }
   | { kind: 'map'; indexes: number[] }
   /**
-   * A Distributed Map whose Map Run failed: the same Map Run goes on. Its child executions that did not succeed
-   * (failed, timed out, aborted) are redriven, by index and execution name; the items never started start.
+   * A Distributed Map whose Map Run failed: the same Map Run goes on. Its `redriven` child executions that did
+   * not succeed (failed, aborted) are redriven (which, the kept state says: `unsuccessfulChildRuns`, so the
+   * event stays small however many they are); the items never started start.
    */
-  | { kind: 'map-run'; mapRunArn: string; children: Array<{ index: number; executionName: string }> };
+  | { kind: 'map-run'; mapRunArn: string; redriven: number };
 
 export interface DefinitionSource {
   stateMachineArn: string;

@@ -199,3 +199,12 @@ export function visibleVariables(state: ExecutionState, scope: ScopeState): Reco
 export function childScopeId(startedEventId: number, index: number): string {
   return `${startedEventId}.${index}`;
 }
+
+/** A Map Run's children that did not succeed (failed, or open when it ended), in index order, with their names. */
+export function unsuccessfulChildRuns(children: ChildRuns): Array<{ index: number; executionName: string }> {
+  const names: Record<string, string> = { ...children.failedRuns, ...children.open };
+  return Object.keys(names)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((index) => ({ index, executionName: names[index] as string }));
+}
