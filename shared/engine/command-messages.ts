@@ -23,9 +23,28 @@ export function childStopTransition(
   const child = childInfo(parent, command.mapRunArn, command.executionName, 0, '');
   return {
     executionArn: child.executionArn,
-    id: 'stop:map-run',
+    // Each attempt of the parent (a redrive) stops its children anew.
+    id: `stop:map-run${attemptSuffix(parent.redriveCount)}`,
     message: { type: 'stop', cause: `The Map Run ${command.mapRunArn} was aborted.` },
   };
+}
+
+/** A redriven Map Run redrives its child that did not succeed: the child's own RedriveExecution. */
+export function childRedriveTransition(
+  parent: ExecutionInfo,
+  command: Extract<Command, { type: 'redriveChildRun' }>,
+): TransitionEnvelope {
+  const child = childInfo(parent, command.mapRunArn, command.executionName, 0, '');
+  return {
+    executionArn: child.executionArn,
+    id: `redrive:map-run${attemptSuffix(parent.redriveCount)}`,
+    message: { type: 'redrive' },
+  };
+}
+
+/** Messages of a redriven execution's attempt: ids of their own, so none passes for the first attempt's. */
+function attemptSuffix(redriveCount: number | undefined): string {
+  return redriveCount ? `:r${redriveCount}` : '';
 }
 
 /** Stops a nested `.sync` execution whose parent's task ended first (the parent stopped, timed out, aborted it). */
@@ -144,10 +163,15 @@ export function childClosedMessage(
 }
 
 /** The transition that tells a Map Run its child closed; its id names the child, so it is applied once. */
-export function childClosedTransition(link: ParentLink, closing: ChildClosing): TransitionEnvelope {
+export function childClosedTransition(
+  link: ParentLink,
+  closing: ChildClosing,
+  /** The child's redrives: a redriven child's close is a message of its own. */
+  redriveCount?: number,
+): TransitionEnvelope {
   return {
     executionArn: link.executionArn,
-    id: `child:${link.scope}:${link.ref}:${link.index}`,
+    id: `child:${link.scope}:${link.ref}:${link.index}${attemptSuffix(redriveCount)}`,
     message: childClosedMessage(link, closing),
   };
 }

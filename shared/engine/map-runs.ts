@@ -45,6 +45,8 @@ interface MapRunFold {
   sizes: Map<number, number>;
   batched: boolean;
   writes: boolean;
+  redriveCount: number;
+  redriveDate?: number;
 }
 
 interface Tally {
@@ -54,6 +56,8 @@ interface Tally {
   succeeded: number;
   failed: number;
   aborted: number;
+  /** A redriven Map Run: its unsuccessful children not redriven yet. */
+  pendingRedrive: number;
 }
 
 const tally = (total: number): Tally => ({
@@ -63,6 +67,7 @@ const tally = (total: number): Tally => ({
   succeeded: 0,
   failed: 0,
   aborted: 0,
+  pendingRedrive: 0,
 });
 
 const PAGE = 100;
@@ -110,6 +115,7 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           // MapStateStarted's length counts items, its items are the children's inputs (batches, if batched).
           batched: started !== undefined && started.length !== started.items.length,
           writes: started?.writer !== undefined,
+          redriveCount: 0,
         };
         runs.push(folded);
         current.set(event.scope, folded);
@@ -122,8 +128,31 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           if (event.read !== event.items.length) run.batched = true;
         }
         break;
-      case 'MapRunChildStarted':
+      case 'MapRunRedriven':
         if (run) {
+          // The run goes on: its failed and aborted children wait to be redriven, the rest to start.
+          run.status = 'RUNNING';
+          delete run.stopDate;
+          run.redriveCount = event.redriveCount;
+          run.redriveDate = event.timestamp;
+          for (const counts of [run.executions, run.items]) {
+            counts.pendingRedrive += counts.failed + counts.aborted;
+            counts.failed = 0;
+            counts.aborted = 0;
+          }
+        }
+        break;
+      case 'MapRunChildStarted':
+        if (run && event.redriven) {
+          const size = run.sizes.get(event.index) ?? 1;
+          for (const [counts, n] of [
+            [run.executions, 1],
+            [run.items, size],
+          ] as const) {
+            counts.pendingRedrive -= n;
+            counts.running += n;
+          }
+        } else if (run) {
           const batch = isJsonObject(event.input) ? event.input.Items : undefined;
           const size = run.batched && Array.isArray(batch) ? batch.length : 1;
           run.sizes.set(event.index, size);
@@ -187,8 +216,9 @@ function end(run: MapRunFold, status: MapRunStatus, at: number): void {
   run.stopDate = at;
   if (status !== 'SUCCEEDED') {
     for (const counts of [run.executions, run.items]) {
-      counts.aborted += counts.running;
+      counts.aborted += counts.running + counts.pendingRedrive;
       counts.running = 0;
+      counts.pendingRedrive = 0;
     }
   }
 }
@@ -206,7 +236,7 @@ function countsOf(run: MapRunFold, counts: Tally): Counts {
     total: counts.total,
     resultsWritten: run.writes && run.status === 'SUCCEEDED' ? counts.succeeded + counts.failed : 0,
     failuresNotRedrivable: 0,
-    pendingRedrive: 0,
+    pendingRedrive: ended ? 0 : counts.pendingRedrive,
   };
 }
 
@@ -261,7 +291,8 @@ export async function describeMapRun(
     toleratedFailureCount: run.toleratedFailureCount,
     itemCounts: countsOf(run, run.items),
     executionCounts: countsOf(run, run.executions),
-    redriveCount: 0,
+    redriveCount: run.redriveCount,
+    ...(run.redriveDate !== undefined ? { redriveDate: new Date(run.redriveDate) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
 import {
   type ChildClosing,
   childClosedTransition,
+  childRedriveTransition,
   childStartTransition,
   childStopTransition,
   nestedStopTransition,
@@ -74,6 +75,9 @@ export async function sendOutbox(
       case 'stopChildRun':
         transitions.push(childStopTransition(execution, command));
         break;
+      case 'redriveChildRun':
+        transitions.push(childRedriveTransition(execution, command));
+        break;
       case 'stopExecution':
         transitions.push(nestedStopTransition(command.executionArn));
         break;
@@ -89,7 +93,7 @@ export async function sendOutbox(
         const result = await nestedResultTransition(deps, execution, { ...parent, task: parent.task });
         if (result) transitions.push(result);
       } else if (parent) {
-        transitions.push(childClosedTransition(parent, closing));
+        transitions.push(childClosedTransition(parent, closing, execution.redriveCount));
       }
     }
   }

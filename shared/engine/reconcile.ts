@@ -5,7 +5,7 @@ import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
-import { childStartTransition } from './command-messages.ts';
+import { childRedriveTransition, childStartTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { loadExecution } from './load-execution.ts';
 import { sendOutbox } from './outbox.ts';
@@ -263,6 +263,19 @@ export class Reconciler {
           // Never started (or started but never listed: the start again finishes that).
           await deps.queues.sendTransitions([start]);
           revived += 1;
+        } else if (
+          child.redriven &&
+          loaded.state.status !== 'RUNNING' &&
+          (loaded.state.stopTime ?? 0) <= child.startedAt
+        ) {
+          // A redriven Map Run's child that closed before its Map Run redrove it: the redrive was lost.
+          const redrive = childRedriveTransition(execution, {
+            type: 'redriveChildRun',
+            mapRunArn: command.mapRunArn,
+            executionName: command.executionName,
+          });
+          await deps.queues.sendTransitions([{ ...redrive, id: `${redrive.id}:reconcile-${now}` }]);
+          revived += 1;
         } else if (loaded.state.status !== 'RUNNING' && loaded.state.execution) {
           const closing = [...loaded.commits].reverse().find((commit) => commit.outbox.closed);
           if (closing) {
@@ -293,6 +306,15 @@ export class Reconciler {
   }
 }
 
+interface StartedChild {
+  index: number;
+  executionName: string;
+  input: Json;
+  /** A redriven Map Run redrove this child (rather than starting it) at `startedAt`. */
+  redriven: boolean;
+  startedAt: number;
+}
+
 /** The MapRunChildStarted events of `indices` in the scope's current Map run, newest commits first. */
 async function startedChildren(
   deps: EngineDeps,
@@ -300,8 +322,8 @@ async function startedChildren(
   scope: ScopeState,
   lastCommit: number,
   indices: Set<number>,
-): Promise<{ index: number; executionName: string; input: Json }[]> {
-  const found: { index: number; executionName: string; input: Json }[] = [];
+): Promise<StartedChild[]> {
+  const found: StartedChild[] = [];
   const wanted = new Set(indices);
   const startedEventId = scope.children?.startedEventId ?? 0;
   let from = lastCommit;
@@ -312,7 +334,13 @@ async function startedChildren(
       for (const event of commit.events) {
         if (event.type === 'MapRunChildStarted' && event.scope === scope.id && wanted.has(event.index)) {
           wanted.delete(event.index);
-          found.push({ index: event.index, executionName: event.executionName, input: event.input });
+          found.push({
+            index: event.index,
+            executionName: event.executionName,
+            input: event.input,
+            redriven: event.redriven === true,
+            startedAt: event.timestamp,
+          });
         }
       }
       // Nothing of this Map run comes before the event that started it.

@@ -10,15 +10,23 @@ import { sendOutbox } from './outbox.ts';
 
 /** The redrive status DescribeExecution shows (AWS's redriveStatus and redriveStatusReason). */
 export interface RedriveStatus {
-  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE' | 'REDRIVABLE_BY_MAP_RUN';
   redriveStatusReason?: string;
 }
 
 /**
- * Whether RedriveExecution would redrive the execution now. A Distributed Map's child run is redriven with its
- * parent, which runs its Map state again: never on its own.
+ * Whether RedriveExecution would redrive the execution now. A Distributed Map's child execution that did not
+ * succeed is REDRIVABLE_BY_MAP_RUN: its Map Run redrives it when its parent is redriven, never on its own.
  */
 export async function redriveStatusOf(deps: EngineDeps, state: ExecutionState): Promise<RedriveStatus> {
+  const parent = state.execution?.mapRunArn !== undefined ? state.execution.parent : undefined;
+  if (parent && redriveBlocker(state, deps.clock.now(), true) === undefined) {
+    // Its Map Run can redrive it unless the parent succeeded (one read: the parent's listing entry).
+    const head = await deps.log.getHead(parent.executionArn);
+    return head?.status === 'SUCCEEDED'
+      ? { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: PARENT_SUCCEEDED }
+      : { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' };
+  }
   const reason = await blockerOf(deps, state);
   return reason === undefined
     ? { redriveStatus: 'REDRIVABLE' }
@@ -26,6 +34,7 @@ export async function redriveStatusOf(deps: EngineDeps, state: ExecutionState): 
 }
 
 const CHILD_RUN = 'Execution is a child execution of a Map Run: redrive its parent execution';
+const PARENT_SUCCEEDED = 'Parent execution is SUCCEEDED: its Map Run cannot be redriven';
 const EXPRESS = 'Express executions cannot be redriven';
 
 async function blockerOf(deps: EngineDeps, state: ExecutionState): Promise<string | undefined> {

@@ -277,6 +277,8 @@ const COMMAND_RUNNERS: CommandRunners = {
   startChildRun: (run, command) => run.track(run.runChild(command)),
   // A child here runs to its end inside runChild: nothing outside it can stop it.
   stopChildRun: () => undefined,
+  // Nothing is redriven here (RedriveExecution is the durable engine's): no step asks for it.
+  redriveChildRun: () => undefined,
   // Nested executions do not run here (performTask says so): there is no child to stop.
   stopExecution: () => undefined,
 };

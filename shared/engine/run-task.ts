@@ -43,8 +43,11 @@ export async function runTaskRequest(
           outcome,
           task.request.kind === 'items' ? task.request.page : undefined,
         );
+  // A redriven Map Run's results, written again: not the first attempt's outcome.
+  const attempt = task.request.kind === 'results' ? task.request.attempt : undefined;
+  const id = attempt === undefined ? transition.id : `${transition.id}:results${attempt}`;
   await deps.queues.sendTransitions([
-    task.resend === undefined ? transition : { ...transition, id: `${transition.id}:${task.resend}` },
+    task.resend === undefined ? { ...transition, id } : { ...transition, id: `${id}:${task.resend}` },
   ]);
 }
 

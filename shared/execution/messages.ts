@@ -102,7 +102,13 @@ export type TaskRequest =
    * S3 as AWS does (manifest.json, SUCCEEDED_0.json, FAILED_0.json…). Its outcome is the Map's output,
    * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`.
    */
-  | { kind: 'results'; mapRunArn: string; parameters: Json }
+  | {
+      kind: 'results';
+      mapRunArn: string;
+      parameters: Json;
+      /** A redriven Map Run writes again: its redrive count, so its outcome is a message of its own. */
+      attempt?: number;
+    }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {
       kind: 'express';
@@ -143,6 +149,8 @@ export type Command =
     }
   /** A Distributed Map child run still running when its Map Run was aborted, failed or its execution stopped. */
   | { type: 'stopChildRun'; mapRunArn: string; executionName: string }
+  /** A redriven Map Run's child execution that did not succeed: redriven (its own ExecutionRedriven). */
+  | { type: 'redriveChildRun'; mapRunArn: string; executionName: string }
   /** A nested `.sync` execution whose parent's task ended first (stopped, aborted, timed out): stopped too. */
   | { type: 'stopExecution'; executionArn: string };
 

@@ -4,6 +4,7 @@ import {
   type ExecutionState,
   ROOT_SCOPE,
   type ScopeState,
+  unsuccessfulChildRuns,
 } from '../history/execution-state.ts';
 import { afterChildSettled } from './flow.ts';
 import type { Step } from './step.ts';
@@ -12,7 +13,9 @@ import type { Step } from './step.ts';
  * RedriveExecution, decided over the replayed state of a closed execution (AWS: "Redriving executions"): the
  * execution continues from the state it ended in, with the input and variables it had there. That state is
  * entered again, unless it is a Parallel or an inline Map whose children it kept: then only the branches or
- * iterations that did not succeed run again (each from its first state), and the results of the others stand.
+ * iterations that did not succeed run again (each from its first state), and the results of the others stand;
+ * or a Distributed Map whose Map Run failed: the same Map Run goes on (MapRunRedriven), its child executions
+ * that did not succeed are redriven and the items it never started start.
  * ExecutionRedriven (its applier does the reset) is followed by the messages that restart the work, and the
  * machine's TimeoutSeconds counts again from the redrive.
  */
@@ -48,6 +51,18 @@ export function redrive(step: Step, clientToken: string | undefined): void {
       // The iterations to run again start (as MaxConcurrency allows); with none left, the Map ends now.
       afterChildSettled(step, root, redriven.id, redriven.id);
       return;
+    case 'map-run': {
+      // AWS: MapRunRedriven (the same Map Run, its own redrive count), then its unsuccessful children go again.
+      const mapRun = step.emit({
+        type: 'MapRunRedriven',
+        scope: ROOT_SCOPE,
+        previousEventId: redriven.id,
+        mapRunArn: restart.mapRunArn,
+        redriveCount: (root.children?.mapRunRedriveCount ?? 0) + 1,
+      });
+      afterChildSettled(step, root, mapRun.id, mapRun.id);
+      return;
+    }
   }
 }
 
@@ -71,7 +86,11 @@ export function restartOf(step: Pick<Step, 'stateOf'>, root: ScopeState): Redriv
     }
     return { kind: 'map', indexes };
   }
-  // A Distributed Map: the state runs again (a new Map Run).
+  if (kept.kind === 'map-run' && definition.Type === 'Map' && kept.mapRunArn !== undefined) {
+    // The Map Run's children that failed, and those still open when it ended (aborted with it), are redriven.
+    return { kind: 'map-run', mapRunArn: kept.mapRunArn, redriven: unsuccessfulChildRuns(kept).length };
+  }
+  // A Map Run that never started (its MapRunStarted not written): the state runs again.
   return { kind: 'state' };
 }
 

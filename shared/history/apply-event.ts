@@ -18,6 +18,7 @@ import {
   type PendingTask,
   ROOT_SCOPE,
   type ScopeState,
+  unsuccessfulChildRuns,
 } from './execution-state.ts';
 
 /** What folding one type of event does to the state; `scope` is the scope the event names, if it runs. */
@@ -250,7 +251,12 @@ const APPLIERS: Appliers = {
   MapRunChildStarted: (_state, event, scope) => {
     const children = need(scope, event).children;
     if (children) {
-      children.nextIndex = event.index + 1;
+      // A redriven Map Run takes up its unsuccessful children first, then goes on where it stopped.
+      if (children.redo?.[0] === event.index) {
+        children.redo = children.redo.slice(1);
+        // In place, as `open` is: a copy per child would cost the square of a large redrive.
+        if (children.rerun) delete children.rerun[event.index];
+      } else children.nextIndex = event.index + 1;
       children.running += 1;
       children.open ??= {};
       children.open[event.index] = event.executionName;
@@ -269,6 +275,10 @@ const APPLIERS: Appliers = {
     // A Task's own evaluation failure records its handling here; a Parallel/Map's is in its Failed event.
     if (event.handling && event.handling.kind !== 'propagate')
       applyHandling(need(scope, event), event.handling, event);
+  },
+  MapRunRedriven: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (children) children.mapRunRedriveCount = event.redriveCount;
   },
   MapRunSucceeded: ignoreEvent,
   MapRunFailed: ignoreEvent,
@@ -679,6 +689,17 @@ function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRe
     }
     return;
   }
+  if (restart.kind === 'map-run') {
+    // The same Map Run goes on: its unsuccessful children are redriven first (see `MapRunChildStarted`).
+    const rerun: Record<string, string> = {};
+    const unsuccessful = unsuccessfulChildRuns(children);
+    for (const { index, executionName } of unsuccessful) rerun[index] = executionName;
+    children.rerun = rerun;
+    children.redo = unsuccessful.map(({ index }) => index);
+    children.open = {};
+    delete children.failedRuns;
+    return;
+  }
   delete children.unsuccessful;
   children.redo = restart.indexes;
   children.settled = children.settled.slice();
@@ -712,8 +733,14 @@ function settleChild(
   if (!children) return;
   // A Map Run whose ResultWriter writes the results keeps none: the child executions hold them.
   if (!children.writer) children.results[index] = result;
-  if (children.kind === 'map-run') delete children.open?.[index];
-  else children.settled[index] = true;
+  if (children.kind === 'map-run') {
+    const name = children.open?.[index];
+    if (outcome === 'failed' && name !== undefined) {
+      children.failedRuns ??= {};
+      children.failedRuns[index] = name;
+    }
+    delete children.open?.[index];
+  } else children.settled[index] = true;
   if (children.kind === 'map' && outcome === 'failed') {
     children.unsuccessful = [...(children.unsuccessful ?? []), index];
   }

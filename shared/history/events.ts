@@ -52,7 +52,13 @@ export interface MockCase {
 export type RedriveRestart =
   | { kind: 'state' }
   | { kind: 'parallel'; branches: Array<{ index: number; startAt: string }> }
-  | { kind: 'map'; indexes: number[] };
+  | { kind: 'map'; indexes: number[] }
+  /**
+   * A Distributed Map whose Map Run failed: the same Map Run goes on. Its `redriven` child executions that did
+   * not succeed (failed, aborted) are redriven (which, the kept state says: `unsuccessfulChildRuns`, so the
+   * event stays small however many they are); the items never started start.
+   */
+  | { kind: 'map-run'; mapRunArn: string; redriven: number };
 
 export interface DefinitionSource {
   stateMachineArn: string;
@@ -233,6 +239,8 @@ export type ExecutionEvent = Base &
         writer?: ResultWriterPlan;
       }
     | { type: 'MapRunStarted'; mapRunArn: string }
+    /** A redrive took the failed Map Run up again (AWS: mapRunRedrivenEventDetails, the run's own count). */
+    | { type: 'MapRunRedriven'; mapRunArn: string; redriveCount: number }
     | { type: 'ParallelStateSucceeded' | 'MapStateSucceeded' | 'MapRunSucceeded'; output: Json }
     | {
         type: 'ParallelStateFailed' | 'MapStateFailed';
@@ -259,7 +267,14 @@ export type ExecutionEvent = Base &
      * Statefold's own records of a Distributed Map's child runs, which AWS keeps in the children's histories:
      * never shown in this execution's history and numbered with the id of the event before them.
      */
-    | { type: 'MapRunChildStarted'; index: number; input: Json; executionName: string }
+    | {
+        type: 'MapRunChildStarted';
+        index: number;
+        input: Json;
+        executionName: string;
+        /** A redriven Map Run: the child execution that did not succeed is redriven, not started anew. */
+        redriven?: boolean;
+      }
     /**
      * A page of an ItemReader's items came: `items` are the children's inputs (through ItemSelector and
      * ItemBatcher when `preselected`), `read` the items read; `done` once the last page did (or MaxItems were

@@ -159,6 +159,12 @@ export interface ChildRuns {
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
   mapRunArn?: string;
+  /** A Map Run: its children that failed, index → execution name (redriven with the run). */
+  failedRuns?: Record<string, string>;
+  /** A redriven Map Run: the children to redrive (index → execution name), as `redo` reaches them. */
+  rerun?: Record<string, string>;
+  /** A Map Run: how many times it was redriven (MapRunRedriven). */
+  mapRunRedriveCount?: number;
   /** Distributed Map: the id of its MapRunStarted event. */
   mapRunStartedEventId?: number;
   /** A Map Run reading its items with an ItemReader: the plan, and while pages remain, where it is. */
@@ -192,4 +198,13 @@ export function visibleVariables(state: ExecutionState, scope: ScopeState): Reco
 
 export function childScopeId(startedEventId: number, index: number): string {
   return `${startedEventId}.${index}`;
+}
+
+/** A Map Run's children that did not succeed (failed, or open when it ended), in index order, with their names. */
+export function unsuccessfulChildRuns(children: ChildRuns): Array<{ index: number; executionName: string }> {
+  const names: Record<string, string> = { ...children.failedRuns, ...children.open };
+  return Object.keys(names)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((index) => ({ index, executionName: names[index] as string }));
 }

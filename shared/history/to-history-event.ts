@@ -138,6 +138,11 @@ const PROJECTORS: Projectors = {
   MapIterationFailed: withIteration('mapIterationFailedEventDetails'),
   MapIterationAborted: withIteration('mapIterationAbortedEventDetails'),
   MapRunStarted: (event) => withDetails(event, 'mapRunStartedEventDetails', { mapRunArn: event.mapRunArn }),
+  MapRunRedriven: (event) =>
+    withDetails(event, 'mapRunRedrivenEventDetails', {
+      mapRunArn: event.mapRunArn,
+      redriveCount: event.redriveCount,
+    }),
   MapRunFailed: withFailure('mapRunFailedEventDetails'),
   EvaluationFailed: (event) =>
     withDetails(event, 'evaluationFailedEventDetails', {

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
+import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
@@ -441,6 +442,40 @@ describe('ResultWriter', () => {
     const run = await testbed.run({ definition, input: { prefix: 'x', items: [{ n: 1 }] } });
     expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
     expect(run.cause).toContain('NoSuchBucket');
+  });
+
+  it('redriven once its bucket exists, the same Map Run writes the results: no child runs again', async () => {
+    const bucket = 'written-later';
+    const definition = writing();
+    (definition.States.Each.ResultWriter.Parameters as Record<string, unknown>).Bucket = bucket;
+    const run = await testbed.run({ definition, input: { prefix: 'late', items: [{ n: 1 }, { n: 2 }] } });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+
+    await redriveExecution(testbed.engine.deps, { executionArn: run.executionArn });
+    const redriven = await testbed.waitForClose(run.executionArn);
+    expect(redriven.status).toBe('SUCCEEDED');
+    const lastId = run.events.at(-1)?.id ?? 0;
+    expect(typesOf(redriven.events.filter((event) => (event.id ?? 0) > lastId))).toEqual([
+      'ExecutionRedriven',
+      'MapRunRedriven',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
+    ]);
+    const output = JSON.parse(redriven.output ?? 'null') as { MapRunArn: string };
+    expect(output.MapRunArn).toBe(mapRunArn);
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    const { Body } = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `late/${runId}/SUCCEEDED_0.json` }),
+    );
+    const succeeded = JSON.parse((await Body?.transformToString()) ?? '[]') as Record<string, unknown>[];
+    expect(succeeded.map((entry) => entry.RedriveCount)).toEqual([0, 0]);
+    const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
+    expect(executions.map((execution) => execution.redriveCount ?? 0)).toEqual([0, 0]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
   DescribeExecutionCommand,
+  DescribeMapRunCommand,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
   GetExecutionHistoryCommand,
@@ -328,7 +329,7 @@ describe('RedriveExecution', () => {
     });
   });
 
-  it('redrives a failed Distributed Map: its Map state runs again, with a new Map Run', async () => {
+  it('redrives a failed Distributed Map: the same Map Run redrives its failed child, starts the items it never started', async () => {
     const key = unique('dmap');
     const machine = await createMachine({
       StartAt: 'Each',
@@ -336,6 +337,8 @@ describe('RedriveExecution', () => {
         Each: {
           Type: 'Map',
           ItemsPath: '$.items',
+          // One child at a time: item 1 fails the Map Run before item 2 starts.
+          MaxConcurrency: 1,
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: 'Item',
@@ -361,21 +364,72 @@ describe('RedriveExecution', () => {
         },
       },
     });
-    const executionArn = await start(machine, { items: [0, 1] });
+    const executionArn = await start(machine, { items: [0, 1, 2] });
     expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('FAILED');
+    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const mapRunArn = mapRuns?.[0]?.mapRunArn as string;
+    const children = async () => {
+      const { executions } = await sfn.send(new ListExecutionsCommand({ mapRunArn }));
+      return Promise.all(
+        (executions ?? []).map((e) =>
+          sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn })),
+        ),
+      );
+    };
+    const failedChild = (await children()).find((child) => child.input === '1');
+    expect(failedChild).toMatchObject({ status: 'FAILED', redriveStatus: 'REDRIVABLE_BY_MAP_RUN' });
+    expect((await children()).map((child) => child.input).sort()).toEqual(['0', '1']);
+    // A Map Run's child is redriven by its Map Run, never on its own.
+    expect(
+      await thrown(sfn.send(new RedriveExecutionCommand({ executionArn: failedChild?.executionArn }))),
+    ).toBeInstanceOf(ExecutionNotRedrivable);
+    expect(await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).toMatchObject({
+      status: 'FAILED',
+      redriveCount: 0,
+      executionCounts: { succeeded: 1, failed: 1 },
+    });
+    const lastId = (await historyOf(executionArn)).at(-1)?.id ?? 0;
+
     await sfn.send(new RedriveExecutionCommand({ executionArn }));
     const succeeded = await waitForClosedExecution(sfn, executionArn);
     expect(succeeded.status).toBe('SUCCEEDED');
-    expect(JSON.parse(succeeded.output ?? 'null')).toEqual([{ call: 2 }, { call: 2 }]);
-    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
-    expect(mapRuns).toHaveLength(2);
+    expect(JSON.parse(succeeded.output ?? 'null')).toEqual([{ call: 1 }, { call: 2 }, { call: 1 }]);
+    expect([0, 1, 2].map((item) => calls.get(`${key}-${item}`))).toEqual([1, 2, 1]);
+    expect((await sfn.send(new ListMapRunsCommand({ executionArn }))).mapRuns).toHaveLength(1);
     const events = await historyOf(executionArn);
-    const redriven = events.find((event) => event.type === 'ExecutionRedriven')?.id ?? 0;
-    expect(typesAfter(events, redriven).slice(0, 3)).toEqual([
-      'MapStateEntered',
-      'MapStateStarted',
-      'MapRunStarted',
+    expect(typesAfter(events, lastId)).toEqual([
+      'ExecutionRedriven',
+      'MapRunRedriven',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ExecutionSucceeded',
     ]);
+    expect(events.find((event) => event.type === 'MapRunRedriven')?.mapRunRedrivenEventDetails).toEqual({
+      mapRunArn,
+      redriveCount: 1,
+    });
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(described).toMatchObject({
+      status: 'SUCCEEDED',
+      redriveCount: 1,
+      executionCounts: { succeeded: 3, failed: 0, aborted: 0, pendingRedrive: 0, total: 3 },
+      itemCounts: { succeeded: 3, failed: 0, total: 3 },
+    });
+    expect(described.redriveDate).toBeInstanceOf(Date);
+    // The failed child was redriven (the same execution, its redriveCount 1); the others ran once.
+    const after = await children();
+    expect(after).toHaveLength(3);
+    const byInput = Object.fromEntries(after.map((child) => [child.input, child]));
+    expect(byInput['1']).toMatchObject({
+      executionArn: failedChild?.executionArn,
+      status: 'SUCCEEDED',
+      redriveCount: 1,
+    });
+    expect(byInput['0']?.redriveCount).toBe(0);
+    expect(byInput['2']?.redriveCount).toBe(0);
+    const childEvents = await historyOf(failedChild?.executionArn as string);
+    expect(childEvents.filter((event) => event.type === 'ExecutionRedriven')).toHaveLength(1);
   });
 
   it('redrives an aborted execution: RUNNING again in the listings, then ABORTED again', async () => {

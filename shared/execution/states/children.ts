@@ -550,6 +550,25 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
   while (parent.children === children && children.running < limit && hasNextChild(children)) {
     // After a redrive, the iterations that did not succeed start again first.
     const index = children.redo?.[0] ?? children.nextIndex;
+    const redriven = children.rerun?.[index];
+    if (redriven !== undefined) {
+      // A redriven Map Run's child that did not succeed: the same execution is redriven, with its own input.
+      step.emit({
+        type: 'MapRunChildStarted',
+        scope: parent.id,
+        previousEventId: 0,
+        index,
+        input: null,
+        executionName: redriven,
+        redriven: true,
+      });
+      step.commands.push({
+        type: 'redriveChildRun',
+        mapRunArn: children.mapRunArn ?? '',
+        executionName: redriven,
+      });
+      continue;
+    }
     const value = children.items[index - (children.itemsOffset ?? 0)] ?? null;
     const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
     const input = attempt(() =>
@@ -620,6 +639,7 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
         kind: 'results',
         mapRunArn: children.mapRunArn ?? '',
         parameters: children.writer.parameters,
+        ...(children.mapRunRedriveCount ? { attempt: children.mapRunRedriveCount } : {}),
       },
     });
     return;
