@@ -1,11 +1,13 @@
+import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { queueActivityTask } from './activities.ts';
+import { applyTransition } from './apply-transition.ts';
 import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
 import { writeMapRunResults } from './map-run-results.ts';
 import { isNestedExecution, runNestedExecution } from './nested-executions.ts';
 import { performTask } from './perform-task.ts';
-import type { TaskEnvelope, TaskOutcome, TimerEnvelope } from './ports.ts';
+import type { TaskEnvelope, TaskOutcome, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 import { activityAnswers } from './run-execution.ts';
 
 /**
@@ -46,9 +48,46 @@ export async function runTaskRequest(
   // A redriven Map Run's results, written again: not the first attempt's outcome.
   const attempt = task.request.kind === 'results' ? task.request.attempt : undefined;
   const id = attempt === undefined ? transition.id : `${transition.id}:results${attempt}`;
-  await deps.queues.sendTransitions([
+  await reportOutcome(
+    deps,
+    task,
     task.resend === undefined ? { ...transition, id } : { ...transition, id: `${id}:${task.resend}` },
-  ]);
+  );
+}
+
+/**
+ * A task of the execution's top-level flow reports by applying its outcome itself, as the step handler would
+ * (the same use case: one conditional commit, the loser of a race reading again): no FIFO send, receive and
+ * delete, and no step invocation, for the most common task there is. Its execution has nothing else in flight
+ * but the odd stop or timer, so it rarely meets another writer. A task inside a Parallel branch or a Map
+ * iteration has siblings finishing at the same moment: its outcome goes through the FIFO queue, which orders
+ * an execution's many writers without contention. Whatever goes wrong applying it (the log kept moving,
+ * DynamoDB throttled, a bug), the outcome is sent to the queue after all, where the step handler's retries and
+ * poison policy take over; applying it twice changes nothing (its id names the task).
+ */
+async function reportOutcome(
+  deps: EngineDeps,
+  task: TaskEnvelope,
+  transition: TransitionEnvelope,
+): Promise<void> {
+  if (task.scope === ROOT_SCOPE) {
+    try {
+      await applyTransition(deps, transition);
+      return;
+    } catch (error) {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message:
+            "A task's outcome could not be applied by the task handler: it goes through the transitions queue",
+          executionArn: task.executionArn,
+          id: transition.id,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
+      );
+    }
+  }
+  await deps.queues.sendTransitions([transition]);
 }
 
 /**

@@ -122,12 +122,13 @@ afterAll(async () => {
   await testbed?.stop();
 });
 
-const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
-
-/** A Task first, so that what follows is decided by the step handler, not inside StartExecution. */
-const afterTask = (state: object, name = 'Second') => ({
+/**
+ * A Wait of 0 s first, so that what follows is decided by the step handler (from the Wait's timer), not inside
+ * StartExecution, nor by the task handler applying a top-level task's result.
+ */
+const afterWait = (state: object, name = 'Second') => ({
   StartAt: 'First',
-  States: { First: { Type: 'Task', Resource: ECHO, Next: name }, [name]: { ...state, End: true } },
+  States: { First: { Type: 'Wait', Seconds: 0, Next: name }, [name]: { ...state, End: true } },
 });
 
 async function start(definition: object, name: string) {
@@ -138,7 +139,7 @@ async function start(definition: object, name: string) {
 describe('an exception while deciding a step', () => {
   it('a filter the path library cannot evaluate fails the execution at once, naming the state', async () => {
     const { executionArn } = await start(
-      afterTask({ Type: 'Pass', Parameters: { 'r.$': '$.r[?(@.k == FooBar)]' } }, 'Filter'),
+      afterWait({ Type: 'Pass', Parameters: { 'r.$': '$.r[?(@.k == FooBar)]' } }, 'Filter'),
       'bare-word',
     );
     const run = await testbed.waitForClose(executionArn, 10_000);
@@ -151,7 +152,7 @@ describe('an exception while deciding a step', () => {
   it('a bug in deciding a later state fails the execution at once with States.Runtime', async () => {
     brokenAfterStart.add('Buggy');
     const { executionArn } = await start(
-      afterTask({ Type: 'Pass', Parameters: { a: 1 } }, 'Buggy'),
+      afterWait({ Type: 'Pass', Parameters: { a: 1 } }, 'Buggy'),
       'bug-later',
     );
     const run = await testbed.waitForClose(executionArn, 10_000);
@@ -216,7 +217,7 @@ describe('an exception while deciding a step', () => {
 
 describe('an infrastructure error', () => {
   it('a throttled commit is retried and the execution goes on', async () => {
-    const stateMachineArn = await testbed.createMachine(afterTask({ Type: 'Pass' }), 'throttled-once');
+    const stateMachineArn = await testbed.createMachine(afterWait({ Type: 'Pass' }), 'throttled-once');
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:once`;
     throttled.set(executionArn, 1);
     await startExecution(testbed.engine.deps, { stateMachineArn, name: 'once' });
@@ -226,7 +227,7 @@ describe('an infrastructure error', () => {
   });
 
   it('throttled on every delivery, the execution stays RUNNING and its message goes to the DLQ', async () => {
-    const stateMachineArn = await testbed.createMachine(afterTask({ Type: 'Pass' }), 'throttled-always');
+    const stateMachineArn = await testbed.createMachine(afterWait({ Type: 'Pass' }), 'throttled-always');
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:always`;
     throttled.set(executionArn, MAX_RECEIVE_COUNT);
     await startExecution(testbed.engine.deps, { stateMachineArn, name: 'always' });

@@ -154,10 +154,23 @@ describe('the reconciler', () => {
   });
 
   it('finishes an execution whose task result was lost, running the task again once it is taken as lost', async () => {
+    // In a Parallel branch: a top-level task's handler applies its result itself; a branch task's goes through
+    // the transitions queue, where it is lost.
+    loseOnce.push(
+      (body) => body.message?.type === 'taskSucceeded' && (body.executionArn ?? '').endsWith(':lost-result'),
+    );
     const executionArn = await start(
-      { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: ECHO, End: true } } },
+      {
+        StartAt: 'Branches',
+        States: {
+          Branches: {
+            Type: 'Parallel',
+            Branches: [{ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: ECHO, End: true } } }],
+            End: true,
+          },
+        },
+      },
       'lost-result',
-      { queue: 'transitions', once: true },
     );
     await until('the task to run', () => (invocations.get('lost-result') === 1 ? true : undefined));
     // Quiet, but not yet for as long as a task may take: left alone.

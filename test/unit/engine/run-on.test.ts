@@ -53,7 +53,7 @@ describe('a step runs on through states that need nothing from outside', () => {
     );
   });
 
-  it('a Task ends the run: its request goes out with the states before it, its result starts a step', async () => {
+  it('a Task ends the run: its request goes out with the states before it; its result, applied by the task handler, runs on', async () => {
     const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
     const definition = {
       StartAt: 'A',
@@ -71,8 +71,8 @@ describe('a step runs on through states that need nothing from outside', () => {
     };
     const { described, commits, steps } = await runDurably(definition);
     expect(described.status).toBe('SUCCEEDED');
-    // Commit 1: A; then B and Call's scheduling; then the result, Route and Done.
+    // Commit 1: A; then B and Call's scheduling; then the result, Route and Done, written by the task handler.
     expect(commits).toBe(3);
-    expect(steps).toEqual(['transition', 'task', 'transition']);
+    expect(steps).toEqual(['transition', 'task']);
   });
 });

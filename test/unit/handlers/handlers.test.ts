@@ -1,5 +1,5 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeExecution } from '../../../shared/engine/executions.ts';
 import type { LambdaInvoker, TaskEnvelope, TimerEnvelope } from '../../../shared/engine/ports.ts';
 import { startExecution } from '../../../shared/engine/start-execution.ts';
@@ -190,14 +190,15 @@ describe('a queue handler given its event source', () => {
 });
 
 describe('the task handler', () => {
-  const task = (functionName: string): TaskEnvelope => ({
+  // A task of a Parallel branch (scope 3.0): its outcome goes through the transitions queue.
+  const task = (functionName: string, scope = '3.0'): TaskEnvelope => ({
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
-    scope: 'root',
+    scope,
     ref: 3,
     request: { kind: 'lambda', functionName, payload: { n: 1 }, style: 'legacy' },
   });
 
-  it('reports a task outcome as a transition named for the task', async () => {
+  it("reports a branch task's outcome as a transition named for the task", async () => {
     const engine = createMemoryEngine({
       functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
     });
@@ -207,10 +208,81 @@ describe('the task handler', () => {
     expect(engine.queues.transitions).toEqual([
       {
         executionArn: task('double').executionArn,
-        id: 'task:root:3',
-        message: { type: 'taskSucceeded', scope: 'root', ref: 3, output: { n: 2 } },
+        id: 'task:3.0:3',
+        message: { type: 'taskSucceeded', scope: '3.0', ref: 3, output: { n: 2 } },
       },
     ]);
+  });
+
+  it("applies a top-level task's outcome itself: the execution moves on, nothing goes to the transitions queue", async () => {
+    const engine = createMemoryEngine({
+      functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
+    });
+    const { stateMachineArn } = await createStateMachine(engine.deps, {
+      name: 'top-level-task',
+      definition: JSON.stringify({
+        StartAt: 'Double',
+        States: {
+          Double: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
+            End: true,
+          },
+        },
+      }),
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    });
+    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":21}' });
+    const request = engine.queues.tasks.shift();
+    const handler = createTaskHandler(() => engine.deps);
+    expect(await handler(event(record('t1', encodeEnvelope(request as never))), context())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(engine.queues.transitions).toEqual([]);
+    const described = await describeExecution(engine.deps, { executionArn });
+    expect(described).toMatchObject({ status: 'SUCCEEDED', output: '{"n":42}' });
+  });
+
+  it("sends a top-level task's outcome to the transitions queue when it cannot apply it (DynamoDB throttling)", async () => {
+    const engine = createMemoryEngine({
+      functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
+    });
+    const { stateMachineArn } = await createStateMachine(engine.deps, {
+      name: 'throttled-task',
+      definition: JSON.stringify({
+        StartAt: 'Double',
+        States: {
+          Double: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
+            End: true,
+          },
+        },
+      }),
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    });
+    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":21}' });
+    const request = engine.queues.tasks.shift();
+    const throttling = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $retryable: { throttling: true },
+    });
+    const append = vi.spyOn(engine.log, 'append').mockRejectedValueOnce(throttling);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const handler = createTaskHandler(() => engine.deps);
+    expect(await handler(event(record('t1', encodeEnvelope(request as never))), context())).toEqual({
+      batchItemFailures: [],
+    });
+    append.mockRestore();
+    warn.mockRestore();
+    expect(engine.queues.transitions).toEqual([
+      {
+        executionArn,
+        id: 'task:root:3',
+        message: expect.objectContaining({ type: 'taskSucceeded', output: { n: 42 } }),
+      },
+    ]);
+    expect((await describeExecution(engine.deps, { executionArn })).status).toBe('RUNNING');
   });
 
   it("aborts a call still running near Lambda's deadline: the record fails and comes back", async () => {
