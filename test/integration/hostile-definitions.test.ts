@@ -1,22 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   InvalidDefinition,
   InvalidExecutionInput,
   ListStateMachinesCommand,
-  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { describe, expect, it } from 'vitest';
 import { until } from '../support/eventually.ts';
-import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { localServerPerFile } from '../support/local-server-per-file.ts';
+import { waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
 
 /**
@@ -28,25 +25,12 @@ import { thrown } from '../support/thrown.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
 
-let dataDir: string;
-let server: LocalServer;
-let sfn: SFNClient;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'statefold-hostile-'));
-  server = await startLocalServer({ port: 0, dataDir });
-  sfn = createSfnClient(server.endpoint);
-});
-afterAll(async () => {
-  sfn?.destroy();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const local = localServerPerFile('statefold-hostile-');
 
 let sequence = 0;
 
 async function createMachine(definition: object | string): Promise<string> {
-  const { stateMachineArn } = await sfn.send(
+  const { stateMachineArn } = await local.sfn.send(
     new CreateStateMachineCommand({
       name: `hostile-${++sequence}`,
       definition: typeof definition === 'string' ? definition : JSON.stringify(definition),
@@ -58,7 +42,7 @@ async function createMachine(definition: object | string): Promise<string> {
 
 async function start(definition: object, input: unknown = {}): Promise<string> {
   const stateMachineArn = await createMachine(definition);
-  const { executionArn } = await sfn.send(
+  const { executionArn } = await local.sfn.send(
     new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
   );
   return executionArn as string;
@@ -88,9 +72,9 @@ describe('a JSONata evaluation that never ends', () => {
     });
     // Its step is being evaluated once the step handler holds its message (in flight on the transitions queue).
     await until('the hostile step to be received', async () => {
-      const { Attributes } = await server.engine.sqs.client.send(
+      const { Attributes } = await local.server.engine.sqs.client.send(
         new GetQueueAttributesCommand({
-          QueueUrl: server.engine.sqs.urls.transitions,
+          QueueUrl: local.server.engine.sqs.urls.transitions,
           AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
         }),
       );
@@ -101,13 +85,13 @@ describe('a JSONata evaluation that never ends', () => {
     const answeredIn: number[] = [];
     for (let i = 0; i < 5; i++) {
       const began = performance.now();
-      await sfn.send(new ListStateMachinesCommand({}));
+      await local.sfn.send(new ListStateMachinesCommand({}));
       answeredIn.push(performance.now() - began);
     }
     expect(Math.max(...answeredIn)).toBeLessThan(2_500);
     const normal = await start(jsonataPass('$states.input.n + 1'), { n: 41 });
-    const normalResult = await waitForClosedExecution(sfn, normal);
-    const hostileThen = await sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
+    const normalResult = await waitForClosedExecution(local.sfn, normal);
+    const hostileThen = await local.sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
     expect(normalResult).toMatchObject({ status: 'SUCCEEDED', output: '42' });
     // The normal execution did not wait for the hostile one's evaluation to end.
     expect(hostileThen.status).toBe('RUNNING');
@@ -115,7 +99,7 @@ describe('a JSONata evaluation that never ends', () => {
     const hostileResult = await until(
       'the hostile execution to close',
       async () => {
-        const described = await sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
+        const described = await local.sfn.send(new DescribeExecutionCommand({ executionArn: hostile }));
         return described.status === 'RUNNING' ? undefined : described;
       },
       { timeoutMs: 90_000 },
@@ -147,7 +131,7 @@ describe('a JSONata evaluation that never ends', () => {
     },
   ])('$title: answered at once', async ({ expression, cause, output }) => {
     const began = performance.now();
-    const result = await waitForClosedExecution(sfn, await start(jsonataPass(expression)));
+    const result = await waitForClosedExecution(local.sfn, await start(jsonataPass(expression)));
     if (output !== undefined) {
       expect(result).toMatchObject({ status: 'SUCCEEDED', output });
     } else {
@@ -172,7 +156,7 @@ describe('a JSONata evaluation that never ends', () => {
         },
       },
     });
-    const result = await waitForClosedExecution(sfn, executionArn);
+    const result = await waitForClosedExecution(local.sfn, executionArn);
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
     expect(result.cause).toContain('memory limit exceeded');
   });
@@ -190,7 +174,7 @@ describe('JSONPath filters and intrinsics', () => {
       jsonPathPass({ 'hit.$': '$.r[?(@.k =~ /a.*c/)].k', 'none.$': '$.r[?(@.s =~ /(a+)+$/)]' }),
       { r: [{ k: 'abc', s: `${'a'.repeat(20_000)}b` }, { k: 'abd' }] },
     );
-    const result = await waitForClosedExecution(sfn, executionArn);
+    const result = await waitForClosedExecution(local.sfn, executionArn);
     expect(result.status).toBe('SUCCEEDED');
     expect(JSON.parse(result.output as string)).toEqual({ hit: ['abc'], none: [] });
   });
@@ -203,7 +187,7 @@ describe('JSONPath filters and intrinsics', () => {
     },
   ])('$call fails fast with $error', async ({ call, error }) => {
     const result = await waitForClosedExecution(
-      sfn,
+      local.sfn,
       await start(jsonPathPass({ 'a.$': call }), { s: 'x'.repeat(100_000) }),
     );
     expect(result).toMatchObject({ status: 'FAILED', error });
@@ -216,16 +200,16 @@ describe('deep JSON is a 400', () => {
   it('an input nested 5,000 levels deep is an InvalidExecutionInput; 900 levels run', async () => {
     const stateMachineArn = await createMachine(jsonPathPass({ 'ok.$': '$' }));
     const error = await thrown(
-      sfn.send(new StartExecutionCommand({ stateMachineArn, input: nested(5_000) })),
+      local.sfn.send(new StartExecutionCommand({ stateMachineArn, input: nested(5_000) })),
     );
     expect(error).toBeInstanceOf(InvalidExecutionInput);
     expect((error as Error).message).toContain(
       'Document nesting depth (1001) exceeds the maximum allowed (1000',
     );
-    const { executionArn } = await sfn.send(
+    const { executionArn } = await local.sfn.send(
       new StartExecutionCommand({ stateMachineArn, input: nested(900) }),
     );
-    expect((await waitForClosedExecution(sfn, executionArn as string)).status).toBe('SUCCEEDED');
+    expect((await waitForClosedExecution(local.sfn, executionArn as string)).status).toBe('SUCCEEDED');
   });
 
   it('a definition nested 20,000 levels deep is an InvalidDefinition', async () => {
@@ -253,8 +237,8 @@ describe("the engine's own parts", () => {
     });
 
   it('the embedded SQS and DynamoDB listen on 127.0.0.1 only', async () => {
-    expect(server.engine.sqs.listenAddress).toBe(server.engine.sqs.endpoint);
-    for (const endpoint of [server.engine.sqs.endpoint, server.engine.dynamodb.endpoint]) {
+    expect(local.server.engine.sqs.listenAddress).toBe(local.server.engine.sqs.endpoint);
+    for (const endpoint of [local.server.engine.sqs.endpoint, local.server.engine.dynamodb.endpoint]) {
       const { hostname, port } = new URL(endpoint);
       expect(hostname).toBe('127.0.0.1');
       expect(await reachable('127.0.0.1', Number(port))).toBe(true);
@@ -267,7 +251,7 @@ describe("the engine's own parts", () => {
       const request = httpRequest(
         {
           host: '127.0.0.1',
-          port: server.port,
+          port: local.server.port,
           method: 'POST',
           path: '/',
           headers: {
@@ -296,7 +280,7 @@ describe("the engine's own parts", () => {
     { host: 'localhost:PORT', status: 200 },
     { host: 'sync-localhost:PORT', status: 200 },
   ])('a request with Host $host answers $status', async ({ host, status }) => {
-    const answer = await post(host.replace('PORT', String(server.port)));
+    const answer = await post(host.replace('PORT', String(local.server.port)));
     expect(answer.status).toBe(status);
     if (status === 403) expect(JSON.parse(answer.body).__type).toBe('AccessDeniedException');
   });

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeMapRunCommand,
@@ -9,17 +6,16 @@ import {
   ListExecutionsCommand,
   ListMapRunsCommand,
   ResourceNotFound,
-  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   UpdateMapRunCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { describe, expect, it } from 'vitest';
 import { awsStepFunctions } from '../support/aws-cli.ts';
 import { until } from '../support/eventually.ts';
-import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { localServerPerFile } from '../support/local-server-per-file.ts';
+import { waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
 
 /**
@@ -29,20 +25,7 @@ import { thrown } from '../support/thrown.ts';
  */
 
 const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
-let dataDir: string;
-let server: LocalServer;
-let sfn: SFNClient;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'statefold-map-runs-'));
-  server = await startLocalServer({ port: 0, dataDir });
-  sfn = createSfnClient(server.endpoint);
-});
-afterAll(async () => {
-  sfn?.destroy();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const local = localServerPerFile('statefold-map-runs-');
 
 let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${++sequence}`;
@@ -68,10 +51,10 @@ const fanOut = (seconds: number) =>
   });
 
 async function start(definition: string, items: number[]) {
-  const { stateMachineArn } = await sfn.send(
+  const { stateMachineArn } = await local.sfn.send(
     new CreateStateMachineCommand({ name: unique('map-runs'), definition, roleArn: ROLE }),
   );
-  const { executionArn } = await sfn.send(
+  const { executionArn } = await local.sfn.send(
     new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ items }) }),
   );
   return executionArn as string;
@@ -79,16 +62,16 @@ async function start(definition: string, items: number[]) {
 
 const mapRunOf = (executionArn: string) =>
   until('the Map Run to be listed', async () => {
-    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const { mapRuns } = await local.sfn.send(new ListMapRunsCommand({ executionArn }));
     return mapRuns?.[0];
   });
 
 describe('the Map Run API', () => {
   it('ListMapRuns and DescribeMapRun: the run, its settings and its counts, after it succeeds', async () => {
     const executionArn = await start(fanOut(0), [1, 2, 3]);
-    const closed = await waitForClosedExecution(sfn, executionArn);
+    const closed = await waitForClosedExecution(local.sfn, executionArn);
     expect(closed.status).toBe('SUCCEEDED');
-    const { mapRuns, nextToken } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const { mapRuns, nextToken } = await local.sfn.send(new ListMapRunsCommand({ executionArn }));
     expect(nextToken).toBeUndefined();
     expect(mapRuns).toEqual([
       {
@@ -99,7 +82,7 @@ describe('the Map Run API', () => {
         stopDate: expect.any(Date),
       },
     ]);
-    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns?.[0]?.mapRunArn }));
+    const described = await local.sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns?.[0]?.mapRunArn }));
     const counts = {
       pending: 0,
       running: 0,
@@ -131,7 +114,7 @@ describe('the Map Run API', () => {
     const executionArn = await start(fanOut(3600), [1, 2, 3, 4]);
     const { mapRunArn } = await mapRunOf(executionArn);
     const running = await until('one child running', async () => {
-      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      const described = await local.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
       return described.executionCounts?.running === 1 ? described : undefined;
     });
     expect(running).toMatchObject({
@@ -140,11 +123,11 @@ describe('the Map Run API', () => {
     });
     expect(running.stopDate).toBeUndefined();
 
-    await sfn.send(
+    await local.sfn.send(
       new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 10, toleratedFailurePercentage: 12.5 }),
     );
     const updated = await until('every child running', async () => {
-      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      const described = await local.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
       return described.executionCounts?.running === 4 ? described : undefined;
     });
     expect(updated).toMatchObject({
@@ -154,21 +137,21 @@ describe('the Map Run API', () => {
     });
     // The children themselves start a moment after the parent counts them.
     const executions = await until('four child executions', async () => {
-      const listed = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
+      const listed = (await local.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
       return listed.length === 4 ? listed : undefined;
     });
     expect(executions.map((child) => child.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
 
-    await sfn.send(new StopExecutionCommand({ executionArn }));
+    await local.sfn.send(new StopExecutionCommand({ executionArn }));
     const aborted = await until('the Map Run to end', async () => {
-      const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      const described = await local.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
       return described.status === 'RUNNING' ? undefined : described;
     });
     expect(aborted).toMatchObject({
       status: 'ABORTED',
       executionCounts: { running: 0, aborted: 4, total: 4 },
     });
-    const error = await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })));
+    const error = await thrown(local.sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })));
     expect(error).toBeInstanceOf(ValidationException);
   });
 
@@ -190,9 +173,9 @@ describe('the Map Run API', () => {
       },
     });
     const executionArn = await start(definition, [1, 2, 3, 4, 5]);
-    expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('SUCCEEDED');
+    expect((await waitForClosedExecution(local.sfn, executionArn)).status).toBe('SUCCEEDED');
     const { mapRunArn } = await mapRunOf(executionArn);
-    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    const described = await local.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     expect(described.itemCounts).toMatchObject({ total: 5, succeeded: 5, pending: 0 });
     expect(described.executionCounts).toMatchObject({ total: 3, succeeded: 3, pending: 0 });
   });
@@ -200,24 +183,24 @@ describe('the Map Run API', () => {
   it('answers AWS errors: a Map Run or execution that does not exist, a malformed ARN, an update of nothing', async () => {
     const missing =
       'arn:aws:states:us-east-1:123456789012:mapRun:nothing/Rows:00000000-0000-0000-0000-000000000000';
-    expect(await thrown(sfn.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
+    expect(await thrown(local.sfn.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
       ResourceNotFound,
     );
     expect(
-      await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 }))),
+      await thrown(local.sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 }))),
     ).toBeInstanceOf(ResourceNotFound);
-    expect(await thrown(sfn.send(new UpdateMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
+    expect(await thrown(local.sfn.send(new UpdateMapRunCommand({ mapRunArn: missing })))).toBeInstanceOf(
       ValidationException,
     );
-    expect(await thrown(sfn.send(new DescribeMapRunCommand({ mapRunArn: 'not-an-arn' })))).toBeInstanceOf(
-      InvalidArn,
-    );
+    expect(
+      await thrown(local.sfn.send(new DescribeMapRunCommand({ mapRunArn: 'not-an-arn' }))),
+    ).toBeInstanceOf(InvalidArn);
     const noExecution = 'arn:aws:states:us-east-1:123456789012:execution:nothing:gone';
-    expect(await thrown(sfn.send(new ListMapRunsCommand({ executionArn: noExecution })))).toBeInstanceOf(
-      ExecutionDoesNotExist,
-    );
+    expect(
+      await thrown(local.sfn.send(new ListMapRunsCommand({ executionArn: noExecution }))),
+    ).toBeInstanceOf(ExecutionDoesNotExist);
     const percentage = await thrown(
-      sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, toleratedFailurePercentage: 101 })),
+      local.sfn.send(new UpdateMapRunCommand({ mapRunArn: missing, toleratedFailurePercentage: 101 })),
     );
     expect(percentage).toBeInstanceOf(ValidationException);
   });
@@ -250,11 +233,11 @@ describe('the Map Run API', () => {
       },
     });
     const executionArn = await start(definition, [1]);
-    expect((await waitForClosedExecution(sfn, executionArn)).status).toBe('SUCCEEDED');
-    const first = await sfn.send(new ListMapRunsCommand({ executionArn, maxResults: 1 }));
+    expect((await waitForClosedExecution(local.sfn, executionArn)).status).toBe('SUCCEEDED');
+    const first = await local.sfn.send(new ListMapRunsCommand({ executionArn, maxResults: 1 }));
     expect(first.mapRuns).toHaveLength(1);
     expect(first.nextToken).toEqual(expect.any(String));
-    const second = await sfn.send(
+    const second = await local.sfn.send(
       new ListMapRunsCommand({ executionArn, maxResults: 1, nextToken: first.nextToken }),
     );
     expect(second.mapRuns).toHaveLength(1);
@@ -264,7 +247,7 @@ describe('the Map Run API', () => {
 
   it('the AWS CLI: list-map-runs, describe-map-run, update-map-run', async () => {
     const aws = async (...args: string[]) =>
-      (await awsStepFunctions(server.endpoint, ...args)) as Record<string, unknown>;
+      (await awsStepFunctions(local.server.endpoint, ...args)) as Record<string, unknown>;
     const executionArn = await start(fanOut(3600), [1, 2]);
     const listed = await until('the CLI to list the run', async () => {
       const answer = (await aws('list-map-runs', '--execution-arn', executionArn)) as {
@@ -282,6 +265,6 @@ describe('the Map Run API', () => {
       return answer.executionCounts?.running === 2 ? answer : undefined;
     });
     expect(described).toMatchObject({ status: 'RUNNING', maxConcurrency: 5, executionArn });
-    await sfn.send(new StopExecutionCommand({ executionArn }));
+    await local.sfn.send(new StopExecutionCommand({ executionArn }));
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ConflictException,
   CreateStateMachineAliasCommand,
@@ -19,7 +16,6 @@ import {
   ListStateMachineVersionsCommand,
   PublishStateMachineVersionCommand,
   ResourceNotFound,
-  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StateMachineDoesNotExist,
@@ -27,10 +23,10 @@ import {
   UpdateStateMachineCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
+import { describe, expect, it } from 'vitest';
 import { awsStepFunctions } from '../support/aws-cli.ts';
-import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { localServerPerFile } from '../support/local-server-per-file.ts';
+import { waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
 
 /**
@@ -40,20 +36,7 @@ import { thrown } from '../support/thrown.ts';
  */
 
 const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
-let dataDir: string;
-let server: LocalServer;
-let sfn: SFNClient;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'statefold-versions-'));
-  server = await startLocalServer({ port: 0, dataDir });
-  sfn = createSfnClient(server.endpoint);
-});
-afterAll(async () => {
-  sfn?.destroy();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const local = localServerPerFile('statefold-versions-');
 
 let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${++sequence}`;
@@ -65,7 +48,7 @@ async function createMachine(
   label: string,
   options: { publish?: boolean; versionDescription?: string; type?: 'EXPRESS' } = {},
 ): Promise<{ stateMachineArn: string; stateMachineVersionArn?: string }> {
-  const created = await sfn.send(
+  const created = await local.sfn.send(
     new CreateStateMachineCommand({
       name: unique('machine'),
       definition: passing(label),
@@ -84,8 +67,10 @@ async function createMachine(
 /** A machine with versions 1 and 2 (definitions `v1`, `v2`); its current revision is version 2's. */
 async function machineWithTwoVersions(type?: 'EXPRESS') {
   const { stateMachineArn } = await createMachine('v1', { ...(type ? { type } : {}) });
-  const v1 = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn, description: 'first' }));
-  const updated = await sfn.send(
+  const v1 = await local.sfn.send(
+    new PublishStateMachineVersionCommand({ stateMachineArn, description: 'first' }),
+  );
+  const updated = await local.sfn.send(
     new UpdateStateMachineCommand({
       stateMachineArn,
       definition: passing('v2'),
@@ -108,13 +93,13 @@ describe('versions', () => {
       versionDescription: 'the first',
     });
     expect(stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
-    const again = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn }));
+    const again = await local.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn }));
     expect(again.stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
 
-    const updated = await sfn.send(
+    const updated = await local.sfn.send(
       new UpdateStateMachineCommand({ stateMachineArn, definition: passing('v2') }),
     );
-    const v2 = await sfn.send(
+    const v2 = await local.sfn.send(
       new PublishStateMachineVersionCommand({
         stateMachineArn,
         revisionId: updated.revisionId as string,
@@ -124,7 +109,7 @@ describe('versions', () => {
     expect(v2.stateMachineVersionArn).toBe(`${stateMachineArn}:2`);
     expect(v2.creationDate).toBeInstanceOf(Date);
 
-    const first = await sfn.send(
+    const first = await local.sfn.send(
       new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:1` }),
     );
     expect(first).toMatchObject({
@@ -135,7 +120,7 @@ describe('versions', () => {
       type: 'STANDARD',
       roleArn: ROLE,
     });
-    const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    const machine = await local.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
     expect(machine).toMatchObject({
       stateMachineArn,
       definition: passing('v2'),
@@ -144,7 +129,7 @@ describe('versions', () => {
     expect(machine.description).toBeUndefined();
     expect(first.revisionId).not.toBe(updated.revisionId);
 
-    const listed = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn }));
+    const listed = await local.sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn }));
     expect(listed.stateMachineVersions?.map((version) => version.stateMachineVersionArn)).toEqual([
       `${stateMachineArn}:2`,
       `${stateMachineArn}:1`,
@@ -154,8 +139,8 @@ describe('versions', () => {
 
   it('update with publish and nothing else publishes the current revision once', async () => {
     const { stateMachineArn } = await createMachine('v1');
-    const first = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, publish: true }));
-    const second = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, publish: true }));
+    const first = await local.sfn.send(new UpdateStateMachineCommand({ stateMachineArn, publish: true }));
+    const second = await local.sfn.send(new UpdateStateMachineCommand({ stateMachineArn, publish: true }));
     expect(first.stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
     expect(second.stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
   });
@@ -163,14 +148,14 @@ describe('versions', () => {
   it('pages of versions; numbers are not reused after a deletion', async () => {
     const { stateMachineArn } = await createMachine('v0');
     for (let i = 1; i <= 5; i++) {
-      await sfn.send(
+      await local.sfn.send(
         new UpdateStateMachineCommand({ stateMachineArn, definition: passing(`v${i}`), publish: true }),
       );
     }
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(
+      const page = await local.sfn.send(
         new ListStateMachineVersionsCommand({ stateMachineArn, maxResults: 2, nextToken }),
       );
       expect(page.stateMachineVersions?.length).toBeLessThanOrEqual(2);
@@ -181,15 +166,19 @@ describe('versions', () => {
     } while (nextToken !== undefined);
     expect(seen).toEqual([5, 4, 3, 2, 1].map((n) => `${stateMachineArn}:${n}`));
 
-    await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:5` }));
+    await local.sfn.send(
+      new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:5` }),
+    );
     // Deleting what is gone is no error.
-    await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:5` }));
-    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition: passing('v6') }));
-    const next = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn }));
+    await local.sfn.send(
+      new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:5` }),
+    );
+    await local.sfn.send(new UpdateStateMachineCommand({ stateMachineArn, definition: passing('v6') }));
+    const next = await local.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn }));
     expect(next.stateMachineVersionArn).toBe(`${stateMachineArn}:6`);
 
     const error = await thrown(
-      sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn, nextToken: 'not-a-token' })),
+      local.sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn, nextToken: 'not-a-token' })),
     );
     expect(error).toBeInstanceOf(InvalidToken);
   });
@@ -204,7 +193,7 @@ describe('versions', () => {
   ])('PublishStateMachineVersion refuses %s', async (_case, extra, type, message) => {
     const { stateMachineArn } = await createMachine('v1');
     const error = await thrown(
-      sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn, ...extra })),
+      local.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn, ...extra })),
     );
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);
@@ -214,33 +203,35 @@ describe('versions', () => {
     const { stateMachineArn } = await createMachine('v1');
     const missing = `${stateMachineArn}-gone`;
     expect(
-      await thrown(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: missing }))),
+      await thrown(local.sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: missing }))),
     ).toBeInstanceOf(StateMachineDoesNotExist);
     const noVersion = await thrown(
-      sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:7` })),
+      local.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:7` })),
     );
     expect(noVersion).toBeInstanceOf(StateMachineDoesNotExist);
     expect((noVersion as Error).message).toBe(`State Machine Does Not Exist: '${stateMachineArn}:7'`);
     expect(
-      await thrown(sfn.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}:7` }))),
+      await thrown(local.sfn.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}:7` }))),
     ).toBeInstanceOf(StateMachineDoesNotExist);
     // As AWS: a version is no machine to update.
     const update = await thrown(
-      sfn.send(
+      local.sfn.send(
         new UpdateStateMachineCommand({ stateMachineArn: `${stateMachineArn}:1`, definition: passing('x') }),
       ),
     );
     expect(update).toBeInstanceOf(StateMachineDoesNotExist);
     expect(
-      await thrown(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:PROD` }))),
+      await thrown(
+        local.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:PROD` })),
+      ),
     ).toBeInstanceOf(InvalidArn);
     expect(
       await thrown(
-        sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: stateMachineArn })),
+        local.sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: stateMachineArn })),
       ),
     ).toBeInstanceOf(InvalidArn);
     const description = await thrown(
-      sfn.send(
+      local.sfn.send(
         new UpdateStateMachineCommand({
           stateMachineArn,
           definition: passing('x'),
@@ -257,7 +248,7 @@ describe('aliases', () => {
   it('create (idempotent), describe, update, list in pages, delete', async () => {
     const { stateMachineArn, v1, v2 } = await machineWithTwoVersions();
     const routing = [{ stateMachineVersionArn: v1, weight: 100 }];
-    const created = await sfn.send(
+    const created = await local.sfn.send(
       new CreateStateMachineAliasCommand({
         name: 'PROD',
         description: 'live',
@@ -265,7 +256,7 @@ describe('aliases', () => {
       }),
     );
     expect(created.stateMachineAliasArn).toBe(`${stateMachineArn}:PROD`);
-    const again = await sfn.send(
+    const again = await local.sfn.send(
       new CreateStateMachineAliasCommand({
         name: 'PROD',
         description: 'live',
@@ -274,7 +265,7 @@ describe('aliases', () => {
     );
     expect(again.creationDate).toEqual(created.creationDate);
     const conflict = await thrown(
-      sfn.send(
+      local.sfn.send(
         new CreateStateMachineAliasCommand({
           name: 'PROD',
           description: 'live',
@@ -288,7 +279,7 @@ describe('aliases', () => {
     );
 
     const aliasArn = created.stateMachineAliasArn as string;
-    const described = await sfn.send(
+    const described = await local.sfn.send(
       new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArn }),
     );
     expect(described).toMatchObject({
@@ -303,16 +294,16 @@ describe('aliases', () => {
       { stateMachineVersionArn: v1, weight: 50 },
       { stateMachineVersionArn: v2, weight: 50 },
     ];
-    const updated = await sfn.send(
+    const updated = await local.sfn.send(
       new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, routingConfiguration: split }),
     );
     expect(updated.updateDate).toBeInstanceOf(Date);
     expect(
-      await sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArn })),
+      await local.sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArn })),
     ).toMatchObject({ description: 'live', routingConfiguration: split });
 
     for (const name of ['BETA', 'DEV']) {
-      await sfn.send(
+      await local.sfn.send(
         new CreateStateMachineAliasCommand({
           name,
           routingConfiguration: [{ stateMachineVersionArn: v2, weight: 100 }],
@@ -322,7 +313,7 @@ describe('aliases', () => {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn.send(
+      const page = await local.sfn.send(
         new ListStateMachineAliasesCommand({ stateMachineArn, maxResults: 2, nextToken }),
       );
       names.push(...(page.stateMachineAliases ?? []).map((alias) => alias.stateMachineAliasArn as string));
@@ -330,29 +321,31 @@ describe('aliases', () => {
     } while (nextToken !== undefined);
     expect(names).toEqual(['BETA', 'DEV', 'PROD'].map((name) => `${stateMachineArn}:${name}`));
     // Of a version ARN: the aliases that route to it.
-    const ofV1 = await sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: v1 }));
+    const ofV1 = await local.sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: v1 }));
     expect(ofV1.stateMachineAliases?.map((alias) => alias.stateMachineAliasArn)).toEqual([aliasArn]);
 
     const referenced = await thrown(
-      sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 })),
+      local.sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 })),
     );
     expect(referenced).toBeInstanceOf(ConflictException);
     expect((referenced as Error).message).toBe(
       'Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [PROD]',
     );
 
-    await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: aliasArn }));
-    await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: aliasArn }));
+    await local.sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: aliasArn }));
+    await local.sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: aliasArn }));
     const gone = await thrown(
-      sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArn })),
+      local.sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: aliasArn })),
     );
     expect(gone).toBeInstanceOf(ResourceNotFound);
     expect(
       await thrown(
-        sfn.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, description: 'x' })),
+        local.sfn.send(
+          new UpdateStateMachineAliasCommand({ stateMachineAliasArn: aliasArn, description: 'x' }),
+        ),
       ),
     ).toBeInstanceOf(ResourceNotFound);
-    await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 }));
+    await local.sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 }));
   });
 
   it.each([
@@ -405,7 +398,9 @@ describe('aliases', () => {
   ])('CreateStateMachineAlias refuses %s', async (_case, routing, type, message) => {
     const machine = await machineWithTwoVersions();
     const error = await thrown(
-      sfn.send(new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing(machine) })),
+      local.sfn.send(
+        new CreateStateMachineAliasCommand({ name: 'PROD', routingConfiguration: routing(machine) }),
+      ),
     );
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);
@@ -414,7 +409,7 @@ describe('aliases', () => {
   it('refuses an alias name of digits only', async () => {
     const { v1 } = await machineWithTwoVersions();
     const error = await thrown(
-      sfn.send(
+      local.sfn.send(
         new CreateStateMachineAliasCommand({
           name: '123',
           routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
@@ -427,25 +422,27 @@ describe('aliases', () => {
 
   it('DeleteStateMachine deletes its versions and aliases', async () => {
     const { stateMachineArn, v1 } = await machineWithTwoVersions();
-    await sfn.send(
+    await local.sfn.send(
       new CreateStateMachineAliasCommand({
         name: 'PROD',
         routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
       }),
     );
-    await sfn.send(new DeleteStateMachineCommand({ stateMachineArn }));
-    expect(await thrown(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: v1 })))).toBeInstanceOf(
-      StateMachineDoesNotExist,
-    );
+    await local.sfn.send(new DeleteStateMachineCommand({ stateMachineArn }));
+    expect(
+      await thrown(local.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: v1 }))),
+    ).toBeInstanceOf(StateMachineDoesNotExist);
     expect(
       await thrown(
-        sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: `${stateMachineArn}:PROD` })),
+        local.sfn.send(
+          new DescribeStateMachineAliasCommand({ stateMachineAliasArn: `${stateMachineArn}:PROD` }),
+        ),
       ),
     ).toBeInstanceOf(ResourceNotFound);
     // A machine of the same name starts with no versions.
     const name = stateMachineArn.split(':').at(-1) as string;
-    await sfn.send(new CreateStateMachineCommand({ name, definition: passing('new'), roleArn: ROLE }));
-    const listed = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn }));
+    await local.sfn.send(new CreateStateMachineCommand({ name, definition: passing('new'), roleArn: ROLE }));
+    const listed = await local.sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn }));
     expect(listed.stateMachineVersions).toEqual([]);
   });
 });
@@ -455,7 +452,7 @@ type Machine = Awaited<ReturnType<typeof machineWithTwoVersions>>;
 describe('executions of versions and aliases', () => {
   it('a version ARN runs the version; an alias ARN runs its version; Describe and ListExecutions say which', async () => {
     const { stateMachineArn, v1, v2 } = await machineWithTwoVersions();
-    const alias = await sfn.send(
+    const alias = await local.sfn.send(
       new CreateStateMachineAliasCommand({
         name: 'PROD',
         routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }],
@@ -463,16 +460,18 @@ describe('executions of versions and aliases', () => {
     );
     const aliasArn = alias.stateMachineAliasArn as string;
 
-    const byVersion = await sfn.send(new StartExecutionCommand({ stateMachineArn: v1, name: 'by-version' }));
-    const byAlias = await sfn.send(
+    const byVersion = await local.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: v1, name: 'by-version' }),
+    );
+    const byAlias = await local.sfn.send(
       new StartExecutionCommand({ stateMachineArn: aliasArn, name: 'by-alias' }),
     );
-    const plain = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'plain' }));
+    const plain = await local.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'plain' }));
     expect(byVersion.executionArn).toBe(
       `${stateMachineArn.replace(':stateMachine:', ':execution:')}:by-version`,
     );
 
-    const versionRun = await waitForClosedExecution(sfn, byVersion.executionArn as string);
+    const versionRun = await waitForClosedExecution(local.sfn, byVersion.executionArn as string);
     expect(versionRun).toMatchObject({
       status: 'SUCCEEDED',
       output: '{"ran":"v1"}',
@@ -480,17 +479,17 @@ describe('executions of versions and aliases', () => {
       stateMachineVersionArn: v1,
     });
     expect(versionRun.stateMachineAliasArn).toBeUndefined();
-    const aliasRun = await waitForClosedExecution(sfn, byAlias.executionArn as string);
+    const aliasRun = await waitForClosedExecution(local.sfn, byAlias.executionArn as string);
     expect(aliasRun).toMatchObject({
       output: '{"ran":"v1"}',
       stateMachineVersionArn: v1,
       stateMachineAliasArn: aliasArn,
     });
-    const plainRun = await waitForClosedExecution(sfn, plain.executionArn as string);
+    const plainRun = await waitForClosedExecution(local.sfn, plain.executionArn as string);
     expect(plainRun).toMatchObject({ output: '{"ran":"v2"}' });
     expect(plainRun.stateMachineVersionArn).toBeUndefined();
 
-    const history = await sfn.send(
+    const history = await local.sfn.send(
       new GetExecutionHistoryCommand({ executionArn: byAlias.executionArn as string, maxResults: 1 }),
     );
     expect(history.events?.[0]?.executionStartedEventDetails).toMatchObject({
@@ -498,28 +497,28 @@ describe('executions of versions and aliases', () => {
       stateMachineAliasArn: aliasArn,
     });
 
-    const forExecution = await sfn.send(
+    const forExecution = await local.sfn.send(
       new DescribeStateMachineForExecutionCommand({ executionArn: byVersion.executionArn as string }),
     );
     expect(forExecution).toMatchObject({ stateMachineArn, definition: passing('v1') });
 
-    const ofVersion = await sfn.send(new ListExecutionsCommand({ stateMachineArn: v1 }));
+    const ofVersion = await local.sfn.send(new ListExecutionsCommand({ stateMachineArn: v1 }));
     expect(ofVersion.executions?.map((execution) => execution.name).sort()).toEqual([
       'by-alias',
       'by-version',
     ]);
     expect(ofVersion.executions?.every((execution) => execution.stateMachineVersionArn === v1)).toBe(true);
-    const ofAlias = await sfn.send(
+    const ofAlias = await local.sfn.send(
       new ListExecutionsCommand({ stateMachineArn: aliasArn, statusFilter: 'SUCCEEDED' }),
     );
     expect(ofAlias.executions?.map((execution) => execution.name)).toEqual(['by-alias']);
     expect(ofAlias.executions?.[0]).toMatchObject({ stateMachineAliasArn: aliasArn, status: 'SUCCEEDED' });
-    const ofV2 = await sfn.send(new ListExecutionsCommand({ stateMachineArn: v2 }));
+    const ofV2 = await local.sfn.send(new ListExecutionsCommand({ stateMachineArn: v2 }));
     expect(ofV2.executions).toEqual([]);
     expect(
-      await thrown(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${stateMachineArn}:NOPE` }))),
+      await thrown(local.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${stateMachineArn}:NOPE` }))),
     ).toBeInstanceOf(ResourceNotFound);
-    const all = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    const all = await local.sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(all.executions?.map((execution) => execution.name).sort()).toEqual([
       'by-alias',
       'by-version',
@@ -529,7 +528,7 @@ describe('executions of versions and aliases', () => {
 
   it('an alias of two versions at 30/70 splits 200 starts by weight', async () => {
     const { v1, v2 } = await machineWithTwoVersions('EXPRESS');
-    const alias = await sfn.send(
+    const alias = await local.sfn.send(
       new CreateStateMachineAliasCommand({
         name: 'CANARY',
         routingConfiguration: [
@@ -542,7 +541,9 @@ describe('executions of versions and aliases', () => {
     for (let batch = 0; batch < 10; batch++) {
       const results = await Promise.all(
         Array.from({ length: 20 }, () =>
-          sfn.send(new StartSyncExecutionCommand({ stateMachineArn: alias.stateMachineAliasArn as string })),
+          local.sfn.send(
+            new StartSyncExecutionCommand({ stateMachineArn: alias.stateMachineAliasArn as string }),
+          ),
         ),
       );
       for (const result of results) {
@@ -559,7 +560,7 @@ describe('executions of versions and aliases', () => {
   it('the AWS CLI publishes a version and lists it', async () => {
     const { stateMachineArn } = await createMachine('cli');
     const published = await awsStepFunctions(
-      server.endpoint,
+      local.server.endpoint,
       'publish-state-machine-version',
       '--state-machine-arn',
       stateMachineArn,
@@ -568,7 +569,7 @@ describe('executions of versions and aliases', () => {
     );
     expect(published.stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
     const listed = await awsStepFunctions(
-      server.endpoint,
+      local.server.endpoint,
       'list-state-machine-versions',
       '--state-machine-arn',
       stateMachineArn,
