@@ -198,6 +198,29 @@ describe('the task handler', () => {
     request: { kind: 'lambda', functionName, payload: { n: 1 }, style: 'legacy' },
   });
 
+  /** An execution of one top-level Task (doubling its input's `n`), started; its task request taken off the queue. */
+  const topLevelTask = async (name: string) => {
+    const engine = createMemoryEngine({
+      functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
+    });
+    const { stateMachineArn } = await createStateMachine(engine.deps, {
+      name,
+      definition: JSON.stringify({
+        StartAt: 'Double',
+        States: {
+          Double: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
+            End: true,
+          },
+        },
+      }),
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    });
+    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":21}' });
+    return { engine, executionArn, request: engine.queues.tasks.shift() };
+  };
+
   it("reports a branch task's outcome as a transition named for the task", async () => {
     const engine = createMemoryEngine({
       functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
@@ -215,25 +238,7 @@ describe('the task handler', () => {
   });
 
   it("applies a top-level task's outcome itself: the execution moves on, nothing goes to the transitions queue", async () => {
-    const engine = createMemoryEngine({
-      functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
-    });
-    const { stateMachineArn } = await createStateMachine(engine.deps, {
-      name: 'top-level-task',
-      definition: JSON.stringify({
-        StartAt: 'Double',
-        States: {
-          Double: {
-            Type: 'Task',
-            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
-            End: true,
-          },
-        },
-      }),
-      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
-    });
-    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":21}' });
-    const request = engine.queues.tasks.shift();
+    const { engine, executionArn, request } = await topLevelTask('top-level-task');
     const handler = createTaskHandler(() => engine.deps);
     expect(await handler(event(record('t1', encodeEnvelope(request as never))), context())).toEqual({
       batchItemFailures: [],
@@ -244,25 +249,7 @@ describe('the task handler', () => {
   });
 
   it("sends a top-level task's outcome to the transitions queue when it cannot apply it (DynamoDB throttling)", async () => {
-    const engine = createMemoryEngine({
-      functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
-    });
-    const { stateMachineArn } = await createStateMachine(engine.deps, {
-      name: 'throttled-task',
-      definition: JSON.stringify({
-        StartAt: 'Double',
-        States: {
-          Double: {
-            Type: 'Task',
-            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
-            End: true,
-          },
-        },
-      }),
-      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
-    });
-    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":21}' });
-    const request = engine.queues.tasks.shift();
+    const { engine, executionArn, request } = await topLevelTask('throttled-task');
     const throttling = Object.assign(new Error('Rate exceeded'), {
       name: 'ThrottlingException',
       $retryable: { throttling: true },
