@@ -42,11 +42,21 @@ export async function createStateMachine(
 ): Promise<{ stateMachineArn: string; creationDate: Date; stateMachineVersionArn?: string }> {
   const created = await createUnpublished(deps, request);
   if (request.publish !== true) return created;
+  const stateMachineVersionArn = await publishFor(deps, created.stateMachineArn, request.versionDescription);
+  return { ...created, stateMachineVersionArn };
+}
+
+/** `publish: true` on CreateStateMachine or UpdateStateMachine: the version's ARN. */
+async function publishFor(
+  deps: EngineDeps,
+  stateMachineArn: string,
+  versionDescription: string | undefined,
+): Promise<string> {
   const version = await publishStateMachineVersion(deps, {
-    stateMachineArn: created.stateMachineArn,
-    ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
+    stateMachineArn,
+    ...(versionDescription !== undefined ? { description: versionDescription } : {}),
   });
-  return { ...created, stateMachineVersionArn: version.stateMachineVersionArn };
+  return version.stateMachineVersionArn;
 }
 
 async function createUnpublished(
@@ -228,23 +238,16 @@ export async function updateStateMachine(
   if (request.publish === true && nothingElse) {
     // AWS: publishing alone publishes the current revision (or answers the version that already has it).
     const machine = await requireMachine(deps, request.stateMachineArn);
-    const version = await publishStateMachineVersion(deps, {
-      stateMachineArn: machine.stateMachineArn,
-      ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
-    });
     return {
       updateDate: new Date(machine.updateDate),
       revisionId: machine.revisionId,
-      stateMachineVersionArn: version.stateMachineVersionArn,
+      stateMachineVersionArn: await publishFor(deps, machine.stateMachineArn, request.versionDescription),
     };
   }
   const updated = await updateUnpublished(deps, request);
   if (request.publish !== true) return updated;
-  const version = await publishStateMachineVersion(deps, {
-    stateMachineArn: request.stateMachineArn,
-    ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}),
-  });
-  return { ...updated, stateMachineVersionArn: version.stateMachineVersionArn };
+  const stateMachineVersionArn = await publishFor(deps, request.stateMachineArn, request.versionDescription);
+  return { ...updated, stateMachineVersionArn };
 }
 
 async function updateUnpublished(
