@@ -24,6 +24,8 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
+import { isNestedExecution } from './nested-executions.ts';
+import { type InMemoryMachines, machinesByArn, NestedRuns, type StateMachines } from './nested-in-memory.ts';
 import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
 import type { LambdaInvoker, MockedResponses, ServiceCalls, TaskOutcome } from './ports.ts';
 
@@ -57,6 +59,11 @@ export interface RunInMemoryOptions {
   onStep?: (state: ExecutionState, events: readonly ExecutionEvent[]) => void;
   /** Answers for Task states instead of their calls (a test case's mocked responses). */
   mocks?: TaskMocks;
+  /**
+   * The state machines a `states:startExecution` Task may start here, by name or ARN: a definition, or
+   * `{ definition, type }`. The child runs in this runner, on the same clock; any other machine does not exist.
+   */
+  stateMachines?: StateMachines | undefined;
 }
 
 /**
@@ -96,6 +103,8 @@ export interface ExecutionResult {
   events: HistoryEvent[];
   /** The run's own log (Statefold's internal events, of which `events` is AWS's view). */
   readonly log: readonly ExecutionEvent[];
+  /** The executions its `states:startExecution` Tasks started (theirs too), in start order, each run to its end. */
+  childExecutions?: ExecutionResult[];
 }
 
 export async function runInMemory(options: RunInMemoryOptions): Promise<ExecutionResult> {
@@ -106,6 +115,12 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   const virtual = options.clock === 'virtual';
   const start = options.startTime === undefined ? Date.now() : Number(options.startTime);
   const execution = executionInfo(options, region, accountId, start);
+  const machines: InMemoryMachines = machinesByArn(options.stateMachines, region, accountId, loadDefinition);
+  if (!machines.has(execution.stateMachineArn)) {
+    machines.set(execution.stateMachineArn, { definition, type: options.type ?? 'STANDARD' });
+  }
+  const nested = new NestedRuns(machines);
+  nested.register(execution.executionArn, input);
   const { state, events } = await new InMemoryRun(definition, {
     lambda: options.lambda,
     services: options.services,
@@ -114,13 +129,18 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
     start,
     onStep: options.onStep,
     mocks: options.mocks,
+    nested,
   }).drive({
     type: 'start',
     execution,
     input,
     ...(typeof options.input === 'string' ? { inputText: options.input } : {}),
   });
-  return new RunResult(execution, state, input, events);
+  const result = new RunResult(execution, state, input, events);
+  // Children started with request-response may outlive the parent: the run ends when they all have.
+  const children = await nested.settled();
+  if (children.length > 0) result.childExecutions = children;
+  return result;
 }
 
 /**
@@ -128,7 +148,7 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
  * only wants the output pays nothing for it. (A class, not a closure over the run: a closure kept the whole
  * run's context alive until the next garbage collection and doubled the collector's work.)
  */
-class RunResult implements ExecutionResult {
+export class RunResult implements ExecutionResult {
   executionArn: string;
   stateMachineArn: string;
   name: string;
@@ -139,6 +159,7 @@ class RunResult implements ExecutionResult {
   declare output?: string;
   declare error?: string;
   declare cause?: string;
+  declare childExecutions?: ExecutionResult[];
   readonly #log: readonly ExecutionEvent[];
   #history: HistoryEvent[] | undefined;
 
@@ -246,6 +267,8 @@ interface RunOptions {
   start: number;
   onStep?: RunInMemoryOptions['onStep'] | undefined;
   mocks?: TaskMocks | undefined;
+  /** The nested executions of the whole run (a Distributed Map's children and nested children share them). */
+  nested?: NestedRuns | undefined;
 }
 
 interface Timer {
@@ -263,6 +286,12 @@ const COMMAND_RUNNERS: CommandRunners = {
   runTask: (run, command) => {
     // A mocked answer stands for the call, a callback's too (the mock answers for the token).
     const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
+    // A nested execution runs here, unless a port starts it elsewhere (an EXPRESS run on the engine).
+    const nested = run.options.nested;
+    if (!mocked && nested && !run.options.nestedExecutions && isNestedExecution(command.request)) {
+      nested.start(run, command, command.request);
+      return;
+    }
     if (command.request.kind === 'activity') {
       // Tracked one after the other, the messages reach the run in this order.
       for (const message of activityAnswers(command, mocked)) run.track(Promise.resolve({ message }));
@@ -279,12 +308,12 @@ const COMMAND_RUNNERS: CommandRunners = {
   stopChildRun: () => undefined,
   // Nothing is redriven here (RedriveExecution is the durable engine's): no step asks for it.
   redriveChildRun: () => undefined,
-  // Nested executions do not run here (performTask says so): there is no child to stop.
-  stopExecution: () => undefined,
+  // A nested `.sync` child whose task ended first (a timeout, the parent stopped) is stopped.
+  stopExecution: (run, command) => run.options.nested?.stop(command.executionArn),
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */
-class InMemoryRun {
+export class InMemoryRun {
   readonly state = createExecutionState();
   readonly events: ExecutionEvent[] = [];
   readonly timers = new TimerHeap<Timer>();
@@ -313,8 +342,11 @@ class InMemoryRun {
     work.then(
       ({ message, at }) => {
         this.#inFlight--;
-        if (this.options.virtual && at !== undefined && at > this.#now) this.#now = at;
-        this.#queue.push(message);
+        // On the virtual clock, work that ended later than now (a child run) arrives at its time, after the
+        // timers due before it (a Task's timeout, a Wait beside it).
+        if (this.options.virtual && at !== undefined && at > this.#now)
+          this.timers.push({ dueAt: at, message });
+        else this.#queue.push(message);
         this.#wake?.();
       },
       (error: unknown) => {
@@ -352,6 +384,13 @@ class InMemoryRun {
       ...(state.cause !== undefined ? { cause: state.cause } : {}),
     };
     return { message: childClosedMessage(command, closing), at: state.stopTime };
+  }
+
+  /** Stops this execution (a nested child whose parent's task ended first), if it is still running. */
+  stop(): void {
+    if (this.state.status !== 'RUNNING') return;
+    this.#queue.push({ type: 'stop' });
+    this.#wake?.();
   }
 
   /** Runs messages through `decide` until the execution closes. */
@@ -435,7 +474,7 @@ class InMemoryRun {
 }
 
 /** A callback task waits for SendTaskSuccess, which only the durable engine's API can receive. */
-const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
+export const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
   ok: false,
   error: StatesErrors.Runtime,
   cause:
