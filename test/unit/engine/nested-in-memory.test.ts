@@ -212,6 +212,23 @@ describe('states:startExecution in the in-memory runner', () => {
     expect(result.stopDate?.getTime()).toBe(START + 60_000);
   });
 
+  it("on the real clock, a Task's TimeoutSeconds stops its .sync child, which the run then waits no longer for", async () => {
+    const result = await runExecution({
+      definition: nested(
+        'startExecution.sync',
+        { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'stopped' },
+        { TimeoutSeconds: 1 },
+      ),
+      input: {},
+      stateMachines: machines,
+    });
+    expect(result.error).toBe('States.Timeout');
+    expect(result.childExecutions?.[0]).toMatchObject({
+      executionArn: `${PREFIX}:execution:waiting-child:stopped`,
+      status: 'ABORTED',
+    });
+  });
+
   it.each([
     {
       when: 'the state machine does not exist',
