@@ -7,6 +7,7 @@ import { statefold } from '../../support/statefold-command.ts';
 /**
  * `statefold run --machine NAME=definition.json`: the machines a `states:startExecution` Task may start in
  * memory; the run prints the child executions beside its own result, and a machine not given does not exist.
+ * `statefold test` takes the same option.
  */
 let folder: string;
 
@@ -37,8 +38,14 @@ beforeAll(async () => {
       },
     },
   };
-  for (const [name, content] of Object.entries(files))
+  const mocks = {
+    StateMachines: { Parent: { TestCases: { Doubles: {} } } },
+    MockedResponses: {},
+    StatefoldExpectations: { Parent: { Doubles: { status: 'SUCCEEDED', output: { doubled: 4 } } } },
+  };
+  for (const [name, content] of Object.entries({ ...files, 'mocks.json': mocks })) {
     await writeFile(join(folder, name), JSON.stringify(content));
+  }
 });
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -86,5 +93,23 @@ describe('statefold run --machine', () => {
     const { code, stderr } = await statefold('run', join(folder, 'parent.json'), '--machine', 'child.json');
     expect(code).toBe(2);
     expect(stderr).toContain('--machine takes NAME=definition.json');
+  });
+});
+
+describe('statefold test --machine', () => {
+  it("runs a case's nested child in memory", async () => {
+    const { code, stdout, stderr } = await statefold(
+      'test',
+      join(folder, 'parent.json'),
+      '--mocks',
+      join(folder, 'mocks.json'),
+      '--input',
+      '{"value":2}',
+      '--machine',
+      `arn:aws:states:us-east-1:123456789012:stateMachine:child=${join(folder, 'child.json')}`,
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toContain('PASS Doubles: SUCCEEDED via Nest; output {"doubled":4}');
+    expect(code).toBe(0);
   });
 });
