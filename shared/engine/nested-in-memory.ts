@@ -54,9 +54,28 @@ export function machinesByArn(
       typeof value === 'object' && value !== null && 'definition' in value && !('States' in value)
         ? (value as { definition: Definition; type?: 'STANDARD' | 'EXPRESS' })
         : undefined;
-    out.set(arn, { definition: load(typed ? typed.definition : value), type: typed?.type ?? 'STANDARD' });
+    out.set(arn, {
+      definition: loadNamed(key, typed ? typed.definition : value, load),
+      type: typed?.type ?? 'STANDARD',
+    });
   }
   return out;
+}
+
+/** A machine's definition, an invalid one refused with the machine's name in the message. */
+function loadNamed(
+  key: string,
+  definition: Definition,
+  load: (definition: Definition) => StateMachineDefinition,
+): StateMachineDefinition {
+  try {
+    return load(definition);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    throw new EngineError(error.code, `State machine '${key}': ${error.message}`, {
+      diagnostics: error.diagnostics,
+    });
+  }
 }
 
 type ServiceRequest = Extract<TaskRequest, { kind: 'service' }>;

@@ -277,6 +277,18 @@ describe('states:startExecution in the in-memory runner', () => {
     });
   });
 
+  it("an invalid machine in stateMachines is refused before the run, with the machine's name", async () => {
+    await expect(
+      runExecution({
+        definition: nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:broken` }),
+        stateMachines: { broken: { StartAt: 'Nowhere', States: {} } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'InvalidDefinition',
+      message: expect.stringMatching(/^State machine 'broken': /),
+    });
+  });
+
   it('without stateMachines, a machine does not exist', async () => {
     const result = await runExecution({
       definition: nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:child` }),
