@@ -114,8 +114,8 @@ export class NestedRuns {
   }
 
   /** Stops a child still running (its parent's `.sync` task ended first). */
-  stop(executionArn: string): void {
-    this.#executions.get(executionArn)?.run?.stop();
+  stop(executionArn: string, at: number): void {
+    this.#executions.get(executionArn)?.run?.stop(at);
   }
 
   /** Starts the child of a `states:startExecution` task of `parent`; the task hears of it as on the engine. */
@@ -189,10 +189,13 @@ export class NestedRuns {
         ...parent.options,
         start: startTime,
         mocks: undefined,
+        // A `.sync` child's time passes no earlier than its parent's: a parent's timeout stops it at its time.
+        gate: sync && parent.options.virtual ? (dueAt: number) => parent.allowUntil(dueAt) : undefined,
       });
       started.run = child;
-      const closed = child
-        .drive({ type: 'start', execution, input, inputText: text })
+      // Started once the parent's step has done all it asked (its task's timeout timer set, for the gate).
+      const closed = Promise.resolve()
+        .then(() => child.drive({ type: 'start', execution, input, inputText: text }))
         .then(({ state, events }) => {
           started.running = false;
           return { state, result: new RunResult(execution, state, input, events) };

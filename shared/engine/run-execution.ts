@@ -269,6 +269,11 @@ interface RunOptions {
   mocks?: TaskMocks | undefined;
   /** The nested executions of the whole run (a Distributed Map's children and nested children share them). */
   nested?: NestedRuns | undefined;
+  /**
+   * A nested `.sync` child's on the virtual clock: resolves once its parents have no timer due before `dueAt`,
+   * so that the child's time passes no earlier than theirs (a parent's timeout stops the child at its time).
+   */
+  gate?: ((dueAt: number) => Promise<void>) | undefined;
 }
 
 interface Timer {
@@ -309,7 +314,7 @@ const COMMAND_RUNNERS: CommandRunners = {
   // Nothing is redriven here (RedriveExecution is the durable engine's): no step asks for it.
   redriveChildRun: () => undefined,
   // A nested `.sync` child whose task ended first (a timeout, the parent stopped) is stopped.
-  stopExecution: (run, command) => run.options.nested?.stop(command.executionArn),
+  stopExecution: (run, command) => run.options.nested?.stop(command.executionArn, run.clock()),
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */
@@ -325,6 +330,8 @@ export class InMemoryRun {
   #now: number;
   #wake: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
+  /** Children waiting for this run's time to pass theirs (see `allowUntil`). */
+  #gates: Array<() => void> = [];
 
   constructor(definition: StateMachineDefinition, options: RunOptions) {
     this.definition = definition;
@@ -386,11 +393,32 @@ export class InMemoryRun {
     return { message: childClosedMessage(command, closing), at: state.stopTime };
   }
 
-  /** Stops this execution (a nested child whose parent's task ended first), if it is still running. */
-  stop(): void {
+  /** Stops this execution (a nested child whose parent's task ended first) at `at`, if it is still running. */
+  stop(at: number): void {
     if (this.state.status !== 'RUNNING') return;
+    if (this.options.virtual && at > this.#now) this.#now = at;
     this.#queue.push({ type: 'stop' });
     this.#wake?.();
+  }
+
+  /** Resolves once this run and its parents have no timer due before `dueAt` (or have closed). */
+  async allowUntil(dueAt: number): Promise<void> {
+    for (;;) {
+      const next = this.timers.peek();
+      if (this.state.status !== 'RUNNING' || !next || next.dueAt >= dueAt) break;
+      await new Promise<void>((release) => {
+        this.#gates.push(release);
+        this.#wake?.();
+      });
+    }
+    await this.options.gate?.(dueAt);
+  }
+
+  /** Lets the children waiting on this run's time look again (it moved, or the run closed). */
+  #releaseGates(): void {
+    const gates = this.#gates;
+    this.#gates = [];
+    for (const release of gates) release();
   }
 
   /** Runs messages through `decide` until the execution closes. */
@@ -410,10 +438,13 @@ export class InMemoryRun {
         for (const sent of step.messages) this.#queue.push(sent);
         for (const command of step.commands) COMMAND_RUNNERS[command.type](this, command as never);
         step.clear();
+        // Its time may have moved (a timer fired): held children look again, after what the step did.
+        if (this.#gates.length > 0) this.#releaseGates();
         continue;
       }
       if (!(await this.#waitForWork())) break;
     }
+    this.#releaseGates();
     if (state.status === 'RUNNING') {
       if (this.#failure) throw this.#failure.error;
       throw new InvariantError('The execution stopped making progress: no message, task or timer is pending');
@@ -435,7 +466,8 @@ export class InMemoryRun {
   async #waitForWork(): Promise<boolean> {
     const next = this.timers.peek();
     if (this.options.virtual) {
-      if (this.#inFlight > 0) {
+      // Children held back until this run's next timer has fired: nothing comes from them before it does.
+      if (this.#inFlight > this.#gates.length) {
         // Tasks take no virtual time: wait for them. But a task that has not answered after a moment of real
         // time while a timer is pending (its own timeout, a Wait beside it) lets virtual time move on.
         let grace: NodeJS.Timeout | undefined;
@@ -447,7 +479,13 @@ export class InMemoryRun {
         this.#wake = undefined;
         if (answered || !next) return true;
       } else if (!next) {
-        return false;
+        this.#releaseGates();
+        return this.#inFlight > 0;
+      }
+      if (this.options.gate && next.dueAt > this.#now) {
+        await this.options.gate(next.dueAt);
+        // Something arrived meanwhile (a stop from the parent, a task's answer): it comes first.
+        if (this.#head < this.#queue.length || this.timers.peek() !== next) return true;
       }
       this.timers.pop();
       if (next.dueAt > this.#now) this.#now = next.dueAt;

@@ -199,7 +199,7 @@ describe('states:startExecution in the in-memory runner', () => {
     expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 3600_000);
   });
 
-  it("a Task's TimeoutSeconds shorter than the child's Wait times the task out at its own time", async () => {
+  it("a Task's TimeoutSeconds shorter than the child's Wait times the task out at its own time and stops the child then", async () => {
     const result = await run(
       nested(
         'startExecution.sync',
@@ -210,7 +210,49 @@ describe('states:startExecution in the in-memory runner', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
     expect(result.stopDate?.getTime()).toBe(START + 60_000);
+    // The child's time passed with its parent's: the timeout stopped it at that time, before its Wait ended.
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 60_000);
   });
+
+  it.each([
+    { branch: 'succeeds', end: { Type: 'Succeed' }, status: 'SUCCEEDED', child: 'SUCCEEDED', at: 3600_000 },
+    { branch: 'fails', end: { Type: 'Fail', Error: 'Boom' }, status: 'FAILED', child: 'ABORTED', at: 10_000 },
+  ])(
+    'a Wait beside a .sync child on the virtual clock: the branch $branch at its own time',
+    async ({ end, status, child, at }) => {
+      const result = await run({
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Nest',
+                States: {
+                  Nest: {
+                    Type: 'Task',
+                    Resource: 'arn:aws:states:::states:startExecution.sync',
+                    Parameters: { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'beside' },
+                    End: true,
+                  },
+                },
+              },
+              {
+                StartAt: 'Short',
+                States: { Short: { Type: 'Wait', Seconds: 10, Next: 'End' }, End: end },
+              },
+            ],
+            End: true,
+          },
+        },
+      });
+      expect(result.status).toBe(status);
+      expect(result.stopDate?.getTime()).toBe(START + at);
+      expect(result.childExecutions?.[0]?.status).toBe(child);
+      expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + at);
+    },
+  );
 
   it("on the real clock, a Task's TimeoutSeconds stops its .sync child, which the run then waits no longer for", async () => {
     const result = await runExecution({
