@@ -254,6 +254,19 @@ describe('states:startExecution in the in-memory runner', () => {
     },
   );
 
+  it("the execution's TimeoutSeconds aborts its .sync child at that time (virtual clock)", async () => {
+    const result = await run({
+      ...nested('startExecution.sync', {
+        StateMachineArn: `${PREFIX}:stateMachine:waiting-child`,
+        Name: 'late',
+      }),
+      TimeoutSeconds: 30,
+    });
+    expect(result.status).toBe('TIMED_OUT');
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 30_000);
+  });
+
   it("on the real clock, a Task's TimeoutSeconds stops its .sync child, which the run then waits no longer for", async () => {
     const result = await runExecution({
       definition: nested(
