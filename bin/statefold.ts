@@ -2,9 +2,9 @@
 /**
  * The `statefold` command line: run a workflow in memory, validate a definition, serve the Step Functions API
  * locally, and look at the executions of a running server.
- *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
+ *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--virtual-time] [--history]
  *   statefold validate <definition.json>
- *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file]
+ *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]...
  *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -63,9 +63,9 @@ import {
 import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
-  statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--virtual-time] [--history]
+  statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--virtual-time] [--history]
   statefold validate <definition.json>
-  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file]
+  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]...
   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -118,6 +118,7 @@ async function run(args: string[]): Promise<number> {
       history: { type: 'boolean', default: false },
       name: { type: 'string' },
       'state-machine-name': { type: 'string' },
+      machine: { type: 'string', multiple: true },
     },
   });
   const definitionPath = positionals[0];
@@ -127,18 +128,26 @@ async function run(args: string[]): Promise<number> {
   const functions = values.functions ? await loadFunctions(values.functions) : {};
   const integrations =
     values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
+  const stateMachines = await readMachines(values.machine);
   try {
     const result = await runExecution({
       definition,
       ...(input !== undefined ? { input } : {}),
       functions,
+      ...(stateMachines ? { stateMachines } : {}),
       ...(integrations !== undefined ? { integrations } : {}),
       clock: values['virtual-time'] ? 'virtual' : 'real',
       ...(values.name ? { executionName: values.name } : {}),
       ...(values['state-machine-name'] ? { stateMachineName: values['state-machine-name'] } : {}),
     });
-    const { events, ...summary } = result;
-    process.stdout.write(`${JSON.stringify(values.history ? { ...summary, events } : summary, null, 2)}\n`);
+    const { events, childExecutions, ...summary } = result;
+    // Each child execution as the run itself: its history with --history.
+    const children = childExecutions?.map((child) => {
+      const { events: childEvents, childExecutions: _, ...rest } = child;
+      return values.history ? { ...rest, events: childEvents } : rest;
+    });
+    const shown = { ...summary, ...(children ? { childExecutions: children } : {}) };
+    process.stdout.write(`${JSON.stringify(values.history ? { ...shown, events } : shown, null, 2)}\n`);
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     if (error instanceof EngineError) {
@@ -166,6 +175,7 @@ async function testCases(args: string[]): Promise<number> {
       input: { type: 'string' },
       functions: { type: 'string' },
       integrations: { type: 'string' },
+      machine: { type: 'string', multiple: true },
     },
   });
   const definitionPath = positionals[0];
@@ -177,11 +187,13 @@ async function testCases(args: string[]): Promise<number> {
   const functions = values.functions ? await loadFunctions(values.functions) : {};
   const integrations =
     values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
+  const stateMachines = await readMachines(values.machine);
   try {
     const reports = await runWorkflowTests({
       definition,
       mocks,
       functions,
+      ...(stateMachines ? { stateMachines } : {}),
       ...(integrations !== undefined ? { integrations } : {}),
       ...(input !== undefined ? { input } : {}),
       ...(values.case !== undefined ? { testCase: values.case } : {}),
@@ -207,6 +219,20 @@ async function testCases(args: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** `--machine NAME=definition.json` (repeatable): the machines a `states:startExecution` Task may start. */
+async function readMachines(entries: string[] | undefined): Promise<Record<string, string> | undefined> {
+  if (!entries || entries.length === 0) return undefined;
+  const machines: Record<string, string> = {};
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    if (equals <= 0 || equals === entry.length - 1) {
+      throw new UsageError(`--machine takes NAME=definition.json (a name or ARN), got '${entry}'.`);
+    }
+    machines[entry.slice(0, equals)] = await readText(entry.slice(equals + 1), 'definition');
+  }
+  return machines;
 }
 
 async function validate(args: string[]): Promise<number> {

@@ -16,6 +16,11 @@ export interface RunExecutionOptions extends Omit<RunInMemoryOptions, 'lambda'> 
    * the whole port.
    */
   integrations?: { endpoints?: Readonly<Record<string, string>> };
+  /**
+   * The state machines `states:startExecution` Tasks may start (request-response, `.sync`, `.sync:2`), by name
+   * or ARN: a definition (text or object) or `{ definition, type }`. Each child runs here, on the same clock.
+   */
+  stateMachines?: RunInMemoryOptions['stateMachines'];
 }
 
 /**

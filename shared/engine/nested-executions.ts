@@ -226,7 +226,7 @@ export function syncDescription(
   return out;
 }
 
-function missingArn(request: ServiceRequest): TaskOutcome {
+export function missingArn(request: ServiceRequest): TaskOutcome {
   return {
     ok: false,
     error: StatesErrors.Runtime,
@@ -235,7 +235,7 @@ function missingArn(request: ServiceRequest): TaskOutcome {
 }
 
 /** AWS sends a JSON Input as its text; none is `{}`. */
-function inputText(input: Json | undefined): string {
+export function inputText(input: Json | undefined): string {
   if (input === undefined || input === null) return '{}';
   return typeof input === 'string' ? input : JSON.stringify(input);
 }
@@ -247,7 +247,10 @@ function defaultChildName(task: TaskEnvelope): string {
 }
 
 /** StartExecution's answer as the optimized integration gives it, with AWS's HTTP metadata. */
-function startResponse(started: { executionArn: string; startDate: Date }, requestId: string): JsonObject {
+export function startResponse(
+  started: { executionArn: string; startDate: Date },
+  requestId: string,
+): JsonObject {
   const body = { ExecutionArn: started.executionArn, StartDate: started.startDate.getTime() };
   const headers = {
     'Content-Type': 'application/x-amz-json-1.0',
@@ -266,7 +269,7 @@ function startResponse(started: { executionArn: string; startDate: Date }, reque
 }
 
 /** StartExecution's error as AWS names it in the Task: `StepFunctions.<Code>Exception`, Java SDK v1's cause. */
-function stepFunctionsFailure(error: EngineError, requestId: string): TaskOutcome {
+export function stepFunctionsFailure(error: EngineError, requestId: string): TaskOutcome {
   const name = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
   return {
     ok: false,

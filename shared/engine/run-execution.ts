@@ -24,6 +24,8 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
+import { isNestedExecution } from './nested-executions.ts';
+import { type InMemoryMachines, machinesByArn, NestedRuns, type StateMachines } from './nested-in-memory.ts';
 import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
 import type { LambdaInvoker, MockedResponses, ServiceCalls, TaskOutcome } from './ports.ts';
 
@@ -57,6 +59,11 @@ export interface RunInMemoryOptions {
   onStep?: (state: ExecutionState, events: readonly ExecutionEvent[]) => void;
   /** Answers for Task states instead of their calls (a test case's mocked responses). */
   mocks?: TaskMocks;
+  /**
+   * The state machines a `states:startExecution` Task may start here, by name or ARN: a definition, or
+   * `{ definition, type }`. The child runs in this runner, on the same clock; any other machine does not exist.
+   */
+  stateMachines?: StateMachines | undefined;
 }
 
 /**
@@ -96,6 +103,8 @@ export interface ExecutionResult {
   events: HistoryEvent[];
   /** The run's own log (Statefold's internal events, of which `events` is AWS's view). */
   readonly log: readonly ExecutionEvent[];
+  /** The executions its `states:startExecution` Tasks started (theirs too), in start order, each run to its end. */
+  childExecutions?: ExecutionResult[];
 }
 
 export async function runInMemory(options: RunInMemoryOptions): Promise<ExecutionResult> {
@@ -106,6 +115,12 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   const virtual = options.clock === 'virtual';
   const start = options.startTime === undefined ? Date.now() : Number(options.startTime);
   const execution = executionInfo(options, region, accountId, start);
+  const machines: InMemoryMachines = machinesByArn(options.stateMachines, region, accountId, loadDefinition);
+  if (!machines.has(execution.stateMachineArn)) {
+    machines.set(execution.stateMachineArn, { definition, type: options.type ?? 'STANDARD' });
+  }
+  const nested = new NestedRuns(machines);
+  nested.register(execution.executionArn, input);
   const { state, events } = await new InMemoryRun(definition, {
     lambda: options.lambda,
     services: options.services,
@@ -114,13 +129,18 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
     start,
     onStep: options.onStep,
     mocks: options.mocks,
+    nested,
   }).drive({
     type: 'start',
     execution,
     input,
     ...(typeof options.input === 'string' ? { inputText: options.input } : {}),
   });
-  return new RunResult(execution, state, input, events);
+  const result = new RunResult(execution, state, input, events);
+  // Children started with request-response may outlive the parent: the run ends when they all have.
+  const children = await nested.settled();
+  if (children.length > 0) result.childExecutions = children;
+  return result;
 }
 
 /**
@@ -128,7 +148,7 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
  * only wants the output pays nothing for it. (A class, not a closure over the run: a closure kept the whole
  * run's context alive until the next garbage collection and doubled the collector's work.)
  */
-class RunResult implements ExecutionResult {
+export class RunResult implements ExecutionResult {
   executionArn: string;
   stateMachineArn: string;
   name: string;
@@ -139,6 +159,7 @@ class RunResult implements ExecutionResult {
   declare output?: string;
   declare error?: string;
   declare cause?: string;
+  declare childExecutions?: ExecutionResult[];
   readonly #log: readonly ExecutionEvent[];
   #history: HistoryEvent[] | undefined;
 
@@ -246,6 +267,13 @@ interface RunOptions {
   start: number;
   onStep?: RunInMemoryOptions['onStep'] | undefined;
   mocks?: TaskMocks | undefined;
+  /** The nested executions of the whole run (a Distributed Map's children and nested children share them). */
+  nested?: NestedRuns | undefined;
+  /**
+   * A nested `.sync` child's on the virtual clock: resolves once its parents have no timer due before `dueAt`,
+   * so that the child's time passes no earlier than theirs (a parent's timeout stops the child at its time).
+   */
+  gate?: ((dueAt: number) => Promise<void>) | undefined;
 }
 
 interface Timer {
@@ -263,6 +291,12 @@ const COMMAND_RUNNERS: CommandRunners = {
   runTask: (run, command) => {
     // A mocked answer stands for the call, a callback's too (the mock answers for the token).
     const mocked = run.options.mocks?.answer(run.state.scopes[command.scope]?.stateName ?? '');
+    // A nested execution runs here, unless a port starts it elsewhere (an EXPRESS run on the engine).
+    const nested = run.options.nested;
+    if (!mocked && nested && !run.options.nestedExecutions && isNestedExecution(command.request)) {
+      nested.start(run, command, command.request);
+      return;
+    }
     if (command.request.kind === 'activity') {
       // Tracked one after the other, the messages reach the run in this order.
       for (const message of activityAnswers(command, mocked)) run.track(Promise.resolve({ message }));
@@ -279,12 +313,12 @@ const COMMAND_RUNNERS: CommandRunners = {
   stopChildRun: () => undefined,
   // Nothing is redriven here (RedriveExecution is the durable engine's): no step asks for it.
   redriveChildRun: () => undefined,
-  // Nested executions do not run here (performTask says so): there is no child to stop.
-  stopExecution: () => undefined,
+  // A nested `.sync` child whose task ended first (a timeout, the parent stopped) is stopped.
+  stopExecution: (run, command) => run.options.nested?.stop(command.executionArn, run.clock()),
 };
 
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */
-class InMemoryRun {
+export class InMemoryRun {
   readonly state = createExecutionState();
   readonly events: ExecutionEvent[] = [];
   readonly timers = new TimerHeap<Timer>();
@@ -296,6 +330,8 @@ class InMemoryRun {
   #now: number;
   #wake: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
+  /** Children waiting for this run's time to pass theirs (see `allowUntil`). */
+  #gates: Array<() => void> = [];
 
   constructor(definition: StateMachineDefinition, options: RunOptions) {
     this.definition = definition;
@@ -313,8 +349,11 @@ class InMemoryRun {
     work.then(
       ({ message, at }) => {
         this.#inFlight--;
-        if (this.options.virtual && at !== undefined && at > this.#now) this.#now = at;
-        this.#queue.push(message);
+        // On the virtual clock, work that ended later than now (a child run) arrives at its time, after the
+        // timers due before it (a Task's timeout, a Wait beside it).
+        if (this.options.virtual && at !== undefined && at > this.#now)
+          this.timers.push({ dueAt: at, message });
+        else this.#queue.push(message);
         this.#wake?.();
       },
       (error: unknown) => {
@@ -354,6 +393,34 @@ class InMemoryRun {
     return { message: childClosedMessage(command, closing), at: state.stopTime };
   }
 
+  /** Stops this execution (a nested child whose parent's task ended first) at `at`, if it is still running. */
+  stop(at: number): void {
+    if (this.state.status !== 'RUNNING') return;
+    if (this.options.virtual && at > this.#now) this.#now = at;
+    this.#queue.push({ type: 'stop' });
+    this.#wake?.();
+  }
+
+  /** Resolves once this run and its parents have no timer due before `dueAt` (or have closed). */
+  async allowUntil(dueAt: number): Promise<void> {
+    for (;;) {
+      const next = this.timers.peek();
+      if (this.state.status !== 'RUNNING' || !next || next.dueAt >= dueAt) break;
+      await new Promise<void>((release) => {
+        this.#gates.push(release);
+        this.#wake?.();
+      });
+    }
+    await this.options.gate?.(dueAt);
+  }
+
+  /** Lets the children waiting on this run's time look again (it moved, or the run closed). */
+  #releaseGates(): void {
+    const gates = this.#gates;
+    this.#gates = [];
+    for (const release of gates) release();
+  }
+
   /** Runs messages through `decide` until the execution closes. */
   async drive(first: TransitionMessage): Promise<{ state: ExecutionState; events: ExecutionEvent[] }> {
     const { state, events, options } = this;
@@ -371,10 +438,13 @@ class InMemoryRun {
         for (const sent of step.messages) this.#queue.push(sent);
         for (const command of step.commands) COMMAND_RUNNERS[command.type](this, command as never);
         step.clear();
+        // Its time may have moved (a timer fired): held children look again, after what the step did.
+        if (this.#gates.length > 0) this.#releaseGates();
         continue;
       }
       if (!(await this.#waitForWork())) break;
     }
+    this.#releaseGates();
     if (state.status === 'RUNNING') {
       if (this.#failure) throw this.#failure.error;
       throw new InvariantError('The execution stopped making progress: no message, task or timer is pending');
@@ -396,7 +466,8 @@ class InMemoryRun {
   async #waitForWork(): Promise<boolean> {
     const next = this.timers.peek();
     if (this.options.virtual) {
-      if (this.#inFlight > 0) {
+      // Children held back until this run's next timer has fired: nothing comes from them before it does.
+      if (this.#inFlight > this.#gates.length) {
         // Tasks take no virtual time: wait for them. But a task that has not answered after a moment of real
         // time while a timer is pending (its own timeout, a Wait beside it) lets virtual time move on.
         let grace: NodeJS.Timeout | undefined;
@@ -408,7 +479,13 @@ class InMemoryRun {
         this.#wake = undefined;
         if (answered || !next) return true;
       } else if (!next) {
-        return false;
+        this.#releaseGates();
+        return this.#inFlight > 0;
+      }
+      if (this.options.gate && next.dueAt > this.#now) {
+        await this.options.gate(next.dueAt);
+        // Something arrived meanwhile (a stop from the parent, a task's answer): it comes first.
+        if (this.#head < this.#queue.length || this.timers.peek() !== next) return true;
       }
       this.timers.pop();
       if (next.dueAt > this.#now) this.#now = next.dueAt;
@@ -435,7 +512,7 @@ class InMemoryRun {
 }
 
 /** A callback task waits for SendTaskSuccess, which only the durable engine's API can receive. */
-const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
+export const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
   ok: false,
   error: StatesErrors.Runtime,
   cause:

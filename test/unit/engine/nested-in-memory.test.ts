@@ -1,38 +1,382 @@
 import { describe, expect, it } from 'vitest';
 import { runExecution } from '../../../shared/composition/run-execution.ts';
+import type { HistoryEvent } from '../../../shared/history/to-history-event.ts';
 
 /**
- * The in-memory runner (runExecution, `statefold run`, tests) has no engine to start a child execution on:
- * a `states:startExecution` Task fails with a catchable States.TaskFailed that says where nested executions
- * run, whatever its pattern, with or without service integrations configured.
+ * `states:startExecution` in the in-memory runner (runExecution, `statefold run`, `statefold test`): the child
+ * is a machine given in `stateMachines`, run in the same runner, with the durable engine's answers, errors and
+ * history (see test/integration/nested-executions.test.ts): StartExecution's answer for request-response,
+ * DescribeExecution's shape for `.sync` (Output as text) and `.sync:2` (Output as JSON), States.TaskFailed with
+ * the child's description as the cause when the child fails.
  */
+
+const PREFIX = 'arn:aws:states:us-east-1:123456789012';
+const START = Date.UTC(2026, 0, 1);
+
+const machines = {
+  child: {
+    StartAt: 'Double',
+    States: {
+      Double: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.value, $.value)' }, End: true },
+    },
+  },
+  [`${PREFIX}:stateMachine:failing-child`]: {
+    StartAt: 'Reject',
+    States: { Reject: { Type: 'Fail', Error: 'OrderRejected', Cause: 'out of stock' } },
+  },
+  'waiting-child': {
+    definition: { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 3600, End: true } } },
+    type: 'STANDARD' as const,
+  },
+  'express-child': {
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
+    type: 'EXPRESS' as const,
+  },
+};
+
+const nested = (resource: string, parameters: object, fields: object = {}) => ({
+  StartAt: 'Nest',
+  States: {
+    Nest: {
+      Type: 'Task',
+      Resource: `arn:aws:states:::states:${resource}`,
+      Parameters: parameters,
+      End: true,
+      ...fields,
+    },
+  },
+});
+
+const run = (definition: object, extra: object = {}) =>
+  runExecution({
+    definition,
+    input: {},
+    stateMachines: machines,
+    clock: 'virtual',
+    startTime: START,
+    executionName: 'parent',
+    ...extra,
+  });
+
+const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
+const details = (event: HistoryEvent | undefined, member: string) =>
+  (event as unknown as Record<string, Record<string, unknown>>)[member];
+
+const SYNC_EVENTS = [
+  'ExecutionStarted',
+  'TaskStateEntered',
+  'TaskScheduled',
+  'TaskStarted',
+  'TaskSubmitted',
+  'TaskSucceeded',
+  'TaskStateExited',
+  'ExecutionSucceeded',
+];
+
 describe('states:startExecution in the in-memory runner', () => {
-  it.each([
-    { resource: 'startExecution', integrations: undefined },
-    { resource: 'startExecution.sync', integrations: undefined },
-    { resource: 'startExecution.sync:2', integrations: { endpoints: {} } },
-  ])('$resource fails with States.TaskFailed, which Catch handles', async ({ resource, integrations }) => {
-    const result = await runExecution({
-      definition: {
-        StartAt: 'Nest',
-        States: {
-          Nest: {
-            Type: 'Task',
-            Resource: `arn:aws:states:::states:${resource}`,
-            Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:child' },
-            Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Caught' }],
-            End: true,
-          },
-          Caught: { Type: 'Pass', End: true },
-        },
-      },
-      input: {},
-      ...(integrations ? { integrations } : {}),
-    });
+  it('request-response answers ExecutionArn and StartDate with the HTTP metadata; the child runs to its end', async () => {
+    const result = await run(
+      nested('startExecution', {
+        StateMachineArn: `${PREFIX}:stateMachine:child`,
+        Name: 'rr-child',
+        Input: { value: 2, 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
+      }),
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(JSON.parse(result.output ?? 'null')).toEqual({
-      Error: 'States.TaskFailed',
-      Cause: `Statefold's in-memory runner cannot start nested executions (states:${resource}): they run on the durable engine (statefold start, or a deployment).`,
+      ExecutionArn: `${PREFIX}:execution:child:rr-child`,
+      StartDate: START,
+      SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
+      SdkResponseMetadata: { RequestId: expect.any(String) },
     });
+    expect(typesOf(result.events)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(details(result.events[2], 'taskScheduledEventDetails')).toMatchObject({
+      resourceType: 'states',
+      resource: 'startExecution',
+      region: 'us-east-1',
+    });
+    expect(result.childExecutions).toHaveLength(1);
+    const [child] = result.childExecutions ?? [];
+    expect(child).toMatchObject({
+      executionArn: `${PREFIX}:execution:child:rr-child`,
+      stateMachineArn: `${PREFIX}:stateMachine:child`,
+      name: 'rr-child',
+      status: 'SUCCEEDED',
+    });
+    expect(JSON.parse(child?.input ?? 'null')).toEqual({
+      value: 2,
+      AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: result.executionArn,
+    });
+    expect(JSON.parse(child?.output ?? 'null')).toEqual({ doubled: 4 });
+  });
+
+  it('.sync waits for the child and answers its DescribeExecution, Output as JSON text', async () => {
+    const result = await run(
+      nested('startExecution.sync', {
+        StateMachineArn: `${PREFIX}:stateMachine:child`,
+        Name: 'sync-child',
+        Input: { value: 5 },
+      }),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const childArn = `${PREFIX}:execution:child:sync-child`;
+    expect(JSON.parse(result.output ?? 'null')).toEqual({
+      ExecutionArn: childArn,
+      Input: '{"value":5}',
+      InputDetails: { Included: true },
+      Name: 'sync-child',
+      Output: '{"doubled":10}',
+      OutputDetails: { Included: true },
+      RedriveCount: 0,
+      RedriveStatus: 'NOT_REDRIVABLE',
+      RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+      StartDate: START,
+      StateMachineArn: `${PREFIX}:stateMachine:child`,
+      Status: 'SUCCEEDED',
+      StopDate: START,
+    });
+    expect(typesOf(result.events)).toEqual(SYNC_EVENTS);
+    expect(details(result.events[2], 'taskScheduledEventDetails')).toMatchObject({
+      resource: 'startExecution.sync',
+    });
+    const submitted = details(result.events[4], 'taskSubmittedEventDetails');
+    expect(JSON.parse(String(submitted?.output))).toMatchObject({ ExecutionArn: childArn, StartDate: START });
+  });
+
+  it('.sync:2 answers Input and Output as JSON', async () => {
+    const result = await run(
+      nested('startExecution.sync:2', {
+        StateMachineArn: `${PREFIX}:stateMachine:child`,
+        Input: { value: 1 },
+      }),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output ?? 'null');
+    expect(output).toMatchObject({ Input: { value: 1 }, Output: { doubled: 2 }, Status: 'SUCCEEDED' });
+    // No name given: a UUID, as AWS's.
+    expect(output.Name).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typesOf(result.events)).toEqual(SYNC_EVENTS);
+  });
+
+  it('a failed .sync child fails the task with States.TaskFailed, its description as the cause', async () => {
+    const result = await run(
+      nested('startExecution.sync:2', { StateMachineArn: `${PREFIX}:stateMachine:failing-child`, Name: 'f' }),
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.TaskFailed');
+    expect(JSON.parse(result.cause ?? 'null')).toMatchObject({
+      ExecutionArn: `${PREFIX}:execution:failing-child:f`,
+      Error: 'OrderRejected',
+      Cause: 'out of stock',
+      Status: 'FAILED',
+      RedriveStatusReason: 'Execution is FAILED and cannot be redriven',
+    });
+    const failed = result.events.find((event) => event.type === 'TaskFailed');
+    expect(details(failed, 'taskFailedEventDetails')).toMatchObject({
+      error: 'States.TaskFailed',
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+    });
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'FAILED', error: 'OrderRejected' });
+  });
+
+  it('a Wait in a .sync child passes on the virtual clock, the parent resuming at the child stop time', async () => {
+    const result = await run(
+      nested('startExecution.sync', { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'w' }),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output ?? 'null');
+    expect(output.StopDate).toBe(START + 3600_000);
+    expect(result.stopDate?.getTime()).toBe(START + 3600_000);
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 3600_000);
+  });
+
+  it("a Task's TimeoutSeconds shorter than the child's Wait times the task out at its own time and stops the child then", async () => {
+    const result = await run(
+      nested(
+        'startExecution.sync',
+        { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'slow' },
+        { TimeoutSeconds: 60 },
+      ),
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.Timeout');
+    expect(result.stopDate?.getTime()).toBe(START + 60_000);
+    // The child's time passed with its parent's: the timeout stopped it at that time, before its Wait ended.
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 60_000);
+  });
+
+  it.each([
+    { branch: 'succeeds', end: { Type: 'Succeed' }, status: 'SUCCEEDED', child: 'SUCCEEDED', at: 3600_000 },
+    { branch: 'fails', end: { Type: 'Fail', Error: 'Boom' }, status: 'FAILED', child: 'ABORTED', at: 10_000 },
+  ])(
+    'a Wait beside a .sync child on the virtual clock: the branch $branch at its own time',
+    async ({ end, status, child, at }) => {
+      const result = await run({
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Nest',
+                States: {
+                  Nest: {
+                    Type: 'Task',
+                    Resource: 'arn:aws:states:::states:startExecution.sync',
+                    Parameters: { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'beside' },
+                    End: true,
+                  },
+                },
+              },
+              {
+                StartAt: 'Short',
+                States: { Short: { Type: 'Wait', Seconds: 10, Next: 'End' }, End: end },
+              },
+            ],
+            End: true,
+          },
+        },
+      });
+      expect(result.status).toBe(status);
+      expect(result.stopDate?.getTime()).toBe(START + at);
+      expect(result.childExecutions?.[0]?.status).toBe(child);
+      expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + at);
+    },
+  );
+
+  it("the execution's TimeoutSeconds aborts its .sync child at that time (virtual clock)", async () => {
+    const result = await run({
+      ...nested('startExecution.sync', {
+        StateMachineArn: `${PREFIX}:stateMachine:waiting-child`,
+        Name: 'late',
+      }),
+      TimeoutSeconds: 30,
+    });
+    expect(result.status).toBe('TIMED_OUT');
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 30_000);
+  });
+
+  it("on the real clock, a Task's TimeoutSeconds stops its .sync child, which the run then waits no longer for", async () => {
+    const result = await runExecution({
+      definition: nested(
+        'startExecution.sync',
+        { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'stopped' },
+        { TimeoutSeconds: 1 },
+      ),
+      input: {},
+      stateMachines: machines,
+    });
+    expect(result.error).toBe('States.Timeout');
+    expect(result.childExecutions?.[0]).toMatchObject({
+      executionArn: `${PREFIX}:execution:waiting-child:stopped`,
+      status: 'ABORTED',
+    });
+  });
+
+  it.each([
+    {
+      when: 'the state machine does not exist',
+      parameters: { StateMachineArn: `${PREFIX}:stateMachine:nowhere` },
+      error: 'StepFunctions.StateMachineDoesNotExistException',
+      cause:
+        /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:nowhere' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [\w-]+; Proxy: null\)$/,
+    },
+    {
+      when: 'an execution of that name exists',
+      parameters: { StateMachineArn: `${PREFIX}:stateMachine:child`, Name: 'taken', Input: { value: 99 } },
+      error: 'StepFunctions.ExecutionAlreadyExistsException',
+      cause:
+        /^Execution Already Exists: 'arn:aws:states:us-east-1:123456789012:execution:child:taken' \(Service: AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists; Request ID: [\w-]+; Proxy: null\)$/,
+    },
+  ])('$when: the task fails with $error, which Catch handles', async ({ parameters, error, cause }) => {
+    const result = await run({
+      StartAt: 'First',
+      States: {
+        First: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution',
+          Parameters: { StateMachineArn: `${PREFIX}:stateMachine:child`, Name: 'taken', Input: { value: 1 } },
+          ResultPath: null,
+          Next: 'Nest',
+        },
+        Nest: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync',
+          Parameters: parameters,
+          Catch: [{ ErrorEquals: [error], ResultPath: '$.error', Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    const output = JSON.parse(result.output ?? 'null');
+    expect(output.error.Error).toBe(error);
+    expect(output.error.Cause).toMatch(cause);
+    const failed = result.events.find((event) => event.type === 'TaskFailed');
+    expect(details(failed, 'taskFailedEventDetails')).toMatchObject({
+      error,
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
+  });
+
+  it("an invalid machine in stateMachines is refused before the run, with the machine's name", async () => {
+    await expect(
+      runExecution({
+        definition: nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:broken` }),
+        stateMachines: { broken: { StartAt: 'Nowhere', States: {} } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'InvalidDefinition',
+      message: expect.stringMatching(/^State machine 'broken': /),
+    });
+  });
+
+  it('without stateMachines, a machine does not exist', async () => {
+    const result = await runExecution({
+      definition: nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:child` }),
+      input: {},
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('StepFunctions.StateMachineDoesNotExistException');
+  });
+
+  it('.sync on an EXPRESS child fails with States.TaskFailed; request-response starts it', async () => {
+    const sync = await run(
+      nested('startExecution.sync', { StateMachineArn: `${PREFIX}:stateMachine:express-child` }),
+    );
+    expect(sync.error).toBe('States.TaskFailed');
+    expect(sync.cause).toMatch(/^Statefold cannot wait for an EXPRESS execution/);
+    const started = await run(
+      nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:express-child`, Name: 'e' }),
+    );
+    expect(started.status).toBe('SUCCEEDED');
+    expect(JSON.parse(started.output ?? 'null').ExecutionArn).toMatch(
+      new RegExp(`^${PREFIX}:express:express-child:e:[0-9a-f-]{36}$`),
+    );
+    expect(started.childExecutions?.[0]?.status).toBe('SUCCEEDED');
+  });
+
+  it('a mocked .sync task never starts a child', async () => {
+    const result = await run(
+      nested('startExecution.sync', { StateMachineArn: `${PREFIX}:stateMachine:child` }),
+      {
+        mocks: { answer: () => ({ ok: true, output: { mocked: true } }) },
+      },
+    );
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ mocked: true });
+    expect(result.childExecutions).toBeUndefined();
   });
 });

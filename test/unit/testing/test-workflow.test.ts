@@ -279,3 +279,72 @@ describe("a Distributed Map's child executions", () => {
     expect(JSON.parse(result.output ?? 'null')).toEqual(['first', 'first', 'first']);
   });
 });
+
+describe('a test case with a nested execution', () => {
+  const parent = {
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'check', 'Payload.$': '$' },
+        ResultSelector: { 'value.$': '$.Payload.value' },
+        Next: 'Nest',
+      },
+      Nest: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync:2',
+        Parameters: {
+          StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:child',
+          'Input.$': '$',
+        },
+        OutputPath: '$.Output',
+        End: true,
+      },
+    },
+  };
+  const child = {
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'check', 'Payload.$': '$' },
+        OutputPath: '$.Payload',
+        End: true,
+      },
+    },
+  };
+  const mocks = {
+    StateMachines: {
+      Parent: {
+        TestCases: { Nested: { Check: 'Checked' }, MockedChild: { Check: 'Checked', Nest: 'Child' } },
+      },
+    },
+    MockedResponses: {
+      Checked: { '0': { Return: { Payload: { value: 7 } } } },
+      Child: { '0': { Return: { Output: { mocked: true } } } },
+    },
+  };
+
+  it('runs the child unmocked (a state of the same name in it is not the case mock)', async () => {
+    const result = await testWorkflow({
+      definition: parent,
+      mocks,
+      testCase: 'Nested',
+      stateMachines: { child },
+      functions: { check: (event: { value: number }) => ({ child: event.value }) },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    // The child's Check called its function: the case's mock of the parent's Check did not answer it.
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ child: 7 });
+    expect(result.path).toEqual(['Check', 'Nest']);
+    expect(result.childExecutions?.[0]?.status).toBe('SUCCEEDED');
+  });
+
+  it('a mocked nested task starts no child', async () => {
+    const result = await testWorkflow({ definition: parent, mocks, testCase: 'MockedChild' });
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ mocked: true });
+    expect(result.childExecutions).toBeUndefined();
+  });
+});

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { Command, TaskRequest } from '../execution/messages.ts';
+import type { ExecutionInfo } from '../history/events.ts';
+import { StatesErrors } from '../language/states-error.ts';
+import type { StateMachineDefinition } from '../language/types.ts';
+import { isJsonObject, type Json } from '../lib/json.ts';
+import { taskOutcomeMessage } from './command-messages.ts';
+import { EngineError } from './engine-error.ts';
+import { executionArnOf, parseQualifiedStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import {
+  inputText,
+  missingArn,
+  startResponse,
+  stepFunctionsFailure,
+  syncDescription,
+} from './nested-executions.ts';
+import type { TaskOutcome } from './ports.ts';
+import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
+
+/**
+ * `arn:aws:states:::states:startExecution[.sync|.sync:2]` in the in-memory runner: the child runs in this
+ * runner too, an execution of the machine the caller gave under its name or ARN, starting at the parent's
+ * time. The answers, errors and history are the durable engine's (see nested-executions.ts): request-response
+ * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` record it as TaskSubmitted and end
+ * the task with the child's DescribeExecution (States.TaskFailed with it as the cause if the child did not
+ * succeed). `.waitForTaskToken` needs SendTaskSuccess, which this runner has no API for (a mock can answer it).
+ */
+
+type Definition = string | StateMachineDefinition | object;
+
+/** The machines a run may start, by name or ARN: a definition, or one with its type. */
+export type StateMachines = Readonly<
+  Record<string, Definition | { definition: Definition; type?: 'STANDARD' | 'EXPRESS' }>
+>;
+
+export type InMemoryMachines = Map<
+  string,
+  { definition: StateMachineDefinition; type: 'STANDARD' | 'EXPRESS' }
+>;
+
+/** The machines by unqualified ARN, each definition validated (an invalid one is refused before the run). */
+export function machinesByArn(
+  machines: StateMachines | undefined,
+  region: string,
+  accountId: string,
+  load: (definition: Definition) => StateMachineDefinition,
+): InMemoryMachines {
+  const out: InMemoryMachines = new Map();
+  for (const [key, value] of Object.entries(machines ?? {})) {
+    const arn = key.startsWith('arn:')
+      ? parseQualifiedStateMachineArn(key).stateMachineArn
+      : stateMachineArnOf({ region, accountId }, key);
+    const typed =
+      typeof value === 'object' && value !== null && 'definition' in value && !('States' in value)
+        ? (value as { definition: Definition; type?: 'STANDARD' | 'EXPRESS' })
+        : undefined;
+    out.set(arn, {
+      definition: loadNamed(key, typed ? typed.definition : value, load),
+      type: typed?.type ?? 'STANDARD',
+    });
+  }
+  return out;
+}
+
+/** A machine's definition, an invalid one refused with the machine's name in the message. */
+function loadNamed(
+  key: string,
+  definition: Definition,
+  load: (definition: Definition) => StateMachineDefinition,
+): StateMachineDefinition {
+  try {
+    return load(definition);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    throw new EngineError(error.code, `State machine '${key}': ${error.message}`, {
+      diagnostics: error.diagnostics,
+    });
+  }
+}
+
+type ServiceRequest = Extract<TaskRequest, { kind: 'service' }>;
+type RunTask = Extract<Command, { type: 'runTask' }>;
+
+interface Started {
+  input: string;
+  startTime: number;
+  running: boolean;
+  run?: InMemoryRun;
+}
+
+/** The nested executions of one run: their names (each is taken once), runs and results. */
+export class NestedRuns {
+  readonly #machines: InMemoryMachines;
+  readonly #executions = new Map<string, Started>();
+  readonly #results: Promise<ExecutionResult>[] = [];
+
+  constructor(machines: InMemoryMachines) {
+    this.#machines = machines;
+  }
+
+  /** An execution that holds its name (the run's own). */
+  register(executionArn: string, input: Json): void {
+    this.#executions.set(executionArn, { input: JSON.stringify(input), startTime: 0, running: true });
+  }
+
+  /** Every child's result, once all have closed (children that start children included). */
+  async settled(): Promise<ExecutionResult[]> {
+    let done = 0;
+    while (done < this.#results.length) {
+      await this.#results[done];
+      done++;
+    }
+    return Promise.all(this.#results);
+  }
+
+  /** Stops a child still running (its parent's `.sync` task ended first). */
+  stop(executionArn: string, at: number): void {
+    this.#executions.get(executionArn)?.run?.stop(at);
+  }
+
+  /** Starts the child of a `states:startExecution` task of `parent`; the task hears of it as on the engine. */
+  start(parent: InMemoryRun, command: RunTask, request: ServiceRequest): void {
+    const answer = (outcome: TaskOutcome) =>
+      parent.track(Promise.resolve({ message: taskOutcomeMessage(command, outcome) }));
+    const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+    const stateMachineArn = parameters.StateMachineArn;
+    if (typeof stateMachineArn !== 'string') {
+      answer(missingArn(request));
+      return;
+    }
+    if (command.taskToken !== undefined) {
+      answer(CALLBACKS_NEED_THE_ENGINE);
+      return;
+    }
+    const sync = request.pattern === 'sync' || request.pattern === 'sync:2' ? request.pattern : undefined;
+    const requestId = randomUUID();
+    try {
+      const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
+      const machine = this.#machines.get(machineArn);
+      if (!machine) {
+        throw new EngineError(
+          'StateMachineDoesNotExist',
+          `State Machine Does Not Exist: '${stateMachineArn}'`,
+        );
+      }
+      if (sync && machine.type === 'EXPRESS') {
+        answer({
+          ok: false,
+          error: StatesErrors.TaskFailed,
+          cause: `Statefold cannot wait for an EXPRESS execution with states:startExecution.${sync} yet: start ${stateMachineArn} with request-response (arn:aws:states:::states:startExecution), or make it a STANDARD machine.`,
+        });
+        return;
+      }
+      const name = typeof parameters.Name === 'string' ? parameters.Name : randomUUID();
+      validateName(name);
+      const text = inputText(parameters.Input);
+      const input = parseChildInput(text);
+      const { prefix, name: machineName } = parseQualifiedStateMachineArn(machineArn);
+      const executionArn =
+        machine.type === 'EXPRESS'
+          ? `${prefix}:express:${machineName}:${name}:${randomUUID()}`
+          : executionArnOf(machineArn, name);
+      const existing = this.#executions.get(executionArn);
+      if (existing) {
+        // The same start again while it runs answers as the first did (request-response); anything else is refused.
+        if (!sync && existing.running && existing.input === JSON.stringify(input)) {
+          const again = { executionArn, startDate: new Date(existing.startTime) };
+          answer({ ok: true, output: startResponse(again, requestId) });
+          return;
+        }
+        throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      }
+      const own = parent.state.execution as ExecutionInfo;
+      const startTime = parent.clock();
+      const execution: ExecutionInfo = {
+        executionArn,
+        name,
+        stateMachineArn: machineArn,
+        stateMachineName: machineName,
+        roleArn: own.roleArn,
+        region: own.region,
+        accountId: own.accountId,
+        startTime,
+      };
+      const started: Started = { input: JSON.stringify(input), startTime, running: true };
+      this.#executions.set(executionArn, started);
+      // A child of another machine is no part of the parent's test case: it runs unmocked.
+      const child = new InMemoryRun(machine.definition, {
+        ...parent.options,
+        start: startTime,
+        mocks: undefined,
+        // A `.sync` child's time passes no earlier than its parent's: a parent's timeout stops it at its time.
+        gate: sync && parent.options.virtual ? (dueAt: number) => parent.allowUntil(dueAt) : undefined,
+      });
+      started.run = child;
+      // Started once the parent's step has done all it asked (its task's timeout timer set, for the gate).
+      const closed = Promise.resolve()
+        .then(() => child.drive({ type: 'start', execution, input, inputText: text }))
+        .then(({ state, events }) => {
+          started.running = false;
+          return { state, result: new RunResult(execution, state, input, events) };
+        });
+      this.#results.push(closed.then(({ result }) => result));
+      const response = startResponse({ executionArn, startDate: new Date(startTime) }, requestId);
+      if (!sync) {
+        answer({ ok: true, output: response });
+        return;
+      }
+      // TaskSubmitted first, then the child's close ends the task, at the child's stop time.
+      parent.track(
+        Promise.resolve({
+          message: {
+            type: 'taskSubmitted',
+            scope: command.scope,
+            ref: command.ref,
+            output: response,
+            child: executionArn,
+          },
+        }),
+      );
+      parent.track(
+        closed.then(({ state }) => {
+          const description = syncDescription(execution, state, sync);
+          const outcome: TaskOutcome =
+            state.status === 'SUCCEEDED'
+              ? { ok: true, output: description }
+              : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
+          return { message: taskOutcomeMessage(command, outcome), at: state.stopTime };
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      answer(stepFunctionsFailure(error, requestId));
+    }
+  }
+}
+
+function parseChildInput(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw new EngineError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
+  }
+}
