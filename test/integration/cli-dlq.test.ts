@@ -125,9 +125,12 @@ beforeAll(async () => {
   ({ stateMachineArn } = await createStateMachine(server.engine.deps, {
     name: 'dlq',
     roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    // A Pass first: commit 1 runs it and sends the advance to Echo, the transition a test loses (a top-level
+    // task's result does not go through the transitions queue: its handler applies it).
     definition: JSON.stringify({
-      StartAt: 'Echo',
+      StartAt: 'Begin',
       States: {
+        Begin: { Type: 'Pass', Next: 'Echo' },
         Echo: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:echo', Next: 'Done' },
         Done: { Type: 'Pass', End: true },
       },
@@ -155,7 +158,7 @@ describe('statefold dlq against the local server', () => {
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^QUEUE +RECEIVES +SENT +KIND +EXECUTION$/);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(new RegExp(`^transitions +\\d+ +\\S+Z +taskSucceeded +${transitionLost}$`));
+    expect(rows[0]).toMatch(new RegExp(`^transitions +\\d+ +\\S+Z +advance +${transitionLost}$`));
     expect(rows[1]).toMatch(new RegExp(`^tasks +\\d+ +\\S+Z +lambda echo +${taskLost}$`));
   });
 
@@ -237,7 +240,7 @@ describe('statefold dlq against a stack, through its outputs', () => {
     const listed = await statefold(['dlq', 'list', '--outputs', outputs], aws);
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`\\ntransitions +\\d+ +\\S+Z +taskSucceeded +${lost}\\n`));
+    expect(listed.stdout).toMatch(new RegExp(`\\ntransitions +\\d+ +\\S+Z +advance +${lost}\\n`));
     const redriven = await statefold(['dlq', 'redrive', '--queue', 'transitions', '--outputs', outputs], aws);
     expect(redriven.stdout).toBe('transitions: 1 message re-driven\n');
     expect((await closed(lost)).status).toBe('SUCCEEDED');
