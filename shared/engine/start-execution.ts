@@ -105,10 +105,13 @@ export async function startExecution(
     ...(mockCase ? { mockCase } : {}),
   };
   if (!(await deps.log.createHead(headOf(execution)))) {
+    // The name is listed: an execution that exists (a repeated start), or a start cut off between its listing
+    // and its first commit, whose place this one takes (with its start date: the listing and history agree).
+    const existing = await loadExecution(deps.log, executionArn);
+    if (existing)
+      return repeatedStart(deps, existing, executionArn, input, machine.stateMachineArn, beforeSends);
     const listed = await deps.log.getHead(executionArn);
-    // A start cut off between its listing and its first commit: this one takes its place (and its start date,
-    // so that the listing and the history agree).
-    if (listed && !(await deps.log.readTail(executionArn, 1))) execution.startTime = listed.startDate;
+    if (listed) execution.startTime = listed.startDate;
   }
   const output = { executionArn, startDate: new Date(execution.startTime) };
   const started = await writeFirstCommit(
@@ -120,20 +123,38 @@ export async function startExecution(
     true,
   );
   if (started) return output;
-
-  // The name is taken: the same start again (a retry) answers as the first did, anything else is refused.
+  // A start of the same name wrote commit 1 first.
   const existing = await loadExecution(deps.log, executionArn);
-  const first = existing?.commits.find((commit) => commit.n === 1);
+  if (!existing)
+    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  return repeatedStart(deps, existing, executionArn, input, machine.stateMachineArn, beforeSends);
+}
+
+/**
+ * A start whose name is taken: the same start again (a retry) answers as the first did and finishes what a
+ * crashed first call may have left undone (the head, the first sends); anything else is refused.
+ */
+async function repeatedStart(
+  deps: EngineDeps,
+  existing: NonNullable<Awaited<ReturnType<typeof loadExecution>>>,
+  executionArn: string,
+  input: Json,
+  stateMachineArn: string,
+  beforeSends: ((started: StartExecutionOutput) => Promise<void>) | undefined,
+): Promise<StartExecutionOutput> {
+  const original = existing.state.execution;
   const sameInput =
-    existing?.state.status === 'RUNNING' && JSON.stringify(existing.state.input) === JSON.stringify(input);
-  if (!existing || !sameInput || existing.state.execution?.stateMachineArn !== machine.stateMachineArn) {
+    existing.state.status === 'RUNNING' && JSON.stringify(existing.state.input) === JSON.stringify(input);
+  if (!original || !sameInput || original.stateMachineArn !== stateMachineArn) {
     throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
   }
-  const original = existing.state.execution;
   const again = { executionArn, startDate: new Date(original.startTime) };
   if (beforeSends) await beforeSends(again);
-  // Finish what a crashed first call may have left undone: the head and the first sends.
-  await publishStart(deps, original, first);
+  await publishStart(
+    deps,
+    original,
+    existing.commits.find((commit) => commit.n === 1),
+  );
   return again;
 }
 
