@@ -75,14 +75,15 @@ function allowStatements(): { owner: string; statement: Statement }[] {
   );
 }
 
-function actionsOf(name: HandlerName): Record<string, string[]> {
+/** The statements of `effect` in the policies attached to a handler's role: actions to resources. */
+function actionsOf(name: HandlerName, effect: 'Allow' | 'Deny' = 'Allow'): Record<string, string[]> {
   const roleId = stack.getLogicalId(stack.handlers[name].role?.node.defaultChild as CfnElement);
   const byAction: Record<string, string[]> = {};
   for (const [, policy] of ofType('AWS::IAM::Policy')) {
     const roles = (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref);
     if (!roles.includes(roleId)) continue;
     for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
-      if (statement.Effect !== 'Allow') continue;
+      if (statement.Effect !== effect) continue;
       for (const action of [statement.Action].flat()) {
         byAction[action] = [...(byAction[action] ?? []), ...[statement.Resource].flat().map(render)].sort();
       }
@@ -297,22 +298,7 @@ describe('IAM', () => {
 });
 
 describe("Statefold's own handlers", () => {
-  /** The Deny statements of the policies attached to a handler's role, actions to resources. */
-  function deniedOf(name: HandlerName): Record<string, string[]> {
-    const roleId = stack.getLogicalId(stack.handlers[name].role?.node.defaultChild as CfnElement);
-    const byAction: Record<string, string[]> = {};
-    for (const [, policy] of ofType('AWS::IAM::Policy')) {
-      const roles = (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref);
-      if (!roles.includes(roleId)) continue;
-      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
-        if (statement.Effect !== 'Deny') continue;
-        for (const action of [statement.Action].flat()) {
-          byAction[action] = [...(byAction[action] ?? []), ...[statement.Resource].flat().map(render)].sort();
-        }
-      }
-    }
-    return byAction;
-  }
+  const deniedOf = (name: HandlerName) => actionsOf(name, 'Deny');
   const handlerArns = () =>
     HANDLER_NAMES.flatMap((name) => {
       const arn = `<${logicalId(stack.handlers[name])}.Arn>`;
