@@ -64,16 +64,8 @@ export async function startExecution(
   const inputText = request.input ?? '{}';
   const input = parseInput(inputText);
   // A version ARN runs the version's revision; an alias ARN one of its versions', picked by weight.
-  const target = await resolveStartTarget(deps, request.stateMachineArn);
-  const { machine, revisionId } = target;
-  const qualifiers = {
-    ...(target.stateMachineVersionArn !== undefined
-      ? { stateMachineVersionArn: target.stateMachineVersionArn }
-      : {}),
-    ...(target.stateMachineAliasArn !== undefined
-      ? { stateMachineAliasArn: target.stateMachineAliasArn }
-      : {}),
-  };
+  // The version and alias ARNs are present only when the start went through them.
+  const { machine, revisionId, ...qualifiers } = await resolveStartTarget(deps, request.stateMachineArn);
   if (machine.type === 'EXPRESS') {
     return startExpressExecution(
       deps,
@@ -131,8 +123,9 @@ export async function startExecution(
 }
 
 /**
- * A start whose name is taken: the same start again (a retry) answers as the first did and finishes what a
- * crashed first call may have left undone (the head, the first sends); anything else is refused.
+ * A start whose name is taken: the same start again (a retry) answers as the first did and makes the first sends
+ * a crashed first call may have left undone (the head is there: this call found it or wrote it); anything else
+ * is refused.
  */
 async function repeatedStart(
   deps: EngineDeps,
@@ -150,11 +143,8 @@ async function repeatedStart(
   }
   const again = { executionArn, startDate: new Date(original.startTime) };
   if (beforeSends) await beforeSends(again);
-  await publishStart(
-    deps,
-    original,
-    existing.commits.find((commit) => commit.n === 1),
-  );
+  const first = existing.commits.find((commit) => commit.n === 1);
+  if (first) await sendOutbox(deps, original, first);
   return again;
 }
 

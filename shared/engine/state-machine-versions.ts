@@ -71,11 +71,11 @@ function parseAliasArn(arn: string): { stateMachineArn: string; alias: string } 
   return { stateMachineArn: parsed.stateMachineArn, alias: parsed.qualifier.alias };
 }
 
-export function versionArnOf(version: StateMachineVersionRecord): string {
+function versionArnOf(version: StateMachineVersionRecord): string {
   return stateMachineVersionArnOf(version.stateMachineArn, version.version);
 }
 
-export function aliasArnOf(alias: StateMachineAliasRecord): string {
+function aliasArnOf(alias: StateMachineAliasRecord): string {
   return stateMachineAliasArnOf(alias.stateMachineArn, alias.name);
 }
 

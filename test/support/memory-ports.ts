@@ -196,7 +196,7 @@ function revisionKey(stateMachineArn: string, revisionId: string): string {
 }
 
 /** A page of a sorted listing; the token is the offset of the next page. */
-function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: string }): Page<T> {
+export function pageOf<T>(items: readonly T[], query: { limit: number; nextToken?: string }): Page<T> {
   let start = 0;
   if (query.nextToken !== undefined) {
     start = Number(Buffer.from(query.nextToken, 'base64url').toString('utf8'));

@@ -1,10 +1,10 @@
-import { invalidPageToken } from '../../shared/engine/engine-error.ts';
 import type {
   Page,
   StateMachineAliasRecord,
   StateMachineVersionRecord,
   VersionStore,
 } from '../../shared/engine/ports.ts';
+import { pageOf } from './memory-ports.ts';
 
 /** The version store in memory (the unit tests' VersionStore); page tokens are `<kind>:<offset>`. */
 export class MemoryVersionStore implements VersionStore {
@@ -41,7 +41,7 @@ export class MemoryVersionStore implements VersionStore {
     query: { limit: number; nextToken?: string },
   ): Promise<Page<StateMachineVersionRecord>> {
     const all = [...this.#versionsOf(stateMachineArn).values()].sort((a, b) => b.version - a.version);
-    return page('versions', all, query);
+    return pageOf(all, query);
   }
 
   async countVersions(stateMachineArn: string): Promise<number> {
@@ -76,7 +76,7 @@ export class MemoryVersionStore implements VersionStore {
     query: { limit: number; nextToken?: string },
   ): Promise<Page<StateMachineAliasRecord>> {
     const all = [...this.#aliasesOf(stateMachineArn).values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-    return page('aliases', all, query);
+    return pageOf(all, query);
   }
 
   async countAliases(stateMachineArn: string): Promise<number> {
@@ -100,16 +100,4 @@ export class MemoryVersionStore implements VersionStore {
     this.#aliases.set(stateMachineArn, aliases);
     return aliases;
   }
-}
-
-function page<T>(kind: string, all: T[], query: { limit: number; nextToken?: string }): Page<T> {
-  let start = 0;
-  if (query.nextToken !== undefined) {
-    const match = new RegExp(`^${kind}:(\\d+)$`).exec(query.nextToken);
-    if (!match) throw invalidPageToken(query.nextToken);
-    start = Number(match[1]);
-  }
-  const items = all.slice(start, start + query.limit).map((item) => structuredClone(item));
-  const end = start + query.limit;
-  return end < all.length ? { items, nextToken: `${kind}:${end}` } : { items };
 }

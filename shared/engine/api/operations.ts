@@ -115,8 +115,8 @@ const ENCRYPTION_CONFIGURATION = {
   },
 } as const;
 const PUBLISH = { kind: 'boolean' } as const;
-const VERSION_DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
-const ALIAS_DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
+/** A version's or an alias's description (AWS: up to 256 characters, sensitive). */
+const DESCRIPTION = { kind: 'string', max: 256, sensitive: true } as const;
 const ROUTING_CONFIGURATION = {
   kind: 'list',
   member: {
@@ -178,7 +178,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       tags: TAG_LIST,
       tracingConfiguration: TRACING_CONFIGURATION,
       publish: PUBLISH,
-      versionDescription: VERSION_DESCRIPTION,
+      versionDescription: DESCRIPTION,
       encryptionConfiguration: ENCRYPTION_CONFIGURATION,
     },
     async (deps, input) => {
@@ -218,7 +218,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       loggingConfiguration: LOGGING_CONFIGURATION,
       tracingConfiguration: TRACING_CONFIGURATION,
       publish: PUBLISH,
-      versionDescription: VERSION_DESCRIPTION,
+      versionDescription: DESCRIPTION,
       encryptionConfiguration: ENCRYPTION_CONFIGURATION,
     },
     async (deps, input) => {
@@ -257,7 +257,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     {
       stateMachineArn: required(ARN),
       revisionId: { kind: 'string', max: 2048 },
-      description: VERSION_DESCRIPTION,
+      description: DESCRIPTION,
     },
     (deps, input) => publishStateMachineVersion(deps, input),
   ),
@@ -277,7 +277,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   CreateStateMachineAlias: operation(
     {
-      description: ALIAS_DESCRIPTION,
+      description: DESCRIPTION,
       name: required({ kind: 'string', min: 1, max: 80 }),
       routingConfiguration: required(ROUTING_CONFIGURATION),
     },
@@ -296,7 +296,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   UpdateStateMachineAlias: operation(
     {
       stateMachineAliasArn: required(ARN),
-      description: ALIAS_DESCRIPTION,
+      description: DESCRIPTION,
       routingConfiguration: ROUTING_CONFIGURATION,
     },
     (deps, input) =>
