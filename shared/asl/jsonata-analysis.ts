@@ -1,5 +1,4 @@
-import jsonata from 'jsonata';
-import { JSONATA_OPTIONS } from '../jsonata/compiled-expression.ts';
+import { parseJsonata } from '../jsonata/compiled-expression.ts';
 
 /**
  * What validation needs to know of one JSONata expression (the text between `{%` and `%}`): whether
@@ -58,7 +57,7 @@ export function analyzeJsonata(body: string): JsonataAnalysis {
 function analyze(body: string): JsonataAnalysis {
   let ast: ExprNode;
   try {
-    ast = jsonata(body, JSONATA_OPTIONS).ast() as unknown as ExprNode;
+    ast = parseJsonata(body).ast() as unknown as ExprNode;
   } catch (error) {
     // AWS reports the parser's message without its `S0xxx: ` code (floci-io/floci#2745, measured).
     return { ok: false, message: parserMessage(error) };

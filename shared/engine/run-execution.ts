@@ -115,12 +115,9 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   const virtual = options.clock === 'virtual';
   const start = options.startTime === undefined ? Date.now() : Number(options.startTime);
   const execution = executionInfo(options, region, accountId, start);
-  const machines: InMemoryMachines = machinesByArn(options.stateMachines, region, accountId, loadDefinition);
-  if (!machines.has(execution.stateMachineArn)) {
-    machines.set(execution.stateMachineArn, { definition, type: options.type ?? 'STANDARD' });
-  }
-  const nested = new NestedRuns(machines);
-  nested.register(execution.executionArn, input);
+  // Nested executions run here unless a port starts them elsewhere (an EXPRESS run on the engine).
+  const nested =
+    options.nestedExecutions === undefined ? nestedRunsOf(options, execution, definition, input) : undefined;
   const { state, events } = await new InMemoryRun(definition, {
     lambda: options.lambda,
     services: options.services,
@@ -138,9 +135,26 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
   });
   const result = new RunResult(execution, state, input, events);
   // Children started with request-response may outlive the parent: the run ends when they all have.
-  const children = await nested.settled();
+  const children = (await nested?.settled()) ?? [];
   if (children.length > 0) result.childExecutions = children;
   return result;
+}
+
+/** The run's nested executions: its machines by ARN (its own among them), its own name held. */
+function nestedRunsOf(
+  options: RunInMemoryOptions,
+  execution: ExecutionInfo,
+  definition: StateMachineDefinition,
+  input: Json,
+): NestedRuns {
+  const { region, accountId } = execution;
+  const machines: InMemoryMachines = machinesByArn(options.stateMachines, region, accountId, loadDefinition);
+  if (!machines.has(execution.stateMachineArn)) {
+    machines.set(execution.stateMachineArn, { definition, type: options.type ?? 'STANDARD' });
+  }
+  const nested = new NestedRuns(machines);
+  nested.register(execution.executionArn, input);
+  return nested;
 }
 
 /**

@@ -55,13 +55,11 @@ export const MAX_INTRINSIC_RESULT_BYTES = 4 * MAX_PAYLOAD_BYTES;
 /** A call whose result would be over MAX_INTRINSIC_RESULT_BYTES: States.DataLimitExceeded. */
 export class IntrinsicResultTooLarge extends Error {
   override name = 'IntrinsicResultTooLarge';
-  readonly functionName: string;
 
   constructor(functionName: string) {
     super(
       `The result of ${functionName} is over ${MAX_INTRINSIC_RESULT_BYTES} bytes, four times the payload quota`,
     );
-    this.functionName = functionName;
   }
 }
 

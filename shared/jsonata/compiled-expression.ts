@@ -123,15 +123,21 @@ const EXIT_HOOK = Symbol.for('jsonata.__evaluate_exit') as unknown as string;
 
 /**
  * Regexes run on RE2 (linear-regex.ts). The library keeps its regex engine in one global that every
- * `jsonata()` call sets, so every call in Statefold passes these options.
+ * `jsonata()` call sets (back to V8's RegExp without the option), so every parse in Statefold goes through
+ * parseJsonata.
  */
-export const JSONATA_OPTIONS: jsonata.JsonataOptions = { RegexEngine: LinearRegExp as unknown as RegExp };
+const JSONATA_OPTIONS: jsonata.JsonataOptions = { RegexEngine: LinearRegExp as unknown as RegExp };
+
+/** The jsonata library's parse, with Statefold's regex engine. */
+export function parseJsonata(text: string): jsonata.Expression {
+  return jsonata(text, JSONATA_OPTIONS);
+}
 
 function parseExpression(text: string): CompiledExpression {
   compilations += 1;
   let parsed: jsonata.Expression;
   try {
-    parsed = jsonata(text, JSONATA_OPTIONS);
+    parsed = parseJsonata(text);
     parsed.assign(FRAME_HOOK, pushFrame);
     parsed.assign(ENTRY_HOOK, enterStep);
     parsed.assign(EXIT_HOOK, exitStep);

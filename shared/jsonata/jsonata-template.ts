@@ -1,8 +1,7 @@
-import jsonata from 'jsonata';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
 import { type AwsFunctionEnv, awsFunctions } from './aws-functions.ts';
-import { type CompiledExpression, compileExpression, JSONATA_OPTIONS } from './compiled-expression.ts';
+import { type CompiledExpression, compileExpression, parseJsonata } from './compiled-expression.ts';
 import { expressionText, isJsonataExpression } from './expression-text.ts';
 import { BAIL, type FastResult } from './fast-expression.ts';
 import type { ExpressionSite } from './query-evaluation-error.ts';
@@ -254,9 +253,7 @@ function clockFunctions(millis: number): Record<string, (...args: unknown[]) => 
   return {
     millis: () => millis,
     now: async (picture?: unknown, timezone?: unknown) => {
-      fromMillis ??= jsonata('$fromMillis', JSONATA_OPTIONS).evaluate(
-        undefined,
-      ) as Promise<JsonataFunctionObject>;
+      fromMillis ??= parseJsonata('$fromMillis').evaluate(undefined) as Promise<JsonataFunctionObject>;
       return (await fromMillis).implementation(millis, picture, timezone);
     },
   };

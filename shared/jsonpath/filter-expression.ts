@@ -1,4 +1,4 @@
-import { isJsonObject, type Json } from '../lib/json.ts';
+import { isJsonObject, type Json, jsonEquals } from '../lib/json.ts';
 import {
   compileLinearRegex,
   type LinearPattern,
@@ -106,17 +106,11 @@ function expectsOperand(tokens: readonly Token[]): boolean {
   return last === undefined || (last.type === 'symbol' && last.text !== ')' && last.text !== ']');
 }
 
-const compiled = new Map<string, FilterExpression>();
-
-/** Parses the text between `[?(` and `)]`; throws FilterSyntaxError. Cached by text. */
+/** Parses the text between `[?(` and `)]`; throws FilterSyntaxError. (compilePath caches the whole path.) */
 export function parseFilter(text: string): FilterExpression {
-  const cached = compiled.get(text);
-  if (cached !== undefined) return cached;
   const parser = new Parser(tokenize(text), text);
   const expression = parser.parseOr();
   parser.expectEnd();
-  if (compiled.size >= 10_000) compiled.clear();
-  compiled.set(text, expression);
   return expression;
 }
 
@@ -362,9 +356,9 @@ function compare(
     case '!=':
       return !(left !== MISSING && right !== MISSING && looselyEqual(left, right));
     case '===':
-      return left !== MISSING && right !== MISSING && jsonEqual(left, right);
+      return left !== MISSING && right !== MISSING && jsonEquals(left, right);
     case '!==':
-      return !(left !== MISSING && right !== MISSING && jsonEqual(left, right));
+      return !(left !== MISSING && right !== MISSING && jsonEquals(left, right));
     case '<':
     case '<=':
     case '>':
@@ -405,26 +399,7 @@ function looselyEqual(left: Json, right: Json): boolean {
     return right.trim() !== '' && Number(right) === left;
   if (typeof left === 'string' && typeof right === 'number')
     return left.trim() !== '' && Number(left) === right;
-  return jsonEqual(left, right);
-}
-
-function jsonEqual(left: Json, right: Json): boolean {
-  if (left === right) return true;
-  if (Array.isArray(left)) {
-    return (
-      Array.isArray(right) &&
-      left.length === right.length &&
-      left.every((item, i) => jsonEqual(item, right[i] as Json))
-    );
-  }
-  if (isJsonObject(left) && isJsonObject(right)) {
-    const keys = Object.keys(left);
-    return (
-      keys.length === Object.keys(right).length &&
-      keys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key] as Json, right[key] as Json))
-    );
-  }
-  return false;
+  return jsonEquals(left, right);
 }
 
 /** Numbers with numbers, strings with strings (Jayway); anything else does not compare. */

@@ -38,3 +38,8 @@ export const StatesErrors = {
 export function payloadTooLargeCause(stateOrTask: string): string {
   return `The state/task '${stateOrTask}' returned a result with a size exceeding the maximum number of bytes service limit.`;
 }
+
+/** AWS's cause for a task input (after Parameters or Arguments) over the payload quota. */
+export function inputTooLargeCause(stateOrTask: string): string {
+  return `The state/task '${stateOrTask}' has an input with a size exceeding the maximum number of bytes service limit.`;
+}

@@ -1,3 +1,4 @@
+import { Server } from 'node:net';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -168,7 +169,6 @@ async function withRelaxedSync<T>(start: () => Promise<T>): Promise<T> {
  * listens meanwhile on 0.0.0.0 (the local servers name 127.0.0.1 or the host they were given).
  */
 async function onLoopbackOnly<T>(start: () => Promise<T>): Promise<T> {
-  const { Server } = await import('node:net');
   const listen = Server.prototype.listen;
   const loopbackListen = function (this: InstanceType<typeof Server>, ...args: unknown[]) {
     const [first] = args;

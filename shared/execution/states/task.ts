@@ -2,7 +2,7 @@ import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import type { TaskResource } from '../../history/events.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
-import { StatesError, StatesErrors } from '../../language/states-error.ts';
+import { inputTooLargeCause, StatesError, StatesErrors } from '../../language/states-error.ts';
 import type { TaskState } from '../../language/types.ts';
 import { assertNever } from '../../lib/assert-never.ts';
 import { InvariantError } from '../../lib/invariant-error.ts';
@@ -84,10 +84,7 @@ export function scheduleTask(
     failWith(
       step,
       scope,
-      new StatesError(
-        StatesErrors.DataLimitExceeded,
-        `The state/task '${scope.stateName}' has an input with a size exceeding the maximum number of bytes service limit.`,
-      ),
+      new StatesError(StatesErrors.DataLimitExceeded, inputTooLargeCause(scope.stateName)),
     );
     return;
   }
