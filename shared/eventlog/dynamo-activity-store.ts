@@ -19,8 +19,10 @@ import {
 } from './item-fields.ts';
 import {
   getItemRequest,
+  isConditionFailure,
   type Listing,
   listingQueryRequest,
+  type PutCondition,
   partitionQueryRequest,
   putItemRequest,
   requireLimit,
@@ -58,7 +60,7 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async createActivity(activity: ActivityRecord): Promise<boolean> {
-    return this.#conditionalPut(encodeActivity(activity), 'attribute_not_exists(#sk)');
+    return this.#conditionalPut(encodeActivity(activity), { kind: 'absent' });
   }
 
   async getActivity(activityArn: string): Promise<ActivityRecord | undefined> {
@@ -69,7 +71,7 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async updateActivity(activity: ActivityRecord): Promise<boolean> {
-    return this.#conditionalPut(encodeActivity(activity), 'attribute_exists(#sk)');
+    return this.#conditionalPut(encodeActivity(activity), { kind: 'present' });
   }
 
   async deleteActivity(activityArn: string): Promise<void> {
@@ -111,7 +113,7 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async putTask(task: PendingActivityTask): Promise<void> {
-    await this.#conditionalPut(encodeTask(task), 'attribute_not_exists(#sk)');
+    await this.#conditionalPut(encodeTask(task), { kind: 'absent' });
   }
 
   async listTasks(activityArn: string, limit: number): Promise<PendingActivityTask[]> {
@@ -175,15 +177,9 @@ export class DynamoActivityStore implements ActivityStore {
     await this.#documents.send(new DeleteCommand({ TableName: this.#tableName, Key: taskKey(task) }));
   }
 
-  async #conditionalPut(item: Item, condition: string): Promise<boolean> {
+  async #conditionalPut(item: Item, condition: PutCondition): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new PutCommand({
-          ...putItemRequest(this.#tableName, item),
-          ConditionExpression: condition.replaceAll('#sk', '#sortKey'),
-          ExpressionAttributeNames: { '#sortKey': SORT_KEY },
-        }),
-      );
+      await this.#documents.send(new PutCommand(putItemRequest(this.#tableName, item, condition)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -255,8 +251,4 @@ function decodeTask(item: Item): PendingActivityTask {
   const claimedAt = optionalNumber(item, 'claimedAt');
   if (workerName !== undefined && claimedAt !== undefined) task.claim = { workerName, claimedAt };
   return task;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

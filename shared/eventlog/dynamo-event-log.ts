@@ -31,6 +31,7 @@ import {
   deleteItemRequest,
   expiryAttributes,
   getItemRequest,
+  isConditionFailure,
   type Listing,
   listingQueryRequest,
   type PutCondition,
@@ -401,10 +402,6 @@ export class DynamoEventLog implements EventLog {
       }),
     };
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /**

@@ -18,7 +18,15 @@ import type {
 import type { Json } from '../lib/json.ts';
 import { queryItems } from './dynamo-event-log.ts';
 import { corruptItem, type Item, optionalString, requireNumber, requireString } from './item-fields.ts';
-import { getItemRequest, partitionQueryRequest, requireLimit } from './log-requests.ts';
+import {
+  deleteItemRequest,
+  getItemRequest,
+  isConditionFailure,
+  type PutCondition,
+  partitionQueryRequest,
+  putItemRequest,
+  requireLimit,
+} from './log-requests.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import {
   aliasSortKey,
@@ -71,7 +79,7 @@ export class DynamoVersionStore implements VersionStore {
   }
 
   async createVersion(version: StateMachineVersionRecord): Promise<boolean> {
-    if (!(await this.#conditionalPut(encodeVersion(version), 'attribute_not_exists(#sk)'))) return false;
+    if (!(await this.#conditionalPut(encodeVersion(version), { kind: 'absent' }))) return false;
     try {
       await this.#documents.send(
         new UpdateCommand({
@@ -114,7 +122,7 @@ export class DynamoVersionStore implements VersionStore {
   }
 
   async createAlias(alias: StateMachineAliasRecord): Promise<boolean> {
-    return this.#conditionalPut(encodeAlias(alias), 'attribute_not_exists(#sk)');
+    return this.#conditionalPut(encodeAlias(alias), { kind: 'absent' });
   }
 
   async getAlias(stateMachineArn: string, name: string): Promise<StateMachineAliasRecord | undefined> {
@@ -123,7 +131,7 @@ export class DynamoVersionStore implements VersionStore {
   }
 
   async updateAlias(alias: StateMachineAliasRecord): Promise<boolean> {
-    return this.#conditionalPut(encodeAlias(alias), 'attribute_exists(#sk)');
+    return this.#conditionalPut(encodeAlias(alias), { kind: 'present' });
   }
 
   async deleteAlias(stateMachineArn: string, name: string): Promise<void> {
@@ -167,20 +175,13 @@ export class DynamoVersionStore implements VersionStore {
 
   async #delete(pk: string, sk: string): Promise<void> {
     await this.#documents.send(
-      new DeleteCommand({ TableName: this.#tableName, Key: { [PARTITION_KEY]: pk, [SORT_KEY]: sk } }),
+      new DeleteCommand(deleteItemRequest(this.#tableName, { [PARTITION_KEY]: pk, [SORT_KEY]: sk })),
     );
   }
 
-  async #conditionalPut(item: Item, condition: string): Promise<boolean> {
+  async #conditionalPut(item: Item, condition: PutCondition): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#sk': SORT_KEY },
-        }),
-      );
+      await this.#documents.send(new PutCommand(putItemRequest(this.#tableName, item, condition)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -236,10 +237,6 @@ export class DynamoVersionStore implements VersionStore {
       nextToken: encodePageToken({ pk, indexSortKey: requireString(last, SORT_KEY) }),
     };
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 // ─── Codecs ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -30,11 +30,16 @@ const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
 ]);
 
 export function encodeHead(head: ExecutionHead): Item {
-  const listPartition = executionListPartition(head);
+  return encodeListedHead(head, { sortKey: HEAD_SORT_KEY, listPartition: executionListPartition(head) });
+}
+
+/** A head item under `listing.sortKey`, listed in the indexes under `listing.listPartition`. */
+function encodeListedHead(head: ExecutionHead, listing: { sortKey: string; listPartition: string }): Item {
+  const { listPartition } = listing;
   const listSortKey = executionListSortKey(head.startDate, head.name);
   const item: Item = {
     [PARTITION_KEY]: executionPartition(head.executionArn),
-    [SORT_KEY]: HEAD_SORT_KEY,
+    [SORT_KEY]: listing.sortKey,
     [BY_MACHINE_INDEX.partitionKey]: listPartition,
     [BY_MACHINE_INDEX.sortKey]: listSortKey,
     [BY_MACHINE_STATUS_INDEX.partitionKey]: executionStatusPartition(listPartition, head.status),
@@ -72,15 +77,7 @@ export function encodeHeadCopy(
   head: ExecutionHead,
   listing: { sortKey: string; listPartition: string },
 ): Item {
-  const listSortKey = executionListSortKey(head.startDate, head.name);
-  return {
-    ...encodeHead(head),
-    [SORT_KEY]: listing.sortKey,
-    [BY_MACHINE_INDEX.partitionKey]: listing.listPartition,
-    [BY_MACHINE_INDEX.sortKey]: listSortKey,
-    [BY_MACHINE_STATUS_INDEX.partitionKey]: executionStatusPartition(listing.listPartition, head.status),
-    [BY_MACHINE_STATUS_INDEX.sortKey]: listSortKey,
-  };
+  return encodeListedHead(head, listing);
 }
 
 /** The UpdateItem that closes a head: its status (and the status index's key) and stop date, with no read first. */

@@ -37,6 +37,8 @@ export type SortKeyRange = { beginsWith: string } | { between: readonly [string,
 export type PutCondition =
   /** No item has the put's key yet. */
   | { kind: 'absent' }
+  /** An item with the put's key exists already (a replace, never a create). */
+  | { kind: 'present' }
   /** The stored item names this revision (optimistic locking of state machine records). */
   | { kind: 'revision'; expectedRevisionId: string };
 
@@ -87,6 +89,12 @@ export function putItemRequest(tableName: string, item: Item, condition?: PutCon
         ConditionExpression: 'attribute_not_exists(#sk)',
         ExpressionAttributeNames: { '#sk': SORT_KEY },
       };
+    case 'present':
+      return {
+        ...request,
+        ConditionExpression: 'attribute_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': SORT_KEY },
+      };
     case 'revision':
       return {
         ...request,
@@ -95,6 +103,11 @@ export function putItemRequest(tableName: string, item: Item, condition?: PutCon
         ExpressionAttributeValues: { ':expected': condition.expectedRevisionId },
       };
   }
+}
+
+/** A conditional write whose condition did not hold (DynamoDB's ConditionalCheckFailedException). */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /** Deletes the item with `item`'s key (its other attributes are ignored). */
