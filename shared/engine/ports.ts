@@ -212,8 +212,13 @@ export interface StateMachineAliasRecord {
 
 /** Versions and aliases of state machines (in the engine's one table, in each machine's partition). */
 export interface VersionStore {
-  /** The highest version number the machine ever had (0 when none): a new version takes the next one. */
-  lastVersionNumber(stateMachineArn: string): Promise<number>;
+  /**
+   * The machine's newest version (none when it has none) and the highest version number it ever had (0 when
+   * none; a deleted newest version's number is not reused): a new version takes the next one.
+   */
+  newestVersion(
+    stateMachineArn: string,
+  ): Promise<{ newest: StateMachineVersionRecord | undefined; lastNumber: number }>;
   /** Stores a new version; false (nothing written) when its number is taken (a concurrent publish won). */
   createVersion(version: StateMachineVersionRecord): Promise<boolean>;
   getVersion(stateMachineArn: string, version: number): Promise<StateMachineVersionRecord | undefined>;

@@ -89,9 +89,11 @@ function aliasArnOf(alias: StateMachineAliasRecord): string {
 export async function publishStateMachineVersion(
   deps: EngineDeps,
   request: { stateMachineArn: string; revisionId?: string; description?: string },
+  /** The machine's record when the caller has just read or written it (create or update with `publish`). */
+  current?: StateMachineRecord,
 ): Promise<{ stateMachineVersionArn: string; creationDate: Date }> {
   const store = versionStore(deps);
-  const machine = await requireUnqualifiedMachine(deps, request.stateMachineArn);
+  const machine = current ?? (await requireUnqualifiedMachine(deps, request.stateMachineArn));
   const expected = request.revisionId;
   if (expected !== undefined) {
     const matches =
@@ -104,11 +106,12 @@ export async function publishStateMachineVersion(
     }
   }
   for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
-    const newest = (await store.listVersions(machine.stateMachineArn, { limit: 1 })).items[0];
+    const { newest, lastNumber } = await store.newestVersion(machine.stateMachineArn);
     if (newest && newest.revisionId === machine.revisionId) {
       return { stateMachineVersionArn: versionArnOf(newest), creationDate: new Date(newest.creationDate) };
     }
-    if ((await store.countVersions(machine.stateMachineArn)) >= MAX_VERSIONS) {
+    // Numbers are never reused, so a machine has at most `lastNumber` versions: only then are they counted.
+    if (lastNumber >= MAX_VERSIONS && (await store.countVersions(machine.stateMachineArn)) >= MAX_VERSIONS) {
       throw new EngineError(
         'ServiceQuotaExceededException',
         `Failed to publish a version of state machine '${machine.stateMachineArn}': it has ${MAX_VERSIONS} versions, the most it can have. Delete unused versions with DeleteStateMachineVersion.`,
@@ -116,7 +119,7 @@ export async function publishStateMachineVersion(
     }
     const version: StateMachineVersionRecord = {
       stateMachineArn: machine.stateMachineArn,
-      version: (await store.lastVersionNumber(machine.stateMachineArn)) + 1,
+      version: lastNumber + 1,
       revisionId: machine.revisionId,
       creationDate: deps.clock.now(),
       ...(request.description !== undefined ? { description: request.description } : {}),

@@ -40,29 +40,33 @@ export async function createStateMachine(
   deps: EngineDeps,
   request: CreateStateMachineInput,
 ): Promise<{ stateMachineArn: string; creationDate: Date; stateMachineVersionArn?: string }> {
-  const created = await createUnpublished(deps, request);
+  const { machine, ...created } = await createUnpublished(deps, request);
   if (request.publish !== true) return created;
-  const stateMachineVersionArn = await publishFor(deps, created.stateMachineArn, request.versionDescription);
+  const stateMachineVersionArn = await publishFor(deps, machine, request.versionDescription);
   return { ...created, stateMachineVersionArn };
 }
 
-/** `publish: true` on CreateStateMachine or UpdateStateMachine: the version's ARN. */
+/** `publish: true` on CreateStateMachine or UpdateStateMachine: the version's ARN (of the machine just written). */
 async function publishFor(
   deps: EngineDeps,
-  stateMachineArn: string,
+  machine: StateMachineRecord,
   versionDescription: string | undefined,
 ): Promise<string> {
-  const version = await publishStateMachineVersion(deps, {
-    stateMachineArn,
-    ...(versionDescription !== undefined ? { description: versionDescription } : {}),
-  });
+  const version = await publishStateMachineVersion(
+    deps,
+    {
+      stateMachineArn: machine.stateMachineArn,
+      ...(versionDescription !== undefined ? { description: versionDescription } : {}),
+    },
+    machine,
+  );
   return version.stateMachineVersionArn;
 }
 
 async function createUnpublished(
   deps: EngineDeps,
   request: CreateStateMachineInput,
-): Promise<{ stateMachineArn: string; creationDate: Date }> {
+): Promise<{ stateMachineArn: string; creationDate: Date; machine: StateMachineRecord }> {
   validateName(request.name);
   checkDefinition(request.definition);
   checkRoleArn(request.roleArn);
@@ -100,7 +104,7 @@ async function createUnpublished(
     createdAt: now,
   };
   if (await deps.log.createStateMachine(machine, revision)) {
-    return { stateMachineArn, creationDate: new Date(now) };
+    return { stateMachineArn, creationDate: new Date(now), machine };
   }
   const existing = await deps.log.getStateMachine(stateMachineArn);
   const current = existing && (await deps.log.getRevision(stateMachineArn, existing.revisionId));
@@ -112,7 +116,7 @@ async function createUnpublished(
     JSON.stringify(existing.loggingConfiguration) === JSON.stringify(request.loggingConfiguration) &&
     JSON.stringify(existing.tracingConfiguration) === JSON.stringify(request.tracingConfiguration)
   ) {
-    return { stateMachineArn, creationDate: new Date(existing.creationDate) };
+    return { stateMachineArn, creationDate: new Date(existing.creationDate), machine: existing };
   }
   throw new EngineError('StateMachineAlreadyExists', `State Machine Already Exists: '${stateMachineArn}'`);
 }
@@ -241,12 +245,12 @@ export async function updateStateMachine(
     return {
       updateDate: new Date(machine.updateDate),
       revisionId: machine.revisionId,
-      stateMachineVersionArn: await publishFor(deps, machine.stateMachineArn, request.versionDescription),
+      stateMachineVersionArn: await publishFor(deps, machine, request.versionDescription),
     };
   }
-  const updated = await updateUnpublished(deps, request);
+  const { machine, ...updated } = await updateUnpublished(deps, request);
   if (request.publish !== true) return updated;
-  const stateMachineVersionArn = await publishFor(deps, request.stateMachineArn, request.versionDescription);
+  const stateMachineVersionArn = await publishFor(deps, machine, request.versionDescription);
   return { ...updated, stateMachineVersionArn };
 }
 
@@ -259,7 +263,7 @@ async function updateUnpublished(
     loggingConfiguration?: Json;
     tracingConfiguration?: Json;
   },
-): Promise<{ updateDate: Date; revisionId: string }> {
+): Promise<{ updateDate: Date; revisionId: string; machine: StateMachineRecord }> {
   if (
     request.definition === undefined &&
     request.roleArn === undefined &&
@@ -303,7 +307,7 @@ async function updateUnpublished(
       `State machine '${machine.stateMachineArn}' was updated concurrently`,
     );
   }
-  return { updateDate: new Date(now), revisionId: updated.revisionId };
+  return { updateDate: new Date(now), revisionId: updated.revisionId, machine: updated };
 }
 
 export async function deleteStateMachine(

@@ -62,9 +62,12 @@ export class DynamoVersionStore implements VersionStore {
     this.#tableName = options.tableName;
   }
 
-  async lastVersionNumber(stateMachineArn: string): Promise<number> {
+  /** The counter and the newest version, read at once (one round trip). */
+  async newestVersion(
+    stateMachineArn: string,
+  ): Promise<{ newest: StateMachineVersionRecord | undefined; lastNumber: number }> {
     const pk = stateMachinePartition(stateMachineArn);
-    const [counter, newest] = await Promise.all([
+    const [counter, items] = await Promise.all([
       this.#get(pk, VERSION_COUNTER_SORT_KEY),
       queryItems(
         this.#documents,
@@ -72,10 +75,9 @@ export class DynamoVersionStore implements VersionStore {
         1,
       ),
     ]);
+    const newest = items[0] === undefined ? undefined : decodeVersion(items[0]);
     const counted = typeof counter?.[LAST_VERSION] === 'number' ? counter[LAST_VERSION] : 0;
-    const newestItem = newest[0];
-    const stored = newestItem === undefined ? 0 : requireNumber(newestItem, 'version');
-    return Math.max(counted, stored);
+    return { newest, lastNumber: Math.max(counted, newest?.version ?? 0) };
   }
 
   async createVersion(version: StateMachineVersionRecord): Promise<boolean> {

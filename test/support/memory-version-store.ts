@@ -12,8 +12,11 @@ export class MemoryVersionStore implements VersionStore {
   readonly #aliases = new Map<string, Map<string, StateMachineAliasRecord>>();
   readonly #last = new Map<string, number>();
 
-  async lastVersionNumber(stateMachineArn: string): Promise<number> {
-    return this.#last.get(stateMachineArn) ?? 0;
+  async newestVersion(
+    stateMachineArn: string,
+  ): Promise<{ newest: StateMachineVersionRecord | undefined; lastNumber: number }> {
+    const newest = (await this.listVersions(stateMachineArn, { limit: 1 })).items[0];
+    return { newest, lastNumber: this.#last.get(stateMachineArn) ?? 0 };
   }
 
   async createVersion(version: StateMachineVersionRecord): Promise<boolean> {
