@@ -3,9 +3,9 @@ import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { pageSize } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 import { activityArnOf, parseActivityArn, validateName } from './names.ts';
+import { pageSize } from './page-size.ts';
 import type { ActivityRecord, ActivityStore, PendingActivityTask, TaskEnvelope } from './ports.ts';
 
 /**

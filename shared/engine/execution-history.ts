@@ -1,7 +1,8 @@
 import { type HistoryEvent, toHistoryEvents } from '../history/to-history-event.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { pageSize, requireExecution } from './executions.ts';
+import { requireExecution } from './executions.ts';
+import { pageSize } from './page-size.ts';
 
 export interface GetExecutionHistoryInput {
   executionArn: string;

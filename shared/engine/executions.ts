@@ -3,9 +3,11 @@ import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
-import { expressNotKept, parseExecutionArn, parseMapRunArn, parseQualifiedStateMachineArn } from './names.ts';
+import { expressNotKept, parseExecutionArn, parseMapRunArn } from './names.ts';
+import { pageSize } from './page-size.ts';
 import type { ExecutionHead } from './ports.ts';
 import { type RedriveStatus, redriveStatusOf } from './redrive-execution.ts';
+import { requireQualifier } from './state-machine-versions.ts';
 
 /** DescribeExecution's answer (the SDK's member names; dates as Date). */
 export interface ExecutionDescription {
@@ -110,25 +112,7 @@ export async function listExecutions(
   let qualifier: 'version' | 'alias' | undefined;
   if (request.stateMachineArn !== undefined) {
     // A version or alias ARN lists the executions started through it.
-    const parsed = parseQualifiedStateMachineArn(request.stateMachineArn);
-    qualifier = parsed.qualifier?.kind;
-    if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) {
-      throw new EngineError(
-        'StateMachineDoesNotExist',
-        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
-      );
-    }
-    const named = parsed.qualifier;
-    const exists =
-      named === undefined ||
-      (named.kind === 'version'
-        ? await deps.versions?.getVersion(parsed.stateMachineArn, named.version)
-        : await deps.versions?.getAlias(parsed.stateMachineArn, named.alias));
-    if (!exists) {
-      throw new EngineError('ResourceNotFound', 'Request references a resource that does not exist.', {
-        resourceName: request.stateMachineArn,
-      });
-    }
+    qualifier = (await requireQualifier(deps, request.stateMachineArn)).qualifier?.kind;
   }
   if (request.mapRunArn !== undefined) parseMapRunArn(request.mapRunArn);
   const status = request.statusFilter;
@@ -177,18 +161,6 @@ export async function listExecutions(
 function redriveMatch(filter: 'REDRIVEN' | 'NOT_REDRIVEN' | undefined): (head: ExecutionHead) => boolean {
   if (filter === undefined) return () => true;
   return (head) => (head.redriveCount ?? 0) > 0 === (filter === 'REDRIVEN');
-}
-
-/** maxResults 0 or absent means AWS's default of 100; at most 1000. */
-export function pageSize(maxResults: number | undefined): number {
-  if (maxResults === undefined || maxResults === 0) return 100;
-  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000) {
-    throw new EngineError(
-      'ValidationException',
-      `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
-    );
-  }
-  return maxResults;
 }
 
 /**

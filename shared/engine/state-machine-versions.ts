@@ -1,6 +1,5 @@
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { pageSize } from './executions.ts';
 import {
   ALIAS_NAME,
   parseQualifiedStateMachineArn,
@@ -8,6 +7,7 @@ import {
   stateMachineAliasArnOf,
   stateMachineVersionArnOf,
 } from './names.ts';
+import { pageSize } from './page-size.ts';
 import type {
   RoutingConfigurationItem,
   StateMachineAliasRecord,
@@ -419,15 +419,7 @@ export async function listStateMachineAliases(
   const store = versionStore(deps);
   const parsed = parseQualifiedStateMachineArn(request.stateMachineArn);
   if (parsed.qualifier?.kind === 'alias') throw invalidArn(request.stateMachineArn);
-  if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) {
-    throw machineDoesNotExist(request.stateMachineArn);
-  }
-  if (
-    parsed.qualifier?.kind === 'version' &&
-    !(await store.getVersion(parsed.stateMachineArn, parsed.qualifier.version))
-  ) {
-    throw resourceNotFound(request.stateMachineArn);
-  }
+  await requireQualifier(deps, request.stateMachineArn);
   const page = await store.listAliases(parsed.stateMachineArn, {
     limit: pageSize(request.maxResults),
     ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
@@ -452,6 +444,27 @@ export async function listStateMachineAliases(
 // ─── What a qualified ARN runs ────────────────────────────────────────────────────────────────────────────
 
 /** The machine, revision and qualifiers an execution started on `arn` (a machine, version or alias ARN) runs. */
+/**
+ * A listing's machine ARN, perhaps qualified by a version or an alias: its machine must exist
+ * (StateMachineDoesNotExist), and so must the version or alias it names (ResourceNotFound).
+ */
+export async function requireQualifier(
+  deps: EngineDeps,
+  arn: string,
+): Promise<ReturnType<typeof parseQualifiedStateMachineArn>> {
+  const parsed = parseQualifiedStateMachineArn(arn);
+  if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) throw machineDoesNotExist(arn);
+  const named = parsed.qualifier;
+  if (named === undefined) return parsed;
+  const store = versionStore(deps);
+  const exists =
+    named.kind === 'version'
+      ? await store.getVersion(parsed.stateMachineArn, named.version)
+      : await store.getAlias(parsed.stateMachineArn, named.alias);
+  if (!exists) throw resourceNotFound(arn);
+  return parsed;
+}
+
 export interface StartTarget {
   machine: StateMachineRecord;
   revisionId: string;

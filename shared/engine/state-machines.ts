@@ -4,7 +4,6 @@ import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
-import { pageSize } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 import {
   parseExecutionArn,
@@ -13,6 +12,7 @@ import {
   stateMachineArnOf,
   validateName,
 } from './names.ts';
+import { pageSize } from './page-size.ts';
 import type { StateMachineRecord, StateMachineRevision } from './ports.ts';
 import { publishStateMachineVersion, requireVersion } from './state-machine-versions.ts';
 
