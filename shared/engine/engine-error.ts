@@ -1,19 +1,30 @@
 import type { Diagnostic } from '../language/types.ts';
 
 /**
- * Errors of the engine's use cases: what a caller did wrong or asked for that is not there. `code` is the AWS
- * Step Functions API error it answers on the wire (shared/engine/api/api-error.ts holds the one table from code
- * to HTTP status and error type), so a caller decides by `code`, never by the message.
+ * The one error type of the engine: every failure of a use case, an adapter behind a port or the API layer is an
+ * EngineError with a typed `code`, and whoever handles one decides by that code, never by the message (the
+ * message is for people). The error it comes from is chained as `cause` (ES2022), so the log shows the whole
+ * chain while the wire shows only the message.
  *
- * A bug of the engine is not one of these: it is an InvariantError (shared/lib/invariant-error.ts), which the
- * API answers as an InternalFailure.
+ * Two kinds of codes:
+ * - answered codes: what a caller did wrong or asked for that is not there; each is answered on the wire with
+ *   AWS's error name and HTTP status (the table in shared/engine/api/api-error.ts);
+ * - internal codes (InternalErrorCode): failures the engine handles itself (a Task's error, a retried message,
+ *   a failed Map Run); one that escapes to an API caller is a 500 InternalFailure whose details stay in the log.
+ *
+ * A bug of the engine (a state that cannot happen) is not one of these: it is an InvariantError
+ * (shared/lib/invariant-error.ts), which the API answers as an InternalFailure.
  */
-export type EngineErrorCode =
+export type EngineErrorCode = AnsweredErrorCode | InternalErrorCode;
+
+/** The codes an API caller is answered with (shared/engine/api/api-error.ts: AWS's name and HTTP status). */
+export type AnsweredErrorCode =
   | 'InvalidDefinition'
   | 'InvalidExecutionInput'
   | 'InvalidName'
   | 'InvalidArn'
   | 'InvalidOutput'
+  /** A bad task token, or a `nextToken` no listing made (invalidPageToken). */
   | 'InvalidToken'
   | 'ValidationException'
   | 'MissingRequiredParameter'
@@ -35,14 +46,35 @@ export type EngineErrorCode =
   | 'TooManyTags'
   /** More than 1000 versions or 100 aliases of one state machine. */
   | 'ServiceQuotaExceededException'
-  /**
-   * Lambda's Invoke call itself failed (no such function, throttled…): raised by the Lambda adapters and
-   * turned into the Task's error `Lambda.<serviceCode>`, never answered on the wire. Carries `serviceCode`.
-   */
-  | 'LambdaServiceFailure';
+  /** The JSON protocol around an operation: a request that names no operation Statefold serves. */
+  | 'UnknownOperationException'
+  /** The JSON protocol around an operation: a body that is not JSON, or a member of the wrong JSON type. */
+  | 'SerializationException';
 
 /** The codes that stay inside the engine: an API caller never sees them (a 500 if one escapes). */
-export type InternalErrorCode = 'LambdaServiceFailure';
+export type InternalErrorCode =
+  /**
+   * Lambda's Invoke call itself failed (no such function, throttled…): raised by the Lambda adapters and
+   * turned into the Task's error `Lambda.<serviceCode>`. Carries `serviceCode`.
+   */
+  | 'LambdaServiceFailure'
+  /**
+   * A condition of the infrastructure under the engine that passes (a log other writers keep moving, a send
+   * SQS failed on its side): the message is retried, never turned into a failed execution
+   * (isInfrastructureError, shared/engine/infrastructure-failure.ts).
+   */
+  | 'InfrastructureFailure'
+  /** S3 refused a ResultWriter's write (no such bucket, access denied…): the Map Run fails with the message. */
+  | 'S3WriteRefused'
+  /** SQS refused a send as the sender's fault (a message over its size limit, a bad attribute). */
+  | 'QueueSendRefused';
+
+const INTERNAL_CODES: { readonly [C in InternalErrorCode]: true } = {
+  LambdaServiceFailure: true,
+  InfrastructureFailure: true,
+  S3WriteRefused: true,
+  QueueSendRefused: true,
+};
 
 export interface EngineErrorOptions extends ErrorOptions {
   /** Why a definition is invalid (InvalidDefinition). */
@@ -68,6 +100,27 @@ export class EngineError extends Error {
     this.resourceName = resourceName;
     this.serviceCode = serviceCode;
   }
+}
+
+/** Whether `error` is an EngineError with one of `codes`. */
+export function isEngineError<C extends EngineErrorCode>(
+  error: unknown,
+  ...codes: readonly C[]
+): error is EngineError & { readonly code: C } {
+  return error instanceof EngineError && (codes as readonly EngineErrorCode[]).includes(error.code);
+}
+
+/**
+ * Whether `error` is an EngineError a caller is answered with: its own mistake or a resource that is not there,
+ * as opposed to an internal failure (retried, or a 500) or a bug. What a nested StartExecution, the command line
+ * or local mode tells its user; anything else they pass on.
+ */
+export function isAnsweredError(error: unknown): error is EngineError & { readonly code: AnsweredErrorCode } {
+  return error instanceof EngineError && !isInternalCode(error.code);
+}
+
+export function isInternalCode(code: EngineErrorCode): code is InternalErrorCode {
+  return Object.hasOwn(INTERNAL_CODES, code);
 }
 
 /** A failed Lambda Invoke call, named as AWS names it in a Task's error (`Lambda.<serviceCode>`). */

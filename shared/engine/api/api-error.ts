@@ -1,16 +1,25 @@
-import { EngineError, type EngineErrorCode, type InternalErrorCode } from '../engine-error.ts';
+import {
+  type AnsweredErrorCode,
+  EngineError,
+  type EngineErrorCode,
+  type InternalErrorCode,
+} from '../engine-error.ts';
 
 /**
- * The errors of the wire protocol: AWS's JSON 1.0 error body `{"__type": "<namespace>#<Code>", "message": …}`
- * with AWS's HTTP status. SDKs keep only the part after `#`, so clients see the bare code.
+ * The one table from an EngineError's code to what the wire carries: AWS's error name, its HTTP status and the
+ * namespace of the JSON 1.0 body's `__type` (`{"__type": "<namespace>#<Name>", "message": …}`; SDKs keep only
+ * the part after `#`, so clients see the bare name). Typed over the whole code union, so a new code without a
+ * row is a type error, and every internal code must be answered as an InternalFailure.
  */
-export type ApiErrorCode = Exclude<EngineErrorCode, InternalErrorCode> | ProtocolErrorCode;
 
-/**
- * Errors of the protocol itself, around an operation rather than in it: the only codes the API layer raises as
- * ApiErrors of its own. Everything an operation refuses is an EngineError, whatever layer finds it.
- */
-export type ProtocolErrorCode = 'UnknownOperationException' | 'SerializationException' | 'InternalFailure';
+/** The AWS error names Statefold answers with (aws-sfn-inventory.md §1.2, and the JSON protocol's own). */
+export type AwsErrorName = AnsweredErrorCode | 'InternalFailure';
+
+export interface WireError {
+  readonly error: AwsErrorName;
+  readonly status: number;
+  readonly namespace: string;
+}
 
 /** Step Functions' own errors (AWS: the Step Functions API: its errors: `com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist`). */
 const SFN = 'com.amazonaws.swf.service.v2.model';
@@ -19,81 +28,84 @@ const CORAL = 'com.amazon.coral.service';
 /** Model-constraint violations (reported by a third-party emulator's measurements against AWS; unverified here). */
 const CORAL_VALIDATE = 'com.amazon.coral.validate';
 
-/** The one table from an error's code to its HTTP status and the namespace of its `__type`. */
-export const WIRE_ERRORS: Readonly<Record<ApiErrorCode, { status: number; namespace: string }>> = {
-  InvalidDefinition: { status: 400, namespace: SFN },
-  InvalidExecutionInput: { status: 400, namespace: SFN },
-  InvalidName: { status: 400, namespace: SFN },
-  InvalidArn: { status: 400, namespace: SFN },
-  InvalidOutput: { status: 400, namespace: SFN },
-  InvalidToken: { status: 400, namespace: SFN },
-  ValidationException: { status: 400, namespace: CORAL_VALIDATE },
-  MissingRequiredParameter: { status: 400, namespace: SFN },
-  StateMachineDoesNotExist: { status: 400, namespace: SFN },
-  StateMachineAlreadyExists: { status: 400, namespace: SFN },
-  StateMachineTypeNotSupported: { status: 400, namespace: SFN },
-  ExecutionDoesNotExist: { status: 400, namespace: SFN },
-  ExecutionNotRedrivable: { status: 400, namespace: SFN },
-  ExecutionAlreadyExists: { status: 400, namespace: SFN },
-  TaskDoesNotExist: { status: 400, namespace: SFN },
-  ActivityDoesNotExist: { status: 400, namespace: SFN },
-  ActivityAlreadyExists: { status: 400, namespace: SFN },
-  TaskTimedOut: { status: 400, namespace: SFN },
-  ConflictException: { status: 409, namespace: SFN },
-  ResourceNotFound: { status: 404, namespace: SFN },
-  TooManyTags: { status: 400, namespace: SFN },
-  ServiceQuotaExceededException: { status: 402, namespace: SFN },
-  UnknownOperationException: { status: 400, namespace: CORAL },
-  SerializationException: { status: 400, namespace: CORAL },
-  InternalFailure: { status: 500, namespace: CORAL },
+const sfn = <C extends AnsweredErrorCode>(error: C, status = 400) => ({ error, status, namespace: SFN });
+/** What an internal failure (or a bug, or anything else thrown) is answered with; its details go to the log. */
+const INTERNAL_FAILURE = { error: 'InternalFailure', status: 500, namespace: CORAL } as const;
+
+export const WIRE_ERRORS: {
+  readonly [C in EngineErrorCode]: C extends InternalErrorCode ? typeof INTERNAL_FAILURE : WireError;
+} = {
+  InvalidDefinition: sfn('InvalidDefinition'),
+  InvalidExecutionInput: sfn('InvalidExecutionInput'),
+  InvalidName: sfn('InvalidName'),
+  InvalidArn: sfn('InvalidArn'),
+  InvalidOutput: sfn('InvalidOutput'),
+  InvalidToken: sfn('InvalidToken'),
+  ValidationException: { error: 'ValidationException', status: 400, namespace: CORAL_VALIDATE },
+  MissingRequiredParameter: sfn('MissingRequiredParameter'),
+  StateMachineDoesNotExist: sfn('StateMachineDoesNotExist'),
+  StateMachineAlreadyExists: sfn('StateMachineAlreadyExists'),
+  StateMachineTypeNotSupported: sfn('StateMachineTypeNotSupported'),
+  ExecutionDoesNotExist: sfn('ExecutionDoesNotExist'),
+  ExecutionNotRedrivable: sfn('ExecutionNotRedrivable'),
+  ExecutionAlreadyExists: sfn('ExecutionAlreadyExists'),
+  TaskDoesNotExist: sfn('TaskDoesNotExist'),
+  ActivityDoesNotExist: sfn('ActivityDoesNotExist'),
+  ActivityAlreadyExists: sfn('ActivityAlreadyExists'),
+  TaskTimedOut: sfn('TaskTimedOut'),
+  ConflictException: sfn('ConflictException', 409),
+  ResourceNotFound: sfn('ResourceNotFound', 404),
+  TooManyTags: sfn('TooManyTags'),
+  ServiceQuotaExceededException: sfn('ServiceQuotaExceededException', 402),
+  UnknownOperationException: { error: 'UnknownOperationException', status: 400, namespace: CORAL },
+  SerializationException: { error: 'SerializationException', status: 400, namespace: CORAL },
+  LambdaServiceFailure: INTERNAL_FAILURE,
+  InfrastructureFailure: INTERNAL_FAILURE,
+  S3WriteRefused: INTERNAL_FAILURE,
+  QueueSendRefused: INTERNAL_FAILURE,
 };
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  /** Members of the error shape besides `message` (`resourceName` of ResourceNotFound and TooManyTags). */
-  readonly members: Readonly<Record<string, string>>;
-
-  constructor(
-    code: ApiErrorCode,
-    message: string,
-    options: ErrorOptions & { members?: Record<string, string> } = {},
-  ) {
-    const { members = {}, ...errorOptions } = options;
-    super(message, errorOptions);
-    this.name = 'ApiError';
-    this.code = code;
-    this.members = members;
-  }
-
-  get status(): number {
-    return WIRE_ERRORS[this.code].status;
-  }
-
-  /** The response body's JSON object. */
-  toBody(): Record<string, string> {
-    return {
-      __type: `${WIRE_ERRORS[this.code].namespace}#${this.code}`,
-      message: this.message,
-      ...this.members,
-    };
-  }
+/**
+ * A failed request as the wire carries it: status, error name and body. It stays beside EngineError because it
+ * is only that, the answer's shape: nothing throws it or catches it. Every failure is raised as an EngineError
+ * (or is a bug), and respondWithError turns it into this at the edge.
+ */
+export interface ApiError {
+  readonly status: number;
+  /** The bare AWS error name (the `x-amzn-errortype` header). */
+  readonly error: AwsErrorName;
+  /** The response body's JSON object: `__type`, `message` and the shape's other members (`resourceName`). */
+  readonly body: Readonly<Record<string, string>>;
 }
 
 /**
- * What a thrown value answers on the wire; undefined for anything else, an InvariantError (a bug) or an outage
- * included: those are a 500 InternalFailure whose details stay in the log.
+ * What a thrown value answers on the wire; undefined for anything else, an internal EngineError, an
+ * InvariantError (a bug) or an outage included: those are a 500 InternalFailure (internalFailure) whose details
+ * stay in the log.
  */
 export function toApiError(error: unknown): ApiError | undefined {
-  if (error instanceof ApiError) return error;
-  if (error instanceof EngineError && isWireCode(error.code)) {
-    return new ApiError(error.code, error.message, {
-      cause: error,
-      ...(error.resourceName !== undefined ? { members: { resourceName: error.resourceName } } : {}),
-    });
-  }
-  return undefined;
+  if (!(error instanceof EngineError)) return undefined;
+  const wire: WireError = WIRE_ERRORS[error.code];
+  if (wire.error === INTERNAL_FAILURE.error) return undefined;
+  return {
+    status: wire.status,
+    error: wire.error,
+    body: {
+      __type: `${wire.namespace}#${wire.error}`,
+      message: error.message,
+      ...(error.resourceName !== undefined ? { resourceName: error.resourceName } : {}),
+    },
+  };
 }
 
-function isWireCode(code: EngineErrorCode): code is Exclude<EngineErrorCode, InternalErrorCode> {
-  return Object.hasOwn(WIRE_ERRORS, code);
+/** The answer to anything toApiError does not answer: a generic message naming the request. */
+export function internalFailure(requestId: string): ApiError {
+  return {
+    status: INTERNAL_FAILURE.status,
+    error: INTERNAL_FAILURE.error,
+    body: {
+      __type: `${INTERNAL_FAILURE.namespace}#${INTERNAL_FAILURE.error}`,
+      message: `The request processing has failed because of an unknown error (request id ${requestId})`,
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject } from '../../lib/json.ts';
 import { type EngineDeps, newUuid } from '../engine-deps.ts';
-import { ApiError, toApiError } from './api-error.ts';
+import { EngineError } from '../engine-error.ts';
+import { type ApiError, internalFailure, toApiError } from './api-error.ts';
 import { OPERATIONS } from './operations.ts';
 import { toWireJson } from './wire-json.ts';
 
@@ -40,7 +41,7 @@ export async function handleApiRequest(deps: EngineDeps, request: ApiRequest): P
     operationName = checkEnvelope(request);
     const operation = Object.hasOwn(OPERATIONS, operationName) ? OPERATIONS[operationName] : undefined;
     if (!operation) {
-      throw new ApiError(
+      throw new EngineError(
         'UnknownOperationException',
         `Unknown operation: '${TARGET_PREFIX}${operationName}'`,
       );
@@ -55,51 +56,47 @@ export async function handleApiRequest(deps: EngineDeps, request: ApiRequest): P
 /** The answer to an unexpected error: a 500 with a generic message; the details go to the log. */
 export function respondWithError(error: unknown, requestId: string, operation?: string): ApiResponse {
   const known = toApiError(error);
-  if (known) {
-    return respond(known.status, known.toBody(), requestId, { 'x-amzn-errortype': known.code });
+  if (!known) {
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'Step Functions API request failed unexpectedly',
+        requestId,
+        operation,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    );
   }
-  console.error(
-    JSON.stringify({
-      level: 'ERROR',
-      message: 'Step Functions API request failed unexpectedly',
-      requestId,
-      operation,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    }),
-  );
-  const failure = new ApiError(
-    'InternalFailure',
-    `The request processing has failed because of an unknown error (request id ${requestId})`,
-  );
-  return respond(failure.status, failure.toBody(), requestId, { 'x-amzn-errortype': failure.code });
+  const answer: ApiError = known ?? internalFailure(requestId);
+  return respond(answer.status, answer.body, requestId, { 'x-amzn-errortype': answer.error });
 }
 
 /** Method, path, size, content type and target; returns the operation name. */
 function checkEnvelope(request: ApiRequest): string {
   const header = (name: string) => headerOf(request.headers, name);
   if (request.method.toUpperCase() !== 'POST' || (request.path !== '/' && request.path !== '')) {
-    throw new ApiError(
+    throw new EngineError(
       'UnknownOperationException',
       `Statefold serves the Step Functions API at POST /, not ${request.method || '(no method)'} ${request.path || '(no path)'}`,
     );
   }
   const size = request.body === undefined ? 0 : Buffer.byteLength(request.body, 'utf8');
   if (size > MAX_REQUEST_BYTES) {
-    throw new ApiError(
+    throw new EngineError(
       'ValidationException',
       `The request body is ${size} bytes, over the ${MAX_REQUEST_BYTES}-byte limit of a Step Functions request`,
     );
   }
   const contentType = header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== CONTENT_TYPE) {
-    throw new ApiError(
+    throw new EngineError(
       'UnknownOperationException',
       `The Step Functions API takes Content-Type: ${CONTENT_TYPE}, not ${contentType || '(none)'}`,
     );
   }
   const target = header('x-amz-target');
   if (target === undefined || !target.startsWith(TARGET_PREFIX)) {
-    throw new ApiError(
+    throw new EngineError(
       'UnknownOperationException',
       `The X-Amz-Target header must name an operation as ${TARGET_PREFIX}<Operation>, not ${target === undefined ? '(none)' : `'${target}'`}`,
     );
@@ -114,7 +111,7 @@ function readBody(body: string | undefined): JsonObject {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new ApiError(
+    throw new EngineError(
       'SerializationException',
       `The request body is not JSON: ${(error as Error).message}`,
       {
@@ -123,7 +120,7 @@ function readBody(body: string | undefined): JsonObject {
     );
   }
   if (!isJsonObject(parsed)) {
-    throw new ApiError('SerializationException', 'The request body must be a JSON object');
+    throw new EngineError('SerializationException', 'The request body must be a JSON object');
   }
   return parsed;
 }

@@ -1,7 +1,6 @@
 import { assertNever } from '../../lib/assert-never.ts';
 import { isJsonObject, type Json, type JsonObject, utf8Length } from '../../lib/json.ts';
 import { EngineError } from '../engine-error.ts';
-import { ApiError } from './api-error.ts';
 
 /**
  * Operation inputs as the AWS model declares them (botocore `stepfunctions/2016-11-23/service-2.json`):
@@ -178,7 +177,7 @@ function violation(shown: string | undefined, path: string, constraint: string):
   return `${value} at '${path}' failed to satisfy constraint: ${constraint}`;
 }
 
-function typeMismatch(path: string, expected: string, raw: Json): ApiError {
+function typeMismatch(path: string, expected: string, raw: Json): EngineError {
   const found = Array.isArray(raw) ? 'a list' : isJsonObject(raw) ? 'an object' : `a ${typeof raw}`;
-  return new ApiError('SerializationException', `Expected ${expected} at '${path}', found ${found}`);
+  return new EngineError('SerializationException', `Expected ${expected} at '${path}', found ${found}`);
 }
