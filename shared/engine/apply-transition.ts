@@ -5,10 +5,11 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
-import { InfrastructureError, isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
+import { EngineError } from './engine-error.ts';
+import { isInfrastructureError } from './infrastructure-failure.ts';
 import { loadExecution, needsSnapshot } from './load-execution.ts';
 import { stopOrphanedChild } from './nested-executions.ts';
 import { sendOutbox } from './outbox.ts';
@@ -124,7 +125,8 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     await sendOutbox(deps, execution, commit);
     return { kind: 'applied', state, commit };
   }
-  throw new InfrastructureError(
+  throw new EngineError(
+    'InfrastructureFailure',
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
 }

@@ -1,7 +1,7 @@
 import { StatesErrors } from '../language/states-error.ts';
-import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { type ApplyOutcome, applyMessage, applyTransition } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { isInfrastructureError } from './infrastructure-failure.ts';
 import type { TransitionEnvelope } from './ports.ts';
 
 /** One delivery of a transition message by the queue: which one, and how many times it has come. */

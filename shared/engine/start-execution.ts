@@ -5,7 +5,6 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo, MockCase, ParentLink } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
-import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
@@ -15,6 +14,7 @@ import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { startExpressExecution } from './express-executions.ts';
+import { isInfrastructureError } from './infrastructure-failure.ts';
 import { loadExecution } from './load-execution.ts';
 import {
   executionArnOf,

@@ -4,8 +4,8 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { EngineError } from '../engine/engine-error.ts';
 import type { Clock, Queues, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
-import { InfrastructureError } from '../lib/infrastructure-error.ts';
 import { encodeEnvelope } from './envelope-codec.ts';
 
 /** The engine's queues on SQS: FIFO transitions (one group per execution), standard tasks and timers. */
@@ -80,7 +80,10 @@ export class SqsQueues implements Queues {
       const reasons = failed.map((entry) => `entry ${entry.Id}: ${entry.Code} ${entry.Message ?? ''}`.trim());
       const message = `SendMessageBatch to ${queueUrl}: ${failed.length} of ${batch.length} messages failed (${reasons.join('; ')})`;
       // SQS's own failures (not the sender's) pass: the record is retried, and left to the DLQ at worst.
-      throw failed.some((entry) => entry.SenderFault) ? new Error(message) : new InfrastructureError(message);
+      throw new EngineError(
+        failed.some((entry) => entry.SenderFault) ? 'QueueSendRefused' : 'InfrastructureFailure',
+        message,
+      );
     }
   }
 }
@@ -104,7 +107,10 @@ function toBatches(entries: readonly Entry[], what: string): Entry[][] {
   for (const entry of entries) {
     const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
     if (size > MAX_MESSAGE_BYTES) {
-      throw new Error(`A ${what} message of ${size} bytes exceeds SQS's limit of ${MAX_MESSAGE_BYTES} bytes`);
+      throw new EngineError(
+        'QueueSendRefused',
+        `A ${what} message of ${size} bytes exceeds SQS's limit of ${MAX_MESSAGE_BYTES} bytes`,
+      );
     }
     if (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_MESSAGE_BYTES) {
       batches.push(current);

@@ -1,3 +1,5 @@
+import { isEngineError } from './engine-error.ts';
+
 /**
  * Errors of the infrastructure under the engine (a throttled or unavailable DynamoDB or SQS, a dropped
  * connection, a log other writers keep moving) against everything else. The first kind passes: the message is
@@ -5,14 +7,11 @@
  * reconciler) rather than failing an execution that did nothing wrong. The second kind (a bug, a path the
  * library cannot evaluate) throws the same way on every delivery, so the engine fails the execution at once.
  *
- * Recognised by shape, not by class, so that no SDK is imported here: the AWS SDK marks its throttling and
- * transient errors `$retryable` and a service's own failures `$fault: 'server'`.
+ * The engine's own such conditions are EngineErrors with code InfrastructureFailure; the AWS SDK's are
+ * recognised by shape, not by class, so that no SDK is imported here: the SDK marks its throttling and transient
+ * errors `$retryable` and a service's own failures `$fault: 'server'`. A cause chain is followed: an error that
+ * wraps a transient one is transient.
  */
-
-/** An error the engine raises for a condition that passes (contention, a send the service refused for now). */
-export class InfrastructureError extends Error {
-  override name = 'InfrastructureError';
-}
 
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',
@@ -59,7 +58,7 @@ interface ErrorShape {
 
 /** Whether `error` is the infrastructure's, one that a later delivery of the same message may not meet. */
 export function isInfrastructureError(error: unknown, depth = 0): boolean {
-  if (error instanceof InfrastructureError) return true;
+  if (isEngineError(error, 'InfrastructureFailure')) return true;
   if (typeof error !== 'object' || error === null || depth > 3) return false;
   const shape = error as ErrorShape;
   if (shape.$retryable) return true;

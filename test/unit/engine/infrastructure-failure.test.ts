@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InfrastructureError, isInfrastructureError } from '../../../shared/lib/infrastructure-error.ts';
+import { EngineError } from '../../../shared/engine/engine-error.ts';
+import { isInfrastructureError } from '../../../shared/engine/infrastructure-failure.ts';
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error('x'), { name }, extra);
 
@@ -12,7 +13,14 @@ describe('isInfrastructureError', () => {
     ['an HTTP 429', named('Whatever', { $metadata: { httpStatusCode: 429 } }), true],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     ['a reset connection as the cause', new Error('fetch failed', { cause: { code: 'ECONNREFUSED' } }), true],
-    ['the engine’s own contention', new InfrastructureError('the log kept moving'), true],
+    ['the engine’s own contention', new EngineError('InfrastructureFailure', 'the log kept moving'), true],
+    [
+      'an EngineError wrapping a throttled call',
+      new EngineError('LambdaServiceFailure', 'x', { cause: named('TooManyRequestsException') }),
+      true,
+    ],
+    ['SQS refusing a send as the sender’s fault', new EngineError('QueueSendRefused', 'too large'), false],
+    ['a caller’s mistake', new EngineError('InvalidArn', "Invalid Arn: 'x'"), false],
     ['a bug', new TypeError('cannot read x of undefined'), false],
     ['a request the service refuses', named('ValidationException', { $fault: 'client' }), false],
     ['a condition that failed', named('ConditionalCheckFailedException', { $fault: 'client' }), false],
