@@ -2,8 +2,9 @@ import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type JsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { isEngineError } from './engine-error.ts';
 import { describeExecution, listExecutions } from './executions.ts';
-import { S3WriteError, type TaskOutcome } from './ports.ts';
+import type { TaskOutcome } from './ports.ts';
 
 /**
  * A Distributed Map's ResultWriter, as AWS writes it: the Map Run's child executions, grouped by status into
@@ -70,7 +71,7 @@ export async function writeMapRunResults(
       output: { MapRunArn: request.mapRunArn, ResultWriterDetails: { Bucket: bucket, Key: manifestKey } },
     };
   } catch (error) {
-    if (error instanceof S3WriteError) return failed(error.message);
+    if (isEngineError(error, 'S3WriteRefused')) return failed(error.message);
     throw error;
   }
 }

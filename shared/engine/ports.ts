@@ -406,13 +406,11 @@ export interface ServiceCalls {
   readItems?(request: ItemPageRequest): Promise<TaskOutcome>;
   /**
    * Writes one S3 object (a ResultWriter's files); resolves once it is stored. An error S3 answered is
-   * rejected as an `S3WriteError` (the caller fails the Map Run with it); one that never reached S3 is thrown.
+   * rejected as an EngineError with code S3WriteRefused (the caller fails the Map Run with its message); one that
+   * never reached S3 is thrown as it came.
    */
   putObject?(request: { bucket: string; key: string; body: string; signal?: AbortSignal }): Promise<void>;
 }
-
-/** S3 refused a write (no such bucket, access denied…): `message` says what S3 said. */
-export class S3WriteError extends Error {}
 
 /** One page of an ItemReader's items to read (see TaskRequest `items`). */
 export interface ItemPageRequest {

@@ -1,10 +1,5 @@
-import {
-  type ItemPageRequest,
-  S3WriteError,
-  type ServiceCallRequest,
-  type ServiceCalls,
-  type TaskOutcome,
-} from '../engine/ports.ts';
+import { EngineError } from '../engine/engine-error.ts';
+import type { ItemPageRequest, ServiceCallRequest, ServiceCalls, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { DYNAMODB_ACTIONS } from './dynamodb.ts';
@@ -90,10 +85,15 @@ export class SdkServiceCalls implements ServiceCalls {
     signal?: AbortSignal;
   }): Promise<void> {
     const loaded = await this.#clients.load('s3');
-    if (!loaded.ok) throw new S3WriteError(`Statefold cannot write results to S3: ${loaded.missing}`);
+    if (!loaded.ok) {
+      throw new EngineError('S3WriteRefused', `Statefold cannot write results to S3: ${loaded.missing}`);
+    }
     const command = this.#clients.commandOf(loaded, 'PutObject');
     if (!command)
-      throw new S3WriteError('Statefold cannot write results to S3: its client has no PutObject command');
+      throw new EngineError(
+        'S3WriteRefused',
+        'Statefold cannot write results to S3: its client has no PutObject command',
+      );
     try {
       await this.#clients.send(
         loaded,
@@ -103,7 +103,7 @@ export class SdkServiceCalls implements ServiceCalls {
       );
     } catch (error) {
       const refused = s3Refusal(error);
-      throw refused === undefined ? error : new S3WriteError(refused);
+      throw refused === undefined ? error : new EngineError('S3WriteRefused', refused, { cause: error });
     }
   }
 
