@@ -35,7 +35,7 @@ import { collectDiagnostics, validateDefinition } from '../shared/asl/validate-d
 import { runExecution } from '../shared/composition/run-execution.ts';
 import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
-import { EngineError } from '../shared/engine/engine-error.ts';
+import { isAnsweredError } from '../shared/engine/engine-error.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import { ENGINE_QUEUES_PATH, type EngineQueuesDescription } from '../shared/local/engine-queues-route.ts';
 import { logExecutions } from '../shared/local/execution-log.ts';
@@ -150,7 +150,7 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(values.history ? { ...shown, events } : shown, null, 2)}\n`);
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
-    if (error instanceof EngineError) {
+    if (isAnsweredError(error)) {
       process.stderr.write(`${error.code}: ${error.message}\n`);
       for (const d of error.diagnostics)
         process.stderr.write(`  ${d.severity} ${d.code} at ${d.location}: ${d.message}\n`);
@@ -213,7 +213,7 @@ async function testCases(args: string[]): Promise<number> {
     process.stdout.write(`${reports.length - failed} passed, ${failed} failed\n`);
     return failed === 0 ? 0 : 1;
   } catch (error) {
-    if (error instanceof EngineError) {
+    if (isAnsweredError(error)) {
       process.stderr.write(`${error.code}: ${error.message}\n`);
       return 2;
     }

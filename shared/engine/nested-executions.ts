@@ -6,7 +6,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { EngineError } from './engine-error.ts';
+import { type EngineError, isAnsweredError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { executionArnOf, parseQualifiedStateMachineArn } from './names.ts';
 import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
@@ -51,7 +51,7 @@ export async function startNestedExecution(deps: EngineDeps, request: ServiceReq
     });
     return { ok: true, output: startResponse(started, requestId) };
   } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
+    if (!isAnsweredError(error)) throw error;
     return stepFunctionsFailure(error, requestId);
   }
 }
@@ -118,7 +118,7 @@ export async function runNestedExecution(
     if (task.taskToken !== undefined) return submitted(response);
     return report({ ok: true, output: response });
   } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
+    if (!isAnsweredError(error)) throw error;
     return report(stepFunctionsFailure(error, requestId));
   }
 }

@@ -5,7 +5,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
 import { taskOutcomeMessage } from './command-messages.ts';
-import { EngineError } from './engine-error.ts';
+import { EngineError, isAnsweredError } from './engine-error.ts';
 import { executionArnOf, parseQualifiedStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
 import {
   inputText,
@@ -71,9 +71,10 @@ function loadNamed(
   try {
     return load(definition);
   } catch (error) {
-    if (!(error instanceof EngineError)) throw error;
+    if (!isAnsweredError(error)) throw error;
     throw new EngineError(error.code, `State machine '${key}': ${error.message}`, {
       diagnostics: error.diagnostics,
+      cause: error,
     });
   }
 }
@@ -229,7 +230,7 @@ export class NestedRuns {
         }),
       );
     } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
+      if (!isAnsweredError(error)) throw error;
       answer(stepFunctionsFailure(error, requestId));
     }
   }

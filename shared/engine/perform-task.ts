@@ -1,7 +1,7 @@
 import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
-import { EngineError } from './engine-error.ts';
+import { isEngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
 import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
@@ -141,7 +141,7 @@ async function invokeLambda(
     });
     return mapInvokeResponse(response, request.style, request.functionName);
   } catch (error) {
-    if (error instanceof EngineError && error.code === 'LambdaServiceFailure') {
+    if (isEngineError(error, 'LambdaServiceFailure')) {
       return { ok: false, error: `Lambda.${error.serviceCode}`, cause: error.message };
     }
     throw error;

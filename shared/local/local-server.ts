@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { prepareConsoleAssets, serveConsoleAsset } from '../console/server/console-assets.ts';
 import { respondWithError } from '../engine/api/handle-api-request.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
-import { EngineError } from '../engine/engine-error.ts';
+import { isAnsweredError, isEngineError } from '../engine/engine-error.ts';
 import { type Deployment, stateMachineArnOf, validateName } from '../engine/names.ts';
 import { createStateMachine, describeStateMachine, updateStateMachine } from '../engine/state-machines.ts';
 import { createApiHandler } from '../handlers/api-handler.ts';
@@ -177,7 +177,7 @@ export async function deployStateMachines(
     try {
       deployed.push(await deployStateMachine(deps, machine));
     } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
+      if (!isAnsweredError(error)) throw error;
       const details = error.diagnostics.map(
         (d) => `\n  ${d.severity} ${d.code} at ${d.location}: ${d.message}`,
       );
@@ -196,7 +196,7 @@ async function deployStateMachine(
   validateName(machine.name);
   const stateMachineArn = stateMachineArnOf(deps, machine.name);
   const existing = await describeStateMachine(deps, { stateMachineArn }).catch((error: unknown) => {
-    if (error instanceof EngineError && error.code === 'StateMachineDoesNotExist') return undefined;
+    if (isEngineError(error, 'StateMachineDoesNotExist')) return undefined;
     throw error;
   });
   if (!existing) {

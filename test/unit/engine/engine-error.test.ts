@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineDeps } from '../../../shared/engine/engine-deps.ts';
-import { EngineError, type EngineErrorCode } from '../../../shared/engine/engine-error.ts';
+import {
+  EngineError,
+  type EngineErrorCode,
+  isAnsweredError,
+  isEngineError,
+} from '../../../shared/engine/engine-error.ts';
 import { listExecutions } from '../../../shared/engine/executions.ts';
+import { isInfrastructureError } from '../../../shared/engine/infrastructure-failure.ts';
+import { startNestedExecution } from '../../../shared/engine/nested-executions.ts';
 import {
   createStateMachine,
   describeStateMachine,
@@ -103,5 +110,77 @@ describe('engine failures', () => {
     const error = await failure(describeStateMachine(deps, { stateMachineArn: MACHINE }));
     expect(error).toBeInstanceOf(InvariantError);
     expect(error).not.toBeInstanceOf(EngineError);
+  });
+});
+
+describe('the cause chain', () => {
+  it('an EngineError keeps the error it wraps as its ES2022 cause, and what that one wrapped', () => {
+    const root = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: {} });
+    const lambda = new EngineError('LambdaServiceFailure', 'Rate exceeded (Service: AWSLambda; …)', {
+      cause: root,
+      serviceCode: 'ThrottlingException',
+    });
+    const outer = new EngineError('InfrastructureFailure', 'Gave up', { cause: lambda });
+    expect(outer.cause).toBe(lambda);
+    expect(lambda.cause).toBe(root);
+    // A transient root anywhere down the chain makes the whole failure transient (retried, never a failure).
+    expect(isInfrastructureError(outer)).toBe(true);
+    expect(
+      isInfrastructureError(new EngineError('QueueSendRefused', 'too large', { cause: new Error('x') })),
+    ).toBe(false);
+  });
+
+  it('an invalid page token chains the decoding error it met', async () => {
+    const { decodePageToken } = await import('../../../shared/eventlog/page-token.ts');
+    const token = Buffer.from('not json').toString('base64url');
+    const error = await failure(Promise.resolve().then(() => decodePageToken(token, 'arn:')));
+    expect(isEngineError(error, 'InvalidToken')).toBe(true);
+    expect((error as EngineError).message).toBe(`Invalid Token: '${token}'`);
+    expect((error as EngineError).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('a cause never changes what the code says', () => {
+    const answered = new EngineError('InvalidArn', "Invalid Arn: 'x'", {
+      cause: new EngineError('InfrastructureFailure', 'y'),
+    });
+    expect(isAnsweredError(answered)).toBe(true);
+    expect(isEngineError(answered, 'InfrastructureFailure')).toBe(false);
+  });
+});
+
+describe('answered and internal codes', () => {
+  const NESTED = {
+    kind: 'service',
+    service: 'states',
+    action: 'startExecution',
+    pattern: 'request-response',
+    sdk: false,
+  } as const;
+
+  it('a nested StartExecution that names no machine fails the Task with AWS’s error for the code', async () => {
+    const { deps } = createMemoryEngine();
+    const outcome = await startNestedExecution(deps, { ...NESTED, parameters: { StateMachineArn: MISSING } });
+    expect(outcome).toMatchObject({ ok: false, error: 'StepFunctions.StateMachineDoesNotExistException' });
+  });
+
+  it('an internal failure under a nested StartExecution is passed on, not turned into the Task’s error', async () => {
+    const deps = await engineWithMachine();
+    const contention = new EngineError('InfrastructureFailure', 'the log kept moving');
+    deps.log.append = () => Promise.reject(contention);
+    const error = await failure(
+      startNestedExecution(deps, { ...NESTED, parameters: { StateMachineArn: MACHINE } }),
+    );
+    expect(error).toBe(contention);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ['a caller’s mistake', new EngineError('ExecutionDoesNotExist', 'x'), true],
+    ['a protocol error', new EngineError('SerializationException', 'x'), true],
+    ['a failed Lambda call', new EngineError('LambdaServiceFailure', 'x'), false],
+    ['contention', new EngineError('InfrastructureFailure', 'x'), false],
+    ['a bug', new InvariantError('x'), false],
+    ['a plain Error', new Error('x'), false],
+  ])('%s is answered to the caller: %s', (_, error, answered) => {
+    expect(isAnsweredError(error)).toBe(answered);
   });
 });
