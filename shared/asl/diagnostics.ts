@@ -163,11 +163,9 @@ export function formatInvalidDefinition(diagnostics: readonly Diagnostic[]): str
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'ERROR');
   const shown = errors.length > 0 ? errors : diagnostics;
   const parts = shown.map((diagnostic) => {
-    // A JSON syntax message already ends with its Jackson location; it is not repeated.
+    // A JSON syntax message already ends with its Jackson location (readJsonText); it is not repeated.
+    if (diagnostic.code === DiagnosticCodes.InvalidJson) return `${diagnostic.code}: ${diagnostic.message}`;
     const location = diagnostic.location ?? NO_LOCATION;
-    if (location !== NO_LOCATION && diagnostic.message.endsWith(location)) {
-      return `${diagnostic.code}: ${diagnostic.message}`;
-    }
     return `${diagnostic.code}: ${diagnostic.message} at ${location === NO_LOCATION ? 'null' : location}`;
   });
   return `Invalid State Machine Definition: '${parts.join(', ')}'`;

@@ -1,4 +1,4 @@
-import type { Diagnostic, QueryLanguage, StateType } from '../language/types.ts';
+import type { QueryLanguage, StateType } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import {
   childLocation,
@@ -139,13 +139,11 @@ export function checkMapLanguageFields(
 }
 
 /** JSONata-only fields of a Choice rule; a JSONPath rule holding one is told so, not "not supported". */
-const JSONATA_RULE_ONLY = ['Condition', 'Output'] as const;
+const JSONATA_RULE_ONLY: ReadonlySet<string> = new Set(['Condition', 'Output']);
 
-/** Rewords the rule validator's "Field 'Condition' is not supported" for a JSONPath Choice rule. */
-export function rewordJsonPathRuleProblems(problems: Diagnostic[]): Diagnostic[] {
-  return problems.map((problem) => {
-    const field = JSONATA_RULE_ONLY.find((name) => problem.message === Messages.notSupported(name));
-    if (field === undefined) return problem;
-    return { ...problem, message: Messages.fieldOfOtherLanguage('JSONPath', field, 'JSONata') };
-  });
+/** How the rule validator words an unsupported field of a JSONPath Choice rule (validateChoiceRule's option). */
+export function jsonPathRuleUnsupportedField(field: string): string | undefined {
+  return JSONATA_RULE_ONLY.has(field)
+    ? Messages.fieldOfOtherLanguage('JSONPath', field, 'JSONata')
+    : undefined;
 }

@@ -47,7 +47,7 @@ import {
   checkJsonataExpressions,
   checkJsonataPayloadKeys,
   checkMapLanguageFields,
-  rewordJsonPathRuleProblems,
+  jsonPathRuleUnsupportedField,
 } from './validate-query-language.ts';
 import type { ValidationContext } from './validation-context.ts';
 
@@ -298,7 +298,10 @@ class StateCheck {
         return;
       }
       ctx.diagnostics.push(
-        ...rewordJsonPathRuleProblems(validateChoiceRule(rule, ruleLocation, { topLevel: true })),
+        ...validateChoiceRule(rule, ruleLocation, {
+          topLevel: true,
+          unsupportedField: jsonPathRuleUnsupportedField,
+        }),
       );
       // The rule validator checks that Assign is an object; its variables and `.$` values are checked here.
       if (isJsonObject(rule) && isJsonObject(rule.Assign)) {

@@ -49,25 +49,38 @@ const OPERAND_TYPES: Record<OperandType, { expected: string; accepts: (value: un
   },
 };
 
+export interface ChoiceRuleOptions {
+  topLevel: boolean;
+  /**
+   * The message for a field a rule may not hold, when the caller words it otherwise than "not supported" (a
+   * JSONPath rule holding JSONata's Condition is told it is a JSONata field); undefined keeps the default.
+   */
+  unsupportedField?: (field: string) => string | undefined;
+}
+
 /** Problems in one rule, each a Diagnostic with AWS's code and a JSON-pointer location (e.g. `/States/C/Choices/0/And/1`). */
 export function validateChoiceRule(
   rule: unknown,
   location: string,
-  options: { topLevel: boolean },
+  options: ChoiceRuleOptions,
 ): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  collectRuleProblems(rule, location, options.topLevel, problems);
+  const { unsupportedField } = options;
+  const notSupported = (field: string) =>
+    unsupportedField?.(field) ?? ChoiceDiagnosticMessages.notSupported(field);
+  collectRuleProblems(rule, location, options.topLevel, { problems, notSupported });
   return problems;
 }
 
-function collectRuleProblems(
-  rule: unknown,
-  location: string,
-  topLevel: boolean,
-  problems: Diagnostic[],
-): void {
+/** Where a rule's problems go, and how an unsupported field is worded. */
+interface RuleOutput {
+  problems: Diagnostic[];
+  notSupported: (field: string) => string;
+}
+
+function collectRuleProblems(rule: unknown, location: string, topLevel: boolean, out: RuleOutput): void {
   const report = (message: string, at = location) =>
-    problems.push({ severity: 'ERROR', code: SCHEMA_VALIDATION_FAILED, message, location: at });
+    out.problems.push({ severity: 'ERROR', code: SCHEMA_VALIDATION_FAILED, message, location: at });
   if (!isJsonObject(rule)) {
     report(ChoiceDiagnosticMessages.notAnObject());
     return;
@@ -85,8 +98,8 @@ function collectRuleProblems(
     report(ChoiceDiagnosticMessages.onlyOneOf(kinds));
   }
   collectTransitionProblems(rule, location, topLevel, report);
-  collectUnsupportedFields(rule, topLevel, kinds, operators, report);
-  for (const kind of kinds) collectKindProblems(rule, kind, operators, location, report, problems);
+  collectUnsupportedFields(rule, topLevel, kinds, operators, report, out.notSupported);
+  for (const kind of kinds) collectKindProblems(rule, kind, operators, location, report, out);
 }
 
 type Report = (message: string, at?: string) => void;
@@ -119,6 +132,7 @@ function collectUnsupportedFields(
   kinds: readonly RuleKind[],
   operators: readonly string[],
   report: Report,
+  notSupported: (field: string) => string,
 ): void {
   const allowed = new Set<string>(['Comment', ...kinds]);
   if (topLevel) {
@@ -129,7 +143,7 @@ function collectUnsupportedFields(
   if (kinds.includes('Variable') || kinds.length === 0)
     for (const operator of operators) allowed.add(operator);
   for (const field of Object.keys(rule)) {
-    if (!allowed.has(field)) report(ChoiceDiagnosticMessages.notSupported(field));
+    if (!allowed.has(field)) report(notSupported(field));
   }
 }
 
@@ -139,7 +153,7 @@ function collectKindProblems(
   operators: readonly string[],
   location: string,
   report: Report,
-  problems: Diagnostic[],
+  out: RuleOutput,
 ): void {
   const at = `${location}/${kind}`;
   switch (kind) {
@@ -151,13 +165,12 @@ function collectKindProblems(
       } else if (children.length === 0) {
         report(ChoiceDiagnosticMessages.emptyArray(), at);
       } else {
-        for (const [i, child] of children.entries())
-          collectRuleProblems(child, `${at}/${i}`, false, problems);
+        for (const [i, child] of children.entries()) collectRuleProblems(child, `${at}/${i}`, false, out);
       }
       return;
     }
     case 'Not':
-      collectRuleProblems(rule.Not, at, false, problems);
+      collectRuleProblems(rule.Not, at, false, out);
       return;
     case 'Variable': {
       const pathProblem = describeReferencePathProblem('Variable', rule.Variable);

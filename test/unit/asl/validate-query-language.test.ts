@@ -174,6 +174,29 @@ const CASES: ReadonlyArray<{ rule: string; definition: unknown; expected: Expect
     ],
   },
   {
+    rule: 'Condition in a nested JSONPath Choice rule (under Not)',
+    definition: machine({
+      C: { Type: 'Choice', Choices: [{ Not: { Condition: true }, Next: 'B' }] },
+      B: succeed,
+    }),
+    expected: [
+      [
+        S,
+        '/States/C/Choices[0]/Not',
+        'There should be exactly one of the following fields: [And, Or, Not, Variable]',
+      ],
+      inJsonPath('Condition', '/States/C/Choices[0]/Not'),
+    ],
+  },
+  {
+    rule: 'a field of neither language in a JSONPath Choice rule is not supported',
+    definition: machine({
+      C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Conditions: true, Next: 'B' }] },
+      B: succeed,
+    }),
+    expected: [[S, '/States/C/Choices[0]', "Field 'Conditions' is not supported"]],
+  },
+  {
     rule: 'ResultWriter Arguments in a JSONPath Map',
     definition: one(map({ ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Arguments: {} } })),
     expected: [inJsonPath('Arguments', '/States/A/ResultWriter')],
