@@ -1,4 +1,5 @@
 import type { Commit } from '../engine/ports.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
 import { type Item, requireNumber, requireString } from './item-fields.ts';
 import { encodeTextItems, estimateItemBytes, ITEM_BUDGET_BYTES } from './stored-text.ts';
@@ -53,7 +54,7 @@ export function commitChunkLocation(item: Item): string | undefined {
 export function decodeCommit(item: Item, bodyText: string): Commit {
   const body: Json = JSON.parse(bodyText);
   if (!isJsonObject(body) || !Array.isArray(body.events) || !isJsonObject(body.outbox)) {
-    throw new Error(
+    throw new InvariantError(
       `Stored commit ${String(item[PARTITION_KEY])} / ${String(item[SORT_KEY])} has no valid body`,
     );
   }

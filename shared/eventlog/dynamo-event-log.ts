@@ -21,6 +21,7 @@ import type {
   Tail,
 } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
 import { decodeHead, encodeHead, encodeHeadCopy, qualifiedListings } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
@@ -188,7 +189,7 @@ export class DynamoEventLog implements EventLog {
       if (!isConditionFailure(error)) throw error;
       // A head that a later redrive reopened stays as it is; only a missing one is an error.
       if (!(await this.getHead(head.executionArn)))
-        throw new Error(`No execution head for ${head.executionArn}`);
+        throw new InvariantError(`No execution head for ${head.executionArn}`);
     }
   }
 
@@ -200,7 +201,7 @@ export class DynamoEventLog implements EventLog {
       if (!isConditionFailure(error)) throw error;
       // Already reopened by this redrive (its outbox sent again) or a later one; only a missing head is an error.
       if (!(await this.getHead(head.executionArn)))
-        throw new Error(`No execution head for ${head.executionArn}`);
+        throw new InvariantError(`No execution head for ${head.executionArn}`);
     }
   }
 
@@ -237,7 +238,7 @@ export class DynamoEventLog implements EventLog {
     const { stateMachineArn, mapRunArn, status } = query;
     const listPartition = mapRunArn === undefined ? stateMachineArn : mapRunListPartition(mapRunArn);
     if (listPartition === undefined || (stateMachineArn !== undefined && mapRunArn !== undefined)) {
-      throw new Error('listExecutions needs exactly one of stateMachineArn and mapRunArn');
+      throw new InvariantError('listExecutions needs exactly one of stateMachineArn and mapRunArn');
     }
     const listing: Listing = {
       index: status === undefined ? BY_MACHINE_INDEX : BY_MACHINE_STATUS_INDEX,
@@ -372,7 +373,9 @@ export class DynamoEventLog implements EventLog {
     );
     const parts = chunks.map((chunk) => chunk[CHUNK_DATA]);
     if (parts.length !== count || !parts.every((part) => part instanceof Uint8Array)) {
-      throw new Error(`Stored item ${String(owner[PARTITION_KEY])} / ${prefix}: ${count} chunks expected`);
+      throw new InvariantError(
+        `Stored item ${String(owner[PARTITION_KEY])} / ${prefix}: ${count} chunks expected`,
+      );
     }
     return joinChunks(parts);
   }

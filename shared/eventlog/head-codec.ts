@@ -1,5 +1,6 @@
 import type { ExecutionHead } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { type Item, optionalNumber, optionalString, requireNumber, requireString } from './item-fields.ts';
 import {
   BY_MACHINE_INDEX,
@@ -127,7 +128,7 @@ export function closeHeadUpdate(
 export function decodeHead(item: Item): ExecutionHead {
   const status = requireString(item, 'status');
   if (!STATUSES.has(status))
-    throw new Error(`Stored head ${String(item[PARTITION_KEY])} has status ${status}`);
+    throw new InvariantError(`Stored head ${String(item[PARTITION_KEY])} has status ${status}`);
   const head: ExecutionHead = {
     executionArn: requireString(item, 'executionArn'),
     stateMachineArn: requireString(item, 'stateMachineArn'),

@@ -1,3 +1,4 @@
+import { InvariantError } from '../lib/invariant-error.ts';
 /** Typed reads of attributes from items this adapter wrote; a missing or mistyped one means a corrupt item. */
 
 export type Item = Record<string, unknown>;
@@ -28,6 +29,8 @@ export function optionalNumber(item: Item, name: string): number | undefined {
   return value;
 }
 
-export function corruptItem(item: Item, name: string): Error {
-  return new Error(`Stored item ${String(item.pk)} / ${String(item.sk)} has no valid '${name}' attribute`);
+export function corruptItem(item: Item, name: string): InvariantError {
+  return new InvariantError(
+    `Stored item ${String(item.pk)} / ${String(item.sk)} has no valid '${name}' attribute`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { StateMachineRecord, StateMachineRevision } from '../engine/ports.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { corruptItem, type Item, optionalString, requireNumber, requireString } from './item-fields.ts';
 import { encodeTextItems, estimateItemBytes, ITEM_BUDGET_BYTES, type TextItems } from './stored-text.ts';
@@ -46,7 +47,7 @@ export function encodeStateMachine(machine: StateMachineRecord): Item {
 export function decodeStateMachine(item: Item): StateMachineRecord {
   const type = requireString(item, 'type');
   if (type !== 'STANDARD' && type !== 'EXPRESS') {
-    throw new Error(`Stored state machine ${String(item[PARTITION_KEY])} has type ${type}`);
+    throw new InvariantError(`Stored state machine ${String(item[PARTITION_KEY])} has type ${type}`);
   }
   const machine: StateMachineRecord = {
     stateMachineArn: requireString(item, 'stateMachineArn'),

@@ -1,5 +1,6 @@
 import type { StateEnteredType, StateExitedType } from '../history/events.ts';
 import type { StateDefinition, StateMachineDefinition, StatesBlock, StateType } from '../language/types.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { StateEvaluator } from './state-evaluator.ts';
 import { JSONATA_EVALUATOR } from './states/jsonata-states.ts';
 import { JSONPATH_EVALUATOR } from './states/jsonpath-evaluator.ts';
@@ -110,12 +111,12 @@ export function compileMachine(definition: StateMachineDefinition): CompiledMach
 
 export function getState(machine: CompiledMachine, name: string): StateDefinition {
   const state = machine.states.get(name);
-  if (!state) throw new Error(`State '${name}' is not in the definition`);
+  if (!state) throw new InvariantError(`State '${name}' is not in the definition`);
   return state;
 }
 
 export function getStateInfo(machine: CompiledMachine, name: string): StateInfo {
   const info = machine.info.get(name);
-  if (!info) throw new Error(`State '${name}' is not in the definition`);
+  if (!info) throw new InvariantError(`State '${name}' is not in the definition`);
   return info;
 }

@@ -2,6 +2,7 @@ import type { FailureHandling } from '../history/events.ts';
 import type { ScopeState } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Catcher, Retrier, StateDefinition } from '../language/types.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 
 /**
  * Retry and Catch, as the States language defines them: retriers are scanned in order and the first whose
@@ -78,6 +79,6 @@ export function chooseHandling(
 
 export function getCatcher(state: StateDefinition, index: number): Catcher {
   const catcher = 'Catch' in state ? state.Catch?.[index] : undefined;
-  if (!catcher) throw new Error(`Catcher ${index} does not exist`);
+  if (!catcher) throw new InvariantError(`Catcher ${index} does not exist`);
   return catcher;
 }

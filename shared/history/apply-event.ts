@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert-never.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type {
   EventOfType,
@@ -618,7 +619,9 @@ function newChildren(
 
 function need(scope: ScopeState | undefined, event: ExecutionEvent): ScopeState {
   if (!scope)
-    throw new Error(`Event ${event.id} (${event.type}) names scope '${event.scope}', which is not running`);
+    throw new InvariantError(
+      `Event ${event.id} (${event.type}) names scope '${event.scope}', which is not running`,
+    );
   return scope;
 }
 

@@ -1,4 +1,5 @@
 import { assertNever } from '../lib/assert-never.ts';
+import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import {
   type EventOfType,
@@ -282,7 +283,7 @@ function hasMembers(object: Record<string, Json>): boolean {
 }
 
 function rejectHidden(event: ExecutionEvent): never {
-  throw new Error(`${event.type} is not a history event`);
+  throw new InvariantError(`${event.type} is not a history event`);
 }
 
 function rejectEvent(event: ExecutionEvent): never {

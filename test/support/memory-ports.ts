@@ -22,6 +22,7 @@ import type {
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
+import { InvariantError } from '../../shared/lib/invariant-error.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
 import { MemoryVersionStore } from './memory-version-store.ts';
 
@@ -104,14 +105,14 @@ export class MemoryEventLog implements EventLog {
 
   async closeHead(head: ExecutionHead): Promise<void> {
     const stored = this.#heads.get(head.executionArn);
-    if (!stored) throw new Error(`No execution head for ${head.executionArn}`);
+    if (!stored) throw new InvariantError(`No execution head for ${head.executionArn}`);
     if ((stored.redriveCount ?? 0) > (head.redriveCount ?? 0)) return;
     this.#heads.set(head.executionArn, copy(head));
   }
 
   async reopenHead(head: ExecutionHead): Promise<void> {
     const stored = this.#heads.get(head.executionArn);
-    if (!stored) throw new Error(`No execution head for ${head.executionArn}`);
+    if (!stored) throw new InvariantError(`No execution head for ${head.executionArn}`);
     if ((stored.redriveCount ?? 0) >= (head.redriveCount ?? 0)) return;
     const { stopDate: _stopDate, ...running } = head;
     this.#heads.set(head.executionArn, copy({ ...running, status: 'RUNNING' }));
