@@ -67,13 +67,22 @@ export type InternalErrorCode =
   /** S3 refused a ResultWriter's write (no such bucket, access denied…): the Map Run fails with the message. */
   | 'S3WriteRefused'
   /** SQS refused a send as the sender's fault (a message over its size limit, a bad attribute). */
-  | 'QueueSendRefused';
+  | 'QueueSendRefused'
+  /** A queue message body that is not the envelope its queue carries (a poison message: retrying cannot help). */
+  | 'MalformedMessage'
+  /**
+   * A Distributed Map's ItemReader cannot read its items (the user's data or definition: no such key, not JSON,
+   * a CSV with duplicate headers…): the Map Run fails with States.ItemReaderFailed and the message as its cause.
+   */
+  | 'ItemReaderFailure';
 
 const INTERNAL_CODES: { readonly [C in InternalErrorCode]: true } = {
   LambdaServiceFailure: true,
   InfrastructureFailure: true,
   S3WriteRefused: true,
   QueueSendRefused: true,
+  MalformedMessage: true,
+  ItemReaderFailure: true,
 };
 
 export interface EngineErrorOptions extends ErrorOptions {

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { EngineError, isEngineError } from '../engine/engine-error.ts';
 import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
@@ -59,7 +60,8 @@ export function s3Refusal(error: unknown): string | undefined {
 }
 
 /** A reader problem the user's data or definition causes: the Map Run fails with States.ItemReaderFailed. */
-class ReaderFailure extends Error {}
+const readerFailure = (message: string, options?: ErrorOptions) =>
+  new EngineError('ItemReaderFailure', message, options);
 
 export async function readItemsPage(send: S3Send, request: ItemPageRequest): Promise<TaskOutcome> {
   try {
@@ -70,7 +72,7 @@ export async function readItemsPage(send: S3Send, request: ItemPageRequest): Pro
         : await readObject(send, parameters, request.readerConfig, request.cursor);
     return { ok: true, output: page };
   } catch (error) {
-    if (error instanceof ReaderFailure) {
+    if (isEngineError(error, 'ItemReaderFailure')) {
       return { ok: false, error: StatesErrors.ItemReaderFailed, cause: error.message };
     }
     const refused = s3Refusal(error);
@@ -82,7 +84,7 @@ export async function readItemsPage(send: S3Send, request: ItemPageRequest): Pro
 function requireString(parameters: JsonObject, field: string): string {
   const value = parameters[field];
   if (typeof value !== 'string' || value === '') {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The ItemReader's ${field} must be a non-empty string, but was ${JSON.stringify(value ?? null)}`,
     );
   }
@@ -128,7 +130,7 @@ async function readObject(
   if (inputType === 'JSON') return readJsonArray(send, location, cursor);
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
-    throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
+    throw readerFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
   const at: FileCursor = isJsonObject(cursor) ? (cursor as unknown as FileCursor) : { offset: 0, etag: '' };
   for (let size = PAGE_BYTES; ; size = Math.floor(size / 2)) {
@@ -148,7 +150,7 @@ function jsonlPage(chunk: Chunk, at: FileCursor): JsonObject {
       try {
         return JSON.parse(line) as Json;
       } catch {
-        throw new ReaderFailure(
+        throw readerFailure(
           `The JSONL object holds a line that is not JSON (item ${index + 1} of the page at byte ${at.offset}): ${line.slice(0, 100)}`,
         );
       }
@@ -173,10 +175,10 @@ async function readJsonArray(send: S3Send, location: JsonObject, cursor: Json): 
   try {
     parsed = JSON.parse(bodyOf(output).toString('utf8'));
   } catch (error) {
-    throw new ReaderFailure(`The object is not valid JSON: ${(error as Error).message}`);
+    throw readerFailure(`The object is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!Array.isArray(parsed)) {
-    throw new ReaderFailure('Attempting to map over non-iterable node.');
+    throw readerFailure('Attempting to map over non-iterable node.');
   }
   const items: Json[] = [];
   let bytes = 0;
@@ -204,7 +206,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
     manifest = JSON.parse(bodyOf(await send('GetObject', location)).toString('utf8'));
   } catch (error) {
     if (error instanceof SyntaxError)
-      throw new ReaderFailure(`The manifest is not valid JSON: ${error.message}`);
+      throw readerFailure(`The manifest is not valid JSON: ${error.message}`, { cause: error });
     throw error;
   }
   const { fileFormat, fileSchema, files, destinationBucket } = (
@@ -216,12 +218,12 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
     destinationBucket?: unknown;
   };
   if (fileFormat !== 'CSV') {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The S3 inventory's fileFormat must be CSV, but was ${JSON.stringify(fileFormat ?? null)}`,
     );
   }
   if (typeof fileSchema !== 'string' || !Array.isArray(files) || typeof destinationBucket !== 'string') {
-    throw new ReaderFailure(
+    throw readerFailure(
       'The manifest is not an S3 inventory manifest: it needs fileSchema, files and destinationBucket',
     );
   }
@@ -229,14 +231,16 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
   const bucket = destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '');
   const file = files[at.file] as { key?: unknown } | undefined;
   if (file === undefined) return { items: [], cursor: null };
-  if (typeof file.key !== 'string') throw new ReaderFailure(`The manifest's file ${at.file} has no key`);
+  if (typeof file.key !== 'string') throw readerFailure(`The manifest's file ${at.file} has no key`);
   let bytes = bodyOf(await send('GetObject', { Bucket: bucket, Key: file.key }));
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   let rows: string[][];
   try {
     rows = parseCsv(bytes.toString('utf8'), { skip_empty_lines: true, relax_column_count: true });
   } catch (error) {
-    throw new ReaderFailure(`The inventory file ${file.key} cannot be parsed: ${(error as Error).message}`);
+    throw readerFailure(`The inventory file ${file.key} cannot be parsed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const items: Json[] = [];
   let size = 0;
@@ -258,7 +262,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
 }
 
 const changedWhileRead = () =>
-  new ReaderFailure(
+  readerFailure(
     'The object changed while its items were being read (its ETag is no longer the one read first)',
   );
 
@@ -310,7 +314,7 @@ async function readRecords(
     if (cut >= 0)
       return { text: bytes.subarray(0, cut + 1).toString('utf8'), next: at.offset + cut + 1, etag };
     if (size >= MAX_RECORD_BYTES) {
-      throw new ReaderFailure(
+      throw readerFailure(
         `A record at byte ${at.offset} of the object is longer than ${MAX_RECORD_BYTES} bytes`,
       );
     }
@@ -334,7 +338,7 @@ function lastRecordEnd(bytes: Buffer, quoted: boolean): number {
 function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
   const delimiter = DELIMITERS[String(config.CSVDelimiter ?? 'COMMA')];
   if (delimiter === undefined) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The CSVDelimiter ${JSON.stringify(config.CSVDelimiter)} is not one of ${Object.keys(DELIMITERS).join(', ')}`,
     );
   }
@@ -347,8 +351,9 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
       bom: at.offset === 0,
     });
   } catch (error) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The CSV object cannot be parsed near byte ${at.offset}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   let header = at.header;
@@ -356,7 +361,7 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
     if (config.CSVHeaderLocation === 'GIVEN') {
       const given = config.CSVHeaders;
       if (!Array.isArray(given) || given.length === 0 || !given.every((name) => typeof name === 'string')) {
-        throw new ReaderFailure(
+        throw readerFailure(
           'CSVHeaders must be a non-empty array of strings when CSVHeaderLocation is GIVEN',
         );
       }
@@ -364,13 +369,12 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
     } else {
       header = rows.shift() ?? [];
     }
-    if (new Set(header).size !== header.length)
-      throw new ReaderFailure('CSV headers cannot contain duplicates.');
+    if (new Set(header).size !== header.length) throw readerFailure('CSV headers cannot contain duplicates.');
   }
   const names = header;
   const items = rows.map((row) => {
     if (row.length > names.length) {
-      throw new ReaderFailure(
+      throw readerFailure(
         `A CSV row has ${row.length} fields but the header names ${names.length}: ${row.join(',').slice(0, 100)}`,
       );
     }

@@ -1,3 +1,4 @@
+import { EngineError } from '../engine/engine-error.ts';
 import type { TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
 import type { TaskRequest, TimerPurpose, TransitionMessage } from '../execution/messages.ts';
 import { assertNever } from '../lib/assert-never.ts';
@@ -5,14 +6,13 @@ import { isJsonObject } from '../lib/json.ts';
 
 /**
  * SQS message bodies of the engine's three queues: the envelope as JSON text. Decoding checks the shape
- * field by field, so a handler can tell a poison message (thrown `MalformedMessageError`, naming the
- * field) from a failure worth retrying.
+ * field by field, so a handler can tell a poison message (an EngineError with code MalformedMessage, naming
+ * the field) from a failure worth retrying.
  */
 
 /** A message body that is not the envelope its queue carries; retrying it can never succeed. */
-export class MalformedMessageError extends Error {
-  override name = 'MalformedMessageError';
-}
+const malformed = (message: string, options?: ErrorOptions) =>
+  new EngineError('MalformedMessage', message, options);
 
 export type Envelope = TransitionEnvelope | TaskEnvelope | TimerEnvelope;
 
@@ -212,10 +212,10 @@ function decode(body: string, label: string, shape: Shape): unknown {
   try {
     value = JSON.parse(body);
   } catch (error) {
-    throw new MalformedMessageError(`${label} message body: not JSON (${(error as Error).message})`);
+    throw malformed(`${label} message body: not JSON (${(error as Error).message})`, { cause: error });
   }
   const problem = findProblem(value, shape, '');
-  if (problem !== undefined) throw new MalformedMessageError(`${label} message body: ${problem}`);
+  if (problem !== undefined) throw malformed(`${label} message body: ${problem}`);
   return value;
 }
 

@@ -63,6 +63,8 @@ export const WIRE_ERRORS: {
   InfrastructureFailure: INTERNAL_FAILURE,
   S3WriteRefused: INTERNAL_FAILURE,
   QueueSendRefused: INTERNAL_FAILURE,
+  MalformedMessage: INTERNAL_FAILURE,
+  ItemReaderFailure: INTERNAL_FAILURE,
 };
 
 /**

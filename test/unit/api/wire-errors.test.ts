@@ -61,6 +61,8 @@ const INTERNAL: { [C in InternalErrorCode]: Row } = {
   InfrastructureFailure: { error: 'InternalFailure', status: 500, namespace: CORAL },
   S3WriteRefused: { error: 'InternalFailure', status: 500, namespace: CORAL },
   QueueSendRefused: { error: 'InternalFailure', status: 500, namespace: CORAL },
+  MalformedMessage: { error: 'InternalFailure', status: 500, namespace: CORAL },
+  ItemReaderFailure: { error: 'InternalFailure', status: 500, namespace: CORAL },
 };
 
 /**
