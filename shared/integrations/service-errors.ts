@@ -47,11 +47,16 @@ export function optimizedFailure(
   };
 }
 
+/** What the AWS SDK puts in `message` when the service's error had none (smithy's decorateServiceException). */
+const SDK_NO_MESSAGE = 'UnknownError';
+
 /** The error of the AWS SDK form: `S3.NoSuchKeyException` and a Java-v2-style cause. */
 export function sdkFailure(prefix: string, error: ServiceErrorLike): Extract<TaskOutcome, { ok: false }> {
   const status = error.$metadata?.httpStatusCode ?? 400;
   const requestId = error.$metadata?.requestId ?? '';
-  const message = error.message === '' || error.message === 'UnknownError' ? error.name : error.message;
+  // Not a decision on what went wrong (the name says that): the SDK writes the placeholder 'UnknownError' where
+  // the service sent no message, and the cause then shows the error's name instead, as AWS's does.
+  const message = error.message === '' || error.message === SDK_NO_MESSAGE ? error.name : error.message;
   return {
     ok: false,
     error: `${prefix}.${exceptionName(error.name)}`,
