@@ -53,7 +53,10 @@ export async function handleApiRequest(deps: EngineDeps, request: ApiRequest): P
   }
 }
 
-/** The answer to an unexpected error: a 500 with a generic message; the details go to the log. */
+/**
+ * The answer to a failed request: an answered EngineError's AWS error (WIRE_ERRORS); anything else (an internal
+ * code, a bug, an outage) a 500 InternalFailure with a generic message, its details going to the log.
+ */
 export function respondWithError(error: unknown, requestId: string, operation?: string): ApiResponse {
   const known = toApiError(error);
   if (!known) {
