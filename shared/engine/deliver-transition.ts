@@ -1,4 +1,5 @@
 import { StatesErrors } from '../language/states-error.ts';
+import { describeError } from '../lib/describe-error.ts';
 import { type ApplyOutcome, applyMessage, applyTransition } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { isInfrastructureError } from './infrastructure-failure.ts';
@@ -66,7 +67,7 @@ function warnDeadLettered(delivery: TransitionDelivery, error: unknown): void {
         'A transition failed on its last delivery for a reason of the infrastructure: it goes to the dead-letter queue and its execution stays RUNNING until it is re-driven (statefold dlq redrive)',
       messageId: delivery.messageId,
       executionArn: delivery.executionArn(),
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { ROOT_SCOPE } from '../history/execution-state.ts';
+import { describeError } from '../lib/describe-error.ts';
 import { queueActivityTask } from './activities.ts';
 import { applyTransition } from './apply-transition.ts';
 import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
@@ -82,7 +83,7 @@ async function reportOutcome(
             "A task's outcome could not be applied by the task handler: it goes through the transitions queue",
           executionArn: task.executionArn,
           id: transition.id,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: describeError(error),
         }),
       );
     }

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { describeError } from '../lib/describe-error.ts';
 
 /**
  * The middy middlewares every Statefold handler runs with: a signal that aborts the handler's own calls a
@@ -77,7 +78,7 @@ export function logEscapedErrors<E, R>(handlerName: string): MiddlewareObj<E, R,
         JSON.stringify({
           level: 'ERROR',
           message: `The ${handlerName} handler failed`,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: describeError(error),
         }),
       );
     },

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError } from '../lib/describe-error.ts';
 
 /**
  * Lambda's SQS partial batch response: every record that failed is listed and comes back later (then to the DLQ
@@ -47,7 +48,7 @@ function logFailure(record: SQSRecord, error: unknown): void {
       message: 'SQS record failed; it will be retried, then moved to the dead-letter queue',
       messageId: record.messageId,
       receiveCount: record.attributes.ApproximateReceiveCount,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { describeError } from '../../lib/describe-error.ts';
 import { isJsonObject, type JsonObject } from '../../lib/json.ts';
 import { type EngineDeps, newUuid } from '../engine-deps.ts';
 import { EngineError } from '../engine-error.ts';
@@ -66,7 +67,8 @@ export function respondWithError(error: unknown, requestId: string, operation?: 
         message: 'Step Functions API request failed unexpectedly',
         requestId,
         operation,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        error: describeError(error),
+        ...(error instanceof Error && error.stack !== undefined ? { stack: error.stack } : {}),
       }),
     );
   }

@@ -201,4 +201,15 @@ describe('the wire answer of an error', () => {
     expect(log).toHaveBeenCalledOnce();
     expect(log.mock.calls[0]?.[0]).toContain(error instanceof Error ? error.message : String(error));
   });
+
+  it('the log line of a 500 names the code and the whole cause chain', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    answer(new EngineError('InfrastructureFailure', 'SendMessageBatch failed', { cause: throttled }));
+    const line = JSON.parse(String(log.mock.calls[0]?.[0])) as { error: string; stack: string };
+    expect(line.error).toBe(
+      'EngineError [InfrastructureFailure]: SendMessageBatch failed ← caused by ThrottlingException: Rate exceeded',
+    );
+    expect(line.stack).toMatch(/^EngineError: SendMessageBatch failed\n\s+at /);
+  });
 });
