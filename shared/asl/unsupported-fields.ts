@@ -28,27 +28,43 @@ function needsDistributed(state: JsonObject, what: string, at: string): Diagnost
   ];
 }
 
-/** What in a Map's ResultWriter Statefold cannot write (yet): WriterConfig, a resource but s3:putObject. */
+/**
+ * What in a Map's ResultWriter Statefold cannot write: a resource but s3:putObject; a WriterConfig alone (the
+ * state's output shaped, nothing written) asking for JSON Lines or for NONE, whose output AWS does not document.
+ */
 function resultWriterProblems(state: JsonObject, location: string): Diagnostic[] {
   const writer = state.ResultWriter;
   if (!isJsonObject(writer)) return [];
   const at = childLocation(location, 'ResultWriter');
   const problems: Diagnostic[] = [];
   problems.push(...needsDistributed(state, 'A ResultWriter', at));
-  const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
-  if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
+  if (Object.hasOwn(writer, 'Resource')) {
+    const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
+    if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
+      problems.push(
+        schemaError(
+          `Statefold writes results with arn:aws:states:::s3:putObject, not '${resource}'`,
+          childLocation(at, 'Resource'),
+        ),
+      );
+    }
+    return problems;
+  }
+  const config = isJsonObject(writer.WriterConfig) ? writer.WriterConfig : {};
+  const configAt = childLocation(at, 'WriterConfig');
+  if (config.OutputType === 'JSONL') {
     problems.push(
       schemaError(
-        `Statefold writes results with arn:aws:states:::s3:putObject, not '${resource}'`,
-        childLocation(at, 'Resource'),
+        "Statefold does not shape a Map's output as JSON Lines: a WriterConfig without a Resource gives the state's output, a JSON array (OutputType JSON), or add a Resource and Parameters to write JSONL files to S3",
+        childLocation(configAt, 'OutputType'),
       ),
     );
   }
-  if (Object.hasOwn(writer, 'WriterConfig')) {
+  if (config.Transformation === 'NONE') {
     problems.push(
       schemaError(
-        "Statefold does not support the ResultWriter field 'WriterConfig' yet: results are written as AWS writes them without it",
-        childLocation(at, 'WriterConfig'),
+        'Statefold does not support Transformation NONE in a WriterConfig without a Resource yet: use COMPACT or FLATTEN, or add a Resource and Parameters to write the executions to S3',
+        childLocation(configAt, 'Transformation'),
       ),
     );
   }

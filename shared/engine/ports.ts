@@ -408,7 +408,12 @@ export interface ServiceCalls {
    * Writes one S3 object (a ResultWriter's files); resolves once it is stored. An error S3 answered is
    * rejected as an `S3WriteError` (the caller fails the Map Run with it); one that never reached S3 is thrown.
    */
-  putObject?(request: { bucket: string; key: string; body: string; signal?: AbortSignal }): Promise<void>;
+  putObject?(request: {
+    bucket: string;
+    key: string;
+    body: string | Uint8Array;
+    signal?: AbortSignal;
+  }): Promise<void>;
 }
 
 /** S3 refused a write (no such bucket, access denied…): `message` says what S3 said. */

@@ -479,6 +479,213 @@ describe('ResultWriter', () => {
   });
 });
 
+const readText = async (Key: string, Bucket = BUCKET) => {
+  const object = await s3.send(new GetObjectCommand({ Bucket, Key }));
+  return (object.Body as { transformToString(): Promise<string> }).transformToString();
+};
+
+describe('ResultWriter WriterConfig', () => {
+  // Each child outputs [n, n], or fails when n is over 2: COMPACT keeps each output whole, FLATTEN splices it.
+  const pairs = {
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.n', NumericGreaterThan: 2, Next: 'TooBig' }],
+        Default: 'Pair',
+      },
+      TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+      Pair: {
+        Type: 'Pass',
+        Parameters: { 'pair.$': 'States.Array($.n, $.n)' },
+        OutputPath: '$.pair',
+        End: true,
+      },
+    },
+  };
+  const configured = (resultWriter: object, fields: object = {}) => ({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: pairs,
+        ResultWriter: resultWriter,
+        ToleratedFailurePercentage: 50,
+        End: true,
+        ...fields,
+      },
+    },
+  });
+  const toS3 = (prefix: string, WriterConfig: object) => ({
+    Resource: 'arn:aws:states:::s3:putObject',
+    Parameters: { Bucket: BUCKET, Prefix: prefix },
+    WriterConfig,
+  });
+  const manifestOf = async (run: { output?: string }) => {
+    const output = JSON.parse(run.output ?? 'null') as { ResultWriterDetails: { Key: string } };
+    return (await readJson(output.ResultWriterDetails.Key)) as {
+      ResultFiles: Record<string, { Key: string; Size: number }[]>;
+    };
+  };
+
+  it('COMPACT with OutputType JSON: SUCCEEDED_0.json holds each child output; failed children keep their metadata', async () => {
+    const run = await testbed.run({
+      definition: configured(toS3('compact', { OutputType: 'JSON', Transformation: 'COMPACT' })),
+      input: { items: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    const [succeededFile] = manifest.ResultFiles.SUCCEEDED ?? [];
+    const text = await readText(succeededFile?.Key ?? '');
+    expect(succeededFile?.Size).toBe(Buffer.byteLength(text));
+    expect((JSON.parse(text) as number[][]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    const failed = (await readJson(manifest.ResultFiles.FAILED?.[0]?.Key ?? '')) as Record<string, unknown>[];
+    expect(failed).toEqual([
+      expect.objectContaining({ Status: 'FAILED', Error: 'TooBig', Input: '{"n":3}' }),
+    ]);
+  });
+
+  it('FLATTEN with OutputType JSONL: one line per element of every child output, in a JSONata Map', async () => {
+    const run = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% $states.input.items %}',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Pair',
+              States: {
+                Pair: { Type: 'Pass', Output: '{% [$states.input.n, $states.input.n * 10] %}', End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Arguments: { Bucket: BUCKET, Prefix: '{% $states.input.prefix %}' },
+              WriterConfig: { OutputType: 'JSONL', Transformation: 'FLATTEN' },
+            },
+            End: true,
+          },
+        },
+      },
+      input: { prefix: 'flat-lines', items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    expect(manifest.ResultFiles.SUCCEEDED?.[0]?.Key).toMatch(/^flat-lines\/[^/]+\/SUCCEEDED_0\.json$/);
+    const text = await readText(manifest.ResultFiles.SUCCEEDED?.[0]?.Key ?? '');
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as number);
+    expect(lines.sort((a, b) => a - b)).toEqual([1, 2, 10, 20]);
+  });
+
+  it('OutputType JSONL with NONE: each line an execution as DescribeExecution gives it', async () => {
+    const run = await testbed.run({
+      definition: configured(toS3('none-lines', { OutputType: 'JSONL' })),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    const lines = (await readText(manifest.ResultFiles.SUCCEEDED?.[0]?.Key ?? ''))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.Status === 'SUCCEEDED' && typeof line.Output === 'string')).toBe(true);
+  });
+
+  it("a WriterConfig alone writes nothing and shapes the output: FLATTEN splices the children's arrays", async () => {
+    const jsonPath = await testbed.run({
+      definition: configured({ WriterConfig: { OutputType: 'JSON', Transformation: 'FLATTEN' } }),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(outputOf(jsonPath)).toEqual([1, 1, 2, 2]);
+    const compact = await testbed.run({
+      definition: configured({ WriterConfig: { OutputType: 'JSON', Transformation: 'COMPACT' } }),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(outputOf(compact)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+});
+
+describe('ResultWriter files split by size', () => {
+  // A second engine whose result files hold at most 200 bytes: AWS starts the next file past 5 GB.
+  let small: Testbed;
+  beforeAll(async () => {
+    small = await startTestbed({ resultFileBytes: 200 });
+    const client = new S3Client({ ...LOCAL, endpoint: small.engine.sqs.endpoint, forcePathStyle: true });
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    client.destroy();
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it('writes SUCCEEDED_0.json, SUCCEEDED_1.json… each under the limit, every result once, all in the manifest', async () => {
+    const items = Array.from({ length: 30 }, (_, n) => ({ n }));
+    const run = await small.run({
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Pass', End: true } },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Parameters: { Bucket: BUCKET, Prefix: 'split' },
+              WriterConfig: { OutputType: 'JSON', Transformation: 'COMPACT' },
+            },
+            End: true,
+          },
+        },
+      },
+      input: { items },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const client = new S3Client({ ...LOCAL, endpoint: small.engine.sqs.endpoint, forcePathStyle: true });
+    const text = async (Key: string) =>
+      (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key }))).Body?.transformToString() ?? '';
+    const output = JSON.parse(run.output ?? 'null') as { ResultWriterDetails: { Key: string } };
+    const manifest = JSON.parse(await text(output.ResultWriterDetails.Key)) as {
+      ResultFiles: Record<string, { Key: string; Size: number }[]>;
+    };
+    const files = manifest.ResultFiles.SUCCEEDED ?? [];
+    // 30 entries of 8 or 9 bytes (`{"n":12}`) and their commas: at least two files of at most 200 bytes.
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.map((file) => file.Key.slice(file.Key.lastIndexOf('/') + 1))).toEqual(
+      files.map((_, i) => `SUCCEEDED_${i}.json`),
+    );
+    const read: { n: number }[] = [];
+    for (const file of files) {
+      const body = await text(file.Key);
+      expect(file.Size).toBe(Buffer.byteLength(body));
+      expect(file.Size).toBeLessThanOrEqual(200);
+      read.push(...(JSON.parse(body) as { n: number }[]));
+    }
+    client.destroy();
+    expect(read.map((item) => item.n).sort((a, b) => a - b)).toEqual(items.map((item) => item.n));
+    expect(manifest.ResultFiles.FAILED).toEqual([]);
+  });
+});
+
 describe('stopping a Map Run', () => {
   it('StopExecution on the parent aborts its running child executions', async () => {
     const stateMachineArn = await testbed.createMachine({

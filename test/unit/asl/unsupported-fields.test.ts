@@ -27,13 +27,20 @@ const READER = {
 const WRITER = { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'runs' } };
 
 describe('ItemReader and ResultWriter', () => {
-  it.each<[string, Record<string, unknown>, string]>([
+  it.each<[string, Record<string, unknown>, string, string]>([
     [
-      "ResultWriter's WriterConfig",
-      { ResultWriter: { ...WRITER, WriterConfig: { OutputType: 'JSONL' } } },
-      '/States/M/ResultWriter/WriterConfig',
+      'a WriterConfig alone asking for JSON Lines',
+      { ResultWriter: { WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' } } },
+      '/States/M/ResultWriter/WriterConfig/OutputType',
+      "Statefold does not shape a Map's output as JSON Lines",
     ],
-  ])('a Map with %s is refused, located at the field', (_field, fields, location) => {
+    [
+      'a WriterConfig alone with Transformation NONE',
+      { ResultWriter: { WriterConfig: { OutputType: 'JSON', Transformation: 'NONE' } } },
+      '/States/M/ResultWriter/WriterConfig/Transformation',
+      'Statefold does not support Transformation NONE in a WriterConfig without a Resource yet',
+    ],
+  ])('a Map with %s is refused, located at the field', (_field, fields, location, message) => {
     const definition = { StartAt: 'M', States: { M: mapWith(fields) } };
     const parsed = parseDefinition(JSON.stringify(definition));
     expect(parsed.definition).toBeUndefined();
@@ -41,12 +48,77 @@ describe('ItemReader and ResultWriter', () => {
       {
         severity: 'ERROR',
         code: 'SCHEMA_VALIDATION_FAILED',
-        message: expect.stringContaining("Statefold does not support the ResultWriter field 'WriterConfig'"),
+        message: expect.stringContaining(message),
         location,
       },
     ]);
     // What AWS says stays what AWS says: ValidateStateMachineDefinition accepts it.
     expect(validateDefinition(JSON.stringify(definition)).result).toBe('OK');
+  });
+
+  it.each([
+    { ...WRITER, WriterConfig: { OutputType: 'JSONL' } },
+    { ...WRITER, WriterConfig: { OutputType: 'JSON', Transformation: 'FLATTEN' } },
+    { WriterConfig: { OutputType: 'JSON', Transformation: 'COMPACT' } },
+  ])('a ResultWriter with a WriterConfig Statefold writes is accepted: %j', (writer) => {
+    const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: writer }) } };
+    expect(parseDefinition(JSON.stringify(definition)).diagnostics).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    [
+      'an empty ResultWriter',
+      {},
+      '/States/M/ResultWriter',
+      'These fields are required: [Resource, Parameters]',
+    ],
+    [
+      'a Resource without Parameters',
+      { Resource: WRITER.Resource },
+      '/States/M/ResultWriter',
+      'These fields are required: [Parameters]',
+    ],
+    [
+      'Parameters and a WriterConfig without a Resource',
+      { Parameters: WRITER.Parameters, WriterConfig: { OutputType: 'JSON' } },
+      '/States/M/ResultWriter',
+      'These fields are required: [Resource]',
+    ],
+    [
+      'a WriterConfig without its OutputType',
+      { ...WRITER, WriterConfig: { Transformation: 'FLATTEN' } },
+      '/States/M/ResultWriter/WriterConfig',
+      'These fields are required: [OutputType]',
+    ],
+    [
+      'an OutputType AWS does not have',
+      { ...WRITER, WriterConfig: { OutputType: 'CSV' } },
+      '/States/M/ResultWriter/WriterConfig/OutputType',
+      'JSON',
+    ],
+    [
+      'a Transformation AWS does not have',
+      { ...WRITER, WriterConfig: { OutputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' } },
+      '/States/M/ResultWriter/WriterConfig/Transformation',
+      'COMPACT',
+    ],
+    [
+      'a field WriterConfig does not have',
+      { ...WRITER, WriterConfig: { OutputType: 'JSON', Compression: 'GZIP' } },
+      '/States/M/ResultWriter/WriterConfig',
+      "Field 'Compression' is not supported",
+    ],
+  ])('ValidateStateMachineDefinition refuses %s', (_what, writer, location, message) => {
+    const definition = JSON.stringify({ StartAt: 'M', States: { M: mapWith({ ResultWriter: writer }) } });
+    const validated = validateDefinition(definition);
+    expect(validated.result).toBe('FAIL');
+    expect(validated.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'SCHEMA_VALIDATION_FAILED',
+        location,
+        message: expect.stringContaining(message),
+      }),
+    ]);
   });
 
   it.each<[string, Record<string, unknown>, string, string]>([
@@ -168,11 +240,11 @@ describe('ItemReader and ResultWriter', () => {
   });
 
   it('runExecution refuses the definition with InvalidDefinition before running anything', async () => {
-    const writer = { ...WRITER, WriterConfig: { OutputType: 'JSON' } };
+    const writer = { WriterConfig: { OutputType: 'JSONL' } };
     const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: writer }) } };
     await expect(runExecution({ definition, input: {}, clock: 'virtual' })).rejects.toMatchObject({
       code: 'InvalidDefinition',
-      message: expect.stringContaining("Statefold does not support the ResultWriter field 'WriterConfig'"),
+      message: expect.stringContaining("Statefold does not shape a Map's output as JSON Lines"),
     });
   });
 
