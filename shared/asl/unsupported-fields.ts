@@ -13,7 +13,7 @@ import { nestedBlocksOf } from './variable-references.ts';
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
-const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer', 'CompressionType'];
+const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer'];
 
 /** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
 function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {

@@ -1,4 +1,5 @@
-import { gunzipSync } from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { createGunzip, createZstdDecompress, gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
@@ -125,14 +126,17 @@ async function readObject(
     Key: requireString(parameters, 'Key'),
     ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
   };
-  if (inputType === 'JSON') return readJsonArray(send, location, cursor);
+  const compression = compressionOf(config);
+  if (inputType === 'JSON') return readJsonArray(send, location, cursor, compression);
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
     throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
   const at: FileCursor = isJsonObject(cursor) ? (cursor as unknown as FileCursor) : { offset: 0, etag: '' };
+  const fetch =
+    compression === 'NONE' ? rangeOf(send, location) : decompressedRangeOf(send, location, compression);
   for (let size = PAGE_BYTES; ; size = Math.floor(size / 2)) {
-    const chunk = await readRecords(send, location, at, inputType === 'CSV', size);
+    const chunk = await readRecords(fetch, at, inputType === 'CSV', size);
     const page = inputType === 'JSONL' ? jsonlPage(chunk, at) : csvPage(chunk, at, config);
     const items = page.items as Json[];
     if (items.length <= 1 || size <= 1024 || JSON.stringify(items).length <= PAGE_JSON_BYTES) return page;
@@ -160,7 +164,12 @@ function jsonlPage(chunk: Chunk, at: FileCursor): JsonObject {
  * A JSON object is one array: parsed whole (JSON has no record boundary to page by), then given a page at a time
  * from the cursor's index, each page's items under PAGE_JSON_BYTES; the ETag pins the object across pages.
  */
-async function readJsonArray(send: S3Send, location: JsonObject, cursor: Json): Promise<JsonObject> {
+async function readJsonArray(
+  send: S3Send,
+  location: JsonObject,
+  cursor: Json,
+  compression: Compression,
+): Promise<JsonObject> {
   const at = isJsonObject(cursor) ? (cursor as { index: number; etag: string }) : { index: 0, etag: '' };
   let output: S3Output;
   try {
@@ -171,8 +180,9 @@ async function readJsonArray(send: S3Send, location: JsonObject, cursor: Json): 
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bodyOf(output).toString('utf8'));
+    parsed = JSON.parse((await decompressed(bodyOf(output), compression)).toString('utf8'));
   } catch (error) {
+    if (error instanceof ReaderFailure) throw error;
     throw new ReaderFailure(`The object is not valid JSON: ${(error as Error).message}`);
   }
   if (!Array.isArray(parsed)) {
@@ -275,18 +285,12 @@ interface Chunk {
   etag: string;
 }
 
-/**
- * The whole records from `at.offset` on: a range of `pageBytes` (wider while no record ends in it), cut after its
- * last newline outside quotes (for CSV) — unless the object ends in it.
- */
-async function readRecords(
-  send: S3Send,
-  location: JsonObject,
-  at: FileCursor,
-  quoted: boolean,
-  pageBytes: number,
-): Promise<Chunk> {
-  for (let size = pageBytes; ; size *= 2) {
+/** A range of an object's bytes: `bytes` from `offset`, whether the object ends within them, its ETag. */
+type RangeFetch = (at: FileCursor, size: number) => Promise<{ bytes: Buffer; ended: boolean; etag: string }>;
+
+/** An uncompressed object's bytes by S3 byte ranges, its ETag pinned. */
+function rangeOf(send: S3Send, location: JsonObject): RangeFetch {
+  return async (at, size) => {
     let output: S3Output;
     try {
       output = await send('GetObject', {
@@ -297,15 +301,48 @@ async function readRecords(
     } catch (error) {
       const name = (error as { name?: string }).name;
       // An empty object has no byte 0: nothing to read.
-      if (name === 'InvalidRange') return { text: '', next: null, etag: at.etag };
+      if (name === 'InvalidRange') return { bytes: Buffer.alloc(0), ended: true, etag: at.etag };
       if (name === 'PreconditionFailed') throw changedWhileRead();
       throw error;
     }
     const bytes = bodyOf(output);
     const total = Number(/\/(\d+)$/.exec(String(output.ContentRange ?? ''))?.[1] ?? at.offset + bytes.length);
-    const etag = String(output.ETag ?? at.etag);
-    const end = at.offset + bytes.length;
-    if (end >= total) return { text: bytes.toString('utf8'), next: null, etag };
+    return { bytes, ended: at.offset + bytes.length >= total, etag: String(output.ETag ?? at.etag) };
+  };
+}
+
+/**
+ * A GZIP or ZSTD object's decompressed bytes: compressed data has no ranges, so the object is read (ETag pinned)
+ * and decompressed from its start, streaming, up to the end of the range and a byte past it; only the range is
+ * kept. Each page decompresses the object up to itself again.
+ */
+function decompressedRangeOf(send: S3Send, location: JsonObject, compression: 'GZIP' | 'ZSTD'): RangeFetch {
+  return async (at, size) => {
+    let output: S3Output;
+    try {
+      output = await send('GetObject', { ...location, ...(at.etag !== '' ? { IfMatch: at.etag } : {}) });
+    } catch (error) {
+      if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
+      throw error;
+    }
+    const window = await decompressedWindow(bodyOf(output), compression, at.offset, size);
+    return { ...window, etag: String(output.ETag ?? at.etag) };
+  };
+}
+
+/**
+ * The whole records from `at.offset` on: a range of `pageBytes` (wider while no record ends in it), cut after its
+ * last newline outside quotes (for CSV) — unless the object ends in it.
+ */
+async function readRecords(
+  fetch: RangeFetch,
+  at: FileCursor,
+  quoted: boolean,
+  pageBytes: number,
+): Promise<Chunk> {
+  for (let size = pageBytes; ; size *= 2) {
+    const { bytes, ended, etag } = await fetch(at, size);
+    if (ended) return { text: bytes.toString('utf8'), next: null, etag };
     const cut = lastRecordEnd(bytes, quoted);
     if (cut >= 0)
       return { text: bytes.subarray(0, cut + 1).toString('utf8'), next: at.offset + cut + 1, etag };
@@ -315,6 +352,69 @@ async function readRecords(
       );
     }
   }
+}
+
+type Compression = 'NONE' | 'GZIP' | 'ZSTD';
+
+/** ReaderConfig's CompressionType: how the object is compressed (NONE when absent). */
+function compressionOf(config: JsonObject): Compression {
+  const compression = config.CompressionType ?? 'NONE';
+  if (compression === 'NONE' || compression === 'GZIP' || compression === 'ZSTD') return compression;
+  throw new ReaderFailure(
+    `The CompressionType ${JSON.stringify(compression)} is not one of GZIP, ZSTD and NONE`,
+  );
+}
+
+const decompressor = (compression: 'GZIP' | 'ZSTD'): Transform =>
+  compression === 'GZIP' ? createGunzip() : createZstdDecompress();
+
+const notDecompressed = (compression: string, error: unknown) =>
+  new ReaderFailure(`The object cannot be decompressed as ${compression}: ${(error as Error).message}`);
+
+/** A whole object decompressed (a JSON object is parsed whole anyway). */
+async function decompressed(bytes: Buffer, compression: Compression): Promise<Buffer> {
+  if (compression === 'NONE') return bytes;
+  const window = await decompressedWindow(bytes, compression, 0, Number.POSITIVE_INFINITY);
+  return window.bytes;
+}
+
+/** Bytes [start, start + length) of `compressed` decompressed, streaming: decompression stops a byte past them. */
+function decompressedWindow(
+  compressed: Buffer,
+  compression: 'GZIP' | 'ZSTD',
+  start: number,
+  length: number,
+): Promise<{ bytes: Buffer; ended: boolean }> {
+  const stream = decompressor(compression);
+  const parts: Buffer[] = [];
+  let position = 0;
+  let kept = 0;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (ended: boolean) => {
+      if (settled) return;
+      settled = true;
+      stream.destroy();
+      resolve({ bytes: Buffer.concat(parts), ended });
+    };
+    stream.on('data', (chunk: Buffer) => {
+      const from = Math.max(start - position, 0);
+      position += chunk.length;
+      if (from < chunk.length && kept < length) {
+        const piece = chunk.subarray(from, from + Math.min(chunk.length - from, length - kept));
+        parts.push(piece);
+        kept += piece.length;
+      }
+      if (position > start + length) finish(false);
+    });
+    stream.on('end', () => finish(true));
+    stream.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(notDecompressed(compression, error));
+    });
+    stream.end(compressed);
+  });
 }
 
 /** The index of the last newline that ends a record (outside double quotes, for CSV), or -1. */

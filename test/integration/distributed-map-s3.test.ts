@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
@@ -32,6 +32,8 @@ afterAll(async () => {
 });
 
 const put = (Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+const putBytes = (Key: string, Body: Uint8Array) =>
+  s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
 
 const distributed = (reader: object, fields: object = {}) => ({
   StartAt: 'Each',
@@ -255,6 +257,52 @@ describe('ItemReader', () => {
       { Bucket: 'source', Key: 'b.txt', Size: '20', LastModifiedDate: '2026-11-30T11:00:00.000Z' },
       { Bucket: 'source', Key: 'c.txt', Size: '30', LastModifiedDate: '2026-11-30T12:00:00.000Z' },
     ]);
+  });
+
+  it('CompressionType GZIP and ZSTD: a compressed CSV larger than a page, JSONL and a JSON array, every item once', async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},${'q'.repeat(40)}`);
+    const csv = `id,pad\n${rows.join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(2 * PAGE_BYTES);
+    await putBytes('compressed/rows.csv.gz', gzipSync(csv));
+    await putBytes('compressed/rows.csv.zst', zstdCompressSync(csv));
+    const ids = async (key: string, config: object, field: string) => {
+      const run = await testbed.run({
+        definition: distributed(getObject(key, config), {
+          ItemSelector: { 'v.$': `$$.Map.Item.Value.${field}` },
+          ItemBatcher: { MaxItemsPerBatch: 5000 },
+        }),
+      });
+      return (outputOf(run) as { Items: Record<string, unknown>[] }[]).flatMap((batch) =>
+        batch.Items.map((item) => Number(item.v)),
+      );
+    };
+    const csvConfig = (CompressionType: string) => ({
+      InputType: 'CSV',
+      CSVHeaderLocation: 'FIRST_ROW',
+      CompressionType,
+    });
+    expect(await ids('compressed/rows.csv.gz', csvConfig('GZIP'), 'id')).toEqual(rows.map((_, i) => i));
+    expect(await ids('compressed/rows.csv.zst', csvConfig('ZSTD'), 'id')).toEqual(rows.map((_, i) => i));
+    const lines = [1, 2, 3].map((n) => JSON.stringify({ n })).join('\n');
+    await putBytes('compressed/lines.jsonl.zst', zstdCompressSync(lines));
+    expect(
+      await ids('compressed/lines.jsonl.zst', { InputType: 'JSONL', CompressionType: 'ZSTD' }, 'n'),
+    ).toEqual([1, 2, 3]);
+    await putBytes('compressed/array.json.gz', gzipSync(JSON.stringify([{ n: 7 }, { n: 8 }])));
+    expect(
+      await ids('compressed/array.json.gz', { InputType: 'JSON', CompressionType: 'GZIP' }, 'n'),
+    ).toEqual([7, 8]);
+  });
+
+  it('an object that is not what its CompressionType says fails the Map Run with States.ItemReaderFailed', async () => {
+    await put('compressed/plain.csv', 'a,b\n1,2\n');
+    const run = await testbed.run({
+      definition: distributed(
+        getObject('compressed/plain.csv', { InputType: 'CSV', CompressionType: 'GZIP' }),
+      ),
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(run.cause).toContain('The object cannot be decompressed as GZIP');
   });
 
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
