@@ -13,7 +13,7 @@ import { nestedBlocksOf } from './variable-references.ts';
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
-const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer'];
+const UNSUPPORTED_READER_CONFIG = ['Transformation'];
 
 /** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
 function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {
@@ -95,6 +95,25 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
       schemaError(
         `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects and S3 inventory manifests`,
         childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+      ),
+    );
+  }
+  if (
+    Object.hasOwn(readerConfig, 'ItemsPointer') &&
+    (action !== 'getObject' || (inputType ?? 'JSON') !== 'JSON')
+  ) {
+    problems.push(
+      schemaError(
+        'ItemsPointer selects the items inside a JSON object: it needs Resource arn:aws:states:::s3:getObject and InputType JSON',
+        childLocation(childLocation(at, 'ReaderConfig'), 'ItemsPointer'),
+      ),
+    );
+  }
+  if (Object.hasOwn(state, 'ItemsPath')) {
+    problems.push(
+      schemaError(
+        "Statefold does not read ItemsPath with an ItemReader: the items are the ItemReader's; select a nested array of a JSON object with ReaderConfig ItemsPointer",
+        childLocation(location, 'ItemsPath'),
       ),
     );
   }

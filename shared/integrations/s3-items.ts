@@ -127,7 +127,7 @@ async function readObject(
     ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
   };
   const compression = compressionOf(config);
-  if (inputType === 'JSON') return readJsonArray(send, location, cursor, compression);
+  if (inputType === 'JSON') return readJsonArray(send, location, cursor, compression, config.ItemsPointer);
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
     throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
@@ -169,6 +169,7 @@ async function readJsonArray(
   location: JsonObject,
   cursor: Json,
   compression: Compression,
+  pointer?: Json,
 ): Promise<JsonObject> {
   const at = isJsonObject(cursor) ? (cursor as { index: number; etag: string }) : { index: 0, etag: '' };
   let output: S3Output;
@@ -185,6 +186,7 @@ async function readJsonArray(
     if (error instanceof ReaderFailure) throw error;
     throw new ReaderFailure(`The object is not valid JSON: ${(error as Error).message}`);
   }
+  if (pointer !== undefined) parsed = pointedAt(parsed as Json, pointer);
   if (!Array.isArray(parsed)) {
     throw new ReaderFailure('Attempting to map over non-iterable node.');
   }
@@ -265,6 +267,36 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
         ? { file: at.file + 1, row: 0 }
         : null;
   return { items, cursor: next };
+}
+
+/**
+ * ReaderConfig's ItemsPointer: the JSON Pointer (RFC 6901: `/a/0/b`, `~1` for `/` and `~0` for `~`) to the array
+ * inside the object that holds the items.
+ */
+function pointedAt(document: Json, pointer: Json): Json {
+  if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) {
+    throw new ReaderFailure(
+      `The ItemsPointer must be a JSON Pointer (empty, or starting with '/'), but was ${JSON.stringify(pointer)}`,
+    );
+  }
+  let node: Json = document;
+  for (const token of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    const next: Json | undefined = Array.isArray(node)
+      ? /^(0|[1-9]\d*)$/.test(key)
+        ? node[Number(key)]
+        : undefined
+      : isJsonObject(node) && Object.hasOwn(node, key)
+        ? node[key]
+        : undefined;
+    if (next === undefined) {
+      throw new ReaderFailure(
+        `The ItemsPointer '${pointer}' selects nothing in the object: '${key}' is not there`,
+      );
+    }
+    node = next;
+  }
+  return node;
 }
 
 const changedWhileRead = () =>

@@ -305,6 +305,37 @@ describe('ItemReader', () => {
     expect(run.cause).toContain('The object cannot be decompressed as GZIP');
   });
 
+  it('ItemsPointer selects the array inside a JSON object, in JSONPath and in JSONata', async () => {
+    await put(
+      'nested.json',
+      JSON.stringify({ inventory: { 'a/b': { featured: [{ id: 'x' }, { id: 'y' }] } }, other: [1] }),
+    );
+    const jsonPath = await testbed.run({
+      definition: distributed(
+        getObject('nested.json', { InputType: 'JSON', ItemsPointer: '/inventory/a~1b/featured' }),
+      ),
+    });
+    expect(outputOf(jsonPath)).toEqual([{ id: 'x' }, { id: 'y' }]);
+    const jsonata = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        ...distributed({
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON', ItemsPointer: '/other' },
+          Arguments: { Bucket: BUCKET, Key: 'nested.json' },
+        }),
+      },
+    });
+    expect(outputOf(jsonata)).toEqual([1]);
+    const missing = await testbed.run({
+      definition: distributed(
+        getObject('nested.json', { InputType: 'JSON', ItemsPointer: '/inventory/none' }),
+      ),
+    });
+    expect(missing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(missing.cause).toContain("The ItemsPointer '/inventory/none' selects nothing");
+  });
+
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
     const uncaught = await testbed.run({
       definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),

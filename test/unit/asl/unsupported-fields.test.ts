@@ -162,6 +162,28 @@ describe('ItemReader and ResultWriter', () => {
     ]);
   });
 
+  it('ItemsPath beside an ItemReader, and ItemsPointer on anything but a JSON object, are refused', () => {
+    const withPath = parseDefinition({
+      StartAt: 'M',
+      States: { M: mapWith({ ItemReader: READER, ItemsPath: '$.items' }) },
+    });
+    expect(withPath.diagnostics.map((d) => [d.location, d.message])).toEqual([
+      [
+        '/States/M/ItemsPath',
+        expect.stringContaining('Statefold does not read ItemsPath with an ItemReader'),
+      ],
+    ]);
+    const csvPointer = parseDefinition({
+      StartAt: 'M',
+      States: {
+        M: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'CSV', ItemsPointer: '/a' } } }),
+      },
+    });
+    expect(csvPointer.diagnostics.map((d) => d.location)).toEqual([
+      '/States/M/ItemReader/ReaderConfig/ItemsPointer',
+    ]);
+  });
+
   it('an ItemReader on an inline Map is refused: it needs a Distributed Map', () => {
     const inline = { StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } };
     const parsed = parseDefinition({
