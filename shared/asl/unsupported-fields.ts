@@ -13,7 +13,9 @@ import { nestedBlocksOf } from './variable-references.ts';
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
-const UNSUPPORTED_READER_CONFIG = ['Transformation'];
+const UNSUPPORTED_READER_CONFIG: string[] = [];
+const ATHENA_INPUT_TYPES = new Set(['CSV', 'JSONL']);
+const LISTED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
 
 /** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
 function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {
@@ -90,7 +92,11 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   }
   const readerConfig = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
   const inputType = readerConfig.InputType;
-  if (action === 'getObject' && !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
+  if (
+    action === 'getObject' &&
+    readerConfig.ManifestType !== 'ATHENA_DATA' &&
+    !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))
+  ) {
     problems.push(
       schemaError(
         `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects and S3 inventory manifests`,
@@ -118,13 +124,42 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
     );
   }
   const manifestType = readerConfig.ManifestType;
-  if (manifestType !== undefined && manifestType !== 'S3_INVENTORY') {
+  if (manifestType === 'ATHENA_DATA' && !ATHENA_INPUT_TYPES.has(String(inputType))) {
     problems.push(
       schemaError(
-        `Statefold reads S3 inventory manifests, not ManifestType ${JSON.stringify(manifestType)}, yet`,
+        `An Athena manifest (ManifestType ATHENA_DATA) lists data files: Statefold reads them as CSV or JSONL, give their InputType, not ${JSON.stringify(inputType ?? null)}`,
+        childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+      ),
+    );
+  } else if (
+    manifestType !== undefined &&
+    manifestType !== 'S3_INVENTORY' &&
+    manifestType !== 'ATHENA_DATA'
+  ) {
+    problems.push(
+      schemaError(
+        `Statefold reads S3 inventory and Athena manifests, not ManifestType ${JSON.stringify(manifestType)}`,
         childLocation(childLocation(at, 'ReaderConfig'), 'ManifestType'),
       ),
     );
+  }
+  const transformation = readerConfig.Transformation;
+  if (transformation !== undefined && transformation !== 'NONE') {
+    if (transformation !== 'LOAD_AND_FLATTEN' || action !== 'listObjectsV2') {
+      problems.push(
+        schemaError(
+          `Statefold reads ReaderConfig Transformation LOAD_AND_FLATTEN with arn:aws:states:::s3:listObjectsV2 only, not ${JSON.stringify(transformation)} here`,
+          childLocation(childLocation(at, 'ReaderConfig'), 'Transformation'),
+        ),
+      );
+    } else if (!LISTED_INPUT_TYPES.has(String(inputType))) {
+      problems.push(
+        schemaError(
+          `LOAD_AND_FLATTEN reads each listed object as its InputType says: Statefold reads InputType JSON, JSONL or CSV, not ${JSON.stringify(inputType ?? null)}`,
+          childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+        ),
+      );
+    }
   }
   for (const field of UNSUPPORTED_READER_CONFIG) {
     if (Object.hasOwn(readerConfig, field)) {

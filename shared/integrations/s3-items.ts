@@ -67,8 +67,12 @@ export async function readItemsPage(send: S3Send, request: ItemPageRequest): Pro
     const parameters = isJsonObject(request.parameters) ? request.parameters : {};
     const page =
       request.resource === 'listObjectsV2'
-        ? await listObjects(send, parameters, request.cursor, request.maxItems)
-        : await readObject(send, parameters, request.readerConfig, request.cursor);
+        ? request.readerConfig.Transformation === 'LOAD_AND_FLATTEN'
+          ? await loadAndFlatten(send, parameters, request.readerConfig, request.cursor)
+          : await listObjects(send, parameters, request.cursor, request.maxItems)
+        : request.readerConfig.ManifestType === 'ATHENA_DATA'
+          ? await readAthenaManifest(send, parameters, request.readerConfig, request.cursor)
+          : await readObject(send, parameters, request.readerConfig, request.cursor);
     return { ok: true, output: page };
   } catch (error) {
     if (error instanceof ReaderFailure) {
@@ -112,6 +116,106 @@ async function listObjects(
   }));
   const next = output.IsTruncated === true ? output.NextContinuationToken : undefined;
   return { items, cursor: typeof next === 'string' ? next : null };
+}
+
+/**
+ * Where a reader that goes through several objects is: the object (`file`, its index in a listing page or a
+ * manifest) and the cursor inside it; for a listing, the continuation token of the listing page it is in.
+ */
+type ObjectsCursor = {
+  token?: string;
+  file: number;
+  inner: Json;
+};
+
+const objectsCursor = (cursor: Json): ObjectsCursor =>
+  isJsonObject(cursor) ? (cursor as unknown as ObjectsCursor) : { file: 0, inner: null };
+
+/**
+ * One page of the object at `at.file`, read as `config` says; the cursor moves to the next object once this one is
+ * read (`files` long: how many there are, `next` for what comes after the last).
+ */
+async function pageOfObject(
+  send: S3Send,
+  location: JsonObject,
+  config: JsonObject,
+  at: ObjectsCursor,
+  files: number,
+  next: ObjectsCursor | null,
+): Promise<JsonObject> {
+  const page = await readObject(send, location, config, at.inner);
+  const inner = page.cursor ?? null;
+  const cursor =
+    inner !== null
+      ? { ...at, inner }
+      : at.file + 1 < files
+        ? { ...at, file: at.file + 1, inner: null }
+        : next;
+  return { items: page.items ?? [], cursor };
+}
+
+/**
+ * ReaderConfig Transformation LOAD_AND_FLATTEN (s3:listObjectsV2): the listed objects' contents, each object read
+ * as InputType says and its items given in turn, in the listing's order, instead of the objects' metadata.
+ */
+async function loadAndFlatten(
+  send: S3Send,
+  parameters: JsonObject,
+  config: JsonObject,
+  cursor: Json,
+): Promise<JsonObject> {
+  const bucket = requireString(parameters, 'Bucket');
+  const at = objectsCursor(cursor);
+  const input: JsonObject = { ...parameters, Bucket: bucket };
+  if (at.token !== undefined) input.ContinuationToken = at.token;
+  const output = await send('ListObjectsV2', input);
+  const contents = Array.isArray(output.Contents) ? (output.Contents as Record<string, unknown>[]) : [];
+  const token = output.IsTruncated === true ? output.NextContinuationToken : undefined;
+  const next = typeof token === 'string' ? { token, file: 0, inner: null } : null;
+  const object = contents[at.file];
+  if (object === undefined) return { items: [], cursor: next };
+  const { Transformation: _t, ...fileConfig } = config;
+  return pageOfObject(
+    send,
+    { Bucket: bucket, Key: String(object.Key) },
+    fileConfig,
+    at,
+    contents.length,
+    next,
+  );
+}
+
+/**
+ * ReaderConfig ManifestType ATHENA_DATA: an Athena UNLOAD manifest, one S3 URI a line, each a data file read as
+ * InputType says (CSV without a header row, JSONL or Parquet), in the manifest's order.
+ */
+async function readAthenaManifest(
+  send: S3Send,
+  parameters: JsonObject,
+  config: JsonObject,
+  cursor: Json,
+): Promise<JsonObject> {
+  const location: JsonObject = {
+    Bucket: requireString(parameters, 'Bucket'),
+    Key: requireString(parameters, 'Key'),
+  };
+  const at = objectsCursor(cursor);
+  const uris = bodyOf(await send('GetObject', location))
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const uri = uris[at.file];
+  if (uri === undefined) return { items: [], cursor: null };
+  const parsed = /^s3:\/\/([^/]+)\/(.+)$/i.exec(uri);
+  const [, bucket, key] = parsed ?? [];
+  if (bucket === undefined || key === undefined) {
+    throw new ReaderFailure(
+      `The Athena manifest's line ${at.file + 1} is not an S3 URI (s3://bucket/key): ${uri.slice(0, 200)}`,
+    );
+  }
+  const { ManifestType: _m, ...fileConfig } = config;
+  return pageOfObject(send, { Bucket: bucket, Key: key }, fileConfig, at, uris.length, null);
 }
 
 async function readObject(

@@ -336,6 +336,88 @@ describe('ItemReader', () => {
     expect(missing.cause).toContain("The ItemsPointer '/inventory/none' selects nothing");
   });
 
+  it('ManifestType ATHENA_DATA: the data files an Athena UNLOAD manifest lists, each read as InputType says', async () => {
+    await put('athena/q1/part-0.csv', '1,ann\n2,bob\n');
+    await put('athena/q1/part-1.csv', '3,cy\n');
+    await put(
+      'athena/q1-manifest.csv',
+      `s3://${BUCKET}/athena/q1/part-0.csv\ns3://${BUCKET}/athena/q1/part-1.csv\n`,
+    );
+    const csv = await testbed.run({
+      definition: distributed(
+        getObject('athena/q1-manifest.csv', {
+          ManifestType: 'ATHENA_DATA',
+          InputType: 'CSV',
+          CSVHeaderLocation: 'GIVEN',
+          CSVHeaders: ['id', 'name'],
+        }),
+      ),
+    });
+    expect(outputOf(csv)).toEqual([
+      { id: '1', name: 'ann' },
+      { id: '2', name: 'bob' },
+      { id: '3', name: 'cy' },
+    ]);
+    await put('athena/q2/part-0.jsonl', '{"n":1}\n{"n":2}\n');
+    await put('athena/q2/part-1.jsonl', '');
+    await put('athena/q2/part-2.jsonl', '{"n":3}\n');
+    await put(
+      'athena/q2-manifest.csv',
+      ['part-0.jsonl', 'part-1.jsonl', 'part-2.jsonl']
+        .map((file) => `s3://${BUCKET}/athena/q2/${file}`)
+        .join('\n'),
+    );
+    const jsonl = await testbed.run({
+      definition: distributed(
+        getObject('athena/q2-manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    });
+    expect(outputOf(jsonl)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await put('athena/bad-manifest.csv', 'not-a-uri\n');
+    const bad = await testbed.run({
+      definition: distributed(
+        getObject('athena/bad-manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    });
+    expect(bad).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(bad.cause).toContain("The Athena manifest's line 1 is not an S3 URI");
+  });
+
+  it('listObjectsV2 with Transformation LOAD_AND_FLATTEN: every listed object read as InputType says, its items in turn', async () => {
+    await put('flatten/a.json', JSON.stringify([{ n: 1 }, { n: 2 }]));
+    await put('flatten/b.json', JSON.stringify([{ n: 3 }]));
+    await put('flattened-not/c.json', JSON.stringify([{ n: 99 }]));
+    const json = await testbed.run({
+      definition: distributed({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' },
+        Parameters: { Bucket: BUCKET, Prefix: 'flatten/' },
+      }),
+    });
+    expect(outputOf(json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await put('flatten-csv/x.csv', 'k\nalpha\n');
+    await put('flatten-csv/y.csv', 'k\nbeta\ngamma\n');
+    const csv = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        ...distributed(
+          {
+            Resource: 'arn:aws:states:::s3:listObjectsV2',
+            ReaderConfig: {
+              InputType: 'CSV',
+              CSVHeaderLocation: 'FIRST_ROW',
+              Transformation: 'LOAD_AND_FLATTEN',
+              MaxItems: 2,
+            },
+            Arguments: { Bucket: BUCKET, Prefix: 'flatten-csv/' },
+          },
+          { ItemSelector: '{% $states.context.Map.Item.Value.k %}' },
+        ),
+      },
+    });
+    expect(outputOf(csv)).toEqual(['alpha', 'beta']);
+  });
+
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
     const uncaught = await testbed.run({
       definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),

@@ -123,10 +123,10 @@ describe('ItemReader and ResultWriter', () => {
 
   it.each<[string, Record<string, unknown>, string, string]>([
     [
-      'an Athena manifest',
-      { ...READER, ReaderConfig: { InputType: 'MANIFEST', ManifestType: 'ATHENA_DATA' } },
-      '/States/M/ItemReader/ReaderConfig/ManifestType',
-      'Statefold reads S3 inventory manifests, not ManifestType "ATHENA_DATA", yet',
+      'an Athena manifest of Parquet files',
+      { ...READER, ReaderConfig: { InputType: 'PARQUET', ManifestType: 'ATHENA_DATA' } },
+      '/States/M/ItemReader/ReaderConfig/InputType',
+      'Statefold reads them as CSV or JSONL',
     ],
     [
       'a PARQUET object',
@@ -141,14 +141,20 @@ describe('ItemReader and ResultWriter', () => {
       "not 'arn:aws:states:::s3:headObject'",
     ],
     [
-      'LOAD_AND_FLATTEN',
+      'LOAD_AND_FLATTEN on getObject',
+      { ...READER, ReaderConfig: { InputType: 'CSV', Transformation: 'LOAD_AND_FLATTEN' } },
+      '/States/M/ItemReader/ReaderConfig/Transformation',
+      'Statefold reads ReaderConfig Transformation LOAD_AND_FLATTEN with arn:aws:states:::s3:listObjectsV2 only',
+    ],
+    [
+      'LOAD_AND_FLATTEN without an InputType',
       {
         Resource: 'arn:aws:states:::s3:listObjectsV2',
         ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN' },
         Parameters: { Bucket: 'b' },
       },
-      '/States/M/ItemReader/ReaderConfig/Transformation',
-      "Statefold does not support the ReaderConfig field 'Transformation' yet",
+      '/States/M/ItemReader/ReaderConfig/InputType',
+      'LOAD_AND_FLATTEN reads each listed object as its InputType says',
     ],
   ])('an ItemReader over %s is refused, located at the field', (_what, reader, location, message) => {
     const parsed = parseDefinition({ StartAt: 'M', States: { M: mapWith({ ItemReader: reader }) } });
