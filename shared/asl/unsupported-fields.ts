@@ -12,10 +12,9 @@ import { nestedBlocksOf } from './variable-references.ts';
 
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
-const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
-const UNSUPPORTED_READER_CONFIG: string[] = [];
-const ATHENA_INPUT_TYPES = new Set(['CSV', 'JSONL']);
-const LISTED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
+const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST', 'PARQUET']);
+const ATHENA_INPUT_TYPES = new Set(['CSV', 'JSONL', 'PARQUET']);
+const LISTED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'PARQUET']);
 
 /** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
 function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {
@@ -99,7 +98,7 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   ) {
     problems.push(
       schemaError(
-        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects and S3 inventory manifests`,
+        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL, CSV and Parquet objects and S3 inventory manifests`,
         childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
       ),
     );
@@ -127,7 +126,7 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   if (manifestType === 'ATHENA_DATA' && !ATHENA_INPUT_TYPES.has(String(inputType))) {
     problems.push(
       schemaError(
-        `An Athena manifest (ManifestType ATHENA_DATA) lists data files: Statefold reads them as CSV or JSONL, give their InputType, not ${JSON.stringify(inputType ?? null)}`,
+        `An Athena manifest (ManifestType ATHENA_DATA) lists data files: give their InputType, CSV, JSONL or PARQUET, not ${JSON.stringify(inputType ?? null)}`,
         childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
       ),
     );
@@ -155,18 +154,8 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
     } else if (!LISTED_INPUT_TYPES.has(String(inputType))) {
       problems.push(
         schemaError(
-          `LOAD_AND_FLATTEN reads each listed object as its InputType says: Statefold reads InputType JSON, JSONL or CSV, not ${JSON.stringify(inputType ?? null)}`,
+          `LOAD_AND_FLATTEN reads each listed object as its InputType says: give InputType JSON, JSONL, CSV or PARQUET, not ${JSON.stringify(inputType ?? null)}`,
           childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
-        ),
-      );
-    }
-  }
-  for (const field of UNSUPPORTED_READER_CONFIG) {
-    if (Object.hasOwn(readerConfig, field)) {
-      problems.push(
-        schemaError(
-          `Statefold does not support the ReaderConfig field '${field}' yet`,
-          childLocation(childLocation(at, 'ReaderConfig'), field),
         ),
       );
     }

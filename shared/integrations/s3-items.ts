@@ -1,6 +1,6 @@
-import type { Transform } from 'node:stream';
-import { createGunzip, createZstdDecompress, gunzipSync } from 'node:zlib';
+import { createGunzip, createZstdDecompress, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import type { ItemPageRequest, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
@@ -233,6 +233,7 @@ async function readObject(
   const compression = compressionOf(config);
   if (inputType === 'JSON') return readJsonArray(send, location, cursor, compression, config.ItemsPointer);
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
+  if (inputType === 'PARQUET') return readParquet(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
     throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
@@ -403,6 +404,128 @@ function pointedAt(document: Json, pointer: Json): Json {
   return node;
 }
 
+/** Rows of a Parquet object read per page at first; fewer when their JSON would not fit a message. */
+const PARQUET_PAGE_ROWS = 2000;
+
+/** Where a Parquet read is: the next row, and the object's ETag and size as the first page found them. */
+type ParquetCursor = { row: number; etag: string; size: number };
+
+/**
+ * A Parquet object (InputType PARQUET): each row an item, keyed by its column names. Read by byte ranges through
+ * hyparquet: the footer first, then, for each page, the rows from the cursor on within one row group, only the
+ * data pages of each column those rows are in (the offset index, where the file has one). The object is never
+ * fetched whole. Values as JSON: INT64 as a number (as text past 2^53), timestamps and dates as ISO 8601 text,
+ * binary as an array of bytes. Snappy is hyparquet's; GZIP and ZSTD pages are decompressed with node:zlib.
+ */
+async function readParquet(send: S3Send, location: JsonObject, cursor: Json): Promise<JsonObject> {
+  const at: ParquetCursor = isJsonObject(cursor)
+    ? (cursor as unknown as ParquetCursor)
+    : { row: 0, ...(await parquetObject(send, location)) };
+  if (at.size === 0) throw new ReaderFailure('The Parquet object is empty');
+  const file = parquetFile(send, location, at);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    if (!isParquetFault(error)) throw error;
+    throw new ReaderFailure(`The object is not a Parquet file: ${(error as Error).message}`);
+  }
+  // The rows from the cursor to the end of the row group it is in: a page never spans two row groups.
+  let groupEnd = 0;
+  for (const group of metadata.row_groups) {
+    groupEnd += Number(group.num_rows);
+    if (groupEnd > at.row) break;
+  }
+  const total = Number(metadata.num_rows);
+  if (at.row >= total) return { items: [], cursor: null };
+  for (let rows = PARQUET_PAGE_ROWS; ; rows = Math.max(1, Math.floor(rows / 2))) {
+    const rowEnd = Math.min(at.row + rows, groupEnd);
+    let read: Record<string, unknown>[];
+    try {
+      read = await parquetReadObjects({
+        file,
+        metadata,
+        rowStart: at.row,
+        rowEnd,
+        useOffsetIndex: true,
+        compressors: PARQUET_DECOMPRESSORS,
+      });
+    } catch (error) {
+      if (!isParquetFault(error)) throw error;
+      throw new ReaderFailure(
+        `The Parquet object cannot be read near row ${at.row}: ${(error as Error).message}`,
+      );
+    }
+    const items = read.map((row) => parquetJson(row) as Json);
+    if (rows === 1 || JSON.stringify(items).length <= PAGE_JSON_BYTES) {
+      return { items, cursor: rowEnd >= total ? null : { ...at, row: rowEnd } };
+    }
+  }
+}
+
+/** hyparquet's own complaint about the bytes, not S3's answer nor ours, nor a call that failed on the way. */
+const isParquetFault = (error: unknown): boolean =>
+  error instanceof Error &&
+  !(error instanceof ReaderFailure) &&
+  (error as Error).name === 'Error' &&
+  !isServiceError(error);
+
+const PARQUET_DECOMPRESSORS = {
+  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+  ZSTD: (input: Uint8Array) => new Uint8Array(zstdDecompressSync(input)),
+};
+
+/** The object's size and ETag, from a one-byte range (hyparquet needs the size to find the footer). */
+async function parquetObject(send: S3Send, location: JsonObject): Promise<{ etag: string; size: number }> {
+  let output: S3Output;
+  try {
+    output = await send('GetObject', { ...location, Range: 'bytes=0-0' });
+  } catch (error) {
+    if ((error as { name?: string }).name === 'InvalidRange') return { etag: '', size: 0 };
+    throw error;
+  }
+  const size = Number(/\/(\d+)$/.exec(String(output.ContentRange ?? ''))?.[1] ?? bodyOf(output).length);
+  return { etag: String(output.ETag ?? ''), size };
+}
+
+/** The object as hyparquet reads it: byte ranges, each a GetObject pinned to the ETag the first page saw. */
+function parquetFile(send: S3Send, location: JsonObject, at: ParquetCursor): AsyncBuffer {
+  return {
+    byteLength: at.size,
+    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+      const last = Math.min(end ?? at.size, at.size) - 1;
+      if (last < start) return new ArrayBuffer(0);
+      let output: S3Output;
+      try {
+        output = await send('GetObject', {
+          ...location,
+          Range: `bytes=${start}-${last}`,
+          ...(at.etag !== '' ? { IfMatch: at.etag } : {}),
+        });
+      } catch (error) {
+        if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
+        throw error;
+      }
+      const bytes = bodyOf(output);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+    },
+  };
+}
+
+/** A Parquet value as JSON (see readParquet). */
+function parquetJson(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Array.from(value);
+  if (Array.isArray(value)) return value.map(parquetJson);
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, parquetJson(inner)]));
+  }
+  return value;
+}
+
 const changedWhileRead = () =>
   new ReaderFailure(
     'The object changed while its items were being read (its ETag is no longer the one read first)',
@@ -501,7 +624,7 @@ function compressionOf(config: JsonObject): Compression {
   );
 }
 
-const decompressor = (compression: 'GZIP' | 'ZSTD'): Transform =>
+const decompressor = (compression: 'GZIP' | 'ZSTD'): ReturnType<typeof createGunzip> =>
   compression === 'GZIP' ? createGunzip() : createZstdDecompress();
 
 const notDecompressed = (compression: string, error: unknown) =>

@@ -1,11 +1,18 @@
 import { gzipSync, zstdCompressSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
 import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
+import { PAGE_BYTES, readItemsPage, type S3Send } from '../../shared/integrations/s3-items.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 
@@ -416,6 +423,127 @@ describe('ItemReader', () => {
       },
     });
     expect(outputOf(csv)).toEqual(['alpha', 'beta']);
+    for (const [key, ids] of [
+      ['flatten-parquet/1.parquet', [1, 2]],
+      ['flatten-parquet/2.parquet', [3]],
+    ] as const) {
+      await putBytes(
+        key,
+        new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: [...ids], type: 'INT32' }] })),
+      );
+    }
+    const parquet = await testbed.run({
+      definition: distributed({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        ReaderConfig: { InputType: 'PARQUET', Transformation: 'LOAD_AND_FLATTEN' },
+        Parameters: { Bucket: BUCKET, Prefix: 'flatten-parquet/' },
+      }),
+    });
+    expect(outputOf(parquet)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it('PARQUET: each row an item, across row groups and codecs, values as JSON', async () => {
+    const rows = 2500;
+    const parquet = (codec: 'SNAPPY' | 'GZIP' | 'ZSTD') =>
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'id', data: Array.from({ length: rows }, (_, i) => i), type: 'INT32' },
+            { name: 'big', data: Array.from({ length: rows }, (_, i) => BigInt(i) * 1000n), type: 'INT64' },
+            { name: 'name', data: Array.from({ length: rows }, (_, i) => `row-${i}`), type: 'STRING' },
+            {
+              name: 'at',
+              data: Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, i))),
+              type: 'TIMESTAMP',
+            },
+          ],
+          rowGroupSize: 1000,
+          codec,
+          compressors: {
+            GZIP: (bytes: Uint8Array) => new Uint8Array(gzipSync(bytes)),
+            ZSTD: (bytes: Uint8Array) => new Uint8Array(zstdCompressSync(bytes)),
+          },
+        }),
+      );
+    for (const codec of ['SNAPPY', 'GZIP', 'ZSTD'] as const) {
+      await putBytes(`parquet/${codec}.parquet`, parquet(codec));
+      const run = await testbed.run({
+        definition: distributed(getObject(`parquet/${codec}.parquet`, { InputType: 'PARQUET' }), {
+          ItemBatcher: { MaxItemsPerBatch: 5000 },
+        }),
+      });
+      const items = (outputOf(run) as { Items: Record<string, unknown>[] }[]).flatMap((batch) => batch.Items);
+      expect(items.map((item) => item.id)).toEqual(Array.from({ length: rows }, (_, i) => i));
+      expect(items[1234]).toEqual({
+        id: 1234,
+        big: 1234000,
+        name: 'row-1234',
+        at: '2026-01-01T00:20:34.000Z',
+      });
+    }
+  });
+
+  it('PARQUET is read by byte ranges, a page at a time: never the whole object in one request', async () => {
+    const rows = 40_000;
+    const body = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'id', data: Array.from({ length: rows }, (_, i) => i), type: 'INT32' },
+          {
+            name: 'pad',
+            data: Array.from({ length: rows }, (_, i) => `${i}-${'p'.repeat(40)}`),
+            type: 'STRING',
+          },
+        ],
+        rowGroupSize: 20_000,
+        pageSize: 64 * 1024,
+        codec: 'UNCOMPRESSED',
+      }),
+    );
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    await putBytes('parquet/ranged.parquet', body);
+    const ranges: number[] = [];
+    const send: S3Send = async (action, input) => {
+      const command =
+        action === 'GetObject'
+          ? new GetObjectCommand(input as never)
+          : new ListObjectsV2Command(input as never);
+      const output = (await s3.send(command as never)) as unknown as Record<string, unknown>;
+      const bytes = await (
+        output.Body as { transformToByteArray(): Promise<Uint8Array> }
+      ).transformToByteArray();
+      ranges.push(bytes.length);
+      return { ...output, Body: bytes };
+    };
+    const ids: number[] = [];
+    let cursor: unknown = null;
+    let pages = 0;
+    do {
+      const outcome = await readItemsPage(send, {
+        resource: 'getObject',
+        parameters: { Bucket: BUCKET, Key: 'parquet/ranged.parquet' },
+        readerConfig: { InputType: 'PARQUET' },
+        cursor: cursor as never,
+        maxItems: 0,
+      });
+      if (!outcome.ok) throw new Error(outcome.cause);
+      const page = outcome.output as { items: { id: number }[]; cursor: unknown };
+      ids.push(...page.items.map((item) => item.id));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== null);
+    expect(ids).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(pages).toBeGreaterThan(2);
+    expect(Math.max(...ranges)).toBeLessThan(body.length / 4);
+  });
+
+  it('an object that is not Parquet fails the Map Run with States.ItemReaderFailed', async () => {
+    await put('parquet/not.parquet', 'id,name\n1,a\n');
+    const run = await testbed.run({
+      definition: distributed(getObject('parquet/not.parquet', { InputType: 'PARQUET' })),
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(run.cause).toContain('Parquet');
   });
 
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {

@@ -123,16 +123,16 @@ describe('ItemReader and ResultWriter', () => {
 
   it.each<[string, Record<string, unknown>, string, string]>([
     [
-      'an Athena manifest of Parquet files',
-      { ...READER, ReaderConfig: { InputType: 'PARQUET', ManifestType: 'ATHENA_DATA' } },
+      'an Athena manifest of its own kind of data',
+      { ...READER, ReaderConfig: { InputType: 'MANIFEST', ManifestType: 'ATHENA_DATA' } },
       '/States/M/ItemReader/ReaderConfig/InputType',
-      'Statefold reads them as CSV or JSONL',
+      'give their InputType, CSV, JSONL or PARQUET',
     ],
     [
-      'a PARQUET object',
-      { ...READER, ReaderConfig: { InputType: 'PARQUET' } },
+      'an input type AWS does not have',
+      { ...READER, ReaderConfig: { InputType: 'AVRO' } },
       '/States/M/ItemReader/ReaderConfig/InputType',
-      'Statefold does not read ItemReader InputType "PARQUET" yet',
+      'Statefold does not read ItemReader InputType "AVRO"',
     ],
     [
       'an S3 action other than getObject and listObjectsV2',
@@ -218,7 +218,7 @@ describe('ItemReader and ResultWriter', () => {
   it('finds them inside Parallel branches and Map processors, every one', () => {
     const inner = {
       StartAt: 'Inner',
-      States: { Inner: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'PARQUET' } } }) },
+      States: { Inner: mapWith({ ItemReader: { ...READER, ReaderConfig: { InputType: 'AVRO' } } }) },
     };
     const definition = {
       StartAt: 'P',
@@ -231,7 +231,7 @@ describe('ItemReader and ResultWriter', () => {
               States: {
                 Outer: mapWith({
                   ItemProcessor: { ...processor, ...inner },
-                  ResultWriter: { ...WRITER, WriterConfig: {} },
+                  ResultWriter: { WriterConfig: { OutputType: 'JSONL' } },
                 }),
               },
             },
@@ -241,7 +241,7 @@ describe('ItemReader and ResultWriter', () => {
       },
     };
     expect(parseDefinition(definition).diagnostics.map((d) => d.location)).toEqual([
-      '/States/P/Branches[0]/States/Outer/ResultWriter/WriterConfig',
+      '/States/P/Branches[0]/States/Outer/ResultWriter/WriterConfig/OutputType',
       '/States/P/Branches[0]/States/Outer/ItemProcessor/States/Inner/ItemReader/ReaderConfig/InputType',
     ]);
   });
