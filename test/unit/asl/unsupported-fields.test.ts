@@ -276,6 +276,27 @@ describe('ItemReader and ResultWriter', () => {
     });
   });
 
+  it('the in-memory runner shapes the output with a WriterConfig alone: FLATTEN splices the outputs', async () => {
+    const pairs = {
+      ...processor,
+      States: {
+        Each: { Type: 'Pass', Parameters: { 'p.$': 'States.Array($, $)' }, OutputPath: '$.p', End: true },
+      },
+    };
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: mapWith({
+          ItemProcessor: pairs,
+          ResultWriter: { WriterConfig: { OutputType: 'JSON', Transformation: 'FLATTEN' } },
+        }),
+      },
+    };
+    const run = await runExecution({ definition, input: [1, 2], clock: 'virtual' });
+    expect(run).toMatchObject({ status: 'SUCCEEDED' });
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 1, 2, 2]);
+  });
+
   it("the in-memory runner cannot write a Map Run's results: States.ResultWriterFailed, saying why", async () => {
     const definition = { StartAt: 'M', States: { M: mapWith({ ResultWriter: WRITER }) } };
     const run = await runExecution({ definition, input: [1, 2], clock: 'virtual' });
