@@ -13,6 +13,7 @@ import { nestedBlocksOf } from './variable-references.ts';
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
 const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST', 'PARQUET']);
+const COMPRESSED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
 const ATHENA_INPUT_TYPES = new Set(['CSV', 'JSONL', 'PARQUET']);
 const LISTED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'PARQUET']);
 
@@ -121,6 +122,25 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
         childLocation(location, 'ItemsPath'),
       ),
     );
+  }
+  const compression = readerConfig.CompressionType;
+  if (compression !== undefined) {
+    const compressedAt = childLocation(childLocation(at, 'ReaderConfig'), 'CompressionType');
+    if (compression !== 'NONE' && compression !== 'GZIP' && compression !== 'ZSTD') {
+      problems.push(
+        schemaError(
+          `Statefold reads CompressionType GZIP, ZSTD or NONE, not ${JSON.stringify(compression)}`,
+          compressedAt,
+        ),
+      );
+    } else if (compression !== 'NONE' && !COMPRESSED_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
+      problems.push(
+        schemaError(
+          `Statefold decompresses JSON, JSONL and CSV objects, not InputType ${JSON.stringify(inputType ?? 'JSON')}: a Parquet file compresses its own pages`,
+          compressedAt,
+        ),
+      );
+    }
   }
   const manifestType = readerConfig.ManifestType;
   if (manifestType === 'ATHENA_DATA' && !ATHENA_INPUT_TYPES.has(String(inputType))) {

@@ -380,6 +380,19 @@ describe('ItemReader', () => {
       ),
     });
     expect(outputOf(jsonl)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    // Athena's UNLOAD writes GZIP data files by default.
+    await putBytes('athena/q3/part-0.gz', gzipSync('{"z":1}\n{"z":2}\n'));
+    await put('athena/q3-manifest.csv', `s3://${BUCKET}/athena/q3/part-0.gz\n`);
+    const gzipped = await testbed.run({
+      definition: distributed(
+        getObject('athena/q3-manifest.csv', {
+          ManifestType: 'ATHENA_DATA',
+          InputType: 'JSONL',
+          CompressionType: 'GZIP',
+        }),
+      ),
+    });
+    expect(outputOf(gzipped)).toEqual([{ z: 1 }, { z: 2 }]);
     await put('athena/bad-manifest.csv', 'not-a-uri\n');
     const bad = await testbed.run({
       definition: distributed(

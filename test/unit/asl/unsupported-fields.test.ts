@@ -129,6 +129,18 @@ describe('ItemReader and ResultWriter', () => {
       'give their InputType, CSV, JSONL or PARQUET',
     ],
     [
+      'a CompressionType Statefold does not read',
+      { ...READER, ReaderConfig: { InputType: 'CSV', CompressionType: 'BZIP2' } },
+      '/States/M/ItemReader/ReaderConfig/CompressionType',
+      'Statefold reads CompressionType GZIP, ZSTD or NONE, not "BZIP2"',
+    ],
+    [
+      'a compressed Parquet object',
+      { ...READER, ReaderConfig: { InputType: 'PARQUET', CompressionType: 'GZIP' } },
+      '/States/M/ItemReader/ReaderConfig/CompressionType',
+      'Statefold decompresses JSON, JSONL and CSV objects, not InputType "PARQUET"',
+    ],
+    [
       'an input type AWS does not have',
       { ...READER, ReaderConfig: { InputType: 'AVRO' } },
       '/States/M/ItemReader/ReaderConfig/InputType',
