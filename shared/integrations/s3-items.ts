@@ -61,6 +61,7 @@ export function s3Refusal(error: unknown): string | undefined {
 
 /** A reader problem the user's data or definition causes: the Map Run fails with States.ItemReaderFailed. */
 class ReaderFailure extends Error {}
+const readerFailure = (message: string, options?: ErrorOptions) => new ReaderFailure(message, options);
 
 export async function readItemsPage(send: S3Send, request: ItemPageRequest): Promise<TaskOutcome> {
   try {
@@ -87,7 +88,7 @@ export async function readItemsPage(send: S3Send, request: ItemPageRequest): Pro
 function requireString(parameters: JsonObject, field: string): string {
   const value = parameters[field];
   if (typeof value !== 'string' || value === '') {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The ItemReader's ${field} must be a non-empty string, but was ${JSON.stringify(value ?? null)}`,
     );
   }
@@ -210,7 +211,7 @@ async function readAthenaManifest(
   const parsed = /^s3:\/\/([^/]+)\/(.+)$/i.exec(uri);
   const [, bucket, key] = parsed ?? [];
   if (bucket === undefined || key === undefined) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The Athena manifest's line ${at.file + 1} is not an S3 URI (s3://bucket/key): ${uri.slice(0, 200)}`,
     );
   }
@@ -235,7 +236,7 @@ async function readObject(
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
   if (inputType === 'PARQUET') return readParquet(send, location, cursor);
   if (inputType !== 'JSONL' && inputType !== 'CSV') {
-    throw new ReaderFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
+    throw readerFailure(`Statefold cannot read ItemReader InputType ${JSON.stringify(inputType)} yet`);
   }
   const at: FileCursor = isJsonObject(cursor) ? (cursor as unknown as FileCursor) : { offset: 0, etag: '' };
   const fetch =
@@ -257,7 +258,7 @@ function jsonlPage(chunk: Chunk, at: FileCursor): JsonObject {
       try {
         return JSON.parse(line) as Json;
       } catch {
-        throw new ReaderFailure(
+        throw readerFailure(
           `The JSONL object holds a line that is not JSON (item ${index + 1} of the page at byte ${at.offset}): ${line.slice(0, 100)}`,
         );
       }
@@ -289,11 +290,11 @@ async function readJsonArray(
     parsed = JSON.parse((await decompressed(bodyOf(output), compression)).toString('utf8'));
   } catch (error) {
     if (error instanceof ReaderFailure) throw error;
-    throw new ReaderFailure(`The object is not valid JSON: ${(error as Error).message}`);
+    throw readerFailure(`The object is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (pointer !== undefined) parsed = pointedAt(parsed as Json, pointer);
   if (!Array.isArray(parsed)) {
-    throw new ReaderFailure('Attempting to map over non-iterable node.');
+    throw readerFailure('Attempting to map over non-iterable node.');
   }
   const items: Json[] = [];
   let bytes = 0;
@@ -321,7 +322,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
     manifest = JSON.parse(bodyOf(await send('GetObject', location)).toString('utf8'));
   } catch (error) {
     if (error instanceof SyntaxError)
-      throw new ReaderFailure(`The manifest is not valid JSON: ${error.message}`);
+      throw readerFailure(`The manifest is not valid JSON: ${error.message}`, { cause: error });
     throw error;
   }
   const { fileFormat, fileSchema, files, destinationBucket } = (
@@ -333,12 +334,12 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
     destinationBucket?: unknown;
   };
   if (fileFormat !== 'CSV') {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The S3 inventory's fileFormat must be CSV, but was ${JSON.stringify(fileFormat ?? null)}`,
     );
   }
   if (typeof fileSchema !== 'string' || !Array.isArray(files) || typeof destinationBucket !== 'string') {
-    throw new ReaderFailure(
+    throw readerFailure(
       'The manifest is not an S3 inventory manifest: it needs fileSchema, files and destinationBucket',
     );
   }
@@ -346,14 +347,16 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
   const bucket = destinationBucket.replace(/^arn:aws[\w-]*:s3:::/, '');
   const file = files[at.file] as { key?: unknown } | undefined;
   if (file === undefined) return { items: [], cursor: null };
-  if (typeof file.key !== 'string') throw new ReaderFailure(`The manifest's file ${at.file} has no key`);
+  if (typeof file.key !== 'string') throw readerFailure(`The manifest's file ${at.file} has no key`);
   let bytes = bodyOf(await send('GetObject', { Bucket: bucket, Key: file.key }));
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   let rows: string[][];
   try {
     rows = parseCsv(bytes.toString('utf8'), { skip_empty_lines: true, relax_column_count: true });
   } catch (error) {
-    throw new ReaderFailure(`The inventory file ${file.key} cannot be parsed: ${(error as Error).message}`);
+    throw readerFailure(`The inventory file ${file.key} cannot be parsed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const items: Json[] = [];
   let size = 0;
@@ -380,7 +383,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
  */
 function pointedAt(document: Json, pointer: Json): Json {
   if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The ItemsPointer must be a JSON Pointer (empty, or starting with '/'), but was ${JSON.stringify(pointer)}`,
     );
   }
@@ -395,7 +398,7 @@ function pointedAt(document: Json, pointer: Json): Json {
         ? node[key]
         : undefined;
     if (next === undefined) {
-      throw new ReaderFailure(
+      throw readerFailure(
         `The ItemsPointer '${pointer}' selects nothing in the object: '${key}' is not there`,
       );
     }
@@ -421,14 +424,14 @@ async function readParquet(send: S3Send, location: JsonObject, cursor: Json): Pr
   const at: ParquetCursor = isJsonObject(cursor)
     ? (cursor as unknown as ParquetCursor)
     : { row: 0, ...(await parquetObject(send, location)) };
-  if (at.size === 0) throw new ReaderFailure('The Parquet object is empty');
+  if (at.size === 0) throw readerFailure('The Parquet object is empty');
   const file = parquetFile(send, location, at);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
     if (!isParquetFault(error)) throw error;
-    throw new ReaderFailure(`The object is not a Parquet file: ${(error as Error).message}`);
+    throw readerFailure(`The object is not a Parquet file: ${(error as Error).message}`);
   }
   // The rows from the cursor to the end of the row group it is in: a page never spans two row groups.
   let groupEnd = 0;
@@ -452,7 +455,7 @@ async function readParquet(send: S3Send, location: JsonObject, cursor: Json): Pr
       });
     } catch (error) {
       if (!isParquetFault(error)) throw error;
-      throw new ReaderFailure(
+      throw readerFailure(
         `The Parquet object cannot be read near row ${at.row}: ${(error as Error).message}`,
       );
     }
@@ -527,7 +530,7 @@ function parquetJson(value: unknown): unknown {
 }
 
 const changedWhileRead = () =>
-  new ReaderFailure(
+  readerFailure(
     'The object changed while its items were being read (its ETag is no longer the one read first)',
   );
 
@@ -606,7 +609,7 @@ async function readRecords(
     if (cut >= 0)
       return { text: bytes.subarray(0, cut + 1).toString('utf8'), next: at.offset + cut + 1, etag };
     if (size >= MAX_RECORD_BYTES) {
-      throw new ReaderFailure(
+      throw readerFailure(
         `A record at byte ${at.offset} of the object is longer than ${MAX_RECORD_BYTES} bytes`,
       );
     }
@@ -619,16 +622,14 @@ type Compression = 'NONE' | 'GZIP' | 'ZSTD';
 function compressionOf(config: JsonObject): Compression {
   const compression = config.CompressionType ?? 'NONE';
   if (compression === 'NONE' || compression === 'GZIP' || compression === 'ZSTD') return compression;
-  throw new ReaderFailure(
-    `The CompressionType ${JSON.stringify(compression)} is not one of GZIP, ZSTD and NONE`,
-  );
+  throw readerFailure(`The CompressionType ${JSON.stringify(compression)} is not one of GZIP, ZSTD and NONE`);
 }
 
 const decompressor = (compression: 'GZIP' | 'ZSTD'): ReturnType<typeof createGunzip> =>
   compression === 'GZIP' ? createGunzip() : createZstdDecompress();
 
 const notDecompressed = (compression: string, error: unknown) =>
-  new ReaderFailure(`The object cannot be decompressed as ${compression}: ${(error as Error).message}`);
+  readerFailure(`The object cannot be decompressed as ${compression}: ${(error as Error).message}`);
 
 /** A whole object decompressed (a JSON object is parsed whole anyway). */
 async function decompressed(bytes: Buffer, compression: Compression): Promise<Buffer> {
@@ -693,7 +694,7 @@ function lastRecordEnd(bytes: Buffer, quoted: boolean): number {
 function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
   const delimiter = DELIMITERS[String(config.CSVDelimiter ?? 'COMMA')];
   if (delimiter === undefined) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The CSVDelimiter ${JSON.stringify(config.CSVDelimiter)} is not one of ${Object.keys(DELIMITERS).join(', ')}`,
     );
   }
@@ -706,7 +707,7 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
       bom: at.offset === 0,
     });
   } catch (error) {
-    throw new ReaderFailure(
+    throw readerFailure(
       `The CSV object cannot be parsed near byte ${at.offset}: ${(error as Error).message}`,
     );
   }
@@ -715,7 +716,7 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
     if (config.CSVHeaderLocation === 'GIVEN') {
       const given = config.CSVHeaders;
       if (!Array.isArray(given) || given.length === 0 || !given.every((name) => typeof name === 'string')) {
-        throw new ReaderFailure(
+        throw readerFailure(
           'CSVHeaders must be a non-empty array of strings when CSVHeaderLocation is GIVEN',
         );
       }
@@ -723,13 +724,12 @@ function csvPage(chunk: Chunk, at: FileCursor, config: JsonObject): JsonObject {
     } else {
       header = rows.shift() ?? [];
     }
-    if (new Set(header).size !== header.length)
-      throw new ReaderFailure('CSV headers cannot contain duplicates.');
+    if (new Set(header).size !== header.length) throw readerFailure('CSV headers cannot contain duplicates.');
   }
   const names = header;
   const items = rows.map((row) => {
     if (row.length > names.length) {
-      throw new ReaderFailure(
+      throw readerFailure(
         `A CSV row has ${row.length} fields but the header names ${names.length}: ${row.join(',').slice(0, 100)}`,
       );
     }
