@@ -12,8 +12,10 @@ import { nestedBlocksOf } from './variable-references.ts';
 
 /** The ItemReader forms Statefold reads: S3 listObjectsV2, getObject of a JSON, JSONL or CSV object or an inventory. */
 const READER_RESOURCES = /^arn:aws[\w-]*:states:::s3:(getObject|listObjectsV2)$/;
-const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
-const UNSUPPORTED_READER_CONFIG = ['Transformation', 'ItemsPointer', 'CompressionType'];
+const READER_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST', 'PARQUET']);
+const COMPRESSED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
+const ATHENA_INPUT_TYPES = new Set(['CSV', 'JSONL', 'PARQUET']);
+const LISTED_INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'PARQUET']);
 
 /** ItemReader and ResultWriter belong to a Distributed Map: Statefold runs them only there. */
 function needsDistributed(state: JsonObject, what: string, at: string): Diagnostic[] {
@@ -28,27 +30,43 @@ function needsDistributed(state: JsonObject, what: string, at: string): Diagnost
   ];
 }
 
-/** What in a Map's ResultWriter Statefold cannot write (yet): WriterConfig, a resource but s3:putObject. */
+/**
+ * What in a Map's ResultWriter Statefold cannot write: a resource but s3:putObject; a WriterConfig alone (the
+ * state's output shaped, nothing written) asking for JSON Lines or for NONE, whose output AWS does not document.
+ */
 function resultWriterProblems(state: JsonObject, location: string): Diagnostic[] {
   const writer = state.ResultWriter;
   if (!isJsonObject(writer)) return [];
   const at = childLocation(location, 'ResultWriter');
   const problems: Diagnostic[] = [];
   problems.push(...needsDistributed(state, 'A ResultWriter', at));
-  const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
-  if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
+  if (Object.hasOwn(writer, 'Resource')) {
+    const resource = typeof writer.Resource === 'string' ? writer.Resource : '';
+    if (!/^arn:aws[\w-]*:states:::s3:putObject$/.test(resource)) {
+      problems.push(
+        schemaError(
+          `Statefold writes results with arn:aws:states:::s3:putObject, not '${resource}'`,
+          childLocation(at, 'Resource'),
+        ),
+      );
+    }
+    return problems;
+  }
+  const config = isJsonObject(writer.WriterConfig) ? writer.WriterConfig : {};
+  const configAt = childLocation(at, 'WriterConfig');
+  if (config.OutputType === 'JSONL') {
     problems.push(
       schemaError(
-        `Statefold writes results with arn:aws:states:::s3:putObject, not '${resource}'`,
-        childLocation(at, 'Resource'),
+        "Statefold does not shape a Map's output as JSON Lines: a WriterConfig without a Resource gives the state's output, a JSON array (OutputType JSON), or add a Resource and Parameters to write JSONL files to S3",
+        childLocation(configAt, 'OutputType'),
       ),
     );
   }
-  if (Object.hasOwn(writer, 'WriterConfig')) {
+  if (config.Transformation === 'NONE') {
     problems.push(
       schemaError(
-        "Statefold does not support the ResultWriter field 'WriterConfig' yet: results are written as AWS writes them without it",
-        childLocation(at, 'WriterConfig'),
+        'Statefold does not support Transformation NONE in a WriterConfig without a Resource yet: use COMPACT or FLATTEN, or add a Resource and Parameters to write the executions to S3',
+        childLocation(configAt, 'Transformation'),
       ),
     );
   }
@@ -74,29 +92,90 @@ function itemReaderProblems(state: JsonObject, location: string): Diagnostic[] {
   }
   const readerConfig = isJsonObject(reader.ReaderConfig) ? reader.ReaderConfig : {};
   const inputType = readerConfig.InputType;
-  if (action === 'getObject' && !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
+  if (
+    action === 'getObject' &&
+    readerConfig.ManifestType !== 'ATHENA_DATA' &&
+    !READER_INPUT_TYPES.has(String(inputType ?? 'JSON'))
+  ) {
     problems.push(
       schemaError(
-        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL and CSV objects and S3 inventory manifests`,
+        `Statefold does not read ItemReader InputType ${JSON.stringify(inputType)} yet: it reads JSON, JSONL, CSV and Parquet objects and S3 inventory manifests`,
         childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
       ),
     );
   }
-  const manifestType = readerConfig.ManifestType;
-  if (manifestType !== undefined && manifestType !== 'S3_INVENTORY') {
+  if (
+    Object.hasOwn(readerConfig, 'ItemsPointer') &&
+    (action !== 'getObject' || (inputType ?? 'JSON') !== 'JSON')
+  ) {
     problems.push(
       schemaError(
-        `Statefold reads S3 inventory manifests, not ManifestType ${JSON.stringify(manifestType)}, yet`,
+        'ItemsPointer selects the items inside a JSON object: it needs Resource arn:aws:states:::s3:getObject and InputType JSON',
+        childLocation(childLocation(at, 'ReaderConfig'), 'ItemsPointer'),
+      ),
+    );
+  }
+  if (Object.hasOwn(state, 'ItemsPath')) {
+    problems.push(
+      schemaError(
+        "Statefold does not read ItemsPath with an ItemReader: the items are the ItemReader's; select a nested array of a JSON object with ReaderConfig ItemsPointer",
+        childLocation(location, 'ItemsPath'),
+      ),
+    );
+  }
+  const compression = readerConfig.CompressionType;
+  if (compression !== undefined) {
+    const compressedAt = childLocation(childLocation(at, 'ReaderConfig'), 'CompressionType');
+    if (compression !== 'NONE' && compression !== 'GZIP' && compression !== 'ZSTD') {
+      problems.push(
+        schemaError(
+          `Statefold reads CompressionType GZIP, ZSTD or NONE, not ${JSON.stringify(compression)}`,
+          compressedAt,
+        ),
+      );
+    } else if (compression !== 'NONE' && !COMPRESSED_INPUT_TYPES.has(String(inputType ?? 'JSON'))) {
+      problems.push(
+        schemaError(
+          `Statefold decompresses JSON, JSONL and CSV objects, not InputType ${JSON.stringify(inputType ?? 'JSON')}: a Parquet file compresses its own pages`,
+          compressedAt,
+        ),
+      );
+    }
+  }
+  const manifestType = readerConfig.ManifestType;
+  if (manifestType === 'ATHENA_DATA' && !ATHENA_INPUT_TYPES.has(String(inputType))) {
+    problems.push(
+      schemaError(
+        `An Athena manifest (ManifestType ATHENA_DATA) lists data files: give their InputType, CSV, JSONL or PARQUET, not ${JSON.stringify(inputType ?? null)}`,
+        childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
+      ),
+    );
+  } else if (
+    manifestType !== undefined &&
+    manifestType !== 'S3_INVENTORY' &&
+    manifestType !== 'ATHENA_DATA'
+  ) {
+    problems.push(
+      schemaError(
+        `Statefold reads S3 inventory and Athena manifests, not ManifestType ${JSON.stringify(manifestType)}`,
         childLocation(childLocation(at, 'ReaderConfig'), 'ManifestType'),
       ),
     );
   }
-  for (const field of UNSUPPORTED_READER_CONFIG) {
-    if (Object.hasOwn(readerConfig, field)) {
+  const transformation = readerConfig.Transformation;
+  if (transformation !== undefined && transformation !== 'NONE') {
+    if (transformation !== 'LOAD_AND_FLATTEN' || action !== 'listObjectsV2') {
       problems.push(
         schemaError(
-          `Statefold does not support the ReaderConfig field '${field}' yet`,
-          childLocation(childLocation(at, 'ReaderConfig'), field),
+          `Statefold reads ReaderConfig Transformation LOAD_AND_FLATTEN with arn:aws:states:::s3:listObjectsV2 only, not ${JSON.stringify(transformation)} here`,
+          childLocation(childLocation(at, 'ReaderConfig'), 'Transformation'),
+        ),
+      );
+    } else if (!LISTED_INPUT_TYPES.has(String(inputType))) {
+      problems.push(
+        schemaError(
+          `LOAD_AND_FLATTEN reads each listed object as its InputType says: give InputType JSON, JSONL, CSV or PARQUET, not ${JSON.stringify(inputType ?? null)}`,
+          childLocation(childLocation(at, 'ReaderConfig'), 'InputType'),
         ),
       );
     }

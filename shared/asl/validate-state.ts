@@ -372,6 +372,8 @@ class StateCheck {
         'MaxInputBytesPerBatch',
       ]);
     }
+    const writer = this.field('ResultWriter');
+    if (isJsonObject(writer)) checkResultWriter(ctx, writer, this.at('ResultWriter'), this.language);
     const reader = this.field('ItemReader');
     if (isJsonObject(reader) && isJsonObject(reader.ReaderConfig)) {
       checkExclusivePairs(ctx, reader.ReaderConfig, childLocation(this.at('ItemReader'), 'ReaderConfig'), [
@@ -407,6 +409,46 @@ const PROCESSOR_MODES = ['INLINE', 'DISTRIBUTED'] as const;
 const EXECUTION_TYPES = ['STANDARD', 'EXPRESS'] as const;
 
 /** DISTRIBUTED needs an ExecutionType; INLINE takes none (quoted AWS messages, cdk preflight rules). */
+const WRITER_CONFIG_FIELDS: ReadonlySet<string> = new Set(['OutputType', 'Transformation']);
+const OUTPUT_TYPES = ['JSON', 'JSONL'] as const;
+const RESULT_TRANSFORMATIONS = ['NONE', 'COMPACT', 'FLATTEN'] as const;
+
+/**
+ * A ResultWriter holds a Resource with its Parameters (Arguments in JSONata), a WriterConfig, or all three (AWS: the
+ * developer guide, ResultWriter: "Required field combinations"); a WriterConfig names its OutputType, and its
+ * values are AWS's. The wording is ours where AWS's is not known: the field-level messages are the validator's own.
+ */
+function checkResultWriter(
+  ctx: ValidationContext,
+  writer: JsonObject,
+  location: string,
+  language: QueryLanguage,
+): void {
+  const template = language === 'JSONata' ? 'Arguments' : 'Parameters';
+  const hasConfig = Object.hasOwn(writer, 'WriterConfig');
+  // The other language's template field is told as such by checkMapLanguageFields, not as a missing one.
+  const hasTemplate = Object.hasOwn(writer, 'Parameters') || Object.hasOwn(writer, 'Arguments');
+  if (Object.hasOwn(writer, 'Resource')) {
+    if (!hasTemplate) ctx.diagnostics.push(schemaError(Messages.required([template]), location));
+  } else if (!hasConfig) {
+    ctx.diagnostics.push(schemaError(Messages.required(['Resource', template]), location));
+  } else if (hasTemplate) {
+    ctx.diagnostics.push(schemaError(Messages.required(['Resource']), location));
+  }
+  if (!hasConfig) return;
+  const at = childLocation(location, 'WriterConfig');
+  if (!checkType(ctx, writer.WriterConfig, 'OBJECT', at)) return;
+  const config = writer.WriterConfig as JsonObject;
+  checkAllowedFields(ctx, config, WRITER_CONFIG_FIELDS, at);
+  checkRequired(ctx, config, ['OutputType'], at);
+  if (Object.hasOwn(config, 'OutputType')) {
+    checkEnum(ctx, config.OutputType, OUTPUT_TYPES, childLocation(at, 'OutputType'));
+  }
+  if (Object.hasOwn(config, 'Transformation')) {
+    checkEnum(ctx, config.Transformation, RESULT_TRANSFORMATIONS, childLocation(at, 'Transformation'));
+  }
+}
+
 function checkProcessorConfig(ctx: ValidationContext, value: Json, location: string): void {
   if (!checkType(ctx, value, 'OBJECT', location)) return;
   const config = value as JsonObject;

@@ -33,6 +33,8 @@ export interface EngineDeps extends Deployment {
   mocks?: MockedResponses;
   clock: Clock;
   definitions: DefinitionCache;
+  /** The largest file a ResultWriter writes before it starts the next (default AWS's 5 GB; tests set less). */
+  resultFileBytes?: number;
   random?: () => number;
   uuid?: () => string;
 }

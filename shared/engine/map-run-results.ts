@@ -1,6 +1,7 @@
 import type { TaskRequest } from '../execution/messages.ts';
 import { StatesErrors } from '../language/states-error.ts';
-import { isJsonObject, type JsonObject } from '../lib/json.ts';
+import type { ResultOutputType, ResultTransformation } from '../language/types.ts';
+import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { isEngineError } from './engine-error.ts';
 import { describeExecution, listExecutions } from './executions.ts';
@@ -8,19 +9,30 @@ import type { TaskOutcome } from './ports.ts';
 
 /**
  * A Distributed Map's ResultWriter, as AWS writes it: the Map Run's child executions, grouped by status into
- * `<Prefix>/<map run id>/SUCCEEDED_0.json`, `FAILED_0.json` (and `PENDING_0.json` for children that never
- * ended), each a JSON array of the executions as DescribeExecution gives them (PascalCase, input and output as
- * JSON text), then `manifest.json` naming those files with their sizes. The Map's output says where:
+ * `<Prefix>/<map run id>/SUCCEEDED_<n>.json`, `FAILED_<n>.json` (and `PENDING_<n>.json` for children that never
+ * ended), then `manifest.json` naming those files with their sizes. The Map's output says where:
  * `{MapRunArn, ResultWriterDetails: {Bucket, Key}}`. The manifest is written last, so a reader that finds it
  * finds every file it names; written again after a crash, each file holds the same executions.
+ *
+ * WriterConfig shapes the files (AWS: the developer guide, ResultWriter): `OutputType` JSON writes each file as one
+ * JSON array, JSONL as JSON Lines (one entry a line); `Transformation` NONE (the default) writes each execution as
+ * DescribeExecution gives it (PascalCase, input and output as JSON text), COMPACT writes each succeeded child's
+ * output, FLATTEN each element of a succeeded child's output that is an array. Failed and pending children are
+ * written as with NONE whatever the Transformation, as AWS writes them. A file holds at most `resultFileBytes`
+ * (AWS: 5 GB); the entries past that go to the next file of its status, `_1`, `_2`…
  */
 
 const STATUS_FILES = ['SUCCEEDED', 'FAILED', 'PENDING'] as const;
+type StatusFile = (typeof STATUS_FILES)[number];
 const DESCRIBE_AT_ONCE = 16;
+/** AWS's largest result file: 5 GB, S3's largest single PUT. */
+export const RESULT_FILE_BYTES = 5 * 1024 ** 3;
+
+type ResultsRequest = Extract<TaskRequest, { kind: 'results' }>;
 
 export async function writeMapRunResults(
   deps: EngineDeps,
-  request: Extract<TaskRequest, { kind: 'results' }>,
+  request: ResultsRequest,
   signal?: AbortSignal,
 ): Promise<TaskOutcome> {
   const parameters = isJsonObject(request.parameters) ? request.parameters : {};
@@ -39,33 +51,26 @@ export async function writeMapRunResults(
   }
   const runId = request.mapRunArn.slice(request.mapRunArn.lastIndexOf(':') + 1);
   const folder = prefix === '' ? runId : `${prefix}/${runId}`;
-  const groups: Record<(typeof STATUS_FILES)[number], JsonObject[]> = {
-    SUCCEEDED: [],
-    FAILED: [],
-    PENDING: [],
-  };
-  for (const entry of await childEntries(deps, request.mapRunArn)) {
-    const status =
-      entry.Status === 'SUCCEEDED' ? 'SUCCEEDED' : entry.Status === 'RUNNING' ? 'PENDING' : 'FAILED';
-    groups[status].push(entry);
-  }
-  const resultFiles: Record<string, JsonObject[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  const put = (key: string, body: Buffer) => putObject({ bucket, key, body, ...(signal ? { signal } : {}) });
+  const files = new ResultFiles(
+    folder,
+    request.outputType ?? 'JSON',
+    deps.resultFileBytes ?? RESULT_FILE_BYTES,
+    put,
+  );
+  const transformation = request.transformation ?? 'NONE';
   try {
-    for (const status of STATUS_FILES) {
-      if (groups[status].length === 0) continue;
-      const key = `${folder}/${status}_0.json`;
-      const body = JSON.stringify(groups[status]);
-      await putObject({ bucket, key, body, ...(signal ? { signal } : {}) });
-      resultFiles[status] = [{ Key: key, Size: Buffer.byteLength(body) }];
+    for await (const entry of childEntries(deps, request.mapRunArn)) {
+      const status: StatusFile =
+        entry.Status === 'SUCCEEDED' ? 'SUCCEEDED' : entry.Status === 'RUNNING' ? 'PENDING' : 'FAILED';
+      for (const written of status === 'SUCCEEDED' ? transformed(entry, transformation) : [entry]) {
+        await files.add(status, written);
+      }
     }
+    const resultFiles = await files.close();
     const manifestKey = `${folder}/manifest.json`;
     const manifest = { DestinationBucket: bucket, MapRunArn: request.mapRunArn, ResultFiles: resultFiles };
-    await putObject({
-      bucket,
-      key: manifestKey,
-      body: JSON.stringify(manifest),
-      ...(signal ? { signal } : {}),
-    });
+    await put(manifestKey, Buffer.from(JSON.stringify(manifest)));
     return {
       ok: true,
       output: { MapRunArn: request.mapRunArn, ResultWriterDetails: { Bucket: bucket, Key: manifestKey } },
@@ -78,9 +83,98 @@ export async function writeMapRunResults(
 
 const failed = (cause: string): TaskOutcome => ({ ok: false, error: StatesErrors.ResultWriterFailed, cause });
 
+/** A succeeded child's entries under a Transformation: its execution (NONE), its output (COMPACT), or that flattened. */
+function transformed(entry: JsonObject, transformation: ResultTransformation): Json[] {
+  if (transformation === 'NONE') return [entry];
+  const output = JSON.parse(
+    typeof entry.Output === 'string' && entry.Output !== '' ? entry.Output : 'null',
+  ) as Json;
+  return transformation === 'FLATTEN' && Array.isArray(output) ? output : [output];
+}
+
+/**
+ * The result files being written: per status, the entries of its current file, written once the next entry would
+ * take it past the size limit (a file holds one entry at least), the rest at `close`.
+ */
+class ResultFiles {
+  readonly #open: Record<StatusFile, { parts: Buffer[]; bytes: number }> = {
+    SUCCEEDED: { parts: [], bytes: 0 },
+    FAILED: { parts: [], bytes: 0 },
+    PENDING: { parts: [], bytes: 0 },
+  };
+  readonly #written: Record<StatusFile, JsonObject[]> = { SUCCEEDED: [], FAILED: [], PENDING: [] };
+
+  readonly #folder: string;
+  readonly #outputType: ResultOutputType;
+  readonly #limit: number;
+  readonly #put: (key: string, body: Buffer) => Promise<void>;
+
+  constructor(
+    folder: string,
+    outputType: ResultOutputType,
+    limit: number,
+    put: (key: string, body: Buffer) => Promise<void>,
+  ) {
+    this.#folder = folder;
+    this.#outputType = outputType;
+    this.#limit = limit;
+    this.#put = put;
+  }
+
+  async add(status: StatusFile, entry: Json): Promise<void> {
+    const part = Buffer.from(JSON.stringify(entry));
+    if (
+      this.#open[status].parts.length > 0 &&
+      this.#open[status].bytes + this.#cost(part, false) > this.#limit
+    ) {
+      await this.#flush(status);
+    }
+    const open = this.#open[status];
+    open.bytes += this.#cost(part, open.parts.length === 0);
+    open.parts.push(part);
+  }
+
+  /** The bytes an entry adds: JSON `[a,b]` (the brackets with the first, a comma before each other); JSONL a line. */
+  #cost(part: Buffer, first: boolean): number {
+    if (this.#outputType === 'JSONL') return part.length + 1;
+    return part.length + (first ? 2 : 1);
+  }
+
+  /** Writes what is left; the manifest's ResultFiles, every status listed (empty when none). */
+  async close(): Promise<Record<string, JsonObject[]>> {
+    for (const status of STATUS_FILES) if (this.#open[status].parts.length > 0) await this.#flush(status);
+    return {
+      FAILED: this.#written.FAILED,
+      PENDING: this.#written.PENDING,
+      SUCCEEDED: this.#written.SUCCEEDED,
+    };
+  }
+
+  async #flush(status: StatusFile): Promise<void> {
+    const open = this.#open[status];
+    const body =
+      this.#outputType === 'JSONL'
+        ? Buffer.concat(open.parts.flatMap((part) => [part, NEWLINE]))
+        : Buffer.concat([
+            OPEN,
+            ...open.parts.flatMap((part, i) => (i === 0 ? [part] : [COMMA, part])),
+            CLOSE,
+          ]);
+    const key = `${this.#folder}/${status}_${this.#written[status].length}.json`;
+    await this.#put(key, body);
+    this.#written[status].push({ Key: key, Size: body.length });
+    open.parts = [];
+    open.bytes = 0;
+  }
+}
+
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
+const COMMA = Buffer.from(',');
+const NEWLINE = Buffer.from('\n');
+
 /** Every child execution of the Map Run, described as the result files hold it. */
-async function childEntries(deps: EngineDeps, mapRunArn: string): Promise<JsonObject[]> {
-  const arns: string[] = [];
+async function* childEntries(deps: EngineDeps, mapRunArn: string): AsyncGenerator<JsonObject> {
   let nextToken: string | undefined;
   do {
     const page = await listExecutions(deps, {
@@ -88,16 +182,22 @@ async function childEntries(deps: EngineDeps, mapRunArn: string): Promise<JsonOb
       maxResults: 1000,
       ...(nextToken ? { nextToken } : {}),
     });
-    for (const execution of page.executions) arns.push(execution.executionArn);
     nextToken = page.nextToken;
+    yield* describedEntries(
+      deps,
+      page.executions.map((execution) => execution.executionArn),
+    );
   } while (nextToken !== undefined);
-  const entries: JsonObject[] = new Array(arns.length);
+}
+
+/** One page of children, described (a few at once) in the page's order. */
+async function* describedEntries(deps: EngineDeps, arns: string[]): AsyncGenerator<JsonObject> {
   for (let start = 0; start < arns.length; start += DESCRIBE_AT_ONCE) {
     const slice = arns.slice(start, start + DESCRIBE_AT_ONCE);
     const described = await Promise.all(
       slice.map((executionArn) => describeExecution(deps, { executionArn })),
     );
-    described.forEach((execution, offset) => {
+    for (const execution of described) {
       const entry: JsonObject = {
         ExecutionArn: execution.executionArn,
         Input: execution.input ?? '',
@@ -119,8 +219,7 @@ async function childEntries(deps: EngineDeps, mapRunArn: string): Promise<JsonOb
       if (execution.error !== undefined) entry.Error = execution.error;
       if (execution.cause !== undefined) entry.Cause = execution.cause;
       if (execution.stopDate !== undefined) entry.StopDate = execution.stopDate.toISOString();
-      entries[start + offset] = entry;
-    });
+      yield entry;
+    }
   }
-  return entries;
 }

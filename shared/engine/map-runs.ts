@@ -1,4 +1,5 @@
 import type { ExecutionEvent } from '../history/events.ts';
+import { writesToS3 } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -114,7 +115,7 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           sizes: new Map(),
           // MapStateStarted's length counts items, its items are the children's inputs (batches, if batched).
           batched: started !== undefined && started.length !== started.items.length,
-          writes: started?.writer !== undefined,
+          writes: writesToS3(started?.writer),
           redriveCount: 0,
         };
         runs.push(folded);

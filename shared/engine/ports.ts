@@ -409,7 +409,12 @@ export interface ServiceCalls {
    * rejected as an EngineError with code S3WriteRefused (the caller fails the Map Run with its message); one that
    * never reached S3 is thrown as it came.
    */
-  putObject?(request: { bucket: string; key: string; body: string; signal?: AbortSignal }): Promise<void>;
+  putObject?(request: {
+    bucket: string;
+    key: string;
+    body: string | Uint8Array;
+    signal?: AbortSignal;
+  }): Promise<void>;
 }
 
 /** One page of an ItemReader's items to read (see TaskRequest `items`). */

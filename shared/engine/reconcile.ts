@@ -1,7 +1,7 @@
 import type { TimerPurpose, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
-import { ROOT_SCOPE } from '../history/execution-state.ts';
+import { ROOT_SCOPE, writesToS3 } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
@@ -414,7 +414,7 @@ function overdueWait(
       if (children.reading && !children.reading.paused) {
         return { what: `${name}'s Map Run never got page ${children.reading.page} of its items` };
       }
-      if (children.writer && !children.reading && children.nextIndex >= children.total) {
+      if (writesToS3(children.writer) && !children.reading && children.nextIndex >= children.total) {
         return { what: `${name}'s Map Run never heard its results were written` };
       }
       return undefined;

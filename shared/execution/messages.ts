@@ -1,6 +1,6 @@
 import type { ExecutionEvent, ExecutionInfo, MockCase } from '../history/events.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
-import type { ItemReaderResource } from '../language/types.ts';
+import type { ItemReaderResource, ResultOutputType, ResultTransformation } from '../language/types.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
 
 export type { ItemReaderResource };
@@ -106,6 +106,10 @@ export type TaskRequest =
       kind: 'results';
       mapRunArn: string;
       parameters: Json;
+      /** WriterConfig's OutputType (absent: JSON). */
+      outputType?: ResultOutputType;
+      /** WriterConfig's Transformation (absent: NONE). */
+      transformation?: ResultTransformation;
       /** A redriven Map Run writes again: its redrive count, so its outcome is a message of its own. */
       attempt?: number;
     }

@@ -20,6 +20,7 @@ import {
   ROOT_SCOPE,
   type ScopeState,
   unsuccessfulChildRuns,
+  writesToS3,
 } from './execution-state.ts';
 
 /** What folding one type of event does to the state; `scope` is the scope the event names, if it runs. */
@@ -735,7 +736,7 @@ function settleChild(
   const children = parent?.children;
   if (!children) return;
   // A Map Run whose ResultWriter writes the results keeps none: the child executions hold them.
-  if (!children.writer) children.results[index] = result;
+  if (!writesToS3(children.writer)) children.results[index] = result;
   if (children.kind === 'map-run') {
     const name = children.open?.[index];
     if (outcome === 'failed' && name !== undefined) {

@@ -170,9 +170,13 @@ export interface ChildRuns {
   /** A Map Run reading its items with an ItemReader: the plan, and while pages remain, where it is. */
   reader?: ItemReaderPlan;
   reading?: ItemsReading | undefined;
-  /** A Map Run whose results a ResultWriter writes to S3. */
+  /** A Map Run with a ResultWriter: its results written to S3, or (a WriterConfig alone) shaped for its output. */
   writer?: ResultWriterPlan;
 }
+
+/** A ResultWriter with a Resource writes the Map Run's results to S3; a WriterConfig alone only shapes the output. */
+export const writesToS3 = (writer: ResultWriterPlan | undefined): writer is ResultWriterPlan =>
+  writer !== undefined && writer.parameters !== undefined;
 
 export const ROOT_SCOPE = 'root';
 

@@ -81,7 +81,7 @@ export class SdkServiceCalls implements ServiceCalls {
   async putObject(request: {
     bucket: string;
     key: string;
-    body: string;
+    body: string | Uint8Array;
     signal?: AbortSignal;
   }): Promise<void> {
     const loaded = await this.#clients.load('s3');

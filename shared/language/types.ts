@@ -163,9 +163,19 @@ export interface ItemReaderPlan {
 
 /** A Map's ResultWriter as its state evaluated it when the Map started: where the Map Run's results go. */
 export interface ResultWriterPlan {
-  /** Parameters (JSONPath) or Arguments (JSONata), evaluated: Bucket and Prefix. */
-  parameters: Json;
+  /**
+   * Parameters (JSONPath) or Arguments (JSONata), evaluated: Bucket and Prefix. Absent for a WriterConfig alone,
+   * which shapes the state's output and writes nothing to S3.
+   */
+  parameters?: Json;
+  /** WriterConfig's OutputType: the result files as one JSON array, or as JSON Lines. */
+  outputType?: ResultOutputType;
+  /** WriterConfig's Transformation (absent: NONE when written to S3, COMPACT for the state's output). */
+  transformation?: ResultTransformation;
 }
+
+export type ResultOutputType = 'JSON' | 'JSONL';
+export type ResultTransformation = 'NONE' | 'COMPACT' | 'FLATTEN';
 
 export interface MapState extends CommonFields, TransitionFields, ErrorHandlingFields {
   Type: 'Map';

@@ -71,6 +71,8 @@ export interface LocalEngineOptions {
   uptimeIntervalMs?: number;
   /** The data folder was deleted while the engine ran (looked at every `uptimeIntervalMs`). */
   onDataFolderLost?: (dataDir: string) => void;
+  /** The largest file a Distributed Map's ResultWriter writes before its next (default AWS's 5 GB). */
+  resultFileBytes?: number;
   /** Wraps each handler (a test injects crashes or counts deliveries). */
   wrapHandler?: (queue: 'transitions' | 'tasks' | 'timers', handler: SqsBatchHandler) => SqsBatchHandler;
 }
@@ -158,6 +160,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   });
   if (options.clock) deps.clock = options.clock;
   if (options.mocks) deps.mocks = mockedResponsesOf(options.mocks);
+  if (options.resultFileBytes !== undefined) deps.resultFileBytes = options.resultFileBytes;
   const clock = deps.clock;
   const ledger =
     options.dataDir === undefined

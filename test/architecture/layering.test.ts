@@ -70,13 +70,14 @@ const RULES: ModuleRule[] = [
     packages: [...PURE, AWS_SDK, 'node:zlib', 'node:util'],
   },
   { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
-  // node:async_hooks: local functions name the invocation their console output belongs to; csv-parse and
-  // node:zlib: a Distributed Map's ItemReader parses CSV objects and gzipped S3 inventory files.
+  // node:async_hooks: local functions name the invocation their console output belongs to; csv-parse,
+  // hyparquet and node:zlib: a Distributed Map's ItemReader parses CSV and Parquet objects and decompresses
+  // GZIP and ZSTD ones.
   {
     module: 'shared/integrations',
     modules: CORE,
     files: PORTS,
-    packages: [...PURE, AWS_SDK, 'node:async_hooks', 'node:zlib', 'csv-parse'],
+    packages: [...PURE, AWS_SDK, 'node:async_hooks', 'node:zlib', 'csv-parse', 'hyparquet'],
   },
   {
     module: 'shared/handlers',

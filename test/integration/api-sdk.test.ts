@@ -316,9 +316,10 @@ describe('fields Statefold cannot run yet', () => {
         Type: 'Map',
         ItemReader: {
           Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'PARQUET' },
-          Parameters: { Bucket: 'data', Key: 'rows.parquet' },
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { Bucket: 'data', Key: 'rows.json' },
         },
+        ItemsPath: '$.rows',
         ItemProcessor: {
           ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
           StartAt: 'Row',
@@ -329,16 +330,14 @@ describe('fields Statefold cannot run yet', () => {
     },
   });
 
-  it('CreateStateMachine refuses a Map reading a Parquet object with InvalidDefinition naming the field, and creates nothing', async () => {
+  it('CreateStateMachine refuses a Map with ItemsPath beside its ItemReader with InvalidDefinition naming the field, and creates nothing', async () => {
     const name = unique('reader');
     const refused = await sfn
       .send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE }))
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(InvalidDefinition);
-    expect((refused as Error).message).toContain(
-      'Statefold does not read ItemReader InputType "PARQUET" yet',
-    );
-    expect((refused as Error).message).toContain('/States/Rows/ItemReader/ReaderConfig/InputType');
+    expect((refused as Error).message).toContain('Statefold does not read ItemsPath with an ItemReader');
+    expect((refused as Error).message).toContain('/States/Rows/ItemsPath');
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     expect(stateMachines?.map((machine) => machine.name)).not.toContain(name);
   });

@@ -44,11 +44,8 @@ beforeAll(async () => {
       States: {
         M: {
           Type: 'Map',
-          ResultWriter: {
-            Resource: 'arn:aws:states:::s3:putObject',
-            Parameters: { Bucket: 'results' },
-            WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' },
-          },
+          // A WriterConfig alone shapes the state's output, which Statefold does not give as JSON Lines.
+          ResultWriter: { WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' } },
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: 'P',
@@ -136,7 +133,7 @@ describe('statefold validate', () => {
     ['a valid definition', 'double.json', 0, 'OK'],
     ['an invalid definition', 'invalid.json', 2, 'FAIL'],
     [
-      'a definition AWS accepts with a field Statefold cannot run yet (ResultWriter WriterConfig)',
+      'a definition AWS accepts with a form Statefold cannot run (a WriterConfig alone asking for JSONL)',
       'written.json',
       2,
       'FAIL',
@@ -152,11 +149,11 @@ describe('statefold validate', () => {
     expect(validated.diagnostics).toEqual([
       expect.objectContaining({
         code: 'SCHEMA_VALIDATION_FAILED',
-        location: '/States/M/ResultWriter/WriterConfig',
+        location: '/States/M/ResultWriter/WriterConfig/OutputType',
       }),
     ]);
     const run = await statefold('run', file('written.json'), '--input', '[1,2,3]');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Statefold does not support the ResultWriter field 'WriterConfig'");
+    expect(run.stderr).toContain("Statefold does not shape a Map's output as JSON Lines");
   });
 });

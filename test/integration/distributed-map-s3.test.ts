@@ -1,11 +1,18 @@
-import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
 import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import { PAGE_BYTES } from '../../shared/integrations/s3-items.ts';
+import { PAGE_BYTES, readItemsPage, type S3Send } from '../../shared/integrations/s3-items.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 
@@ -32,6 +39,8 @@ afterAll(async () => {
 });
 
 const put = (Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+const putBytes = (Key: string, Body: Uint8Array) =>
+  s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
 
 const distributed = (reader: object, fields: object = {}) => ({
   StartAt: 'Each',
@@ -257,6 +266,299 @@ describe('ItemReader', () => {
     ]);
   });
 
+  it('CompressionType GZIP and ZSTD: a compressed CSV larger than a page, JSONL and a JSON array, every item once', async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i},${'q'.repeat(40)}`);
+    const csv = `id,pad\n${rows.join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(2 * PAGE_BYTES);
+    await putBytes('compressed/rows.csv.gz', gzipSync(csv));
+    await putBytes('compressed/rows.csv.zst', zstdCompressSync(csv));
+    const ids = async (key: string, config: object, field: string) => {
+      const run = await testbed.run({
+        definition: distributed(getObject(key, config), {
+          ItemSelector: { 'v.$': `$$.Map.Item.Value.${field}` },
+          ItemBatcher: { MaxItemsPerBatch: 5000 },
+        }),
+      });
+      return (outputOf(run) as { Items: Record<string, unknown>[] }[]).flatMap((batch) =>
+        batch.Items.map((item) => Number(item.v)),
+      );
+    };
+    const csvConfig = (CompressionType: string) => ({
+      InputType: 'CSV',
+      CSVHeaderLocation: 'FIRST_ROW',
+      CompressionType,
+    });
+    expect(await ids('compressed/rows.csv.gz', csvConfig('GZIP'), 'id')).toEqual(rows.map((_, i) => i));
+    expect(await ids('compressed/rows.csv.zst', csvConfig('ZSTD'), 'id')).toEqual(rows.map((_, i) => i));
+    const lines = [1, 2, 3].map((n) => JSON.stringify({ n })).join('\n');
+    await putBytes('compressed/lines.jsonl.zst', zstdCompressSync(lines));
+    expect(
+      await ids('compressed/lines.jsonl.zst', { InputType: 'JSONL', CompressionType: 'ZSTD' }, 'n'),
+    ).toEqual([1, 2, 3]);
+    await putBytes('compressed/array.json.gz', gzipSync(JSON.stringify([{ n: 7 }, { n: 8 }])));
+    expect(
+      await ids('compressed/array.json.gz', { InputType: 'JSON', CompressionType: 'GZIP' }, 'n'),
+    ).toEqual([7, 8]);
+  });
+
+  it('an object that is not what its CompressionType says fails the Map Run with States.ItemReaderFailed', async () => {
+    await put('compressed/plain.csv', 'a,b\n1,2\n');
+    const run = await testbed.run({
+      definition: distributed(
+        getObject('compressed/plain.csv', { InputType: 'CSV', CompressionType: 'GZIP' }),
+      ),
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(run.cause).toContain('The object cannot be decompressed as GZIP');
+  });
+
+  it('ItemsPointer selects the array inside a JSON object, in JSONPath and in JSONata', async () => {
+    await put(
+      'nested.json',
+      JSON.stringify({ inventory: { 'a/b': { featured: [{ id: 'x' }, { id: 'y' }] } }, other: [1] }),
+    );
+    const jsonPath = await testbed.run({
+      definition: distributed(
+        getObject('nested.json', { InputType: 'JSON', ItemsPointer: '/inventory/a~1b/featured' }),
+      ),
+    });
+    expect(outputOf(jsonPath)).toEqual([{ id: 'x' }, { id: 'y' }]);
+    const jsonata = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        ...distributed({
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON', ItemsPointer: '/other' },
+          Arguments: { Bucket: BUCKET, Key: 'nested.json' },
+        }),
+      },
+    });
+    expect(outputOf(jsonata)).toEqual([1]);
+    const missing = await testbed.run({
+      definition: distributed(
+        getObject('nested.json', { InputType: 'JSON', ItemsPointer: '/inventory/none' }),
+      ),
+    });
+    expect(missing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(missing.cause).toContain("The ItemsPointer '/inventory/none' selects nothing");
+  });
+
+  it('ManifestType ATHENA_DATA: the data files an Athena UNLOAD manifest lists, each read as InputType says', async () => {
+    await put('athena/q1/part-0.csv', '1,ann\n2,bob\n');
+    await put('athena/q1/part-1.csv', '3,cy\n');
+    await put(
+      'athena/q1-manifest.csv',
+      `s3://${BUCKET}/athena/q1/part-0.csv\ns3://${BUCKET}/athena/q1/part-1.csv\n`,
+    );
+    const csv = await testbed.run({
+      definition: distributed(
+        getObject('athena/q1-manifest.csv', {
+          ManifestType: 'ATHENA_DATA',
+          InputType: 'CSV',
+          CSVHeaderLocation: 'GIVEN',
+          CSVHeaders: ['id', 'name'],
+        }),
+      ),
+    });
+    expect(outputOf(csv)).toEqual([
+      { id: '1', name: 'ann' },
+      { id: '2', name: 'bob' },
+      { id: '3', name: 'cy' },
+    ]);
+    await put('athena/q2/part-0.jsonl', '{"n":1}\n{"n":2}\n');
+    await put('athena/q2/part-1.jsonl', '');
+    await put('athena/q2/part-2.jsonl', '{"n":3}\n');
+    await put(
+      'athena/q2-manifest.csv',
+      ['part-0.jsonl', 'part-1.jsonl', 'part-2.jsonl']
+        .map((file) => `s3://${BUCKET}/athena/q2/${file}`)
+        .join('\n'),
+    );
+    const jsonl = await testbed.run({
+      definition: distributed(
+        getObject('athena/q2-manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    });
+    expect(outputOf(jsonl)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    // Athena's UNLOAD writes GZIP data files by default.
+    await putBytes('athena/q3/part-0.gz', gzipSync('{"z":1}\n{"z":2}\n'));
+    await put('athena/q3-manifest.csv', `s3://${BUCKET}/athena/q3/part-0.gz\n`);
+    const gzipped = await testbed.run({
+      definition: distributed(
+        getObject('athena/q3-manifest.csv', {
+          ManifestType: 'ATHENA_DATA',
+          InputType: 'JSONL',
+          CompressionType: 'GZIP',
+        }),
+      ),
+    });
+    expect(outputOf(gzipped)).toEqual([{ z: 1 }, { z: 2 }]);
+    await put('athena/bad-manifest.csv', 'not-a-uri\n');
+    const bad = await testbed.run({
+      definition: distributed(
+        getObject('athena/bad-manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    });
+    expect(bad).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(bad.cause).toContain("The Athena manifest's line 1 is not an S3 URI");
+  });
+
+  it('listObjectsV2 with Transformation LOAD_AND_FLATTEN: every listed object read as InputType says, its items in turn', async () => {
+    await put('flatten/a.json', JSON.stringify([{ n: 1 }, { n: 2 }]));
+    await put('flatten/b.json', JSON.stringify([{ n: 3 }]));
+    await put('flattened-not/c.json', JSON.stringify([{ n: 99 }]));
+    const json = await testbed.run({
+      definition: distributed({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' },
+        Parameters: { Bucket: BUCKET, Prefix: 'flatten/' },
+      }),
+    });
+    expect(outputOf(json)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await put('flatten-csv/x.csv', 'k\nalpha\n');
+    await put('flatten-csv/y.csv', 'k\nbeta\ngamma\n');
+    const csv = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        ...distributed(
+          {
+            Resource: 'arn:aws:states:::s3:listObjectsV2',
+            ReaderConfig: {
+              InputType: 'CSV',
+              CSVHeaderLocation: 'FIRST_ROW',
+              Transformation: 'LOAD_AND_FLATTEN',
+              MaxItems: 2,
+            },
+            Arguments: { Bucket: BUCKET, Prefix: 'flatten-csv/' },
+          },
+          { ItemSelector: '{% $states.context.Map.Item.Value.k %}' },
+        ),
+      },
+    });
+    expect(outputOf(csv)).toEqual(['alpha', 'beta']);
+    for (const [key, ids] of [
+      ['flatten-parquet/1.parquet', [1, 2]],
+      ['flatten-parquet/2.parquet', [3]],
+    ] as const) {
+      await putBytes(
+        key,
+        new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: [...ids], type: 'INT32' }] })),
+      );
+    }
+    const parquet = await testbed.run({
+      definition: distributed({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        ReaderConfig: { InputType: 'PARQUET', Transformation: 'LOAD_AND_FLATTEN' },
+        Parameters: { Bucket: BUCKET, Prefix: 'flatten-parquet/' },
+      }),
+    });
+    expect(outputOf(parquet)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it('PARQUET: each row an item, across row groups and codecs, values as JSON', async () => {
+    const rows = 2500;
+    const parquet = (codec: 'SNAPPY' | 'GZIP' | 'ZSTD') =>
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'id', data: Array.from({ length: rows }, (_, i) => i), type: 'INT32' },
+            { name: 'big', data: Array.from({ length: rows }, (_, i) => BigInt(i) * 1000n), type: 'INT64' },
+            { name: 'name', data: Array.from({ length: rows }, (_, i) => `row-${i}`), type: 'STRING' },
+            {
+              name: 'at',
+              data: Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, i))),
+              type: 'TIMESTAMP',
+            },
+          ],
+          rowGroupSize: 1000,
+          codec,
+          compressors: {
+            GZIP: (bytes: Uint8Array) => new Uint8Array(gzipSync(bytes)),
+            ZSTD: (bytes: Uint8Array) => new Uint8Array(zstdCompressSync(bytes)),
+          },
+        }),
+      );
+    for (const codec of ['SNAPPY', 'GZIP', 'ZSTD'] as const) {
+      await putBytes(`parquet/${codec}.parquet`, parquet(codec));
+      const run = await testbed.run({
+        definition: distributed(getObject(`parquet/${codec}.parquet`, { InputType: 'PARQUET' }), {
+          ItemBatcher: { MaxItemsPerBatch: 5000 },
+        }),
+      });
+      const items = (outputOf(run) as { Items: Record<string, unknown>[] }[]).flatMap((batch) => batch.Items);
+      expect(items.map((item) => item.id)).toEqual(Array.from({ length: rows }, (_, i) => i));
+      expect(items[1234]).toEqual({
+        id: 1234,
+        big: 1234000,
+        name: 'row-1234',
+        at: '2026-01-01T00:20:34.000Z',
+      });
+    }
+  });
+
+  it('PARQUET is read by byte ranges, a page at a time: never the whole object in one request', async () => {
+    const rows = 40_000;
+    const body = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'id', data: Array.from({ length: rows }, (_, i) => i), type: 'INT32' },
+          {
+            name: 'pad',
+            data: Array.from({ length: rows }, (_, i) => `${i}-${'p'.repeat(40)}`),
+            type: 'STRING',
+          },
+        ],
+        rowGroupSize: 20_000,
+        pageSize: 64 * 1024,
+        codec: 'UNCOMPRESSED',
+      }),
+    );
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    await putBytes('parquet/ranged.parquet', body);
+    const ranges: number[] = [];
+    const send: S3Send = async (action, input) => {
+      const command =
+        action === 'GetObject'
+          ? new GetObjectCommand(input as never)
+          : new ListObjectsV2Command(input as never);
+      const output = (await s3.send(command as never)) as unknown as Record<string, unknown>;
+      const bytes = await (
+        output.Body as { transformToByteArray(): Promise<Uint8Array> }
+      ).transformToByteArray();
+      ranges.push(bytes.length);
+      return { ...output, Body: bytes };
+    };
+    const ids: number[] = [];
+    let cursor: unknown = null;
+    let pages = 0;
+    do {
+      const outcome = await readItemsPage(send, {
+        resource: 'getObject',
+        parameters: { Bucket: BUCKET, Key: 'parquet/ranged.parquet' },
+        readerConfig: { InputType: 'PARQUET' },
+        cursor: cursor as never,
+        maxItems: 0,
+      });
+      if (!outcome.ok) throw new Error(outcome.cause);
+      const page = outcome.output as { items: { id: number }[]; cursor: unknown };
+      ids.push(...page.items.map((item) => item.id));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== null);
+    expect(ids).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(pages).toBeGreaterThan(2);
+    expect(Math.max(...ranges)).toBeLessThan(body.length / 4);
+  });
+
+  it('an object that is not Parquet fails the Map Run with States.ItemReaderFailed', async () => {
+    await put('parquet/not.parquet', 'id,name\n1,a\n');
+    const run = await testbed.run({
+      definition: distributed(getObject('parquet/not.parquet', { InputType: 'PARQUET' })),
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    expect(run.cause).toContain('Parquet');
+  });
+
   it('a key that does not exist fails the Map Run with States.ItemReaderFailed, which a Catch takes', async () => {
     const uncaught = await testbed.run({
       definition: distributed(getObject('missing.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })),
@@ -476,6 +778,213 @@ describe('ResultWriter', () => {
     expect(succeeded.map((entry) => entry.RedriveCount)).toEqual([0, 0]);
     const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
     expect(executions.map((execution) => execution.redriveCount ?? 0)).toEqual([0, 0]);
+  });
+});
+
+const readText = async (Key: string, Bucket = BUCKET) => {
+  const object = await s3.send(new GetObjectCommand({ Bucket, Key }));
+  return (object.Body as { transformToString(): Promise<string> }).transformToString();
+};
+
+describe('ResultWriter WriterConfig', () => {
+  // Each child outputs [n, n], or fails when n is over 2: COMPACT keeps each output whole, FLATTEN splices it.
+  const pairs = {
+    ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.n', NumericGreaterThan: 2, Next: 'TooBig' }],
+        Default: 'Pair',
+      },
+      TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+      Pair: {
+        Type: 'Pass',
+        Parameters: { 'pair.$': 'States.Array($.n, $.n)' },
+        OutputPath: '$.pair',
+        End: true,
+      },
+    },
+  };
+  const configured = (resultWriter: object, fields: object = {}) => ({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: pairs,
+        ResultWriter: resultWriter,
+        ToleratedFailurePercentage: 50,
+        End: true,
+        ...fields,
+      },
+    },
+  });
+  const toS3 = (prefix: string, WriterConfig: object) => ({
+    Resource: 'arn:aws:states:::s3:putObject',
+    Parameters: { Bucket: BUCKET, Prefix: prefix },
+    WriterConfig,
+  });
+  const manifestOf = async (run: { output?: string }) => {
+    const output = JSON.parse(run.output ?? 'null') as { ResultWriterDetails: { Key: string } };
+    return (await readJson(output.ResultWriterDetails.Key)) as {
+      ResultFiles: Record<string, { Key: string; Size: number }[]>;
+    };
+  };
+
+  it('COMPACT with OutputType JSON: SUCCEEDED_0.json holds each child output; failed children keep their metadata', async () => {
+    const run = await testbed.run({
+      definition: configured(toS3('compact', { OutputType: 'JSON', Transformation: 'COMPACT' })),
+      input: { items: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    const [succeededFile] = manifest.ResultFiles.SUCCEEDED ?? [];
+    const text = await readText(succeededFile?.Key ?? '');
+    expect(succeededFile?.Size).toBe(Buffer.byteLength(text));
+    expect((JSON.parse(text) as number[][]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    const failed = (await readJson(manifest.ResultFiles.FAILED?.[0]?.Key ?? '')) as Record<string, unknown>[];
+    expect(failed).toEqual([
+      expect.objectContaining({ Status: 'FAILED', Error: 'TooBig', Input: '{"n":3}' }),
+    ]);
+  });
+
+  it('FLATTEN with OutputType JSONL: one line per element of every child output, in a JSONata Map', async () => {
+    const run = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% $states.input.items %}',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Pair',
+              States: {
+                Pair: { Type: 'Pass', Output: '{% [$states.input.n, $states.input.n * 10] %}', End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Arguments: { Bucket: BUCKET, Prefix: '{% $states.input.prefix %}' },
+              WriterConfig: { OutputType: 'JSONL', Transformation: 'FLATTEN' },
+            },
+            End: true,
+          },
+        },
+      },
+      input: { prefix: 'flat-lines', items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    expect(manifest.ResultFiles.SUCCEEDED?.[0]?.Key).toMatch(/^flat-lines\/[^/]+\/SUCCEEDED_0\.json$/);
+    const text = await readText(manifest.ResultFiles.SUCCEEDED?.[0]?.Key ?? '');
+    expect(text.endsWith('\n')).toBe(true);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as number);
+    expect(lines.sort((a, b) => a - b)).toEqual([1, 2, 10, 20]);
+  });
+
+  it('OutputType JSONL with NONE: each line an execution as DescribeExecution gives it', async () => {
+    const run = await testbed.run({
+      definition: configured(toS3('none-lines', { OutputType: 'JSONL' })),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const manifest = await manifestOf(run);
+    const lines = (await readText(manifest.ResultFiles.SUCCEEDED?.[0]?.Key ?? ''))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.Status === 'SUCCEEDED' && typeof line.Output === 'string')).toBe(true);
+  });
+
+  it("a WriterConfig alone writes nothing and shapes the output: FLATTEN splices the children's arrays", async () => {
+    const jsonPath = await testbed.run({
+      definition: configured({ WriterConfig: { OutputType: 'JSON', Transformation: 'FLATTEN' } }),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(outputOf(jsonPath)).toEqual([1, 1, 2, 2]);
+    const compact = await testbed.run({
+      definition: configured({ WriterConfig: { OutputType: 'JSON', Transformation: 'COMPACT' } }),
+      input: { items: [{ n: 1 }, { n: 2 }] },
+    });
+    expect(outputOf(compact)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+});
+
+describe('ResultWriter files split by size', () => {
+  // A second engine whose result files hold at most 200 bytes: AWS starts the next file past 5 GB.
+  let small: Testbed;
+  beforeAll(async () => {
+    small = await startTestbed({ resultFileBytes: 200 });
+    const client = new S3Client({ ...LOCAL, endpoint: small.engine.sqs.endpoint, forcePathStyle: true });
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    client.destroy();
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it('writes SUCCEEDED_0.json, SUCCEEDED_1.json… each under the limit, every result once, all in the manifest', async () => {
+    const items = Array.from({ length: 30 }, (_, n) => ({ n }));
+    const run = await small.run({
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Pass', End: true } },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Parameters: { Bucket: BUCKET, Prefix: 'split' },
+              WriterConfig: { OutputType: 'JSON', Transformation: 'COMPACT' },
+            },
+            End: true,
+          },
+        },
+      },
+      input: { items },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const client = new S3Client({ ...LOCAL, endpoint: small.engine.sqs.endpoint, forcePathStyle: true });
+    const text = async (Key: string) =>
+      (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key }))).Body?.transformToString() ?? '';
+    const output = JSON.parse(run.output ?? 'null') as { ResultWriterDetails: { Key: string } };
+    const manifest = JSON.parse(await text(output.ResultWriterDetails.Key)) as {
+      ResultFiles: Record<string, { Key: string; Size: number }[]>;
+    };
+    const files = manifest.ResultFiles.SUCCEEDED ?? [];
+    // 30 entries of 8 or 9 bytes (`{"n":12}`) and their commas: at least two files of at most 200 bytes.
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.map((file) => file.Key.slice(file.Key.lastIndexOf('/') + 1))).toEqual(
+      files.map((_, i) => `SUCCEEDED_${i}.json`),
+    );
+    const read: { n: number }[] = [];
+    for (const file of files) {
+      const body = await text(file.Key);
+      expect(file.Size).toBe(Buffer.byteLength(body));
+      expect(file.Size).toBeLessThanOrEqual(200);
+      read.push(...(JSON.parse(body) as { n: number }[]));
+    }
+    client.destroy();
+    expect(read.map((item) => item.n).sort((a, b) => a - b)).toEqual(items.map((item) => item.n));
+    expect(manifest.ResultFiles.FAILED).toEqual([]);
   });
 });
 

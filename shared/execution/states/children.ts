@@ -1,6 +1,6 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
-import { type ChildRuns, childScopeId, type ScopeState } from '../../history/execution-state.ts';
+import { type ChildRuns, childScopeId, type ScopeState, writesToS3 } from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
@@ -629,7 +629,8 @@ function hasNextChild(children: ChildRuns): boolean {
 export function finishChildren(step: Step, parent: ScopeState, prev: number): void {
   const children = parent.children;
   if (!children) return;
-  if (children.kind === 'map-run' && children.writer) {
+  const writer = children.writer;
+  if (children.kind === 'map-run' && writesToS3(writer)) {
     // The results go to S3 first (the run kept none); the Map's output is where they went (receiveWrittenResults).
     step.commands.push({
       type: 'runTask',
@@ -638,7 +639,9 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
       request: {
         kind: 'results',
         mapRunArn: children.mapRunArn ?? '',
-        parameters: children.writer.parameters,
+        parameters: writer.parameters ?? {},
+        ...(writer.outputType !== undefined ? { outputType: writer.outputType } : {}),
+        ...(writer.transformation !== undefined ? { transformation: writer.transformation } : {}),
         ...(children.mapRunRedriveCount ? { attempt: children.mapRunRedriveCount } : {}),
       },
     });
@@ -646,12 +649,23 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
   }
   const results: Json[] = Array.from({ length: children.total }, (_, i) => children.results[i] ?? null);
   if (children.kind === 'map-run') {
-    succeedMapRun(step, parent, results, prev);
+    // A WriterConfig alone shapes the output: COMPACT (the children's outputs, as without a ResultWriter) or FLATTEN.
+    succeedMapRun(
+      step,
+      parent,
+      writer?.transformation === 'FLATTEN' ? flattenResults(results) : results,
+      prev,
+    );
     return;
   }
   const type = children.kind === 'parallel' ? 'ParallelStateSucceeded' : 'MapStateSucceeded';
   step.emit({ type, scope: parent.id, previousEventId: prev, output: results });
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
+}
+
+/** FLATTEN: each child's output that is an array gives its elements in its place; any other output stays one. */
+export function flattenResults(results: Json[]): Json[] {
+  return results.flatMap((result) => (Array.isArray(result) ? result : [result]));
 }
 
 /** A Map Run ended well with `output` (its results, or where a ResultWriter wrote them): the state exits. */
@@ -667,7 +681,7 @@ function succeedMapRun(step: Step, parent: ScopeState, output: Json, prev: numbe
 export function awaitingWrittenResults(step: Step, scopeId: string, ref: number): ScopeState | undefined {
   const scope = step.state.scopes[scopeId];
   const children = scope?.children;
-  if (scope?.phase !== 'children' || scope.ref !== ref || !children?.writer || children.reading)
+  if (scope?.phase !== 'children' || scope.ref !== ref || !writesToS3(children?.writer) || children?.reading)
     return undefined;
   return children.running === 0 && children.nextIndex >= children.total ? scope : undefined;
 }
@@ -680,11 +694,28 @@ export function receiveWrittenResults(step: Step, parent: ScopeState, output: Js
 /** A JSONPath ResultWriter: its Parameters over the Map's input (after InputPath), when the Map starts. */
 function planWriter(step: Step, scope: ScopeState, state: MapState, input: Json): ResultWriterPlan {
   const writer = state.ResultWriter ?? {};
+  return writerPlan(
+    writer,
+    writer.Parameters === undefined
+      ? {}
+      : applyPayloadTemplate(writer.Parameters, step.sources(scope, input), step.intrinsicEnv()),
+  );
+}
+
+/**
+ * A ResultWriter's plan: where it writes (none for a WriterConfig alone, which only shapes the state's output) and
+ * its WriterConfig, as validation admitted them.
+ */
+export function writerPlan(writer: JsonObject, parameters: Json): ResultWriterPlan {
+  const config = isJsonObject(writer.WriterConfig) ? writer.WriterConfig : undefined;
+  const outputType = config?.OutputType;
+  const transformation = config?.Transformation;
   return {
-    parameters:
-      writer.Parameters === undefined
-        ? {}
-        : applyPayloadTemplate(writer.Parameters, step.sources(scope, input), step.intrinsicEnv()),
+    ...(writer.Resource !== undefined ? { parameters } : {}),
+    ...(outputType === 'JSON' || outputType === 'JSONL' ? { outputType } : {}),
+    ...(transformation === 'NONE' || transformation === 'COMPACT' || transformation === 'FLATTEN'
+      ? { transformation }
+      : {}),
   };
 }
 

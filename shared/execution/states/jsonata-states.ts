@@ -27,7 +27,13 @@ import {
 } from '../jsonata-eval.ts';
 import type { StateEvaluator } from '../state-evaluator.ts';
 import type { Step } from '../step.ts';
-import { itemReaderResource, type PreparedItems, startBranches, startJsonataMap } from './children.ts';
+import {
+  itemReaderResource,
+  type PreparedItems,
+  startBranches,
+  startJsonataMap,
+  writerPlan,
+} from './children.ts';
 import { causeOf, enterState } from './enter.ts';
 import { batchItems } from './item-batcher.ts';
 import { scheduleTask } from './task.ts';
@@ -334,12 +340,12 @@ async function runJsonataMap(step: Step, scope: ScopeState, state: MapState, pre
       const writer =
         state.ResultWriter === undefined
           ? undefined
-          : {
-              parameters:
-                state.ResultWriter.Arguments === undefined
-                  ? {}
-                  : await evaluateTemplate(step, scope, state.ResultWriter.Arguments, 'Arguments', inputs),
-            };
+          : writerPlan(
+              state.ResultWriter,
+              state.ResultWriter.Arguments === undefined || state.ResultWriter.Resource === undefined
+                ? {}
+                : await evaluateTemplate(step, scope, state.ResultWriter.Arguments, 'Arguments', inputs),
+            );
       const settings = {
         maxConcurrency: Math.floor(await number(state.MaxConcurrency, 'MaxConcurrency')),
         toleratedFailureCount: Math.floor(await number(state.ToleratedFailureCount, 'ToleratedFailureCount')),
