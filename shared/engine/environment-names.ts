@@ -16,6 +16,8 @@ export const ENVIRONMENT = {
   activityPollSeconds: 'STATEFOLD_ACTIVITY_POLL_SECONDS',
   /** The queue a queue handler is fed from: it takes no event from anywhere else (a direct Invoke, say). */
   eventSourceArn: 'STATEFOLD_EVENT_SOURCE_ARN',
+  /** The hosts HTTP Tasks may call, comma-separated (the stack context's httpAllowedHosts; unset: none). */
+  httpAllowedHosts: 'STATEFOLD_HTTP_ALLOWED_HOSTS',
 } as const;
 
 /**

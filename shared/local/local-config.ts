@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ALLOWED_HOST_PATTERN } from '../integrations/http-request.ts';
 import type { LambdaHandler } from '../integrations/local-functions.ts';
 import { type MockConfig, parseMockConfig } from '../testing/mock-config.ts';
 import type { LocalIntegrations } from './local-engine.ts';
@@ -328,7 +329,6 @@ export function checkIntegrations(integrations: unknown, file: string): void {
   }
 }
 
-const HOST_PATTERN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 const AUTHORIZATION_FIELDS: Record<string, readonly string[]> = {
   API_KEY: ['name', 'value'],
   BASIC: ['username', 'password'],
@@ -348,7 +348,7 @@ function checkHttpIntegration(http: unknown, file: string): void {
   if (allowedHosts !== undefined) {
     if (!Array.isArray(allowedHosts)) fail(file, `${at}.allowedHosts`, 'must be a list of host names');
     allowedHosts.forEach((host: unknown, index) => {
-      if (!(typeof host === 'string' && HOST_PATTERN.test(host))) {
+      if (!(typeof host === 'string' && ALLOWED_HOST_PATTERN.test(host))) {
         fail(
           file,
           `${at}.allowedHosts[${index}]`,
