@@ -424,3 +424,112 @@ describe('http:invoke in the in-memory runner (runExecution)', () => {
     expect(result.cause).toContain('none are allowed');
   });
 });
+
+describe('http:invoke with the connection read from EventBridge and Secrets Manager (as on AWS)', () => {
+  // A stand-in for the two AWS APIs on their wire protocol (JSON 1.1), which the real SDK clients call.
+  const calls: Array<{ target: string; input: Record<string, unknown> }> = [];
+  let aws: Server;
+  let awsEndpoint: string;
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:events!connection/billing/ab12-xyz';
+
+  beforeAll(async () => {
+    aws = createServer(async (request, response) => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const input = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
+      calls.push({ target, input });
+      const answer = (status: number, value: unknown) => {
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': 'req-1',
+        });
+        response.end(JSON.stringify(value));
+      };
+      if (target === 'AWSEvents.DescribeConnection') {
+        if (input.Name === 'billing') {
+          return answer(200, {
+            Name: 'billing',
+            ConnectionState: 'AUTHORIZED',
+            AuthorizationType: 'API_KEY',
+            SecretArn: SECRET,
+            AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'X-Billing-Key' } },
+          });
+        }
+        if (input.Name === 'locked') {
+          return answer(200, {
+            Name: 'locked',
+            ConnectionState: 'AUTHORIZED',
+            AuthorizationType: 'BASIC',
+            SecretArn: `${SECRET}-locked`,
+          });
+        }
+        if (input.Name === 'paused') {
+          return answer(200, {
+            Name: 'paused',
+            ConnectionState: 'DEAUTHORIZED',
+            StateReason: 'The OAuth token could not be refreshed',
+            AuthorizationType: 'BASIC',
+          });
+        }
+        return answer(400, {
+          __type: 'ResourceNotFoundException',
+          message: `Failed to describe the connection(s). Connection '${String(input.Name)}' does not exist.`,
+        });
+      }
+      if (target === 'secretsmanager.GetSecretValue' && input.SecretId === SECRET) {
+        return answer(200, {
+          ARN: SECRET,
+          SecretString: JSON.stringify({
+            api_key_name: 'X-Billing-Key',
+            api_key_value: 'billing-secret',
+            invocation_http_parameters: { header_parameters: [{ key: 'X-Source', value: 'statefold' }] },
+          }),
+        });
+      }
+      return answer(400, { __type: 'AccessDeniedException', message: 'not authorized' });
+    });
+    await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
+    awsEndpoint = `http://127.0.0.1:${(aws.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => aws?.close(resolve));
+  });
+
+  const runWith = (connectionArn: string) =>
+    runExecution({
+      definition: invoke({
+        ApiEndpoint: `${base}/orders`,
+        Method: 'GET',
+        Authentication: { ConnectionArn: connectionArn },
+      }),
+      integrations: {
+        endpoints: { eventbridge: awsEndpoint, secretsmanager: awsEndpoint },
+        http: { allowedHosts: http.allowedHosts ?? [] },
+      },
+    });
+  const arnOf = (name: string) => `arn:aws:events:us-east-1:123456789012:connection/${name}/9d8c7b6a`;
+
+  it('DescribeConnection names the secret; GetSecretValue gives the API key the request carries', async () => {
+    calls.length = 0;
+    const result = await runWith(arnOf('billing'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(last().headers).toMatchObject({ 'x-billing-key': 'billing-secret', 'x-source': 'statefold' });
+    expect(calls).toEqual([
+      { target: 'AWSEvents.DescribeConnection', input: { Name: 'billing' } },
+      { target: 'secretsmanager.GetSecretValue', input: { SecretId: SECRET } },
+    ]);
+  });
+
+  it.each([
+    ['nobody', 'Events.ConnectionResource.ResourceNotFound', 'does not exist'],
+    ['locked', 'Events.ConnectionResource.AccessDenied', 'GetSecretValue of the connection'],
+    [
+      'paused',
+      'Events.ConnectionResource.InvalidConnectionState',
+      'is DEAUTHORIZED: The OAuth token could not be refreshed',
+    ],
+  ])('the connection %s fails the task with %s', async (name, error, cause) => {
+    const result = await runWith(arnOf(name));
+    expect(result).toMatchObject({ status: 'FAILED', error });
+    expect(result.cause).toContain(cause);
+  });
+});
