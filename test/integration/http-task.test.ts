@@ -1,9 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExecution } from '../../shared/composition/run-execution.ts';
 import type { HttpIntegrationConfig } from '../../shared/integrations/sdk-clients.ts';
+import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { statefold } from '../support/statefold-command.ts';
 
 /**
  * The HTTP Task (`arn:aws:states:::http:invoke`) through the durable engine and through the in-memory runner,
@@ -531,5 +536,105 @@ describe('http:invoke with the connection read from EventBridge and Secrets Mana
     const result = await runWith(arnOf(name));
     expect(result).toMatchObject({ status: 'FAILED', error });
     expect(result.cause).toContain(cause);
+  });
+});
+
+describe('statefold run --integrations with integrations.http', () => {
+  it('calls the API with the connection and allow-list of the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'statefold-run-http-'));
+    try {
+      await writeFile(
+        join(dir, 'definition.json'),
+        JSON.stringify(
+          invoke(
+            { ApiEndpoint: `${base}/orders`, Method: 'GET', Authentication: { ConnectionArn: BASIC } },
+            { OutputPath: '$.StatusCode' },
+          ),
+        ),
+      );
+      await writeFile(join(dir, 'integrations.json'), JSON.stringify({ http }));
+      const outcome = await statefold(
+        'run',
+        join(dir, 'definition.json'),
+        '--integrations',
+        `@${join(dir, 'integrations.json')}`,
+      );
+      expect(outcome.code).toBe(0);
+      expect(JSON.parse(JSON.parse(outcome.stdout).output)).toBe(200);
+      expect(last().headers.authorization).toBe(`Basic ${Buffer.from('ada:lovelace').toString('base64')}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the config's integrations.http field", () => {
+  it.each<[string, unknown, RegExp]>([
+    [
+      'an unknown field',
+      { hosts: [] },
+      /'integrations\.http\.hosts' is not an http field \(allowedHosts, connections\)/,
+    ],
+    [
+      'an allowed host that is an URL',
+      { allowedHosts: ['https://api.example.com'] },
+      /'integrations\.http\.allowedHosts\[0\]' must be a host name, host:port or \*\.domain/,
+    ],
+    [
+      'an unknown authorization type',
+      { connections: { shop: { authorization: { type: 'TOKEN' } } } },
+      /'integrations\.http\.connections\.shop\.authorization\.type' must be 'API_KEY', 'BASIC' or 'OAUTH_CLIENT_CREDENTIALS'/,
+    ],
+    [
+      'an API key without its value',
+      { connections: { shop: { authorization: { type: 'API_KEY', name: 'X-Api-Key' } } } },
+      /'integrations\.http\.connections\.shop\.authorization\.value' must be a non-empty string/,
+    ],
+    [
+      'an OAuth endpoint that is no URL',
+      {
+        connections: {
+          crm: {
+            authorization: {
+              type: 'OAUTH_CLIENT_CREDENTIALS',
+              clientId: 'c',
+              clientSecret: 's',
+              authorizationEndpoint: 'token',
+            },
+          },
+        },
+      },
+      /'integrations\.http\.connections\.crm\.authorization\.authorizationEndpoint' must be an URL/,
+    ],
+    [
+      'invocation headers that are not strings',
+      {
+        connections: {
+          shop: {
+            authorization: { type: 'BASIC', username: 'u', password: 'p' },
+            invocation: { headers: { a: 1 } },
+          },
+        },
+      },
+      /'integrations\.http\.connections\.shop\.invocation\.headers' must map names to string values/,
+    ],
+  ])('%s is refused, naming the file and the field', async (_case, httpConfig, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'statefold-http-config-'));
+    try {
+      await writeFile(join(dir, 'bad.json'), JSON.stringify({ integrations: { http: httpConfig } }));
+      await expect(loadLocalConfig({ cwd: dir, configFile: 'bad.json', env: {} })).rejects.toThrow(message);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a valid one reaches the loaded config as written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'statefold-http-config-'));
+    try {
+      await writeFile(join(dir, 'statefold.config.json'), JSON.stringify({ integrations: { http } }));
+      expect((await loadLocalConfig({ cwd: dir, env: {} })).integrations).toEqual({ http });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
