@@ -1,5 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ALLOWED_HOST_PATTERN } from '../shared/integrations/http-request.ts';
+import { ALLOWED_HOST_PATTERN } from '../shared/engine/environment-names.ts';
 
 /**
  * What a deployment can change, each with its default. Values come from the stack's props, then CDK context

@@ -10,10 +10,6 @@ import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
  * (`http-invoke.ts`) sends what this builds.
  */
 
-/** An allow-list entry: `api.example.com`, `api.example.com:8443`, `*.example.com`, `[::1]:8080`. */
-export const ALLOWED_HOST_PATTERN =
-  /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
-
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ALLOWED_HOST_PATTERN } from '../integrations/http-request.ts';
+import { ALLOWED_HOST_PATTERN } from '../engine/environment-names.ts';
 import type { LambdaHandler } from '../integrations/local-functions.ts';
 import { type MockConfig, parseMockConfig } from '../testing/mock-config.ts';
 import type { LocalIntegrations } from './local-engine.ts';

@@ -71,12 +71,13 @@ const RULES: ModuleRule[] = [
   },
   { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
   // node:async_hooks: local functions name the invocation their console output belongs to; csv-parse and
-  // node:zlib: a Distributed Map's ItemReader parses CSV objects and gzipped S3 inventory files.
+  // node:zlib: a Distributed Map's ItemReader parses CSV objects and gzipped S3 inventory files; node:http and
+  // node:https: the HTTP Task calls the API it names.
   {
     module: 'shared/integrations',
     modules: CORE,
     files: PORTS,
-    packages: [...PURE, AWS_SDK, 'node:async_hooks', 'node:zlib', 'csv-parse'],
+    packages: [...PURE, AWS_SDK, 'node:async_hooks', 'node:zlib', 'csv-parse', 'node:http', 'node:https'],
   },
   {
     module: 'shared/handlers',
