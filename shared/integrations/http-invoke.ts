@@ -87,7 +87,10 @@ export class HttpInvoker {
     const built = buildHttpRequest(call, connection, this.#options.region, token);
     if (!built.ok) return built;
     const sent = await this.#send(built.request, signal);
-    return sent.ok ? httpTaskOutcome(sent.response) : sent;
+    if (!sent.ok) return sent;
+    // A token the API no longer takes is fetched again on the next call (a Retry, say).
+    if (token !== undefined && sent.response.statusCode === 401) this.#tokens.delete(call.connectionArn);
+    return httpTaskOutcome(sent.response);
   }
 
   #refusedHost(url: URL): Extract<TaskOutcome, { ok: false }> | undefined {

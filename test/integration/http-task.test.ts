@@ -80,6 +80,8 @@ beforeAll(async () => {
       case '/text':
         response.writeHead(200, { 'content-type': 'text/plain' });
         return response.end('plain words');
+      case '/crm-revoked':
+        return json(401, { message: 'token revoked' });
       case '/crm':
         if (request.headers.authorization !== 'Bearer tok-crm') return json(401, { message: 'no token' });
         return json(200, { contacts: 2 });
@@ -265,6 +267,22 @@ describe('http:invoke through the durable engine', () => {
       body: 'grant_type=client_credentials&scope=contacts',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
+  });
+
+  it('a 401 with the OAuth token drops it: the next call fetches a new one', async () => {
+    const call = (path: string) =>
+      testbed.run({
+        definition: invoke({
+          ApiEndpoint: `${base}${path}`,
+          Method: 'GET',
+          Authentication: { ConnectionArn: OAUTH },
+        }),
+      });
+    const revoked = await call('/crm-revoked');
+    expect(revoked).toMatchObject({ status: 'FAILED', error: 'States.Http.StatusCode.401' });
+    const before = tokenRequests.length;
+    expect((await call('/crm')).status).toBe('SUCCEEDED');
+    expect(tokenRequests.length).toBe(before + 1);
   });
 
   it('a text response is the ResponseBody as a string', async () => {
