@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExecution } from '../../shared/composition/run-execution.ts';
+import { configuredConnections } from '../../shared/integrations/http-connections.ts';
+import { HttpInvoker } from '../../shared/integrations/http-invoke.ts';
 import type { HttpIntegrationConfig } from '../../shared/integrations/sdk-clients.ts';
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
@@ -80,6 +82,9 @@ beforeAll(async () => {
       case '/text':
         response.writeHead(200, { 'content-type': 'text/plain' });
         return response.end('plain words');
+      case '/slow':
+        setTimeout(() => json(200, { late: true }), 1_000);
+        return;
       case '/crm-revoked':
         return json(401, { message: 'token revoked' });
       case '/crm':
@@ -654,5 +659,27 @@ describe("the config's integrations.http field", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the HTTP invoker on its own', () => {
+  it('an API that does not answer within the deadline fails with States.Http.Socket (AWS: 60 s)', async () => {
+    const invoker = new HttpInvoker({
+      region: 'us-east-1',
+      allowedHosts: http.allowedHosts ?? [],
+      resolvers: [configuredConnections(http.connections ?? {})],
+      hints: { connections: 'declare it', allowedHosts: 'allow it' },
+      timeoutMs: 200,
+    });
+    const outcome = await invoker.invoke({
+      ApiEndpoint: `${base}/slow`,
+      Method: 'GET',
+      Authentication: { ConnectionArn: SHOP },
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      error: 'States.Http.Socket',
+      cause: `The HTTP request to ${base} did not complete within 0.2 seconds.`,
+    });
   });
 });
