@@ -1,4 +1,4 @@
-import { ConnectionError, type ConnectionResolver } from './http-invoke.ts';
+import type { ConnectionLookup, ConnectionResolver } from './http-invoke.ts';
 import type { ConnectionAuthorization, HttpConnection, HttpParameters } from './http-request.ts';
 import type { SdkClients } from './sdk-clients.ts';
 import { isServiceError } from './service-errors.ts';
@@ -19,11 +19,13 @@ export function connectionNameOf(connectionArn: string): string {
 export function configuredConnections(
   connections: Readonly<Record<string, HttpConnection>>,
 ): ConnectionResolver {
-  return async (connectionArn) =>
-    (Object.hasOwn(connections, connectionArn) ? connections[connectionArn] : undefined) ??
-    (Object.hasOwn(connections, connectionNameOf(connectionArn))
-      ? connections[connectionNameOf(connectionArn)]
-      : undefined);
+  return async (connectionArn) => {
+    const name = connectionNameOf(connectionArn);
+    const connection =
+      (Object.hasOwn(connections, connectionArn) ? connections[connectionArn] : undefined) ??
+      (Object.hasOwn(connections, name) ? connections[name] : undefined);
+    return connection ? { kind: 'found', connection } : { kind: 'none' };
+  };
 }
 
 /** The parts of DescribeConnection's answer the HTTP Task reads. */
@@ -71,27 +73,28 @@ interface SecretParameters {
 export function eventBridgeConnections(clients: SdkClients): ConnectionResolver {
   return async (connectionArn) => {
     const events = await clients.load('eventbridge');
-    if (!events.ok) return undefined;
+    if (!events.ok) return { kind: 'none' };
     const describe = clients.commandOf(events, 'describeConnection');
-    if (!describe) return undefined;
+    if (!describe) return { kind: 'none' };
     let described: DescribedConnection;
     try {
       described = (await clients.send(events, describe, { Name: connectionNameOf(connectionArn) }))
         .output as DescribedConnection;
     } catch (error) {
-      if (isServiceError(error) && error.name === 'ResourceNotFoundException') return undefined;
-      throw connectionFailure(connectionArn, 'DescribeConnection', error);
+      if (isServiceError(error) && error.name === 'ResourceNotFoundException') return { kind: 'none' };
+      return connectionFailure(connectionArn, 'DescribeConnection', error);
     }
     if (described.ConnectionState !== undefined && described.ConnectionState !== 'AUTHORIZED') {
-      throw new ConnectionError(
+      return refused(
         'Events.ConnectionResource.InvalidConnectionState',
         `The connection '${connectionArn}' is ${described.ConnectionState}${
           described.StateReason ? `: ${described.StateReason}` : ''
         }.`,
       );
     }
-    const secret = await readSecret(clients, connectionArn, described.SecretArn);
-    return connectionOf(connectionArn, described, secret);
+    const read = await readSecret(clients, connectionArn, described.SecretArn);
+    if (read.kind === 'refused') return read;
+    return connectionOf(connectionArn, described, read.secret);
   };
 }
 
@@ -99,23 +102,35 @@ async function readSecret(
   clients: SdkClients,
   connectionArn: string,
   secretArn: string | undefined,
-): Promise<ConnectionSecret> {
-  if (secretArn === undefined) return {};
+): Promise<{ kind: 'read'; secret: ConnectionSecret } | Extract<ConnectionLookup, { kind: 'refused' }>> {
+  const empty = { kind: 'read', secret: {} } as const;
+  if (secretArn === undefined) return empty;
   const secrets = await clients.load('secretsmanager');
   if (!secrets.ok) {
-    throw new ConnectionError(
+    return refused(
       'Events.ConnectionResource.InternalError',
       `The secret of the connection '${connectionArn}' cannot be read: ${secrets.missing}.`,
     );
   }
   const get = clients.commandOf(secrets, 'getSecretValue');
-  if (!get) return {};
+  if (!get) return empty;
+  let text: unknown;
   try {
-    const { output } = await clients.send(secrets, get, { SecretId: secretArn });
-    const text = output.SecretString;
-    return typeof text === 'string' ? (JSON.parse(text) as ConnectionSecret) : {};
+    text = (await clients.send(secrets, get, { SecretId: secretArn })).output.SecretString;
   } catch (error) {
-    throw connectionFailure(connectionArn, 'GetSecretValue', error);
+    return connectionFailure(connectionArn, 'GetSecretValue', error);
+  }
+  if (typeof text !== 'string') return empty;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null
+      ? { kind: 'read', secret: parsed as ConnectionSecret }
+      : empty;
+  } catch {
+    return refused(
+      'Events.ConnectionResource.InternalError',
+      `The secret of the connection '${connectionArn}' is not JSON.`,
+    );
   }
 }
 
@@ -123,10 +138,10 @@ function connectionOf(
   connectionArn: string,
   described: DescribedConnection,
   secret: ConnectionSecret,
-): HttpConnection {
+): ConnectionLookup {
   const params = described.AuthParameters ?? {};
   const missing = (what: string) =>
-    new ConnectionError(
+    refused(
       'Events.ConnectionResource.InvalidConnectionState',
       `The connection '${connectionArn}' has no ${what}.`,
     );
@@ -134,13 +149,13 @@ function connectionOf(
   switch (described.AuthorizationType) {
     case 'API_KEY': {
       const name = secret.api_key_name ?? params.ApiKeyAuthParameters?.ApiKeyName;
-      if (name === undefined || secret.api_key_value === undefined) throw missing('API key');
+      if (name === undefined || secret.api_key_value === undefined) return missing('API key');
       authorization = { type: 'API_KEY', name, value: secret.api_key_value };
       break;
     }
     case 'BASIC': {
       const username = secret.username ?? params.BasicAuthParameters?.Username;
-      if (username === undefined || secret.password === undefined) throw missing('username and password');
+      if (username === undefined || secret.password === undefined) return missing('username and password');
       authorization = { type: 'BASIC', username, password: secret.password };
       break;
     }
@@ -149,7 +164,7 @@ function connectionOf(
       const clientId = secret.client_id ?? oauth.ClientParameters?.ClientID;
       const endpoint = secret.authorization_endpoint ?? oauth.AuthorizationEndpoint;
       if (clientId === undefined || secret.client_secret === undefined || endpoint === undefined) {
-        throw missing('OAuth client credentials and authorization endpoint');
+        return missing('OAuth client credentials and authorization endpoint');
       }
       const method = (secret.http_method ?? oauth.HttpMethod ?? 'POST').toUpperCase();
       authorization = {
@@ -163,12 +178,15 @@ function connectionOf(
       break;
     }
     default:
-      throw new ConnectionError(
+      return refused(
         'Events.ConnectionResource.InvalidConnectionState',
         `The connection '${connectionArn}' has an authorization type the HTTP Task cannot use: ${String(described.AuthorizationType)}.`,
       );
   }
-  return { authorization, invocation: parametersOf(secret.invocation_http_parameters) };
+  return {
+    kind: 'found',
+    connection: { authorization, invocation: parametersOf(secret.invocation_http_parameters) },
+  };
 }
 
 function parametersOf(parameters: SecretParameters | undefined): HttpParameters {
@@ -184,11 +202,20 @@ function parametersOf(parameters: SecretParameters | undefined): HttpParameters 
   };
 }
 
-function connectionFailure(connectionArn: string, operation: string, error: unknown): Error {
-  if (!isServiceError(error)) return error as Error;
-  const denied = error.name === 'AccessDeniedException' || /AccessDenied/.test(error.name);
-  return new ConnectionError(
+/** A service's refusal of a lookup, as AWS names it; an error that never reached the service is thrown. */
+function connectionFailure(
+  connectionArn: string,
+  operation: string,
+  error: unknown,
+): Extract<ConnectionLookup, { kind: 'refused' }> {
+  if (!isServiceError(error)) throw error;
+  const denied = error.name === 'AccessDeniedException' || error.name.includes('AccessDenied');
+  return refused(
     denied ? 'Events.ConnectionResource.AccessDenied' : 'Events.ConnectionResource.InternalError',
     `${operation} of the connection '${connectionArn}' failed: ${error.name}: ${error.message}`,
   );
+}
+
+function refused(error: string, cause: string): Extract<ConnectionLookup, { kind: 'refused' }> {
+  return { kind: 'refused', error, cause };
 }

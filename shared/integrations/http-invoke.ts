@@ -19,17 +19,18 @@ import {
  * Manager on AWS), the OAuth token, and the call itself within AWS's 60 seconds.
  */
 
-/** Finds a connection by its ARN (or name); `undefined` when there is none. Throws ConnectionError. */
-export type ConnectionResolver = (connectionArn: string) => Promise<HttpConnection | undefined>;
+/**
+ * What looking a connection up found: the connection, nothing (another resolver may know it), or a connection
+ * that exists but cannot be used (access denied, not authorized), failed as AWS names it
+ * (`Events.ConnectionResource.*`). A lookup that never reached its service is thrown, for the task to be retried.
+ */
+export type ConnectionLookup =
+  | { kind: 'found'; connection: HttpConnection }
+  | { kind: 'none' }
+  | { kind: 'refused'; error: string; cause: string };
 
-/** A connection that exists but cannot be used (access denied, not authorized): AWS's `Events.ConnectionResource.*`. */
-export class ConnectionError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+/** Finds a connection by its ARN (or its name in it). */
+export type ConnectionResolver = (connectionArn: string) => Promise<ConnectionLookup>;
 
 export interface HttpInvokerOptions {
   region: string;
@@ -64,20 +65,16 @@ export class HttpInvoker {
     const { call } = parsed;
     const refused = this.#refusedHost(call.url);
     if (refused) return refused;
-    let connection: HttpConnection | undefined;
-    try {
-      connection = await this.#resolve(call.connectionArn);
-    } catch (error) {
-      if (error instanceof ConnectionError) return { ok: false, error: error.code, cause: error.message };
-      throw error;
-    }
-    if (!connection) {
+    const lookup = await this.#resolve(call.connectionArn);
+    if (lookup.kind === 'refused') return { ok: false, error: lookup.error, cause: lookup.cause };
+    if (lookup.kind === 'none') {
       return {
         ok: false,
         error: 'Events.ConnectionResource.ResourceNotFound',
         cause: `The connection '${call.connectionArn}' does not exist (${this.#options.hints.connections}).`,
       };
     }
+    const { connection } = lookup;
     let token: string | undefined;
     if (connection.authorization.type === 'OAUTH_CLIENT_CREDENTIALS') {
       const fetched = await this.#token(call.connectionArn, connection.authorization, signal);
@@ -104,12 +101,12 @@ export class HttpInvoker {
     };
   }
 
-  async #resolve(connectionArn: string): Promise<HttpConnection | undefined> {
+  async #resolve(connectionArn: string): Promise<ConnectionLookup> {
     for (const resolve of this.#options.resolvers) {
-      const found = await resolve(connectionArn);
-      if (found) return found;
+      const lookup = await resolve(connectionArn);
+      if (lookup.kind !== 'none') return lookup;
     }
-    return undefined;
+    return { kind: 'none' };
   }
 
   /** The connection's bearer token: fetched with its client credentials, kept until it expires. */
