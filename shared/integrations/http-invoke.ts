@@ -171,7 +171,18 @@ export class HttpInvoker {
         settled = true;
         resolve({ ok: false, error: 'States.Http.Socket', cause });
       };
-      const outgoing = send(request.url, { method: request.method, headers, ...(signal ? { signal } : {}) });
+      let outgoing: ReturnType<typeof send>;
+      try {
+        outgoing = send(request.url, { method: request.method, headers, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        // A header name or value HTTP does not allow (a line break, say): the request cannot be made.
+        resolve({
+          ok: false,
+          error: StatesErrors.Runtime,
+          cause: `The HTTP Task request cannot be sent: ${(error as Error).message}`,
+        });
+        return;
+      }
       const timer = setTimeout(() => {
         outgoing.destroy();
         socketFailure(

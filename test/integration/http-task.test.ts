@@ -663,6 +663,22 @@ describe("the config's integrations.http field", () => {
 });
 
 describe('the HTTP invoker on its own', () => {
+  it('a header value HTTP does not allow fails with States.Runtime, nothing sent', async () => {
+    const before = received.length;
+    const result = await runExecution({
+      definition: invoke({
+        ApiEndpoint: `${base}/orders`,
+        Method: 'GET',
+        Authentication: { ConnectionArn: SHOP },
+        Headers: { 'X-Note': 'two\nlines' },
+      }),
+      integrations: { http },
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(result.cause).toContain('The HTTP Task request cannot be sent:');
+    expect(received.length).toBe(before);
+  });
+
   it('an API that does not answer within the deadline fails with States.Http.Socket (AWS: 60 s)', async () => {
     const invoker = new HttpInvoker({
       region: 'us-east-1',
