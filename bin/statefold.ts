@@ -47,6 +47,7 @@ import {
   type LocalConfig,
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
+import type { LocalIntegrations } from '../shared/local/local-engine.ts';
 import type { LocalServer } from '../shared/local/local-server.ts';
 import {
   type DeadLetterRoute,
@@ -650,7 +651,7 @@ function describeServiceEndpoints(endpoints: Readonly<Record<string, string>>): 
 }
 
 /** `--integrations` takes the config's `integrations` object as JSON text or `@file`. */
-async function readIntegrations(value: string): Promise<{ endpoints?: Record<string, string> }> {
+async function readIntegrations(value: string): Promise<LocalIntegrations> {
   const text = await readArgument(value, '--integrations');
   let parsed: unknown;
   try {
@@ -664,7 +665,7 @@ async function readIntegrations(value: string): Promise<{ endpoints?: Record<str
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return parsed as { endpoints?: Record<string, string> };
+  return parsed as LocalIntegrations;
 }
 
 /** `statefold graph`: the definition's graph as SVG (the file -o names, else stdout). */

@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ALLOWED_HOST_PATTERN } from '../shared/engine/environment-names.ts';
 
 /**
  * What a deployment can change, each with its default. Values come from the stack's props, then CDK context
@@ -51,6 +52,10 @@ export interface IntegrationGrants {
   eventBusArns: string[];
   /** `aws-sdk:*` calls: each an IAM action (`s3:GetObject`) on one resource ARN (wildcards allowed). */
   sdkCalls: Array<{ action: string; resource: string }>;
+  /** EventBridge connections HTTP Tasks sign with (their credentials and their secrets may be read). */
+  connectionArns: string[];
+  /** Hosts HTTP Tasks may call (`api.example.com`, `api.example.com:8443`, `*.example.com`). */
+  httpAllowedHosts: string[];
 }
 
 export const DEFAULT_CONFIG: StatefoldConfig = {
@@ -68,7 +73,15 @@ export const DEFAULT_CONFIG: StatefoldConfig = {
     reconcile: { memorySize: 256 },
   },
   removalPolicy: 'retain',
-  integrations: { tableArns: [], queueArns: [], topicArns: [], eventBusArns: [], sdkCalls: [] },
+  integrations: {
+    tableArns: [],
+    queueArns: [],
+    topicArns: [],
+    eventBusArns: [],
+    sdkCalls: [],
+    connectionArns: [],
+    httpAllowedHosts: [],
+  },
 };
 
 /** The context keys, as a user types them. */
@@ -84,6 +97,8 @@ export const CONTEXT_KEYS = {
   allowedTopicArns: 'allowedTopicArns',
   allowedEventBusArns: 'allowedEventBusArns',
   allowedSdkCalls: 'allowedSdkCalls',
+  allowedConnectionArns: 'allowedConnectionArns',
+  httpAllowedHosts: 'httpAllowedHosts',
   memorySize: (handler: HandlerName) => `${handler}MemorySize`,
   reservedConcurrency: (handler: HandlerName) => `${handler}ReservedConcurrency`,
 } as const;
@@ -148,6 +163,8 @@ export function resolveStackConfig(
       'EventBridge event bus',
     ),
     sdkCalls: pick(CONTEXT_KEYS.allowedSdkCalls, grants.sdkCalls, readSdkCalls) ?? [],
+    connectionArns: pick(CONTEXT_KEYS.allowedConnectionArns, grants.connectionArns, readConnectionArns) ?? [],
+    httpAllowedHosts: pick(CONTEXT_KEYS.httpAllowedHosts, grants.httpAllowedHosts, readAllowedHosts) ?? [],
   };
   const config: StatefoldConfig = {
     retentionDays:
@@ -267,6 +284,32 @@ function readResourceArns(value: unknown, key: string, service: string, what: st
   return items as string[];
 }
 
+/** EventBridge connection ARNs (`arn:aws:events:<region>:<account>:connection/<name>/<id>`, wildcards allowed). */
+function readConnectionArns(value: unknown, key: string): string[] {
+  const arns = readResourceArns(value, key, 'events', 'EventBridge connection');
+  if (!arns.every((arn) => CONNECTION_ARN.test(arn))) {
+    throw invalid(
+      key,
+      value,
+      'a list of EventBridge connection ARNs (arn:<partition>:events:<region>:<account>:connection/<name>/<id>)',
+    );
+  }
+  return arns;
+}
+
+/** Host names HTTP Tasks may call: a JSON array, or comma-separated. */
+function readAllowedHosts(value: unknown, key: string): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (
+    !Array.isArray(items) ||
+    items.length === 0 ||
+    !items.every((item) => typeof item === 'string' && ALLOWED_HOST_PATTERN.test(item))
+  ) {
+    throw invalid(key, value, 'a list of host names (api.example.com, api.example.com:8443, *.example.com)');
+  }
+  return items as string[];
+}
+
 /** `<service>:<Action>=<resource ARN>` entries: a JSON array of them, or comma-separated. */
 function readSdkCalls(value: unknown, key: string): Array<{ action: string; resource: string }> {
   const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
@@ -282,4 +325,6 @@ function readSdkCalls(value: unknown, key: string): Array<{ action: string; reso
 
 // Wildcards are allowed in the region, account and name parts: they are IAM resource patterns.
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9*-]+:[0-9*]+:function:[A-Za-z0-9_*?:$.-]+$/;
+const CONNECTION_ARN =
+  /^arn:aws[a-z-]*:events:[a-z0-9*-]+:[0-9*]+:connection\/[A-Za-z0-9_.*-]+(\/[A-Za-z0-9*-]+)?$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;

@@ -198,6 +198,9 @@ export class StatefoldStack extends Stack {
       // GetActivityTask answers within the API function's 29 s (API Gateway waits 30 s at most).
       [ENVIRONMENT.activityPollSeconds]: String(DEPLOYED_ACTIVITY_POLL_SECONDS),
       [RETENTION_DAYS_VARIABLE]: String(config.retentionDays),
+      ...(config.integrations.httpAllowedHosts.length > 0
+        ? { [ENVIRONMENT.httpAllowedHosts]: config.integrations.httpAllowedHosts.join(',') }
+        : {}),
       // Stack traces through the minified bundles point at the TypeScript sources.
       NODE_OPTIONS: '--enable-source-maps',
     };
@@ -419,6 +422,13 @@ export class StatefoldStack extends Stack {
       byResource.set(call.resource, [...(byResource.get(call.resource) ?? []), call.action]);
     }
     for (const [resource, actions] of byResource) grant([...new Set(actions)], [resource]);
+    // HTTP Tasks: the connection (DescribeConnection, and RetrieveConnectionCredentials as AWS's own HTTP Task
+    // needs it) and the secret EventBridge keeps its credentials in (events!connection/<name>/…).
+    grant(['events:RetrieveConnectionCredentials', 'events:DescribeConnection'], integrations.connectionArns);
+    grant(
+      ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      integrations.connectionArns.map(connectionSecretArn),
+    );
     return statements;
   }
 
@@ -523,4 +533,14 @@ export class StatefoldStack extends Stack {
 
 function capitalize(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The Secrets Manager secret EventBridge created for a connection:
+ * `arn:aws:events:<region>:<account>:connection/<name>/<id>` → `arn:aws:secretsmanager:<region>:<account>:secret:events!connection/<name>/*`.
+ */
+export function connectionSecretArn(connectionArn: string): string {
+  const [, partition, region, account, name] =
+    /^arn:(aws[a-z-]*):events:([^:]*):([^:]*):connection\/([^/]+)/.exec(connectionArn) ?? [];
+  return `arn:${partition}:secretsmanager:${region}:${account}:secret:events!connection/${name}/*`;
 }

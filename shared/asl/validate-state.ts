@@ -257,6 +257,7 @@ class StateCheck {
     ) {
       ctx.diagnostics.push(schemaError(unrecognizedResourceMessage(resource), this.at('Resource')));
     }
+    if (typeof resource === 'string') this.checkHttpTask(resource);
     if (this.jsonPath) {
       this.checkTemplateField('Parameters');
       this.checkPathField('TimeoutSecondsPath', 'reference');
@@ -278,6 +279,37 @@ class StateCheck {
     const heartbeat = this.field('HeartbeatSeconds');
     if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
       ctx.diagnostics.push(schemaError(Messages.heartbeatNotBelowTimeout, this.at('HeartbeatSeconds')));
+    }
+  }
+
+  /**
+   * An HTTP Task (`arn:aws:states:::http:invoke`) names its endpoint, method and connection: a Parameters (or
+   * Arguments) object without ApiEndpoint, Method or Authentication.ConnectionArn (in JSONPath, with or without
+   * `.$`) is refused at create time, AWS's "The field '…' is required but was missing".
+   */
+  private checkHttpTask(resource: string): void {
+    const parsed = parseIntegrationResource(resource);
+    if (parsed.kind !== 'integration' || parsed.integration.sdk) return;
+    if (parsed.integration.service !== 'http' || parsed.integration.action !== 'invoke') return;
+    const name = this.jsonPath ? 'Parameters' : 'Arguments';
+    const fields = this.field(name);
+    if (fields === undefined) {
+      this.ctx.diagnostics.push(schemaError(Messages.requiredField(name), this.location));
+      return;
+    }
+    // A JSONata expression for the whole Arguments is checked when it runs.
+    if (!isJsonObject(fields)) return;
+    const has = (object: JsonObject, key: string) =>
+      Object.hasOwn(object, key) || (this.jsonPath && Object.hasOwn(object, `${key}.$`));
+    for (const key of ['ApiEndpoint', 'Method', 'Authentication']) {
+      if (!has(fields, key))
+        this.ctx.diagnostics.push(schemaError(Messages.requiredField(key), this.at(name)));
+    }
+    const authentication = fields.Authentication;
+    if (isJsonObject(authentication) && !has(authentication, 'ConnectionArn')) {
+      this.ctx.diagnostics.push(
+        schemaError(Messages.requiredField('ConnectionArn'), childLocation(this.at(name), 'Authentication')),
+      );
     }
   }
 

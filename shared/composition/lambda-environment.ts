@@ -30,6 +30,12 @@ export function engineDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
       ? { retentionDays: Number(env[ENVIRONMENT.retentionDays]) }
       : {}),
     activityPollSeconds: Number(env[ENVIRONMENT.activityPollSeconds]) || DEPLOYED_ACTIVITY_POLL_SECONDS,
+    integrations: {
+      region,
+      http: {
+        allowedHosts: (env[ENVIRONMENT.httpAllowedHosts] ?? '').split(',').filter((host) => host !== ''),
+      },
+    },
     dynamodb: new DynamoDBClient({ region }),
     sqs: new SQSClient({ region }),
     lambda: new LambdaClient({ region }),

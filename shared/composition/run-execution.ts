@@ -1,5 +1,6 @@
 import { type ExecutionResult, type RunInMemoryOptions, runInMemory } from '../engine/run-execution.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
+import type { HttpIntegrationConfig } from '../integrations/sdk-clients.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
 
 export type { ExecutionResult } from '../engine/run-execution.ts';
@@ -12,10 +13,10 @@ export interface RunExecutionOptions extends Omit<RunInMemoryOptions, 'lambda'> 
   /**
    * Task states' service integrations, as in the local config: `endpoints` by SDK service name (`dynamodb`,
    * `sqs`, `sns`, `s3` …), an URL (an emulator: any credentials) or `aws` (AWS's own, with the default
-   * credential chain). A service with no endpoint fails its Tasks with States.TaskFailed. `services` replaces
-   * the whole port.
+   * credential chain). A service with no endpoint fails its Tasks with States.TaskFailed. `http`: the hosts
+   * HTTP Tasks may call and their connections. `services` replaces the whole port.
    */
-  integrations?: { endpoints?: Readonly<Record<string, string>> };
+  integrations?: { endpoints?: Readonly<Record<string, string>>; http?: HttpIntegrationConfig };
   /**
    * The state machines `states:startExecution` Tasks may start (request-response, `.sync`, `.sync:2`), by name
    * or ARN: a definition (text or object) or `{ definition, type }`. Each child runs here, on the same clock.
@@ -38,6 +39,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
           endpoints: integrations.endpoints ?? {},
           requireEndpoint: true,
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          ...(integrations.http !== undefined ? { http: integrations.http } : {}),
         })
       : undefined;
   try {

@@ -16,7 +16,17 @@ export const ENVIRONMENT = {
   activityPollSeconds: 'STATEFOLD_ACTIVITY_POLL_SECONDS',
   /** The queue a queue handler is fed from: it takes no event from anywhere else (a direct Invoke, say). */
   eventSourceArn: 'STATEFOLD_EVENT_SOURCE_ARN',
+  /** The hosts HTTP Tasks may call, comma-separated (the stack context's httpAllowedHosts; unset: none). */
+  httpAllowedHosts: 'STATEFOLD_HTTP_ALLOWED_HOSTS',
 } as const;
+
+/**
+ * An entry of the HTTP Tasks' host allow-list (STATEFOLD_HTTP_ALLOWED_HOSTS, the stack's httpAllowedHosts, the
+ * local config's integrations.http.allowedHosts): `api.example.com`, `api.example.com:8443`, `*.example.com`,
+ * `[::1]:8080`.
+ */
+export const ALLOWED_HOST_PATTERN =
+  /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
 /**
  * GetActivityTask's poll on AWS: API Gateway's HTTP API waits at most 30 s for the API function (29 s timeout),

@@ -1,4 +1,5 @@
 import type { Json } from '../lib/json.ts';
+import type { HttpConnection } from './http-request.ts';
 
 /**
  * The AWS SDK v3 clients Task states call, loaded on first use by a table of service → package, each pointed
@@ -16,8 +17,20 @@ export interface IntegrationsConfig {
   /** Refuse a service with no endpoint in `endpoints` (local mode: nothing reaches AWS unless configured). */
   requireEndpoint?: boolean;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** The HTTP Task's (`http:invoke`): the hosts it may call, and connections declared here. */
+  http?: HttpIntegrationConfig;
   /** Loads a client package (tests replace it). */
   importPackage?: (name: string) => Promise<Record<string, unknown>>;
+}
+
+/**
+ * `http:invoke`'s configuration: `allowedHosts` (`api.example.com`, `api.example.com:8443`, `*.example.com`;
+ * none by default) and `connections` by connection ARN or name (a connection not declared is read from
+ * EventBridge where an EventBridge client can reach it: on AWS).
+ */
+export interface HttpIntegrationConfig {
+  allowedHosts?: readonly string[];
+  connections?: Readonly<Record<string, HttpConnection>>;
 }
 
 /** The endpoint value that means AWS's own. */

@@ -4,6 +4,8 @@ import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { DYNAMODB_ACTIONS } from './dynamodb.ts';
 import { EVENTS_ACTIONS } from './eventbridge.ts';
+import { configuredConnections, eventBridgeConnections } from './http-connections.ts';
+import { HttpInvoker } from './http-invoke.ts';
 import type { OptimizedAction } from './optimized-integration.ts';
 import { readItemsPage, type S3Send, s3Refusal } from './s3-items.ts';
 import { clientSpecOf, type IntegrationsConfig, outputToJson, SdkClients } from './sdk-clients.ts';
@@ -28,15 +30,37 @@ const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '
  */
 export class SdkServiceCalls implements ServiceCalls {
   readonly #clients: SdkClients;
+  readonly #http: HttpInvoker;
 
   constructor(config: IntegrationsConfig) {
     this.#clients = new SdkClients(config);
+    const local = config.requireEndpoint === true;
+    this.#http = new HttpInvoker({
+      region: config.region,
+      allowedHosts: config.http?.allowedHosts ?? [],
+      resolvers: [
+        configuredConnections(config.http?.connections ?? {}),
+        eventBridgeConnections(this.#clients),
+      ],
+      hints: local
+        ? {
+            connections: 'declare it in integrations.http.connections in the config',
+            allowedHosts: 'allow it in integrations.http.allowedHosts in the config',
+          }
+        : {
+            connections: 'no EventBridge connection of that name in this account and region',
+            allowedHosts: 'allow it in the stack context httpAllowedHosts',
+          },
+    });
   }
 
   async call(request: ServiceCallRequest): Promise<TaskOutcome> {
     const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
     const resource = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
     if (request.sdk) return this.#callSdk(request, resource);
+    if (request.service === 'http' && request.action === 'invoke' && request.pattern === 'request-response') {
+      return this.#http.invoke(request.parameters, request.signal);
+    }
     const optimized = OPTIMIZED[request.service]?.[request.action];
     if (!optimized || request.pattern === 'sync' || request.pattern === 'sync:2') {
       return cannotCall(resource, 'Statefold does not run this integration yet');

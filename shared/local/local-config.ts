@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ALLOWED_HOST_PATTERN } from '../engine/environment-names.ts';
 import type { LambdaHandler } from '../integrations/local-functions.ts';
 import { type MockConfig, parseMockConfig } from '../testing/mock-config.ts';
 import type { LocalIntegrations } from './local-engine.ts';
@@ -110,7 +111,7 @@ const TOP_LEVEL_FIELDS = new Set([
   'integrations',
   'mockConfigFile',
 ]);
-const INTEGRATION_FIELDS = new Set(['endpoints', 'tables', 'queues', 'topics', 'buckets']);
+const INTEGRATION_FIELDS = new Set(['endpoints', 'tables', 'queues', 'topics', 'buckets', 'http']);
 
 export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<LocalConfig> {
   const cwd = options.cwd ?? process.cwd();
@@ -276,7 +277,7 @@ function checkStateMachines(stateMachines: unknown, file: string): void {
 
 export function checkIntegrations(integrations: unknown, file: string): void {
   if (!isRecord(integrations))
-    fail(file, 'integrations', 'must be { endpoints?, tables?, queues?, topics?, buckets? }');
+    fail(file, 'integrations', 'must be { endpoints?, tables?, queues?, topics?, buckets?, http? }');
   for (const key of Object.keys(integrations)) {
     if (!INTEGRATION_FIELDS.has(key)) {
       fail(
@@ -286,7 +287,8 @@ export function checkIntegrations(integrations: unknown, file: string): void {
       );
     }
   }
-  const { endpoints, tables, queues, topics, buckets } = integrations;
+  const { endpoints, tables, queues, topics, buckets, http } = integrations;
+  if (http !== undefined) checkHttpIntegration(http, file);
   if (endpoints !== undefined) {
     if (!isRecord(endpoints)) fail(file, 'integrations.endpoints', 'must map service names to URLs or aws');
     for (const [service, endpoint] of Object.entries(endpoints)) {
@@ -323,6 +325,82 @@ export function checkIntegrations(integrations: unknown, file: string): void {
   ] as const) {
     if (list !== undefined && !(Array.isArray(list) && list.every(isNonEmptyString))) {
       fail(file, `integrations.${key}`, 'must be a list of names');
+    }
+  }
+}
+
+const AUTHORIZATION_FIELDS: Record<string, readonly string[]> = {
+  API_KEY: ['name', 'value'],
+  BASIC: ['username', 'password'],
+  OAUTH_CLIENT_CREDENTIALS: ['clientId', 'clientSecret', 'authorizationEndpoint'],
+};
+
+/** `integrations.http`: `{ allowedHosts?: string[], connections?: { <ARN or name>: { authorization, invocation? } } }`. */
+function checkHttpIntegration(http: unknown, file: string): void {
+  const at = 'integrations.http';
+  if (!isRecord(http)) fail(file, at, 'must be { allowedHosts?, connections? }');
+  for (const key of Object.keys(http)) {
+    if (key !== 'allowedHosts' && key !== 'connections') {
+      fail(file, `${at}.${key}`, 'is not an http field (allowedHosts, connections)');
+    }
+  }
+  const { allowedHosts, connections } = http;
+  if (allowedHosts !== undefined) {
+    if (!Array.isArray(allowedHosts)) fail(file, `${at}.allowedHosts`, 'must be a list of host names');
+    allowedHosts.forEach((host: unknown, index) => {
+      if (!(typeof host === 'string' && ALLOWED_HOST_PATTERN.test(host))) {
+        fail(
+          file,
+          `${at}.allowedHosts[${index}]`,
+          'must be a host name, host:port or *.domain (api.example.com, 127.0.0.1:8080, *.example.com)',
+        );
+      }
+    });
+  }
+  if (connections === undefined) return;
+  if (!isRecord(connections))
+    fail(file, `${at}.connections`, 'must map connection ARNs or names to connections');
+  for (const [name, connection] of Object.entries(connections)) {
+    const field = `${at}.connections.${name}`;
+    if (!isRecord(connection) || !isRecord(connection.authorization)) {
+      fail(
+        file,
+        `${field}.authorization`,
+        "must be { type: 'API_KEY' | 'BASIC' | 'OAUTH_CLIENT_CREDENTIALS', … }",
+      );
+    }
+    const auth = connection.authorization;
+    const required = AUTHORIZATION_FIELDS[auth.type as string];
+    if (required === undefined) {
+      fail(file, `${field}.authorization.type`, "must be 'API_KEY', 'BASIC' or 'OAUTH_CLIENT_CREDENTIALS'");
+    }
+    for (const key of required) {
+      if (!isNonEmptyString(auth[key]))
+        fail(file, `${field}.authorization.${key}`, 'must be a non-empty string');
+    }
+    if (auth.type === 'OAUTH_CLIENT_CREDENTIALS') {
+      if (!URL.canParse(auth.authorizationEndpoint as string)) {
+        fail(file, `${field}.authorization.authorizationEndpoint`, 'must be an URL');
+      }
+      if (auth.httpMethod !== undefined && !['GET', 'POST', 'PUT'].includes(auth.httpMethod as string)) {
+        fail(file, `${field}.authorization.httpMethod`, "must be 'GET', 'POST' or 'PUT'");
+      }
+      if (auth.parameters !== undefined)
+        checkHttpParameters(auth.parameters, file, `${field}.authorization.parameters`);
+    }
+    if (connection.invocation !== undefined)
+      checkHttpParameters(connection.invocation, file, `${field}.invocation`);
+  }
+}
+
+function checkHttpParameters(parameters: unknown, file: string, field: string): void {
+  if (!isRecord(parameters)) fail(file, field, 'must be { headers?, queryParameters?, body? }');
+  for (const [key, values] of Object.entries(parameters)) {
+    if (!['headers', 'queryParameters', 'body'].includes(key)) {
+      fail(file, `${field}.${key}`, 'is not a parameters field (headers, queryParameters, body)');
+    }
+    if (!isRecord(values) || !Object.values(values).every((value) => typeof value === 'string')) {
+      fail(file, `${field}.${key}`, 'must map names to string values');
     }
   }
 }

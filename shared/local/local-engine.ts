@@ -8,6 +8,7 @@ import { createStepHandler } from '../handlers/step-handler.ts';
 import { createTaskHandler } from '../handlers/task-handler.ts';
 import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
+import type { HttpIntegrationConfig } from '../integrations/sdk-clients.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
 import { type MockConfig, mockedResponsesOf } from '../testing/mock-config.ts';
 import { downtimeAwareQueues, downtimeShift, UptimeLedger } from './downtime.ts';
@@ -80,6 +81,8 @@ export interface LocalEngineOptions {
 /** Where the integrations go, and what to create there at start. */
 export interface LocalIntegrations extends DeclaredResources {
   endpoints?: Readonly<Record<string, string>>;
+  /** HTTP Tasks (`http:invoke`): the hosts they may call and the connections they sign with. */
+  http?: HttpIntegrationConfig;
 }
 
 export interface LocalEngine {
@@ -156,6 +159,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       endpoints: serviceEndpoints,
       requireEndpoint: true,
       credentials: LOCAL_CREDENTIALS,
+      ...(options.integrations?.http !== undefined ? { http: options.integrations.http } : {}),
     },
   });
   if (options.clock) deps.clock = options.clock;

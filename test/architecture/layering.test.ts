@@ -72,12 +72,21 @@ const RULES: ModuleRule[] = [
   { module: 'shared/queue', modules: CORE, files: PORTS, packages: [...PURE, AWS_SDK, 'aws-lambda'] },
   // node:async_hooks: local functions name the invocation their console output belongs to; csv-parse,
   // hyparquet and node:zlib: a Distributed Map's ItemReader parses CSV and Parquet objects and decompresses
-  // GZIP and ZSTD ones.
+  // GZIP and ZSTD ones; node:http and node:https: the HTTP Task calls the API it names.
   {
     module: 'shared/integrations',
     modules: CORE,
     files: PORTS,
-    packages: [...PURE, AWS_SDK, 'node:async_hooks', 'node:zlib', 'csv-parse', 'hyparquet'],
+    packages: [
+      ...PURE,
+      AWS_SDK,
+      'node:async_hooks',
+      'node:zlib',
+      'csv-parse',
+      'hyparquet',
+      'node:http',
+      'node:https',
+    ],
   },
   {
     module: 'shared/handlers',

@@ -38,6 +38,20 @@ describe('the integration grants in context', () => {
         ],
       },
     ],
+    [
+      'allowedConnectionArns',
+      'arn:aws:events:eu-west-1:123456789012:connection/stripe/4a1b2c3d-0000-4000-8000-000000000000',
+      {
+        connectionArns: [
+          'arn:aws:events:eu-west-1:123456789012:connection/stripe/4a1b2c3d-0000-4000-8000-000000000000',
+        ],
+      },
+    ],
+    [
+      'httpAllowedHosts',
+      'api.stripe.com, *.salesforce.com,hooks.example.com:8443',
+      { httpAllowedHosts: ['api.stripe.com', '*.salesforce.com', 'hooks.example.com:8443'] },
+    ],
   ])('context %s=%j allows %j', (key, value, expected) => {
     expect(resolveStackConfig({}, context({ [key]: value })).integrations).toMatchObject(expected);
   });
@@ -47,6 +61,12 @@ describe('the integration grants in context', () => {
     ['allowedQueueArns', 'arn:aws:sns:eu-west-1:123456789012:topic', /a list of SQS queue ARNs/],
     ['allowedTopicArns', '', undefined],
     ['allowedSdkCalls', 's3:GetObject', /<service>:<Action>=<resource ARN>/],
+    [
+      'allowedConnectionArns',
+      'arn:aws:events:eu-west-1:123456789012:event-bus/default',
+      /a list of EventBridge connection ARNs/,
+    ],
+    ['httpAllowedHosts', 'https://api.stripe.com/v1', /a list of host names/],
   ])('context %s=%j: %s', (key, value, refusal) => {
     const resolve = () => resolveStackConfig({}, context({ [key]: value }));
     if (refusal === undefined) expect(resolve().integrations.topicArns).toEqual([]);
@@ -75,7 +95,9 @@ const statementsOf = (
     );
 };
 
-const SERVICE_ACTION = /^(dynamodb:|sqs:|sns:|events:|s3:|ssm:)/;
+const SERVICE_ACTION = /^(dynamodb:|sqs:|sns:|events:|s3:|ssm:|secretsmanager:)/;
+const CONNECTION =
+  'arn:aws:events:eu-west-1:123456789012:connection/stripe/4a1b2c3d-0000-4000-8000-000000000000';
 
 describe('the stack with integration grants', () => {
   let granted: ReturnType<typeof stackWith>;
@@ -88,6 +110,8 @@ describe('the stack with integration grants', () => {
       allowedTopicArns: 'arn:aws:sns:eu-west-1:123456789012:order-events',
       allowedEventBusArns: 'arn:aws:events:eu-west-1:123456789012:event-bus/default',
       allowedSdkCalls: 's3:GetObject=arn:aws:s3:::receipts/*,s3:PutObject=arn:aws:s3:::receipts/*',
+      allowedConnectionArns: `${CONNECTION}, arn:aws:events:eu-west-1:123456789012:connection/crm/*`,
+      httpAllowedHosts: 'api.stripe.com,*.salesforce.com',
     });
     plain = stackWith({});
   }, 60_000);
@@ -101,6 +125,17 @@ describe('the stack with integration grants', () => {
     ['sns:Publish', 'arn:aws:sns:eu-west-1:123456789012:order-events'],
     ['events:PutEvents', 'arn:aws:events:eu-west-1:123456789012:event-bus/default'],
     [['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::receipts/*'],
+    [
+      ['events:RetrieveConnectionCredentials', 'events:DescribeConnection'],
+      [CONNECTION, 'arn:aws:events:eu-west-1:123456789012:connection/crm/*'],
+    ],
+    [
+      ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      [
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:events!connection/stripe/*',
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:events!connection/crm/*',
+      ],
+    ],
   ])('the task and api handlers may %j on %s, and only there', (actions, resource) => {
     const { stack, template } = granted;
     for (const handler of ['task', 'api'] as const) {
@@ -117,6 +152,17 @@ describe('the stack with integration grants', () => {
         expect.objectContaining({ Resource: resource }),
       );
     }
+  });
+
+  it('the handlers get the allowed HTTP hosts in their environment, and none without context', () => {
+    const variables = (stack: StatefoldStack, template: Template) => {
+      const id = stack.getLogicalId(stack.handlers.task.node.defaultChild as CfnElement);
+      return template.toJSON().Resources[id].Properties.Environment.Variables as Record<string, unknown>;
+    };
+    expect(variables(granted.stack, granted.template).STATEFOLD_HTTP_ALLOWED_HOSTS).toBe(
+      'api.stripe.com,*.salesforce.com',
+    );
+    expect(variables(plain.stack, plain.template)).not.toHaveProperty('STATEFOLD_HTTP_ALLOWED_HOSTS');
   });
 
   it('without context, no handler may call any service integration beyond Lambda', () => {

@@ -23,7 +23,15 @@ describe('resolveStackConfig', () => {
       },
       removalPolicy: 'retain',
       // Service integrations reach nothing unless the context names it.
-      integrations: { tableArns: [], queueArns: [], topicArns: [], eventBusArns: [], sdkCalls: [] },
+      integrations: {
+        tableArns: [],
+        queueArns: [],
+        topicArns: [],
+        eventBusArns: [],
+        sdkCalls: [],
+        connectionArns: [],
+        httpAllowedHosts: [],
+      },
     });
     expect(resolveStackConfig()).toEqual(DEFAULT_CONFIG);
   });

@@ -370,7 +370,11 @@ describe('the handlers', () => {
     (name) => {
       const variables = (functionOf(name).Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      const { eventSourceArn: _queueHandlersOnly, ...engineVariables } = ENVIRONMENT;
+      const {
+        eventSourceArn: _queueHandlersOnly,
+        httpAllowedHosts: _withContextOnly,
+        ...engineVariables
+      } = ENVIRONMENT;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining(Object.values(engineVariables)));
       expect(variables[ENVIRONMENT.accountId]).toBe(ACCOUNT);
       expect(variables[ENVIRONMENT.maxReceiveCount]).toBe(String(DEFAULT_MAX_RECEIVE_COUNT));

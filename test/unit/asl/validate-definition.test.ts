@@ -748,6 +748,55 @@ const INVALID: ReadonlyArray<{ rule: string; definition: unknown; expected: Expe
     ],
   })),
   {
+    rule: 'an HTTP Task without ApiEndpoint, Method and Authentication',
+    definition: one({ Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: {}, End: true }),
+    expected: [
+      [S, '/States/A/Parameters', "The field 'ApiEndpoint' is required but was missing"],
+      [S, '/States/A/Parameters', "The field 'Method' is required but was missing"],
+      [S, '/States/A/Parameters', "The field 'Authentication' is required but was missing"],
+    ],
+  },
+  {
+    rule: 'an HTTP Task whose Authentication has no ConnectionArn',
+    definition: one({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::http:invoke',
+      Parameters: { 'ApiEndpoint.$': '$.url', Method: 'GET', Authentication: {} },
+      End: true,
+    }),
+    expected: [
+      [S, '/States/A/Parameters/Authentication', "The field 'ConnectionArn' is required but was missing"],
+    ],
+  },
+  {
+    rule: 'a JSONata HTTP Task without Arguments',
+    definition: one(
+      { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', End: true },
+      { QueryLanguage: 'JSONata' },
+    ),
+    expected: [[S, '/States/A', "The field 'Arguments' is required but was missing"]],
+  },
+  {
+    rule: 'an HTTP Task with .waitForTaskToken (AWS offers request-response only)',
+    definition: one({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::http:invoke.waitForTaskToken',
+      Parameters: {
+        ApiEndpoint: 'https://api.example.com',
+        Method: 'GET',
+        Authentication: { ConnectionArn: 'c' },
+      },
+      End: true,
+    }),
+    expected: [
+      [
+        S,
+        '/States/A/Resource',
+        'The resource provided arn:aws:states:::http:invoke.waitForTaskToken is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.',
+      ],
+    ],
+  },
+  {
     rule: 'a Map with neither ItemProcessor nor Iterator',
     definition: one({ Type: 'Map', End: true }),
     expected: [
