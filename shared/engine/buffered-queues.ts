@@ -1,4 +1,4 @@
-import type { Queues, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
+import type { Queues, RecordEnvelope, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 
 /**
  * Queues that hold what a handler's batch sends and send it all at the end, as few SendMessageBatch calls
@@ -11,6 +11,7 @@ export class BufferedQueues implements Queues {
   #transitions: TransitionEnvelope[] = [];
   #tasks: TaskEnvelope[] = [];
   #timers: TimerEnvelope[] = [];
+  #records: RecordEnvelope[] = [];
 
   constructor(inner: Queues) {
     this.#inner = inner;
@@ -28,18 +29,25 @@ export class BufferedQueues implements Queues {
     this.#timers.push(...timers);
   }
 
+  async sendRecords(envelopes: readonly RecordEnvelope[]): Promise<void> {
+    this.#records.push(...envelopes);
+  }
+
   /** Sends everything held (transitions in the order they were sent: FIFO order within each execution). */
   async flush(): Promise<void> {
     const transitions = this.#transitions;
     const tasks = this.#tasks;
     const timers = this.#timers;
+    const records = this.#records;
     this.#transitions = [];
     this.#tasks = [];
     this.#timers = [];
+    this.#records = [];
     await Promise.all([
       transitions.length > 0 ? this.#inner.sendTransitions(transitions) : undefined,
       tasks.length > 0 ? this.#inner.sendTasks(tasks) : undefined,
       timers.length > 0 ? this.#inner.sendTimers(timers) : undefined,
+      records.length > 0 ? this.#inner.sendRecords(records) : undefined,
     ]);
   }
 }

@@ -1,10 +1,9 @@
 import type { Command, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
-import type { ExecutionStatus } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { childInfo } from './child-runs.ts';
-import type { TaskOutcome, TransitionEnvelope } from './ports.ts';
+import type { ClosedChild, TaskOutcome, TransitionEnvelope } from './ports.ts';
 
 /**
  * What each command a step emits comes back as: the transition message (and, for the durable engine, the
@@ -139,12 +138,7 @@ export function childStartTransition(
 export const START_MESSAGE_ID = 'start';
 
 /** How a child run closed. */
-export interface ChildClosing {
-  status: Exclude<ExecutionStatus, 'RUNNING'>;
-  output?: Json;
-  error?: string;
-  cause?: string;
-}
+export type ChildClosing = Omit<ClosedChild, 'parent'>;
 
 /** A child run closed: the message its Map Run hears. A timeout without an error name is `States.Timeout`. */
 export function childClosedMessage(

@@ -152,7 +152,7 @@ export function decodeHead(item: Item): ExecutionHead {
 
 /**
  * The UpdateItem that reopens a redriven head: RUNNING (and the status index's key), no stop date and no expiry,
- * the redrive's count and date; `condition` lets only a newer redrive than the head shows through.
+ * the redrive's count and date.
  */
 export function reopenHeadUpdate(
   head: ExecutionHead,
@@ -161,7 +161,6 @@ export function reopenHeadUpdate(
 ): {
   key: Item;
   update: string;
-  condition: string;
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
@@ -172,10 +171,7 @@ export function reopenHeadUpdate(
     },
     update:
       'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
-    condition:
-      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount < :redriveCount)',
     names: {
-      '#pk': PARTITION_KEY,
       '#status': 'status',
       '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
       '#redriveCount': 'redriveCount',

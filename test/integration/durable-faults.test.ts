@@ -127,6 +127,11 @@ function faultyQueues(queues: Queues): Queues {
         timers.map((t) => t.transition.executionArn),
         () => queues.sendTimers(timers),
       ),
+    sendRecords: (envelopes) =>
+      writeThen(
+        envelopes.map((e) => e.executionArn),
+        () => queues.sendRecords(envelopes),
+      ),
   };
 }
 

@@ -103,6 +103,11 @@ export async function startTestbed(
           await queues.sendTransitions(envelopes.map(scoped));
         },
         sendTasks: (envelopes) => queues.sendTasks(envelopes),
+        sendRecords: async (envelopes) => {
+          const table = taskTable.getStore();
+          if (table !== undefined && table !== tables) return;
+          await queues.sendRecords(envelopes);
+        },
         sendTimers: async (list) => {
           if (!clock)
             return queues.sendTimers(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionHead } from '../../../shared/engine/ports.ts';
 import { decodeHead, encodeHeadCopy, qualifiedListings } from '../../../shared/eventlog/head-codec.ts';
-import { closeHeadRequest, reopenHeadRequest } from '../../../shared/eventlog/log-requests.ts';
+import { listingCopyRequest } from '../../../shared/eventlog/log-requests.ts';
 import { BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX } from '../../../shared/eventlog/table.ts';
 
 /** The copies of a head listed under the version and the alias an execution was started through. */
@@ -63,10 +63,10 @@ describe('head copies', () => {
       stateMachineVersionArn: `${MACHINE}:1`,
     };
     const listing = { sortKey: 'head#version', listPartition: `${MACHINE}:1` };
-    const close = closeHeadRequest('t', closed, {}, listing);
+    const close = listingCopyRequest('t', closed, 2, {}, listing);
     expect(close.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
     expect(close.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#SUCCEEDED`);
-    const reopen = reopenHeadRequest('t', { ...closed, redriveCount: 1 }, listing);
+    const reopen = listingCopyRequest('t', { ...closed, status: 'RUNNING', redriveCount: 1 }, 3, {}, listing);
     expect(reopen.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
     expect(reopen.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#RUNNING`);
   });
