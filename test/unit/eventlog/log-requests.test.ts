@@ -116,7 +116,6 @@ describe('item requests', () => {
         [BY_MACHINE_INDEX.sortKey]: expect.any(String),
         [BY_MACHINE_STATUS_INDEX.partitionKey]: `${MACHINE}#SUCCEEDED`,
         [BY_MACHINE_STATUS_INDEX.sortKey]: expect.any(String),
-        executionArn: ARN,
         stateMachineArn: MACHINE,
         name: 'run',
         status: 'SUCCEEDED',
