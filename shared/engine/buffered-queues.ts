@@ -33,6 +33,34 @@ export class BufferedQueues implements Queues {
     this.#records.push(...envelopes);
   }
 
+  /**
+   * Hands each record held to `apply`, all at once (the parents they tell join the held transitions as each
+   * ends); a record whose `apply` fails stays held, and the flush queues it.
+   */
+  async deliverRecords(apply: (record: RecordEnvelope) => Promise<void>): Promise<void> {
+    const records = this.#records;
+    this.#records = [];
+    const undelivered: RecordEnvelope[] = [];
+    const deliver = async (record: RecordEnvelope) => {
+      try {
+        await apply(record);
+      } catch (error) {
+        console.warn(
+          JSON.stringify({
+            level: 'WARN',
+            message: 'A record could not be applied where it was sent: it goes to the tasks queue',
+            record: record.record,
+            executionArn: record.executionArn,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          }),
+        );
+        undelivered.push(record);
+      }
+    };
+    await Promise.all(records.map(deliver));
+    this.#records.unshift(...undelivered);
+  }
+
   /** Sends everything held (transitions in the order they were sent: FIFO order within each execution). */
   async flush(): Promise<void> {
     const transitions = this.#transitions;
