@@ -43,19 +43,9 @@ export async function sendOutbox(
   }));
   const tasks: TaskEnvelope[] = [];
   const timers: TimerEnvelope[] = [];
-  const records: RecordEnvelope[] = [];
-  // A Map Run started: its record says where DescribeMapRun finds it.
-  for (const event of commit.events) {
-    if (event.type === 'MapRunStarted') {
-      records.push({
-        record: 'mapRun',
-        executionArn,
-        mapRun: { mapRunArn: event.mapRunArn, executionArn, startDate: event.timestamp },
-      });
-    }
-  }
-  const listing = listingOf(execution, commit);
-  if (listing) records.push(resend === undefined ? listing : { ...listing, resend });
+  const records = recordsOf(execution, commit).map((record) =>
+    resend === undefined || record.record !== 'listing' ? record : { ...record, resend },
+  );
   for (const command of commit.outbox.commands) {
     switch (command.type) {
       case 'runTask':
@@ -100,6 +90,28 @@ export async function sendOutbox(
     timers.length > 0 ? deps.queues.sendTimers(timers) : undefined,
     records.length > 0 ? deps.queues.sendRecords(records) : undefined,
   ]);
+}
+
+/** The records a commit sends: its Map Runs' records, and the listing it asks for (listingOf). */
+export function recordsOf(execution: ExecutionInfo, commit: Commit): RecordEnvelope[] {
+  const records: RecordEnvelope[] = [];
+  // A Map Run started: its record says where DescribeMapRun finds it.
+  for (const event of commit.events) {
+    if (event.type === 'MapRunStarted') {
+      records.push({
+        record: 'mapRun',
+        executionArn: execution.executionArn,
+        mapRun: {
+          mapRunArn: event.mapRunArn,
+          executionArn: execution.executionArn,
+          startDate: event.timestamp,
+        },
+      });
+    }
+  }
+  const listing = listingOf(execution, commit);
+  if (listing) records.push(listing);
+  return records;
 }
 
 /**
