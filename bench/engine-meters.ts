@@ -12,7 +12,7 @@ import {
   PARTITION_KEY,
   SORT_KEY,
 } from '../shared/eventlog/table.ts';
-import type { SqsBatchHandler } from '../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../shared/queue/event-source-poller.ts';
 
 /**
  * Meters for the durable engine benchmark: SDK middlewares that bill each DynamoDB and SQS request as AWS

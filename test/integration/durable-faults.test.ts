@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventLog, Queues } from '../../shared/engine/ports.ts';
 import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { waitFor } from '../support/eventually.ts';
 

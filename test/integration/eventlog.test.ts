@@ -12,13 +12,10 @@ import type {
   StateMachineRevision,
 } from '../../shared/engine/ports.ts';
 import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
+import { ensureTable } from '../../shared/eventlog/ensure-table.ts';
 import { createTableInput } from '../../shared/eventlog/table.ts';
 import { createExecutionState } from '../../shared/history/execution-state.ts';
-import {
-  type EmbeddedDynamoDB,
-  ensureTable,
-  startEmbeddedDynamoDB,
-} from '../../shared/local/embedded-dynamodb.ts';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
 
 /** The DynamoDB event log against dynalite, through the real AWS SDK client. */
 

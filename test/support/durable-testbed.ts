@@ -11,7 +11,7 @@ import { createTableInput } from '../../shared/eventlog/table.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
-import { ensureTable } from '../../shared/local/embedded-dynamodb.ts';
+import { ensureTable } from '../../shared/eventlog/ensure-table.ts';
 import {
   type LocalEngine,
   type LocalEngineOptions,
