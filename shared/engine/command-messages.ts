@@ -169,3 +169,33 @@ export function childClosedTransition(
     message: childClosedMessage(link, closing),
   };
 }
+
+/**
+ * An activity task with a mocked answer, or in the in-memory runner: a mock answers as a worker would (the task
+ * is scheduled, taken, then answered: the messages are applied in this order); without one, it cannot be
+ * scheduled in the in-memory runner, for no worker can reach it: workers poll GetActivityTask on the Step
+ * Functions API, which the durable engine serves. The durable task handler and the runner both answer here.
+ */
+export function activityAnswers(
+  command: { scope: string; ref: number },
+  mocked: TaskOutcome | undefined,
+): TransitionMessage[] {
+  const { scope, ref } = command;
+  if (!mocked) {
+    return [
+      {
+        type: 'activityScheduleFailed',
+        scope,
+        ref,
+        error: StatesErrors.Runtime,
+        cause:
+          "Statefold's in-memory runner cannot hand an activity task to a worker: workers poll GetActivityTask on the Step Functions API, which the durable engine serves (statefold start).",
+      },
+    ];
+  }
+  return [
+    { type: 'activityScheduled', scope, ref },
+    { type: 'activityStarted', scope, ref, workerName: '' },
+    taskOutcomeMessage(command, mocked),
+  ];
+}

@@ -2,7 +2,7 @@ import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { queueActivityTask } from './activities.ts';
 import { applyRecord } from './apply-record.ts';
 import { applyTransition } from './apply-transition.ts';
-import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
+import { activityAnswers, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
 import { writeMapRunResults } from './map-run-results.ts';
@@ -15,7 +15,6 @@ import type {
   TimerEnvelope,
   TransitionEnvelope,
 } from './ports.ts';
-import { activityAnswers } from './run-execution.ts';
 
 /** A message of the tasks queue: a record a commit sent (applyRecord), or a task request (runTaskRequest). */
 export function runTaskQueueMessage(
