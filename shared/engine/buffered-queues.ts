@@ -40,25 +40,7 @@ export class BufferedQueues implements Queues {
   async deliverRecords(apply: (record: RecordEnvelope) => Promise<void>): Promise<void> {
     const records = this.#records;
     this.#records = [];
-    const undelivered: RecordEnvelope[] = [];
-    const deliver = async (record: RecordEnvelope) => {
-      try {
-        await apply(record);
-      } catch (error) {
-        console.warn(
-          JSON.stringify({
-            level: 'WARN',
-            message: 'A record could not be applied where it was sent: it goes to the tasks queue',
-            record: record.record,
-            executionArn: record.executionArn,
-            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-          }),
-        );
-        undelivered.push(record);
-      }
-    };
-    await Promise.all(records.map(deliver));
-    this.#records.unshift(...undelivered);
+    this.#records.unshift(...(await applyEach(records, apply)));
   }
 
   /** Sends everything held (transitions in the order they were sent: FIFO order within each execution). */
@@ -78,4 +60,34 @@ export class BufferedQueues implements Queues {
       records.length > 0 ? this.#inner.sendRecords(records) : undefined,
     ]);
   }
+}
+
+/**
+ * Applies each record where it was sent (all at once); returns those whose `apply` failed, for the tasks queue,
+ * where the task handler applies them with its retries.
+ */
+export async function applyEach(
+  records: readonly RecordEnvelope[],
+  apply: (record: RecordEnvelope) => Promise<void>,
+): Promise<RecordEnvelope[]> {
+  const undelivered: RecordEnvelope[] = [];
+  await Promise.all(
+    records.map(async (record) => {
+      try {
+        await apply(record);
+      } catch (error) {
+        console.warn(
+          JSON.stringify({
+            level: 'WARN',
+            message: 'A record could not be applied where it was sent: it goes to the tasks queue',
+            record: record.record,
+            executionArn: record.executionArn,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          }),
+        );
+        undelivered.push(record);
+      }
+    }),
+  );
+  return undelivered;
 }

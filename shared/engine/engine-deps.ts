@@ -6,7 +6,7 @@ import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { ActivityPorts } from './activities.ts';
 import { applyRecord } from './apply-record.ts';
-import { BufferedQueues } from './buffered-queues.ts';
+import { applyEach, BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
 import type {
@@ -58,6 +58,28 @@ export async function withBufferedSends<T>(
   await queues.deliverRecords((record) => applyRecord(buffered, record));
   await queues.flush();
   return result;
+}
+
+/**
+ * The engine with the records its commits send applied as they are sent (applyRecord), for the API's calls: a
+ * StopExecution, or a StartExecution whose first commit ends the run, answers with the listing written. A
+ * record that cannot be applied there goes to the tasks queue.
+ */
+export function applyingRecords(deps: EngineDeps): EngineDeps {
+  const inner = deps.queues;
+  const applying: EngineDeps = {
+    ...deps,
+    queues: {
+      sendTransitions: (envelopes) => inner.sendTransitions(envelopes),
+      sendTasks: (envelopes) => inner.sendTasks(envelopes),
+      sendTimers: (timers) => inner.sendTimers(timers),
+      sendRecords: async (records) => {
+        const undelivered = await applyEach(records, (record) => applyRecord(applying, record));
+        if (undelivered.length > 0) await inner.sendRecords(undelivered);
+      },
+    },
+  };
+  return applying;
 }
 
 /** The time and entropy a step of the pure core may use, from the deployment's clock and sources. */
