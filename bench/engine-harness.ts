@@ -30,10 +30,11 @@ export async function startBenchEngine(options: LocalEngineOptions = {}): Promis
   const waiting = new Map<string, () => void>();
   // The handlers read `engine.deps` on every batch, so the hook sees every close.
   const log = engine.deps.log;
-  const closeHead = log.closeHead.bind(log);
-  log.closeHead = async (head) => {
+  const recordListing = log.recordListing.bind(log);
+  log.recordListing = async (head, asOf) => {
     const { executionArn } = head;
-    await closeHead(head);
+    await recordListing(head, asOf);
+    if (head.status === 'RUNNING') return;
     closed.add(executionArn);
     waiting.get(executionArn)?.();
   };

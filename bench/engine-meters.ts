@@ -12,7 +12,7 @@ import {
   PARTITION_KEY,
   SORT_KEY,
 } from '../shared/eventlog/table.ts';
-import type { SqsBatchHandler } from '../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../shared/queue/event-source-poller.ts';
 
 /**
  * Meters for the durable engine benchmark: SDK middlewares that bill each DynamoDB and SQS request as AWS
@@ -28,6 +28,8 @@ const READ_UNIT_BYTES = 4096;
 const WRITE_UNIT_BYTES = 1024;
 /** The table's global secondary indexes (both project ALL attributes): an index entry is the whole item. */
 const INDEXES = [BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX] as const;
+/** Items up to this size are kept whole by the meter, for the updates that may follow. */
+const KEPT_ITEM_BYTES = 4096;
 
 export interface DynamoUsage {
   /** Requests by operation (GetItem, Query, PutItem, …). */
@@ -45,6 +47,8 @@ export interface DynamoUsage {
 }
 
 interface StoredItem {
+  /** The item as written (an UpdateItem is billed on the item it leaves). */
+  item: Record<string, unknown>;
   bytes: number;
   /** Each index's key of the item, or undefined when the item is not in that index. */
   indexKeys: Array<string | undefined>;
@@ -80,6 +84,7 @@ export class DynamoMeter {
           return result;
         } catch (error) {
           if (operation === 'PutItem' && isConditionFailure(error)) this.#billLostPut(input);
+          if (operation === 'UpdateItem' && isConditionFailure(error)) this.#billLostUpdate(input);
           throw error;
         }
       },
@@ -112,6 +117,7 @@ export class DynamoMeter {
         this.#read(bytes, request.IndexName === undefined && request.ConsistentRead === true);
       },
       PutItem: (request) => this.#put(request),
+      UpdateItem: (request) => this.#update(request),
       DeleteItem: (request) => this.#delete(request),
     };
     operations[operation]?.(input, output);
@@ -125,10 +131,30 @@ export class DynamoMeter {
   }
 
   #put(request: Record<string, unknown>): void {
-    const item = request.Item as Record<string, unknown>;
-    const key = itemKey(request.TableName, item);
+    this.#write(request.TableName, request.Item as Record<string, unknown>);
+  }
+
+  /**
+   * An UpdateItem is billed as a put of the item it leaves (the larger of the two sizes, and the index entries
+   * whose keys it changes), GSI.md "Write Capacity Units". The engine's updates are `SET #a = :v, …` and
+   * `REMOVE #a, …`; an item the meter never saw written is the update's key and values alone.
+   */
+  #update(request: Record<string, unknown>): void {
+    const keys = request.Key as Record<string, unknown>;
+    const old = this.#items.get(itemKey(request.TableName, keys));
+    this.#write(request.TableName, applyUpdateExpression({ ...(old?.item ?? {}), ...keys }, request));
+  }
+
+  #write(table: unknown, item: Record<string, unknown>): void {
+    const key = itemKey(table, item);
     const old = this.#items.get(key);
-    const next: StoredItem = { bytes: measureItemBytes(item), indexKeys: readIndexKeys(item) };
+    const bytes = measureItemBytes(item);
+    // Only small items are kept whole (heads, records): large ones are commits, which no update touches.
+    const next: StoredItem = {
+      item: bytes <= KEPT_ITEM_BYTES ? item : {},
+      bytes,
+      indexKeys: readIndexKeys(item),
+    };
     // Replacing an item is billed on the larger of the two.
     let units = writeUnits(Math.max(next.bytes, old?.bytes ?? 0));
     INDEXES.forEach((_, i) => {
@@ -150,6 +176,14 @@ export class DynamoMeter {
     const item = request.Item as Record<string, unknown>;
     const old = this.#items.get(itemKey(request.TableName, item));
     this.#addWrite(item, old === undefined ? 1 : writeUnits(measureItemBytes(item)));
+    this.#usage.conditionFailures += 1;
+  }
+
+  /** A failed conditional update: the stored item's size (one unit when there is none). */
+  #billLostUpdate(request: Record<string, unknown>): void {
+    const keys = request.Key as Record<string, unknown>;
+    const old = this.#items.get(itemKey(request.TableName, keys));
+    this.#addWrite(keys, old === undefined ? 1 : writeUnits(old.bytes));
     this.#usage.conditionFailures += 1;
   }
 
@@ -210,6 +244,29 @@ function indexWriteUnits(old: StoredItem | undefined, next: StoredItem, index: n
   if (after === undefined) return writeUnits(old?.bytes ?? 0);
   if (before !== after) return writeUnits(old?.bytes ?? 0) + writeUnits(next.bytes);
   return writeUnits(Math.max(next.bytes, old?.bytes ?? 0));
+}
+
+/** `item` after an UpdateExpression of `SET #a = :v, …` and `REMOVE #a, …` clauses (other actions leave it). */
+function applyUpdateExpression(
+  item: Record<string, unknown>,
+  request: Record<string, unknown>,
+): Record<string, unknown> {
+  const names = (request.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (request.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const name = (token: string) => names[token] ?? token;
+  const next = { ...item };
+  const expression = String(request.UpdateExpression ?? '');
+  for (const [, action, body] of expression.matchAll(
+    /\b(SET|REMOVE|ADD|DELETE)\s+(.*?)(?=\s+(?:SET|REMOVE|ADD|DELETE)\s|$)/g,
+  )) {
+    for (const clause of (body ?? '').split(',').map((part) => part.trim())) {
+      if (action === 'REMOVE') delete next[name(clause)];
+      const assignment = /^(\S+)\s*=\s*(:\w+)$/.exec(clause);
+      if (action === 'SET' && assignment)
+        next[name(assignment[1] as string)] = values[assignment[2] as string];
+    }
+  }
+  return next;
 }
 
 function readIndexKeys(item: Record<string, unknown>): Array<string | undefined> {

@@ -14,7 +14,7 @@ import { loadExecution, needsSnapshot } from './load-execution.ts';
 import { stopOrphanedChild } from './nested-executions.ts';
 import { sendOutbox } from './outbox.ts';
 import type { Commit, TransitionEnvelope } from './ports.ts';
-import { publishStart, writeFirstCommit } from './start-execution.ts';
+import { writeFirstCommit } from './start-execution.ts';
 
 export type ApplyOutcome =
   /** A new commit holds the message's events; its outbox was sent. */
@@ -61,9 +61,9 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     const execution = state.execution as ExecutionInfo;
     if (message.type === 'start') {
       // The execution exists: this start is delivered again. Finish what a crash after commit 1 may have left
-      // undone (the head, the first sends); once later commits exist, the first sends were acted on.
+      // undone (the first sends, its listing among them); once later commits exist, the first sends were acted on.
       const first = loaded.commits.find((commit) => commit.n === 1);
-      if (first) await publishStart(deps, execution, first);
+      if (first) await sendOutbox(deps, execution, first);
       return { kind: 'duplicate', state };
     }
     // The FIFO queue holds back an execution's later messages until this one is deleted, so a commit that

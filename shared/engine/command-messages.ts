@@ -1,10 +1,9 @@
 import type { Command, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
-import type { ExecutionStatus } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { childInfo } from './child-runs.ts';
-import type { TaskOutcome, TransitionEnvelope } from './ports.ts';
+import type { ClosedChild, TaskOutcome, TransitionEnvelope } from './ports.ts';
 
 /**
  * What each command a step emits comes back as: the transition message (and, for the durable engine, the
@@ -139,12 +138,7 @@ export function childStartTransition(
 export const START_MESSAGE_ID = 'start';
 
 /** How a child run closed. */
-export interface ChildClosing {
-  status: Exclude<ExecutionStatus, 'RUNNING'>;
-  output?: Json;
-  error?: string;
-  cause?: string;
-}
+export type ChildClosing = Omit<ClosedChild, 'parent'>;
 
 /** A child run closed: the message its Map Run hears. A timeout without an error name is `States.Timeout`. */
 export function childClosedMessage(
@@ -174,4 +168,34 @@ export function childClosedTransition(
     id: `child:${link.scope}:${link.ref}:${link.index}${attemptSuffix(redriveCount)}`,
     message: childClosedMessage(link, closing),
   };
+}
+
+/**
+ * An activity task with a mocked answer, or in the in-memory runner: a mock answers as a worker would (the task
+ * is scheduled, taken, then answered: the messages are applied in this order); without one, it cannot be
+ * scheduled in the in-memory runner, for no worker can reach it: workers poll GetActivityTask on the Step
+ * Functions API, which the durable engine serves. The durable task handler and the runner both answer here.
+ */
+export function activityAnswers(
+  command: { scope: string; ref: number },
+  mocked: TaskOutcome | undefined,
+): TransitionMessage[] {
+  const { scope, ref } = command;
+  if (!mocked) {
+    return [
+      {
+        type: 'activityScheduleFailed',
+        scope,
+        ref,
+        error: StatesErrors.Runtime,
+        cause:
+          "Statefold's in-memory runner cannot hand an activity task to a worker: workers poll GetActivityTask on the Step Functions API, which the durable engine serves (statefold start).",
+      },
+    ];
+  }
+  return [
+    { type: 'activityScheduled', scope, ref },
+    { type: 'activityStarted', scope, ref, workerName: '' },
+    taskOutcomeMessage(command, mocked),
+  ];
 }

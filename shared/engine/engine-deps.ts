@@ -5,7 +5,8 @@ import type { DefinitionSource } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { ActivityPorts } from './activities.ts';
-import { BufferedQueues } from './buffered-queues.ts';
+import { applyRecord } from './apply-record.ts';
+import { applyEach, BufferedQueues } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
 import type {
@@ -42,15 +43,45 @@ export interface EngineDeps extends Deployment {
 /**
  * Runs a handler's batch with its sends held and sent together at the end (see BufferedQueues). A failed
  * flush fails the whole batch: every record comes back and sends its commit's outbox again.
+ *
+ * The records the batch's commits sent (listings, Map Run records) are delivered to their handler here, in
+ * this invocation, before the flush, as a top-level task applies its own outcome: the same use case
+ * (applyRecord) the task handler runs for a queued one, without a send, a receive, a delete and an invocation
+ * for each. A parent told by one joins the flush. A record that cannot be applied here is queued after all,
+ * for the task handler and its retries; applying one twice changes nothing.
  */
 export async function withBufferedSends<T>(
   deps: EngineDeps,
   work: (deps: EngineDeps) => Promise<T>,
 ): Promise<T> {
   const queues = new BufferedQueues(deps.queues);
-  const result = await work({ ...deps, queues });
+  const buffered = { ...deps, queues };
+  const result = await work(buffered);
+  await queues.deliverRecords((record) => applyRecord(buffered, record));
   await queues.flush();
   return result;
+}
+
+/**
+ * The engine with the records its commits send applied as they are sent (applyRecord), for the API's calls: a
+ * StopExecution, or a StartExecution whose first commit ends the run, answers with the listing written. A
+ * record that cannot be applied there goes to the tasks queue.
+ */
+export function applyingRecords(deps: EngineDeps): EngineDeps {
+  const inner = deps.queues;
+  const applying: EngineDeps = {
+    ...deps,
+    queues: {
+      sendTransitions: (envelopes) => inner.sendTransitions(envelopes),
+      sendTasks: (envelopes) => inner.sendTasks(envelopes),
+      sendTimers: (timers) => inner.sendTimers(timers),
+      sendRecords: async (records) => {
+        const undelivered = await applyEach(records, (record) => applyRecord(applying, record));
+        if (undelivered.length > 0) await inner.sendRecords(undelivered);
+      },
+    },
+  };
+  return applying;
 }
 
 /** The time and entropy a step of the pure core may use, from the deployment's clock and sources. */

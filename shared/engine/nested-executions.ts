@@ -9,8 +9,9 @@ import type { EngineDeps } from './engine-deps.ts';
 import { type EngineError, isAnsweredError } from './engine-error.ts';
 import { loadExecution } from './load-execution.ts';
 import { executionArnOf, parseQualifiedStateMachineArn } from './names.ts';
+import { sendOutbox } from './outbox.ts';
 import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
-import { publishStart, startExecution } from './start-execution.ts';
+import { startExecution } from './start-execution.ts';
 
 /**
  * `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`: a Task starts a child execution on
@@ -129,11 +130,12 @@ export async function runNestedExecution(
  */
 export async function nestedResultTransition(
   deps: EngineDeps,
-  execution: ExecutionInfo,
+  executionArn: string,
   link: ParentLink & { task: 'sync' | 'sync:2' },
 ): Promise<TransitionEnvelope | undefined> {
-  const loaded = await loadExecution(deps.log, execution.executionArn);
-  if (!loaded || loaded.state.status === 'RUNNING') return undefined;
+  const loaded = await loadExecution(deps.log, executionArn);
+  const execution = loaded?.state.execution;
+  if (!loaded || !execution || loaded.state.status === 'RUNNING') return undefined;
   const description = syncDescription(execution, loaded.state, link.task);
   const outcome: TaskOutcome =
     loaded.state.status === 'SUCCEEDED'
@@ -174,13 +176,10 @@ async function resumeOwnChild(
     taskSubmittedTransition(parent.executionArn, parent, response, childArn),
   ]);
   if (loaded.lastCommit === 1) {
-    await publishStart(
-      deps,
-      execution,
-      loaded.commits.find((commit) => commit.n === 1),
-    );
+    const first = loaded.commits.find((commit) => commit.n === 1);
+    if (first) await sendOutbox(deps, execution, first);
   } else if (loaded.state.status !== 'RUNNING' && link.task !== undefined) {
-    const result = await nestedResultTransition(deps, execution, { ...link, task: link.task });
+    const result = await nestedResultTransition(deps, childArn, { ...link, task: link.task });
     if (result) await deps.queues.sendTransitions([result]);
   }
   return true;

@@ -1,7 +1,6 @@
 import type { ExecutionEvent, ExecutionInfo } from '../history/events.ts';
 import {
   type ChildClosing,
-  childClosedTransition,
   childRedriveTransition,
   childStartTransition,
   childStopTransition,
@@ -9,14 +8,21 @@ import {
   timerTransition,
 } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { nestedResultTransition } from './nested-executions.ts';
-import type { Commit, ExecutionHead, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
+import type {
+  Commit,
+  ExecutionHead,
+  RecordEnvelope,
+  TaskEnvelope,
+  TimerEnvelope,
+  TransitionEnvelope,
+} from './ports.ts';
 
 /**
  * Sends what a stored commit asks for, and only sends: every effect (a transition, a task, a timer, a child
- * run's start) is a queued message. Everything sent is derived from the commit alone (ids included), so
- * sending it again after a crash sends the same messages: the FIFO queue drops duplicate transitions, and a
- * transition that arrives twice finds its ref already consumed.
+ * run's start, the execution's listing, a Map Run's record, the parent told that a child closed) is a queued
+ * message. Everything sent is derived from the commit alone (ids included), so sending it again after a crash
+ * sends the same messages: the FIFO queue drops duplicate transitions, a transition that arrives twice finds
+ * its ref already consumed, and a listing or a Map Run record applied twice changes nothing (applyRecord).
  */
 export async function sendOutbox(
   deps: EngineDeps,
@@ -30,12 +36,6 @@ export async function sendOutbox(
   resend?: string,
 ): Promise<void> {
   const executionArn = execution.executionArn;
-  // A redrive's commit reopens the execution's listing entry first (RUNNING again, then closed as it ends).
-  const redriven = commit.events.find((event) => event.type === 'ExecutionRedriven');
-  if (redriven) {
-    execution = { ...execution, redriveCount: redriven.redriveCount, redriveTime: redriven.timestamp };
-    await deps.log.reopenHead(headOf(execution));
-  }
   const transitions: TransitionEnvelope[] = commit.outbox.messages.map((message, i) => ({
     executionArn,
     id: `${commit.n}.${i}`,
@@ -43,12 +43,9 @@ export async function sendOutbox(
   }));
   const tasks: TaskEnvelope[] = [];
   const timers: TimerEnvelope[] = [];
-  // A Map Run started: its record says where DescribeMapRun finds it, before any of its children exists.
-  for (const event of commit.events) {
-    if (event.type === 'MapRunStarted') {
-      await deps.log.putMapRun({ mapRunArn: event.mapRunArn, executionArn, startDate: event.timestamp });
-    }
-  }
+  const records = recordsOf(execution, commit).map((record) =>
+    resend === undefined || record.record !== 'listing' ? record : { ...record, resend },
+  );
   for (const command of commit.outbox.commands) {
     switch (command.type) {
       case 'runTask':
@@ -83,20 +80,6 @@ export async function sendOutbox(
         break;
     }
   }
-  if (commit.outbox.closed) {
-    const closing = closingOf(commit.events);
-    if (closing) {
-      await deps.log.closeHead({ ...headOf(execution), status: closing.status, stopDate: closing.timestamp });
-      const parent = execution.parent;
-      if (parent?.task !== undefined) {
-        // A nested `.sync` child ends its parent's task with its description.
-        const result = await nestedResultTransition(deps, execution, { ...parent, task: parent.task });
-        if (result) transitions.push(result);
-      } else if (parent) {
-        transitions.push(childClosedTransition(parent, closing, execution.redriveCount));
-      }
-    }
-  }
   const sent =
     resend === undefined
       ? transitions
@@ -105,7 +88,57 @@ export async function sendOutbox(
     sent.length > 0 ? deps.queues.sendTransitions(sent) : undefined,
     tasks.length > 0 ? deps.queues.sendTasks(tasks) : undefined,
     timers.length > 0 ? deps.queues.sendTimers(timers) : undefined,
+    records.length > 0 ? deps.queues.sendRecords(records) : undefined,
   ]);
+}
+
+/** The records a commit sends: its Map Runs' records, and the listing it asks for (listingOf). */
+export function recordsOf(execution: ExecutionInfo, commit: Commit): RecordEnvelope[] {
+  const records: RecordEnvelope[] = [];
+  // A Map Run started: its record says where DescribeMapRun finds it.
+  for (const event of commit.events) {
+    if (event.type === 'MapRunStarted') {
+      records.push({
+        record: 'mapRun',
+        executionArn: execution.executionArn,
+        mapRun: {
+          mapRunArn: event.mapRunArn,
+          executionArn: execution.executionArn,
+          startDate: event.timestamp,
+        },
+      });
+    }
+  }
+  const listing = listingOf(execution, commit);
+  if (listing) records.push(listing);
+  return records;
+}
+
+/**
+ * The listing a commit asks for, if any: closed by its closing commit (and then the parent, if any, told), RUNNING
+ * again by a redrive's, and, for a Distributed Map's child, written by its first commit (its only listing write
+ * when that commit closes it). StartExecution lists the other executions itself, before their first commit.
+ */
+function listingOf(
+  execution: ExecutionInfo,
+  commit: Commit,
+): Extract<RecordEnvelope, { record: 'listing' }> | undefined {
+  const redriven = commit.events.find((event) => event.type === 'ExecutionRedriven');
+  if (redriven) {
+    execution = { ...execution, redriveCount: redriven.redriveCount, redriveTime: redriven.timestamp };
+  }
+  const base = { record: 'listing' as const, executionArn: execution.executionArn, asOf: commit.n };
+  const closing = commit.outbox.closed ? closingOf(commit.events) : undefined;
+  if (closing) {
+    const { timestamp, ...closed } = closing;
+    const head = { ...headOf(execution), status: closing.status, stopDate: timestamp };
+    const parent = execution.parent;
+    return { ...base, head, ...(parent ? { closed: { parent, ...closed } } : {}) };
+  }
+  if (redriven || (commit.n === 1 && execution.mapRunArn !== undefined)) {
+    return { ...base, head: headOf(execution) };
+  }
+  return undefined;
 }
 
 type ClosingEvent = Extract<

@@ -5,7 +5,7 @@ import type {
   TaskRequest,
   TransitionMessage,
 } from '../execution/messages.ts';
-import type { ExecutionEvent, MockCase } from '../history/events.ts';
+import type { ExecutionEvent, MockCase, ParentLink } from '../history/events.ts';
 import type { ExecutionState, ExecutionStatus } from '../history/execution-state.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
@@ -37,7 +37,7 @@ export interface Commit {
 export interface Outbox {
   messages: TransitionMessage[];
   commands: Command[];
-  /** The commit closed the execution: its head is updated and its parent (a Map Run) told. */
+  /** The commit closed the execution: its listing is updated, then its parent (a Map Run, a `.sync` task) told. */
   closed?: boolean;
 }
 
@@ -124,15 +124,12 @@ export interface EventLog {
   /** Writes the head of a new execution; false when a head with that ARN exists. */
   createHead(head: ExecutionHead): Promise<boolean>;
   /**
-   * Records how an execution closed: `head` carries its final status and stop date, and the redrive it closes
-   * (`redriveCount`, 0 when absent); a head that a later redrive reopened is left as it is.
+   * Writes the execution's listing as commit `asOf` left it: `head` carries its status, stop date and redrive
+   * (RUNNING again after a redrive). A listing that shows commit `asOf` or a later one is left as it is, so a
+   * listing applied twice, or after a later commit's, never regresses; one not written yet (a Distributed Map's
+   * child is listed by its first commit's message) is written.
    */
-  closeHead(head: ExecutionHead): Promise<void>;
-  /**
-   * A redrive reopened the execution: RUNNING again (in the listings by status too), no stop date, its
-   * `redriveCount` and `redriveDate`; a head that already shows this redrive (or a later one) is left as it is.
-   */
-  reopenHead(head: ExecutionHead): Promise<void>;
+  recordListing(head: ExecutionHead, asOf: number): Promise<void>;
   getHead(executionArn: string): Promise<ExecutionHead | undefined>;
   /**
    * Removes the listing of an execution whose start was cut off before its first commit (the head and its
@@ -154,7 +151,7 @@ export interface EventLog {
     nextToken?: string;
   }): Promise<Page<ExecutionHead>>;
 
-  /** Records which execution a Map Run belongs to (written again with the same values after a crash). */
+  /** Records which execution a Map Run belongs to (written again with the same values changes nothing). */
   putMapRun(record: MapRunRecord): Promise<void>;
   getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined>;
 
@@ -330,10 +327,40 @@ export interface TimerEnvelope {
   transition: TransitionEnvelope;
 }
 
+/**
+ * What a commit asks to be written beside the log, as a message for the task handler (applyRecord): the
+ * execution's listing as of a commit, and a Map Run's record. Each applies idempotently, and a listing of a
+ * later commit wins whatever order they arrive in.
+ */
+export type RecordEnvelope =
+  | {
+      record: 'listing';
+      executionArn: string;
+      head: ExecutionHead;
+      /** The commit whose state the listing shows. */
+      asOf: number;
+      /** The commit closed a child execution: once it is listed closed, its parent hears (see ClosedChild). */
+      closed?: ClosedChild;
+      /** Sent again by the reconciler: the parent's transition carries it (see TaskEnvelope.resend). */
+      resend?: string;
+    }
+  | { record: 'mapRun'; executionArn: string; mapRun: MapRunRecord };
+
+/** A closed child and the parent to tell: a Map Run (childSucceeded/childFailed) or a nested `.sync` task. */
+export interface ClosedChild {
+  parent: ParentLink;
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
 export interface Queues {
   /** To the FIFO transitions queue: MessageGroupId from the execution, deduplication id from the envelope id. */
   sendTransitions(envelopes: readonly TransitionEnvelope[]): Promise<void>;
   sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void>;
+  /** To the tasks queue, beside the task requests (the task handler applies both). */
+  sendRecords(envelopes: readonly RecordEnvelope[]): Promise<void>;
   /** Due timers go straight to the transitions queue; others wait on the timers queue in hops of ≤ 900 s. */
   sendTimers(timers: readonly TimerEnvelope[]): Promise<void>;
 }

@@ -18,6 +18,7 @@ import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
 import { childDefinition, childInfo } from './child-runs.ts';
 import {
+  activityAnswers,
   type ChildClosing,
   childClosedMessage,
   taskOutcomeMessage,
@@ -532,35 +533,6 @@ export const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
   cause:
     "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
 };
-
-/**
- * An activity task here: a mock answers as a worker would (the task is scheduled, taken, then answered: the
- * messages are applied in this order); without one, it cannot be scheduled, for no worker can reach this
- * runner: workers poll GetActivityTask on the Step Functions API, which the durable engine serves.
- */
-export function activityAnswers(
-  command: { scope: string; ref: number },
-  mocked: TaskOutcome | undefined,
-): TransitionMessage[] {
-  const { scope, ref } = command;
-  if (!mocked) {
-    return [
-      {
-        type: 'activityScheduleFailed',
-        scope,
-        ref,
-        error: StatesErrors.Runtime,
-        cause:
-          "Statefold's in-memory runner cannot hand an activity task to a worker: workers poll GetActivityTask on the Step Functions API, which the durable engine serves (statefold start).",
-      },
-    ];
-  }
-  return [
-    { type: 'activityScheduled', scope, ref },
-    { type: 'activityStarted', scope, ref, workerName: '' },
-    taskOutcomeMessage(command, mocked),
-  ];
-}
 
 /** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
 async function runTaskInMemory(

@@ -1,15 +1,30 @@
 import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { queueActivityTask } from './activities.ts';
+import { applyRecord } from './apply-record.ts';
 import { applyTransition } from './apply-transition.ts';
-import { taskSubmittedTransition, taskTransition } from './command-messages.ts';
+import { activityAnswers, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
 import { writeMapRunResults } from './map-run-results.ts';
 import { isNestedExecution, runNestedExecution } from './nested-executions.ts';
 import { performTask } from './perform-task.ts';
-import type { TaskEnvelope, TaskOutcome, TimerEnvelope, TransitionEnvelope } from './ports.ts';
-import { activityAnswers } from './run-execution.ts';
+import type {
+  RecordEnvelope,
+  TaskEnvelope,
+  TaskOutcome,
+  TimerEnvelope,
+  TransitionEnvelope,
+} from './ports.ts';
+
+/** A message of the tasks queue: a record a commit sent (applyRecord), or a task request (runTaskRequest). */
+export function runTaskQueueMessage(
+  deps: EngineDeps,
+  envelope: TaskEnvelope | RecordEnvelope,
+  signal?: AbortSignal,
+): Promise<void> {
+  return 'record' in envelope ? applyRecord(deps, envelope) : runTaskRequest(deps, envelope, signal);
+}
 
 /**
  * The task handler's use case: do the task's I/O and report the outcome as a transition. The transition's id

@@ -171,20 +171,7 @@ function splitTestCase(deps: EngineDeps, arn: string): { stateMachineArn: string
 }
 
 /**
- * What follows a stored commit 1: the execution's listing entry and the commit's sends. Both are idempotent, so a
- * start delivered again (or a retried StartExecution) repeats them to finish what a crash left undone.
- */
-export async function publishStart(
-  deps: EngineDeps,
-  execution: ExecutionInfo,
-  first: Commit | undefined,
-): Promise<void> {
-  await deps.log.createHead(headOf(execution));
-  if (first) await sendOutbox(deps, execution, first);
-}
-
-/**
- * Decides the start and the first state, appends commit 1, writes the head, sends the outbox; undefined (and
+ * Decides the start and the first state, appends commit 1, sends the outbox; undefined (and
  * nothing written) when commit 1 exists. A StartExecution call and a child run's start message both end here.
  */
 export async function writeFirstCommit(
@@ -245,7 +232,8 @@ export async function writeFirstCommit(
   if (!(await deps.log.append(execution.executionArn, commit))) return undefined;
   if (beforeSends) await beforeSends();
   if (!listed) {
-    await publishStart(deps, execution, commit);
+    // A Distributed Map's child: its first commit's sends list it too (sendOutbox).
+    await sendOutbox(deps, execution, commit);
   } else {
     try {
       await sendOutbox(deps, execution, commit);

@@ -14,12 +14,12 @@ import {
 import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
-import { taskOutcomeMessage, timerMessage } from './command-messages.ts';
+import { activityAnswers, taskOutcomeMessage, timerMessage } from './command-messages.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskOutcome } from './ports.ts';
-import { activityAnswers, loadDefinition } from './run-execution.ts';
+import { loadDefinition } from './run-execution.ts';
 import { parseInput } from './start-execution.ts';
 import { checkRoleArn } from './state-machines.ts';
 

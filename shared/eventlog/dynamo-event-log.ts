@@ -8,7 +8,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
-  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   Commit,
@@ -26,7 +25,6 @@ import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './
 import { decodeHead, encodeHead, encodeHeadCopy, qualifiedListings } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
 import {
-  closeHeadRequest,
   commitExpiryAttributes,
   commitRange,
   deleteItemRequest,
@@ -34,12 +32,13 @@ import {
   getItemRequest,
   isConditionFailure,
   type Listing,
+  listingCopyRequest,
+  listingPutRequest,
   listingQueryRequest,
   type PutCondition,
   partitionQueryRequest,
   putItemRequest,
   queryPageRequest,
-  reopenHeadRequest,
   requireLimit,
 } from './log-requests.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
@@ -164,49 +163,33 @@ export class DynamoEventLog implements EventLog {
     await this.#delete(encodeHead(head));
   }
 
-  /** Closes or reopens the copies of a head listed under a version or an alias (a copy a later redrive reopened stays). */
-  async #updateCopies(
-    head: ExecutionHead,
-    request: (listing: { sortKey: string; listPartition: string }) => UpdateCommandInput,
-  ): Promise<void> {
+  async recordListing(head: ExecutionHead, asOf: number): Promise<void> {
+    // A closed execution may go once its retention has passed (DynamoDB's TTL deletes it); a running one stays.
+    const expiry =
+      head.status === 'RUNNING' ? {} : expiryAttributes(this.#retentionDays, head.stopDate ?? Date.now(), 0);
+    // The copies first, as StartExecution wrote them: a copy that shows a later commit (or none: a Map Run's
+    // child has none) is left as it is.
     await Promise.all(
       qualifiedListings(head).map(async (listing) => {
         try {
-          await this.#documents.send(new UpdateCommand(request(listing)));
+          await this.#documents.send(
+            new UpdateCommand(listingCopyRequest(this.#tableName, head, asOf, expiry, listing)),
+          );
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
         }
       }),
     );
-  }
-
-  async closeHead(head: ExecutionHead): Promise<void> {
-    const expiry = expiryAttributes(this.#retentionDays, head.stopDate ?? Date.now(), 0);
-    await this.#updateCopies(head, (listing) => closeHeadRequest(this.#tableName, head, expiry, listing));
     try {
-      await this.#documents.send(new UpdateCommand(closeHeadRequest(this.#tableName, head, expiry)));
+      await this.#documents.send(new PutCommand(listingPutRequest(this.#tableName, head, asOf, expiry)));
     } catch (error) {
+      // The head shows this commit or a later one already: a listing applied twice, or after a later one.
       if (!isConditionFailure(error)) throw error;
-      // A head that a later redrive reopened stays as it is; only a missing one is an error.
-      if (!(await this.getHead(head.executionArn)))
-        throw new InvariantError(`No execution head for ${head.executionArn}`);
-    }
-  }
-
-  async reopenHead(head: ExecutionHead): Promise<void> {
-    await this.#updateCopies(head, (listing) => reopenHeadRequest(this.#tableName, head, listing));
-    try {
-      await this.#documents.send(new UpdateCommand(reopenHeadRequest(this.#tableName, head)));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already reopened by this redrive (its outbox sent again) or a later one; only a missing head is an error.
-      if (!(await this.getHead(head.executionArn)))
-        throw new InvariantError(`No execution head for ${head.executionArn}`);
     }
   }
 
   async putMapRun(record: MapRunRecord): Promise<void> {
-    await this.#put({
+    await this.#putIfAbsent({
       [PARTITION_KEY]: mapRunPartition(record.mapRunArn),
       [SORT_KEY]: META_SORT_KEY,
       mapRunArn: record.mapRunArn,

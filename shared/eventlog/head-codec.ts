@@ -1,7 +1,14 @@
 import type { ExecutionHead } from '../engine/ports.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
-import { type Item, optionalNumber, optionalString, requireNumber, requireString } from './item-fields.ts';
+import {
+  corruptItem,
+  type Item,
+  optionalNumber,
+  optionalString,
+  requireNumber,
+  requireString,
+} from './item-fields.ts';
 import {
   BY_MACHINE_INDEX,
   BY_MACHINE_STATUS_INDEX,
@@ -10,6 +17,7 @@ import {
   executionPartition,
   executionStatusPartition,
   HEAD_SORT_KEY,
+  KEY_PREFIX,
   PARTITION_KEY,
   QUALIFIED_HEAD_SORT_KEYS,
   SORT_KEY,
@@ -45,14 +53,14 @@ function encodeListedHead(head: ExecutionHead, listing: { sortKey: string; listP
     [BY_MACHINE_INDEX.sortKey]: listSortKey,
     [BY_MACHINE_STATUS_INDEX.partitionKey]: executionStatusPartition(listPartition, head.status),
     [BY_MACHINE_STATUS_INDEX.sortKey]: listSortKey,
-    executionArn: head.executionArn,
+    // Not the execution's ARN (the partition key holds it) nor a child's Map Run (its listing partition does):
+    // a Distributed Map child's head, with its long ARNs, then stays under 1 KB once closed (one write unit).
     stateMachineArn: head.stateMachineArn,
     name: head.name,
     status: head.status,
     startDate: head.startDate,
   };
   if (head.stopDate !== undefined) item.stopDate = head.stopDate;
-  if (head.mapRunArn !== undefined) item.mapRunArn = head.mapRunArn;
   if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
   if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
   if (head.stateMachineVersionArn !== undefined) item.stateMachineVersionArn = head.stateMachineVersionArn;
@@ -125,19 +133,34 @@ export function closeHeadUpdate(
   };
 }
 
+function executionArnOfKey(item: Item): string {
+  const pk = requireString(item, PARTITION_KEY);
+  if (!pk.startsWith(KEY_PREFIX.execution)) throw corruptItem(item, PARTITION_KEY);
+  return pk.slice(KEY_PREFIX.execution.length);
+}
+
+/** A Map Run child is listed under its Map Run (copies, under a version or an alias, are never a child's). */
+function mapRunArnOfListing(item: Item): string | undefined {
+  const listPartition = optionalString(item, BY_MACHINE_INDEX.partitionKey);
+  return listPartition?.startsWith(KEY_PREFIX.mapRun)
+    ? listPartition.slice(KEY_PREFIX.mapRun.length)
+    : undefined;
+}
+
 export function decodeHead(item: Item): ExecutionHead {
   const status = requireString(item, 'status');
   if (!STATUSES.has(status))
     throw new InvariantError(`Stored head ${String(item[PARTITION_KEY])} has status ${status}`);
   const head: ExecutionHead = {
-    executionArn: requireString(item, 'executionArn'),
+    // Heads written before the ARNs were left to the keys carry them as attributes.
+    executionArn: optionalString(item, 'executionArn') ?? executionArnOfKey(item),
     stateMachineArn: requireString(item, 'stateMachineArn'),
     name: requireString(item, 'name'),
     status: status as ExecutionStatus,
     startDate: requireNumber(item, 'startDate'),
   };
   const stopDate = optionalNumber(item, 'stopDate');
-  const mapRunArn = optionalString(item, 'mapRunArn');
+  const mapRunArn = optionalString(item, 'mapRunArn') ?? mapRunArnOfListing(item);
   if (stopDate !== undefined) head.stopDate = stopDate;
   if (mapRunArn !== undefined) head.mapRunArn = mapRunArn;
   const redriveCount = optionalNumber(item, 'redriveCount');
@@ -153,7 +176,7 @@ export function decodeHead(item: Item): ExecutionHead {
 
 /**
  * The UpdateItem that reopens a redriven head: RUNNING (and the status index's key), no stop date and no expiry,
- * the redrive's count and date; `condition` lets only a newer redrive than the head shows through.
+ * the redrive's count and date.
  */
 export function reopenHeadUpdate(
   head: ExecutionHead,
@@ -162,7 +185,6 @@ export function reopenHeadUpdate(
 ): {
   key: Item;
   update: string;
-  condition: string;
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
@@ -173,10 +195,7 @@ export function reopenHeadUpdate(
     },
     update:
       'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
-    condition:
-      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount < :redriveCount)',
     names: {
-      '#pk': PARTITION_KEY,
       '#status': 'status',
       '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
       '#redriveCount': 'redriveCount',

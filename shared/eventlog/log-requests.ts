@@ -6,7 +6,7 @@ import type {
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionHead } from '../engine/ports.ts';
-import { closeHeadUpdate, reopenHeadUpdate } from './head-codec.ts';
+import { closeHeadUpdate, encodeHead, reopenHeadUpdate } from './head-codec.ts';
 import type { Item } from './item-fields.ts';
 import {
   type BY_MACHINE_INDEX,
@@ -115,52 +115,53 @@ export function deleteItemRequest(tableName: string, item: Item): DeleteCommandI
   return { TableName: tableName, Key: { [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] } };
 }
 
+/** The head attribute naming the commit its listing shows (see recordListing). */
+export const LISTED_AS_OF = 'listedAsOf';
+
+/** Only a listing of an older commit (or one written before commits were named) gives way. */
+const OLDER_LISTING = '(attribute_not_exists(#asOf) OR #asOf < :asOf)';
+
 /**
- * Closes an existing head: status, its status index key, stop date and the expiry; fails on a missing head. A
- * redriven execution's close names its redrive, and fails on a head a later redrive reopened.
+ * Writes an execution's head as commit `asOf` left it, the whole item (a Distributed Map's child is first
+ * listed this way), unless the stored head shows that commit or a later one.
  */
-export function closeHeadRequest(
+export function listingPutRequest(
   tableName: string,
   head: ExecutionHead,
+  asOf: number,
   expiry: Item,
-  listing?: { sortKey: string; listPartition: string },
-): UpdateCommandInput {
-  const { key, update, names, values } = closeHeadUpdate(head, expiry, listing);
-  if (head.redriveCount === undefined) {
-    return {
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: update,
-      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#redriveCount)',
-      ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#redriveCount': 'redriveCount' },
-      ExpressionAttributeValues: values,
-    };
-  }
+): PutCommandInput {
   return {
     TableName: tableName,
-    Key: key,
-    UpdateExpression: update,
-    ConditionExpression:
-      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount <= :redriveCount)',
-    ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#redriveCount': 'redriveCount' },
-    ExpressionAttributeValues: { ...values, ':redriveCount': head.redriveCount },
+    Item: { ...encodeHead(head), [LISTED_AS_OF]: asOf, ...expiry },
+    ConditionExpression: `attribute_not_exists(#pk) OR ${OLDER_LISTING}`,
+    ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#asOf': LISTED_AS_OF },
+    ExpressionAttributeValues: { ':asOf': asOf },
   };
 }
 
-/** Reopens a redriven execution's head (see reopenHeadUpdate); fails on a missing head or a newer one. */
-export function reopenHeadRequest(
+/**
+ * Brings a head's copy (listed under a version or an alias, written by StartExecution) to commit `asOf`: closed
+ * (status, its index key, stop date, expiry) or RUNNING again after a redrive; fails on a missing copy or one
+ * that shows that commit or a later one.
+ */
+export function listingCopyRequest(
   tableName: string,
   head: ExecutionHead,
-  listing?: { sortKey: string; listPartition: string },
+  asOf: number,
+  expiry: Item,
+  listing: { sortKey: string; listPartition: string },
 ): UpdateCommandInput {
-  const { key, update, condition, names, values } = reopenHeadUpdate(head, listing);
+  const { key, update, names, values } =
+    head.status === 'RUNNING' ? reopenHeadUpdate(head, listing) : closeHeadUpdate(head, expiry, listing);
+  const [set, remove] = update.split(' REMOVE ');
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: update,
-    ConditionExpression: condition,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    UpdateExpression: `${set}, #asOf = :asOf${remove === undefined ? '' : ` REMOVE ${remove}`}`,
+    ConditionExpression: `attribute_exists(#pk) AND ${OLDER_LISTING}`,
+    ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#asOf': LISTED_AS_OF },
+    ExpressionAttributeValues: { ...values, ':asOf': asOf },
   };
 }
 

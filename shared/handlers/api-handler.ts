@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleApiRequest, respondWithError } from '../engine/api/handle-api-request.ts';
-import type { EngineDeps } from '../engine/engine-deps.ts';
+import { applyingRecords, type EngineDeps } from '../engine/engine-deps.ts';
 
 /**
  * The Step Functions API: API Gateway (HTTP API, payload format 2.0) hands each request here; the wire layer
@@ -12,7 +12,8 @@ export function createApiHandler(getDeps: () => EngineDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
     let deps: EngineDeps;
     try {
-      deps = getDeps();
+      // A call's records (a stopped execution's listing) are written before it answers.
+      deps = applyingRecords(getDeps());
     } catch (error) {
       return respondWithError(error, randomUUID());
     }

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
-import { runTaskRequest } from '../engine/run-task.ts';
-import { decodeTaskEnvelope } from '../queue/envelope-codec.ts';
+import { runTaskQueueMessage } from '../engine/run-task.ts';
+import { decodeTaskQueueEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
 import {
   acceptOnlyFrom,
@@ -12,7 +12,8 @@ import {
 } from './handler-middleware.ts';
 
 /**
- * The task handler: runs each task request (a Lambda Invoke) and reports the outcome as a transition. Its
+ * The task handler: runs each task request (a Lambda Invoke) and reports the outcome as a transition, and
+ * writes each record a commit sent (a listing, a Map Run's record; applyRecord). Its
  * calls are aborted shortly before Lambda's deadline: the record fails and comes back, the batch reports.
  */
 export function createTaskHandler(getDeps: () => EngineDeps, eventSourceArn?: string) {
@@ -23,7 +24,7 @@ export function createTaskHandler(getDeps: () => EngineDeps, eventSourceArn?: st
     .handler((event, context) =>
       withBufferedSends(getDeps(), (deps) =>
         processSqsBatch(event, (record) =>
-          runTaskRequest(deps, decodeTaskEnvelope(record.body), context.deadline),
+          runTaskQueueMessage(deps, decodeTaskQueueEnvelope(record.body), context.deadline),
         ),
       ),
     );

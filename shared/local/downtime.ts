@@ -65,6 +65,7 @@ export function downtimeAwareQueues(
   return {
     sendTransitions: (envelopes) => queues.sendTransitions(envelopes),
     sendTasks: (envelopes) => queues.sendTasks(envelopes),
+    sendRecords: (envelopes) => queues.sendRecords(envelopes),
     sendTimers: (timers) => queues.sendTimers(timers.map(shifted)),
   };
 }

@@ -1,15 +1,8 @@
 import { Server } from 'node:net';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  QueueDoesNotExist,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { type LocalSqsClient, localSqsClient } from '../composition/local-clients.ts';
+import { ensureQueue, queueArnOf } from '../queue/queue-setup.ts';
 import type { QueueUrls } from '../queue/sqs-queues.ts';
-import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The engine's queues in this process: fauxqs (an SQS emulator) on a free port, with the three queues and
@@ -32,7 +25,7 @@ export interface EmbeddedSqs {
   endpoint: string;
   /** Where the emulator listens, as it reports it (`http://127.0.0.1:<port>`). */
   listenAddress: string;
-  client: SQSClient;
+  client: LocalSqsClient;
   urls: QueueUrls;
   dlqUrls: QueueUrls;
   stop(): Promise<void>;
@@ -58,13 +51,7 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promis
     ),
   );
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const client = new SQSClient({
-    endpoint,
-    region: REGION,
-    // fauxqs checks no signature, and its messages' MD5 sums need no checking in the same process.
-    ...UNSIGNED_REQUESTS,
-    md5: false,
-  });
+  const client = localSqsClient(endpoint, REGION);
   const prefix = options.prefix ?? '';
   const visibilityTimeout = String(options.visibilityTimeout ?? 30);
   const maxReceiveCount = options.maxReceiveCount ?? 5;
@@ -102,43 +89,6 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions = {}): Promis
     await server.stop();
     throw error;
   }
-}
-
-/**
- * Creates the queue, or (a persisted queue from an earlier run) brings its changeable attributes to what
- * this run asked for; CreateQueue alone would refuse an existing queue whose attributes differ.
- */
-async function ensureQueue(
-  client: SQSClient,
-  name: string,
-  fixed: Record<string, string>,
-  changeable: Record<string, string>,
-): Promise<string> {
-  try {
-    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-    if (QueueUrl !== undefined) {
-      if (Object.keys(changeable).length > 0) {
-        await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: changeable }));
-      }
-      return QueueUrl;
-    }
-  } catch (error) {
-    if (!(error instanceof QueueDoesNotExist)) throw error;
-  }
-  const { QueueUrl } = await client.send(
-    new CreateQueueCommand({ QueueName: name, Attributes: { ...fixed, ...changeable } }),
-  );
-  if (QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
-  return QueueUrl;
-}
-
-async function queueArnOf(client: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const arn = Attributes?.QueueArn;
-  if (arn === undefined) throw new Error(`GetQueueAttributes ${queueUrl} returned no QueueArn`);
-  return arn;
 }
 
 /**

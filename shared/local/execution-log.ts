@@ -10,7 +10,6 @@ import type { ExecutionHead } from '../engine/ports.ts';
 export function logExecutions(deps: EngineDeps, write: (line: string) => void): void {
   const log = deps.log;
   const createHead = log.createHead.bind(log);
-  const closeHead = log.closeHead.bind(log);
   log.createHead = async (head) => {
     const created = await createHead(head);
     if (created && head.mapRunArn === undefined) {
@@ -18,14 +17,12 @@ export function logExecutions(deps: EngineDeps, write: (line: string) => void): 
     }
     return created;
   };
-  log.closeHead = async (head) => {
-    await closeHead(head);
-    if (head.mapRunArn === undefined) write(formatEnded(head));
-  };
-  const reopenHead = log.reopenHead.bind(log);
-  log.reopenHead = async (head) => {
-    await reopenHead(head);
-    if (head.mapRunArn === undefined) write(formatRedriven(head));
+  const recordListing = log.recordListing.bind(log);
+  log.recordListing = async (head, asOf) => {
+    await recordListing(head, asOf);
+    if (head.mapRunArn !== undefined) return;
+    if (head.status !== 'RUNNING') write(formatEnded(head));
+    else if (head.redriveCount !== undefined) write(formatRedriven(head));
   };
 }
 

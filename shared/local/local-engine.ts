@@ -1,5 +1,6 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createDeclaredResources, type DeclaredResources } from '../composition/declared-resources.ts';
 import { createEngineDeps } from '../composition/engine-endpoints.ts';
+import { localLambdaClient } from '../composition/local-clients.ts';
 import type { EngineDeps } from '../engine/engine-deps.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../engine/environment-names.ts';
 import type { Clock, Queues } from '../engine/ports.ts';
@@ -10,14 +11,12 @@ import { createTimerHandler } from '../handlers/timer-handler.ts';
 import { type LambdaHandler, LocalFunctions } from '../integrations/local-functions.ts';
 import type { HttpIntegrationConfig } from '../integrations/sdk-clients.ts';
 import { SdkServiceCalls } from '../integrations/service-calls.ts';
+import { type Poller, type SqsBatchHandler, startPoller } from '../queue/event-source-poller.ts';
 import { type MockConfig, mockedResponsesOf } from '../testing/mock-config.ts';
 import { downtimeAwareQueues, downtimeShift, UptimeLedger } from './downtime.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from './embedded-dynamodb.ts';
-import { createDeclaredResources, type DeclaredResources } from './embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from './embedded-sqs.ts';
-import { type Poller, type SqsBatchHandler, startPoller } from './event-source-poller.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
-import { UNSIGNED_REQUESTS } from './unsigned-requests.ts';
 
 /**
  * The durable engine in one process: an embedded DynamoDB and SQS, a Lambda endpoint over local handler
@@ -125,12 +124,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       ? { functionTimeoutSeconds: options.functionTimeoutSeconds }
       : {}),
   });
-  const lambda = new LambdaClient({
-    endpoint: lambdaServer.endpoint,
-    region,
-    ...UNSIGNED_REQUESTS,
-    maxAttempts: 1,
-  });
+  const lambda = localLambdaClient(lambdaServer.endpoint, region);
   const serviceEndpoints: Record<string, string> = {
     dynamodb: dynamodb.endpoint,
     sqs: sqs.endpoint,

@@ -1,5 +1,5 @@
 import { EngineError } from '../engine/engine-error.ts';
-import type { TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
+import type { RecordEnvelope, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
 import type { TaskRequest, TimerPurpose, TransitionMessage } from '../execution/messages.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject } from '../lib/json.ts';
@@ -14,7 +14,7 @@ import { isJsonObject } from '../lib/json.ts';
 const malformed = (message: string, options?: ErrorOptions) =>
   new EngineError('MalformedMessage', message, options);
 
-export type Envelope = TransitionEnvelope | TaskEnvelope | TimerEnvelope;
+export type Envelope = TransitionEnvelope | TaskEnvelope | TimerEnvelope | RecordEnvelope;
 
 /**
  * The envelope as JSON text SQS accepts. SQS allows #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF;
@@ -36,6 +36,15 @@ export function decodeTransitionEnvelope(body: string): TransitionEnvelope {
 
 export function decodeTaskEnvelope(body: string): TaskEnvelope {
   return decode(body, 'task', TASK_ENVELOPE) as unknown as TaskEnvelope;
+}
+
+/** A message of the tasks queue: a task request, or a record a commit sent (it has a `record` member). */
+export function decodeTaskQueueEnvelope(body: string): TaskEnvelope | RecordEnvelope {
+  const value = decode(body, 'task', { kind: 'json' });
+  if (isJsonObject(value) && Object.hasOwn(value, 'record')) {
+    return checked(value, 'record', RECORD_ENVELOPE) as unknown as RecordEnvelope;
+  }
+  return checked(value, 'task', TASK_ENVELOPE) as unknown as TaskEnvelope;
 }
 
 export function decodeTimerEnvelope(body: string): TimerEnvelope {
@@ -74,6 +83,17 @@ const TIMER_PURPOSES: readonly TimerPurpose[] = [
   'executionTimeout',
 ];
 
+const PARENT_LINK: Shape = {
+  kind: 'object',
+  fields: {
+    executionArn: required(STRING),
+    scope: required(STRING),
+    ref: required(INTEGER),
+    index: required(INTEGER),
+    task: optional({ kind: 'enum', values: ['sync', 'sync:2'] }),
+  },
+};
+
 const EXECUTION_INFO: Shape = {
   kind: 'object',
   fields: {
@@ -95,16 +115,7 @@ const EXECUTION_INFO: Shape = {
       },
     }),
     traceHeader: optional(STRING),
-    parent: optional({
-      kind: 'object',
-      fields: {
-        executionArn: required(STRING),
-        scope: required(STRING),
-        ref: required(INTEGER),
-        index: required(INTEGER),
-        task: optional({ kind: 'enum', values: ['sync', 'sync:2'] }),
-      },
-    }),
+    parent: optional(PARENT_LINK),
     redriveCount: optional(INTEGER),
     redriveTime: optional(NUMBER),
   },
@@ -200,6 +211,58 @@ const TASK_ENVELOPE: Shape = {
   },
 };
 
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+const EXECUTION_HEAD: Shape = {
+  kind: 'object',
+  fields: {
+    executionArn: required(STRING),
+    stateMachineArn: required(STRING),
+    name: required(STRING),
+    status: required({ kind: 'enum', values: STATUSES }),
+    startDate: required(NUMBER),
+    stopDate: optional(NUMBER),
+    mapRunArn: optional(STRING),
+    redriveCount: optional(INTEGER),
+    redriveDate: optional(NUMBER),
+    stateMachineVersionArn: optional(STRING),
+    stateMachineAliasArn: optional(STRING),
+  },
+};
+
+// Keyed by the record kinds, so a new kind of record cannot be added without its shape here.
+const RECORD_CASES: Record<RecordEnvelope['record'], Fields> = {
+  listing: {
+    executionArn: required(STRING),
+    head: required(EXECUTION_HEAD),
+    asOf: required(INTEGER),
+    closed: optional({
+      kind: 'object',
+      fields: {
+        parent: required(PARENT_LINK),
+        status: required({ kind: 'enum', values: STATUSES.filter((status) => status !== 'RUNNING') }),
+        output: optional(JSON_VALUE),
+        error: optional(STRING),
+        cause: optional(STRING),
+      },
+    }),
+    resend: optional(STRING),
+  },
+  mapRun: {
+    executionArn: required(STRING),
+    mapRun: required({
+      kind: 'object',
+      fields: {
+        mapRunArn: required(STRING),
+        executionArn: required(STRING),
+        startDate: required(NUMBER),
+      },
+    }),
+  },
+};
+
+const RECORD_ENVELOPE: Shape = { kind: 'variant', tag: 'record', cases: RECORD_CASES };
+
 const TIMER_ENVELOPE: Shape = {
   kind: 'object',
   fields: { dueAt: required(NUMBER), armedAt: optional(NUMBER), transition: required(TRANSITION_ENVELOPE) },
@@ -214,6 +277,10 @@ function decode(body: string, label: string, shape: Shape): unknown {
   } catch (error) {
     throw malformed(`${label} message body: not JSON (${(error as Error).message})`, { cause: error });
   }
+  return checked(value, label, shape);
+}
+
+function checked(value: unknown, label: string, shape: Shape): unknown {
   const problem = findProblem(value, shape, '');
   if (problem !== undefined) throw malformed(`${label} message body: ${problem}`);
   return value;

@@ -5,7 +5,14 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { EngineError } from '../engine/engine-error.ts';
-import type { Clock, Queues, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
+import type {
+  Clock,
+  Queues,
+  RecordEnvelope,
+  TaskEnvelope,
+  TimerEnvelope,
+  TransitionEnvelope,
+} from '../engine/ports.ts';
 import { encodeEnvelope } from './envelope-codec.ts';
 
 /** The engine's queues on SQS: FIFO transitions (one group per execution), standard tasks and timers. */
@@ -51,6 +58,11 @@ export class SqsQueues implements Queues {
   async sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void> {
     const entries = envelopes.map((envelope): Entry => ({ MessageBody: encodeEnvelope(envelope) }));
     await Promise.all(toBatches(entries, 'task').map((batch) => this.#send(this.#urls.tasks, batch)));
+  }
+
+  async sendRecords(envelopes: readonly RecordEnvelope[]): Promise<void> {
+    const entries = envelopes.map((envelope): Entry => ({ MessageBody: encodeEnvelope(envelope) }));
+    await Promise.all(toBatches(entries, 'record').map((batch) => this.#send(this.#urls.tasks, batch)));
   }
 
   async sendTimers(timers: readonly TimerEnvelope[]): Promise<void> {

@@ -5,8 +5,9 @@ import { findViolations, importsOf, type ModuleRule, readSourceFiles } from '../
 /**
  * The layers, as the imports must show them. The pure core (language … execution) imports no SDK and no I/O
  * module; the engine's use cases see only the core and their ports; adapters (eventlog, queue, integrations)
- * implement ports and read nothing else of the engine; only adapters and the composition roots (composition,
- * local) import the AWS SDK; the Lambda entry points only compose. A new import that breaks a line here
+ * implement ports and read nothing else of the engine; only adapters and the composition root (composition)
+ * import the AWS SDK or build its clients (local mode gets its clients and its engine there, as the Lambda
+ * handlers do); the Lambda entry points only compose. A new import that breaks a line here
  * fails CI.
  */
 const PURE = ['node:buffer', 'node:crypto'];
@@ -110,7 +111,7 @@ const RULES: ModuleRule[] = [
       // mockConfigFile: the MockConfigFile's reader, for StartExecution on `<arn>#<TestCase>`.
       'shared/testing',
     ],
-    packages: [...PURE, AWS_SDK, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
+    packages: [...PURE, 'node:*', 'aws-lambda', 'dynalite', 'fauxqs'],
   },
   {
     module: 'shared/testing',
@@ -152,6 +153,8 @@ const RULES: ModuleRule[] = [
 ];
 
 const files = readSourceFiles(process.cwd(), ['shared', 'functions', 'infra', 'bin']);
+/** `new DynamoDBClient(…)`, `DynamoDBDocumentClient.from(…)`: an SDK client built. */
+const SDK_CLIENT_CONSTRUCTION = /\bnew\s+[A-Z]\w*Client\s*\(|\b[A-Z]\w*Client\.from\s*\(/;
 
 describe('the import graph follows the layers', () => {
   it.each(RULES.map((rule) => [rule.module, rule] as const))(
@@ -190,6 +193,14 @@ describe('the import graph follows the layers', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('local mode builds no SDK client: it gets each from the composition root', () => {
+    const local = files.filter((file) => file.path.startsWith('shared/local/'));
+    expect(local.length).toBeGreaterThan(0);
+    expect(
+      local.filter((file) => SDK_CLIENT_CONSTRUCTION.test(file.source)).map((file) => file.path),
+    ).toEqual([]);
+  });
+
   it('the pure core reads no clock and no entropy of its own', () => {
     const core = files.filter((file) => CORE.some((module) => file.path.startsWith(`${module}/`)));
     const offenders = core.filter((file) =>
@@ -226,6 +237,18 @@ describe('the checker', () => {
       'shared/local may not import functions',
     ],
     [
+      'local mode importing the AWS SDK',
+      'shared/local/x.ts',
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      'shared/local may not import the package @aws-sdk/client-dynamodb',
+    ],
+    [
+      'local mode importing an SDK type',
+      'shared/local/x.ts',
+      "import type { SQSClient } from '@aws-sdk/client-sqs';",
+      'shared/local may not import the package @aws-sdk/client-sqs',
+    ],
+    [
       'a dynamic import',
       'shared/history/x.ts',
       "const m = await import('../engine/outbox.ts');",
@@ -233,6 +256,15 @@ describe('the checker', () => {
     ],
   ])('reports %s', (_, path, source, rule) => {
     expect(findViolations([{ path, source }], RULES).map((violation) => violation.rule)).toEqual([rule]);
+  });
+
+  it.each([
+    ['new DynamoDBClient({ endpoint })', true],
+    ['DynamoDBDocumentClient.from(client)', true],
+    ['localDynamoDBClient(endpoint)', false],
+    ['const client: LocalSqsClient = sqs.client;', false],
+  ])('tells an SDK client built from one taken: %s', (source, built) => {
+    expect(SDK_CLIENT_CONSTRUCTION.test(source)).toBe(built);
   });
 
   it('allows an adapter to read the ports', () => {

@@ -1,6 +1,6 @@
+import type { DeclaredResources } from '../../shared/composition/declared-resources.ts';
 import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
 import type { Json } from '../../shared/lib/json.ts';
-import type { DeclaredResources } from '../../shared/local/embedded-resources.ts';
 
 /**
  * One conformance case: a definition and input, the Lambda handlers it calls, and what AWS Step Functions

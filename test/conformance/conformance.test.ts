@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeclaredResources } from '../../shared/composition/declared-resources.ts';
 import { runExecution } from '../../shared/composition/run-execution.ts';
 import { replay } from '../../shared/history/apply-event.ts';
 import type { ExecutionState } from '../../shared/history/execution-state.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
-import { createDeclaredResources } from '../../shared/local/embedded-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
 import { allCases } from './cases/index.ts';
 import type { ConformanceCase } from './conformance-case.ts';

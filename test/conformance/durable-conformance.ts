@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createDeclaredResources } from '../../shared/local/embedded-resources.ts';
+import { createDeclaredResources } from '../../shared/composition/declared-resources.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import type { ConformanceCase } from './conformance-case.ts';
 import { expectConformance } from './expect-conformance.ts';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeclaredResources } from '../../shared/local/embedded-resources.ts';
+import { createDeclaredResources } from '../../shared/composition/declared-resources.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
 import { parseMockConfig, testCasesOf } from '../../shared/testing/mock-config.ts';
 import { testWorkflow } from '../../shared/testing/test-workflow.ts';

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeExecution } from '../../shared/engine/executions.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import { createStateMachine } from '../../shared/engine/state-machines.ts';
-import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
 import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
 import type { EngineQueue } from '../../shared/queue/dead-letters.ts';
+import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { until } from '../support/eventually.ts';
 import { STATEFOLD_BIN } from '../support/statefold-command.ts';
 

@@ -7,7 +7,7 @@ import type { EventLog } from '../../shared/engine/ports.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { DefinitionSource } from '../../shared/history/events.ts';
 import type { StateDefinition, StateMachineDefinition } from '../../shared/language/types.ts';
-import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventLog, Queues } from '../../shared/engine/ports.ts';
 import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { waitFor } from '../support/eventually.ts';
 
@@ -126,6 +126,11 @@ function faultyQueues(queues: Queues): Queues {
       writeThen(
         timers.map((t) => t.transition.executionArn),
         () => queues.sendTimers(timers),
+      ),
+    sendRecords: (envelopes) =>
+      writeThen(
+        envelopes.map((e) => e.executionArn),
+        () => queues.sendRecords(envelopes),
       ),
   };
 }

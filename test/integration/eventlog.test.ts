@@ -12,13 +12,10 @@ import type {
   StateMachineRevision,
 } from '../../shared/engine/ports.ts';
 import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
+import { ensureTable } from '../../shared/eventlog/ensure-table.ts';
 import { createTableInput } from '../../shared/eventlog/table.ts';
 import { createExecutionState } from '../../shared/history/execution-state.ts';
-import {
-  type EmbeddedDynamoDB,
-  ensureTable,
-  startEmbeddedDynamoDB,
-} from '../../shared/local/embedded-dynamodb.ts';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
 
 /** The DynamoDB event log against dynalite, through the real AWS SDK client. */
 
@@ -253,7 +250,7 @@ describe('execution heads', () => {
       const head = makeHead();
       await log.createHead(head);
 
-      await log.closeHead({ ...head, ...close });
+      await log.recordListing({ ...head, ...close }, 2);
 
       expect(await log.getHead(head.executionArn)).toEqual({ ...head, ...close });
       const query = { stateMachineArn: head.stateMachineArn, limit: 5 };
@@ -281,45 +278,40 @@ describe('execution heads', () => {
     const head = makeHead();
     const query = { stateMachineArn: head.stateMachineArn, limit: 5 };
     await log.createHead(head);
-    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 + 5 });
+    await log.recordListing({ ...head, status: 'FAILED', stopDate: T0 + 5 }, 3);
 
     const reopened = { ...head, redriveCount: 1, redriveDate: T0 + 10 };
-    await log.reopenHead(reopened);
-    // Sent again (a retried call, a resent outbox): the same.
-    await log.reopenHead(reopened);
+    await log.recordListing(reopened, 4);
+    // Sent again (a redelivered message, a resent outbox): the same.
+    await log.recordListing(reopened, 4);
     expect(await log.getHead(head.executionArn)).toEqual({ ...reopened, status: 'RUNNING' });
     expect((await log.listExecutions({ ...query, status: 'RUNNING' })).items).toEqual([
       { ...reopened, status: 'RUNNING' },
     ]);
     expect((await log.listExecutions({ ...query, status: 'FAILED' })).items).toEqual([]);
 
-    // The first attempt's close, sent again late, leaves the reopened head alone.
-    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 + 5 });
+    // The first attempt's close, delivered again late, leaves the reopened head alone.
+    await log.recordListing({ ...head, status: 'FAILED', stopDate: T0 + 5 }, 3);
     expect((await log.getHead(head.executionArn))?.status).toBe('RUNNING');
 
-    await log.closeHead({ ...reopened, status: 'SUCCEEDED', stopDate: T0 + 20 });
     const closed = { ...reopened, status: 'SUCCEEDED' as const, stopDate: T0 + 20 };
+    await log.recordListing(closed, 6);
     expect(await log.getHead(head.executionArn)).toEqual(closed);
-    // The redrive's reopening, sent again after the close, changes nothing.
-    await log.reopenHead(reopened);
+    // The redrive's reopening, delivered after the close, changes nothing.
+    await log.recordListing(reopened, 4);
     expect(await log.getHead(head.executionArn)).toEqual(closed);
     expect((await log.listExecutions({ ...query, status: 'SUCCEEDED' })).items).toEqual([closed]);
   });
 
-  it('reopening a head that does not exist fails and creates nothing', async () => {
-    const arn = executionArn();
-    await expect(log.reopenHead(makeHead({ executionArn: arn, redriveCount: 1 }))).rejects.toThrow(
-      `No execution head for ${arn}`,
-    );
-    expect(await log.getHead(arn)).toBeUndefined();
-  });
-
-  it('closing a head that does not exist fails and creates nothing', async () => {
-    const arn = executionArn();
-    await expect(
-      log.closeHead(makeHead({ executionArn: arn, status: 'SUCCEEDED', stopDate: T0 })),
-    ).rejects.toThrow(`No execution head for ${arn}`);
-    expect(await log.getHead(arn)).toBeUndefined();
+  it('a listing of a head never written (a Map Run child) writes it; a RUNNING one of an older commit, after, changes nothing', async () => {
+    const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
+    const child = makeHead({ stateMachineArn: `${machineArn()}/Map`, mapRunArn });
+    const closed = { ...child, status: 'SUCCEEDED' as const, stopDate: T0 + 3 };
+    await log.recordListing(closed, 2);
+    await log.recordListing(child, 1);
+    expect(await log.getHead(child.executionArn)).toEqual(closed);
+    expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([closed]);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([]);
   });
 });
 
@@ -338,7 +330,7 @@ describe('listing executions', () => {
   beforeAll(async () => {
     for (const head of [...heads, ...children]) await log.createHead(head);
     for (const head of [heads[1], heads[3]]) {
-      await log.closeHead({ ...head!, status: 'SUCCEEDED', stopDate: T0 + 9000 });
+      await log.recordListing({ ...head!, status: 'SUCCEEDED', stopDate: T0 + 9000 }, 2);
     }
   });
 
@@ -585,7 +577,7 @@ describe('retention (DynamoDB TTL)', () => {
     const before = Math.floor(Date.now() / 1000);
     expect(await kept.append(head.executionArn, makeCommit(1, '{}'))).toBe(true);
     expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBeUndefined();
-    await kept.closeHead({ ...head, status: 'SUCCEEDED', stopDate: T0 });
+    await kept.recordListing({ ...head, status: 'SUCCEEDED', stopDate: T0 }, 1);
     expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBe(Math.ceil(T0 / 1000) + 90 * DAY);
     const commitExpiry = (await expiresAt(`exec#${head.executionArn}`, 'c#0000000001')) ?? 0;
     expect(commitExpiry - before).toBeGreaterThanOrEqual((365 + 90) * DAY);
@@ -596,7 +588,7 @@ describe('retention (DynamoDB TTL)', () => {
     const head = makeHead();
     await log.createHead(head);
     await log.append(head.executionArn, makeCommit(1, '{}'));
-    await log.closeHead({ ...head, status: 'FAILED', stopDate: T0 });
+    await log.recordListing({ ...head, status: 'FAILED', stopDate: T0 }, 1);
     expect(await expiresAt(`exec#${head.executionArn}`, 'head')).toBeUndefined();
     expect(await expiresAt(`exec#${head.executionArn}`, 'c#0000000001')).toBeUndefined();
   });

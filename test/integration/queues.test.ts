@@ -14,13 +14,13 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../../shared/engine/ports.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
-import { type BatchOutcome, startPoller } from '../../shared/local/event-source-poller.ts';
 import {
   decodeTaskEnvelope,
   decodeTimerEnvelope,
   decodeTransitionEnvelope,
   encodeEnvelope,
 } from '../../shared/queue/envelope-codec.ts';
+import { type BatchOutcome, startPoller } from '../../shared/queue/event-source-poller.ts';
 import { MAX_DELAY_SECONDS, SqsQueues } from '../../shared/queue/sqs-queues.ts';
 import { waitFor } from '../support/eventually.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeExecution } from '../../shared/engine/executions.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import type { SqsBatchHandler } from '../../shared/local/event-source-poller.ts';
+import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 

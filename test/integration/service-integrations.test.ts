@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/engine/engine-error.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import { sendTaskSuccess } from '../../shared/engine/task-callbacks.ts';
+import { ensureTable } from '../../shared/eventlog/ensure-table.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
-import { ensureTable } from '../../shared/local/embedded-dynamodb.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 

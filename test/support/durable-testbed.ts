@@ -7,11 +7,11 @@ import type { Clock, Queues, TimerEnvelope, TransitionEnvelope } from '../../sha
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import { createStateMachine } from '../../shared/engine/state-machines.ts';
 import { DynamoEventLog } from '../../shared/eventlog/dynamo-event-log.ts';
+import { ensureTable } from '../../shared/eventlog/ensure-table.ts';
 import { createTableInput } from '../../shared/eventlog/table.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import type { LambdaHandler } from '../../shared/integrations/local-functions.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
-import { ensureTable } from '../../shared/local/embedded-dynamodb.ts';
 import {
   type LocalEngine,
   type LocalEngineOptions,
@@ -103,6 +103,11 @@ export async function startTestbed(
           await queues.sendTransitions(envelopes.map(scoped));
         },
         sendTasks: (envelopes) => queues.sendTasks(envelopes),
+        sendRecords: async (envelopes) => {
+          const table = taskTable.getStore();
+          if (table !== undefined && table !== tables) return;
+          await queues.sendRecords(envelopes);
+        },
         sendTimers: async (list) => {
           if (!clock)
             return queues.sendTimers(

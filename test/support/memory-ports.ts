@@ -1,3 +1,4 @@
+import { applyRecord } from '../../shared/engine/apply-record.ts';
 import { applyTransition } from '../../shared/engine/apply-transition.ts';
 import { DefinitionCache, type EngineDeps } from '../../shared/engine/engine-deps.ts';
 import { invalidPageToken } from '../../shared/engine/engine-error.ts';
@@ -12,6 +13,7 @@ import type {
   Page,
   PendingActivityTask,
   Queues,
+  RecordEnvelope,
   StateMachineRecord,
   StateMachineRevision,
   Tail,
@@ -22,7 +24,6 @@ import type {
 import { runTaskRequest } from '../../shared/engine/run-task.ts';
 import type { ExecutionStatus } from '../../shared/history/execution-state.ts';
 import { type LambdaHandler, LocalFunctions } from '../../shared/integrations/local-functions.ts';
-import { InvariantError } from '../../shared/lib/invariant-error.ts';
 import { TimerHeap } from '../../shared/lib/timer-heap.ts';
 import { MemoryVersionStore } from './memory-version-store.ts';
 
@@ -38,6 +39,8 @@ const copy = <T>(value: T): T => structuredClone(value);
 export class MemoryEventLog implements EventLog {
   readonly #commits = new Map<string, string[]>();
   readonly #heads = new Map<string, ExecutionHead>();
+  /** The commit each head's listing shows (recordListing). */
+  readonly #listedAsOf = new Map<string, number>();
   readonly #machines = new Map<string, StateMachineRecord>();
   readonly #revisions = new Map<string, StateMachineRevision>();
   readonly #mapRuns = new Map<string, MapRunRecord>();
@@ -103,23 +106,15 @@ export class MemoryEventLog implements EventLog {
     return true;
   }
 
-  async closeHead(head: ExecutionHead): Promise<void> {
-    const stored = this.#heads.get(head.executionArn);
-    if (!stored) throw new InvariantError(`No execution head for ${head.executionArn}`);
-    if ((stored.redriveCount ?? 0) > (head.redriveCount ?? 0)) return;
+  async recordListing(head: ExecutionHead, asOf: number): Promise<void> {
+    if ((this.#listedAsOf.get(head.executionArn) ?? 0) >= asOf) return;
+    this.#listedAsOf.set(head.executionArn, asOf);
     this.#heads.set(head.executionArn, copy(head));
-  }
-
-  async reopenHead(head: ExecutionHead): Promise<void> {
-    const stored = this.#heads.get(head.executionArn);
-    if (!stored) throw new InvariantError(`No execution head for ${head.executionArn}`);
-    if ((stored.redriveCount ?? 0) >= (head.redriveCount ?? 0)) return;
-    const { stopDate: _stopDate, ...running } = head;
-    this.#heads.set(head.executionArn, copy({ ...running, status: 'RUNNING' }));
   }
 
   async deleteHead(head: ExecutionHead): Promise<void> {
     this.#heads.delete(head.executionArn);
+    this.#listedAsOf.delete(head.executionArn);
   }
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {
@@ -284,6 +279,8 @@ export class MemoryQueues implements Queues {
   readonly transitions: TransitionEnvelope[] = [];
   readonly tasks: TaskEnvelope[] = [];
   readonly timers = new TimerHeap<TimerEnvelope>();
+  /** Listings and Map Run records (on the tasks queue in the durable engine). */
+  readonly records: RecordEnvelope[] = [];
   readonly #sent = new Set<string>();
 
   async sendTransitions(envelopes: readonly TransitionEnvelope[]): Promise<void> {
@@ -301,6 +298,10 @@ export class MemoryQueues implements Queues {
 
   async sendTimers(timers: readonly TimerEnvelope[]): Promise<void> {
     for (const timer of timers) this.timers.push(copy(timer));
+  }
+
+  async sendRecords(envelopes: readonly RecordEnvelope[]): Promise<void> {
+    for (const envelope of envelopes) this.records.push(copy(envelope));
   }
 }
 
@@ -350,12 +351,12 @@ export function createMemoryEngine(
   return { deps, log, queues, clock, activities, versions };
 }
 
-/** One unit of work the driver did: a transition applied or a task run. */
-export type DrivenStep = 'transition' | 'task';
+/** One unit of work the driver did: a transition applied, a task run or a record written. */
+export type DrivenStep = 'transition' | 'task' | 'record';
 
 /**
  * Does what the pollers and handlers would, one message at a time, until nothing is left: transitions first
- * (applyTransition), then tasks (runTaskRequest); when only timers remain, the clock jumps to the earliest.
+ * (applyTransition), then tasks (runTaskRequest), then records (applyRecord); when only timers remain, the clock jumps to the earliest.
  * Returns the number of steps; `afterStep` sees each one as it ends.
  */
 export async function runUntilIdle(
@@ -377,6 +378,13 @@ export async function runUntilIdle(
       await runTaskRequest(deps, task);
       steps++;
       afterStep?.('task');
+      continue;
+    }
+    const record = queues.records.shift();
+    if (record) {
+      await applyRecord(deps, record);
+      steps++;
+      afterStep?.('record');
       continue;
     }
     const timer = queues.timers.pop();

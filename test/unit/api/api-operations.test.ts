@@ -344,6 +344,18 @@ describe('executions', () => {
       cause: 'by the user',
     });
   });
+
+  it('StopExecution answers once the execution is listed ABORTED: its listing is written in the call, not queued', async () => {
+    const { api, engine } = setUp();
+    const arn = await createMachine(api, 'approvals', CALLBACK);
+    const { executionArn } = await api.ok('StartExecution', { stateMachineArn: arn });
+    await deliverMessages(engine);
+    await api.ok('StopExecution', { executionArn });
+    expect(engine.queues.records).toEqual([]);
+    expect(await api.ok('ListExecutions', { stateMachineArn: arn, statusFilter: 'ABORTED' })).toMatchObject({
+      executions: [{ executionArn, status: 'ABORTED' }],
+    });
+  });
 });
 
 describe('task tokens', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionHead } from '../../../shared/engine/ports.ts';
-import { decodeHead, encodeHeadCopy, qualifiedListings } from '../../../shared/eventlog/head-codec.ts';
-import { closeHeadRequest, reopenHeadRequest } from '../../../shared/eventlog/log-requests.ts';
+import {
+  decodeHead,
+  encodeHead,
+  encodeHeadCopy,
+  qualifiedListings,
+} from '../../../shared/eventlog/head-codec.ts';
+import { listingCopyRequest } from '../../../shared/eventlog/log-requests.ts';
 import { BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX } from '../../../shared/eventlog/table.ts';
 
 /** The copies of a head listed under the version and the alias an execution was started through. */
@@ -63,11 +68,39 @@ describe('head copies', () => {
       stateMachineVersionArn: `${MACHINE}:1`,
     };
     const listing = { sortKey: 'head#version', listPartition: `${MACHINE}:1` };
-    const close = closeHeadRequest('t', closed, {}, listing);
+    const close = listingCopyRequest('t', closed, 2, {}, listing);
     expect(close.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
     expect(close.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#SUCCEEDED`);
-    const reopen = reopenHeadRequest('t', { ...closed, redriveCount: 1 }, listing);
+    const reopen = listingCopyRequest('t', { ...closed, status: 'RUNNING', redriveCount: 1 }, 3, {}, listing);
     expect(reopen.Key).toEqual({ pk: `exec#${EXECUTION}`, sk: 'head#version' });
     expect(reopen.ExpressionAttributeValues?.[':statusKey']).toBe(`${MACHINE}:1#RUNNING`);
+  });
+});
+
+describe('a head item', () => {
+  const mapRunArn =
+    'arn:aws:states:us-east-1:123456789012:mapRun:machine/Map:5e0c3a1b-8d2f-4f6a-9b7e-1c2d3e4f5a6b';
+  const child: ExecutionHead = {
+    executionArn:
+      'arn:aws:states:us-east-1:123456789012:execution:machine/Map:0f8e4c2a-6b1d-4e3f-a5c7-9d8b7a6f5e4d',
+    stateMachineArn: `${MACHINE}/Map`,
+    name: '0f8e4c2a-6b1d-4e3f-a5c7-9d8b7a6f5e4d',
+    status: 'SUCCEEDED',
+    startDate: 1,
+    stopDate: 2,
+    mapRunArn,
+  };
+
+  it('leaves the execution ARN to its key and a child’s Map Run to its listing, and decodes both back', () => {
+    const item = encodeHead(child);
+    expect(item).not.toHaveProperty('executionArn');
+    expect(item).not.toHaveProperty('mapRunArn');
+    expect(item[BY_MACHINE_INDEX.partitionKey]).toBe(`maprun#${mapRunArn}`);
+    expect(decodeHead(item)).toEqual(child);
+  });
+
+  it('a head stored with both as attributes (written before) decodes the same', () => {
+    const item = { ...encodeHead(child), executionArn: child.executionArn, mapRunArn };
+    expect(decodeHead(item)).toEqual(child);
   });
 });

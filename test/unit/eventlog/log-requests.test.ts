@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  closeHeadRequest,
   commitExpiryAttributes,
   commitRange,
   deleteItemRequest,
   expiryAttributes,
   getItemRequest,
   type Listing,
+  listingCopyRequest,
+  listingPutRequest,
   listingQueryRequest,
   partitionQueryRequest,
   putItemRequest,
   queryPageRequest,
-  reopenHeadRequest,
 } from '../../../shared/eventlog/log-requests.ts';
 import {
   BY_MACHINE_INDEX,
@@ -89,19 +89,11 @@ describe('item requests', () => {
   });
 
   it.each([
-    { when: 'without an expiry', expiry: {}, extra: { names: {}, values: {}, update: '' } },
-    {
-      when: 'with an expiry',
-      expiry: { expiresAt: 42 },
-      extra: {
-        names: { '#expiresAt': 'expiresAt' },
-        values: { ':expiresAt': 42 },
-        update: ', #expiresAt = :expiresAt',
-      },
-    },
+    { when: 'without an expiry', expiry: {} },
+    { when: 'with an expiry', expiry: { expiresAt: 42 } },
   ])(
-    'closing a head sets status, status index key and stop date on an existing head, $when',
-    ({ expiry, extra }) => {
+    'a listing puts the whole head as of its commit, over a missing head or one of an older commit only, $when',
+    ({ expiry }) => {
       const head = {
         executionArn: ARN,
         stateMachineArn: MACHINE,
@@ -110,25 +102,27 @@ describe('item requests', () => {
         startDate: 1,
         stopDate: 2,
       };
-      expect(closeHeadRequest(TABLE, head, expiry)).toEqual({
+      const request = listingPutRequest(TABLE, head, 7, expiry);
+      expect(request).toMatchObject({
         TableName: TABLE,
-        Key: { pk: `exec#${ARN}`, sk: 'head' },
-        UpdateExpression: `SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate${extra.update}`,
-        ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#redriveCount)',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
-          '#stopDate': 'stopDate',
-          '#pk': 'pk',
-          '#redriveCount': 'redriveCount',
-          ...extra.names,
-        },
-        ExpressionAttributeValues: {
-          ':status': 'SUCCEEDED',
-          ':statusKey': `${MACHINE}#SUCCEEDED`,
-          ':stopDate': 2,
-          ...extra.values,
-        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR (attribute_not_exists(#asOf) OR #asOf < :asOf)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#asOf': 'listedAsOf' },
+        ExpressionAttributeValues: { ':asOf': 7 },
+      });
+      expect(request.Item).toEqual({
+        pk: `exec#${ARN}`,
+        sk: 'head',
+        [BY_MACHINE_INDEX.partitionKey]: MACHINE,
+        [BY_MACHINE_INDEX.sortKey]: expect.any(String),
+        [BY_MACHINE_STATUS_INDEX.partitionKey]: `${MACHINE}#SUCCEEDED`,
+        [BY_MACHINE_STATUS_INDEX.sortKey]: expect.any(String),
+        stateMachineArn: MACHINE,
+        name: 'run',
+        status: 'SUCCEEDED',
+        startDate: 1,
+        stopDate: 2,
+        listedAsOf: 7,
+        ...expiry,
       });
     },
   );
@@ -223,7 +217,8 @@ describe('listing queries', () => {
   });
 });
 
-describe('a redriven head', () => {
+describe('a listed copy (under a version or an alias)', () => {
+  const listing = { sortKey: 'head#version', listPartition: `${MACHINE}:1` };
   const head = {
     executionArn: ARN,
     stateMachineArn: MACHINE,
@@ -232,18 +227,19 @@ describe('a redriven head', () => {
     startDate: 1,
     redriveCount: 2,
     redriveDate: 5,
+    stateMachineVersionArn: `${MACHINE}:1`,
   };
 
-  it('reopens as RUNNING (its status index key too), without stop date or expiry, only for a newer redrive', () => {
-    expect(reopenHeadRequest(TABLE, head)).toEqual({
+  it('reopens as RUNNING (its status index key too), without stop date or expiry, over an older commit only', () => {
+    expect(listingCopyRequest(TABLE, head, 9, {}, listing)).toEqual({
       TableName: TABLE,
-      Key: { pk: `exec#${ARN}`, sk: 'head' },
+      Key: { pk: `exec#${ARN}`, sk: 'head#version' },
       UpdateExpression:
-        'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
-      ConditionExpression:
-        'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount < :redriveCount)',
+        'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate, #asOf = :asOf REMOVE #stopDate, #expiresAt',
+      ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#asOf) OR #asOf < :asOf)',
       ExpressionAttributeNames: {
         '#pk': 'pk',
+        '#asOf': 'listedAsOf',
         '#status': 'status',
         '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
         '#redriveCount': 'redriveCount',
@@ -253,18 +249,34 @@ describe('a redriven head', () => {
       },
       ExpressionAttributeValues: {
         ':status': 'RUNNING',
-        ':statusKey': `${MACHINE}#RUNNING`,
+        ':statusKey': `${MACHINE}:1#RUNNING`,
         ':redriveCount': 2,
         ':redriveDate': 5,
+        ':asOf': 9,
       },
     });
   });
 
-  it('closes only while no later redrive reopened it', () => {
-    const request = closeHeadRequest(TABLE, { ...head, status: 'FAILED', stopDate: 9 }, {});
-    expect(request.ConditionExpression).toBe(
-      'attribute_exists(#pk) AND (attribute_not_exists(#redriveCount) OR #redriveCount <= :redriveCount)',
+  it('closes with its stop date and expiry, over an older commit only', () => {
+    const request = listingCopyRequest(
+      TABLE,
+      { ...head, status: 'FAILED', stopDate: 9 },
+      12,
+      { expiresAt: 42 },
+      listing,
     );
-    expect(request.ExpressionAttributeValues).toMatchObject({ ':redriveCount': 2, ':status': 'FAILED' });
+    expect(request.UpdateExpression).toBe(
+      'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate, #expiresAt = :expiresAt, #asOf = :asOf',
+    );
+    expect(request.ConditionExpression).toBe(
+      'attribute_exists(#pk) AND (attribute_not_exists(#asOf) OR #asOf < :asOf)',
+    );
+    expect(request.ExpressionAttributeValues).toMatchObject({
+      ':asOf': 12,
+      ':status': 'FAILED',
+      ':statusKey': `${MACHINE}:1#FAILED`,
+      ':stopDate': 9,
+      ':expiresAt': 42,
+    });
   });
 });

@@ -32,6 +32,7 @@ function recordingQueues(): Queues & { timers: TimerEnvelope[] } {
     timers,
     sendTransitions: async () => {},
     sendTasks: async () => {},
+    sendRecords: async () => {},
     sendTimers: async (sent) => {
       timers.push(...sent);
     },

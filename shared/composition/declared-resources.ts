@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ensureTable } from '../eventlog/ensure-table.ts';
 import { AWS_ENDPOINT } from '../integrations/sdk-clients.ts';
-import { ensureTable } from './embedded-dynamodb.ts';
 
 /**
  * The tables, queues, topics and buckets a local config declares for its workflows, created at start in the
