@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { TaskRequest } from '../execution/messages.ts';
 import type { MockCase } from '../history/events.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { parseStateMachineArn } from './names.ts';
+import { expressExecutionArnOf } from './names.ts';
 import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
 import { caseMocks, type ExecutionResult, runInMemory } from './run-execution.ts';
@@ -27,8 +26,7 @@ export async function startExpressExecution(
   request: { name: string; input: string; traceHeader?: string; mockCase?: MockCase },
 ): Promise<{ executionArn: string; startDate: Date }> {
   const { name, input } = request;
-  const { prefix, name: machineName } = parseStateMachineArn(machine.stateMachineArn);
-  const executionArn = `${prefix}:express:${machineName}:${name}:${randomUUID()}`;
+  const executionArn = expressExecutionArnOf(machine.stateMachineArn, name);
   const startTime = deps.clock.now();
   const express: ExpressRequest = {
     kind: 'express',

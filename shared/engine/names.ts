@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EngineError } from './engine-error.ts';
 
 /**
@@ -57,6 +58,11 @@ export function isActivityArn(arn: string): boolean {
 export function executionArnOf(stateMachineArn: string, executionName: string): string {
   const { prefix, name } = parseStateMachineArn(stateMachineArn);
   return `${prefix}:execution:${name}:${executionName}`;
+}
+
+/** An EXPRESS execution's ARN: its name may repeat, so a UUID makes each one its own (AWS's shape). */
+export function expressExecutionArnOf(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':express:')}:${executionName}:${randomUUID()}`;
 }
 
 const ARN =

@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, TaskRequest } from '../execution/messages.ts';
 import type { ExecutionInfo } from '../history/events.ts';
-import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
 import { taskOutcomeMessage } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
-import { executionArnOf, parseQualifiedStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import { parseInput } from './execution-input.ts';
+import {
+  executionArnOf,
+  expressExecutionArnOf,
+  parseQualifiedStateMachineArn,
+  stateMachineArnOf,
+  validateName,
+} from './names.ts';
 import {
   inputText,
   missingArn,
   startResponse,
   stepFunctionsFailure,
-  syncDescription,
+  syncOutcome,
 } from './nested-executions.ts';
 import type { TaskOutcome } from './ports.ts';
 import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
@@ -21,9 +27,9 @@ import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult
  * `arn:aws:states:::states:startExecution[.sync|.sync:2]` in the in-memory runner: the child runs in this
  * runner too, an execution of the machine the caller gave under its name or ARN, starting at the parent's
  * time. The answers, errors and history are the durable engine's (see nested-executions.ts): request-response
- * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` record it as TaskSubmitted and end
- * the task with the child's DescribeExecution (States.TaskFailed with it as the cause if the child did not
- * succeed). `.waitForTaskToken` needs SendTaskSuccess, which this runner has no API for (a mock can answer it).
+ * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` (on a STANDARD or an EXPRESS child)
+ * record it as TaskSubmitted and end the task with the child's DescribeExecution (States.TaskFailed with it as
+ * the cause if the child did not succeed). `.waitForTaskToken` needs SendTaskSuccess, which this runner has no API for (a mock can answer it).
  */
 
 type Definition = string | StateMachineDefinition | object;
@@ -143,22 +149,14 @@ export class NestedRuns {
           `State Machine Does Not Exist: '${stateMachineArn}'`,
         );
       }
-      if (sync && machine.type === 'EXPRESS') {
-        answer({
-          ok: false,
-          error: StatesErrors.TaskFailed,
-          cause: `Statefold cannot wait for an EXPRESS execution with states:startExecution.${sync} yet: start ${stateMachineArn} with request-response (arn:aws:states:::states:startExecution), or make it a STANDARD machine.`,
-        });
-        return;
-      }
       const name = typeof parameters.Name === 'string' ? parameters.Name : randomUUID();
       validateName(name);
       const text = inputText(parameters.Input);
-      const input = parseChildInput(text);
-      const { prefix, name: machineName } = parseQualifiedStateMachineArn(machineArn);
+      const input = parseInput(text);
+      const machineName = parseQualifiedStateMachineArn(machineArn).name;
       const executionArn =
         machine.type === 'EXPRESS'
-          ? `${prefix}:express:${machineName}:${name}:${randomUUID()}`
+          ? expressExecutionArnOf(machineArn, name)
           : executionArnOf(machineArn, name);
       const existing = this.#executions.get(executionArn);
       if (existing) {
@@ -219,29 +217,14 @@ export class NestedRuns {
         }),
       );
       parent.track(
-        closed.then(({ state }) => {
-          const description = syncDescription(execution, state, sync);
-          const outcome: TaskOutcome =
-            state.status === 'SUCCEEDED'
-              ? { ok: true, output: description }
-              : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
-          return { message: taskOutcomeMessage(command, outcome), at: state.stopTime };
-        }),
+        closed.then(({ state }) => ({
+          message: taskOutcomeMessage(command, syncOutcome(execution, state, sync)),
+          at: state.stopTime,
+        })),
       );
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       answer(stepFunctionsFailure(error, requestId));
     }
-  }
-}
-
-function parseChildInput(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-    );
   }
 }

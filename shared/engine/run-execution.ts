@@ -24,6 +24,7 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
+import { expressExecutionArnOf } from './names.ts';
 import { isNestedExecution } from './nested-executions.ts';
 import { type InMemoryMachines, machinesByArn, NestedRuns, type StateMachines } from './nested-in-memory.ts';
 import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
@@ -252,16 +253,16 @@ function executionInfo(
 ): ExecutionInfo {
   const stateMachineName = options.stateMachineName ?? 'StateMachine';
   const name = options.executionName ?? randomUUID();
-  const prefix = `arn:aws:states:${region}:${accountId}`;
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachineName}`;
   const executionArn =
     options.executionArn ??
     (options.type === 'EXPRESS'
-      ? `${prefix}:express:${stateMachineName}:${name}:${randomUUID()}`
-      : `${prefix}:execution:${stateMachineName}:${name}`);
+      ? expressExecutionArnOf(stateMachineArn, name)
+      : `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`);
   return {
     executionArn,
     name,
-    stateMachineArn: `${prefix}:stateMachine:${stateMachineName}`,
+    stateMachineArn,
     stateMachineName,
     roleArn: options.roleArn ?? `arn:aws:iam::${accountId}:role/StatefoldExecutionRole`,
     region,

@@ -8,12 +8,11 @@ import { createExecutionState, type ExecutionState } from '../history/execution-
 import { isInfrastructureError } from '../lib/infrastructure-error.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
-import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
-import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
 import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { parseInput } from './execution-input.ts';
 import { startExpressExecution } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
 import {
@@ -259,29 +258,4 @@ export async function writeFirstCommit(
     }
   }
   return { state: step.state, commit };
-}
-
-export function parseInput(text: string): Json {
-  if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit'`,
-    );
-  }
-  const depth = findExcessiveNesting(text);
-  if (depth !== undefined) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${nestingTooDeepMessage(depth)}'`,
-    );
-  }
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-      { cause: error },
-    );
-  }
 }

@@ -213,6 +213,93 @@ describe('states:startExecution from an EXPRESS execution', () => {
   });
 });
 
+describe('states:startExecution.sync on an EXPRESS child', () => {
+  let expressChildArn: string;
+  let failingExpressArn: string;
+  beforeAll(async () => {
+    const express = async (name: string, definition: object) =>
+      (
+        await createStateMachine(deps(), {
+          name,
+          type: 'EXPRESS',
+          roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+          definition: JSON.stringify(definition),
+          loggingConfiguration: { level: 'ALL', includeExecutionData: true },
+        })
+      ).stateMachineArn;
+    expressChildArn = await express('express-child', {
+      StartAt: 'Triple',
+      States: {
+        Triple: {
+          Type: 'Pass',
+          Parameters: { 'tripled.$': 'States.MathAdd(States.MathAdd($.value, $.value), $.value)' },
+          End: true,
+        },
+      },
+    });
+    failingExpressArn = await express('failing-express-child', {
+      StartAt: 'Reject',
+      States: { Reject: { Type: 'Fail', Error: 'ExpressRejected', Cause: 'no' } },
+    });
+  });
+
+  it.each([
+    { pattern: '.sync', output: '{"tripled":12}' },
+    { pattern: '.sync:2', output: { tripled: 12 } },
+  ])(
+    '$pattern waits for the EXPRESS child and answers its description (kept: its history is served)',
+    async ({ pattern, output }) => {
+      const run = await testbed.run({
+        definition: nested(`startExecution${pattern}`, {
+          StateMachineArn: expressChildArn,
+          Name: `express${pattern.replace(/[.:]/g, '-')}`,
+          Input: { value: 4 },
+        }),
+      });
+      expect(run.status).toBe('SUCCEEDED');
+      const answer = JSON.parse(run.output ?? 'null');
+      expect(answer).toMatchObject({
+        Name: `express${pattern.replace(/[.:]/g, '-')}`,
+        Output: output,
+        StateMachineArn: expressChildArn,
+        Status: 'SUCCEEDED',
+      });
+      expect(answer.ExecutionArn).toMatch(
+        new RegExp(`^${PREFIX}:express:express-child:express-[-a-z0-9]+:[0-9a-f-]{36}$`),
+      );
+      expect(typesOf(run.events)).toEqual(SYNC_EVENTS);
+      const submitted = run.events.find((event) => event.type === 'TaskSubmitted');
+      expect(JSON.parse(details(submitted, 'taskSubmittedEventDetails')?.output as string)).toMatchObject({
+        ExecutionArn: answer.ExecutionArn,
+      });
+      const child = await describeExecution(deps(), { executionArn: answer.ExecutionArn });
+      expect(child.status).toBe('SUCCEEDED');
+    },
+  );
+
+  it('a failing EXPRESS child fails the task with States.TaskFailed and its description as the cause', async () => {
+    const run = await testbed.run({
+      definition: nested('startExecution.sync', { StateMachineArn: failingExpressArn, Name: 'rejected' }),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.TaskFailed');
+    expect(JSON.parse(run.cause ?? 'null')).toMatchObject({
+      Error: 'ExpressRejected',
+      Cause: 'no',
+      Status: 'FAILED',
+    });
+  });
+
+  it('an EXPRESS machine that does not exist fails the task with StateMachineDoesNotExistException', async () => {
+    const run = await testbed.run({
+      definition: nested('startExecution.sync:2', {
+        StateMachineArn: `${PREFIX}:stateMachine:no-such-express`,
+      }),
+    });
+    expect(run.error).toBe('StepFunctions.StateMachineDoesNotExistException');
+  });
+});
+
 describe('states:startExecution.sync and .sync:2', () => {
   it('.sync waits for the child and answers its DescribeExecution, Input and Output as JSON text', async () => {
     const run = await testbed.run({
@@ -452,6 +539,26 @@ describe('stopping the parent', () => {
       'ExecutionFailed',
     ]);
     const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:timed-out`);
+    expect(child.status).toBe('ABORTED');
+  });
+
+  it("a .sync task's HeartbeatSeconds: nothing heartbeats for the child, so TaskTimedOut then, and the child is stopped", async () => {
+    const run = await testbed.run({
+      definition: nested(
+        'startExecution.sync',
+        { StateMachineArn: waitingChildArn, Name: 'no-heartbeat' },
+        { HeartbeatSeconds: 10 },
+      ),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.Timeout');
+    const timedOut = run.events.find((event) => event.type === 'TaskTimedOut');
+    expect(details(timedOut, 'taskTimedOutEventDetails')).toMatchObject({
+      error: 'States.Timeout',
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
+    const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:no-heartbeat`);
     expect(child.status).toBe('ABORTED');
   });
 

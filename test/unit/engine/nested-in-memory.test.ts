@@ -29,7 +29,7 @@ const machines = {
     type: 'STANDARD' as const,
   },
   'express-child': {
-    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', Result: { express: true }, End: true } } },
     type: 'EXPRESS' as const,
   },
 };
@@ -353,12 +353,38 @@ describe('states:startExecution in the in-memory runner', () => {
     expect(result.error).toBe('StepFunctions.StateMachineDoesNotExistException');
   });
 
-  it('.sync on an EXPRESS child fails with States.TaskFailed; request-response starts it', async () => {
-    const sync = await run(
-      nested('startExecution.sync', { StateMachineArn: `${PREFIX}:stateMachine:express-child` }),
-    );
-    expect(sync.error).toBe('States.TaskFailed');
-    expect(sync.cause).toMatch(/^Statefold cannot wait for an EXPRESS execution/);
+  it.each([
+    { pattern: '.sync', output: '{"express":true}', input: '{"value":1}' },
+    { pattern: '.sync:2', output: { express: true }, input: { value: 1 } },
+  ])(
+    '$pattern on an EXPRESS child waits for it and answers its description, as for a STANDARD child',
+    async ({ pattern, output, input }) => {
+      const result = await run(
+        nested(`startExecution${pattern}`, {
+          StateMachineArn: `${PREFIX}:stateMachine:express-child`,
+          Name: 'e',
+          Input: { value: 1 },
+        }),
+      );
+      expect(result.status).toBe('SUCCEEDED');
+      const answer = JSON.parse(result.output ?? 'null');
+      expect(answer).toMatchObject({
+        Input: input,
+        Name: 'e',
+        Output: output,
+        StateMachineArn: `${PREFIX}:stateMachine:express-child`,
+        Status: 'SUCCEEDED',
+      });
+      expect(answer.ExecutionArn).toMatch(new RegExp(`^${PREFIX}:express:express-child:e:[0-9a-f-]{36}$`));
+      expect(typesOf(result.events)).toEqual(SYNC_EVENTS);
+      expect(result.childExecutions?.[0]).toMatchObject({
+        executionArn: answer.ExecutionArn,
+        status: 'SUCCEEDED',
+      });
+    },
+  );
+
+  it('request-response starts an EXPRESS child under an express ARN', async () => {
     const started = await run(
       nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:express-child`, Name: 'e' }),
     );
@@ -367,6 +393,41 @@ describe('states:startExecution in the in-memory runner', () => {
       new RegExp(`^${PREFIX}:express:express-child:e:[0-9a-f-]{36}$`),
     );
     expect(started.childExecutions?.[0]?.status).toBe('SUCCEEDED');
+  });
+
+  it('HeartbeatSeconds on a .sync task: nothing heartbeats for the child, so the task times out then (States.Timeout, caught as States.HeartbeatTimeout) and the child is stopped', async () => {
+    const definition = nested(
+      'startExecution.sync',
+      { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'beat' },
+      { HeartbeatSeconds: 30, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'Late' }] },
+    );
+    const result = await run({
+      ...definition,
+      States: { ...definition.States, Late: { Type: 'Pass', End: true } },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ Error: 'States.Timeout', Cause: '' });
+    const timedOut = result.events.find((event) => event.type === 'TaskTimedOut');
+    expect(details(timedOut, 'taskTimedOutEventDetails')).toMatchObject({
+      error: 'States.Timeout',
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
+    expect(Date.parse(String(timedOut?.timestamp)) - START).toBe(30_000);
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 30_000);
+  });
+
+  it('a .sync task whose child ends before HeartbeatSeconds succeeds', async () => {
+    const result = await run(
+      nested(
+        'startExecution.sync:2',
+        { StateMachineArn: `${PREFIX}:stateMachine:child`, Input: { value: 3 } },
+        { HeartbeatSeconds: 30, OutputPath: '$.Output' },
+      ),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ doubled: 6 });
   });
 
   it('a mocked .sync task never starts a child', async () => {
