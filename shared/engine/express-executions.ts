@@ -7,6 +7,7 @@ import { expressExecutionArnOf } from './names.ts';
 import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
 import { caseMocks, type ExecutionResult, runInMemory } from './run-execution.ts';
+import { answerSdkCallback } from './task-callbacks.ts';
 
 /**
  * EXPRESS executions. StartExecution answers at once and the task handler runs the execution whole, in memory
@@ -94,6 +95,8 @@ export async function runExpress(
     lambda: deps.lambda,
     services: deps.services,
     nestedExecutions: (request) => startNestedExecution(deps, request),
+    // A child answering a durable execution's token (its parent's `.waitForTaskToken`).
+    taskCallbacks: (callback) => answerSdkCallback(deps, callback),
     ...(run.executionArn !== undefined ? { executionArn: run.executionArn } : {}),
     ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
     ...(run.mockCase && deps.mocks ? { mocks: caseMocks(deps.mocks, run.mockCase) } : {}),

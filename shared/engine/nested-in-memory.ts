@@ -21,7 +21,7 @@ import {
   syncOutcome,
 } from './nested-executions.ts';
 import type { TaskOutcome } from './ports.ts';
-import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
+import { type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
 
 /**
  * `arn:aws:states:::states:startExecution[.sync|.sync:2]` in the in-memory runner: the child runs in this
@@ -29,7 +29,8 @@ import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult
  * time. The answers, errors and history are the durable engine's (see nested-executions.ts): request-response
  * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` (on a STANDARD or an EXPRESS child)
  * record it as TaskSubmitted and end the task with the child's DescribeExecution (States.TaskFailed with it as
- * the cause if the child did not succeed). `.waitForTaskToken` needs SendTaskSuccess, which this runner has no API for (a mock can answer it).
+ * the cause if the child did not succeed). `.waitForTaskToken` records the answer as TaskSubmitted and waits
+ * for the token's answer, which a Task of the run sends (callbacks-in-memory.ts).
  */
 
 type Definition = string | StateMachineDefinition | object;
@@ -134,11 +135,8 @@ export class NestedRuns {
       answer(missingArn(request));
       return;
     }
-    if (command.taskToken !== undefined) {
-      answer(CALLBACKS_NEED_THE_ENGINE);
-      return;
-    }
     const sync = request.pattern === 'sync' || request.pattern === 'sync:2' ? request.pattern : undefined;
+    const callback = command.taskToken !== undefined;
     const requestId = randomUUID();
     try {
       const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
@@ -188,7 +186,11 @@ export class NestedRuns {
         start: startTime,
         mocks: undefined,
         // A `.sync` child's time passes no earlier than its parent's: a parent's timeout stops it at its time.
-        gate: sync && parent.options.virtual ? (dueAt: number) => parent.allowUntil(dueAt) : undefined,
+        // So does a `.waitForTaskToken` child's, which may answer the parent's token at its time.
+        gate:
+          (sync || callback) && parent.options.virtual
+            ? (dueAt: number) => parent.allowUntil(dueAt)
+            : undefined,
       });
       started.run = child;
       // Started once the parent's step has done all it asked (its task's timeout timer set, for the gate).
@@ -200,6 +202,20 @@ export class NestedRuns {
         });
       this.#results.push(closed.then(({ result }) => result));
       const response = startResponse({ executionArn, startDate: new Date(startTime) }, requestId);
+      if (callback) {
+        // `.waitForTaskToken`: the token is out (in the child's input, as the user wrote it); the task ends when
+        // a Task sends SendTaskSuccess/Failure for it (the child's, typically). On the virtual clock the parent
+        // waits on the child too, whose time passes with its own.
+        if (parent.options.callbacks) parent.options.callbacks.submitted++;
+        // TaskSubmitted reaches the parent before anything the child sends, its answer included.
+        parent.deliver({ type: 'taskSubmitted', scope: command.scope, ref: command.ref, output: response });
+        if (parent.options.virtual)
+          parent.track(
+            closed.then(({ state }) => ({ at: state.stopTime })),
+            true,
+          );
+        return;
+      }
       if (!sync) {
         answer({ ok: true, output: response });
         return;
@@ -221,6 +237,7 @@ export class NestedRuns {
           message: taskOutcomeMessage(command, syncOutcome(execution, state, sync)),
           at: state.stopTime,
         })),
+        true,
       );
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;

@@ -9,6 +9,7 @@ import { isNestedExecution, runNestedExecution } from './nested-executions.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskEnvelope, TaskOutcome, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 import { activityAnswers } from './run-execution.ts';
+import { answerSdkCallback, sdkCallbackOf } from './task-callbacks.ts';
 
 /**
  * The task handler's use case: do the task's I/O and report the outcome as a transition. The transition's id
@@ -30,8 +31,11 @@ export async function runTaskRequest(
   if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
   // A nested execution starts through the engine's own StartExecution.
   if (isNestedExecution(task.request)) return runNestedExecution(deps, task, task.request);
-  const outcome =
-    task.request.kind === 'results'
+  // SendTaskSuccess/Failure/Heartbeat with one of Statefold's tokens: answered here, as the API would.
+  const callback = sdkCallbackOf(task.request);
+  const outcome = callback
+    ? await answerSdkCallback(deps, callback)
+    : task.request.kind === 'results'
       ? await writeMapRunResults(deps, task.request, signal)
       : await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };

@@ -492,6 +492,83 @@ describe('states:startExecution.waitForTaskToken', () => {
   });
 });
 
+describe('states:startExecution.waitForTaskToken answered by the child with aws-sdk:sfn:sendTaskSuccess', () => {
+  const answerer = {
+    StartAt: 'Answer',
+    States: {
+      Answer: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+        Parameters: { 'TaskToken.$': '$.token', 'Output.$': 'States.JsonToString($.order)' },
+        ResultPath: '$.sent',
+        End: true,
+      },
+    },
+  };
+
+  it.each(['STANDARD', 'EXPRESS'] as const)(
+    'a %s child answers its parent: the engine takes the SendTaskSuccess itself (its tokens are its own)',
+    async (type) => {
+      const name = `sdk-answerer-${type.toLowerCase()}`;
+      const { stateMachineArn } = await createStateMachine(deps(), {
+        name,
+        type,
+        roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+        definition: JSON.stringify(answerer),
+      });
+      const run = await testbed.run({
+        definition: nested(
+          'startExecution.waitForTaskToken',
+          { StateMachineArn: stateMachineArn, Input: { 'token.$': '$$.Task.Token', order: { id: 9 } } },
+          { ResultPath: '$.approval' },
+        ),
+        input: { order: 9 },
+        // An EXPRESS run keeps to the real clock (its five minutes): the virtual clock starts at real time here.
+        startTime: Date.now(),
+      });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(JSON.parse(run.output ?? 'null')).toEqual({ order: 9, approval: { id: 9 } });
+      expect(typesOf(run.events)).toEqual(SYNC_EVENTS);
+    },
+  );
+
+  it('the same token again, after the task closed, fails the child task with Sfn.TaskTimedOutException', async () => {
+    const again = await testbed.createMachine(
+      {
+        StartAt: 'Answer',
+        States: {
+          Answer: { ...answerer.States.Answer, End: undefined, Next: 'Pause' },
+          // The answer is a transition of the parent's: once it is applied, the task waits no more.
+          Pause: { Type: 'Wait', Seconds: 1, Next: 'Again' },
+          Again: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskFailure',
+            Parameters: { 'TaskToken.$': '$.token', Error: 'Late' },
+            Catch: [{ ErrorEquals: ['Sfn.TaskTimedOutException'], ResultPath: '$.late', Next: 'Done' }],
+            Next: 'Done',
+          },
+          Done: { Type: 'Pass', End: true },
+        },
+      },
+      'sdk-answerer-twice',
+    );
+    const run = await testbed.run({
+      definition: nested('startExecution.waitForTaskToken', {
+        StateMachineArn: again,
+        Name: 'twice',
+        Input: { 'token.$': '$$.Task.Token', order: 1 },
+      }),
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const child = await testbed.waitForClose(`${PREFIX}:execution:sdk-answerer-twice:twice`);
+    expect(child.status).toBe('SUCCEEDED');
+    expect(JSON.parse(child.output ?? 'null').late).toMatchObject({
+      Error: 'Sfn.TaskTimedOutException',
+      Cause: expect.stringMatching(/^Task Timed Out: 'Provided task does not exist anymore' \(Service: Sfn/),
+    });
+  });
+});
+
 describe('stopping the parent', () => {
   it('stops its running .sync child: the child is ABORTED', async () => {
     const parentArn = await testbed.createMachine(
