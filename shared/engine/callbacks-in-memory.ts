@@ -18,8 +18,8 @@ import { parseOutput, type SdkCallback, sdkCallbackOutcome } from './task-callba
 /** What the registry needs of a run. */
 export interface CallbackRun {
   readonly state: ExecutionState;
-  /** A message from outside the run (an answer to one of its tokens). */
-  deliver(message: TransitionMessage): void;
+  /** A message from outside the run (an answer to one of its tokens), sent at `at` on the sender's clock. */
+  deliver(message: TransitionMessage, at?: number): void;
   /** Fails its callback tasks still waiting: nothing is left in the tree that could answer them. */
   abandonCallbacks(): void;
 }
@@ -61,8 +61,11 @@ export class InMemoryCallbacks {
     this.#blocked.delete(run);
   }
 
-  /** An `aws-sdk:sfn:sendTask…` Task's outcome, when the token is of a run here; undefined otherwise. */
-  answer(callback: SdkCallback): TaskOutcome | undefined {
+  /**
+   * An `aws-sdk:sfn:sendTask…` Task's outcome, when the token is of a run here; undefined otherwise. `at`: the
+   * answering run's time, at which the waiting run hears of it (on the virtual clock, a child's time is ahead).
+   */
+  answer(callback: SdkCallback, at: number): TaskOutcome | undefined {
     const fields = decodeTaskToken(callback.taskToken);
     if (!fields) return undefined;
     const run = this.#runs.get(fields.executionArn);
@@ -80,20 +83,24 @@ export class InMemoryCallbacks {
       const target = { scope: fields.scope, ref: fields.ref };
       switch (callback.action) {
         case 'sendTaskSuccess':
-          run.deliver({ type: 'taskSucceeded', ...target, output: parseOutput(callback.output) });
+          run.deliver({ type: 'taskSucceeded', ...target, output: parseOutput(callback.output) }, at);
           break;
         case 'sendTaskFailure':
           checkErrorAndCause(callback);
-          run.deliver({
-            type: 'taskFailed',
-            ...target,
-            error: callback.error ?? '',
-            cause: callback.cause ?? '',
-          });
+          run.deliver(
+            {
+              type: 'taskFailed',
+              ...target,
+              error: callback.error ?? '',
+              cause: callback.cause ?? '',
+            },
+            at,
+          );
           break;
         case 'sendTaskHeartbeat':
           // Without HeartbeatSeconds there is no clock to reset: nothing to record.
-          if (scope.task?.heartbeatSeconds !== undefined) run.deliver({ type: 'taskHeartbeat', ...target });
+          if (scope.task?.heartbeatSeconds !== undefined)
+            run.deliver({ type: 'taskHeartbeat', ...target }, at);
           break;
       }
       return sdkCallbackOutcome();

@@ -156,6 +156,16 @@ export function expressNotKept(): EngineError {
   return new EngineError('InvalidArn', "Invalid Arn: 'Resource type not valid in this context: express'");
 }
 
+/** StartExecution's (and DescribeStateMachine's …) answer for a machine that does not exist, in AWS's words. */
+export function stateMachineDoesNotExist(arn: string): EngineError {
+  return new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+}
+
+/** StartExecution's answer for a name already taken, in AWS's words. */
+export function executionAlreadyExists(executionArn: string): EngineError {
+  return new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+}
+
 export function parseMapRunArn(arn: string): void {
   parseArn(arn, ['mapRun']);
 }

@@ -7,10 +7,12 @@ import { taskOutcomeMessage } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
 import { parseInput } from './execution-input.ts';
 import {
+  executionAlreadyExists,
   executionArnOf,
   expressExecutionArnOf,
   parseQualifiedStateMachineArn,
   stateMachineArnOf,
+  stateMachineDoesNotExist,
   validateName,
 } from './names.ts';
 import {
@@ -142,10 +144,7 @@ export class NestedRuns {
       const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
       const machine = this.#machines.get(machineArn);
       if (!machine) {
-        throw new EngineError(
-          'StateMachineDoesNotExist',
-          `State Machine Does Not Exist: '${stateMachineArn}'`,
-        );
+        throw stateMachineDoesNotExist(stateMachineArn);
       }
       const name = typeof parameters.Name === 'string' ? parameters.Name : randomUUID();
       validateName(name);
@@ -164,7 +163,7 @@ export class NestedRuns {
           answer({ ok: true, output: startResponse(again, requestId) });
           return;
         }
-        throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+        throw executionAlreadyExists(executionArn);
       }
       const own = parent.state.execution as ExecutionInfo;
       const startTime = parent.clock();

@@ -364,7 +364,7 @@ function answerCallback(
   command: Extract<Command, { type: 'runTask' }>,
   callback: SdkCallback,
 ): Promise<TaskOutcome> {
-  const local = run.options.callbacks?.answer(callback);
+  const local = run.options.callbacks?.answer(callback, run.clock());
   if (local) return Promise.resolve(local);
   if (run.options.taskCallbacks) return run.options.taskCallbacks(callback);
   return runTaskInMemory(run.options, command);
@@ -435,9 +435,14 @@ export class InMemoryRun implements CallbackRun {
     );
   }
 
-  /** An answer to one of this run's tokens, from a Task of the run or of another run of the tree. */
-  deliver(message: TransitionMessage): void {
-    this.#queue.push(message);
+  /**
+   * An answer to one of this run's tokens, from a Task of the run or of another run of the tree, sent at `at`:
+   * on the virtual clock, a child ahead of this run (it is so only while no timer of this run is due before)
+   * is heard of at its time.
+   */
+  deliver(message: TransitionMessage, at?: number): void {
+    if (this.options.virtual && at !== undefined && at > this.#now) this.timers.push({ dueAt: at, message });
+    else this.#queue.push(message);
     this.#rouse();
   }
 

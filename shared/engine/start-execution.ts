@@ -16,6 +16,7 @@ import { parseInput } from './execution-input.ts';
 import { startExpressExecution } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
 import {
+  executionAlreadyExists,
   executionArnOf,
   parseQualifiedStateMachineArn,
   parseStateMachineArn,
@@ -116,8 +117,7 @@ export async function startExecution(
   if (started) return output;
   // A start of the same name wrote commit 1 first.
   const existing = await loadExecution(deps.log, executionArn);
-  if (!existing)
-    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  if (!existing) throw executionAlreadyExists(executionArn);
   return repeatedStart(deps, existing, executionArn, input, machine.stateMachineArn, beforeSends);
 }
 
@@ -138,7 +138,7 @@ async function repeatedStart(
   const sameInput =
     existing.state.status === 'RUNNING' && JSON.stringify(existing.state.input) === JSON.stringify(input);
   if (!original || !sameInput || original.stateMachineArn !== stateMachineArn) {
-    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    throw executionAlreadyExists(executionArn);
   }
   const again = { executionArn, startDate: new Date(original.startTime) };
   if (beforeSends) await beforeSends(again);

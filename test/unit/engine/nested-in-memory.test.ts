@@ -464,6 +464,12 @@ describe('states:startExecution in the in-memory runner', () => {
         ),
       }),
       silent: answering({ Hold: { Type: 'Wait', Seconds: 10, End: true } }),
+      beating: answering({
+        First: { Type: 'Wait', Seconds: 20, Next: 'Beat' },
+        Beat: sdk('sendTaskHeartbeat', { 'TaskToken.$': '$.token' }, { ResultPath: null, Next: 'Then' }),
+        Then: { Type: 'Wait', Seconds: 20, Next: 'Answer' },
+        Answer: sdk('sendTaskSuccess', { 'TaskToken.$': '$.token', Output: { late: true } }, { End: true }),
+      }),
     };
     const parent = (machine: string, fields: object = {}) =>
       nested(
@@ -540,6 +546,17 @@ describe('states:startExecution in the in-memory runner', () => {
         /^Nothing in this run sent SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for the task token of state 'Nest'/,
       );
       expect(stuck.stopDate?.getTime()).toBe(START + 10_000);
+    });
+
+    it("SendTaskHeartbeat from the child moves the task's HeartbeatSeconds deadline on", async () => {
+      const result = await runWith(parent('beating', { HeartbeatSeconds: 30 }));
+      expect(result.status).toBe('SUCCEEDED');
+      expect(JSON.parse(result.output ?? 'null')).toEqual({ late: true });
+      expect(result.stopDate?.getTime()).toBe(START + 40_000);
+      // With a deadline before the first heartbeat, the same child is too late: the task times out then.
+      const late = await runWith(parent('beating', { HeartbeatSeconds: 15 }));
+      expect(late.error).toBe('States.Timeout');
+      expect(late.stopDate?.getTime()).toBe(START + 15_000);
     });
 
     it("a token that is not Statefold's goes to the service, which is not configured: States.TaskFailed", async () => {
