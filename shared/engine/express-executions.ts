@@ -3,6 +3,7 @@ import type { MockCase } from '../history/events.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
+import { withExpressTimeout } from './express-timeout.ts';
 import { expressExecutionArnOf } from './names.ts';
 import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
@@ -16,9 +17,6 @@ import { answerSdkCallback } from './task-callbacks.ts';
  * so DescribeExecution and GetExecutionHistory serve it like a Standard execution's.
  */
 export type ExpressRequest = Extract<TaskRequest, { kind: 'express' }>;
-
-/** An Express execution runs at most five minutes (AWS: the Step Functions quotas), whatever its definition's TimeoutSeconds. */
-export const EXPRESS_MAX_SECONDS = 300;
 
 export async function startExpressExecution(
   deps: EngineDeps,
@@ -78,12 +76,8 @@ export async function runExpress(
     stateMachineArn: machine.stateMachineArn,
     revisionId: run.revisionId,
   });
-  const timeout = definition.TimeoutSeconds;
   return runInMemory({
-    definition:
-      timeout !== undefined && timeout <= EXPRESS_MAX_SECONDS
-        ? definition
-        : { ...definition, TimeoutSeconds: EXPRESS_MAX_SECONDS },
+    definition: withExpressTimeout(definition),
     input: run.input,
     stateMachineName: machine.name,
     executionName: run.name,

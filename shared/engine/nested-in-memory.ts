@@ -6,6 +6,7 @@ import { isJsonObject, type Json } from '../lib/json.ts';
 import { taskOutcomeMessage } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
 import { parseInput } from './execution-input.ts';
+import { withExpressTimeout } from './express-timeout.ts';
 import {
   executionAlreadyExists,
   executionArnOf,
@@ -180,7 +181,10 @@ export class NestedRuns {
       const started: Started = { input: JSON.stringify(input), startTime, running: true };
       this.#executions.set(executionArn, started);
       // A child of another machine is no part of the parent's test case: it runs unmocked.
-      const child = new InMemoryRun(machine.definition, {
+      // An EXPRESS child runs five minutes at most, as on the engine.
+      const definition =
+        machine.type === 'EXPRESS' ? withExpressTimeout(machine.definition) : machine.definition;
+      const child = new InMemoryRun(definition, {
         ...parent.options,
         start: startTime,
         mocks: undefined,

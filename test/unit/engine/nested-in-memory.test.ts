@@ -384,6 +384,26 @@ describe('states:startExecution in the in-memory runner', () => {
     },
   );
 
+  it('an EXPRESS child runs five minutes at most, as on the engine: its longer Wait times it out', async () => {
+    const result = await run(
+      nested('startExecution.sync:2', { StateMachineArn: `${PREFIX}:stateMachine:slow-express`, Name: 's' }),
+      {
+        stateMachines: {
+          ...machines,
+          'slow-express': {
+            definition: { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 600, End: true } } },
+            type: 'EXPRESS',
+          },
+        },
+      },
+    );
+    expect(result.error).toBe('States.TaskFailed');
+    expect(JSON.parse(result.cause ?? 'null')).toMatchObject({
+      Status: 'TIMED_OUT',
+      StopDate: START + 300_000,
+    });
+  });
+
   it('request-response starts an EXPRESS child under an express ARN', async () => {
     const started = await run(
       nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:express-child`, Name: 'e' }),
