@@ -2,9 +2,9 @@
 /**
  * The `statefold` command line: run a workflow in memory, validate a definition, serve the Step Functions API
  * locally, and look at the executions of a running server.
- *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--virtual-time] [--history]
+ *   statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--config file] [--virtual-time] [--history]
  *   statefold validate <definition.json>
- *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]...
+ *   statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--config file]
  *   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
  *   statefold executions <stateMachineName|Arn> [--status S] [--endpoint-url URL]
  *   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -36,15 +36,18 @@ import { runExecution } from '../shared/composition/run-execution.ts';
 import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { isAnsweredError } from '../shared/engine/engine-error.ts';
+import type { StateMachines } from '../shared/engine/nested-in-memory.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import { ENGINE_QUEUES_PATH, type EngineQueuesDescription } from '../shared/local/engine-queues-route.ts';
 import { logExecutions } from '../shared/local/execution-log.ts';
 import { prefixFunctionOutput } from '../shared/local/function-output.ts';
 import {
   ConfigError,
+  type ConfigMachines,
   checkIntegrations,
   DEFAULT_PORT,
   type LocalConfig,
+  loadConfigMachines,
   loadLocalConfig,
 } from '../shared/local/local-config.ts';
 import type { LocalIntegrations } from '../shared/local/local-engine.ts';
@@ -64,9 +67,9 @@ import {
 import { runWorkflowTests } from '../shared/testing/test-workflow.ts';
 
 const USAGE = `Usage:
-  statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--virtual-time] [--history]
+  statefold run <definition.json> [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--config file] [--virtual-time] [--history]
   statefold validate <definition.json>
-  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]...
+  statefold test <definition.json> --mocks MockConfigFile.json [--case NAME] [--state-machine NAME] [--input JSON|@file] [--functions module] [--integrations JSON|@file] [--machine NAME=definition.json]... [--config file]
   statefold start [--config file] [--port n] [--data-dir folder] [--quiet] [--log-level info|warn|error]
   statefold executions <stateMachineName|Arn> [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--endpoint-url URL]
   statefold history <executionArn> [--follow] [--json] [--endpoint-url URL]
@@ -75,6 +78,9 @@ const USAGE = `Usage:
   statefold dlq list|redrive [--queue transitions|tasks|timers] [--json] [--endpoint-url URL | --outputs cdk-outputs.json [--stack name] [--region r]]`;
 
 class UsageError extends Error {}
+
+/** A mistake in a file the command read (the config file): its message names the file and the field; exit 2. */
+class InputError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -120,6 +126,7 @@ async function run(args: string[]): Promise<number> {
       name: { type: 'string' },
       'state-machine-name': { type: 'string' },
       machine: { type: 'string', multiple: true },
+      config: { type: 'string' },
     },
   });
   const definitionPath = positionals[0];
@@ -129,13 +136,13 @@ async function run(args: string[]): Promise<number> {
   const functions = values.functions ? await loadFunctions(values.functions) : {};
   const integrations =
     values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
-  const stateMachines = await readMachines(values.machine);
+  const machines = await readMachines('run', values.config, values.machine);
   try {
     const result = await runExecution({
       definition,
       ...(input !== undefined ? { input } : {}),
       functions,
-      ...(stateMachines ? { stateMachines } : {}),
+      ...machines,
       ...(integrations !== undefined ? { integrations } : {}),
       clock: values['virtual-time'] ? 'virtual' : 'real',
       ...(values.name ? { executionName: values.name } : {}),
@@ -177,6 +184,7 @@ async function testCases(args: string[]): Promise<number> {
       functions: { type: 'string' },
       integrations: { type: 'string' },
       machine: { type: 'string', multiple: true },
+      config: { type: 'string' },
     },
   });
   const definitionPath = positionals[0];
@@ -188,13 +196,13 @@ async function testCases(args: string[]): Promise<number> {
   const functions = values.functions ? await loadFunctions(values.functions) : {};
   const integrations =
     values.integrations === undefined ? undefined : await readIntegrations(values.integrations);
-  const stateMachines = await readMachines(values.machine);
+  const machines = await readMachines('test', values.config, values.machine);
   try {
     const reports = await runWorkflowTests({
       definition,
       mocks,
       functions,
-      ...(stateMachines ? { stateMachines } : {}),
+      ...machines,
       ...(integrations !== undefined ? { integrations } : {}),
       ...(input !== undefined ? { input } : {}),
       ...(values.case !== undefined ? { testCase: values.case } : {}),
@@ -222,18 +230,40 @@ async function testCases(args: string[]): Promise<number> {
   }
 }
 
-/** `--machine NAME=definition.json` (repeatable): the machines a `states:startExecution` Task may start. */
-async function readMachines(entries: string[] | undefined): Promise<Record<string, string> | undefined> {
-  if (!entries || entries.length === 0) return undefined;
-  const machines: Record<string, string> = {};
-  for (const entry of entries) {
+/**
+ * The machines a `states:startExecution` Task may start: the config file's (`--config`, or statefold.config.*
+ * in the working folder), by ARN in the config's region and account, which the run takes too, as `statefold
+ * start` would serve them; then each `--machine NAME=definition.json` (repeatable), which wins over a config
+ * machine of the same ARN.
+ */
+async function readMachines(
+  command: string,
+  configFile: string | undefined,
+  entries: string[] | undefined,
+): Promise<{ stateMachines?: StateMachines; region?: string; accountId?: string }> {
+  let config: ConfigMachines | undefined;
+  try {
+    config = await loadConfigMachines(configFile !== undefined ? { configFile } : {});
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InputError(`statefold ${command}: ${error.message}`);
+    throw error;
+  }
+  const machines: Record<string, StateMachines[string]> = {};
+  for (const machine of config?.stateMachines ?? []) {
+    const arn = `arn:aws:states:${config?.region}:${config?.accountId}:stateMachine:${machine.name}`;
+    machines[arn] = { definition: machine.definition, type: machine.type };
+  }
+  for (const entry of entries ?? []) {
     const equals = entry.indexOf('=');
     if (equals <= 0 || equals === entry.length - 1) {
       throw new UsageError(`--machine takes NAME=definition.json (a name or ARN), got '${entry}'.`);
     }
     machines[entry.slice(0, equals)] = await readText(entry.slice(equals + 1), 'definition');
   }
-  return machines;
+  return {
+    ...(Object.keys(machines).length > 0 ? { stateMachines: machines } : {}),
+    ...(config ? { region: config.region, accountId: config.accountId } : {}),
+  };
 }
 
 async function validate(args: string[]): Promise<number> {
@@ -895,6 +925,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof InputError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (
       error instanceof UsageError ||
       (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { TaskRequest } from '../execution/messages.ts';
 import type { MockCase } from '../history/events.ts';
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { isJsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { parseStateMachineArn } from './names.ts';
+import { withExpressTimeout } from './express-timeout.ts';
+import { expressExecutionArnOf } from './names.ts';
 import { startNestedExecution } from './nested-executions.ts';
 import type { Commit, StateMachineRecord } from './ports.ts';
 import { caseMocks, type ExecutionResult, runInMemory } from './run-execution.ts';
+import { answerSdkCallback } from './task-callbacks.ts';
 
 /**
  * EXPRESS executions. StartExecution answers at once and the task handler runs the execution whole, in memory
@@ -17,9 +18,6 @@ import { caseMocks, type ExecutionResult, runInMemory } from './run-execution.ts
  */
 export type ExpressRequest = Extract<TaskRequest, { kind: 'express' }>;
 
-/** An Express execution runs at most five minutes (AWS: the Step Functions quotas), whatever its definition's TimeoutSeconds. */
-export const EXPRESS_MAX_SECONDS = 300;
-
 export async function startExpressExecution(
   deps: EngineDeps,
   machine: StateMachineRecord,
@@ -27,8 +25,7 @@ export async function startExpressExecution(
   request: { name: string; input: string; traceHeader?: string; mockCase?: MockCase },
 ): Promise<{ executionArn: string; startDate: Date }> {
   const { name, input } = request;
-  const { prefix, name: machineName } = parseStateMachineArn(machine.stateMachineArn);
-  const executionArn = `${prefix}:express:${machineName}:${name}:${randomUUID()}`;
+  const executionArn = expressExecutionArnOf(machine.stateMachineArn, name);
   const startTime = deps.clock.now();
   const express: ExpressRequest = {
     kind: 'express',
@@ -79,12 +76,8 @@ export async function runExpress(
     stateMachineArn: machine.stateMachineArn,
     revisionId: run.revisionId,
   });
-  const timeout = definition.TimeoutSeconds;
   return runInMemory({
-    definition:
-      timeout !== undefined && timeout <= EXPRESS_MAX_SECONDS
-        ? definition
-        : { ...definition, TimeoutSeconds: EXPRESS_MAX_SECONDS },
+    definition: withExpressTimeout(definition),
     input: run.input,
     stateMachineName: machine.name,
     executionName: run.name,
@@ -96,6 +89,8 @@ export async function runExpress(
     lambda: deps.lambda,
     services: deps.services,
     nestedExecutions: (request) => startNestedExecution(deps, request),
+    // A child answering a durable execution's token (its parent's `.waitForTaskToken`).
+    taskCallbacks: (callback) => answerSdkCallback(deps, callback),
     ...(run.executionArn !== undefined ? { executionArn: run.executionArn } : {}),
     ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
     ...(run.mockCase && deps.mocks ? { mocks: caseMocks(deps.mocks, run.mockCase) } : {}),

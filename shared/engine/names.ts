@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EngineError } from './engine-error.ts';
 
 /**
@@ -57,6 +58,11 @@ export function isActivityArn(arn: string): boolean {
 export function executionArnOf(stateMachineArn: string, executionName: string): string {
   const { prefix, name } = parseStateMachineArn(stateMachineArn);
   return `${prefix}:execution:${name}:${executionName}`;
+}
+
+/** An EXPRESS execution's ARN: its name may repeat, so a UUID makes each one its own (AWS's shape). */
+export function expressExecutionArnOf(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':express:')}:${executionName}:${randomUUID()}`;
 }
 
 const ARN =
@@ -148,6 +154,16 @@ export function parseExecutionArn(
 /** AWS's answer for an Express execution it keeps nothing of (Statefold keeps those whose logging is on). */
 export function expressNotKept(): EngineError {
   return new EngineError('InvalidArn', "Invalid Arn: 'Resource type not valid in this context: express'");
+}
+
+/** StartExecution's (and DescribeStateMachine's …) answer for a machine that does not exist, in AWS's words. */
+export function stateMachineDoesNotExist(arn: string): EngineError {
+  return new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+}
+
+/** StartExecution's answer for a name already taken, in AWS's words. */
+export function executionAlreadyExists(executionArn: string): EngineError {
+  return new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
 }
 
 export function parseMapRunArn(arn: string): void {

@@ -7,11 +7,19 @@ import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { type EngineError, isAnsweredError } from './engine-error.ts';
+import { parseInput } from './execution-input.ts';
+import { keepExpressRun, runExpress } from './express-executions.ts';
 import { loadExecution } from './load-execution.ts';
-import { executionArnOf, parseQualifiedStateMachineArn } from './names.ts';
+import {
+  executionArnOf,
+  expressExecutionArnOf,
+  parseQualifiedStateMachineArn,
+  validateName,
+} from './names.ts';
 import { sendOutbox } from './outbox.ts';
 import type { TaskEnvelope, TaskOutcome, TransitionEnvelope } from './ports.ts';
 import { startExecution } from './start-execution.ts';
+import { resolveStartTarget } from './state-machine-versions.ts';
 
 /**
  * `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`: a Task starts a child execution on
@@ -20,7 +28,8 @@ import { startExecution } from './start-execution.ts';
  * (which the child receives in its input, as the user writes it); `.sync` and `.sync:2` record it as
  * TaskSubmitted and the child, whose parent link names the task, ends the task when it closes (see
  * `nestedResultTransition`): with its DescribeExecution, Output as text (`.sync`) or as JSON (`.sync:2`), or,
- * if it did not succeed, with States.TaskFailed and that description as the cause.
+ * if it did not succeed, with States.TaskFailed and that description as the cause. An EXPRESS child of `.sync`
+ * runs whole in the task handler (see `runExpressChild`).
  */
 
 type ServiceRequest = Extract<TaskRequest, { kind: 'service' }>;
@@ -83,15 +92,9 @@ export async function runNestedExecution(
   try {
     // A version or alias ARN starts the child through it; the child's ARN and type are its machine's.
     const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
-    if (sync) {
-      const machine = await deps.log.getStateMachine(machineArn);
-      if (machine?.type === 'EXPRESS') {
-        return report({
-          ok: false,
-          error: StatesErrors.TaskFailed,
-          cause: `Statefold cannot wait for an EXPRESS execution with states:startExecution.${sync} yet: start ${stateMachineArn} with request-response (arn:aws:states:::states:startExecution), or make it a STANDARD machine.`,
-        });
-      }
+    if (sync && (await deps.log.getStateMachine(machineArn))?.type === 'EXPRESS') {
+      const express = { stateMachineArn, parameters, sync, requestId };
+      return await runExpressChild(deps, express, submitted, report);
     }
     let response: Json | undefined;
     const name = typeof parameters.Name === 'string' ? parameters.Name : defaultChildName(task);
@@ -125,6 +128,56 @@ export async function runNestedExecution(
 }
 
 /**
+ * `.sync` or `.sync:2` on an EXPRESS machine: the task waits for the child's end, as on AWS. An EXPRESS
+ * execution runs whole in one place (at most five minutes), so the task handler runs it here, in memory, as
+ * StartSyncExecution does: TaskSubmitted first (StartExecution's answer), then the child's description as for a
+ * STANDARD child. Like every EXPRESS run it is at least once (a task request delivered again runs it again),
+ * and nothing stops it (StopExecution does not apply to EXPRESS): a parent whose task ended first drops its
+ * result. Its history is kept when its machine's logging is on.
+ */
+async function runExpressChild(
+  deps: EngineDeps,
+  start: { stateMachineArn: string; parameters: JsonObject; sync: 'sync' | 'sync:2'; requestId: string },
+  submitted: (response: Json, child?: string) => Promise<void>,
+  report: (outcome: TaskOutcome) => Promise<void>,
+): Promise<void> {
+  const { parameters } = start;
+  const { machine, revisionId } = await resolveStartTarget(deps, start.stateMachineArn);
+  const name = typeof parameters.Name === 'string' ? parameters.Name : (deps.uuid ?? randomUUID)();
+  validateName(name);
+  const input = inputText(parameters.Input);
+  parseInput(input);
+  const revision = await deps.log.getRevision(machine.stateMachineArn, revisionId);
+  const executionArn = expressExecutionArnOf(machine.stateMachineArn, name);
+  const startTime = deps.clock.now();
+  await submitted(startResponse({ executionArn, startDate: new Date(startTime) }, start.requestId));
+  const result = await runExpress(deps, machine, {
+    executionArn,
+    name,
+    input,
+    startTime,
+    revisionId,
+    roleArn: revision?.roleArn ?? machine.roleArn,
+  });
+  await keepExpressRun(deps, machine, result);
+  await report(
+    syncOutcome(
+      { executionArn, name, stateMachineArn: machine.stateMachineArn, startTime },
+      {
+        status: result.status,
+        input: null,
+        inputText: result.input,
+        ...(result.output !== undefined ? { output: JSON.parse(result.output) as Json } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.cause !== undefined ? { cause: result.cause } : {}),
+        ...(result.stopDate !== undefined ? { stopTime: result.stopDate.getTime() } : {}),
+      },
+      start.sync,
+    ),
+  );
+}
+
+/**
  * The transition a closed nested `.sync` child sends its parent's task: TaskSucceeded with its description if
  * it succeeded, else States.TaskFailed with the description as the cause (AWS's), whatever ended it.
  */
@@ -136,11 +189,7 @@ export async function nestedResultTransition(
   const loaded = await loadExecution(deps.log, executionArn);
   const execution = loaded?.state.execution;
   if (!loaded || !execution || loaded.state.status === 'RUNNING') return undefined;
-  const description = syncDescription(execution, loaded.state, link.task);
-  const outcome: TaskOutcome =
-    loaded.state.status === 'SUCCEEDED'
-      ? { ok: true, output: description }
-      : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
+  const outcome = syncOutcome(execution, loaded.state, link.task);
   return taskTransition(link.executionArn, { scope: link.scope, ref: link.ref }, outcome);
 }
 
@@ -195,10 +244,28 @@ export async function stopOrphanedChild(deps: EngineDeps, message: TransitionMes
   }
 }
 
+/** What a `.sync` task's answer is made of: the child, and how it closed. */
+type SyncChild = Pick<ExecutionInfo, 'executionArn' | 'name' | 'stateMachineArn' | 'startTime'>;
+type SyncClose = Pick<
+  ExecutionState,
+  'status' | 'input' | 'inputText' | 'output' | 'error' | 'cause' | 'stopTime'
+>;
+
+/**
+ * How a `.sync` task ends when its child closed, on the durable engine and in memory alike: TaskSucceeded with
+ * the child's description if it succeeded, else States.TaskFailed with that description as the cause (AWS's).
+ */
+export function syncOutcome(execution: SyncChild, state: SyncClose, pattern: 'sync' | 'sync:2'): TaskOutcome {
+  const description = syncDescription(execution, state, pattern);
+  return state.status === 'SUCCEEDED'
+    ? { ok: true, output: description }
+    : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
+}
+
 /** DescribeExecution as `.sync` gives it: PascalCase, dates as epoch milliseconds; `.sync:2` parses Input/Output. */
 export function syncDescription(
-  execution: ExecutionInfo,
-  state: ExecutionState,
+  execution: SyncChild,
+  state: SyncClose,
   pattern: 'sync' | 'sync:2',
 ): JsonObject {
   const input = state.inputText ?? JSON.stringify(state.input);

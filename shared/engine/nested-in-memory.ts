@@ -1,29 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, TaskRequest } from '../execution/messages.ts';
 import type { ExecutionInfo } from '../history/events.ts';
-import { StatesErrors } from '../language/states-error.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { isJsonObject, type Json } from '../lib/json.ts';
 import { taskOutcomeMessage } from './command-messages.ts';
 import { EngineError, isAnsweredError } from './engine-error.ts';
-import { executionArnOf, parseQualifiedStateMachineArn, stateMachineArnOf, validateName } from './names.ts';
+import { parseInput } from './execution-input.ts';
+import { withExpressTimeout } from './express-timeout.ts';
+import {
+  executionAlreadyExists,
+  executionArnOf,
+  expressExecutionArnOf,
+  parseQualifiedStateMachineArn,
+  stateMachineArnOf,
+  stateMachineDoesNotExist,
+  validateName,
+} from './names.ts';
 import {
   inputText,
   missingArn,
   startResponse,
   stepFunctionsFailure,
-  syncDescription,
+  syncOutcome,
 } from './nested-executions.ts';
 import type { TaskOutcome } from './ports.ts';
-import { CALLBACKS_NEED_THE_ENGINE, type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
+import { type ExecutionResult, InMemoryRun, RunResult } from './run-execution.ts';
 
 /**
  * `arn:aws:states:::states:startExecution[.sync|.sync:2]` in the in-memory runner: the child runs in this
  * runner too, an execution of the machine the caller gave under its name or ARN, starting at the parent's
  * time. The answers, errors and history are the durable engine's (see nested-executions.ts): request-response
- * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` record it as TaskSubmitted and end
- * the task with the child's DescribeExecution (States.TaskFailed with it as the cause if the child did not
- * succeed). `.waitForTaskToken` needs SendTaskSuccess, which this runner has no API for (a mock can answer it).
+ * answers StartExecution's `{ExecutionArn, StartDate}`, `.sync` and `.sync:2` (on a STANDARD or an EXPRESS child)
+ * record it as TaskSubmitted and end the task with the child's DescribeExecution (States.TaskFailed with it as
+ * the cause if the child did not succeed). `.waitForTaskToken` records the answer as TaskSubmitted and waits
+ * for the token's answer, which a Task of the run sends (callbacks-in-memory.ts).
  */
 
 type Definition = string | StateMachineDefinition | object;
@@ -129,37 +139,23 @@ export class NestedRuns {
       answer(missingArn(request));
       return;
     }
-    if (command.taskToken !== undefined) {
-      answer(CALLBACKS_NEED_THE_ENGINE);
-      return;
-    }
     const sync = request.pattern === 'sync' || request.pattern === 'sync:2' ? request.pattern : undefined;
+    const callback = command.taskToken !== undefined;
     const requestId = randomUUID();
     try {
       const machineArn = parseQualifiedStateMachineArn(stateMachineArn).stateMachineArn;
       const machine = this.#machines.get(machineArn);
       if (!machine) {
-        throw new EngineError(
-          'StateMachineDoesNotExist',
-          `State Machine Does Not Exist: '${stateMachineArn}'`,
-        );
-      }
-      if (sync && machine.type === 'EXPRESS') {
-        answer({
-          ok: false,
-          error: StatesErrors.TaskFailed,
-          cause: `Statefold cannot wait for an EXPRESS execution with states:startExecution.${sync} yet: start ${stateMachineArn} with request-response (arn:aws:states:::states:startExecution), or make it a STANDARD machine.`,
-        });
-        return;
+        throw stateMachineDoesNotExist(stateMachineArn);
       }
       const name = typeof parameters.Name === 'string' ? parameters.Name : randomUUID();
       validateName(name);
       const text = inputText(parameters.Input);
-      const input = parseChildInput(text);
-      const { prefix, name: machineName } = parseQualifiedStateMachineArn(machineArn);
+      const input = parseInput(text);
+      const machineName = parseQualifiedStateMachineArn(machineArn).name;
       const executionArn =
         machine.type === 'EXPRESS'
-          ? `${prefix}:express:${machineName}:${name}:${randomUUID()}`
+          ? expressExecutionArnOf(machineArn, name)
           : executionArnOf(machineArn, name);
       const existing = this.#executions.get(executionArn);
       if (existing) {
@@ -169,7 +165,7 @@ export class NestedRuns {
           answer({ ok: true, output: startResponse(again, requestId) });
           return;
         }
-        throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+        throw executionAlreadyExists(executionArn);
       }
       const own = parent.state.execution as ExecutionInfo;
       const startTime = parent.clock();
@@ -186,12 +182,19 @@ export class NestedRuns {
       const started: Started = { input: JSON.stringify(input), startTime, running: true };
       this.#executions.set(executionArn, started);
       // A child of another machine is no part of the parent's test case: it runs unmocked.
-      const child = new InMemoryRun(machine.definition, {
+      // An EXPRESS child runs five minutes at most, as on the engine.
+      const definition =
+        machine.type === 'EXPRESS' ? withExpressTimeout(machine.definition) : machine.definition;
+      const child = new InMemoryRun(definition, {
         ...parent.options,
         start: startTime,
         mocks: undefined,
         // A `.sync` child's time passes no earlier than its parent's: a parent's timeout stops it at its time.
-        gate: sync && parent.options.virtual ? (dueAt: number) => parent.allowUntil(dueAt) : undefined,
+        // So does a `.waitForTaskToken` child's, which may answer the parent's token at its time.
+        gate:
+          (sync || callback) && parent.options.virtual
+            ? (dueAt: number) => parent.allowUntil(dueAt)
+            : undefined,
       });
       started.run = child;
       // Started once the parent's step has done all it asked (its task's timeout timer set, for the gate).
@@ -203,6 +206,20 @@ export class NestedRuns {
         });
       this.#results.push(closed.then(({ result }) => result));
       const response = startResponse({ executionArn, startDate: new Date(startTime) }, requestId);
+      if (callback) {
+        // `.waitForTaskToken`: the token is out (in the child's input, as the user wrote it); the task ends when
+        // a Task sends SendTaskSuccess/Failure for it (the child's, typically). On the virtual clock the parent
+        // waits on the child too, whose time passes with its own.
+        if (parent.options.callbacks) parent.options.callbacks.submitted++;
+        // TaskSubmitted reaches the parent before anything the child sends, its answer included.
+        parent.deliver({ type: 'taskSubmitted', scope: command.scope, ref: command.ref, output: response });
+        if (parent.options.virtual)
+          parent.track(
+            closed.then(({ state }) => ({ at: state.stopTime })),
+            true,
+          );
+        return;
+      }
       if (!sync) {
         answer({ ok: true, output: response });
         return;
@@ -220,29 +237,15 @@ export class NestedRuns {
         }),
       );
       parent.track(
-        closed.then(({ state }) => {
-          const description = syncDescription(execution, state, sync);
-          const outcome: TaskOutcome =
-            state.status === 'SUCCEEDED'
-              ? { ok: true, output: description }
-              : { ok: false, error: StatesErrors.TaskFailed, cause: JSON.stringify(description) };
-          return { message: taskOutcomeMessage(command, outcome), at: state.stopTime };
-        }),
+        closed.then(({ state }) => ({
+          message: taskOutcomeMessage(command, syncOutcome(execution, state, sync)),
+          at: state.stopTime,
+        })),
+        true,
       );
     } catch (error) {
       if (!isAnsweredError(error)) throw error;
       answer(stepFunctionsFailure(error, requestId));
     }
-  }
-}
-
-function parseChildInput(text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-    );
   }
 }

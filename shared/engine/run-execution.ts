@@ -16,6 +16,7 @@ import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { TimerHeap } from '../lib/timer-heap.ts';
+import { type CallbackRun, InMemoryCallbacks } from './callbacks-in-memory.ts';
 import { childDefinition, childInfo } from './child-runs.ts';
 import {
   activityAnswers,
@@ -25,10 +26,12 @@ import {
   timerMessage,
 } from './command-messages.ts';
 import { EngineError } from './engine-error.ts';
+import { expressExecutionArnOf } from './names.ts';
 import { isNestedExecution } from './nested-executions.ts';
 import { type InMemoryMachines, machinesByArn, NestedRuns, type StateMachines } from './nested-in-memory.ts';
 import { type NestedExecutions, performTask, type TaskPorts } from './perform-task.ts';
 import type { LambdaInvoker, MockedResponses, ServiceCalls, TaskOutcome } from './ports.ts';
+import { type SdkCallback, sdkCallbackOf } from './task-callbacks.ts';
 
 /**
  * The in-memory runner: one execution, start to end, in this process. It feeds `decide` one message at a
@@ -65,6 +68,12 @@ export interface RunInMemoryOptions {
    * `{ definition, type }`. The child runs in this runner, on the same clock; any other machine does not exist.
    */
   stateMachines?: StateMachines | undefined;
+  /**
+   * Answers an `aws-sdk:sfn:sendTaskSuccess` (`sendTaskFailure`, `sendTaskHeartbeat`) Task whose token is of
+   * no run here: an EXPRESS run on the engine answering a durable execution's token. Without it such a Task
+   * calls the service as the Task names it.
+   */
+  taskCallbacks?: ((callback: SdkCallback) => Promise<TaskOutcome>) | undefined;
 }
 
 /**
@@ -128,6 +137,8 @@ export async function runInMemory(options: RunInMemoryOptions): Promise<Executio
     onStep: options.onStep,
     mocks: options.mocks,
     nested,
+    callbacks: new InMemoryCallbacks(),
+    taskCallbacks: options.taskCallbacks,
   }).drive({
     type: 'start',
     execution,
@@ -253,16 +264,16 @@ function executionInfo(
 ): ExecutionInfo {
   const stateMachineName = options.stateMachineName ?? 'StateMachine';
   const name = options.executionName ?? randomUUID();
-  const prefix = `arn:aws:states:${region}:${accountId}`;
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachineName}`;
   const executionArn =
     options.executionArn ??
     (options.type === 'EXPRESS'
-      ? `${prefix}:express:${stateMachineName}:${name}:${randomUUID()}`
-      : `${prefix}:execution:${stateMachineName}:${name}`);
+      ? expressExecutionArnOf(stateMachineArn, name)
+      : `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`);
   return {
     executionArn,
     name,
-    stateMachineArn: `${prefix}:stateMachine:${stateMachineName}`,
+    stateMachineArn,
     stateMachineName,
     roleArn: options.roleArn ?? `arn:aws:iam::${accountId}:role/StatefoldExecutionRole`,
     region,
@@ -289,6 +300,9 @@ interface RunOptions {
    * so that the child's time passes no earlier than theirs (a parent's timeout stops the child at its time).
    */
   gate?: ((dueAt: number) => Promise<void>) | undefined;
+  /** The task tokens of the whole run (its children's too), and what answers them. */
+  callbacks?: InMemoryCallbacks | undefined;
+  taskCallbacks?: RunInMemoryOptions['taskCallbacks'];
 }
 
 interface Timer {
@@ -317,13 +331,26 @@ const COMMAND_RUNNERS: CommandRunners = {
       for (const message of activityAnswers(command, mocked)) run.track(Promise.resolve({ message }));
       return;
     }
+    // SendTaskSuccess/Failure/Heartbeat with one of Statefold's tokens: a run here answers it.
+    const callback = mocked ? undefined : sdkCallbackOf(command.request);
+    const outcome = mocked
+      ? Promise.resolve(mocked)
+      : callback
+        ? answerCallback(run, command, callback)
+        : runTaskInMemory(run.options, command);
     run.track(
-      (mocked ? Promise.resolve(mocked) : runTaskInMemory(run.options, command)).then((outcome) => ({
-        message: taskOutcomeMessage(command, outcome),
-      })),
+      outcome.then((outcome) => {
+        // A callback task's call went through: the token is out, and the task waits for its answer.
+        if (!mocked && command.taskToken !== undefined && outcome.ok) {
+          if (run.options.callbacks) run.options.callbacks.submitted++;
+          const { scope, ref } = command;
+          return { message: { type: 'taskSubmitted', scope, ref, output: outcome.output } };
+        }
+        return { message: taskOutcomeMessage(command, outcome) };
+      }),
     );
   },
-  startChildRun: (run, command) => run.track(run.runChild(command)),
+  startChildRun: (run, command) => run.track(run.runChild(command), true),
   // A child here runs to its end inside runChild: nothing outside it can stop it.
   stopChildRun: () => undefined,
   // Nothing is redriven here (RedriveExecution is the durable engine's): no step asks for it.
@@ -332,8 +359,20 @@ const COMMAND_RUNNERS: CommandRunners = {
   stopExecution: (run, command) => run.options.nested?.stop(command.executionArn, run.clock()),
 };
 
+/** The answer of a run here to one of its tokens, else the engine's (its port), else the service's. */
+function answerCallback(
+  run: InMemoryRun,
+  command: Extract<Command, { type: 'runTask' }>,
+  callback: SdkCallback,
+): Promise<TaskOutcome> {
+  const local = run.options.callbacks?.answer(callback, run.clock());
+  if (local) return Promise.resolve(local);
+  if (run.options.taskCallbacks) return run.options.taskCallbacks(callback);
+  return runTaskInMemory(run.options, command);
+}
+
 /** One execution's messages, tasks and timers in this process, fed through `decide` until it closes. */
-export class InMemoryRun {
+export class InMemoryRun implements CallbackRun {
   readonly state = createExecutionState();
   readonly events: ExecutionEvent[] = [];
   readonly timers = new TimerHeap<Timer>();
@@ -342,6 +381,8 @@ export class InMemoryRun {
   #queue: TransitionMessage[] = [];
   #head = 0;
   #inFlight = 0;
+  /** Of the work in flight, the child runs: they move only if something else does, so they do not count as busy. */
+  #childWork = 0;
   #now: number;
   #wake: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
@@ -352,32 +393,96 @@ export class InMemoryRun {
     this.definition = definition;
     this.options = options;
     this.#now = options.start;
+    options.callbacks?.opened();
   }
 
   clock(): number {
     return this.options.virtual ? this.#now : Math.max(Date.now(), this.#now);
   }
 
-  /** Work that ends with a message (a task's outcome, a child run's closing): the run waits for it. */
-  track(work: Promise<{ message: TransitionMessage; at?: number | undefined }>): void {
+  /**
+   * Work that ends with a message (a task's outcome, a child run's closing), or with none (a child the run
+   * waits on without hearing from it): the run waits for it. `child`: the work is a child run's.
+   */
+  track(work: Promise<{ message?: TransitionMessage; at?: number | undefined }>, child = false): void {
     this.#inFlight++;
+    if (child) this.#childWork++;
+    const done = () => {
+      this.#inFlight--;
+      if (child) this.#childWork--;
+    };
     work.then(
       ({ message, at }) => {
-        this.#inFlight--;
+        done();
         // On the virtual clock, work that ended later than now (a child run) arrives at its time, after the
         // timers due before it (a Task's timeout, a Wait beside it).
-        if (this.options.virtual && at !== undefined && at > this.#now)
+        if (message === undefined) {
+          // Nothing to apply (a child closed): on the virtual clock its time, which passed with this run's
+          // (no timer of this run is due before it), is this run's now.
+          const due = this.timers.peek()?.dueAt;
+          if (this.options.virtual && at !== undefined && at > this.#now && !(due !== undefined && due < at))
+            this.#now = at;
+        } else if (this.options.virtual && at !== undefined && at > this.#now)
           this.timers.push({ dueAt: at, message });
         else this.#queue.push(message);
-        this.#wake?.();
+        this.#rouse();
       },
       (error: unknown) => {
         // A bug in a task or a child run ends this run with it, rather than leaving it waiting forever.
-        this.#inFlight--;
+        done();
         this.#failure ??= { error };
-        this.#wake?.();
+        this.#rouse();
       },
     );
+  }
+
+  /**
+   * An answer to one of this run's tokens, from a Task of the run or of another run of the tree, sent at `at`:
+   * on the virtual clock, a child ahead of this run (it is so only while no timer of this run is due before)
+   * is heard of at its time.
+   */
+  deliver(message: TransitionMessage, at?: number): void {
+    if (this.options.virtual && at !== undefined && at > this.#now) this.timers.push({ dueAt: at, message });
+    else this.#queue.push(message);
+    this.#rouse();
+  }
+
+  /** Nothing left in the tree can answer this run's waiting callback tasks: they fail, saying so. */
+  abandonCallbacks(): void {
+    for (const scope of Object.values(this.state.scopes)) {
+      if (scope.phase !== 'task' || scope.task?.taskToken === undefined) continue;
+      this.deliver({
+        type: 'taskFailed',
+        scope: scope.id,
+        ref: scope.ref,
+        error: StatesErrors.Runtime,
+        cause: `Nothing in this run sent SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for the task token of state '${scope.stateName}', and nothing left in it could. Statefold's in-memory runner answers a token from a Task of the same run (arn:aws:states:::aws-sdk:sfn:sendTaskSuccess, sendTaskFailure, sendTaskHeartbeat); callbacks from outside arrive through the Step Functions API, which the durable engine serves (statefold start). On AWS the task would wait until its HeartbeatSeconds or TimeoutSeconds, or the execution's.`,
+      });
+    }
+  }
+
+  /** Wakes the run: something arrived for it. */
+  #rouse(): void {
+    this.options.callbacks?.unblock(this);
+    this.#wake?.();
+  }
+
+  /** Whether a callback task of this run waits for its token's answer. */
+  #awaitsCallback(): boolean {
+    if ((this.options.callbacks?.submitted ?? 0) === 0) return false;
+    return Object.values(this.state.scopes).some(
+      (scope) => scope.phase === 'task' && scope.task?.taskToken !== undefined,
+    );
+  }
+
+  /** Waits for an answer to a token, nothing else of the run being able to move it. */
+  async #park(): Promise<true> {
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      this.options.callbacks?.block(this);
+    });
+    this.#wake = undefined;
+    return true;
   }
 
   /** A Distributed Map child: the Map's ItemProcessor runs as an execution of its own, here. */
@@ -413,7 +518,7 @@ export class InMemoryRun {
     if (this.state.status !== 'RUNNING') return;
     if (this.options.virtual && at > this.#now) this.#now = at;
     this.#queue.push({ type: 'stop' });
-    this.#wake?.();
+    this.#rouse();
   }
 
   /** Resolves once this run and its parents have no timer due before `dueAt` (or have closed). */
@@ -438,6 +543,16 @@ export class InMemoryRun {
 
   /** Runs messages through `decide` until the execution closes. */
   async drive(first: TransitionMessage): Promise<{ state: ExecutionState; events: ExecutionEvent[] }> {
+    const executionArn = first.type === 'start' ? first.execution.executionArn : '';
+    this.options.callbacks?.started(executionArn, this);
+    try {
+      return await this.#drive(first);
+    } finally {
+      this.options.callbacks?.closed(executionArn, this);
+    }
+  }
+
+  async #drive(first: TransitionMessage): Promise<{ state: ExecutionState; events: ExecutionEvent[] }> {
     const { state, events, options } = this;
     this.#queue.push(first);
     const env: StepEnv = { now: 0, random: Math.random, uuid: randomUUID };
@@ -489,12 +604,14 @@ export class InMemoryRun {
         const answered = await new Promise<boolean>((resolve) => {
           this.#wake = () => resolve(true);
           if (next) grace = setTimeout(() => resolve(false), VIRTUAL_TASK_GRACE_MS);
+          else if (this.#inFlight === this.#childWork) this.options.callbacks?.block(this);
         });
         clearTimeout(grace);
         this.#wake = undefined;
         if (answered || !next) return true;
       } else if (!next) {
         this.#releaseGates();
+        if (this.#inFlight === 0 && this.#awaitsCallback()) return this.#park();
         return this.#inFlight > 0;
       }
       if (this.options.gate && next.dueAt > this.#now) {
@@ -512,13 +629,14 @@ export class InMemoryRun {
       this.#queue.push(next.message);
       return true;
     }
-    if (!next && this.#inFlight === 0) return false;
+    if (!next && this.#inFlight === 0) return this.#awaitsCallback() ? this.#park() : false;
     // The timer is cleared once anything wakes the run: a task that answers before its timeout (or a run
     // that closes before a Wait ends) must not leave a timer behind that keeps the process alive.
     let due: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.#wake = resolve;
       if (next) due = setTimeout(resolve, Math.max(0, next.dueAt - Date.now()));
+      else if (this.#inFlight === this.#childWork) this.options.callbacks?.block(this);
     });
     clearTimeout(due);
     this.#wake = undefined;
@@ -526,21 +644,12 @@ export class InMemoryRun {
   }
 }
 
-/** A callback task waits for SendTaskSuccess, which only the durable engine's API can receive. */
-export const CALLBACKS_NEED_THE_ENGINE: TaskOutcome = {
-  ok: false,
-  error: StatesErrors.Runtime,
-  cause:
-    "Statefold's in-memory runner cannot wait for a task token (.waitForTaskToken): callbacks arrive through the Step Functions API, which the durable engine serves (statefold start).",
-};
-
 /** A task here: a call that never reached Lambda fails the task (nothing would retry it), as Lambda's 5xx does. */
 async function runTaskInMemory(
   ports: TaskPorts,
   command: Extract<Command, { type: 'runTask' }>,
 ): Promise<TaskOutcome> {
   const request = command.request;
-  if (command.taskToken !== undefined) return CALLBACKS_NEED_THE_ENGINE;
   if (request.kind === 'express' || request.kind === 'activity') {
     throw new InvariantError(`A ${request.kind} request is not run as a task here`);
   }

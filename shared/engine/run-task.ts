@@ -16,6 +16,7 @@ import type {
   TimerEnvelope,
   TransitionEnvelope,
 } from './ports.ts';
+import { answerSdkCallback, sdkCallbackOf } from './task-callbacks.ts';
 
 /** A message of the tasks queue: a record a commit sent (applyRecord), or a task request (runTaskRequest). */
 export function runTaskQueueMessage(
@@ -46,8 +47,11 @@ export async function runTaskRequest(
   if (task.request.kind === 'activity') return queueActivityTask(deps, task, task.request);
   // A nested execution starts through the engine's own StartExecution.
   if (isNestedExecution(task.request)) return runNestedExecution(deps, task, task.request);
-  const outcome =
-    task.request.kind === 'results'
+  // SendTaskSuccess/Failure/Heartbeat with one of Statefold's tokens: answered here, as the API would.
+  const callback = sdkCallbackOf(task.request);
+  const outcome = callback
+    ? await answerSdkCallback(deps, callback)
+    : task.request.kind === 'results'
       ? await writeMapRunResults(deps, task.request, signal)
       : await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };

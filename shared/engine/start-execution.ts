@@ -7,16 +7,16 @@ import type { ExecutionInfo, MockCase, ParentLink } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
-import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
-import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
 import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { parseInput } from './execution-input.ts';
 import { startExpressExecution } from './express-executions.ts';
 import { isInfrastructureError } from './infrastructure-failure.ts';
 import { loadExecution } from './load-execution.ts';
 import {
+  executionAlreadyExists,
   executionArnOf,
   parseQualifiedStateMachineArn,
   parseStateMachineArn,
@@ -117,8 +117,7 @@ export async function startExecution(
   if (started) return output;
   // A start of the same name wrote commit 1 first.
   const existing = await loadExecution(deps.log, executionArn);
-  if (!existing)
-    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  if (!existing) throw executionAlreadyExists(executionArn);
   return repeatedStart(deps, existing, executionArn, input, machine.stateMachineArn, beforeSends);
 }
 
@@ -139,7 +138,7 @@ async function repeatedStart(
   const sameInput =
     existing.state.status === 'RUNNING' && JSON.stringify(existing.state.input) === JSON.stringify(input);
   if (!original || !sameInput || original.stateMachineArn !== stateMachineArn) {
-    throw new EngineError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    throw executionAlreadyExists(executionArn);
   }
   const again = { executionArn, startDate: new Date(original.startTime) };
   if (beforeSends) await beforeSends(again);
@@ -247,29 +246,4 @@ export async function writeFirstCommit(
     }
   }
   return { state: step.state, commit };
-}
-
-export function parseInput(text: string): Json {
-  if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: 'The input is ${utf8Length(text)} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit'`,
-    );
-  }
-  const depth = findExcessiveNesting(text);
-  if (depth !== undefined) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${nestingTooDeepMessage(depth)}'`,
-    );
-  }
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    throw new EngineError(
-      'InvalidExecutionInput',
-      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-      { cause: error },
-    );
-  }
 }

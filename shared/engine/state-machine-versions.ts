@@ -5,6 +5,7 @@ import {
   parseQualifiedStateMachineArn,
   type StateMachineQualifier,
   stateMachineAliasArnOf,
+  stateMachineDoesNotExist,
   stateMachineVersionArnOf,
 } from './names.ts';
 import { pageSize } from './page-size.ts';
@@ -42,10 +43,6 @@ function resourceNotFound(arn: string): EngineError {
   });
 }
 
-function machineDoesNotExist(arn: string): EngineError {
-  return new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-}
-
 function invalidArn(arn: string): EngineError {
   return new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
 }
@@ -55,7 +52,7 @@ async function requireUnqualifiedMachine(deps: EngineDeps, arn: string): Promise
   const parsed = parseQualifiedStateMachineArn(arn);
   if (parsed.qualifier) throw invalidArn(arn);
   const machine = await deps.log.getStateMachine(arn);
-  if (!machine) throw machineDoesNotExist(arn);
+  if (!machine) throw stateMachineDoesNotExist(arn);
   return machine;
 }
 
@@ -453,7 +450,7 @@ export async function requireQualifier(
   arn: string,
 ): Promise<ReturnType<typeof parseQualifiedStateMachineArn>> {
   const parsed = parseQualifiedStateMachineArn(arn);
-  if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) throw machineDoesNotExist(arn);
+  if (!(await deps.log.getStateMachine(parsed.stateMachineArn))) throw stateMachineDoesNotExist(arn);
   const named = parsed.qualifier;
   if (named === undefined) return parsed;
   const store = versionStore(deps);
@@ -479,21 +476,21 @@ export interface StartTarget {
 export async function resolveStartTarget(deps: EngineDeps, arn: string): Promise<StartTarget> {
   const parsed = parseQualifiedStateMachineArn(arn);
   const machine = await deps.log.getStateMachine(parsed.stateMachineArn);
-  if (!machine) throw machineDoesNotExist(arn);
+  if (!machine) throw stateMachineDoesNotExist(arn);
   const qualifier = parsed.qualifier;
   if (qualifier === undefined) return { machine, revisionId: machine.revisionId };
   const store = versionStore(deps);
   if (qualifier.kind === 'version') {
     const version = await store.getVersion(machine.stateMachineArn, qualifier.version);
-    if (!version) throw machineDoesNotExist(arn);
+    if (!version) throw stateMachineDoesNotExist(arn);
     return { machine, revisionId: version.revisionId, stateMachineVersionArn: arn };
   }
   const alias = await store.getAlias(machine.stateMachineArn, qualifier.alias);
-  if (!alias) throw machineDoesNotExist(arn);
+  if (!alias) throw stateMachineDoesNotExist(arn);
   const route = pickRoute(alias.routingConfiguration, (deps.random ?? Math.random)());
   const { version: number } = parseVersionArn(route.stateMachineVersionArn);
   const version = await store.getVersion(machine.stateMachineArn, number);
-  if (!version) throw machineDoesNotExist(route.stateMachineVersionArn);
+  if (!version) throw stateMachineDoesNotExist(route.stateMachineVersionArn);
   return {
     machine,
     revisionId: version.revisionId,
@@ -525,6 +522,6 @@ export async function requireVersion(
   const { stateMachineArn, version } = parseVersionArn(arn);
   const machine = await deps.log.getStateMachine(stateMachineArn);
   const record = machine && (await versionStore(deps).getVersion(stateMachineArn, version));
-  if (!machine || !record) throw machineDoesNotExist(arn);
+  if (!machine || !record) throw stateMachineDoesNotExist(arn);
   return { ...record, machine };
 }

@@ -10,6 +10,7 @@ import {
   parseQualifiedStateMachineArn,
   parseStateMachineArn,
   stateMachineArnOf,
+  stateMachineDoesNotExist,
   validateName,
 } from './names.ts';
 import { pageSize } from './page-size.ts';
@@ -191,7 +192,7 @@ export async function describeStateMachineForExecution(
   const revision = await deps.log.getRevision(root, source.revisionId);
   const machine = await deps.log.getStateMachine(root);
   if (!revision || !machine) {
-    throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${root}'`);
+    throw stateMachineDoesNotExist(root);
   }
   return { ...describeRevision(machine, revision), updateDate: new Date(revision.createdAt) };
 }
@@ -348,7 +349,7 @@ export async function requireMachine(deps: EngineDeps, stateMachineArn: string):
   parseQualifiedStateMachineArn(stateMachineArn);
   const machine = await deps.log.getStateMachine(stateMachineArn);
   if (!machine) {
-    throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    throw stateMachineDoesNotExist(stateMachineArn);
   }
   return machine;
 }

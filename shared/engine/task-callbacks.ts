@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskRequest } from '../execution/messages.ts';
 import { decodeTaskToken, type TaskTokenFields } from '../execution/task-token.ts';
 import type { ScopeState } from '../history/execution-state.ts';
-import type { Json } from '../lib/json.ts';
-import { MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
+import { isJsonObject, type Json, MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
+import type { TaskOutcome } from './ports.ts';
 
 /**
  * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. The token names its execution, scope and TaskScheduled
@@ -86,7 +88,7 @@ async function pendingTask(
   return { fields, scope };
 }
 
-function parseOutput(text: string): Json {
+export function parseOutput(text: string): Json {
   if (typeof text !== 'string' || utf8Length(text) > MAX_PAYLOAD_BYTES) {
     throw new EngineError(
       'InvalidOutput',
@@ -100,5 +102,81 @@ function parseOutput(text: string): Json {
     return JSON.parse(text) as Json;
   } catch (error) {
     throw new EngineError('InvalidOutput', `Invalid Output: '${(error as Error).message}'`, { cause: error });
+  }
+}
+
+/** A Task of the AWS SDK form that answers a task token: `arn:aws:states:::aws-sdk:sfn:sendTask…`. */
+export type SdkCallback =
+  | { action: 'sendTaskSuccess'; taskToken: string; output: string }
+  | { action: 'sendTaskFailure'; taskToken: string; error?: string; cause?: string }
+  | { action: 'sendTaskHeartbeat'; taskToken: string };
+
+/**
+ * The callback a Task sends, when it is `aws-sdk:sfn:sendTaskSuccess`, `sendTaskFailure` or `sendTaskHeartbeat`
+ * with a token Statefold made (the AWS pattern: a child execution answers its parent's token). No other Step
+ * Functions knows Statefold's tokens, so Statefold answers such a Task itself; any other token goes to the
+ * service as the Task names it. `Output` given as JSON (not as its text) is sent as its text.
+ */
+export function sdkCallbackOf(request: TaskRequest): SdkCallback | undefined {
+  if (request.kind !== 'service' || !request.sdk || request.service !== 'sfn') return undefined;
+  const parameters = isJsonObject(request.parameters) ? request.parameters : {};
+  const taskToken = parameters.TaskToken;
+  if (typeof taskToken !== 'string' || decodeTaskToken(taskToken) === undefined) return undefined;
+  const text = (name: string) => {
+    const value = parameters[name];
+    return value === undefined || typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  switch (request.action) {
+    case 'sendTaskSuccess':
+      return { action: 'sendTaskSuccess', taskToken, output: text('Output') as string };
+    case 'sendTaskFailure': {
+      const error = text('Error');
+      const cause = text('Cause');
+      return {
+        action: 'sendTaskFailure',
+        taskToken,
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      };
+    }
+    case 'sendTaskHeartbeat':
+      return { action: 'sendTaskHeartbeat', taskToken };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * How an `aws-sdk:sfn:sendTask…` Task ends: the action's empty response, or its error as the AWS SDK form
+ * names it (`Sfn.TaskTimedOutException`, the cause in the Java SDK v2's words).
+ */
+export function sdkCallbackOutcome(error?: EngineError): TaskOutcome {
+  if (error === undefined) return { ok: true, output: {} };
+  const name = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
+  return {
+    ok: false,
+    error: `Sfn.${name}`,
+    cause: `${error.message} (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`,
+  };
+}
+
+/** The durable engine's answer to an `aws-sdk:sfn:sendTask…` Task with one of its tokens. */
+export async function answerSdkCallback(deps: EngineDeps, callback: SdkCallback): Promise<TaskOutcome> {
+  try {
+    switch (callback.action) {
+      case 'sendTaskSuccess':
+        await sendTaskSuccess(deps, callback);
+        break;
+      case 'sendTaskFailure':
+        await sendTaskFailure(deps, callback);
+        break;
+      case 'sendTaskHeartbeat':
+        await sendTaskHeartbeat(deps, callback);
+        break;
+    }
+    return sdkCallbackOutcome();
+  } catch (error) {
+    if (error instanceof EngineError) return sdkCallbackOutcome(error);
+    throw error;
   }
 }

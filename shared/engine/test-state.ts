@@ -17,10 +17,10 @@ import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { activityAnswers, taskOutcomeMessage, timerMessage } from './command-messages.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
+import { parseInput } from './execution-input.ts';
 import { performTask } from './perform-task.ts';
 import type { TaskOutcome } from './ports.ts';
 import { loadDefinition } from './run-execution.ts';
-import { parseInput } from './start-execution.ts';
 import { checkRoleArn } from './state-machines.ts';
 
 /**

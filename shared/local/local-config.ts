@@ -143,6 +143,34 @@ export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<
   };
 }
 
+/** What `statefold run` and `statefold test` take from the config file: its machines, where they live. */
+export interface ConfigMachines {
+  configFile: string;
+  region: string;
+  accountId: string;
+  stateMachines: LocalStateMachine[];
+}
+
+/**
+ * The config file's state machines (`--config`, or the first of CONFIG_FILE_NAMES in the working folder),
+ * checked as `statefold start` checks them, for a run in memory: nothing else is loaded (no function module,
+ * no MockConfigFile, no environment). Undefined when there is no config file.
+ */
+export async function loadConfigMachines(
+  options: { cwd?: string; configFile?: string } = {},
+): Promise<ConfigMachines | undefined> {
+  const cwd = options.cwd ?? process.cwd();
+  const configFile = await findConfigFile(cwd, options.configFile);
+  if (configFile === undefined) return undefined;
+  const file = checkConfig(await readConfigFile(configFile), configFile);
+  return {
+    configFile,
+    region: file.region ?? DEFAULTS.region,
+    accountId: file.accountId ?? DEFAULTS.accountId,
+    stateMachines: await loadStateMachines(file.stateMachines ?? [], dirname(configFile), configFile),
+  };
+}
+
 /** The MockConfigFile: read and checked at start, so a mistake in it is told before anything runs. */
 async function loadMockConfig(
   path: string,

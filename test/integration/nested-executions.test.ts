@@ -213,6 +213,93 @@ describe('states:startExecution from an EXPRESS execution', () => {
   });
 });
 
+describe('states:startExecution.sync on an EXPRESS child', () => {
+  let expressChildArn: string;
+  let failingExpressArn: string;
+  beforeAll(async () => {
+    const express = async (name: string, definition: object) =>
+      (
+        await createStateMachine(deps(), {
+          name,
+          type: 'EXPRESS',
+          roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+          definition: JSON.stringify(definition),
+          loggingConfiguration: { level: 'ALL', includeExecutionData: true },
+        })
+      ).stateMachineArn;
+    expressChildArn = await express('express-child', {
+      StartAt: 'Triple',
+      States: {
+        Triple: {
+          Type: 'Pass',
+          Parameters: { 'tripled.$': 'States.MathAdd(States.MathAdd($.value, $.value), $.value)' },
+          End: true,
+        },
+      },
+    });
+    failingExpressArn = await express('failing-express-child', {
+      StartAt: 'Reject',
+      States: { Reject: { Type: 'Fail', Error: 'ExpressRejected', Cause: 'no' } },
+    });
+  });
+
+  it.each([
+    { pattern: '.sync', output: '{"tripled":12}' },
+    { pattern: '.sync:2', output: { tripled: 12 } },
+  ])(
+    '$pattern waits for the EXPRESS child and answers its description (kept: its history is served)',
+    async ({ pattern, output }) => {
+      const run = await testbed.run({
+        definition: nested(`startExecution${pattern}`, {
+          StateMachineArn: expressChildArn,
+          Name: `express${pattern.replace(/[.:]/g, '-')}`,
+          Input: { value: 4 },
+        }),
+      });
+      expect(run.status).toBe('SUCCEEDED');
+      const answer = JSON.parse(run.output ?? 'null');
+      expect(answer).toMatchObject({
+        Name: `express${pattern.replace(/[.:]/g, '-')}`,
+        Output: output,
+        StateMachineArn: expressChildArn,
+        Status: 'SUCCEEDED',
+      });
+      expect(answer.ExecutionArn).toMatch(
+        new RegExp(`^${PREFIX}:express:express-child:express-[-a-z0-9]+:[0-9a-f-]{36}$`),
+      );
+      expect(typesOf(run.events)).toEqual(SYNC_EVENTS);
+      const submitted = run.events.find((event) => event.type === 'TaskSubmitted');
+      expect(JSON.parse(details(submitted, 'taskSubmittedEventDetails')?.output as string)).toMatchObject({
+        ExecutionArn: answer.ExecutionArn,
+      });
+      const child = await describeExecution(deps(), { executionArn: answer.ExecutionArn });
+      expect(child.status).toBe('SUCCEEDED');
+    },
+  );
+
+  it('a failing EXPRESS child fails the task with States.TaskFailed and its description as the cause', async () => {
+    const run = await testbed.run({
+      definition: nested('startExecution.sync', { StateMachineArn: failingExpressArn, Name: 'rejected' }),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.TaskFailed');
+    expect(JSON.parse(run.cause ?? 'null')).toMatchObject({
+      Error: 'ExpressRejected',
+      Cause: 'no',
+      Status: 'FAILED',
+    });
+  });
+
+  it('an EXPRESS machine that does not exist fails the task with StateMachineDoesNotExistException', async () => {
+    const run = await testbed.run({
+      definition: nested('startExecution.sync:2', {
+        StateMachineArn: `${PREFIX}:stateMachine:no-such-express`,
+      }),
+    });
+    expect(run.error).toBe('StepFunctions.StateMachineDoesNotExistException');
+  });
+});
+
 describe('states:startExecution.sync and .sync:2', () => {
   it('.sync waits for the child and answers its DescribeExecution, Input and Output as JSON text', async () => {
     const run = await testbed.run({
@@ -405,6 +492,83 @@ describe('states:startExecution.waitForTaskToken', () => {
   });
 });
 
+describe('states:startExecution.waitForTaskToken answered by the child with aws-sdk:sfn:sendTaskSuccess', () => {
+  const answerer = {
+    StartAt: 'Answer',
+    States: {
+      Answer: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+        Parameters: { 'TaskToken.$': '$.token', 'Output.$': 'States.JsonToString($.order)' },
+        ResultPath: '$.sent',
+        End: true,
+      },
+    },
+  };
+
+  it.each(['STANDARD', 'EXPRESS'] as const)(
+    'a %s child answers its parent: the engine takes the SendTaskSuccess itself (its tokens are its own)',
+    async (type) => {
+      const name = `sdk-answerer-${type.toLowerCase()}`;
+      const { stateMachineArn } = await createStateMachine(deps(), {
+        name,
+        type,
+        roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+        definition: JSON.stringify(answerer),
+      });
+      const run = await testbed.run({
+        definition: nested(
+          'startExecution.waitForTaskToken',
+          { StateMachineArn: stateMachineArn, Input: { 'token.$': '$$.Task.Token', order: { id: 9 } } },
+          { ResultPath: '$.approval' },
+        ),
+        input: { order: 9 },
+        // An EXPRESS run keeps to the real clock (its five minutes): the virtual clock starts at real time here.
+        startTime: Date.now(),
+      });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(JSON.parse(run.output ?? 'null')).toEqual({ order: 9, approval: { id: 9 } });
+      expect(typesOf(run.events)).toEqual(SYNC_EVENTS);
+    },
+  );
+
+  it('the same token again, after the task closed, fails the child task with Sfn.TaskTimedOutException', async () => {
+    const again = await testbed.createMachine(
+      {
+        StartAt: 'Answer',
+        States: {
+          Answer: { ...answerer.States.Answer, End: undefined, Next: 'Pause' },
+          // The answer is a transition of the parent's: once it is applied, the task waits no more.
+          Pause: { Type: 'Wait', Seconds: 1, Next: 'Again' },
+          Again: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskFailure',
+            Parameters: { 'TaskToken.$': '$.token', Error: 'Late' },
+            Catch: [{ ErrorEquals: ['Sfn.TaskTimedOutException'], ResultPath: '$.late', Next: 'Done' }],
+            Next: 'Done',
+          },
+          Done: { Type: 'Pass', End: true },
+        },
+      },
+      'sdk-answerer-twice',
+    );
+    const run = await testbed.run({
+      definition: nested('startExecution.waitForTaskToken', {
+        StateMachineArn: again,
+        Name: 'twice',
+        Input: { 'token.$': '$$.Task.Token', order: 1 },
+      }),
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const child = await testbed.waitForClose(`${PREFIX}:execution:sdk-answerer-twice:twice`);
+    expect(child.status).toBe('SUCCEEDED');
+    expect(JSON.parse(child.output ?? 'null').late).toMatchObject({
+      Error: 'Sfn.TaskTimedOutException',
+      Cause: expect.stringMatching(/^Task Timed Out: 'Provided task does not exist anymore' \(Service: Sfn/),
+    });
+  });
+});
+
 describe('stopping the parent', () => {
   it('stops its running .sync child: the child is ABORTED', async () => {
     const parentArn = await testbed.createMachine(
@@ -452,6 +616,26 @@ describe('stopping the parent', () => {
       'ExecutionFailed',
     ]);
     const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:timed-out`);
+    expect(child.status).toBe('ABORTED');
+  });
+
+  it("a .sync task's HeartbeatSeconds: nothing heartbeats for the child, so TaskTimedOut then, and the child is stopped", async () => {
+    const run = await testbed.run({
+      definition: nested(
+        'startExecution.sync',
+        { StateMachineArn: waitingChildArn, Name: 'no-heartbeat' },
+        { HeartbeatSeconds: 10 },
+      ),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.Timeout');
+    const timedOut = run.events.find((event) => event.type === 'TaskTimedOut');
+    expect(details(timedOut, 'taskTimedOutEventDetails')).toMatchObject({
+      error: 'States.Timeout',
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
+    const child = await testbed.waitForClose(`${PREFIX}:execution:waiting-child:no-heartbeat`);
     expect(child.status).toBe('ABORTED');
   });
 

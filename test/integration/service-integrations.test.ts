@@ -244,6 +244,20 @@ describe("optimized integrations: the services' own errors, by AWS's names", () 
       error: 'States.TaskFailed',
       cause: /^Statefold cannot call glue:startJobRun.sync: Statefold does not run this integration yet\.$/,
     },
+    ...[
+      ['ecs:runTask.sync', { Cluster: 'jobs', TaskDefinition: 'etl:1', LaunchType: 'FARGATE' }],
+      ['batch:submitJob.sync', { JobName: 'etl', JobQueue: 'jobs', JobDefinition: 'etl:1' }],
+      ['codebuild:startBuild.sync', { ProjectName: 'site' }],
+      ['athena:startQueryExecution.sync', { QueryString: 'SELECT 1', WorkGroup: 'primary' }],
+    ].map(([resource, parameters]) => ({
+      when: `a .sync job Statefold does not run (${resource})`,
+      resource: `arn:aws:states:::${resource}`,
+      parameters: parameters as object,
+      error: 'States.TaskFailed',
+      cause: new RegExp(
+        `^Statefold cannot call ${String(resource).replace('.', '\\.')}: Statefold does not run this integration yet\\.$`,
+      ),
+    })),
   ])('$when fails the task with $error, which a Catch on States.ALL handles', async (row) => {
     const failed = await testbed.run({ definition: task(row.resource, row.parameters) });
     expect(failed).toMatchObject({

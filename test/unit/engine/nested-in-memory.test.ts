@@ -29,7 +29,7 @@ const machines = {
     type: 'STANDARD' as const,
   },
   'express-child': {
-    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } },
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', Result: { express: true }, End: true } } },
     type: 'EXPRESS' as const,
   },
 };
@@ -353,12 +353,58 @@ describe('states:startExecution in the in-memory runner', () => {
     expect(result.error).toBe('StepFunctions.StateMachineDoesNotExistException');
   });
 
-  it('.sync on an EXPRESS child fails with States.TaskFailed; request-response starts it', async () => {
-    const sync = await run(
-      nested('startExecution.sync', { StateMachineArn: `${PREFIX}:stateMachine:express-child` }),
+  it.each([
+    { pattern: '.sync', output: '{"express":true}', input: '{"value":1}' },
+    { pattern: '.sync:2', output: { express: true }, input: { value: 1 } },
+  ])(
+    '$pattern on an EXPRESS child waits for it and answers its description, as for a STANDARD child',
+    async ({ pattern, output, input }) => {
+      const result = await run(
+        nested(`startExecution${pattern}`, {
+          StateMachineArn: `${PREFIX}:stateMachine:express-child`,
+          Name: 'e',
+          Input: { value: 1 },
+        }),
+      );
+      expect(result.status).toBe('SUCCEEDED');
+      const answer = JSON.parse(result.output ?? 'null');
+      expect(answer).toMatchObject({
+        Input: input,
+        Name: 'e',
+        Output: output,
+        StateMachineArn: `${PREFIX}:stateMachine:express-child`,
+        Status: 'SUCCEEDED',
+      });
+      expect(answer.ExecutionArn).toMatch(new RegExp(`^${PREFIX}:express:express-child:e:[0-9a-f-]{36}$`));
+      expect(typesOf(result.events)).toEqual(SYNC_EVENTS);
+      expect(result.childExecutions?.[0]).toMatchObject({
+        executionArn: answer.ExecutionArn,
+        status: 'SUCCEEDED',
+      });
+    },
+  );
+
+  it('an EXPRESS child runs five minutes at most, as on the engine: its longer Wait times it out', async () => {
+    const result = await run(
+      nested('startExecution.sync:2', { StateMachineArn: `${PREFIX}:stateMachine:slow-express`, Name: 's' }),
+      {
+        stateMachines: {
+          ...machines,
+          'slow-express': {
+            definition: { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 600, End: true } } },
+            type: 'EXPRESS',
+          },
+        },
+      },
     );
-    expect(sync.error).toBe('States.TaskFailed');
-    expect(sync.cause).toMatch(/^Statefold cannot wait for an EXPRESS execution/);
+    expect(result.error).toBe('States.TaskFailed');
+    expect(JSON.parse(result.cause ?? 'null')).toMatchObject({
+      Status: 'TIMED_OUT',
+      StopDate: START + 300_000,
+    });
+  });
+
+  it('request-response starts an EXPRESS child under an express ARN', async () => {
     const started = await run(
       nested('startExecution', { StateMachineArn: `${PREFIX}:stateMachine:express-child`, Name: 'e' }),
     );
@@ -367,6 +413,182 @@ describe('states:startExecution in the in-memory runner', () => {
       new RegExp(`^${PREFIX}:express:express-child:e:[0-9a-f-]{36}$`),
     );
     expect(started.childExecutions?.[0]?.status).toBe('SUCCEEDED');
+  });
+
+  it('HeartbeatSeconds on a .sync task: nothing heartbeats for the child, so the task times out then (States.Timeout, caught as States.HeartbeatTimeout) and the child is stopped', async () => {
+    const definition = nested(
+      'startExecution.sync',
+      { StateMachineArn: `${PREFIX}:stateMachine:waiting-child`, Name: 'beat' },
+      { HeartbeatSeconds: 30, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], Next: 'Late' }] },
+    );
+    const result = await run({
+      ...definition,
+      States: { ...definition.States, Late: { Type: 'Pass', End: true } },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ Error: 'States.Timeout', Cause: '' });
+    const timedOut = result.events.find((event) => event.type === 'TaskTimedOut');
+    expect(details(timedOut, 'taskTimedOutEventDetails')).toMatchObject({
+      error: 'States.Timeout',
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+    });
+    expect(Date.parse(String(timedOut?.timestamp)) - START).toBe(30_000);
+    expect(result.childExecutions?.[0]).toMatchObject({ status: 'ABORTED' });
+    expect(result.childExecutions?.[0]?.stopDate?.getTime()).toBe(START + 30_000);
+  });
+
+  it('a .sync task whose child ends before HeartbeatSeconds succeeds', async () => {
+    const result = await run(
+      nested(
+        'startExecution.sync:2',
+        { StateMachineArn: `${PREFIX}:stateMachine:child`, Input: { value: 3 } },
+        { HeartbeatSeconds: 30, OutputPath: '$.Output' },
+      ),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.parse(result.output ?? 'null')).toEqual({ doubled: 6 });
+  });
+
+  describe('.waitForTaskToken: the child answers its parent with aws-sdk:sfn:sendTask…', () => {
+    const answering = (states: object) => ({
+      definition: { StartAt: Object.keys(states)[0], States: states },
+      type: 'STANDARD' as const,
+    });
+    const sdk = (action: string, parameters: object, fields: object = {}) => ({
+      Type: 'Task',
+      Resource: `arn:aws:states:::aws-sdk:sfn:${action}`,
+      Parameters: parameters,
+      ...fields,
+    });
+    const answerers = {
+      approver: answering({
+        Approve: sdk(
+          'sendTaskSuccess',
+          { 'TaskToken.$': '$.token', 'Output.$': 'States.JsonToString($.order)' },
+          { ResultPath: '$.sent', Next: 'Again' },
+        ),
+        // The task has its answer: the same token again is refused, as SendTaskSuccess refuses it.
+        Again: sdk(
+          'sendTaskSuccess',
+          { 'TaskToken.$': '$.token', Output: '{}' },
+          { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.again', Next: 'Done' }], Next: 'Done' },
+        ),
+        Done: { Type: 'Pass', End: true },
+      }),
+      rejecter: answering({
+        Reject: sdk(
+          'sendTaskFailure',
+          { 'TaskToken.$': '$.token', Error: 'Rejected', Cause: 'over budget' },
+          { End: true },
+        ),
+      }),
+      silent: answering({ Hold: { Type: 'Wait', Seconds: 10, End: true } }),
+      beating: answering({
+        First: { Type: 'Wait', Seconds: 20, Next: 'Beat' },
+        Beat: sdk('sendTaskHeartbeat', { 'TaskToken.$': '$.token' }, { ResultPath: null, Next: 'Then' }),
+        Then: { Type: 'Wait', Seconds: 20, Next: 'Answer' },
+        Answer: sdk('sendTaskSuccess', { 'TaskToken.$': '$.token', Output: { late: true } }, { End: true }),
+      }),
+    };
+    const parent = (machine: string, fields: object = {}) =>
+      nested(
+        'startExecution.waitForTaskToken',
+        {
+          StateMachineArn: `${PREFIX}:stateMachine:${machine}`,
+          Name: `${machine}-run`,
+          Input: { 'token.$': '$$.Task.Token', order: { id: 7 } },
+        },
+        fields,
+      );
+    const runWith = (definition: object, clock: 'virtual' | 'real' = 'virtual') =>
+      run(definition, { stateMachines: { ...machines, ...answerers }, clock });
+
+    it.each(['virtual', 'real'] as const)(
+      'SendTaskSuccess from the child ends the task with its output (%s clock); the same token again is Sfn.TaskTimedOutException',
+      async (clock) => {
+        const result = await runWith(parent('approver'), clock);
+        expect(result.status).toBe('SUCCEEDED');
+        expect(JSON.parse(result.output ?? 'null')).toEqual({ id: 7 });
+        expect(typesOf(result.events)).toEqual(SYNC_EVENTS);
+        const submitted = result.events.find((event) => event.type === 'TaskSubmitted');
+        expect(details(submitted, 'taskSubmittedEventDetails')).toMatchObject({
+          resourceType: 'states',
+          resource: 'startExecution.waitForTaskToken',
+        });
+        expect(JSON.parse(String(details(submitted, 'taskSubmittedEventDetails')?.output))).toMatchObject({
+          ExecutionArn: `${PREFIX}:execution:approver:approver-run`,
+        });
+        const child = result.childExecutions?.[0];
+        expect(child?.status).toBe('SUCCEEDED');
+        const childOutput = JSON.parse(child?.output ?? 'null');
+        expect(childOutput.sent).toEqual({});
+        expect(childOutput.again).toMatchObject({
+          Error: 'Sfn.TaskTimedOutException',
+          Cause: expect.stringMatching(
+            /^Task Timed Out: 'Provided task does not exist anymore' \(Service: Sfn, Status Code: 400, Request ID: [0-9a-f-]{36}\)$/,
+          ),
+        });
+      },
+    );
+
+    it('SendTaskFailure from the child fails the task with its error and cause, which Catch takes', async () => {
+      const definition = parent('rejecter', {
+        Catch: [{ ErrorEquals: ['Rejected'], Next: 'Refused' }],
+      });
+      const result = await runWith({
+        ...definition,
+        States: { ...definition.States, Refused: { Type: 'Pass', End: true } },
+      });
+      expect(result.status).toBe('SUCCEEDED');
+      expect(JSON.parse(result.output ?? 'null')).toEqual({ Error: 'Rejected', Cause: 'over budget' });
+      expect(typesOf(result.events).slice(0, 6)).toEqual([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskSubmitted',
+        'TaskFailed',
+      ]);
+    });
+
+    it('a child that never answers: with TimeoutSeconds the task times out then; without, it fails with States.Runtime saying nothing could answer', async () => {
+      const timed = await runWith(parent('silent', { TimeoutSeconds: 60 }));
+      expect(timed.status).toBe('FAILED');
+      expect(timed.error).toBe('States.Timeout');
+      expect(timed.stopDate?.getTime()).toBe(START + 60_000);
+      // The child runs on by itself, as on AWS (a .waitForTaskToken child is not stopped with its task).
+      expect(timed.childExecutions?.[0]).toMatchObject({ status: 'SUCCEEDED' });
+      const stuck = await runWith(parent('silent'));
+      expect(stuck.status).toBe('FAILED');
+      expect(stuck.error).toBe('States.Runtime');
+      expect(stuck.cause).toMatch(
+        /^Nothing in this run sent SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for the task token of state 'Nest'/,
+      );
+      expect(stuck.stopDate?.getTime()).toBe(START + 10_000);
+    });
+
+    it("SendTaskHeartbeat from the child moves the task's HeartbeatSeconds deadline on", async () => {
+      const result = await runWith(parent('beating', { HeartbeatSeconds: 30 }));
+      expect(result.status).toBe('SUCCEEDED');
+      expect(JSON.parse(result.output ?? 'null')).toEqual({ late: true });
+      expect(result.stopDate?.getTime()).toBe(START + 40_000);
+      // With a deadline before the first heartbeat, the same child is too late: the task times out then.
+      const late = await runWith(parent('beating', { HeartbeatSeconds: 15 }));
+      expect(late.error).toBe('States.Timeout');
+      expect(late.stopDate?.getTime()).toBe(START + 15_000);
+    });
+
+    it("a token that is not Statefold's goes to the service, which is not configured: States.TaskFailed", async () => {
+      const result = await run({
+        StartAt: 'Send',
+        States: {
+          Send: { ...sdk('sendTaskSuccess', { TaskToken: 'not-a-token', Output: '{}' }), End: true },
+        },
+      });
+      expect(result.error).toBe('States.TaskFailed');
+      expect(result.cause).toMatch(/^Statefold cannot call aws-sdk:sfn:sendTaskSuccess/);
+    });
   });
 
   it('a mocked .sync task never starts a child', async () => {
