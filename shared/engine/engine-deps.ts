@@ -5,7 +5,7 @@ import type { DefinitionSource } from '../history/events.ts';
 import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { ActivityPorts } from './activities.ts';
-import { BufferedQueues } from './buffered-queues.ts';
+import { SendCoalescer } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
 import type {
@@ -38,17 +38,27 @@ export interface EngineDeps extends Deployment {
 }
 
 /**
- * Runs a handler's batch with its sends held and sent together at the end (see BufferedQueues). A failed
- * flush fails the whole batch: every record comes back and sends its commit's outbox again.
+ * For a handler's batch: runs each record's work with its sends held, and sends them as soon as that record's
+ * work is done (see SendCoalescer), so a slow or failing record holds back no other's. A record whose sends
+ * fail fails (it comes back and sends its commit's outbox again); a record that fails still sends what it
+ * held (its commit, if written, needs them anyway).
  */
-export async function withBufferedSends<T>(
+export function withSendsPerRecord(
   deps: EngineDeps,
-  work: (deps: EngineDeps) => Promise<T>,
-): Promise<T> {
-  const queues = new BufferedQueues(deps.queues);
-  const result = await work({ ...deps, queues });
-  await queues.flush();
-  return result;
+): <T>(work: (deps: EngineDeps) => Promise<T>) => Promise<T> {
+  const coalescer = new SendCoalescer(deps.queues);
+  return async (work) => {
+    const queues = coalescer.forRecord();
+    let result: Awaited<ReturnType<typeof work>>;
+    try {
+      result = await work({ ...deps, queues });
+    } catch (error) {
+      await queues.flush().catch(() => undefined);
+      throw error;
+    }
+    await queues.flush();
+    return result;
+  };
 }
 
 /** The time and entropy a step of the pure core may use, from the deployment's clock and sources. */

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
+import { type EngineDeps, withSendsPerRecord } from '../engine/engine-deps.ts';
 import { runTaskRequest } from '../engine/run-task.ts';
 import { decodeTaskEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
@@ -20,11 +20,10 @@ export function createTaskHandler(getDeps: () => EngineDeps, eventSourceArn?: st
     .use(logEscapedErrors('task'))
     .use(acceptOnlyFrom('task', eventSourceArn))
     .use(deadlineSignal())
-    .handler((event, context) =>
-      withBufferedSends(getDeps(), (deps) =>
-        processSqsBatch(event, (record) =>
-          runTaskRequest(deps, decodeTaskEnvelope(record.body), context.deadline),
-        ),
-      ),
-    );
+    .handler((event, context) => {
+      const perRecord = withSendsPerRecord(getDeps());
+      return processSqsBatch(event, (record) =>
+        perRecord((deps) => runTaskRequest(deps, decodeTaskEnvelope(record.body), context.deadline)),
+      );
+    });
 }
