@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   InvalidDefinition,
   InvalidExecutionInput,
   ListStateMachinesCommand,
@@ -107,6 +108,34 @@ describe('a JSONata evaluation that never ends', () => {
     expect(hostileResult).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
     expect(hostileResult.cause).toContain('Expression evaluation timeout: Check for infinite loop');
   }, 120_000);
+
+  it('as the first state: StartExecution answers at once and the step handler decides it', async () => {
+    // Seconds of evaluation (two arrays of 300,000 elements, each element several steps; within the bound).
+    const stateMachineArn = await createMachine(
+      jsonataPass('$sum([1..300000].($ * 2)) + $sum([1..300000].($ * 3))'),
+    );
+    const began = performance.now();
+    const { executionArn } = await local.sfn.send(new StartExecutionCommand({ stateMachineArn }));
+    expect(performance.now() - began).toBeLessThan(1_000);
+    const result = await until(
+      'the execution to close',
+      async () => {
+        const described = await local.sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return described.status === 'RUNNING' ? undefined : described;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '225000750000' });
+    // The history is the one of a first state decided inside StartExecution (a cheap one).
+    const cheap = await start(jsonataPass('$sum([1..3].($ * 2))'));
+    await waitForClosedExecution(local.sfn, cheap);
+    const shape = async (arn: string) => {
+      const { events = [] } = await local.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      return events.map((e) => [e.id, e.previousEventId, e.type]);
+    };
+    expect(await shape(executionArn as string)).toEqual(await shape(cheap));
+    expect(await shape(cheap)).toHaveLength(4);
+  }, 90_000);
 
   it.each([
     {
