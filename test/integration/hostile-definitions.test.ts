@@ -9,6 +9,7 @@ import {
   InvalidExecutionInput,
   ListStateMachinesCommand,
   StartExecutionCommand,
+  ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +197,27 @@ describe('JSONPath filters and intrinsics', () => {
     const error = await thrown(createMachine(jsonPathPass({ 'r.$': "$.r[?(@.k.toUpperCase() == 'A')]" })));
     expect(error).toBeInstanceOf(InvalidDefinition);
     expect((error as Error).message).toContain('SCHEMA_VALIDATION_FAILED');
+  });
+
+  it('a JSONata regex RE2 cannot run is refused at creation and by ValidateStateMachineDefinition, naming its state and field', async () => {
+    const definition = jsonataPass('$match($states.input.s, /(a)\\1/)');
+    const error = await thrown(createMachine(definition));
+    expect(error).toBeInstanceOf(InvalidDefinition);
+    expect((error as Error).message).toContain('INVALID_JSONATA_EXPRESSION');
+    expect((error as Error).message).toContain('/States/P/Output');
+    expect((error as Error).message).toContain('The regular expression /(a)\\1/');
+    const validation = await local.sfn.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(definition) }),
+    );
+    expect(validation.result).toBe('FAIL');
+    expect(validation.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        code: 'INVALID_JSONATA_EXPRESSION',
+        location: '/States/P/Output',
+        message: expect.stringContaining('RE2'),
+      }),
+    ]);
   });
 
   it('=~ matches the whole string as Jayway does, on RE2: a backtracking pattern over a long string is answered at once', async () => {
