@@ -19,10 +19,17 @@ interface Handed {
 }
 
 /**
- * The sends of a handler's batch, record by record. Each record's sends leave as soon as that record's work
- * is done (its step committed), not when the whole batch is: a slow or failing execution in the batch holds
- * back no other's. Records that finish in the same turn of the event loop still share SendMessageBatch calls
- * (SQS bills per request: one batch of ten costs what one message costs).
+ * Milliseconds a finished record's sends wait, at most, for the records of the same batch still at work, so
+ * that records finishing close together share SendMessageBatch calls. A record whose work takes longer (a long
+ * evaluation, a slow write) holds the others' sends back by this much, no more.
+ */
+export const LINGER_MS = 5;
+
+/**
+ * The sends of a handler's batch, record by record. Each record's sends leave once that record's work is done
+ * (its step committed), not when the whole batch is: a slow or failing execution in the batch holds back no
+ * other's (by LINGER_MS at most). Records that finish together share SendMessageBatch calls (SQS bills per
+ * request: one batch of ten costs what one message costs).
  *
  * A record is acknowledged only once its own sends are made, so a crash before then loses nothing: the record
  * comes back, finds its commit written and sends that commit's outbox again. When a shared call fails, the
@@ -31,39 +38,59 @@ interface Handed {
  * fails alone; no message another record sent is sent twice.
  */
 export class SendCoalescer {
-  readonly #inner: Queues;
+  /** The queues sends go to. */
+  readonly inner: Queues;
   #handed: Handed[] = [];
-  #scheduled = false;
+  /** Records given queues whose work has not ended yet. */
+  #atWork = 0;
+  #linger: ReturnType<typeof setTimeout> | undefined;
+  #immediate: ReturnType<typeof setImmediate> | undefined;
 
   constructor(inner: Queues) {
-    this.#inner = inner;
+    this.inner = inner;
   }
 
   /** Queues whose sends are held until `flush`, for one record's work. */
   forRecord(): RecordSends {
+    this.#atWork += 1;
     return new RecordSends(this);
   }
 
-  /** Sends `sends` with whatever else is handed in this turn of the event loop; resolves once they are sent. */
-  send(sends: Sends): Promise<void> {
-    if (isEmpty(sends)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#handed.push({ sends, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        const handed = this.#handed;
-        this.#handed = [];
-        void this.#sendTogether(handed);
-      });
-    });
+  /**
+   * A record's work ended with these sends: they go with the others handed in by then, once no record is at
+   * work any more (or LINGER_MS after the first was handed in). Resolves once they are sent.
+   */
+  finish(sends: Sends): Promise<void> {
+    this.#atWork -= 1;
+    const sent = isEmpty(sends)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          this.#handed.push({ sends, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+        });
+    if (this.#handed.length === 0) return sent;
+    if (this.#atWork <= 0) {
+      // The records finishing in this same turn of the event loop go too.
+      this.#immediate ??= setImmediate(() => this.#dispatch());
+    } else {
+      this.#linger ??= setTimeout(() => this.#dispatch(), LINGER_MS);
+    }
+    return sent;
+  }
+
+  #dispatch(): void {
+    clearTimeout(this.#linger);
+    clearImmediate(this.#immediate);
+    this.#linger = undefined;
+    this.#immediate = undefined;
+    const handed = this.#handed;
+    this.#handed = [];
+    if (handed.length > 0) void this.#sendTogether(handed);
   }
 
   async #sendTogether(handed: readonly Handed[]): Promise<void> {
     if (handed.length === 1) {
       const only = handed[0] as Handed;
-      await sendAll(this.#inner, only.sends).then(
+      await sendAll(this.inner, only.sends).then(
         () => only.settle(),
         (error: unknown) => only.settle(error),
       );
@@ -76,9 +103,9 @@ export class SendCoalescer {
       all.timers.push(...sends.timers);
     }
     const [transitions, tasks, timers] = await Promise.all([
-      attemptSend(all.transitions, (list) => this.#inner.sendTransitions(list)),
-      attemptSend(all.tasks, (list) => this.#inner.sendTasks(list)),
-      attemptSend(all.timers, (list) => this.#inner.sendTimers(list)),
+      attemptSend(all.transitions, (list) => this.inner.sendTransitions(list)),
+      attemptSend(all.tasks, (list) => this.inner.sendTasks(list)),
+      attemptSend(all.timers, (list) => this.inner.sendTimers(list)),
     ]);
     const at = { transitions: 0, tasks: 0, timers: 0 };
     const resends: Promise<void>[] = [];
@@ -97,7 +124,7 @@ export class SendCoalescer {
       }
       // Sent again on its own: a message of this record that cannot go fails this record only.
       resends.push(
-        sendAll(this.#inner, left).then(
+        sendAll(this.inner, left).then(
           () => settle(),
           (error: unknown) => settle(error),
         ),
@@ -110,29 +137,36 @@ export class SendCoalescer {
 /** The queues one record's work sends to: held, then sent by `flush` (through the batch's coalescer). */
 export class RecordSends implements Queues {
   readonly #coalescer: SendCoalescer;
-  #sends: Sends = noSends();
+  readonly #sends: Sends = noSends();
+  #flushed = false;
 
   constructor(coalescer: SendCoalescer) {
     this.#coalescer = coalescer;
   }
 
   async sendTransitions(envelopes: readonly TransitionEnvelope[]): Promise<void> {
+    if (this.#flushed) return this.#coalescer.inner.sendTransitions(envelopes);
     this.#sends.transitions.push(...envelopes);
   }
 
   async sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void> {
+    if (this.#flushed) return this.#coalescer.inner.sendTasks(envelopes);
     this.#sends.tasks.push(...envelopes);
   }
 
   async sendTimers(timers: readonly TimerEnvelope[]): Promise<void> {
+    if (this.#flushed) return this.#coalescer.inner.sendTimers(timers);
     this.#sends.timers.push(...timers);
   }
 
-  /** Sends everything held (transitions in the order they were sent: FIFO order within each execution). */
+  /**
+   * Ends the record's work: sends everything held (transitions in the order they were sent: FIFO order within
+   * each execution). Once only: what the record's queues are given after it is sent at once, unbuffered.
+   */
   flush(): Promise<void> {
-    const sends = this.#sends;
-    this.#sends = noSends();
-    return this.#coalescer.send(sends);
+    if (this.#flushed) return Promise.resolve();
+    this.#flushed = true;
+    return this.#coalescer.finish(this.#sends);
   }
 }
 

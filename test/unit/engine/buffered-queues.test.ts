@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SendCoalescer } from '../../../shared/engine/buffered-queues.ts';
+import { LINGER_MS, SendCoalescer } from '../../../shared/engine/buffered-queues.ts';
 import type { Queues, TaskEnvelope } from '../../../shared/engine/ports.ts';
 import { withUnsent } from '../../../shared/lib/unsent-messages.ts';
 
@@ -38,7 +38,20 @@ describe('SendCoalescer', () => {
     expect(calls).toEqual([['a', 'b']]);
   });
 
-  it("a record's flush does not wait for a record still at work", async () => {
+  it('a record finishing a moment after another, both of one batch, shares its call', async () => {
+    const { calls, queues } = recordingQueues();
+    const coalescer = new SendCoalescer(queues);
+    const a = coalescer.forRecord();
+    const b = coalescer.forRecord();
+    await a.sendTasks([task('a')]);
+    const aSent = a.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    await b.sendTasks([task('b')]);
+    await Promise.all([aSent, b.flush()]);
+    expect(calls).toEqual([['a', 'b']]);
+  });
+
+  it(`a record's flush waits at most ${LINGER_MS} ms for a record still at work`, async () => {
     const { calls, queues } = recordingQueues();
     const coalescer = new SendCoalescer(queues);
     const slow = coalescer.forRecord();
