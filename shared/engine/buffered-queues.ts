@@ -44,7 +44,6 @@ export class SendCoalescer {
   /** Records given queues whose work has not ended yet. */
   #atWork = 0;
   #linger: ReturnType<typeof setTimeout> | undefined;
-  #immediate: ReturnType<typeof setImmediate> | undefined;
 
   constructor(inner: Queues) {
     this.inner = inner;
@@ -68,20 +67,15 @@ export class SendCoalescer {
           this.#handed.push({ sends, settle: (error) => (error === undefined ? resolve() : reject(error)) });
         });
     if (this.#handed.length === 0) return sent;
-    if (this.#atWork <= 0) {
-      // The records finishing in this same turn of the event loop go too.
-      this.#immediate ??= setImmediate(() => this.#dispatch());
-    } else {
-      this.#linger ??= setTimeout(() => this.#dispatch(), LINGER_MS);
-    }
+    // With no record at work, none can join (a group's next record starts once this one is acknowledged).
+    if (this.#atWork <= 0) this.#dispatch();
+    else this.#linger ??= setTimeout(() => this.#dispatch(), LINGER_MS);
     return sent;
   }
 
   #dispatch(): void {
     clearTimeout(this.#linger);
-    clearImmediate(this.#immediate);
     this.#linger = undefined;
-    this.#immediate = undefined;
     const handed = this.#handed;
     this.#handed = [];
     if (handed.length > 0) void this.#sendTogether(handed);
