@@ -62,8 +62,8 @@ const jsonPathPass = (parameters: object) => ({
 
 describe('a JSONata evaluation that never ends', () => {
   it('fails its state with States.QueryEvaluationError; meanwhile the API answers and a normal execution finishes', async () => {
-    // A first state of its own, so the evaluation runs in the step handler (StartExecution decides the
-    // first state itself, which would hold that request instead).
+    // A first state of its own, so the evaluation is the step handler's from its first step (a first state
+    // this expensive is left to the step handler too, once it runs past StartExecution's allowance).
     const hostile = await start({
       QueryLanguage: 'JSONata',
       StartAt: 'Begin',
