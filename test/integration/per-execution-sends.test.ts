@@ -4,7 +4,6 @@ import type { EngineDeps } from '../../shared/engine/engine-deps.ts';
 import type { EventLog, Queues } from '../../shared/engine/ports.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import { createStepHandler } from '../../shared/handlers/step-handler.ts';
-import { InfrastructureError } from '../../shared/lib/infrastructure-error.ts';
 import { withUnsent } from '../../shared/lib/unsent-messages.ts';
 import { toRecord } from '../../shared/local/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
@@ -145,8 +144,7 @@ describe('a batch of two executions through the step handler', () => {
       sendTasks: async (envelopes) => {
         const refused = envelopes.flatMap((envelope, i) => (envelope.executionArn === failing ? [i] : []));
         await queues.sendTasks(envelopes.filter((envelope) => envelope.executionArn !== failing));
-        if (refused.length > 0)
-          throw withUnsent(new InfrastructureError('SendMessageBatch: entry failed'), refused);
+        if (refused.length > 0) throw withUnsent(new Error('SendMessageBatch: entry failed'), refused);
       },
       sendTransitions: (envelopes) => queues.sendTransitions(envelopes),
       sendTimers: (timers) => queues.sendTimers(timers),
