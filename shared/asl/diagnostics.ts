@@ -140,6 +140,9 @@ export const Messages = {
   /** AWS (floci-io/floci PR #2699, #2786, measured): JSONata reads AWS refuses at definition time. */
   topLevelReference: (name: string) => `Reference to '${name}' at the top level is not supported.`,
   rootReference: "Reference to '$$' is not supported.",
+  /** Our wording: Statefold runs JSONata's regexes on RE2 (shared/lib/linear-regex.ts); AWS has no such check. */
+  unreadableRegex: (expression: string, pattern: string, reason: string) =>
+    `The regular expression ${pattern} in the JSONata expression '${expression}' cannot be used: Statefold evaluates regular expressions with RE2 (linear time), which has no back-references or look-around (${reason})`,
   /** AWS for `errorOutput` outside a catcher; for `result` outside Task/Map/Parallel Output/Assign by analogy. */
   missingStatesField: (field: string) => `Field '$states.${field}' does not exist.`,
   /** Our wording. */

@@ -1,4 +1,5 @@
 import { parseJsonata } from '../jsonata/compiled-expression.ts';
+import { compileLinearRegex, LinearRegexError } from '../lib/linear-regex.ts';
 
 /**
  * What validation needs to know of one JSONata expression (the text between `{%` and `%}`): whether
@@ -16,6 +17,11 @@ export type JsonataAnalysis =
       statesFields: ReadonlySet<string>;
       /** Workflow variables referenced, without `$`, in written order, each once. */
       variables: readonly string[];
+      /**
+       * Regex literals (`/…/flags`) RE2 cannot compile (back-references, look-around…), each with RE2's
+       * reason: the engine runs JSONata's regexes on RE2, so these would fail every evaluation.
+       */
+      unreadableRegexes: readonly { pattern: string; reason: string }[];
     };
 
 /** The pseudo-reference for `$$`, which AWS refuses under its own message. */
@@ -71,7 +77,24 @@ function analyze(body: string): JsonataAnalysis {
     topLevelReferences: [...topLevel],
     statesFields: walk.statesFields,
     variables: walk.freeVariables(),
+    unreadableRegexes: walk.regexes.flatMap((regex) => {
+      const reason = re2Problem(regex);
+      return reason === undefined
+        ? []
+        : [{ pattern: `/${regex.source}/${regex.flags.replace(/[gy]/g, '')}`, reason }];
+    }),
   };
+}
+
+/** Why RE2 cannot compile the parser's regex (as LinearRegExp would at evaluation), or undefined. */
+function re2Problem(regex: RegExp): string | undefined {
+  try {
+    compileLinearRegex(regex.source, regex.flags.replace(/[gy]/g, ''));
+    return undefined;
+  } catch (error) {
+    if (error instanceof LinearRegexError) return error.message;
+    throw error;
+  }
 }
 
 /**
@@ -209,6 +232,8 @@ const FUNCTION_NAMES: ReadonlySet<string> = new Set([
 /** Every node of the tree: the variables read, those the expression binds itself, and `$states` fields. */
 class FullWalk {
   readonly statesFields = new Set<string>();
+  /** The regex literals, as the parser built them. */
+  readonly regexes: RegExp[] = [];
   private readonly references: { name: string; position: number }[] = [];
   private readonly bound = new Set<string>();
   private readonly calls = new Set<ExprNode>();
@@ -242,6 +267,9 @@ class FullWalk {
         break;
       case 'path':
         this.noteStatesField(expr.steps);
+        break;
+      case 'regex':
+        if (expr.value instanceof RegExp) this.regexes.push(expr.value);
         break;
       default:
         break;

@@ -42,6 +42,15 @@ export function checkJsonataExpressions(
       ctx.diagnostics.push(
         errorDiagnostic(DiagnosticCodes.UnsupportedJsonataExpression, message, site.location),
       );
+    for (const { pattern, reason } of analysis.unreadableRegexes) {
+      ctx.diagnostics.push(
+        errorDiagnostic(
+          DiagnosticCodes.InvalidJsonataExpression,
+          Messages.unreadableRegex(site.text, pattern, reason),
+          site.location,
+        ),
+      );
+    }
     for (const name of analysis.topLevelReferences) {
       unsupported(name === ROOT_REFERENCE ? Messages.rootReference : Messages.topLevelReference(name));
     }

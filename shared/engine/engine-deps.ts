@@ -6,7 +6,7 @@ import type { StateMachineDefinition } from '../language/types.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { ActivityPorts } from './activities.ts';
 import { applyRecord } from './apply-record.ts';
-import { applyEach, BufferedQueues } from './buffered-queues.ts';
+import { applyEach, SendCoalescer } from './buffered-queues.ts';
 import { childDefinition } from './child-runs.ts';
 import type { Deployment } from './names.ts';
 import type {
@@ -41,25 +41,35 @@ export interface EngineDeps extends Deployment {
 }
 
 /**
- * Runs a handler's batch with its sends held and sent together at the end (see BufferedQueues). A failed
- * flush fails the whole batch: every record comes back and sends its commit's outbox again.
+ * For a handler's batch: runs each record's work with its sends held, and sends them as soon as that record's
+ * work is done (see SendCoalescer), so a slow or failing record holds back no other's. A record whose sends
+ * fail fails (it comes back and sends its commit's outbox again); a record that fails still sends what it
+ * held (its commit, if written, needs them anyway).
  *
- * The records the batch's commits sent (listings, Map Run records) are delivered to their handler here, in
- * this invocation, before the flush, as a top-level task applies its own outcome: the same use case
- * (applyRecord) the task handler runs for a queued one, without a send, a receive, a delete and an invocation
- * for each. A parent told by one joins the flush. A record that cannot be applied here is queued after all,
- * for the task handler and its retries; applying one twice changes nothing.
+ * The records a record's commits sent (listings, Map Run records) are delivered to their handler here, in this
+ * invocation, before its sends go, as a top-level task applies its own outcome: the same use case (applyRecord)
+ * the task handler runs for a queued one, without a send, a receive, a delete and an invocation for each. A
+ * parent told by one joins the sends. A record that cannot be applied here is queued after all, for the task
+ * handler and its retries; applying one twice changes nothing.
  */
-export async function withBufferedSends<T>(
+export function withSendsPerRecord(
   deps: EngineDeps,
-  work: (deps: EngineDeps) => Promise<T>,
-): Promise<T> {
-  const queues = new BufferedQueues(deps.queues);
-  const buffered = { ...deps, queues };
-  const result = await work(buffered);
-  await queues.deliverRecords((record) => applyRecord(buffered, record));
-  await queues.flush();
-  return result;
+): <T>(work: (deps: EngineDeps) => Promise<T>) => Promise<T> {
+  const coalescer = new SendCoalescer(deps.queues);
+  return async (work) => {
+    const queues = coalescer.forRecord();
+    let result: Awaited<ReturnType<typeof work>>;
+    try {
+      const recordDeps = { ...deps, queues };
+      result = await work(recordDeps);
+      await queues.deliverRecords((record) => applyRecord(recordDeps, record));
+    } catch (error) {
+      await queues.flush().catch(() => undefined);
+      throw error;
+    }
+    await queues.flush();
+    return result;
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { TransitionMessage } from '../execution/messages.ts';
 import { Step } from '../execution/step.ts';
 import type { ExecutionInfo, MockCase, ParentLink } from '../history/events.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
+import { AllowanceExhausted } from '../jsonata/index.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Json } from '../lib/json.ts';
 import { START_MESSAGE_ID } from './command-messages.ts';
@@ -170,6 +171,14 @@ function splitTestCase(deps: EngineDeps, arn: string): { stateMachineArn: string
 }
 
 /**
+/**
+ * JSONata evaluation steps StartExecution may spend deciding the first state inline (about 50 ms here; the
+ * evaluation bound is 5,000,000): a first state that needs more is left to the step handler, so the call
+ * answers at once, as AWS's does.
+ */
+export const FIRST_STATE_ALLOWANCE_STEPS = 50_000;
+
+/**
  * Decides the start and the first state, appends commit 1, sends the outbox; undefined (and
  * nothing written) when commit 1 exists. A StartExecution call and a child run's start message both end here.
  */
@@ -194,7 +203,10 @@ export async function writeFirstCommit(
   let deciding: TransitionMessage = start;
   let step: Step | undefined;
   try {
-    step = new Step(compileMachine(definition), createExecutionState(), env);
+    step = new Step(compileMachine(definition), createExecutionState(), {
+      ...env,
+      allowance: { steps: FIRST_STATE_ALLOWANCE_STEPS },
+    });
     const pending = decideStep(step, start);
     if (pending) await pending;
     // The first state runs in the first commit: ExecutionStarted is no state of its own, and this saves the
@@ -208,6 +220,15 @@ export async function writeFirstCommit(
     }
   } catch (error) {
     if (isInfrastructureError(error)) throw error;
+    if (error instanceof AllowanceExhausted) {
+      // A first state too expensive to decide while the caller waits: commit 1 is ExecutionStarted and the
+      // transition that runs the first state, which the step handler decides with the whole evaluation bound
+      // (the history is the same either way).
+      step = new Step(compileMachine(definition), createExecutionState(), env);
+      const started = decideStep(step, start);
+      if (started) await started;
+      return commitFirst(deps, execution, step, beforeSends, listed);
+    }
     // As in applyTransition: a first state that cannot be decided fails the execution in its first commit
     // (ExecutionStarted, ExecutionFailed), which StartExecution or the child run's start then publishes.
     const failure = decideFailure(deciding, step?.state, error);
@@ -218,6 +239,17 @@ export async function writeFirstCommit(
     const failed = decideStep(step, failure);
     if (failed) await failed;
   }
+  return commitFirst(deps, execution, step, beforeSends, listed);
+}
+
+/** Appends commit 1 as `step` decided it, then lists the execution and sends the commit's outbox. */
+async function commitFirst(
+  deps: EngineDeps,
+  execution: ExecutionInfo,
+  step: Step,
+  beforeSends: (() => Promise<void>) | undefined,
+  listed: boolean,
+): Promise<{ state: ExecutionState; commit: Commit } | undefined> {
   const commit: Commit = {
     n: 1,
     causedBy: START_MESSAGE_ID,

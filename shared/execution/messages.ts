@@ -1,4 +1,5 @@
 import type { ExecutionEvent, ExecutionInfo, MockCase } from '../history/events.ts';
+import type { EvaluationAllowance } from '../jsonata/index.ts';
 import type { IntegrationPattern } from '../language/task-resources.ts';
 import type { ItemReaderResource, ResultOutputType, ResultTransformation } from '../language/types.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
@@ -171,6 +172,11 @@ export interface StepEnv {
   /** Uniform in [0, 1). */
   random(): number;
   uuid(): string;
+  /**
+   * JSONata evaluation steps this step may spend in all before its evaluations stop with AllowanceExhausted
+   * (StartExecution's inline first state); absent, only the evaluation bounds apply.
+   */
+  allowance?: EvaluationAllowance | undefined;
   /**
    * Told each data-flow stage's value as a state computes it (TestState's inspection data, named as AWS names
    * its fields); absent everywhere else, where it costs one optional call.

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverTransition } from '../engine/deliver-transition.ts';
-import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
+import { type EngineDeps, withSendsPerRecord } from '../engine/engine-deps.ts';
 import { decodeTransitionEnvelope, executionArnOfBody } from '../queue/envelope-codec.ts';
 import { processSqsBatch, receiveCountOf } from '../queue/sqs-batch.ts';
 import { acceptOnlyFrom, type DeadlineContext, logEscapedErrors } from './handler-middleware.ts';
@@ -18,17 +18,19 @@ export function createStepHandler(
   return middy<SQSEvent, SQSBatchResponse, Error, DeadlineContext>()
     .use(logEscapedErrors('step'))
     .use(acceptOnlyFrom('step', eventSourceArn))
-    .handler((event) =>
-      withBufferedSends(getDeps(), (deps) =>
-        processSqsBatch(event, async (record) => {
-          const delivery = {
-            messageId: record.messageId,
-            receiveCount: receiveCountOf(record),
-            maxReceiveCount,
-            executionArn: () => executionArnOfBody(record.body),
-          };
-          await deliverTransition(deps, delivery, () => decodeTransitionEnvelope(record.body));
-        }),
-      ),
-    );
+    .handler((event) => {
+      // Each execution's sends leave when its own step has committed, not when the whole batch has.
+      const perRecord = withSendsPerRecord(getDeps());
+      return processSqsBatch(event, async (record) => {
+        const delivery = {
+          messageId: record.messageId,
+          receiveCount: receiveCountOf(record),
+          maxReceiveCount,
+          executionArn: () => executionArnOfBody(record.body),
+        };
+        await perRecord((deps) =>
+          deliverTransition(deps, delivery, () => decodeTransitionEnvelope(record.body)),
+        );
+      });
+    });
 }

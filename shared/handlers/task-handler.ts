@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
+import { type EngineDeps, withSendsPerRecord } from '../engine/engine-deps.ts';
 import { runTaskQueueMessage } from '../engine/run-task.ts';
 import { decodeTaskQueueEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
@@ -21,11 +21,12 @@ export function createTaskHandler(getDeps: () => EngineDeps, eventSourceArn?: st
     .use(logEscapedErrors('task'))
     .use(acceptOnlyFrom('task', eventSourceArn))
     .use(deadlineSignal())
-    .handler((event, context) =>
-      withBufferedSends(getDeps(), (deps) =>
-        processSqsBatch(event, (record) =>
+    .handler((event, context) => {
+      const perRecord = withSendsPerRecord(getDeps());
+      return processSqsBatch(event, (record) =>
+        perRecord((deps) =>
           runTaskQueueMessage(deps, decodeTaskQueueEnvelope(record.body), context.deadline),
         ),
-      ),
-    );
+      );
+    });
 }

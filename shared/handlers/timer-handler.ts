@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type EngineDeps, withBufferedSends } from '../engine/engine-deps.ts';
+import { type EngineDeps, withSendsPerRecord } from '../engine/engine-deps.ts';
 import { fireTimer } from '../engine/run-task.ts';
 import { decodeTimerEnvelope } from '../queue/envelope-codec.ts';
 import { processSqsBatch } from '../queue/sqs-batch.ts';
@@ -11,9 +11,10 @@ export function createTimerHandler(getDeps: () => EngineDeps, eventSourceArn?: s
   return middy<SQSEvent, SQSBatchResponse, Error, DeadlineContext>()
     .use(logEscapedErrors('timer'))
     .use(acceptOnlyFrom('timer', eventSourceArn))
-    .handler((event) =>
-      withBufferedSends(getDeps(), (deps) =>
-        processSqsBatch(event, (record) => fireTimer(deps, decodeTimerEnvelope(record.body))),
-      ),
-    );
+    .handler((event) => {
+      const perRecord = withSendsPerRecord(getDeps());
+      return processSqsBatch(event, (record) =>
+        perRecord((deps) => fireTimer(deps, decodeTimerEnvelope(record.body))),
+      );
+    });
 }

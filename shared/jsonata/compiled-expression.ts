@@ -16,7 +16,11 @@ export interface CompiledExpression {
   /** The parse error (`S0201: Syntax error: ...`), when the text is not JSONata. */
   readonly syntaxError: string | undefined;
   /** Evaluates with no input document: only the bound variables (`$states`, `$name`, functions) exist. */
-  evaluate(variables: Readonly<Record<string, unknown>>, site: ExpressionSite): Promise<Json>;
+  evaluate(
+    variables: Readonly<Record<string, unknown>>,
+    site: ExpressionSite,
+    allowance?: EvaluationAllowance,
+  ): Promise<Json>;
   /** The synchronous evaluator (fast-expression.ts), when the expression is in its subset. */
   readonly fast: FastExpression | undefined;
 }
@@ -73,7 +77,34 @@ interface Bounds {
   steps: number;
   /** The step count at which the evaluation next lets the event loop turn. */
   nextYield: number;
+  allowance: EvaluationAllowance | undefined;
 }
+
+/**
+ * Steps a caller lets several evaluations spend in all (StartExecution deciding the first state inline): each
+ * step of each evaluation given it takes one off `steps`. Counted, like the bounds, so the decision to stop
+ * is the same on every machine.
+ */
+export interface EvaluationAllowance {
+  steps: number;
+}
+
+/**
+ * An evaluation ran past the allowance its caller gave: not the state's failure (no States error) but the
+ * caller's sign to leave the work to a step that has the whole bound to spend.
+ */
+export class AllowanceExhausted extends Error {
+  override name = 'AllowanceExhausted';
+  constructor() {
+    super('The evaluation ran past the steps its caller allowed');
+  }
+}
+
+/**
+ * The allowance of the evaluation being started: the library creates the evaluation's frame synchronously
+ * inside `evaluate`, where pushFrame takes it, before anything else can run.
+ */
+let handingAllowance: EvaluationAllowance | undefined;
 
 /** A library frame; each evaluation's frames share one set of counters, hung on the frames themselves. */
 interface Frame {
@@ -86,7 +117,12 @@ interface Frame {
  * it (blocks, lambdas) shares its parent's.
  */
 function pushFrame(parent: Frame, child: Frame): void {
-  child.bounds = parent.bounds ?? { depth: 0, steps: 0, nextYield: YIELD_EVERY_STEPS };
+  if (parent.bounds !== undefined) {
+    child.bounds = parent.bounds;
+    return;
+  }
+  child.bounds = { depth: 0, steps: 0, nextYield: YIELD_EVERY_STEPS, allowance: handingAllowance };
+  handingAllowance = undefined;
 }
 
 const turnOfTheEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -98,6 +134,7 @@ function enterStep(_node: unknown, _input: unknown, frame: Frame): Promise<void>
   bounds.steps += 1;
   if (bounds.depth > MAX_DEPTH) throw new Error(DEPTH_MESSAGE);
   if (bounds.steps > MAX_STEPS) throw new Error(STEPS_MESSAGE);
+  if (bounds.allowance !== undefined && --bounds.allowance.steps < 0) throw new AllowanceExhausted();
   if (bounds.steps < bounds.nextYield) return undefined;
   bounds.nextYield = bounds.steps + YIELD_EVERY_STEPS;
   return turnOfTheEventLoop();
@@ -113,6 +150,10 @@ function exitStep(_node: unknown, _input: unknown, frame: Frame, result: unknown
     if (result.length > MAX_SEQUENCE_ELEMENTS) throw new Error(MEMORY_LIMIT_MESSAGE);
     bounds.steps += result.length;
     if (bounds.steps > MAX_STEPS) throw new Error(STEPS_MESSAGE);
+    if (bounds.allowance !== undefined) {
+      bounds.allowance.steps -= result.length;
+      if (bounds.allowance.steps < 0) throw new AllowanceExhausted();
+    }
   }
 }
 
@@ -155,11 +196,16 @@ function parseExpression(text: string): CompiledExpression {
     text,
     syntaxError: undefined,
     fast: compileFast(parsed.ast() as Parameters<typeof compileFast>[0]),
-    evaluate: async (variables, site) => {
+    evaluate: async (variables, site, allowance) => {
       let raw: unknown;
       try {
-        raw = await parsed.evaluate(undefined, variables);
+        handingAllowance = allowance;
+        const evaluation = parsed.evaluate(undefined, variables);
+        handingAllowance = undefined;
+        raw = await evaluation;
       } catch (error) {
+        handingAllowance = undefined;
+        if (error instanceof AllowanceExhausted) throw error;
         throw threwDuringEvaluation(site, error);
       }
       if (raw === undefined) throw returnedNothing(site);

@@ -1,5 +1,10 @@
 export { type AwsFunctionEnv, awsFunctions } from './aws-functions.ts';
-export { countJsonataCompilations, findJsonataSyntaxError } from './compiled-expression.ts';
+export {
+  AllowanceExhausted,
+  countJsonataCompilations,
+  type EvaluationAllowance,
+  findJsonataSyntaxError,
+} from './compiled-expression.ts';
 export { expressionText, isJsonataExpression } from './expression-text.ts';
 export { type JsonataFieldKind, type JsonataFieldValue, readJsonataField } from './field-readers.ts';
 export { javaRandomDouble } from './java-random.ts';

@@ -1,7 +1,12 @@
 import { assertNever } from '../lib/assert-never.ts';
 import type { Json, JsonObject } from '../lib/json.ts';
 import { type AwsFunctionEnv, awsFunctions } from './aws-functions.ts';
-import { type CompiledExpression, compileExpression, parseJsonata } from './compiled-expression.ts';
+import {
+  type CompiledExpression,
+  compileExpression,
+  type EvaluationAllowance,
+  parseJsonata,
+} from './compiled-expression.ts';
 import { expressionText, isJsonataExpression } from './expression-text.ts';
 import { BAIL, type FastResult } from './fast-expression.ts';
 import type { ExpressionSite } from './query-evaluation-error.ts';
@@ -25,6 +30,12 @@ export interface JsonataEnv extends AwsFunctionEnv {
    * replay gives the same value). Absent, those two read the machine clock as the JSONata library does.
    */
   readonly now?: number;
+  /**
+   * Evaluation steps the caller lets this step's evaluations spend in all; past them an evaluation stops with
+   * AllowanceExhausted (StartExecution leaves an expensive first state to the step handler). Absent: only the
+   * evaluation bounds apply.
+   */
+  readonly allowance?: EvaluationAllowance | undefined;
 }
 
 /**
@@ -113,8 +124,9 @@ function createTemplate(value: Json, field: string): JsonataTemplate {
     evaluateFast: (bindings) => evaluateNodeFast(root, bindings),
     evaluate:
       root.kind === 'expression'
-        ? (bindings) => root.expression.evaluate(jsonataVariables(bindings), root.site)
-        : (bindings) => evaluateNode(root, jsonataVariables(bindings)),
+        ? (bindings) =>
+            root.expression.evaluate(jsonataVariables(bindings), root.site, bindings.env.allowance)
+        : (bindings) => evaluateNode(root, jsonataVariables(bindings), bindings.env.allowance),
   };
 }
 
@@ -141,18 +153,22 @@ function compileNode(value: Json, location: string, field: string): TemplateNode
   return { kind: 'constant', value };
 }
 
-async function evaluateNode(node: TemplateNode, variables: Readonly<Record<string, unknown>>): Promise<Json> {
+async function evaluateNode(
+  node: TemplateNode,
+  variables: Readonly<Record<string, unknown>>,
+  allowance: EvaluationAllowance | undefined,
+): Promise<Json> {
   switch (node.kind) {
     case 'constant':
       return node.value;
     case 'expression':
-      return node.expression.evaluate(variables, node.site);
+      return node.expression.evaluate(variables, node.site, allowance);
     case 'object': {
       const result: JsonObject = {};
       for (const [key, item] of node.entries) {
         // Defined rather than assigned, so a member named `__proto__` stays a member.
         Object.defineProperty(result, key, {
-          value: await evaluateNode(item, variables),
+          value: await evaluateNode(item, variables, allowance),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -162,7 +178,7 @@ async function evaluateNode(node: TemplateNode, variables: Readonly<Record<strin
     }
     case 'array': {
       const result: Json[] = [];
-      for (const item of node.items) result.push(await evaluateNode(item, variables));
+      for (const item of node.items) result.push(await evaluateNode(item, variables, allowance));
       return result;
     }
     default:

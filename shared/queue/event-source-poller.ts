@@ -186,7 +186,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
 }
 
 /** An SQS message as Lambda puts it in an event record. */
-function toRecord(message: Message, queueArn: string, awsRegion: string): SQSRecord {
+export function toRecord(message: Message, queueArn: string, awsRegion: string): SQSRecord {
   const system = message.Attributes ?? {};
   const attributes: SQSRecordAttributes = {
     ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',

@@ -13,6 +13,7 @@ import type {
   TimerEnvelope,
   TransitionEnvelope,
 } from '../engine/ports.ts';
+import { unsentOf, withUnsent } from '../lib/unsent-messages.ts';
 import { encodeEnvelope } from './envelope-codec.ts';
 
 /** The engine's queues on SQS: FIFO transitions (one group per execution), standard tasks and timers. */
@@ -52,34 +53,94 @@ export class SqsQueues implements Queues {
       }),
     );
     // One batch after the other: within a group, SQS keeps the order the messages were sent in.
-    for (const batch of toBatches(entries, 'transition')) await this.#send(this.#urls.transitions, batch);
+    await this.#sendBatches(this.#urls.transitions, entries, 'transition', true);
   }
 
   async sendTasks(envelopes: readonly TaskEnvelope[]): Promise<void> {
     const entries = envelopes.map((envelope): Entry => ({ MessageBody: encodeEnvelope(envelope) }));
-    await Promise.all(toBatches(entries, 'task').map((batch) => this.#send(this.#urls.tasks, batch)));
+    await this.#sendBatches(this.#urls.tasks, entries, 'task', false);
   }
 
   async sendRecords(envelopes: readonly RecordEnvelope[]): Promise<void> {
     const entries = envelopes.map((envelope): Entry => ({ MessageBody: encodeEnvelope(envelope) }));
-    await Promise.all(toBatches(entries, 'record').map((batch) => this.#send(this.#urls.tasks, batch)));
+    await this.#sendBatches(this.#urls.tasks, entries, 'record', false);
   }
 
   async sendTimers(timers: readonly TimerEnvelope[]): Promise<void> {
     const now = this.#clock.now();
-    const due = timers.filter((timer) => timer.dueAt <= now).map((timer) => timer.transition);
-    const waiting = timers
-      .filter((timer) => timer.dueAt > now)
-      .map(
-        (timer): Entry => ({
-          MessageBody: encodeEnvelope(timer),
-          DelaySeconds: delaySecondsUntil(timer.dueAt - now),
-        }),
-      );
-    await Promise.all([
-      due.length > 0 ? this.sendTransitions(due) : undefined,
-      ...toBatches(waiting, 'timer').map((batch) => this.#send(this.#urls.timers, batch)),
+    const due: number[] = [];
+    const waiting: number[] = [];
+    timers.forEach((timer, i) => {
+      (timer.dueAt <= now ? due : waiting).push(i);
+    });
+    const entries = waiting.map((i): Entry => {
+      const timer = timers[i] as TimerEnvelope;
+      return { MessageBody: encodeEnvelope(timer), DelaySeconds: delaySecondsUntil(timer.dueAt - now) };
+    });
+    // Each part's unsent messages, as indices of `timers`.
+    const results = await Promise.allSettled([
+      due.length > 0
+        ? this.sendTransitions(due.map((i) => (timers[i] as TimerEnvelope).transition))
+        : undefined,
+      this.#sendBatches(this.#urls.timers, entries, 'timer', false),
     ]);
+    const unsent: number[] = [];
+    let first: unknown;
+    results.forEach((result, part) => {
+      if (result.status === 'fulfilled') return;
+      first ??= result.reason;
+      const indices = part === 0 ? due : waiting;
+      const marked = unsentOf(result.reason);
+      indices.forEach((index, i) => {
+        if (!marked || marked.has(i)) unsent.push(index);
+      });
+    });
+    if (first !== undefined) throw withUnsent(asError(first), unsent);
+  }
+
+  /**
+   * Sends `entries` in batches (one after the other when `sequential`: a failed batch stops the rest). A failure
+   * is thrown marked with the indices of the entries that did not go (unsent-messages.ts).
+   */
+  async #sendBatches(
+    queueUrl: string,
+    entries: readonly Entry[],
+    what: string,
+    sequential: boolean,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    let batches: { start: number; entries: Entry[] }[];
+    try {
+      batches = toBatches(entries, what);
+    } catch (error) {
+      throw withUnsent(asError(error), entries.keys());
+    }
+    const unsent: number[] = [];
+    let first: unknown;
+    const sendOne = async (batch: { start: number; entries: Entry[] }) => {
+      try {
+        await this.#send(queueUrl, batch.entries);
+      } catch (error) {
+        first ??= error;
+        const failed = unsentOf(error);
+        batch.entries.forEach((_, i) => {
+          if (!failed || failed.has(i)) unsent.push(batch.start + i);
+        });
+      }
+    };
+    if (sequential) {
+      for (const [n, batch] of batches.entries()) {
+        await sendOne(batch);
+        if (first === undefined) continue;
+        for (const rest of batches.slice(n + 1)) {
+          for (let i = 0; i < rest.entries.length; i++) unsent.push(rest.start + i);
+        }
+        break;
+      }
+    } else {
+      await Promise.all(batches.map(sendOne));
+    }
+    if (first !== undefined) throw withUnsent(asError(first), unsent);
   }
 
   async #send(queueUrl: string, entries: readonly Entry[]): Promise<void> {
@@ -92,12 +153,19 @@ export class SqsQueues implements Queues {
       const reasons = failed.map((entry) => `entry ${entry.Id}: ${entry.Code} ${entry.Message ?? ''}`.trim());
       const message = `SendMessageBatch to ${queueUrl}: ${failed.length} of ${batch.length} messages failed (${reasons.join('; ')})`;
       // SQS's own failures (not the sender's) pass: the record is retried, and left to the DLQ at worst.
-      throw new EngineError(
-        failed.some((entry) => entry.SenderFault) ? 'QueueSendRefused' : 'InfrastructureFailure',
-        message,
+      throw withUnsent(
+        new EngineError(
+          failed.some((entry) => entry.SenderFault) ? 'QueueSendRefused' : 'InfrastructureFailure',
+          message,
+        ),
+        failed.map((entry) => Number(entry.Id)),
       );
     }
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 type Entry = Omit<SendMessageBatchRequestEntry, 'Id'>;
@@ -111,12 +179,13 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Consecutive runs of at most 10 entries and 1 MiB of bodies, in order. */
-function toBatches(entries: readonly Entry[], what: string): Entry[][] {
-  const batches: Entry[][] = [];
+/** Consecutive runs of at most 10 entries and 1 MiB of bodies, in order, each with the index of its first entry. */
+function toBatches(entries: readonly Entry[], what: string): { start: number; entries: Entry[] }[] {
+  const batches: { start: number; entries: Entry[] }[] = [];
   let current: Entry[] = [];
+  let start = 0;
   let bytes = 0;
-  for (const entry of entries) {
+  entries.forEach((entry, index) => {
     const size = Buffer.byteLength(entry.MessageBody ?? '', 'utf8');
     if (size > MAX_MESSAGE_BYTES) {
       throw new EngineError(
@@ -125,13 +194,14 @@ function toBatches(entries: readonly Entry[], what: string): Entry[][] {
       );
     }
     if (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_MESSAGE_BYTES) {
-      batches.push(current);
+      batches.push({ start, entries: current });
       current = [];
+      start = index;
       bytes = 0;
     }
     current.push(entry);
     bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
+  });
+  if (current.length > 0) batches.push({ start, entries: current });
   return batches;
 }

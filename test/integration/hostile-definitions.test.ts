@@ -4,10 +4,12 @@ import { networkInterfaces } from 'node:os';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   InvalidDefinition,
   InvalidExecutionInput,
   ListStateMachinesCommand,
   StartExecutionCommand,
+  ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
@@ -60,8 +62,8 @@ const jsonPathPass = (parameters: object) => ({
 
 describe('a JSONata evaluation that never ends', () => {
   it('fails its state with States.QueryEvaluationError; meanwhile the API answers and a normal execution finishes', async () => {
-    // A first state of its own, so the evaluation runs in the step handler (StartExecution decides the
-    // first state itself, which would hold that request instead).
+    // A first state of its own, so the evaluation is the step handler's from its first step (a first state
+    // this expensive is left to the step handler too, once it runs past StartExecution's allowance).
     const hostile = await start({
       QueryLanguage: 'JSONata',
       StartAt: 'Begin',
@@ -107,6 +109,39 @@ describe('a JSONata evaluation that never ends', () => {
     expect(hostileResult).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
     expect(hostileResult.cause).toContain('Expression evaluation timeout: Check for infinite loop');
   }, 120_000);
+
+  it('as the first state: StartExecution answers at once and the step handler decides it', async () => {
+    // Seconds of evaluation (two arrays of 300,000 elements, each element several steps; within the bound).
+    const stateMachineArn = await createMachine(
+      jsonataPass('$sum([1..300000].($ * 2)) + $sum([1..300000].($ * 3))'),
+    );
+    const began = performance.now();
+    const { executionArn } = await local.sfn.send(new StartExecutionCommand({ stateMachineArn }));
+    // About 50 ms alone; the bound leaves room for a loaded machine. What shows the start did not decide the
+    // state, whatever the load: its history is ExecutionStarted alone when the call returns (the state's
+    // events come in one commit, seconds of evaluation later).
+    expect(performance.now() - began).toBeLessThan(2_000);
+    const { events: atStart = [] } = await local.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(atStart.map((e) => e.type)).toEqual(['ExecutionStarted']);
+    const result = await until(
+      'the execution to close',
+      async () => {
+        const described = await local.sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return described.status === 'RUNNING' ? undefined : described;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '225000750000' });
+    // The history is the one of a first state decided inside StartExecution (a cheap one).
+    const cheap = await start(jsonataPass('$sum([1..3].($ * 2))'));
+    await waitForClosedExecution(local.sfn, cheap);
+    const shape = async (arn: string) => {
+      const { events = [] } = await local.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      return events.map((e) => [e.id, e.previousEventId, e.type]);
+    };
+    expect(await shape(executionArn as string)).toEqual(await shape(cheap));
+    expect(await shape(cheap)).toHaveLength(4);
+  }, 90_000);
 
   it.each([
     {
@@ -167,6 +202,27 @@ describe('JSONPath filters and intrinsics', () => {
     const error = await thrown(createMachine(jsonPathPass({ 'r.$': "$.r[?(@.k.toUpperCase() == 'A')]" })));
     expect(error).toBeInstanceOf(InvalidDefinition);
     expect((error as Error).message).toContain('SCHEMA_VALIDATION_FAILED');
+  });
+
+  it('a JSONata regex RE2 cannot run is refused at creation and by ValidateStateMachineDefinition, naming its state and field', async () => {
+    const definition = jsonataPass('$match($states.input.s, /(a)\\1/)');
+    const error = await thrown(createMachine(definition));
+    expect(error).toBeInstanceOf(InvalidDefinition);
+    expect((error as Error).message).toContain('INVALID_JSONATA_EXPRESSION');
+    expect((error as Error).message).toContain('/States/P/Output');
+    expect((error as Error).message).toContain('The regular expression /(a)\\1/');
+    const validation = await local.sfn.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(definition) }),
+    );
+    expect(validation.result).toBe('FAIL');
+    expect(validation.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        code: 'INVALID_JSONATA_EXPRESSION',
+        location: '/States/P/Output',
+        message: expect.stringContaining('RE2'),
+      }),
+    ]);
   });
 
   it('=~ matches the whole string as Jayway does, on RE2: a backtracking pattern over a long string is answered at once', async () => {

@@ -13,6 +13,7 @@ import {
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../../shared/engine/ports.ts';
+import { unsentOf } from '../../shared/lib/unsent-messages.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
 import {
   decodeTaskEnvelope,
@@ -359,6 +360,36 @@ describe('SqsQueues on the embedded SQS', () => {
     await queues.sendTimers([later, due]);
     expect(await countMessages(sqs.urls.timers)).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
     expect((await drain(sqs.urls.transitions)).map(decodeTransitionEnvelope)).toEqual([due.transition]);
+  });
+
+  it('a failed send names the messages that did not go: a timers queue that is gone loses the waiting timer, not the due one', async () => {
+    const broken = new SqsQueues({
+      client: sqs.client,
+      urls: { ...sqs.urls, timers: `${sqs.urls.timers}-gone` },
+      clock: { now: () => now },
+    });
+    const later: TimerEnvelope = { dueAt: now + 60_000, transition: advance(ARN('gone-later'), 'w') };
+    const due: TimerEnvelope = { dueAt: now, transition: advance(ARN('gone-due'), 'w') };
+    const error = await broken.sendTimers([later, due]).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(unsentOf(error)).toEqual(new Set([0]));
+    expect((await drain(sqs.urls.transitions)).map(decodeTransitionEnvelope)).toEqual([due.transition]);
+  });
+
+  it('a message over 1 MiB among others: every message of the call is named unsent (none went)', async () => {
+    const huge: TransitionEnvelope = {
+      executionArn: ARN('huge-among'),
+      id: 'x',
+      message: { type: 'taskSucceeded', scope: '', ref: 1, output: 'x'.repeat(1_048_576) },
+    };
+    const error = await queues.sendTransitions([advance(ARN('small'), 'x'), huge]).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(unsentOf(error)).toEqual(new Set([0, 1]));
+    expect(await drain(sqs.urls.transitions)).toEqual([]);
   });
 
   it('a timer due in half a second arrives on the timers queue a second later', async () => {

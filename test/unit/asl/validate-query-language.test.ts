@@ -602,3 +602,51 @@ describe('a reference to a variable no earlier state assigns', () => {
     },
   );
 });
+
+describe('JSONata regex literals RE2 cannot run', () => {
+  const problems = (definition: object) =>
+    validateDefinition(JSON.stringify(definition)).diagnostics.map((d) => [d.code, d.location, d.message]);
+
+  it.each([
+    [
+      'a back-reference in Output',
+      pass({ Output: '{% $match($states.input.s, /(a)\\1/) %}' }),
+      '/States/A/Output',
+      '/(a)\\1/',
+      'invalid escape sequence: `\\1`',
+    ],
+    [
+      'a look-ahead in an Assign value',
+      pass({ Assign: { x: "{% $replace('ab', /a(?=b)/i, 'x') %}" } }),
+      '/States/A/Assign/x',
+      '/a(?=b)/i',
+      'invalid or unsupported Perl syntax: `(?=`',
+    ],
+    [
+      'a look-behind in a Task Argument',
+      task({ Arguments: { p: "{% $split('a-b', /(?<=a)-/) %}" } }),
+      '/States/A/Arguments/p',
+      '/(?<=a)-/',
+      'invalid named capture: `(?<=a)-`',
+    ],
+  ])(
+    '%s is INVALID_JSONATA_EXPRESSION at its state and field, saying why',
+    (_label, state, location, pattern, reason) => {
+      const [problem, ...rest] = problems(jsonata(state));
+      expect(rest).toEqual([]);
+      expect(problem?.[0]).toBe(INVALID);
+      expect(problem?.[1]).toBe(location);
+      expect(problem?.[2]).toContain(`The regular expression ${pattern} in the JSONata expression`);
+      expect(problem?.[2]).toContain('RE2');
+      expect(problem?.[2]).toContain(reason);
+    },
+  );
+
+  it.each([
+    ['a character class and a quantifier', '/^[a-z]+[0-9]{2,3}$/i'],
+    ['a catastrophic-backtracking shape, linear on RE2', '/(a+)+$/'],
+    ['a non-capturing group and alternation', '/(?:ab|cd)*/m'],
+  ])('%s is accepted', (_label, regex) => {
+    expect(problems(jsonata(pass({ Output: `{% $contains($states.input.s, ${regex}) %}` })))).toEqual([]);
+  });
+});
