@@ -279,13 +279,7 @@ async function readJsonArray(
   pointer?: Json,
 ): Promise<JsonObject> {
   const at = isJsonObject(cursor) ? (cursor as { index: number; etag: string }) : { index: 0, etag: '' };
-  let output: S3Output;
-  try {
-    output = await send('GetObject', { ...location, ...(at.etag !== '' ? { IfMatch: at.etag } : {}) });
-  } catch (error) {
-    if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
-    throw error;
-  }
+  const output = await getPinned(send, location, at.etag);
   let parsed: unknown;
   try {
     parsed = JSON.parse((await decompressed(bodyOf(output), compression)).toString('utf8'));
@@ -499,17 +493,7 @@ function parquetFile(send: S3Send, location: JsonObject, at: ParquetCursor): Asy
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
       const last = Math.min(end ?? at.size, at.size) - 1;
       if (last < start) return new ArrayBuffer(0);
-      let output: S3Output;
-      try {
-        output = await send('GetObject', {
-          ...location,
-          Range: `bytes=${start}-${last}`,
-          ...(at.etag !== '' ? { IfMatch: at.etag } : {}),
-        });
-      } catch (error) {
-        if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
-        throw error;
-      }
+      const output = await getPinned(send, location, at.etag, `bytes=${start}-${last}`);
       const bytes = bodyOf(output);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
     },
@@ -528,6 +512,28 @@ function parquetJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, parquetJson(inner)]));
   }
   return value;
+}
+
+/**
+ * GetObject (of a byte range, when given) pinned to the ETag the first page saw ('' before it): an object that
+ * changed since fails the read rather than mixing two versions' items.
+ */
+async function getPinned(
+  send: S3Send,
+  location: JsonObject,
+  etag: string,
+  range?: string,
+): Promise<S3Output> {
+  try {
+    return await send('GetObject', {
+      ...location,
+      ...(range !== undefined ? { Range: range } : {}),
+      ...(etag !== '' ? { IfMatch: etag } : {}),
+    });
+  } catch (error) {
+    if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
+    throw error;
+  }
 }
 
 const changedWhileRead = () =>
@@ -556,16 +562,11 @@ function rangeOf(send: S3Send, location: JsonObject): RangeFetch {
   return async (at, size) => {
     let output: S3Output;
     try {
-      output = await send('GetObject', {
-        ...location,
-        Range: `bytes=${at.offset}-${at.offset + size - 1}`,
-        ...(at.etag !== '' ? { IfMatch: at.etag } : {}),
-      });
+      output = await getPinned(send, location, at.etag, `bytes=${at.offset}-${at.offset + size - 1}`);
     } catch (error) {
-      const name = (error as { name?: string }).name;
       // An empty object has no byte 0: nothing to read.
-      if (name === 'InvalidRange') return { bytes: Buffer.alloc(0), ended: true, etag: at.etag };
-      if (name === 'PreconditionFailed') throw changedWhileRead();
+      if ((error as { name?: string }).name === 'InvalidRange')
+        return { bytes: Buffer.alloc(0), ended: true, etag: at.etag };
       throw error;
     }
     const bytes = bodyOf(output);
@@ -581,13 +582,7 @@ function rangeOf(send: S3Send, location: JsonObject): RangeFetch {
  */
 function decompressedRangeOf(send: S3Send, location: JsonObject, compression: 'GZIP' | 'ZSTD'): RangeFetch {
   return async (at, size) => {
-    let output: S3Output;
-    try {
-      output = await send('GetObject', { ...location, ...(at.etag !== '' ? { IfMatch: at.etag } : {}) });
-    } catch (error) {
-      if ((error as { name?: string }).name === 'PreconditionFailed') throw changedWhileRead();
-      throw error;
-    }
+    const output = await getPinned(send, location, at.etag);
     const window = await decompressedWindow(bodyOf(output), compression, at.offset, size);
     return { ...window, etag: String(output.ETag ?? at.etag) };
   };
