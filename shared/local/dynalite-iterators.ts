@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
  * and a LevelDB iterator holds a snapshot that keeps the memtables and table files of its moment alive until the
  * database closes: the local server's memory grew by ~100 KB per execution (a soak of 10,000 executions went
  * from 1.4 to 2.4 GB of RSS while the JavaScript heap stayed at ~100 MB). Giving the iterators the `return`
- * dynalite calls closes each one when its stream is done. (To offer upstream: dynalite should call `close()`.)
+ * dynalite calls closes each one when its stream is done. (The report for upstream: docs/dynalite-iterators.md.)
  *
  * abstract-level is resolved from dynalite's own folder, so the patched class is the one its stores use.
  */
