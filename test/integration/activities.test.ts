@@ -102,7 +102,15 @@ async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
 
 const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
 
-const waitForRunning = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));
+const statusOf = async (executionArn: string) =>
+  (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+
+/** Until the task handler has queued a task of the activity for a worker (the Task state is scheduled). */
+const untilQueued = (activityArn: string) =>
+  until(`a task in the queue of ${activityArn}`, async () => {
+    const tasks = await server.engine.deps.activities?.store.listTasks(activityArn, 10);
+    return tasks && tasks.length > 0 ? true : undefined;
+  });
 
 /** One task of the activity, as a worker's loop gets it: polls until a token comes. */
 async function pollTask(
@@ -635,17 +643,39 @@ describe('Task states on activities', () => {
 
   it('TimeoutSeconds counts from the hand-off: a worker that takes the task and never answers, ActivityTimedOut', async () => {
     const activityArn = await createActivity();
-    const executionArn = await startWorkflow({
-      StartAt: 'Work',
-      States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, End: true } },
-    });
-    // No worker yet: the Task has not started, and its TimeoutSeconds does not run.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect((await waitForRunning(executionArn)).status).toBe('RUNNING');
-    await pollTask(activityArn, 'silent');
-    const closed = await waitForClosedExecution(sfn, executionArn);
-    expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    // The timers the engine arms, seen as they are sent: the timeout is armed by the hand-off, not before.
+    const { deps } = server.engine;
+    const queues = deps.queues;
+    const armed: { executionArn: string; dueAt: number }[] = [];
+    deps.queues = {
+      sendTransitions: (envelopes) => queues.sendTransitions(envelopes),
+      sendTasks: (envelopes) => queues.sendTasks(envelopes),
+      sendTimers: (timers) => {
+        for (const timer of timers)
+          armed.push({ executionArn: timer.transition.executionArn, dueAt: timer.dueAt });
+        return queues.sendTimers(timers);
+      },
+    };
+    let executionArn: string;
+    try {
+      executionArn = await startWorkflow({
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, End: true } },
+      });
+      // No worker yet: the Task waits in the activity's queue, and its TimeoutSeconds does not run.
+      await untilQueued(activityArn);
+      expect(armed.filter((timer) => timer.executionArn === executionArn)).toEqual([]);
+      expect(await statusOf(executionArn)).toBe('RUNNING');
+      await pollTask(activityArn, 'silent');
+      const closed = await waitForClosedExecution(sfn, executionArn);
+      expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    } finally {
+      deps.queues = queues;
+    }
     const events = await historyOf(executionArn);
+    // Due TimeoutSeconds after the hand-off (sent twice: armed, then handed on by the timer handler once due).
+    const dueTimes = armed.filter((timer) => timer.executionArn === executionArn).map((timer) => timer.dueAt);
+    expect([...new Set(dueTimes)]).toEqual([(events[3]?.timestamp?.getTime() ?? 0) + 1_000]);
     expect(typesOf(events)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
@@ -759,7 +789,8 @@ describe('Task states on activities', () => {
     const task = await pollTask(activityArn, 'before-downtime');
     await server.stop();
     sfn.destroy();
-    // Down for longer than HeartbeatSeconds: AWS never is; locally the downtime does not count.
+    // Down for longer than HeartbeatSeconds: AWS never is; locally the downtime does not count. A real wait is the
+    // thing under test: the server measures its downtime on the system clock, across a stop and a start.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     await startServer();
 
@@ -780,14 +811,20 @@ describe('Task states on activities', () => {
       { order: 7 },
     );
     // The task handler has queued the task in the table.
-    await until('the task in the activity queue', async () => {
-      const tasks = await server.engine.deps.activities?.store.listTasks(activityArn, 10);
-      return tasks && tasks.length > 0 ? true : undefined;
-    });
+    await untilQueued(activityArn);
     // A worker polling another activity while the server stops is answered at once, with no task.
     const idle = await createActivity();
+    const store = server.engine.deps.activities?.store;
+    if (!store) throw new Error('the local server has no activity store');
+    const listTasks = store.listTasks.bind(store);
+    let idleLooks = 0;
+    store.listTasks = (arn, limit) => {
+      if (arn === idle) idleLooks += 1;
+      return listTasks(arn, limit);
+    };
     const polling = sfn.send(new GetActivityTaskCommand({ activityArn: idle, workerName: 'idle' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The poll is waiting in the server: it has looked at the empty queue and will look again.
+    await until('the idle worker to be polling', () => (idleLooks >= 2 ? true : undefined));
     const stoppedAt = Date.now();
     await server.stop();
     expect((await polling).taskToken).toBeUndefined();
