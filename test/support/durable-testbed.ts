@@ -211,7 +211,9 @@ export async function startTestbed(
       }
       // Each look is a few requests to the emulators, which share this process's event loop with the engine: a
       // run that takes long is looked at less often, so the looks do not slow the run down.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MAX_MS, 2 + (Date.now() - since) / 20)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(POLL_MAX_MS, 2 + (Date.now() - since) / 20)),
+      );
     }
   };
 
