@@ -56,7 +56,8 @@ describe('Task states on activities', () => {
       status: 'SUCCEEDED',
       output: '{"cli":true}',
     });
-  });
+    // Four AWS CLI processes or more, each a Python start of a second or more on a busy machine.
+  }, 60_000);
 
   it('a heartbeat deadline that passed while the server was down counts from the restart', async () => {
     const activityArn = await createActivity();

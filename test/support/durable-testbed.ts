@@ -78,7 +78,12 @@ export class VirtualClock implements Clock {
 /** The longest real wait between two looks at a running execution (the first looks come every 2 ms). */
 const POLL_MAX_MS = 25;
 
-/** Real milliseconds a task may run while a timer waits before virtual time moves on without it. */
+/**
+ * Real milliseconds a task may run while a timer waits before virtual time moves on without it. A real wait, as
+ * the thing waited for runs on real time: a Lambda handler (a conformance case's function that awaits a real
+ * timer, or one that never answers) gives no sign of whether it will answer, so a task in flight gets this long
+ * before a timer (its own TimeoutSeconds, say) fires past it. Everything else moves on observed queue states.
+ */
 const TASK_GRACE_MS = 200;
 
 export async function startTestbed(
