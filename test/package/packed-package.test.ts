@@ -123,9 +123,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-// The cases run at once, each its own processes over the installed project (which none of them writes), but the
-// two `statefold start` cases: both serve the project's default data folder, so they take turns.
-describe.concurrent('the packed tarball', { timeout: 60_000 }, () => {
+describe('the packed tarball', { timeout: 60_000 }, () => {
   it('holds the built package, its README and nothing of the sources', () => {
     expect(packedFiles).toContain('dist/index.js');
     expect(packedFiles).toContain('dist/statefold.js');
@@ -156,7 +154,7 @@ describe.concurrent('the packed tarball', { timeout: 60_000 }, () => {
   });
 });
 
-describe.concurrent.each(NODES)(
+describe.each(NODES)(
   'installed in a project, under $label',
   { timeout: 90_000 },
   ({ label, binDir, present }) => {
@@ -196,106 +194,106 @@ describe.concurrent.each(NODES)(
       expect(tested.stdout + tested.stderr).toMatch(/Tests\s+2 passed/);
       expect(tested.code).toBe(0);
     });
+
+    it.skipIf(!present)(
+      'npx statefold start serves the config to the AWS SDK and the AWS CLI, and stops on SIGINT',
+      async () => {
+        const child: ChildProcess = spawn('npx', ['statefold', 'start', '--port', '0'], {
+          cwd: project,
+          env: envWith(binDir),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // Its own process group, as a terminal's foreground job: Ctrl+C signals the whole group (npx and
+          // the server it started), and so does the test.
+          detached: true,
+        });
+        let printed = '';
+        let errors = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          printed += chunk.toString('utf8');
+        });
+        child.stderr?.on('data', (chunk: Buffer) => {
+          errors += chunk.toString('utf8');
+        });
+        // 'close': the output of npx and of the server it started (which shares it) has ended.
+        const closed = new Promise<string>((resolve) =>
+          child.once('close', (code, signal) => resolve(signal ?? String(code))),
+        );
+        let endpoint = '';
+        try {
+          endpoint = await until(
+            'statefold start to print its endpoint',
+            () => {
+              const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
+              if (found?.[1] && printed.includes('Press Ctrl+C')) return found[1];
+              if (child.exitCode !== null)
+                throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
+              return undefined;
+            },
+            { timeoutMs: 30_000, intervalMs: 20 },
+          );
+          const sfn = createSfnClient(endpoint);
+          const machines = await sfn.send(new ListStateMachinesCommand({}));
+          const machine = machines.stateMachines?.find((entry) => entry.name === 'greeting');
+          expect(machine?.stateMachineArn).toBe(
+            'arn:aws:states:us-east-1:123456789012:stateMachine:greeting',
+          );
+          const { executionArn } = await sfn.send(
+            new StartExecutionCommand({
+              stateMachineArn: machine?.stateMachineArn,
+              input: JSON.stringify({ name: 'Grace' }),
+            }),
+          );
+          const described = await waitForClosedExecution(sfn, executionArn ?? '');
+          expect(described.status).toBe('SUCCEEDED');
+          expect(JSON.parse(described.output ?? 'null')).toEqual({ greeting: 'Hello, Grace!' });
+          sfn.destroy();
+
+          // The console ships with the package: its page, its modules and the graph component.
+          for (const [path, contains] of [
+            ['/console/', '<html'],
+            ['/console/web/app.js', 'import'],
+            ['/console/graph/workflow-graph.ts', 'export'],
+          ] as const) {
+            const response = await fetch(`${endpoint}${path}`);
+            expect(response.status, path).toBe(200);
+            expect(await response.text(), path).toContain(contains);
+          }
+
+          const aws = await exec('aws', ['--version'], project, binDir);
+          if (aws.code === 0) {
+            const listed = await exec(
+              'aws',
+              [
+                'stepfunctions',
+                'describe-execution',
+                '--endpoint-url',
+                endpoint,
+                '--execution-arn',
+                executionArn ?? '',
+              ],
+              project,
+              binDir,
+            );
+            expect(listed.stderr).toBe('');
+            expect(JSON.parse(listed.stdout)).toMatchObject({
+              status: 'SUCCEEDED',
+              name: expect.any(String),
+            });
+          }
+        } finally {
+          process.kill(-(child.pid ?? 0), 'SIGINT');
+          await closed;
+        }
+        // npm exec ends itself by the signal it got; the server, with its own exit code 0.
+        expect(['0', 'SIGINT']).toContain(await closed);
+        expect(errors).toBe('');
+        expect(printed).toContain('Stopped.');
+        const after = await fetch(endpoint).then(
+          () => 'answered',
+          () => 'refused',
+        );
+        expect(after).toBe('refused');
+      },
+    );
   },
 );
-
-describe.each(NODES)('installed in a project, under $label', { timeout: 90_000 }, ({ binDir, present }) => {
-  it.skipIf(!present)(
-    'npx statefold start serves the config to the AWS SDK and the AWS CLI, and stops on SIGINT',
-    async () => {
-      const child: ChildProcess = spawn('npx', ['statefold', 'start', '--port', '0'], {
-        cwd: project,
-        env: envWith(binDir),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group, as a terminal's foreground job: Ctrl+C signals the whole group (npx and
-        // the server it started), and so does the test.
-        detached: true,
-      });
-      let printed = '';
-      let errors = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        printed += chunk.toString('utf8');
-      });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        errors += chunk.toString('utf8');
-      });
-      // 'close': the output of npx and of the server it started (which shares it) has ended.
-      const closed = new Promise<string>((resolve) =>
-        child.once('close', (code, signal) => resolve(signal ?? String(code))),
-      );
-      let endpoint = '';
-      try {
-        endpoint = await until(
-          'statefold start to print its endpoint',
-          () => {
-            const found = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(printed);
-            if (found?.[1] && printed.includes('Press Ctrl+C')) return found[1];
-            if (child.exitCode !== null)
-              throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
-            return undefined;
-          },
-          { timeoutMs: 30_000, intervalMs: 20 },
-        );
-        const sfn = createSfnClient(endpoint);
-        const machines = await sfn.send(new ListStateMachinesCommand({}));
-        const machine = machines.stateMachines?.find((entry) => entry.name === 'greeting');
-        expect(machine?.stateMachineArn).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:greeting');
-        const { executionArn } = await sfn.send(
-          new StartExecutionCommand({
-            stateMachineArn: machine?.stateMachineArn,
-            input: JSON.stringify({ name: 'Grace' }),
-          }),
-        );
-        const described = await waitForClosedExecution(sfn, executionArn ?? '');
-        expect(described.status).toBe('SUCCEEDED');
-        expect(JSON.parse(described.output ?? 'null')).toEqual({ greeting: 'Hello, Grace!' });
-        sfn.destroy();
-
-        // The console ships with the package: its page, its modules and the graph component.
-        for (const [path, contains] of [
-          ['/console/', '<html'],
-          ['/console/web/app.js', 'import'],
-          ['/console/graph/workflow-graph.ts', 'export'],
-        ] as const) {
-          const response = await fetch(`${endpoint}${path}`);
-          expect(response.status, path).toBe(200);
-          expect(await response.text(), path).toContain(contains);
-        }
-
-        const aws = await exec('aws', ['--version'], project, binDir);
-        if (aws.code === 0) {
-          const listed = await exec(
-            'aws',
-            [
-              'stepfunctions',
-              'describe-execution',
-              '--endpoint-url',
-              endpoint,
-              '--execution-arn',
-              executionArn ?? '',
-            ],
-            project,
-            binDir,
-          );
-          expect(listed.stderr).toBe('');
-          expect(JSON.parse(listed.stdout)).toMatchObject({
-            status: 'SUCCEEDED',
-            name: expect.any(String),
-          });
-        }
-      } finally {
-        process.kill(-(child.pid ?? 0), 'SIGINT');
-        await closed;
-      }
-      // npm exec ends itself by the signal it got; the server, with its own exit code 0.
-      expect(['0', 'SIGINT']).toContain(await closed);
-      expect(errors).toBe('');
-      expect(printed).toContain('Stopped.');
-      const after = await fetch(endpoint).then(
-        () => 'answered',
-        () => 'refused',
-      );
-      expect(after).toBe('refused');
-    },
-  );
-});
