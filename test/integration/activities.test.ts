@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ActivityDoesNotExist,
   CreateActivityCommand,
-  CreateStateMachineCommand,
   DeleteActivityCommand,
   DescribeActivityCommand,
-  DescribeExecutionCommand,
   GetActivityTaskCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
   InvalidArn,
   InvalidName,
   InvalidToken,
@@ -19,148 +13,46 @@ import {
   ListTagsForResourceCommand,
   paginateListActivities,
   ResourceNotFound,
-  SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  type SFNClient,
-  StartExecutionCommand,
   TagResourceCommand,
   TaskTimedOut,
   UntagResourceCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngineDeps } from '../../shared/composition/engine-endpoints.ts';
 import { engineDepsFromEnvironment } from '../../shared/composition/lambda-environment.ts';
-import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
-import { awsStepFunctions } from '../support/aws-cli.ts';
+import {
+  createActivity,
+  historyOf,
+  POLL_SECONDS,
+  PREFIX,
+  pollTask,
+  runWorker,
+  server,
+  sfn,
+  startWorkflow,
+  statusOf,
+  typesOf,
+  unique,
+  untilQueued,
+  useActivityServer,
+} from '../support/activity-server.ts';
 import { until } from '../support/eventually.ts';
-import { createSfnClient, waitForClosedExecution } from '../support/sfn-client.ts';
+import { waitForClosedExecution } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
 
 /**
  * Activities as their users meet them: @aws-sdk/client-sfn against startLocalServer (dynalite and fauxqs
  * persisted in a temporary folder, the pollers, functions/api behind the local HTTP server), workers written
  * as users write them (GetActivityTask → work → SendTaskSuccess). GetActivityTask polls for 2 s here (the
- * server's default is AWS's 60 s), so an empty poll costs the suite 2 s, not a minute.
+ * server's default is AWS's 60 s), so an empty poll costs the suite 2 s, not a minute. The AWS CLI worker and the
+ * server restarts are in activities-restarts.test.ts, which vitest runs beside this file; the server and the
+ * helpers both use are test/support/activity-server.ts.
  */
 
-const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
-const PREFIX = 'arn:aws:states:us-east-1:123456789012';
-const POLL_SECONDS = 2;
-
-let dataDir: string;
-let server: LocalServer;
-let sfn: SFNClient;
-
-async function startServer(): Promise<void> {
-  server = await startLocalServer({
-    port: 0,
-    dataDir,
-    activityPollSeconds: POLL_SECONDS,
-    activityPollIntervalMs: 50,
-  });
-  sfn = createSfnClient(server.endpoint);
-}
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'statefold-activities-'));
-  await startServer();
-});
-afterAll(async () => {
-  sfn?.destroy();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-let sequence = 0;
-const unique = (prefix: string) => `${prefix}-${++sequence}`;
-
-async function createActivity(name = unique('activity')): Promise<string> {
-  const { activityArn } = await sfn.send(new CreateActivityCommand({ name }));
-  return activityArn as string;
-}
-
-async function startWorkflow(definition: object, input: object = {}): Promise<string> {
-  const { stateMachineArn } = await sfn.send(
-    new CreateStateMachineCommand({
-      name: unique('machine'),
-      definition: JSON.stringify(definition),
-      roleArn: ROLE,
-    }),
-  );
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
-  );
-  return executionArn as string;
-}
-
-async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
-  const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-  return events;
-}
-
-const typesOf = (events: HistoryEvent[]) => events.map((event) => event.type);
-
-const waitForRunning = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));
-
-/** One task of the activity, as a worker's loop gets it: polls until a token comes. */
-async function pollTask(
-  activityArn: string,
-  workerName: string,
-): Promise<{ taskToken: string; input: unknown }> {
-  return until(
-    `a task of ${activityArn}`,
-    async () => {
-      const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName }));
-      return task.taskToken
-        ? { taskToken: task.taskToken, input: JSON.parse(task.input ?? 'null') }
-        : undefined;
-    },
-    { timeoutMs: 20_000 },
-  );
-}
-
-/**
- * A worker as users write one: poll, work, report, until `stop` says so. `work` returns the output, or throws
- * an error whose name and message become SendTaskFailure's error and cause.
- */
-function runWorker(
-  activityArn: string,
-  workerName: string,
-  work: (input: unknown) => Promise<unknown> | unknown,
-): { stop: () => Promise<void>; handled: () => number } {
-  let running = true;
-  let handled = 0;
-  const loop = (async () => {
-    while (running) {
-      const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName }));
-      if (!task.taskToken) continue;
-      try {
-        const output = await work(JSON.parse(task.input ?? '{}'));
-        await sfn.send(
-          new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(output) }),
-        );
-      } catch (error) {
-        await sfn.send(
-          new SendTaskFailureCommand({
-            taskToken: task.taskToken,
-            error: (error as Error).name,
-            cause: (error as Error).message,
-          }),
-        );
-      }
-      handled += 1;
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-    handled: () => handled,
-  };
-}
+useActivityServer();
 
 describe('the activity operations', () => {
   it('CreateActivity, DescribeActivity, an idempotent create, DeleteActivity', async () => {
@@ -213,7 +105,8 @@ describe('the activity operations', () => {
   });
 
   it('ListActivities pages by maxResults and nextToken, by name', async () => {
-    const names = ['page-c', 'page-a', 'page-e', 'page-b', 'page-d'].map((name) => `${name}-${sequence}`);
+    const run = unique('pages');
+    const names = ['page-c', 'page-a', 'page-e', 'page-b', 'page-d'].map((name) => `${name}-${run}`);
     for (const name of names) await createActivity(name);
     const pages: string[][] = [];
     for await (const page of paginateListActivities({ client: sfn, pageSize: 2 }, {})) {
@@ -635,17 +528,39 @@ describe('Task states on activities', () => {
 
   it('TimeoutSeconds counts from the hand-off: a worker that takes the task and never answers, ActivityTimedOut', async () => {
     const activityArn = await createActivity();
-    const executionArn = await startWorkflow({
-      StartAt: 'Work',
-      States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, End: true } },
-    });
-    // No worker yet: the Task has not started, and its TimeoutSeconds does not run.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect((await waitForRunning(executionArn)).status).toBe('RUNNING');
-    await pollTask(activityArn, 'silent');
-    const closed = await waitForClosedExecution(sfn, executionArn);
-    expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    // The timers the engine arms, seen as they are sent: the timeout is armed by the hand-off, not before.
+    const { deps } = server.engine;
+    const queues = deps.queues;
+    const armed: { executionArn: string; dueAt: number }[] = [];
+    deps.queues = {
+      sendTransitions: (envelopes) => queues.sendTransitions(envelopes),
+      sendTasks: (envelopes) => queues.sendTasks(envelopes),
+      sendTimers: (timers) => {
+        for (const timer of timers)
+          armed.push({ executionArn: timer.transition.executionArn, dueAt: timer.dueAt });
+        return queues.sendTimers(timers);
+      },
+    };
+    let executionArn: string;
+    try {
+      executionArn = await startWorkflow({
+        StartAt: 'Work',
+        States: { Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, End: true } },
+      });
+      // No worker yet: the Task waits in the activity's queue, and its TimeoutSeconds does not run.
+      await untilQueued(activityArn);
+      expect(armed.filter((timer) => timer.executionArn === executionArn)).toEqual([]);
+      expect(await statusOf(executionArn)).toBe('RUNNING');
+      await pollTask(activityArn, 'silent');
+      const closed = await waitForClosedExecution(sfn, executionArn);
+      expect(closed).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    } finally {
+      deps.queues = queues;
+    }
     const events = await historyOf(executionArn);
+    // Due TimeoutSeconds after the hand-off (sent twice: armed, then handed on by the timer handler once due).
+    const dueTimes = armed.filter((timer) => timer.executionArn === executionArn).map((timer) => timer.dueAt);
+    expect([...new Set(dueTimes)]).toEqual([(events[3]?.timestamp?.getTime() ?? 0) + 1_000]);
     expect(typesOf(events)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
@@ -716,93 +631,5 @@ describe('Task states on activities', () => {
     expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED' });
     const started = (await historyOf(executionArn)).filter((event) => event.type === 'ActivityStarted');
     expect(started).toHaveLength(1);
-  });
-
-  it('the AWS CLI as the worker: create-activity, get-activity-task, send-task-success', async () => {
-    const aws = async (...args: string[]) =>
-      (await awsStepFunctions(server.endpoint, ...args)) as Record<string, string>;
-    const name = unique('cli');
-    const { activityArn } = await aws('create-activity', '--name', name);
-    expect(activityArn).toBe(`${PREFIX}:activity:${name}`);
-    expect(await aws('describe-activity', '--activity-arn', activityArn as string)).toMatchObject({ name });
-    const executionArn = await startWorkflow(
-      { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } },
-      { from: 'cli' },
-    );
-    const task = await until('a task for the CLI', async () => {
-      const answer = await aws(
-        'get-activity-task',
-        '--activity-arn',
-        activityArn as string,
-        '--worker-name',
-        'cli',
-      );
-      return answer.taskToken ? answer : undefined;
-    });
-    expect(JSON.parse(task.input as string)).toEqual({ from: 'cli' });
-    await aws('send-task-success', '--task-token', task.taskToken as string, '--task-output', '{"cli":true}');
-    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
-      status: 'SUCCEEDED',
-      output: '{"cli":true}',
-    });
-  });
-
-  it('a heartbeat deadline that passed while the server was down counts from the restart', async () => {
-    const activityArn = await createActivity();
-    const executionArn = await startWorkflow(
-      {
-        StartAt: 'Work',
-        States: { Work: { Type: 'Task', Resource: activityArn, HeartbeatSeconds: 3, End: true } },
-      },
-      { order: 8 },
-    );
-    const task = await pollTask(activityArn, 'before-downtime');
-    await server.stop();
-    sfn.destroy();
-    // Down for longer than HeartbeatSeconds: AWS never is; locally the downtime does not count.
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
-    await startServer();
-
-    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ shipped: 8 }) }),
-    );
-    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
-      status: 'SUCCEEDED',
-      output: '{"shipped":8}',
-    });
-  });
-
-  it('a task pending across a server restart is handed to a worker after it', async () => {
-    const activityArn = await createActivity();
-    const executionArn = await startWorkflow(
-      { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } },
-      { order: 7 },
-    );
-    // The task handler has queued the task in the table.
-    await until('the task in the activity queue', async () => {
-      const tasks = await server.engine.deps.activities?.store.listTasks(activityArn, 10);
-      return tasks && tasks.length > 0 ? true : undefined;
-    });
-    // A worker polling another activity while the server stops is answered at once, with no task.
-    const idle = await createActivity();
-    const polling = sfn.send(new GetActivityTaskCommand({ activityArn: idle, workerName: 'idle' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const stoppedAt = Date.now();
-    await server.stop();
-    expect((await polling).taskToken).toBeUndefined();
-    expect(Date.now() - stoppedAt).toBeLessThan(POLL_SECONDS * 1000);
-    sfn.destroy();
-    await startServer();
-
-    const task = await pollTask(activityArn, 'after-restart');
-    expect(task.input).toEqual({ order: 7 });
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ shipped: 7 }) }),
-    );
-    expect(await waitForClosedExecution(sfn, executionArn)).toMatchObject({
-      status: 'SUCCEEDED',
-      output: '{"shipped":7}',
-    });
   });
 });

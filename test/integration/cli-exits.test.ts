@@ -120,7 +120,9 @@ describe('statefold start', () => {
         }
       }
       sfn.destroy();
-      // The runs take milliseconds; they are over well before the signal.
+      // The runs take milliseconds; they are over well before the signal. A real wait: an EXPRESS run started
+      // with StartExecution leaves nothing to observe when it ends (no history, no DescribeExecution), and what is
+      // under test is the exit after runs that are over, with their timers set.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
     } catch (error) {
       child.kill('SIGKILL');

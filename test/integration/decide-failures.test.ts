@@ -9,6 +9,7 @@ import type { DefinitionSource } from '../../shared/history/events.ts';
 import type { StateDefinition, StateMachineDefinition } from '../../shared/language/types.ts';
 import type { SqsBatchHandler } from '../../shared/queue/event-source-poller.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import { waitFor } from '../support/eventually.ts';
 
 /**
  * Through the durable engine (dynalite, fauxqs, the step handler's poller): an exception while deciding a step
@@ -231,11 +232,9 @@ describe('an infrastructure error', () => {
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:always`;
     throttled.set(executionArn, MAX_RECEIVE_COUNT);
     await startExecution(testbed.engine.deps, { stateMachineArn, name: 'always' });
-    const deadline = Date.now() + 20_000;
-    while ((throttled.get(executionArn) ?? 0) > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(throttled.get(executionArn)).toBe(0);
+    await waitFor('every delivery to be throttled', () => (throttled.get(executionArn) ?? 0) === 0, {
+      timeoutMs: 20_000,
+    });
     await testbed.settle();
     const { describeExecution } = await import('../../shared/engine/executions.ts');
     const description = await describeExecution(testbed.engine.deps, { executionArn });

@@ -1,5 +1,4 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeExecution } from '../../shared/engine/executions.ts';
@@ -11,8 +10,10 @@ import { until } from '../support/eventually.ts';
 
 /**
  * The reconciler through the durable engine (dynalite, fauxqs, the handlers' pollers): an execution whose
- * pending message is gone (a purged queue, a message lost) is found by a sweep and finished; one that cannot be
- * moved is failed with a cause saying why; one that waits for a callback is left alone.
+ * pending message is gone (a lost timer, a message lost) is found by a sweep and finished; one that cannot be
+ * moved is failed with a cause saying why; one that waits for a callback is left alone. The engine runs on a
+ * virtual clock: the reconciler's quiet times pass when a test moves the clock on (after the engine has settled),
+ * never by sleeping, so "still RUNNING" is checked once nothing is left that could move the execution.
  */
 const QUIET_MS = 300;
 const TASK_QUIET_MS = 1_000;
@@ -51,6 +52,7 @@ let testbed: Testbed;
 
 beforeAll(async () => {
   testbed = await startTestbed({
+    virtualClock: Date.UTC(2026, 0, 1),
     reconcile: { quietMs: QUIET_MS, taskQuietMs: TASK_QUIET_MS, failAfterMs: FAIL_AFTER_MS },
     wrapHandler: losing,
   });
@@ -67,7 +69,6 @@ afterAll(async () => {
 });
 
 const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(
   definition: object,
@@ -86,12 +87,12 @@ async function status(executionArn: string) {
   return (await describeExecution(testbed.engine.deps, { executionArn })).status;
 }
 
-/** Sweeps until the execution closes (each sweep a little after the reconciler's quiet time). */
+/** Sweeps until the execution closes (each sweep a little after the reconciler's quiet time, on the clock). */
 async function sweepUntilClosed(executionArn: string) {
   return until(
     `${executionArn} to close`,
     async () => {
-      await sleep(QUIET_MS + 50);
+      await testbed.advanceClock(QUIET_MS + 50);
       await testbed.engine.sweep();
       return (await status(executionArn)) === 'RUNNING' ? undefined : testbed.waitForClose(executionArn);
     },
@@ -107,7 +108,7 @@ function expectIntactHistory(events: HistoryEvent[]): void {
 }
 
 describe('the reconciler', () => {
-  it('finishes an execution whose timer was purged from the timers queue', async () => {
+  it('finishes an execution whose timer was lost (as a purged timers queue loses it)', async () => {
     const executionArn = await start(
       {
         StartAt: 'Pause',
@@ -120,8 +121,10 @@ describe('the reconciler', () => {
         ? true
         : undefined,
     );
-    await testbed.engine.sqs.client.send(new PurgeQueueCommand({ QueueUrl: testbed.engine.sqs.urls.timers }));
-    await sleep(1_500);
+    await testbed.settle();
+    // The Wait's timer is lost, as a purged timers queue loses it: past its second, nothing fires it.
+    expect(testbed.dropTimers()).toBe(1);
+    await testbed.advanceClock(1_500);
     expect(await status(executionArn)).toBe('RUNNING');
     const run = await sweepUntilClosed(executionArn);
     expect(run.status).toBe('SUCCEEDED');
@@ -138,7 +141,8 @@ describe('the reconciler', () => {
       'lost-transition',
       { queue: 'transitions', once: true },
     );
-    await sleep(QUIET_MS);
+    await until('the transition to be lost', () => (lose.has(executionArn) ? undefined : true));
+    await testbed.settle();
     expect(await status(executionArn)).toBe('RUNNING');
     const run = await sweepUntilClosed(executionArn);
     expect(run.status).toBe('SUCCEEDED');
@@ -156,9 +160,9 @@ describe('the reconciler', () => {
   it('finishes an execution whose task result was lost, running the task again once it is taken as lost', async () => {
     // In a Parallel branch: a top-level task's handler applies its result itself; a branch task's goes through
     // the transitions queue, where it is lost.
-    loseOnce.push(
-      (body) => body.message?.type === 'taskSucceeded' && (body.executionArn ?? '').endsWith(':lost-result'),
-    );
+    const lostResult = (body: { executionArn?: string; message?: { type?: string } }) =>
+      body.message?.type === 'taskSucceeded' && (body.executionArn ?? '').endsWith(':lost-result');
+    loseOnce.push(lostResult);
     const executionArn = await start(
       {
         StartAt: 'Branches',
@@ -173,12 +177,13 @@ describe('the reconciler', () => {
       'lost-result',
     );
     await until('the task to run', () => (invocations.get('lost-result') === 1 ? true : undefined));
+    await until('its result to be lost', () => (loseOnce.includes(lostResult) ? undefined : true));
     // Quiet, but not yet for as long as a task may take: left alone.
-    await sleep(QUIET_MS + 50);
-    await testbed.engine.sweep();
-    await sleep(100);
+    await testbed.advanceClock(QUIET_MS + 50);
+    expect((await testbed.engine.sweep()).resent).not.toContain(executionArn);
+    await testbed.settle();
     expect(invocations.get('lost-result')).toBe(1);
-    await sleep(TASK_QUIET_MS);
+    await testbed.advanceClock(TASK_QUIET_MS);
     const run = await sweepUntilClosed(executionArn);
     expect(run.status).toBe('SUCCEEDED');
     expect(invocations.get('lost-result')).toBe(2);
@@ -223,8 +228,10 @@ describe('the reconciler', () => {
       'lost-page',
       { queue: 'tasks', once: true },
     );
-    await sleep(QUIET_MS + TASK_QUIET_MS);
+    await until('the page request to be lost', () => (lose.has(executionArn) ? undefined : true));
+    await testbed.settle();
     expect(await status(executionArn)).toBe('RUNNING');
+    await testbed.advanceClock(QUIET_MS + TASK_QUIET_MS);
     const run = await sweepUntilClosed(executionArn);
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
@@ -239,12 +246,12 @@ describe('the reconciler', () => {
       'black-hole',
       { queue: 'transitions', once: false },
     );
-    await sleep(QUIET_MS + 50);
+    await testbed.advanceClock(QUIET_MS + 50);
     expect((await testbed.engine.sweep()).resent).toEqual([executionArn]);
     // Sent again on each sweep a quiet time after the last, until FAIL_AFTER_MS have passed since the first.
-    await sleep(QUIET_MS + 50);
+    await testbed.advanceClock(QUIET_MS + 50);
     expect((await testbed.engine.sweep()).resent).toEqual([executionArn]);
-    await sleep(FAIL_AFTER_MS - QUIET_MS);
+    await testbed.advanceClock(FAIL_AFTER_MS - QUIET_MS);
     expect((await testbed.engine.sweep()).failed).toEqual([executionArn]);
     const run = await testbed.waitForClose(executionArn);
     expect(run.status).toBe('FAILED');
@@ -289,11 +296,12 @@ describe('the reconciler', () => {
     loseOnce.push(matches(name));
     const executionArn = await start(distributed, name, undefined, { items: [1, 2] });
     await until('the message to be lost', () => (loseOnce.length === 0 ? true : undefined));
-    await sleep(QUIET_MS + 50);
+    await testbed.advanceClock(QUIET_MS + 50);
     // Quiet, but not yet for as long as a task may take: a Map waits for its children as long as they run.
     expect((await testbed.engine.sweep()).resent).not.toContain(executionArn);
+    await testbed.settle();
     expect(await status(executionArn)).toBe('RUNNING');
-    await sleep(TASK_QUIET_MS);
+    await testbed.advanceClock(TASK_QUIET_MS);
     const run = await sweepUntilClosed(executionArn);
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
@@ -308,14 +316,16 @@ describe('the reconciler', () => {
           Approve: {
             Type: 'Task',
             Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: 'echo', Payload: { 'token.$': '$$.Task.Token' } },
+            Parameters: { FunctionName: 'echo', Payload: { name: 'callback', 'token.$': '$$.Task.Token' } },
             End: true,
           },
         },
       },
       'callback',
     );
-    await sleep(TASK_QUIET_MS + QUIET_MS);
+    await until('the callback to be sent', () => (invocations.get('callback') === 1 ? true : undefined));
+    // Longer than a task may take: a callback has no such bound, so the sweep leaves it waiting.
+    await testbed.advanceClock(TASK_QUIET_MS + QUIET_MS);
     const report = await testbed.engine.sweep();
     expect(report.resent).not.toContain(executionArn);
     expect(report.failed).not.toContain(executionArn);

@@ -22,6 +22,7 @@ describe('prefixFunctionOutput', () => {
     const { target, text } = capture();
     const restore = prefixFunctionOutput(target);
     try {
+      // A real timer is the point: the two invocations interleave across it, as handlers awaiting I/O do.
       const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
       const functions = new LocalFunctions(
         {
