@@ -540,6 +540,7 @@ describe('Task states on activities', () => {
           armed.push({ executionArn: timer.transition.executionArn, dueAt: timer.dueAt });
         return queues.sendTimers(timers);
       },
+      sendRecords: (records) => queues.sendRecords(records),
     };
     let executionArn: string;
     try {
