@@ -310,6 +310,26 @@ describe('http:invoke through the durable engine', () => {
     expect(outputOf(run).error.Cause).toContain('ECONNREFUSED');
   });
 
+  it('a redirect is not followed: a 302 fails with States.Http.StatusCode.302, its Location in the cause', async () => {
+    const before = received.length;
+    const run = await testbed.run({
+      definition: caught(
+        { ApiEndpoint: `${base}/moved`, Method: 'GET', Authentication: { ConnectionArn: SHOP } },
+        ['States.Http.StatusCode.302'],
+      ),
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const { Error, Cause } = outputOf(run).error;
+    expect(Error).toBe('States.Http.StatusCode.302');
+    expect(JSON.parse(Cause)).toMatchObject({
+      StatusCode: 302,
+      StatusText: 'Found',
+      Headers: { location: ['/orders'] },
+      ResponseBody: 'see /orders',
+    });
+    expect(received.slice(before).map((request) => request.path)).toEqual(['/moved']);
+  });
+
   it('JSONata Arguments call it as well', async () => {
     const run = await testbed.run({
       definition: {

@@ -5,7 +5,7 @@ import type { HttpIntegrationConfig } from '../../shared/integrations/sdk-client
 /**
  * A real HTTP API on 127.0.0.1 for HTTP Task tests, with the connections that call it: it records each request
  * and answers by path — `/token` (OAuth client credentials), `/missing` 404, `/flaky` 500 twice then 200,
- * `/text` plain text, `/slow` after a second, `/crm` (the bearer token), `/crm-revoked` 401, and any other path
+ * `/text` plain text, `/slow` after a second, `/moved` 302 to `/orders`, `/crm` (the bearer token), `/crm-revoked` 401, and any other path
  * an echo of the method, query and body. `closedPort` is a port nothing listens on.
  */
 
@@ -86,6 +86,9 @@ export async function startHttpApi(): Promise<HttpApi> {
       case '/slow':
         setTimeout(() => json(200, { late: true }), 1_000);
         return;
+      case '/moved':
+        response.writeHead(302, { location: '/orders', 'content-type': 'text/plain' });
+        return response.end('see /orders');
       case '/crm-revoked':
         return json(401, { message: 'token revoked' });
       case '/crm':
