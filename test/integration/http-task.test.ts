@@ -319,9 +319,9 @@ describe('http:invoke through the durable engine', () => {
       ),
     });
     expect(run.status).toBe('SUCCEEDED');
-    const { Error, Cause } = outputOf(run).error;
-    expect(Error).toBe('States.Http.StatusCode.302');
-    expect(JSON.parse(Cause)).toMatchObject({
+    const failure = outputOf(run).error;
+    expect(failure.Error).toBe('States.Http.StatusCode.302');
+    expect(JSON.parse(failure.Cause)).toMatchObject({
       StatusCode: 302,
       StatusText: 'Found',
       Headers: { location: ['/orders'] },
