@@ -3,7 +3,7 @@ import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject } from '../lib/json.ts';
 import { isEngineError } from './engine-error.ts';
 import { mapInvokeResponse } from './lambda-outcome.ts';
-import type { LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
+import type { HttpInspector, LambdaInvoker, ServiceCalls, TaskOutcome } from './ports.ts';
 
 /**
  * A task request the task handler (durable) or the in-memory runner performs itself: not an EXPRESS run, not
@@ -27,13 +27,15 @@ export interface TaskPorts {
  * runner alike. A failed Invoke call fails the task with Lambda's error name, as AWS reports it
  * (`Lambda.<Code>`); a service integration fails with the service's error as the adapter names it; an error
  * that never reached the service (network, credentials) is thrown, for the caller to retry or to report as it
- * sees fit. `executionArn` names the execution for local functions' console output.
+ * sees fit. `executionArn` names the execution for local functions' console output; `inspectHttp` (TestState at
+ * TRACE) receives an HTTP Task's request and response.
  */
 export async function performTask(
   ports: TaskPorts,
   request: PerformedTask,
   signal?: AbortSignal,
   executionArn?: string,
+  inspectHttp?: HttpInspector,
 ): Promise<TaskOutcome> {
   switch (request.kind) {
     case 'unsupported':
@@ -43,7 +45,7 @@ export async function performTask(
         cause: `Statefold does not support the Task resource '${request.resource}' yet. It runs Lambda functions (arn:aws:lambda:…:function:NAME, arn:aws:states:::lambda:invoke[.waitForTaskToken]) and the service integrations of arn:aws:states:::<service>:<action> and arn:aws:states:::aws-sdk:<service>:<action>.`,
       };
     case 'service':
-      return callService(ports, request, signal);
+      return callService(ports, request, signal, inspectHttp);
     case 'items':
       return readItems(ports.services, request, signal);
     case 'results':
@@ -63,6 +65,7 @@ async function callService(
   ports: TaskPorts,
   request: Extract<PerformedTask, { kind: 'service' }>,
   signal: AbortSignal | undefined,
+  inspectHttp?: HttpInspector,
 ): Promise<TaskOutcome> {
   const services = ports.services;
   const suffix = request.pattern === 'request-response' ? '' : `.${request.pattern}`;
@@ -94,6 +97,7 @@ async function callService(
     pattern: request.pattern,
     parameters: request.parameters,
     ...(signal !== undefined ? { signal } : {}),
+    ...(inspectHttp !== undefined ? { inspectHttp } : {}),
   });
 }
 

@@ -416,6 +416,23 @@ export interface ServiceCallRequest {
   parameters: Json;
   /** Aborts the call (the handler's deadline is near). */
   signal?: AbortSignal;
+  /** TestState at TRACE: an HTTP Task reports the request it sent and the response it read here. */
+  inspectHttp?: HttpInspector;
+}
+
+/**
+ * What TestState's TRACE level shows of an HTTP Task (AWS's `inspectionData.request` and `.response`, every
+ * member a string). Without `revealSecrets`, the request is shown without what the connection adds (its
+ * authorization, invocation headers, query parameters and body parameters).
+ */
+export interface HttpInspection {
+  request?: { protocol: string; method: string; url: string; headers: string; body: string };
+  response?: { protocol: string; statusCode: string; statusMessage: string; headers: string; body: string };
+}
+
+export interface HttpInspector {
+  revealSecrets: boolean;
+  record(inspection: HttpInspection): void;
 }
 
 /**

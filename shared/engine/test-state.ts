@@ -19,7 +19,7 @@ import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { parseInput } from './execution-input.ts';
 import { performTask } from './perform-task.ts';
-import type { TaskOutcome } from './ports.ts';
+import type { HttpInspection, HttpInspector, TaskOutcome } from './ports.ts';
 import { loadDefinition } from './run-execution.ts';
 import { checkRoleArn } from './state-machines.ts';
 
@@ -64,6 +64,9 @@ export interface InspectionData {
   afterResultSelector?: string;
   afterResultPath?: string;
   variables?: string;
+  /** TRACE, an HTTP Task: the request it sent and the response it read (see HttpInspection). */
+  request?: HttpInspection['request'];
+  response?: HttpInspection['response'];
   errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
 }
 
@@ -99,6 +102,7 @@ export async function testState(deps: EngineDeps, request: TestStateInput): Prom
     ...(variables !== undefined ? { variables } : {}),
     ...(context !== undefined ? { context: context as JsonObject } : {}),
     retryCount: request.stateConfiguration?.retrierRetryCount ?? 0,
+    ...(level === 'TRACE' ? { trace: { revealSecrets: request.revealSecrets === true } } : {}),
   });
   const outcome = await run.drive(input, request.roleArn);
   if (level === 'INFO') delete outcome.inspectionData;
@@ -111,6 +115,8 @@ interface Seeds {
   variables?: Record<string, Json>;
   context?: JsonObject;
   retryCount: number;
+  /** TRACE: an HTTP Task's request and response are shown, its connection's data only with revealSecrets. */
+  trace?: { revealSecrets: boolean };
 }
 
 /** One state's run: messages through the core until the state's first outcome. */
@@ -121,6 +127,7 @@ class TestRun {
   readonly #mock: TaskOutcome | undefined;
   readonly #seeds: Seeds;
   readonly #inspected: Partial<Record<InspectionStage, Json>> = {};
+  #http: HttpInspection = {};
 
   constructor(
     deps: EngineDeps,
@@ -257,7 +264,14 @@ class TestRun {
       return { ok: false, error: StatesErrors.Runtime, cause: `A ${request.kind} task cannot be tested` };
     }
     try {
-      return await performTask(this.#deps, request);
+      const trace = this.#seeds.trace;
+      const inspector: HttpInspector | undefined = trace && {
+        revealSecrets: trace.revealSecrets,
+        record: (inspection) => {
+          this.#http = inspection;
+        },
+      };
+      return await performTask(this.#deps, request, undefined, undefined, inspector);
     } catch (error) {
       return { ok: false, error: StatesErrors.TaskFailed, cause: (error as Error).message };
     }
@@ -307,6 +321,8 @@ class TestRun {
       inspection[stage as InspectionStage] = JSON.stringify(value);
     }
     if (variables && Object.keys(variables).length > 0) inspection.variables = JSON.stringify(variables);
+    if (this.#http.request) inspection.request = this.#http.request;
+    if (this.#http.response) inspection.response = this.#http.response;
     if (errorDetails) inspection.errorDetails = errorDetails;
     output.inspectionData = inspection;
     return output;

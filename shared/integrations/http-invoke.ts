@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { TaskOutcome } from '../engine/ports.ts';
+import type { HttpInspector, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type HttpConnection,
   type HttpRequest,
   type HttpResponse,
+  httpInspection,
   httpTaskOutcome,
   parseHttpTask,
 } from './http-request.ts';
@@ -59,7 +60,8 @@ export class HttpInvoker {
     this.#options = options;
   }
 
-  async invoke(parameters: Json, signal?: AbortSignal): Promise<TaskOutcome> {
+  /** Calls the API; `inspect` (TestState at TRACE) is told the request sent and the response read. */
+  async invoke(parameters: Json, signal?: AbortSignal, inspect?: HttpInspector): Promise<TaskOutcome> {
     const parsed = parseHttpTask(parameters);
     if (!parsed.ok) return parsed;
     const { call } = parsed;
@@ -84,6 +86,10 @@ export class HttpInvoker {
     const built = buildHttpRequest(call, connection, this.#options.region, token);
     if (!built.ok) return built;
     const sent = await this.#send(built.request, signal);
+    if (inspect) {
+      const shown = inspect.revealSecrets ? built : buildHttpRequest(call, null, this.#options.region);
+      if (shown.ok) inspect.record(httpInspection(shown.request, sent.ok ? sent.response : undefined));
+    }
     if (!sent.ok) return sent;
     // A token the API no longer takes is fetched again on the next call (a Retry, say).
     if (token !== undefined && sent.response.statusCode === 401) this.#tokens.delete(call.connectionArn);

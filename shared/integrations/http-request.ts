@@ -1,4 +1,4 @@
-import type { TaskOutcome } from '../engine/ports.ts';
+import type { HttpInspection, TaskOutcome } from '../engine/ports.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 
@@ -229,17 +229,18 @@ export function parseHttpTask(parameters: Json): { ok: true; call: HttpTaskCall 
  * The request of a parsed HTTP Task with its connection merged in, as AWS merges them: the connection's
  * invocation headers, query parameters and body parameters win over the definition's on the same name, and its
  * authorization (an API key header, Basic credentials, or the OAuth bearer token the invoker fetched) is set
- * last. A body is JSON (`application/json; charset=UTF-8` unless Headers name a Content-Type), a string as it
+ * last (a `null` connection: the request without any of it, as TestState shows it without revealSecrets).
+ * A body is JSON (`application/json; charset=UTF-8` unless Headers name a Content-Type), a string as it
  * is, or with `Transform.RequestBodyEncoding: URL_ENCODED` form-encoded (arrays by ArrayFormat).
  */
 export function buildHttpRequest(
   call: HttpTaskCall,
-  connection: HttpConnection,
+  connection: HttpConnection | null,
   region: string,
   bearerToken?: string,
 ): { ok: true; request: HttpRequest } | Failure {
   const url = new URL(call.url.href);
-  const invocation = connection.invocation ?? {};
+  const invocation = connection?.invocation ?? {};
   const query = call.query.filter(([name]) => !Object.hasOwn(invocation.queryParameters ?? {}, name));
   for (const [name, value] of Object.entries(invocation.queryParameters ?? {})) query.push([name, value]);
   for (const [name, value] of query) url.searchParams.append(name, value);
@@ -270,8 +271,10 @@ export function buildHttpRequest(
     }
   }
 
-  const auth = connection.authorization;
-  switch (auth.type) {
+  const auth = connection?.authorization;
+  switch (auth?.type) {
+    case undefined:
+      break;
     case 'API_KEY':
       headers[auth.name.toLowerCase()] = auth.value;
       break;
@@ -388,4 +391,32 @@ function scalarText(value: Json | undefined): string | undefined {
 /** Form encoding: percent-encoding with spaces as `+` (URLSearchParams' rules), brackets kept readable. */
 function encodeFormPart(text: string): string {
   return new URLSearchParams([['', text]]).toString().slice(1).replaceAll('%5B', '[').replaceAll('%5D', ']');
+}
+
+/**
+ * TestState's view of one HTTP Task call (`inspectionData.request`/`.response`): every member a string, the
+ * headers as a JSON object (a response's with each header's list of values, as the task result has them).
+ */
+export function httpInspection(request: HttpRequest, response?: HttpResponse): HttpInspection {
+  const protocol = request.url.protocol.replace(/:$/, '');
+  return {
+    request: {
+      protocol,
+      method: request.method,
+      url: request.url.href,
+      headers: JSON.stringify(request.headers),
+      body: request.body ?? '',
+    },
+    ...(response
+      ? {
+          response: {
+            protocol,
+            statusCode: String(response.statusCode),
+            statusMessage: response.statusText,
+            headers: JSON.stringify(response.headers),
+            body: response.body,
+          },
+        }
+      : {}),
+  };
 }

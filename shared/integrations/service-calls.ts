@@ -59,7 +59,7 @@ export class SdkServiceCalls implements ServiceCalls {
     const resource = `${request.sdk ? 'aws-sdk:' : ''}${request.service}:${request.action}${suffix}`;
     if (request.sdk) return this.#callSdk(request, resource);
     if (request.service === 'http' && request.action === 'invoke' && request.pattern === 'request-response') {
-      return this.#http.invoke(request.parameters, request.signal);
+      return this.#http.invoke(request.parameters, request.signal, request.inspectHttp);
     }
     const optimized = OPTIMIZED[request.service]?.[request.action];
     if (!optimized || request.pattern === 'sync' || request.pattern === 'sync:2') {

@@ -20,7 +20,11 @@ export interface ConformanceCase {
   links?: Array<[number, number]>;
   /** Details of chosen events, matched partially: `{ 3: { stateEnteredEventDetails: { name: 'A' } } }`. */
   eventDetails?: Record<number, object>;
-  /** Tables, queues, topics and buckets the case's service integrations use, created before it runs. */
+  /**
+   * Tables, queues, topics and buckets the case's service integrations use, created before it runs. An HTTP
+   * Task's case names the test HTTP API (test/support/http-api.ts) as `{{api}}` in its definition; the harness
+   * puts the API's base URL there.
+   */
   resources?: DeclaredResources;
   /** Milliseconds from the start at which the execution ends (virtual clock), for waits, retries and timeouts. */
   durationMs?: number;
@@ -34,3 +38,8 @@ export interface ConformanceCase {
 export type Expected =
   | { status: 'SUCCEEDED'; output: Json }
   | { status: 'FAILED' | 'TIMED_OUT'; error?: string; cause?: string | RegExp };
+
+/** The case's definition with `{{api}}` standing for the test HTTP API's base URL (`http://127.0.0.1:<port>`). */
+export function definitionOf(testCase: ConformanceCase, apiBase: string): object {
+  return JSON.parse(JSON.stringify(testCase.definition).replaceAll('{{api}}', apiBase)) as object;
+}

@@ -5,24 +5,26 @@ import { replay } from '../../shared/history/apply-event.ts';
 import type { ExecutionState } from '../../shared/history/execution-state.ts';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../shared/local/embedded-dynamodb.ts';
 import { type EmbeddedSqs, startEmbeddedSqs } from '../../shared/local/embedded-sqs.ts';
+import { type HttpApi, startHttpApi } from '../support/http-api.ts';
 import { allCases } from './cases/index.ts';
-import type { ConformanceCase } from './conformance-case.ts';
+import { type ConformanceCase, definitionOf } from './conformance-case.ts';
 import { expectConformance } from './expect-conformance.ts';
 
 const START = Date.UTC(2026, 0, 1);
 
 // The service integrations' cases call emulators, as the durable engine's do: dynalite, and fauxqs for SQS,
-// SNS and S3.
+// SNS and S3; the HTTP Task's cases call a real HTTP API on 127.0.0.1.
 let dynamodb: EmbeddedDynamoDB;
 let sqs: EmbeddedSqs;
+let api: HttpApi;
 let endpoints: Record<string, string>;
 const created = new Set<object>();
 beforeAll(async () => {
-  [dynamodb, sqs] = await Promise.all([startEmbeddedDynamoDB(), startEmbeddedSqs()]);
+  [dynamodb, sqs, api] = await Promise.all([startEmbeddedDynamoDB(), startEmbeddedSqs(), startHttpApi()]);
   endpoints = { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, sns: sqs.endpoint, s3: sqs.endpoint };
 });
 afterAll(async () => {
-  await Promise.all([dynamodb?.stop(), sqs?.stop()]);
+  await Promise.all([dynamodb?.stop(), sqs?.stop(), api?.close()]);
 });
 
 async function run(testCase: ConformanceCase, checkReplay = false) {
@@ -32,8 +34,8 @@ async function run(testCase: ConformanceCase, checkReplay = false) {
     created.add(testCase.resources);
   }
   const result = await runExecution({
-    integrations: { endpoints },
-    definition: testCase.definition,
+    integrations: { endpoints, http: api.http },
+    definition: definitionOf(testCase, api.base),
     input: testCase.input ?? {},
     functions: testCase.functions ?? {},
     clock: 'virtual',

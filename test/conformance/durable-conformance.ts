@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createDeclaredResources } from '../../shared/composition/declared-resources.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
-import type { ConformanceCase } from './conformance-case.ts';
+import { type HttpApi, startHttpApi } from '../support/http-api.ts';
+import { type ConformanceCase, definitionOf } from './conformance-case.ts';
 import { expectConformance } from './expect-conformance.ts';
 
 /**
  * Conformance cases through the durable engine: DynamoDB event log (dynalite), SQS queues (fauxqs), the
- * step/task/timer handlers fed by the local event-source pollers, Lambda through its Invoke API. Same output,
+ * step/task/timer handlers fed by the local event-source pollers, Lambda through its Invoke API, HTTP Tasks
+ * against the test HTTP API. Same output,
  * same events, same timings (on a virtual clock) as the in-memory runner. Each case runs in a table of its own
  * so that every case can use the execution name the expected results show.
  */
@@ -32,11 +34,14 @@ export function conformancePart(
 
 export function describeDurableConformance(groups: Record<string, ConformanceCase[]>): void {
   let testbed: Testbed;
+  let api: HttpApi;
   beforeAll(async () => {
-    testbed = await startTestbed({ virtualClock: START });
+    api = await startHttpApi();
+    testbed = await startTestbed({ virtualClock: START, integrations: { http: api.http } });
   });
   afterAll(async () => {
     await testbed?.stop();
+    await api?.close();
   });
 
   describe.each(Object.entries(groups))('durable conformance: %s', (_group, cases) => {
@@ -48,7 +53,7 @@ export function describeDurableConformance(groups: Record<string, ConformanceCas
             await createDeclaredResources(testCase.resources, testbed.engine.serviceEndpoints, 'us-east-1');
           }
           const result = await testbed.run({
-            definition: testCase.definition,
+            definition: definitionOf(testCase, api.base),
             input: testCase.input ?? {},
             functions: testCase.functions ?? {},
             machineName: 'Conformance',

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,124 +10,41 @@ import { HttpInvoker } from '../../shared/integrations/http-invoke.ts';
 import type { HttpIntegrationConfig } from '../../shared/integrations/sdk-clients.ts';
 import { loadLocalConfig } from '../../shared/local/local-config.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
+import {
+  BASIC,
+  type HttpApi,
+  OAUTH,
+  type Received,
+  readBody,
+  SHOP,
+  startHttpApi,
+} from '../support/http-api.ts';
 import { statefold } from '../support/statefold-command.ts';
 
 /**
  * The HTTP Task (`arn:aws:states:::http:invoke`) through the durable engine and through the in-memory runner,
- * against a real HTTP server this file starts: the request it sends (query, JSON and form bodies, each
+ * against a real HTTP server (test/support/http-api.ts): the request it sends (query, JSON and form bodies, each
  * ArrayFormat), the connection's authorization (API key, Basic, OAuth client credentials against a token
  * endpoint), AWS's result shape, `States.Http.StatusCode.<code>` caught and retried, the host allow-list, an
  * unknown connection and a refused connection.
  */
 
-interface Received {
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-const received: Received[] = [];
-let tokenRequests: Received[] = [];
-let flakyCalls = 0;
-let server: Server;
+let api: HttpApi;
+let received: Received[];
 let base: string;
 let closedPort: number;
 let http: HttpIntegrationConfig;
 let testbed: Testbed;
 
-const SHOP = 'arn:aws:events:us-east-1:123456789012:connection/shop/0c8b2a9e-1d2c-4e5f-8a9b-0c1d2e3f4a5b';
-const BASIC = 'arn:aws:events:us-east-1:123456789012:connection/ledger/7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
-const OAUTH = 'arn:aws:events:us-east-1:123456789012:connection/crm/1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9';
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 beforeAll(async () => {
-  server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const query: Record<string, string[]> = {};
-    for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
-    const seen: Received = {
-      method: request.method ?? '',
-      path: url.pathname,
-      query,
-      headers: request.headers,
-      body: await readBody(request),
-    };
-    const json = (status: number, value: unknown) => {
-      response.writeHead(status, {
-        'content-type': 'application/json',
-        'x-request-id': `r-${received.length}`,
-      });
-      response.end(JSON.stringify(value));
-    };
-    if (url.pathname === '/token') {
-      tokenRequests.push(seen);
-      const expected = `Basic ${Buffer.from('crm-client:crm-secret').toString('base64')}`;
-      if (request.headers.authorization !== expected) return json(401, { error: 'invalid_client' });
-      return json(200, { access_token: 'tok-crm', token_type: 'bearer', expires_in: 3600 });
-    }
-    received.push(seen);
-    switch (url.pathname) {
-      case '/missing':
-        return json(404, { message: 'no such order' });
-      case '/flaky':
-        flakyCalls += 1;
-        return flakyCalls < 3 ? json(500, { message: 'try again' }) : json(200, { attempt: flakyCalls });
-      case '/text':
-        response.writeHead(200, { 'content-type': 'text/plain' });
-        return response.end('plain words');
-      case '/slow':
-        setTimeout(() => json(200, { late: true }), 1_000);
-        return;
-      case '/crm-revoked':
-        return json(401, { message: 'token revoked' });
-      case '/crm':
-        if (request.headers.authorization !== 'Bearer tok-crm') return json(401, { message: 'no token' });
-        return json(200, { contacts: 2 });
-      default:
-        return json(200, { echo: { method: seen.method, query, body: seen.body } });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
-  // A port nothing listens on: a connection to it is refused.
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  closedPort = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
-  http = {
-    allowedHosts: [`127.0.0.1:${port}`, `127.0.0.1:${closedPort}`],
-    connections: {
-      [SHOP]: {
-        authorization: { type: 'API_KEY', name: 'X-Api-Key', value: 'shop-key' },
-        invocation: { headers: { 'X-Tenant': 'tenant-1' }, queryParameters: { region: 'eu' } },
-      },
-      // By name: the ARN's connection/<name>/ part.
-      ledger: { authorization: { type: 'BASIC', username: 'ada', password: 'lovelace' } },
-      crm: {
-        authorization: {
-          type: 'OAUTH_CLIENT_CREDENTIALS',
-          clientId: 'crm-client',
-          clientSecret: 'crm-secret',
-          authorizationEndpoint: `${base}/token`,
-          parameters: { body: { scope: 'contacts' } },
-        },
-      },
-    },
-  };
+  api = await startHttpApi();
+  ({ received, base, closedPort, http } = api);
   testbed = await startTestbed({ virtualClock: Date.UTC(2026, 0, 1), integrations: { http } });
 }, 60_000);
 
 afterAll(async () => {
   await testbed?.stop();
-  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
 });
 
 const invoke = (parameters: object, fields: object = {}) => ({
@@ -257,7 +174,7 @@ describe('http:invoke through the durable engine', () => {
   });
 
   it('OAuth client credentials: a token from the token endpoint, kept for the next call', async () => {
-    tokenRequests = [];
+    api.tokenRequests.length = 0;
     const definition = invoke(
       { ApiEndpoint: `${base}/crm`, Method: 'GET', Authentication: { ConnectionArn: OAUTH } },
       { ResultSelector: { 'contacts.$': '$.ResponseBody.contacts' } },
@@ -266,8 +183,8 @@ describe('http:invoke through the durable engine', () => {
     const second = await testbed.run({ definition });
     expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(outputOf(second)).toEqual({ contacts: 2 });
-    expect(tokenRequests).toHaveLength(1);
-    expect(tokenRequests[0]).toMatchObject({
+    expect(api.tokenRequests).toHaveLength(1);
+    expect(api.tokenRequests[0]).toMatchObject({
       method: 'POST',
       body: 'grant_type=client_credentials&scope=contacts',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -285,9 +202,9 @@ describe('http:invoke through the durable engine', () => {
       });
     const revoked = await call('/crm-revoked');
     expect(revoked).toMatchObject({ status: 'FAILED', error: 'States.Http.StatusCode.401' });
-    const before = tokenRequests.length;
+    const before = api.tokenRequests.length;
     expect((await call('/crm')).status).toBe('SUCCEEDED');
-    expect(tokenRequests.length).toBe(before + 1);
+    expect(api.tokenRequests.length).toBe(before + 1);
   });
 
   it('a text response is the ResponseBody as a string', async () => {
@@ -328,7 +245,7 @@ describe('http:invoke through the durable engine', () => {
   });
 
   it('Retry on States.Http.StatusCode.500 calls again until the API answers 200', async () => {
-    flakyCalls = 0;
+    api.flaky.calls = 0;
     const run = await testbed.run({
       definition: invoke(
         { ApiEndpoint: `${base}/flaky`, Method: 'GET', Authentication: { ConnectionArn: SHOP } },
@@ -391,6 +308,26 @@ describe('http:invoke through the durable engine', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(outputOf(run).error.Error).toBe('States.Http.Socket');
     expect(outputOf(run).error.Cause).toContain('ECONNREFUSED');
+  });
+
+  it('a redirect is not followed: a 302 fails with States.Http.StatusCode.302, its Location in the cause', async () => {
+    const before = received.length;
+    const run = await testbed.run({
+      definition: caught(
+        { ApiEndpoint: `${base}/moved`, Method: 'GET', Authentication: { ConnectionArn: SHOP } },
+        ['States.Http.StatusCode.302'],
+      ),
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const failure = outputOf(run).error;
+    expect(failure.Error).toBe('States.Http.StatusCode.302');
+    expect(JSON.parse(failure.Cause)).toMatchObject({
+      StatusCode: 302,
+      StatusText: 'Found',
+      Headers: { location: ['/orders'] },
+      ResponseBody: 'see /orders',
+    });
+    expect(received.slice(before).map((request) => request.path)).toEqual(['/moved']);
   });
 
   it('JSONata Arguments call it as well', async () => {

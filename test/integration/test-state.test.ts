@@ -13,13 +13,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../shared/local/local-server.ts';
 import { awsStepFunctions } from '../support/aws-cli.ts';
+import { type HttpApi, SHOP, startHttpApi } from '../support/http-api.ts';
 import { createSfnClient } from '../support/sfn-client.ts';
 import { thrown } from '../support/thrown.ts';
 
 /**
  * TestState as the AWS SDK and the AWS CLI meet it on the local server: one state with an input, its output,
  * status and next state, the data-flow stages at DEBUG, retries and catches, Lambda calls made for real (local
- * handlers) and mocked, and every refusal with AWS's error code.
+ * handlers) and mocked, an HTTP Task's request and response at TRACE (its connection's data only with
+ * revealSecrets) against a real HTTP API, and every refusal with AWS's error code.
  */
 
 const ROLE = 'arn:aws:iam::123456789012:role/StatefoldExecutionRole';
@@ -27,13 +29,16 @@ const FUNCTION = (name: string) => `arn:aws:lambda:us-east-1:123456789012:functi
 let dataDir: string;
 let server: LocalServer;
 let sfn: SFNClient;
+let api: HttpApi;
 const calls: unknown[] = [];
 
 beforeAll(async () => {
+  api = await startHttpApi();
   dataDir = await mkdtemp(join(tmpdir(), 'statefold-test-state-'));
   server = await startLocalServer({
     port: 0,
     dataDir,
+    integrations: { http: api.http },
     functions: {
       price: (event: unknown) => {
         calls.push(event);
@@ -50,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sfn?.destroy();
   await server?.stop();
+  await api?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -178,6 +184,97 @@ describe('TestState runs one state', () => {
       stateName: 'Inner',
     });
     expect(answer).toMatchObject({ status: 'SUCCEEDED', output: '"deep"' });
+  });
+});
+
+describe('an HTTP Task at TRACE: the request sent and the response read', () => {
+  const order = (path: string, extra: object = {}) => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::http:invoke',
+    Parameters: {
+      ApiEndpoint: `${api.base}${path}`,
+      Method: 'POST',
+      Authentication: { ConnectionArn: SHOP },
+      Headers: { 'X-Trace': 't-1' },
+      QueryParameters: { 'page.$': '$.page' },
+      RequestBody: { 'item.$': '$.item' },
+      ...extra,
+    },
+    End: true,
+  });
+  const input = JSON.stringify({ item: 'book', page: 2 });
+
+  it('without revealSecrets: the request without what the connection adds, which the API still got', async () => {
+    const answer = await test({ definition: order('/orders'), input, inspectionLevel: 'TRACE' });
+    expect(answer.status).toBe('SUCCEEDED');
+    const request = answer.inspectionData?.request;
+    expect(request).toMatchObject({
+      protocol: 'http',
+      method: 'POST',
+      url: `${api.base}/orders?page=2`,
+      body: '{"item":"book"}',
+    });
+    const headers = JSON.parse(request?.headers as string);
+    expect(headers).toMatchObject({
+      'x-trace': 't-1',
+      'content-type': 'application/json; charset=UTF-8',
+      'user-agent': 'Amazon|StepFunctions|HttpInvoke|us-east-1',
+    });
+    expect(headers).not.toHaveProperty('x-api-key');
+    expect(headers).not.toHaveProperty('x-tenant');
+    const response = answer.inspectionData?.response;
+    expect(response).toMatchObject({ protocol: 'http', statusCode: '200', statusMessage: 'OK' });
+    expect(JSON.parse(response?.headers as string)).toMatchObject({ 'content-type': ['application/json'] });
+    expect(JSON.parse(response?.body as string)).toEqual({
+      echo: { method: 'POST', query: { page: ['2'], region: ['eu'] }, body: '{"item":"book"}' },
+    });
+    // The call itself carried the connection's key, tenant header and query parameter.
+    expect(api.received.at(-1)?.headers).toMatchObject({ 'x-api-key': 'shop-key', 'x-tenant': 'tenant-1' });
+    expect(JSON.parse(answer.output as string).ResponseBody.echo.query).toEqual({
+      page: ['2'],
+      region: ['eu'],
+    });
+  });
+
+  it("with revealSecrets: the connection's authorization and invocation parameters are shown", async () => {
+    const answer = await test({
+      definition: order('/orders'),
+      input,
+      inspectionLevel: 'TRACE',
+      revealSecrets: true,
+    });
+    const request = answer.inspectionData?.request;
+    expect(request?.url).toBe(`${api.base}/orders?page=2&region=eu`);
+    expect(JSON.parse(request?.headers as string)).toMatchObject({
+      'x-trace': 't-1',
+      'x-api-key': 'shop-key',
+      'x-tenant': 'tenant-1',
+    });
+  });
+
+  it('at DEBUG the data-flow stages are shown, the HTTP request and response are not', async () => {
+    const answer = await test({ definition: order('/orders'), input, inspectionLevel: 'DEBUG' });
+    expect(answer.status).toBe('SUCCEEDED');
+    expect(JSON.parse(answer.inspectionData?.afterParameters as string)).toMatchObject({
+      QueryParameters: { page: 2 },
+    });
+    expect(answer.inspectionData?.request).toBeUndefined();
+    expect(answer.inspectionData?.response).toBeUndefined();
+  });
+
+  it('a 404 fails the state with States.Http.StatusCode.404, the response shown', async () => {
+    const answer = await test({ definition: order('/missing'), input, inspectionLevel: 'TRACE' });
+    expect(answer).toMatchObject({ status: 'FAILED', error: 'States.Http.StatusCode.404' });
+    expect(answer.inspectionData?.response).toMatchObject({ statusCode: '404', statusMessage: 'Not Found' });
+    expect(JSON.parse(answer.inspectionData?.response?.body as string)).toEqual({ message: 'no such order' });
+  });
+
+  it('a refused connection fails with States.Http.Socket: the request is shown, no response', async () => {
+    const definition = order('/x', { ApiEndpoint: `http://127.0.0.1:${api.closedPort}/x` });
+    const answer = await test({ definition, input, inspectionLevel: 'TRACE' });
+    expect(answer).toMatchObject({ status: 'FAILED', error: 'States.Http.Socket' });
+    expect(answer.inspectionData?.request?.url).toBe(`http://127.0.0.1:${api.closedPort}/x?page=2`);
+    expect(answer.inspectionData?.response).toBeUndefined();
   });
 });
 

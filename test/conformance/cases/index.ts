@@ -4,6 +4,7 @@ import { boundsCases } from './bounds.ts';
 import { choiceCases } from './choice.ts';
 import { executionCases } from './execution.ts';
 import { failSucceedCases } from './fail-succeed.ts';
+import { httpTaskCases } from './http-task.ts';
 import { integrationsCases } from './integrations.ts';
 import { intrinsicsCases } from './intrinsics.ts';
 import { itemBatcherCases } from './item-batcher.ts';
@@ -35,5 +36,6 @@ export const allCases: Record<string, ConformanceCase[]> = {
   'mixed query languages': mixedLanguagesCases,
   'as AWS records it': asAwsRecordsCases,
   'service integrations': integrationsCases,
+  'HTTP Task': httpTaskCases,
   'bounds and JSONPath filters': boundsCases,
 };

@@ -5,6 +5,7 @@ import {
   buildTokenRequest,
   encodeForm,
   type HttpConnection,
+  httpInspection,
   httpTaskOutcome,
   parseHttpTask,
 } from '../../../shared/integrations/http-request.ts';
@@ -25,7 +26,7 @@ const task = (fields: Record<string, Json>): Json => ({
   ...fields,
 });
 
-function built(fields: Record<string, Json>, connection: HttpConnection = apiKey, token?: string) {
+function built(fields: Record<string, Json>, connection: HttpConnection | null = apiKey, token?: string) {
   const parsed = parseHttpTask(task(fields));
   if (!parsed.ok) throw new Error(parsed.cause);
   const request = buildHttpRequest(parsed.call, connection, 'eu-west-1', token);
@@ -259,6 +260,76 @@ describe('httpTaskOutcome', () => {
       ResponseBody: { message: 'no such order' },
       StatusCode: 404,
       StatusText: 'Not Found',
+    });
+  });
+});
+
+describe('the request TestState shows without revealSecrets (no connection)', () => {
+  it("leaves out the connection's authorization and invocation parameters, keeps the definition's", () => {
+    const connection: HttpConnection = {
+      ...apiKey,
+      invocation: {
+        headers: { 'X-Tenant': 't-1' },
+        queryParameters: { region: 'eu' },
+        body: { 'api-v': '2' },
+      },
+    };
+    const fields = {
+      Method: 'POST',
+      Headers: { 'X-Trace': 'a' },
+      QueryParameters: { page: 2 },
+      RequestBody: { n: 1 },
+    };
+    expect(built(fields, connection)).toMatchObject({
+      url: new URL('https://api.example.com/v1/orders?page=2&region=eu'),
+      headers: { 'x-api-key': 'k-1', 'x-tenant': 't-1' },
+      body: '{"n":1,"api-v":"2"}',
+    });
+    const shown = built(fields, null);
+    expect(shown.url.href).toBe('https://api.example.com/v1/orders?page=2');
+    expect(shown.headers).toEqual({
+      'x-trace': 'a',
+      'content-type': 'application/json; charset=UTF-8',
+      'user-agent': 'Amazon|StepFunctions|HttpInvoke|eu-west-1',
+      range: 'bytes=0-262144',
+    });
+    expect(shown.body).toBe('{"n":1}');
+  });
+});
+
+describe('httpInspection', () => {
+  const request = built({ Method: 'POST', RequestBody: 'raw text' });
+
+  it("gives AWS's inspectionData.request and .response, every member a string", () => {
+    expect(
+      httpInspection(request, {
+        statusCode: 201,
+        statusText: 'Created',
+        headers: { 'set-cookie': ['a=1', 'b=2'] },
+        body: '{"id":1}',
+      }),
+    ).toEqual({
+      request: {
+        protocol: 'https',
+        method: 'POST',
+        url: 'https://api.example.com/v1/orders',
+        headers: JSON.stringify(request.headers),
+        body: 'raw text',
+      },
+      response: {
+        protocol: 'https',
+        statusCode: '201',
+        statusMessage: 'Created',
+        headers: '{"set-cookie":["a=1","b=2"]}',
+        body: '{"id":1}',
+      },
+    });
+  });
+
+  it('without a response (no answer came), the request alone; a request without a body shows an empty one', () => {
+    const get = built({});
+    expect(httpInspection(get)).toEqual({
+      request: expect.objectContaining({ method: 'GET', body: '' }),
     });
   });
 });
