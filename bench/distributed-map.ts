@@ -19,6 +19,7 @@ import { cpus } from 'node:os';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
 import { startExecution } from '../shared/engine/start-execution.ts';
+import { executionPartition, KEY_PREFIX } from '../shared/eventlog/table.ts';
 import {
   AWS_STANDARD_DOLLARS_PER_MILLION,
   DURATION_MODEL,
@@ -100,7 +101,14 @@ async function main(): Promise<void> {
   );
   log(`  ${cpus().length} CPUs, Node ${process.versions.node}`);
   const lambdaMeter = new LambdaMeter(DURATION_MODEL);
-  const dynamoMeter = new DynamoMeter(lambdaMeter.noteRequest);
+  // The breakdown tells the parent's items from its children's (a child's ARN names the Map Run's label).
+  let parentPartition: string | undefined;
+  const dynamoMeter = new DynamoMeter(lambdaMeter.noteRequest, (partition) => {
+    if (partition === parentPartition) return 'parent';
+    if (partition.startsWith(KEY_PREFIX.execution)) return 'child';
+    if (partition.startsWith('mapRun#') || partition.startsWith(KEY_PREFIX.mapRun)) return 'map run';
+    return undefined;
+  });
   const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
   const bench = await startBenchEngine({
     wrapHandler: lambdaMeter.wrapHandler,
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
     }, 100);
     const start = performance.now();
     const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{}' });
+    parentPartition = executionPartition(executionArn);
     const closed = bench.waitForClose(executionArn);
     const progress = setInterval(() => {
       log(
@@ -190,6 +199,24 @@ async function main(): Promise<void> {
       log(
         `  ${line.component}: ${line.quantity.toFixed(1)} ${line.unit}, $${((line.dollars / ITEMS) * 1e6).toFixed(2)} per million items`,
       );
+    }
+    log('');
+    log('Per item, by operation (largest write units first):');
+    log('| DynamoDB operation, item (partition) | Requests | Write units | Read units |');
+    log('| --- | ---: | ---: | ---: |');
+    const perItem = (n: number) => (n / ITEMS).toFixed(3);
+    for (const [key, entry] of Object.entries(dynamo.byOperation).sort(
+      ([, a], [, b]) => b.writeUnits - a.writeUnits || b.requests - a.requests,
+    )) {
+      log(
+        `| ${key} | ${perItem(entry.requests)} | ${perItem(entry.writeUnits)} | ${perItem(entry.readUnits)} |`,
+      );
+    }
+    log('');
+    log('| SQS operation, queue | Billed requests |');
+    log('| --- | ---: |');
+    for (const [key, billed] of Object.entries(sqs.byOperation).sort(([, a], [, b]) => b - a)) {
+      log(`| ${key} | ${perItem(billed)} |`);
     }
   } finally {
     await bench.stop();

@@ -44,6 +44,11 @@ export interface DynamoUsage {
   bytesWritten: number;
   /** Conditional puts that lost (they are billed all the same). */
   conditionFailures: number;
+  /**
+   * Requests and write units by operation and item kind (`PutItem commits`, `Query byMachine`, …), with the
+   * partition's label when the meter was given one (say, a parent execution's items apart from its children's).
+   */
+  byOperation: Record<string, { requests: number; writeUnits: number; readUnits: number }>;
 }
 
 interface StoredItem {
@@ -65,10 +70,20 @@ export class DynamoMeter {
   #usage = emptyDynamoUsage();
   readonly #items = new Map<string, StoredItem>();
   readonly #onRequest: (request: ModelledRequest) => void;
+  readonly #labelPartition: (partitionKey: string) => string | undefined;
+  /** The byOperation entry of the request being billed (writes and reads add their units to it). */
+  #current: { requests: number; writeUnits: number; readUnits: number } | undefined;
 
-  /** `onRequest` hears each request (the Lambda meter bills it to the invocation that made it). */
-  constructor(onRequest: (request: ModelledRequest) => void = () => {}) {
+  /**
+   * `onRequest` hears each request (the Lambda meter bills it to the invocation that made it);
+   * `labelPartition` names the partitions the breakdown (byOperation) should tell apart.
+   */
+  constructor(
+    onRequest: (request: ModelledRequest) => void = () => {},
+    labelPartition: (partitionKey: string) => string | undefined = () => undefined,
+  ) {
     this.#onRequest = onRequest;
+    this.#labelPartition = labelPartition;
   }
 
   attach(client: DynamoDBClient): void {
@@ -78,14 +93,20 @@ export class DynamoMeter {
         const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
         const input = args.input as Record<string, unknown>;
         this.#usage.requests[operation] = (this.#usage.requests[operation] ?? 0) + 1;
+        const entry = this.#operationEntry(operation, input);
+        entry.requests += 1;
         try {
           const result = await next(args);
+          this.#current = entry;
           this.#bill(operation, input, result.output as unknown as Record<string, unknown>);
           return result;
         } catch (error) {
+          this.#current = entry;
           if (operation === 'PutItem' && isConditionFailure(error)) this.#billLostPut(input);
           if (operation === 'UpdateItem' && isConditionFailure(error)) this.#billLostUpdate(input);
           throw error;
+        } finally {
+          this.#current = undefined;
         }
       },
       { step: 'initialize', name: 'statefoldBenchDynamoMeter' },
@@ -101,7 +122,35 @@ export class DynamoMeter {
       ...this.#usage,
       requests: { ...this.#usage.requests },
       writeUnitsByItem: { ...this.#usage.writeUnitsByItem },
+      byOperation: Object.fromEntries(
+        Object.entries(this.#usage.byOperation).map(([key, entry]) => [key, { ...entry }]),
+      ),
     };
+  }
+
+  /** The breakdown's entry for a request: its operation, the kind of item it touches, the partition's label. */
+  #operationEntry(
+    operation: string,
+    input: Record<string, unknown>,
+  ): { requests: number; writeUnits: number; readUnits: number } {
+    const keys = (input.Item ?? input.Key) as Record<string, unknown> | undefined;
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    let target: string;
+    let partition: unknown;
+    if (operation === 'Query') {
+      target = typeof input.IndexName === 'string' ? input.IndexName : 'table';
+      // The engine's queries name the partition in their first value.
+      partition = Object.values(values)[0];
+    } else if (keys) {
+      target = itemKind(keys);
+      partition = keys[PARTITION_KEY];
+    } else {
+      target = 'other';
+    }
+    const label = typeof partition === 'string' ? this.#labelPartition(partition) : undefined;
+    const key = `${operation} ${target}${label === undefined ? '' : ` (${label})`}`;
+    this.#usage.byOperation[key] ??= { requests: 0, writeUnits: 0, readUnits: 0 };
+    return this.#usage.byOperation[key];
   }
 
   #bill(operation: string, input: Record<string, unknown>, output: Record<string, unknown>): void {
@@ -127,6 +176,7 @@ export class DynamoMeter {
   #read(bytes: number, consistent: boolean): void {
     const units = Math.max(1, Math.ceil(bytes / READ_UNIT_BYTES));
     this.#usage.readUnits += consistent ? units : units / 2;
+    if (this.#current) this.#current.readUnits += consistent ? units : units / 2;
     this.#usage.bytesRead += bytes;
   }
 
@@ -168,6 +218,7 @@ export class DynamoMeter {
   #addWrite(key: Record<string, unknown>, units: number): void {
     const kind = itemKind(key);
     this.#usage.writeUnits += units;
+    if (this.#current) this.#current.writeUnits += units;
     this.#usage.writeUnitsByItem[kind] = (this.#usage.writeUnitsByItem[kind] ?? 0) + units;
   }
 
@@ -208,6 +259,7 @@ function emptyDynamoUsage(): DynamoUsage {
     writeUnitsByItem: {},
     bytesWritten: 0,
     conditionFailures: 0,
+    byOperation: {},
   };
 }
 
@@ -347,6 +399,8 @@ export interface QueueUsage {
 export interface SqsUsage {
   fifo: QueueUsage;
   standard: QueueUsage;
+  /** Billed requests by operation and queue name (`SendMessageBatch transitions.fifo`, …). */
+  byOperation: Record<string, number>;
 }
 
 export function billedRequests(usage: QueueUsage): number {
@@ -384,11 +438,31 @@ export class SqsMeter {
   }
 
   snapshot(): SqsUsage {
-    return { fifo: { ...this.#usage.fifo }, standard: { ...this.#usage.standard } };
+    return {
+      fifo: { ...this.#usage.fifo },
+      standard: { ...this.#usage.standard },
+      byOperation: { ...this.#usage.byOperation },
+    };
   }
 
   #bill(operation: string, input: Record<string, unknown>, output: Record<string, unknown>): void {
-    const queue = String(input.QueueUrl ?? '').endsWith('.fifo') ? this.#usage.fifo : this.#usage.standard;
+    const url = String(input.QueueUrl ?? '');
+    const queue = url.endsWith('.fifo') ? this.#usage.fifo : this.#usage.standard;
+    const billedBefore = billedRequests(queue);
+    this.#billQueue(queue, operation, input, output);
+    const billed = billedRequests(queue) - billedBefore;
+    if (billed > 0) {
+      const key = `${operation} ${url.slice(url.lastIndexOf('/') + 1)}`;
+      this.#usage.byOperation[key] = (this.#usage.byOperation[key] ?? 0) + billed;
+    }
+  }
+
+  #billQueue(
+    queue: QueueUsage,
+    operation: string,
+    input: Record<string, unknown>,
+    output: Record<string, unknown>,
+  ): void {
     switch (operation) {
       case 'SendMessage':
         queue.sends += chunks(measureMessageBytes(input));
@@ -433,7 +507,7 @@ function emptyQueueUsage(): QueueUsage {
 }
 
 function emptySqsUsage(): SqsUsage {
-  return { fifo: emptyQueueUsage(), standard: emptyQueueUsage() };
+  return { fifo: emptyQueueUsage(), standard: emptyQueueUsage(), byOperation: {} };
 }
 
 function chunks(bytes: number): number {

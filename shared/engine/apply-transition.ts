@@ -49,6 +49,12 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
   // state that threw is decided (and failed) in a step of its own, with its own cause.
   let runOn = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt === 0 && message.type === 'start') {
+      // A child run's start message: its commit 1 is written with no read first (the put is conditional). A start
+      // delivered again finds commit 1 there, and reads the log below as any redelivery does.
+      const started = await writeFirstCommit(deps, message.execution, message.input);
+      if (started) return { kind: 'applied', ...started };
+    }
     const loaded = await loadExecution(deps.log, executionArn);
     if (!loaded) {
       if (message.type !== 'start') return { kind: 'missing' };

@@ -22,7 +22,7 @@ import type {
 import type { ExecutionStatus } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import { COMMIT_BODY, commitChunkLocation, decodeCommit, encodeCommit } from './commit-codec.ts';
-import { decodeHead, encodeHead, encodeHeadCopy, qualifiedListings } from './head-codec.ts';
+import { decodeHead, encodeHead, encodeHeadCopy, listedByStatus, qualifiedListings } from './head-codec.ts';
 import { corruptItem, type Item, requireString } from './item-fields.ts';
 import {
   commitExpiryAttributes,
@@ -223,12 +223,15 @@ export class DynamoEventLog implements EventLog {
     if (listPartition === undefined || (stateMachineArn !== undefined && mapRunArn !== undefined)) {
       throw new InvariantError('listExecutions needs exactly one of stateMachineArn and mapRunArn');
     }
+    // A Map Run's closed children are not in the status index (listedByStatus): its listing, filtered.
+    const byStatus = status !== undefined && listedByStatus({ status, ...(mapRunArn ? { mapRunArn } : {}) });
     const listing: Listing = {
-      index: status === undefined ? BY_MACHINE_INDEX : BY_MACHINE_STATUS_INDEX,
-      partition: status === undefined ? listPartition : executionStatusPartition(listPartition, status),
+      index: byStatus ? BY_MACHINE_STATUS_INDEX : BY_MACHINE_INDEX,
+      partition: byStatus ? executionStatusPartition(listPartition, status) : listPartition,
       itemSortKey: query.qualifier === undefined ? HEAD_SORT_KEY : QUALIFIED_HEAD_SORT_KEYS[query.qualifier],
       itemPrefix: KEY_PREFIX.execution,
       forward: false,
+      ...(status !== undefined && !byStatus ? { status } : {}),
     };
     const page = await this.#listPage(listing, query);
     return { ...page, items: page.items.map(decodeHead) };

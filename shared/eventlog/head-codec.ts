@@ -51,8 +51,6 @@ function encodeListedHead(head: ExecutionHead, listing: { sortKey: string; listP
     [SORT_KEY]: listing.sortKey,
     [BY_MACHINE_INDEX.partitionKey]: listPartition,
     [BY_MACHINE_INDEX.sortKey]: listSortKey,
-    [BY_MACHINE_STATUS_INDEX.partitionKey]: executionStatusPartition(listPartition, head.status),
-    [BY_MACHINE_STATUS_INDEX.sortKey]: listSortKey,
     // Not the execution's ARN (the partition key holds it) nor a child's Map Run (its listing partition does):
     // a Distributed Map child's head, with its long ARNs, then stays under 1 KB once closed (one write unit).
     stateMachineArn: head.stateMachineArn,
@@ -60,12 +58,27 @@ function encodeListedHead(head: ExecutionHead, listing: { sortKey: string; listP
     status: head.status,
     startDate: head.startDate,
   };
+  if (listedByStatus(head)) {
+    item[BY_MACHINE_STATUS_INDEX.partitionKey] = executionStatusPartition(listPartition, head.status);
+    item[BY_MACHINE_STATUS_INDEX.sortKey] = listSortKey;
+  }
   if (head.stopDate !== undefined) item.stopDate = head.stopDate;
   if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
   if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
   if (head.stateMachineVersionArn !== undefined) item.stateMachineVersionArn = head.stateMachineVersionArn;
   if (head.stateMachineAliasArn !== undefined) item.stateMachineAliasArn = head.stateMachineAliasArn;
   return item;
+}
+
+/**
+ * Whether the head has an entry in the status index. A Distributed Map's closed child has none: it is listed
+ * once, closed, by its only commit (one Map Run may have millions), and the status index's entry was a third of
+ * that write's cost. ListExecutions of a Map Run with a closed status reads the Map Run's listing and keeps the
+ * children with that status (DynamoEventLog.listExecutions); its RUNNING children, which the reconciler sweeps,
+ * stay in the status index.
+ */
+export function listedByStatus(head: Pick<ExecutionHead, 'mapRunArn' | 'status'>): boolean {
+  return head.mapRunArn === undefined || head.status === 'RUNNING';
 }
 
 /** Where the copies of a head are listed: one per version or alias the execution was started through. */

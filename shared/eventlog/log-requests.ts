@@ -51,6 +51,8 @@ export interface Listing {
   /** The prefix every listed item's partition key has: a token naming another is not one of this listing's. */
   itemPrefix: string;
   forward: boolean;
+  /** Only the items whose `status` is this (a Map Run's closed children, which the status index leaves out). */
+  status?: string;
 }
 
 /** Where a listing page starts: the last item of the page before (from a page token). */
@@ -213,6 +215,11 @@ export function listingQueryRequest(
     ExpressionAttributeValues: { ':ipk': partition },
     ScanIndexForward: listing.forward,
   };
+  if (listing.status !== undefined) {
+    request.FilterExpression = '#status = :status';
+    request.ExpressionAttributeNames = { ...request.ExpressionAttributeNames, '#status': 'status' };
+    request.ExpressionAttributeValues = { ...request.ExpressionAttributeValues, ':status': listing.status };
+  }
   if (start === undefined) return request;
   return {
     ...request,
@@ -232,6 +239,8 @@ export function queryPageRequest(
   startKey: Record<string, unknown> | undefined,
 ): QueryCommandInput {
   requireLimit(limit);
+  // A filtered Query's Limit counts the items it reads, not those it keeps: it reads a page (1 MB) at a time.
+  if (query.FilterExpression !== undefined) return { ...query, ExclusiveStartKey: startKey };
   return { ...query, Limit: limit, ExclusiveStartKey: startKey };
 }
 

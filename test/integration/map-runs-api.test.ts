@@ -50,7 +50,7 @@ const fanOut = (seconds: number) =>
     },
   });
 
-async function start(definition: string, items: number[]) {
+async function start(definition: string, items: unknown[]) {
   const { stateMachineArn } = await local.sfn.send(
     new CreateStateMachineCommand({ name: unique('map-runs'), definition, roleArn: ROLE }),
   );
@@ -110,6 +110,65 @@ describe('the Map Run API', () => {
     expect(described.stopDate).toBeInstanceOf(Date);
   });
 
+  it('ListExecutions of a Map Run with a statusFilter: the children with that status, newest first, page by page', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ToleratedFailureCount: 2,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Pick',
+            States: {
+              Pick: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Broken' }],
+                Default: 'Fine',
+              },
+              Broken: { Type: 'Fail', Error: 'Item.Broken', Cause: 'this item fails' },
+              Fine: { Type: 'Succeed' },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const items = [false, true, false, false, true].map((fail) => ({ fail }));
+    const executionArn = await start(definition, items);
+    expect((await waitForClosedExecution(local.sfn, executionArn)).status).toBe('SUCCEEDED');
+    const { mapRunArn } = await mapRunOf(executionArn);
+    const all = await until('five closed children listed', async () => {
+      const listed = (await local.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
+      return listed.length === 5 && listed.every((child) => child.status !== 'RUNNING') ? listed : undefined;
+    });
+    const byStatus = async (statusFilter: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'ABORTED') =>
+      (await local.sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter }))).executions ?? [];
+    const arnsWith = (status: string) =>
+      all.filter((child) => child.status === status).map((child) => child.executionArn);
+    expect(arnsWith('SUCCEEDED')).toHaveLength(3);
+    expect((await byStatus('SUCCEEDED')).map((child) => child.executionArn)).toEqual(arnsWith('SUCCEEDED'));
+    const failed = await byStatus('FAILED');
+    expect(failed.map((child) => child.executionArn)).toEqual(arnsWith('FAILED'));
+    expect(failed).toHaveLength(2);
+    expect(failed[0]).toMatchObject({ status: 'FAILED', mapRunArn, stopDate: expect.any(Date) });
+    expect(await byStatus('RUNNING')).toEqual([]);
+    expect(await byStatus('ABORTED')).toEqual([]);
+    // One child a page: each page's token goes on after the child it ended with.
+    const paged: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await local.sfn.send(
+        new ListExecutionsCommand({ mapRunArn, statusFilter: 'SUCCEEDED', maxResults: 1, nextToken }),
+      );
+      expect(page.executions?.length ?? 0).toBeLessThanOrEqual(1);
+      paged.push(...(page.executions ?? []).map((child) => child.executionArn as string));
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(paged).toEqual(arnsWith('SUCCEEDED'));
+  });
+
   it('while it runs: one child at a time; UpdateMapRun raises MaxConcurrency and the rest start; a stop aborts them', async () => {
     const executionArn = await start(fanOut(3600), [1, 2, 3, 4]);
     const { mapRunArn } = await mapRunOf(executionArn);
@@ -141,6 +200,9 @@ describe('the Map Run API', () => {
       return listed.length === 4 ? listed : undefined;
     });
     expect(executions.map((child) => child.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
+    const withStatus = async (statusFilter: 'RUNNING' | 'ABORTED') =>
+      (await local.sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter }))).executions ?? [];
+    expect(await withStatus('RUNNING')).toHaveLength(4);
 
     await local.sfn.send(new StopExecutionCommand({ executionArn }));
     const aborted = await until('the Map Run to end', async () => {
@@ -151,6 +213,18 @@ describe('the Map Run API', () => {
       status: 'ABORTED',
       executionCounts: { running: 0, aborted: 4, total: 4 },
     });
+    // Listed RUNNING, then closed: they leave the RUNNING filter and are found under ABORTED.
+    const abortedChildren = await until('four aborted children listed', async () => {
+      const listed = await withStatus('ABORTED');
+      return listed.length === 4 ? listed : undefined;
+    });
+    expect(abortedChildren.map((child) => child.status)).toEqual([
+      'ABORTED',
+      'ABORTED',
+      'ABORTED',
+      'ABORTED',
+    ]);
+    expect(await withStatus('RUNNING')).toEqual([]);
     const error = await thrown(local.sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })));
     expect(error).toBeInstanceOf(ValidationException);
   });
