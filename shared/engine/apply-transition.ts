@@ -26,6 +26,19 @@ export type ApplyOutcome =
   /** No execution has that ARN. */
   | { kind: 'missing' };
 
+/** What applyIfAdmitted may also answer: the message is left to the queue (ApplyOptions). */
+export type Declined = { kind: 'declined' };
+
+/**
+ * For a writer that is not the execution's FIFO queue (a task handler reporting its own outcome), which can hand
+ * the message to the queue instead of waiting its turn: `admits` says whether the execution, as read, may take the
+ * message now, and `attempts` bounds the conditional puts it may lose. Either way out is `declined`.
+ */
+export interface ApplyOptions {
+  attempts: number;
+  admits: (state: ExecutionState) => boolean;
+}
+
 /** Attempts before a step gives up on a log other writers keep moving (the message is then retried by SQS). */
 const MAX_ATTEMPTS = 5;
 /**
@@ -42,13 +55,31 @@ const MAX_EVENTS_PER_STEP = 200;
  * conditional put no second writer can win, then send the commit's outbox. A writer that loses the race reads
  * the log again and decides again, so a message is applied exactly once whatever runs concurrently.
  */
-export async function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
+export function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
+  return apply(deps, envelope) as Promise<ApplyOutcome>;
+}
+
+/** applyTransition for a writer other than the queue, which declines what `options` do not admit. */
+export function applyIfAdmitted(
+  deps: EngineDeps,
+  envelope: TransitionEnvelope,
+  options: ApplyOptions,
+): Promise<ApplyOutcome | Declined> {
+  return apply(deps, envelope, options);
+}
+
+async function apply(
+  deps: EngineDeps,
+  envelope: TransitionEnvelope,
+  options?: ApplyOptions,
+): Promise<ApplyOutcome | Declined> {
   const { executionArn, id } = envelope;
+  const attempts = options?.attempts ?? MAX_ATTEMPTS;
   let message = envelope.message;
   // Off once a state run on in this step threw: the step is decided again with its own message only, so that the
   // state that threw is decided (and failed) in a step of its own, with its own cause.
   let runOn = true;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const loaded = await loadExecution(deps.log, executionArn);
     if (!loaded) {
       if (message.type !== 'start') return { kind: 'missing' };
@@ -77,6 +108,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       await stopOrphanedChild(deps, message);
       return { kind: 'stale', state };
     }
+    if (options && !options.admits(state)) return { kind: 'declined' };
     if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
     const definition = await deps.definitions.load(execution.source);
     let step: Step;
@@ -125,6 +157,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     await sendOutbox(deps, execution, commit);
     return { kind: 'applied', state, commit };
   }
+  if (options) return { kind: 'declined' };
   throw new EngineError(
     'InfrastructureFailure',
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
