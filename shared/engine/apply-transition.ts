@@ -177,16 +177,40 @@ export function applyMessage(
 /**
  * Runs on, in the same step, the states that follow the message's: while deciding leaves exactly one message, an
  * advance (the next state is ready and needs nothing from outside), that advance is decided here instead of
- * being sent, as the first state runs in commit 1. What the step writes is what the separate steps would have
- * written, in one commit; a Task, a Wait, a Map or a Parallel ends the run (a command, a timer or several
- * messages).
+ * being sent, as the first state runs in commit 1. Then the advances it leaves (a Parallel's branches, a Map's
+ * first iterations) are decided here too, each as the step the FIFO queue would deliver it to would decide it
+ * (running on the same way), in the order the queue would deliver them: first sent, first decided, and what each
+ * sends behind the rest. What the step writes is what the separate steps would have written, in the same order,
+ * in one commit; a Task, a Wait or a Distributed Map ends a scope's run (a command or a timer), and a message that
+ * is not an advance stops the run (it and the rest are sent).
  */
 async function runOnInStep(step: Step): Promise<void> {
-  for (let states = 1; states < MAX_STATES_PER_STEP; states++) {
-    const [next, ...others] = step.messages;
-    if (next?.type !== 'advance' || others.length > 0 || step.events.length >= MAX_EVENTS_PER_STEP) return;
-    step.messages = [];
-    const pending = decideStep(step, next);
+  let states = 1;
+  const room = () => states < MAX_STATES_PER_STEP && step.events.length < MAX_EVENTS_PER_STEP;
+  const decide = async (message: TransitionMessage) => {
+    states++;
+    const pending = decideStep(step, message);
     if (pending) await pending;
+  };
+  // One step's own run: its single advance after another.
+  const runOn = async () => {
+    while (step.messages.length === 1 && room()) {
+      const [next] = step.messages;
+      if (next?.type !== 'advance') return;
+      step.messages = [];
+      await decide(next);
+    }
+  };
+  await runOn();
+  // The advances it leaves, as the queue would deliver them, each to a step of its own that runs on.
+  let queued = step.messages;
+  step.messages = [];
+  while (queued[0]?.type === 'advance' && room()) {
+    const [next, ...others] = queued;
+    await decide(next);
+    await runOn();
+    queued = [...others, ...step.messages];
+    step.messages = [];
   }
+  step.messages = queued;
 }

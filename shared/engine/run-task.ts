@@ -81,8 +81,8 @@ export async function runTaskRequest(
  * nothing else in flight but the odd stop or timer, so it rarely meets another writer, and reads again when it
  * does. A task inside a Parallel branch or a Map iteration has siblings: it applies its outcome only when the
  * execution, as read, waits for no queued message of its own flow (no scope `ready` for its `advance`, none
- * `resuming`), so that its events come after those the queue holds, as they would through the queue; and it
- * tries once. A sibling that committed first, or a message still queued, sends it to the FIFO queue, which orders
+ * `resuming`), so that its events come after those the queue holds, as they would through the queue, and
+ * at most one sibling task is running (CHILD_SCOPE_APPLY); and it tries once. A sibling that committed first, or a message still queued, sends it to the FIFO queue, which orders
  * an execution's many writers without contention. Whatever goes wrong applying it (the log kept moving,
  * DynamoDB throttled, a bug), the outcome is sent to the queue after all, where the step handler's retries and
  * poison policy take over; applying it twice changes nothing (its id names the task).
@@ -112,12 +112,24 @@ async function reportOutcome(
   await deps.queues.sendTransitions([transition]);
 }
 
-/** A branch's or an iteration's task applies its outcome once, and only behind the messages already queued. */
+/**
+ * A branch's or an iteration's task applies its outcome once, only behind the messages already queued, and only
+ * when at most one other task of the execution is running: a wide Map's results, finishing together, would
+ * otherwise race each other and the step handler for the same commit, and go through the queue in the end.
+ */
 const CHILD_SCOPE_APPLY: ApplyOptions = {
   attempts: 1,
-  admits: (state) =>
-    Object.values(state.scopes).every((scope) => scope.phase !== 'ready' && scope.phase !== 'resuming'),
+  admits: (state) => {
+    let running = 0;
+    for (const scope of Object.values(state.scopes)) {
+      if (scope.phase === 'ready' || scope.phase === 'resuming') return false;
+      if (scope.phase === 'task') running++;
+    }
+    return running <= MAX_RUNNING_TASKS;
+  },
 };
+/** The task reporting, and one sibling. */
+const MAX_RUNNING_TASKS = 2;
 
 /**
  * A mocked answer as the task's transitions: an activity's as a worker's would come (scheduled, started, then

@@ -137,4 +137,21 @@ describe("a branch's or an iteration's task applies its own outcome", () => {
       'ExecutionSucceeded',
     ]);
   });
+
+  it("a wide Map's results, with more than one sibling running, go through the queue", async () => {
+    const wide = { ...mapOfThree, States: { Each: { ...mapOfThree.States.Each, MaxConcurrency: 4 } } };
+    const input = { items: [1, 2, 3, 4] };
+    const { engine, executionArn } = await start(wide, input);
+    const steps: string[] = [];
+    await runUntilIdle(engine, (step) => steps.push(step));
+    const { described } = await outcome(engine, executionArn);
+    expect(JSON.parse(described.output ?? 'null')).toEqual([1, 2, 3, 4]);
+    // Four advances; the first two results find four and three tasks running: queued (and applied by the step
+    // handler, the in-memory queue's first); the last two apply themselves.
+    expect(steps).toEqual([
+      ...['transition', 'transition', 'transition', 'transition'],
+      ...['task', 'transition', 'task', 'transition'],
+      ...['task', 'task', 'record'],
+    ]);
+  });
 });
