@@ -26,6 +26,19 @@ export type ApplyOutcome =
   /** No execution has that ARN. */
   | { kind: 'missing' };
 
+/** What applyIfAdmitted may also answer: the message is left to the queue (ApplyOptions). */
+export type Declined = { kind: 'declined' };
+
+/**
+ * For a writer that is not the execution's FIFO queue (a task handler reporting its own outcome), which can hand
+ * the message to the queue instead of waiting its turn: `admits` says whether the execution, as read, may take the
+ * message now, and `attempts` bounds the conditional puts it may lose. Either way out is `declined`.
+ */
+export interface ApplyOptions {
+  attempts: number;
+  admits: (state: ExecutionState) => boolean;
+}
+
 /** Attempts before a step gives up on a log other writers keep moving (the message is then retried by SQS). */
 const MAX_ATTEMPTS = 5;
 /**
@@ -42,13 +55,31 @@ const MAX_EVENTS_PER_STEP = 200;
  * conditional put no second writer can win, then send the commit's outbox. A writer that loses the race reads
  * the log again and decides again, so a message is applied exactly once whatever runs concurrently.
  */
-export async function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
+export function applyTransition(deps: EngineDeps, envelope: TransitionEnvelope): Promise<ApplyOutcome> {
+  return apply(deps, envelope) as Promise<ApplyOutcome>;
+}
+
+/** applyTransition for a writer other than the queue, which declines what `options` do not admit. */
+export function applyIfAdmitted(
+  deps: EngineDeps,
+  envelope: TransitionEnvelope,
+  options: ApplyOptions,
+): Promise<ApplyOutcome | Declined> {
+  return apply(deps, envelope, options);
+}
+
+async function apply(
+  deps: EngineDeps,
+  envelope: TransitionEnvelope,
+  options?: ApplyOptions,
+): Promise<ApplyOutcome | Declined> {
   const { executionArn, id } = envelope;
+  const attempts = options?.attempts ?? MAX_ATTEMPTS;
   let message = envelope.message;
   // Off once a state run on in this step threw: the step is decided again with its own message only, so that the
   // state that threw is decided (and failed) in a step of its own, with its own cause.
   let runOn = true;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt === 0 && message.type === 'start') {
       // A child run's start message: its commit 1 is written with no read first (the put is conditional). A start
       // delivered again finds commit 1 there, and reads the log below as any redelivery does.
@@ -83,6 +114,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
       await stopOrphanedChild(deps, message);
       return { kind: 'stale', state };
     }
+    if (options && !options.admits(state)) return { kind: 'declined' };
     if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
     const definition = await deps.definitions.load(execution.source);
     let step: Step;
@@ -131,6 +163,7 @@ export async function applyTransition(deps: EngineDeps, envelope: TransitionEnve
     await sendOutbox(deps, execution, commit);
     return { kind: 'applied', state, commit };
   }
+  if (options) return { kind: 'declined' };
   throw new EngineError(
     'InfrastructureFailure',
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
@@ -150,16 +183,40 @@ export function applyMessage(
 /**
  * Runs on, in the same step, the states that follow the message's: while deciding leaves exactly one message, an
  * advance (the next state is ready and needs nothing from outside), that advance is decided here instead of
- * being sent, as the first state runs in commit 1. What the step writes is what the separate steps would have
- * written, in one commit; a Task, a Wait, a Map or a Parallel ends the run (a command, a timer or several
- * messages).
+ * being sent, as the first state runs in commit 1. Then the advances it leaves (a Parallel's branches, a Map's
+ * first iterations) are decided here too, each as the step the FIFO queue would deliver it to would decide it
+ * (running on the same way), in the order the queue would deliver them: first sent, first decided, and what each
+ * sends behind the rest. What the step writes is what the separate steps would have written, in the same order,
+ * in one commit; a Task, a Wait or a Distributed Map ends a scope's run (a command or a timer), and a message that
+ * is not an advance stops the run (it and the rest are sent).
  */
 async function runOnInStep(step: Step): Promise<void> {
-  for (let states = 1; states < MAX_STATES_PER_STEP; states++) {
-    const [next, ...others] = step.messages;
-    if (next?.type !== 'advance' || others.length > 0 || step.events.length >= MAX_EVENTS_PER_STEP) return;
-    step.messages = [];
-    const pending = decideStep(step, next);
+  let states = 1;
+  const room = () => states < MAX_STATES_PER_STEP && step.events.length < MAX_EVENTS_PER_STEP;
+  const decide = async (message: TransitionMessage) => {
+    states++;
+    const pending = decideStep(step, message);
     if (pending) await pending;
+  };
+  // One step's own run: its single advance after another.
+  const runOn = async () => {
+    while (step.messages.length === 1 && room()) {
+      const [next] = step.messages;
+      if (next?.type !== 'advance') return;
+      step.messages = [];
+      await decide(next);
+    }
+  };
+  await runOn();
+  // The advances it leaves, as the queue would deliver them, each to a step of its own that runs on.
+  let queued = step.messages;
+  step.messages = [];
+  while (queued[0]?.type === 'advance' && room()) {
+    const [next, ...others] = queued;
+    await decide(next);
+    await runOn();
+    queued = [...others, ...step.messages];
+    step.messages = [];
   }
+  step.messages = queued;
 }

@@ -2,7 +2,7 @@ import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { queueActivityTask } from './activities.ts';
 import { applyRecord } from './apply-record.ts';
-import { applyTransition } from './apply-transition.ts';
+import { type ApplyOptions, applyIfAdmitted, applyTransition } from './apply-transition.ts';
 import { activityAnswers, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { runExpressRequest } from './express-executions.ts';
@@ -76,11 +76,13 @@ export async function runTaskRequest(
 }
 
 /**
- * A task of the execution's top-level flow reports by applying its outcome itself, as the step handler would
- * (the same use case: one conditional commit, the loser of a race reading again): no FIFO send, receive and
- * delete, and no step invocation, for the most common task there is. Its execution has nothing else in flight
- * but the odd stop or timer, so it rarely meets another writer. A task inside a Parallel branch or a Map
- * iteration has siblings finishing at the same moment: its outcome goes through the FIFO queue, which orders
+ * A task reports by applying its outcome itself, as the step handler would (the same use case: one conditional
+ * commit): no FIFO send, receive and delete, and no step invocation. A task of the execution's top-level flow has
+ * nothing else in flight but the odd stop or timer, so it rarely meets another writer, and reads again when it
+ * does. A task inside a Parallel branch or a Map iteration has siblings: it applies its outcome only when the
+ * execution, as read, waits for no queued message of its own flow (no scope `ready` for its `advance`, none
+ * `resuming`), so that its events come after those the queue holds, as they would through the queue, and
+ * at most one sibling task is running (CHILD_SCOPE_APPLY); and it tries once. A sibling that committed first, or a message still queued, sends it to the FIFO queue, which orders
  * an execution's many writers without contention. Whatever goes wrong applying it (the log kept moving,
  * DynamoDB throttled, a bug), the outcome is sent to the queue after all, where the step handler's retries and
  * poison policy take over; applying it twice changes nothing (its id names the task).
@@ -90,25 +92,44 @@ async function reportOutcome(
   task: TaskEnvelope,
   transition: TransitionEnvelope,
 ): Promise<void> {
-  if (task.scope === ROOT_SCOPE) {
-    try {
-      await applyTransition(deps, transition);
-      return;
-    } catch (error) {
-      console.warn(
-        JSON.stringify({
-          level: 'WARN',
-          message:
-            "A task's outcome could not be applied by the task handler: it goes through the transitions queue",
-          executionArn: task.executionArn,
-          id: transition.id,
-          error: describeError(error),
-        }),
-      );
-    }
+  try {
+    const outcome = await (task.scope === ROOT_SCOPE
+      ? applyTransition(deps, transition)
+      : applyIfAdmitted(deps, transition, CHILD_SCOPE_APPLY));
+    if (outcome.kind !== 'declined') return;
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message:
+          "A task's outcome could not be applied by the task handler: it goes through the transitions queue",
+        executionArn: task.executionArn,
+        id: transition.id,
+        error: describeError(error),
+      }),
+    );
   }
   await deps.queues.sendTransitions([transition]);
 }
+
+/**
+ * A branch's or an iteration's task applies its outcome once, only behind the messages already queued, and only
+ * when at most one other task of the execution is running: a wide Map's results, finishing together, would
+ * otherwise race each other and the step handler for the same commit, and go through the queue in the end.
+ */
+const CHILD_SCOPE_APPLY: ApplyOptions = {
+  attempts: 1,
+  admits: (state) => {
+    let running = 0;
+    for (const scope of Object.values(state.scopes)) {
+      if (scope.phase === 'ready' || scope.phase === 'resuming') return false;
+      if (scope.phase === 'task') running++;
+    }
+    return running <= MAX_RUNNING_TASKS;
+  },
+};
+/** The task reporting, and one sibling. */
+const MAX_RUNNING_TASKS = 2;
 
 /**
  * A mocked answer as the task's transitions: an activity's as a worker's would come (scheduled, started, then

@@ -76,4 +76,35 @@ describe('a step runs on through states that need nothing from outside', () => {
     expect(commits).toBe(3);
     expect(steps).toEqual(['transition', 'task', 'record']);
   });
+
+  it("a Parallel's branches run on in the Parallel's step, in the order the queue would apply them", async () => {
+    const ECHO = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
+    const branch = (name: string) => ({
+      StartAt: `${name}Pass`,
+      States: {
+        [`${name}Pass`]: { Type: 'Pass', Next: `${name}Call` },
+        [`${name}Call`]: { Type: 'Task', Resource: ECHO, End: true },
+      },
+    });
+    const definition = {
+      StartAt: 'First',
+      States: {
+        First: { Type: 'Pass', Next: 'Both' },
+        Both: { Type: 'Parallel', Branches: [branch('Left'), branch('Right')], End: true },
+      },
+    };
+    const { described, commits, steps, events } = await runDurably(definition);
+    expect(described.status).toBe('SUCCEEDED');
+    // Commit 1: First; then Both and both branches up to their Tasks; then each result (the second closes).
+    expect(commits).toBe(4);
+    expect(steps).toEqual(['transition', 'task', 'task', 'record']);
+    // As the separate steps wrote it: the FIFO queue delivers the left branch's advance first, whose step runs on
+    // through LeftPass into LeftCall, then the right one's.
+    const entered = events.filter((event) => event.type.endsWith('StateEntered'));
+    expect(
+      entered.map(
+        (event) => (event as { stateEnteredEventDetails?: { name: string } }).stateEnteredEventDetails?.name,
+      ),
+    ).toEqual(['First', 'Both', 'LeftPass', 'LeftCall', 'RightPass', 'RightCall']);
+  });
 });

@@ -190,7 +190,7 @@ describe('a queue handler given its event source', () => {
 });
 
 describe('the task handler', () => {
-  // A task of a Parallel branch (scope 3.0): its outcome goes through the transitions queue.
+  // A task of a Parallel branch (scope 3.0) of an execution that does not exist.
   const task = (functionName: string, scope = '3.0'): TaskEnvelope => ({
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
     scope,
@@ -221,20 +221,49 @@ describe('the task handler', () => {
     return { engine, executionArn, request: engine.queues.tasks.shift() };
   };
 
-  it("reports a branch task's outcome as a transition named for the task", async () => {
+  it("reports a branch task's outcome as a transition named for the task while a sibling's advance is queued", async () => {
     const engine = createMemoryEngine({
       functions: { double: (input: { n: number }) => ({ n: input.n * 2 }) },
     });
+    const double = {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double',
+      End: true,
+    };
+    const { stateMachineArn } = await createStateMachine(engine.deps, {
+      name: 'branch-task',
+      definition: JSON.stringify({
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Left', States: { Left: double } },
+              { StartAt: 'Right', States: { Right: double } },
+            ],
+            End: true,
+          },
+        },
+      }),
+      roleArn: 'arn:aws:iam::123456789012:role/StatefoldExecutionRole',
+    });
+    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{"n":1}' });
+    // The left branch's advance applied; the right one's still queued.
+    const [left, right] = engine.queues.transitions.splice(0, 2);
+    const step = createStepHandler(() => engine.deps, 5);
+    await step(event(record('m1', encodeEnvelope(left as never), { group: executionArn })), context());
+    const request = engine.queues.tasks.shift();
     const handler = createTaskHandler(() => engine.deps);
-    const answer = await handler(event(record('t1', encodeEnvelope(task('double')))), context());
+    const answer = await handler(event(record('t1', encodeEnvelope(request as never))), context());
     expect(answer).toEqual({ batchItemFailures: [] });
     expect(engine.queues.transitions).toEqual([
       {
-        executionArn: task('double').executionArn,
-        id: 'task:3.0:3',
-        message: { type: 'taskSucceeded', scope: '3.0', ref: 3, output: { n: 2 } },
+        executionArn,
+        id: 'task:3.0:5',
+        message: { type: 'taskSucceeded', scope: '3.0', ref: 5, output: { n: 2 } },
       },
     ]);
+    expect(right?.message).toMatchObject({ type: 'advance', scope: '3.1' });
   });
 
   it("applies a top-level task's outcome itself: the execution moves on, nothing goes to the transitions queue", async () => {
