@@ -193,6 +193,19 @@ export class Reconciler {
       if (now - attempt.last < this.#quietMs) return { outcome: 'watching', mapRunArns };
     }
     await sendOutbox(deps, execution, last, `reconcile-${now}`);
+    // A task that never reported whose request an earlier commit sent (a sibling branch committed since): that
+    // commit's request for it is sent again too; the last commit's outbox alone would never bring it back.
+    const lostTasks = new Set(
+      overdue.flatMap((wait) => (wait.lostTask !== undefined ? [wait.lostTask] : [])),
+    );
+    for (const command of last.outbox.commands)
+      if (command.type === 'runTask') lostTasks.delete(command.scope);
+    if (lostTasks.size > 0) {
+      for (const { commit, command } of await taskRequests(deps, head.executionArn, last.n - 1, lostTasks)) {
+        const only: Commit = { ...commit, events: [], outbox: { messages: [], commands: [command] } };
+        await sendOutbox(deps, execution, only, `reconcile-${now}`);
+      }
+    }
     const envelopes: TransitionEnvelope[] = overdue.flatMap((wait) =>
       wait.message
         ? [
@@ -355,6 +368,39 @@ interface OverdueWait {
   what: string;
   /** The message that ends the wait; none for a lost task (only its request, in the outbox, brings it back). */
   message?: TransitionMessage;
+  /** A task that never reported: the scope whose newest task request brings it back. */
+  lostTask?: string;
+}
+
+/**
+ * Each scope's newest task request (`runTask` command) in the commits up to `from`, read back through the log
+ * newest first, with the commit that sent it.
+ */
+async function taskRequests(
+  deps: EngineDeps,
+  executionArn: string,
+  from: number,
+  scopes: ReadonlySet<string>,
+): Promise<
+  { commit: Commit; command: Extract<Commit['outbox']['commands'][number], { type: 'runTask' }> }[]
+> {
+  const found: Awaited<ReturnType<typeof taskRequests>> = [];
+  const wanted = new Set(scopes);
+  let at = from;
+  while (wanted.size > 0 && at >= 1) {
+    const commits = await deps.log.readCommits(executionArn, { from: at, reverse: true, limit: PAGE });
+    if (commits.length === 0) break;
+    for (const commit of commits) {
+      for (const command of commit.outbox.commands) {
+        if (command.type === 'runTask' && wanted.has(command.scope)) {
+          wanted.delete(command.scope);
+          found.push({ commit, command });
+        }
+      }
+    }
+    at = (commits.at(-1) as Commit).n - 1;
+  }
+  return found;
 }
 
 function overdueWait(
@@ -403,7 +449,8 @@ function overdueWait(
         };
       }
       // A callback task may wait as long as its timeouts let it; any other reports when its call returns.
-      if (task?.taskToken === undefined && taskQuiet) return { what: `${name}'s task never reported` };
+      if (task?.taskToken === undefined && taskQuiet)
+        return { what: `${name}'s task never reported`, lostTask: scope.id };
       return undefined;
     }
     case 'children': {

@@ -192,6 +192,37 @@ describe('the reconciler', () => {
     ).toHaveLength(1);
   });
 
+  it('finishes a Parallel whose branch task request was lost while its sibling branch went on and committed', async () => {
+    // Both requests leave in one commit; the sibling's result is a later commit, whose outbox holds no request for
+    // the lost task: the reconciler finds that request in the earlier commit and sends it again.
+    const branch = (name: string) => ({
+      StartAt: name,
+      States: { [name]: { Type: 'Task', Resource: ECHO, Parameters: { name }, End: true } },
+    });
+    const executionArn = await start(
+      {
+        StartAt: 'Branches',
+        States: {
+          Branches: { Type: 'Parallel', Branches: [branch('branch-a'), branch('branch-b')], End: true },
+        },
+      },
+      'lost-branch',
+      { queue: 'tasks', once: true },
+    );
+    const ran = () => (invocations.get('branch-a') ?? 0) + (invocations.get('branch-b') ?? 0);
+    await until('one request to be lost and the other task to run', () =>
+      !lose.has(executionArn) && ran() === 1 ? true : undefined,
+    );
+    await testbed.settle();
+    expect(await status(executionArn)).toBe('RUNNING');
+    await testbed.advanceClock(TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect([invocations.get('branch-a'), invocations.get('branch-b')]).toEqual([1, 1]);
+    expectIntactHistory(run.events);
+    expect(run.events.filter((event) => event.type === 'LambdaFunctionSucceeded')).toHaveLength(2);
+  });
+
   it('finishes a Distributed Map whose request for a page of its items was lost', async () => {
     const s3 = new S3Client({
       region: 'us-east-1',
