@@ -12,7 +12,7 @@ import {
  * row is a type error, and every internal code must be answered as an InternalFailure.
  */
 
-/** The AWS error names Statefold answers with (aws-sfn-inventory.md §1.2, and the JSON protocol's own). */
+/** The AWS error names Statefold answers with (the Step Functions API reference's errors, and the JSON protocol's own). */
 export type AwsErrorName = AnsweredErrorCode | 'InternalFailure';
 
 export interface WireError {
