@@ -768,7 +768,8 @@ export const mapCases: ConformanceCase[] = [
       ItemProcessor: processor({ Call: { Type: 'Task', Resource: `${LAMBDA_ARN}flaky`, End: true } }),
       Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3 }],
     }),
-    functions: (() => {
+    // A getter: each run gets fresh call counters.
+    get functions() {
       let calls = 0;
       return {
         flaky: (event: unknown) => {
@@ -777,7 +778,7 @@ export const mapCases: ConformanceCase[] = [
           return { item: event, call: calls > 2 ? 'retry' : 'first' };
         },
       };
-    })(),
+    },
     input: ['a', 'b'],
     expected: {
       status: 'SUCCEEDED',

@@ -620,7 +620,8 @@ export const parallelCases: ConformanceCase[] = [
       ],
       Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3, MaxAttempts: 1 }],
     }),
-    functions: (() => {
+    // A getter: each run gets fresh call counters.
+    get functions() {
       let flakyCalls = 0;
       let countCalls = 0;
       return {
@@ -634,7 +635,7 @@ export const parallelCases: ConformanceCase[] = [
           return countCalls;
         },
       };
-    })(),
+    },
     expected: { status: 'SUCCEEDED', output: ['ok', 2] },
     durationMs: 3000,
   },
