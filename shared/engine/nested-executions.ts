@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { TaskRequest, TransitionMessage } from '../execution/messages.ts';
 import type { ExecutionInfo, ParentLink } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
-import type { EngineDeps } from './engine-deps.ts';
+import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { type EngineError, isAnsweredError } from './engine-error.ts';
 import { parseInput } from './execution-input.ts';
 import { keepExpressRun, runExpress } from './express-executions.ts';
@@ -52,7 +52,7 @@ export async function startNestedExecution(deps: EngineDeps, request: ServiceReq
   const parameters = isJsonObject(request.parameters) ? request.parameters : {};
   const stateMachineArn = parameters.StateMachineArn;
   if (typeof stateMachineArn !== 'string') return missingArn(request);
-  const requestId = (deps.uuid ?? randomUUID)();
+  const requestId = newUuid(deps);
   try {
     const started = await startExecution(deps, {
       stateMachineArn,
@@ -86,7 +86,7 @@ export async function runNestedExecution(
     index: 0,
     task: sync,
   };
-  const requestId = (deps.uuid ?? randomUUID)();
+  const requestId = newUuid(deps);
   const submitted = (response: Json, child?: string) =>
     deps.queues.sendTransitions([taskSubmittedTransition(task.executionArn, target, response, child)]);
   try {
@@ -143,7 +143,7 @@ async function runExpressChild(
 ): Promise<void> {
   const { parameters } = start;
   const { machine, revisionId } = await resolveStartTarget(deps, start.stateMachineArn);
-  const name = typeof parameters.Name === 'string' ? parameters.Name : (deps.uuid ?? randomUUID)();
+  const name = typeof parameters.Name === 'string' ? parameters.Name : newUuid(deps);
   validateName(name);
   const input = inputText(parameters.Input);
   parseInput(input);

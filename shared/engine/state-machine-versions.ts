@@ -440,7 +440,6 @@ export async function listStateMachineAliases(
 
 // ─── What a qualified ARN runs ────────────────────────────────────────────────────────────────────────────
 
-/** The machine, revision and qualifiers an execution started on `arn` (a machine, version or alias ARN) runs. */
 /**
  * A listing's machine ARN, perhaps qualified by a version or an alias: its machine must exist
  * (StateMachineDoesNotExist), and so must the version or alias it names (ResourceNotFound).
@@ -473,6 +472,7 @@ export interface StartTarget {
  * Resolves StartExecution's `stateMachineArn`: the machine's current revision, a version's, or (for an alias)
  * the version its routing picks, at random by weight (`deps.random`, so a test can pin it).
  */
+/** The machine, revision and qualifiers an execution started on `arn` (a machine, version or alias ARN) runs. */
 export async function resolveStartTarget(deps: EngineDeps, arn: string): Promise<StartTarget> {
   const parsed = parseQualifiedStateMachineArn(arn);
   const machine = await deps.log.getStateMachine(parsed.stateMachineArn);
