@@ -1,10 +1,15 @@
 import type { TransitionMessage } from '../execution/messages.ts';
 import { decodeTaskToken } from '../execution/task-token.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
-import { EngineError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
 import type { TaskOutcome } from './ports.ts';
-import { parseOutput, type SdkCallback, sdkCallbackOutcome } from './task-callbacks.ts';
+import {
+  parseOutput,
+  type SdkCallback,
+  sdkCallbackFailure,
+  sdkCallbackOutcome,
+  waitingScope,
+} from './task-callbacks.ts';
 
 /**
  * Task tokens in the in-memory runner. A callback task (`.waitForTaskToken`) waits here as on the durable
@@ -71,23 +76,17 @@ export class InMemoryCallbacks {
     const run = this.#runs.get(fields.executionArn);
     if (!run && !this.#closed.has(fields.executionArn)) return undefined;
     try {
-      const scope = run?.state.scopes[fields.scope];
-      const waiting =
-        run?.state.status === 'RUNNING' &&
-        scope?.phase === 'task' &&
-        scope.ref === fields.ref &&
-        scope.task?.taskToken === callback.taskToken;
-      if (!waiting || !run || !scope) {
-        throw new EngineError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
-      }
+      const scope = waitingScope(run?.state, fields, callback.taskToken);
+      // waitingScope threw unless a run here holds the waiting task.
+      const waiting = run as CallbackRun;
       const target = { scope: fields.scope, ref: fields.ref };
       switch (callback.action) {
         case 'sendTaskSuccess':
-          run.deliver({ type: 'taskSucceeded', ...target, output: parseOutput(callback.output) }, at);
+          waiting.deliver({ type: 'taskSucceeded', ...target, output: parseOutput(callback.output) }, at);
           break;
         case 'sendTaskFailure':
           checkErrorAndCause(callback);
-          run.deliver(
+          waiting.deliver(
             {
               type: 'taskFailed',
               ...target,
@@ -100,13 +99,12 @@ export class InMemoryCallbacks {
         case 'sendTaskHeartbeat':
           // Without HeartbeatSeconds there is no clock to reset: nothing to record.
           if (scope.task?.heartbeatSeconds !== undefined)
-            run.deliver({ type: 'taskHeartbeat', ...target }, at);
+            waiting.deliver({ type: 'taskHeartbeat', ...target }, at);
           break;
       }
       return sdkCallbackOutcome();
     } catch (error) {
-      if (error instanceof EngineError) return sdkCallbackOutcome(error);
-      throw error;
+      return sdkCallbackFailure(error);
     }
   }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRequest } from '../execution/messages.ts';
 import { decodeTaskToken, type TaskTokenFields } from '../execution/task-token.ts';
-import type { ScopeState } from '../history/execution-state.ts';
+import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { isJsonObject, type Json, MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
-import { EngineError } from './engine-error.ts';
+import { EngineError, isAnsweredError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
 import { loadExecution } from './load-execution.ts';
 import type { TaskOutcome } from './ports.ts';
@@ -75,17 +75,29 @@ async function pendingTask(
   if (!fields) throw new EngineError('InvalidToken', `Invalid Token: '${token}'`);
   const loaded = await loadExecution(deps.log, fields.executionArn);
   if (!loaded) throw new EngineError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
-  const scope = loaded.state.scopes[fields.scope];
+  return { fields, scope: waitingScope(loaded.state, fields, token) };
+}
+
+/**
+ * The scope whose task `token` answers, when that task still waits in `state` (the durable engine's or an
+ * in-memory run's); TaskTimedOut when it closed (it succeeded, failed, timed out, or its execution ended) or the
+ * token was never issued.
+ */
+export function waitingScope(
+  state: ExecutionState | undefined,
+  fields: TaskTokenFields,
+  token: string,
+): ScopeState {
+  const scope = state?.scopes[fields.scope];
   const waiting =
-    loaded.state.status === 'RUNNING' &&
+    state?.status === 'RUNNING' &&
     scope?.phase === 'task' &&
     scope.ref === fields.ref &&
     scope.task?.taskToken === token;
   if (!waiting || !scope) {
-    // The task closed (it succeeded, failed, timed out, or its execution ended) or the token was never issued.
     throw new EngineError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
   }
-  return { fields, scope };
+  return scope;
 }
 
 export function parseOutput(text: string): Json {
@@ -176,7 +188,15 @@ export async function answerSdkCallback(deps: EngineDeps, callback: SdkCallback)
     }
     return sdkCallbackOutcome();
   } catch (error) {
-    if (error instanceof EngineError) return sdkCallbackOutcome(error);
-    throw error;
+    return sdkCallbackFailure(error);
   }
+}
+
+/**
+ * A sendTask… Task's failure: an error the API would answer (a closed task, a bad output) fails it as the AWS SDK
+ * form names it; any other (DynamoDB or SQS failing) is not the Task's and is thrown, to be retried.
+ */
+export function sdkCallbackFailure(error: unknown): TaskOutcome {
+  if (!isAnsweredError(error)) throw error;
+  return sdkCallbackOutcome(error);
 }
