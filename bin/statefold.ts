@@ -36,6 +36,7 @@ import { runExecution } from '../shared/composition/run-execution.ts';
 import { startConsoleProxy } from '../shared/console/server/console-proxy.ts';
 import { writeGraphFile } from '../shared/console/server/graph-file.ts';
 import { isAnsweredError } from '../shared/engine/engine-error.ts';
+import { stateMachineArnOf } from '../shared/engine/names.ts';
 import type { StateMachines } from '../shared/engine/nested-in-memory.ts';
 import type { LambdaHandler } from '../shared/integrations/local-functions.ts';
 import { ENGINE_QUEUES_PATH, type EngineQueuesDescription } from '../shared/local/engine-queues-route.ts';
@@ -249,9 +250,13 @@ async function readMachines(
     throw error;
   }
   const machines: Record<string, StateMachines[string]> = {};
-  for (const machine of config?.stateMachines ?? []) {
-    const arn = `arn:aws:states:${config?.region}:${config?.accountId}:stateMachine:${machine.name}`;
-    machines[arn] = { definition: machine.definition, type: machine.type };
+  if (config) {
+    for (const machine of config.stateMachines) {
+      machines[stateMachineArnOf(config, machine.name)] = {
+        definition: machine.definition,
+        type: machine.type,
+      };
+    }
   }
   for (const entry of entries ?? []) {
     const equals = entry.indexOf('=');

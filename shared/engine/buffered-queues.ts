@@ -1,3 +1,4 @@
+import { describeError } from '../lib/describe-error.ts';
 import { unsentOf } from '../lib/unsent-messages.ts';
 import type { Queues, RecordEnvelope, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from './ports.ts';
 
@@ -236,7 +237,7 @@ export async function applyEach(
             message: 'A record could not be applied where it was sent: it goes to the tasks queue',
             record: record.record,
             executionArn: record.executionArn,
-            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            error: describeError(error),
           }),
         );
         undelivered.push(record);

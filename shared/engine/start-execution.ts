@@ -171,7 +171,6 @@ function splitTestCase(deps: EngineDeps, arn: string): { stateMachineArn: string
 }
 
 /**
-/**
  * JSONata evaluation steps StartExecution may spend deciding the first state inline (about 50 ms here; the
  * evaluation bound is 5,000,000): a first state that needs more is left to the step handler, so the call
  * answers at once, as AWS's does.

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
+import { queueArnOf } from './queue-setup.ts';
 
 /**
  * Lambda's SQS event source mapping, in this process: receive loops that hand batches to the same handler
@@ -74,7 +74,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
     throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
   }
   const { client, queueUrl, handler } = options;
-  const queueArn = options.queueArn ?? (await readQueueArn(client, queueUrl));
+  const queueArn = options.queueArn ?? (await queueArnOf(client, queueUrl));
   // arn:aws:sqs:<region>:<account>:<name>
   const [, , , awsRegion = '', accountId = '', queueName = 'poller'] = queueArn.split(':');
   const functionArn = `arn:aws:lambda:${awsRegion}:${accountId}:function:${options.functionName ?? queueName}`;
@@ -281,15 +281,6 @@ function newContext(functionArn: string): Context {
     fail: unsupported,
     succeed: unsupported,
   };
-}
-
-async function readQueueArn(client: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const arn = Attributes?.QueueArn;
-  if (arn === undefined) throw new Error(`GetQueueAttributes ${queueUrl} returned no QueueArn`);
-  return arn;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
