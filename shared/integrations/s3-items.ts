@@ -578,11 +578,14 @@ function rangeOf(send: S3Send, location: JsonObject): RangeFetch {
 /**
  * A GZIP or ZSTD object's decompressed bytes: compressed data has no ranges, so the object is read (ETag pinned)
  * and decompressed from its start, streaming, up to the end of the range and a byte past it; only the range is
- * kept. Each page decompresses the object up to itself again.
+ * kept. Each page decompresses the object up to itself again; within a page (a range widened for a long record,
+ * narrowed for a page of too many items) the object is downloaded once.
  */
 function decompressedRangeOf(send: S3Send, location: JsonObject, compression: 'GZIP' | 'ZSTD'): RangeFetch {
+  let downloaded: Promise<S3Output> | undefined;
   return async (at, size) => {
-    const output = await getPinned(send, location, at.etag);
+    downloaded ??= getPinned(send, location, at.etag);
+    const output = await downloaded;
     const window = await decompressedWindow(bodyOf(output), compression, at.offset, size);
     return { ...window, etag: String(output.ETag ?? at.etag) };
   };
