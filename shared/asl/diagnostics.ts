@@ -105,7 +105,6 @@ export const Messages = {
   invalidDynamicValue: (key: string) =>
     `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call`,
   statesAllPosition: 'States.ALL must appear alone and at end of list',
-  roleArnRequired: "The field 'RoleArn' is required but was missing",
   /** After AWS's wording of the one above (an HTTP Task's ApiEndpoint, Method, Authentication.ConnectionArn). */
   requiredField: (field: string) => `The field '${field}' is required but was missing`,
   queryLanguageDowngrade: "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",

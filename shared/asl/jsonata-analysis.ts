@@ -1,5 +1,5 @@
 import { parseJsonata } from '../jsonata/compiled-expression.ts';
-import { compileLinearRegex, LinearRegexError } from '../lib/linear-regex.ts';
+import { LinearRegExp, LinearRegexError } from '../lib/linear-regex.ts';
 
 /**
  * What validation needs to know of one JSONata expression (the text between `{%` and `%}`): whether
@@ -86,10 +86,10 @@ function analyze(body: string): JsonataAnalysis {
   };
 }
 
-/** Why RE2 cannot compile the parser's regex (as LinearRegExp would at evaluation), or undefined. */
+/** Why RE2 cannot compile the parser's regex (LinearRegExp compiles it so at evaluation), or undefined. */
 function re2Problem(regex: RegExp): string | undefined {
   try {
-    compileLinearRegex(regex.source, regex.flags.replace(/[gy]/g, ''));
+    new LinearRegExp(regex);
     return undefined;
   } catch (error) {
     if (error instanceof LinearRegexError) return error.message;

@@ -272,7 +272,7 @@ class StateCheck {
         !Object.hasOwn(credentials, 'RoleArn') &&
         !Object.hasOwn(credentials, 'RoleArn.$')
       ) {
-        ctx.diagnostics.push(schemaError(Messages.roleArnRequired, this.at('Credentials')));
+        ctx.diagnostics.push(schemaError(Messages.requiredField('RoleArn'), this.at('Credentials')));
       }
     }
     const timeout = this.field('TimeoutSeconds');
@@ -440,7 +440,6 @@ const PROCESSOR_CONFIG_FIELDS: ReadonlySet<string> = new Set(['Mode', 'Execution
 const PROCESSOR_MODES = ['INLINE', 'DISTRIBUTED'] as const;
 const EXECUTION_TYPES = ['STANDARD', 'EXPRESS'] as const;
 
-/** DISTRIBUTED needs an ExecutionType; INLINE takes none (quoted AWS messages, cdk preflight rules). */
 const WRITER_CONFIG_FIELDS: ReadonlySet<string> = new Set(['OutputType', 'Transformation']);
 const OUTPUT_TYPES = ['JSON', 'JSONL'] as const;
 const RESULT_TRANSFORMATIONS = ['NONE', 'COMPACT', 'FLATTEN'] as const;
@@ -481,6 +480,7 @@ function checkResultWriter(
   }
 }
 
+/** DISTRIBUTED needs an ExecutionType; INLINE takes none (quoted AWS messages, cdk preflight rules). */
 function checkProcessorConfig(ctx: ValidationContext, value: Json, location: string): void {
   if (!checkType(ctx, value, 'OBJECT', location)) return;
   const config = value as JsonObject;

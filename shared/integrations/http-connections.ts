@@ -209,7 +209,7 @@ function connectionFailure(
   error: unknown,
 ): Extract<ConnectionLookup, { kind: 'refused' }> {
   if (!isServiceError(error)) throw error;
-  const denied = error.name === 'AccessDeniedException' || error.name.includes('AccessDenied');
+  const denied = error.name.includes('AccessDenied');
   return refused(
     denied ? 'Events.ConnectionResource.AccessDenied' : 'Events.ConnectionResource.InternalError',
     `${operation} of the connection '${connectionArn}' failed: ${error.name}: ${error.message}`,
