@@ -201,7 +201,12 @@ export class Reconciler {
     for (const command of last.outbox.commands)
       if (command.type === 'runTask') lostTasks.delete(command.scope);
     if (lostTasks.size > 0) {
-      for (const { commit, command } of await taskRequests(deps, head.executionArn, last.n - 1, lostTasks)) {
+      for (const { commit, command } of await taskRequests(
+        deps,
+        head.executionArn,
+        loaded.commits,
+        lostTasks,
+      )) {
         const only: Commit = { ...commit, events: [], outbox: { messages: [], commands: [command] } };
         await sendOutbox(deps, execution, only, `reconcile-${now}`);
       }
@@ -339,29 +344,38 @@ async function startedChildren(
   const found: StartedChild[] = [];
   const wanted = new Set(indices);
   const startedEventId = scope.children?.startedEventId ?? 0;
-  let from = lastCommit;
-  while (wanted.size > 0 && from >= 1) {
-    const commits = await deps.log.readCommits(executionArn, { from, reverse: true, limit: PAGE });
-    if (commits.length === 0) break;
-    for (const commit of commits) {
-      for (const event of commit.events) {
-        if (event.type === 'MapRunChildStarted' && event.scope === scope.id && wanted.has(event.index)) {
-          wanted.delete(event.index);
-          found.push({
-            index: event.index,
-            executionName: event.executionName,
-            input: event.input,
-            redriven: event.redriven === true,
-            startedAt: event.timestamp,
-          });
-        }
+  for await (const commit of commitsNewestFirst(deps, executionArn, lastCommit)) {
+    if (wanted.size === 0) break;
+    for (const event of commit.events) {
+      if (event.type === 'MapRunChildStarted' && event.scope === scope.id && wanted.has(event.index)) {
+        wanted.delete(event.index);
+        found.push({
+          index: event.index,
+          executionName: event.executionName,
+          input: event.input,
+          redriven: event.redriven === true,
+          startedAt: event.timestamp,
+        });
       }
-      // Nothing of this Map run comes before the event that started it.
-      if (commit.events.some((event) => event.id <= startedEventId)) return found;
     }
-    from = (commits.at(-1) as Commit).n - 1;
+    // Nothing of this Map run comes before the event that started it.
+    if (commit.events.some((event) => event.id <= startedEventId)) break;
   }
   return found;
+}
+
+/** An execution's commits from `from` down to its first, read back through the log a page at a time. */
+async function* commitsNewestFirst(
+  deps: EngineDeps,
+  executionArn: string,
+  from: number,
+): AsyncGenerator<Commit> {
+  for (let at = from; at >= 1; ) {
+    const commits = await deps.log.readCommits(executionArn, { from: at, reverse: true, limit: PAGE });
+    if (commits.length === 0) return;
+    yield* commits;
+    at = (commits.at(-1) as Commit).n - 1;
+  }
 }
 
 interface OverdueWait {
@@ -372,33 +386,33 @@ interface OverdueWait {
   lostTask?: string;
 }
 
+type RunTaskCommand = Extract<Commit['outbox']['commands'][number], { type: 'runTask' }>;
+
 /**
- * Each scope's newest task request (`runTask` command) in the commits up to `from`, read back through the log
- * newest first, with the commit that sent it.
+ * Each scope's newest task request (`runTask` command), with the commit that sent it: the log's tail already read
+ * (`tail`, oldest first) is searched first, then the commits before it, read back through the log newest first.
  */
 async function taskRequests(
   deps: EngineDeps,
   executionArn: string,
-  from: number,
+  tail: readonly Commit[],
   scopes: ReadonlySet<string>,
-): Promise<
-  { commit: Commit; command: Extract<Commit['outbox']['commands'][number], { type: 'runTask' }> }[]
-> {
-  const found: Awaited<ReturnType<typeof taskRequests>> = [];
+): Promise<{ commit: Commit; command: RunTaskCommand }[]> {
+  const found: { commit: Commit; command: RunTaskCommand }[] = [];
   const wanted = new Set(scopes);
-  let at = from;
-  while (wanted.size > 0 && at >= 1) {
-    const commits = await deps.log.readCommits(executionArn, { from: at, reverse: true, limit: PAGE });
-    if (commits.length === 0) break;
-    for (const commit of commits) {
-      for (const command of commit.outbox.commands) {
-        if (command.type === 'runTask' && wanted.has(command.scope)) {
-          wanted.delete(command.scope);
-          found.push({ commit, command });
-        }
+  const take = (commit: Commit) => {
+    for (const command of commit.outbox.commands) {
+      if (command.type === 'runTask' && wanted.has(command.scope)) {
+        wanted.delete(command.scope);
+        found.push({ commit, command });
       }
     }
-    at = (commits.at(-1) as Commit).n - 1;
+  };
+  for (const commit of [...tail].reverse()) take(commit);
+  if (wanted.size === 0) return found;
+  for await (const commit of commitsNewestFirst(deps, executionArn, (tail[0]?.n ?? 1) - 1)) {
+    take(commit);
+    if (wanted.size === 0) break;
   }
   return found;
 }
