@@ -1,8 +1,8 @@
 import {
   type AnsweredErrorCode,
-  EngineError,
   type EngineErrorCode,
   type InternalErrorCode,
+  isAnsweredError,
 } from '../engine-error.ts';
 
 /**
@@ -86,28 +86,24 @@ export interface ApiError {
  * stay in the log.
  */
 export function toApiError(error: unknown): ApiError | undefined {
-  if (!(error instanceof EngineError)) return undefined;
-  const wire: WireError = WIRE_ERRORS[error.code];
-  if (wire.error === INTERNAL_FAILURE.error) return undefined;
-  return {
-    status: wire.status,
-    error: wire.error,
-    body: {
-      __type: `${wire.namespace}#${wire.error}`,
-      message: error.message,
-      ...(error.resourceName !== undefined ? { resourceName: error.resourceName } : {}),
-    },
-  };
+  if (!isAnsweredError(error)) return undefined;
+  return answer(WIRE_ERRORS[error.code], error.message, {
+    ...(error.resourceName !== undefined ? { resourceName: error.resourceName } : {}),
+  });
 }
 
 /** The answer to anything toApiError does not answer: a generic message naming the request. */
 export function internalFailure(requestId: string): ApiError {
+  return answer(
+    INTERNAL_FAILURE,
+    `The request processing has failed because of an unknown error (request id ${requestId})`,
+  );
+}
+
+function answer(wire: WireError, message: string, members: Record<string, string> = {}): ApiError {
   return {
-    status: INTERNAL_FAILURE.status,
-    error: INTERNAL_FAILURE.error,
-    body: {
-      __type: `${INTERNAL_FAILURE.namespace}#${INTERNAL_FAILURE.error}`,
-      message: `The request processing has failed because of an unknown error (request id ${requestId})`,
-    },
+    status: wire.status,
+    error: wire.error,
+    body: { __type: `${wire.namespace}#${wire.error}`, message, ...members },
   };
 }

@@ -664,7 +664,7 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
 }
 
 /** FLATTEN: each child's output that is an array gives its elements in its place; any other output stays one. */
-export function flattenResults(results: Json[]): Json[] {
+function flattenResults(results: Json[]): Json[] {
   return results.flatMap((result) => (Array.isArray(result) ? result : [result]));
 }
 
