@@ -1,4 +1,4 @@
-import type { ExecutionStatus } from '../history/execution-state.ts';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '../history/execution-state.ts';
 import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
@@ -89,8 +89,6 @@ export interface ExecutionListItem {
   stateMachineAliasArn?: string;
 }
 
-const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
-
 export async function listExecutions(
   deps: EngineDeps,
   request: {
@@ -116,10 +114,10 @@ export async function listExecutions(
   }
   if (request.mapRunArn !== undefined) parseMapRunArn(request.mapRunArn);
   const status = request.statusFilter;
-  if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) {
+  if (status !== undefined && !(EXECUTION_STATUSES as readonly string[]).includes(status)) {
     throw new EngineError(
       'ValidationException',
-      `1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+      `1 validation error detected: Value '${status}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${EXECUTION_STATUSES.join(', ')}]`,
     );
   }
   const page = await deps.log.listExecutions({

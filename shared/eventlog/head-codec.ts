@@ -1,5 +1,5 @@
 import type { ExecutionHead } from '../engine/ports.ts';
-import type { ExecutionStatus } from '../history/execution-state.ts';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import {
   corruptItem,
@@ -30,13 +30,7 @@ import {
  * closing it cost one write unit each, plus the index entries.
  */
 
-const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'ABORTED',
-]);
+const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>(EXECUTION_STATUSES);
 
 export function encodeHead(head: ExecutionHead): Item {
   return encodeListedHead(head, { sortKey: HEAD_SORT_KEY, listPartition: executionListPartition(head) });

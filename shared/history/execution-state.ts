@@ -6,7 +6,9 @@ import type { ExecutionInfo, TaskResource } from './events.ts';
  * The state of one execution, as a replay of its events builds it. Everything the engine decides with is here;
  * nothing here is anything but a fold of the log.
  */
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+/** An execution's statuses, in the order the API lists them. */
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 export interface ExecutionState {
   status: ExecutionStatus;

@@ -1,6 +1,7 @@
 import { EngineError } from '../engine/engine-error.ts';
 import type { RecordEnvelope, TaskEnvelope, TimerEnvelope, TransitionEnvelope } from '../engine/ports.ts';
 import type { TaskRequest, TimerPurpose, TransitionMessage } from '../execution/messages.ts';
+import { EXECUTION_STATUSES } from '../history/execution-state.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import { isJsonObject } from '../lib/json.ts';
 
@@ -211,15 +212,13 @@ const TASK_ENVELOPE: Shape = {
   },
 };
 
-const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
-
 const EXECUTION_HEAD: Shape = {
   kind: 'object',
   fields: {
     executionArn: required(STRING),
     stateMachineArn: required(STRING),
     name: required(STRING),
-    status: required({ kind: 'enum', values: STATUSES }),
+    status: required({ kind: 'enum', values: EXECUTION_STATUSES }),
     startDate: required(NUMBER),
     stopDate: optional(NUMBER),
     mapRunArn: optional(STRING),
@@ -240,7 +239,10 @@ const RECORD_CASES: Record<RecordEnvelope['record'], Fields> = {
       kind: 'object',
       fields: {
         parent: required(PARENT_LINK),
-        status: required({ kind: 'enum', values: STATUSES.filter((status) => status !== 'RUNNING') }),
+        status: required({
+          kind: 'enum',
+          values: EXECUTION_STATUSES.filter((status) => status !== 'RUNNING'),
+        }),
         output: optional(JSON_VALUE),
         error: optional(STRING),
         cause: optional(STRING),
