@@ -272,14 +272,24 @@ function readTopicArn(value: unknown, key: string): string {
 
 /** A list of one service's resource ARNs: a JSON array, or comma-separated (IAM wildcards allowed). */
 function readResourceArns(value: unknown, key: string, service: string, what: string): string[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
   const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9*-]*:[0-9*]*:\\S+$`);
+  return readStringList(
+    value,
+    key,
+    pattern,
+    `a list of ${what} ARNs (arn:<partition>:${service}:<region>:<account>:…)`,
+  );
+}
+
+/** A context value that lists strings (a JSON array, or text split at commas): at least one, each matching `pattern`. */
+function readStringList(value: unknown, key: string, pattern: RegExp, expected: string): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
   if (
     !Array.isArray(items) ||
     items.length === 0 ||
     !items.every((item) => typeof item === 'string' && pattern.test(item))
   ) {
-    throw invalid(key, value, `a list of ${what} ARNs (arn:<partition>:${service}:<region>:<account>:…)`);
+    throw invalid(key, value, expected);
   }
   return items as string[];
 }
@@ -299,15 +309,12 @@ function readConnectionArns(value: unknown, key: string): string[] {
 
 /** Host names HTTP Tasks may call: a JSON array, or comma-separated. */
 function readAllowedHosts(value: unknown, key: string): string[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
-  if (
-    !Array.isArray(items) ||
-    items.length === 0 ||
-    !items.every((item) => typeof item === 'string' && ALLOWED_HOST_PATTERN.test(item))
-  ) {
-    throw invalid(key, value, 'a list of host names (api.example.com, api.example.com:8443, *.example.com)');
-  }
-  return items as string[];
+  return readStringList(
+    value,
+    key,
+    ALLOWED_HOST_PATTERN,
+    'a list of host names (api.example.com, api.example.com:8443, *.example.com)',
+  );
 }
 
 /** `<service>:<Action>=<resource ARN>` entries: a JSON array of them, or comma-separated. */
