@@ -132,10 +132,8 @@ export async function loadLocalConfig(options: LoadConfigOptions = {}): Promise<
     ...(configFile !== undefined ? { configFile } : {}),
     port,
     dataDir,
-    region: file.region ?? DEFAULTS.region,
-    accountId: file.accountId ?? DEFAULTS.accountId,
+    ...(await machinesOf(file, base, configFile ?? '')),
     functions: await loadFunctions(file.functions ?? {}, base, configFile ?? ''),
-    stateMachines: await loadStateMachines(file.stateMachines ?? [], base, configFile ?? ''),
     ...(file.integrations !== undefined ? { integrations: file.integrations } : {}),
     ...(file.mockConfigFile !== undefined
       ? { mocks: await loadMockConfig(resolve(base, file.mockConfigFile), configFile ?? '') }
@@ -163,11 +161,19 @@ export async function loadConfigMachines(
   const configFile = await findConfigFile(cwd, options.configFile);
   if (configFile === undefined) return undefined;
   const file = checkConfig(await readConfigFile(configFile), configFile);
+  return { configFile, ...(await machinesOf(file, dirname(configFile), configFile)) };
+}
+
+/** The config's state machines and the deployment they are created under (`statefold start`, `run` and `test`). */
+async function machinesOf(
+  file: StatefoldConfig,
+  base: string,
+  configFile: string,
+): Promise<Omit<ConfigMachines, 'configFile'>> {
   return {
-    configFile,
     region: file.region ?? DEFAULTS.region,
     accountId: file.accountId ?? DEFAULTS.accountId,
-    stateMachines: await loadStateMachines(file.stateMachines ?? [], dirname(configFile), configFile),
+    stateMachines: await loadStateMachines(file.stateMachines ?? [], base, configFile),
   };
 }
 
