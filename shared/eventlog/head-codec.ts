@@ -96,18 +96,22 @@ export function encodeHeadCopy(
   return encodeListedHead(head, listing);
 }
 
+/** An UpdateItem's parts for a listing's status: its key, the SET and REMOVE clauses, and their names and values. */
+export interface ListingUpdate {
+  key: Item;
+  set: string[];
+  remove: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
 /** The UpdateItem that closes a head: its status (and the status index's key) and stop date, with no read first. */
 export function closeHeadUpdate(
   head: ExecutionHead,
   expiry: Item,
   /** A copy's listing (qualifiedListings) to close instead of the head itself. */
   listing?: { sortKey: string; listPartition: string },
-): {
-  key: Item;
-  update: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
+): ListingUpdate {
   const names: Record<string, string> = {
     '#status': 'status',
     '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,
@@ -121,11 +125,11 @@ export function closeHeadUpdate(
     ),
     ':stopDate': head.stopDate ?? null,
   };
-  let update = 'SET #status = :status, #statusKey = :statusKey, #stopDate = :stopDate';
+  const set = ['#status = :status', '#statusKey = :statusKey', '#stopDate = :stopDate'];
   // A closed execution may go once its retention has passed (DynamoDB's TTL deletes it).
   const expiresAt = expiry[TTL_ATTRIBUTE];
   if (expiresAt !== undefined) {
-    update += ', #expiresAt = :expiresAt';
+    set.push('#expiresAt = :expiresAt');
     names['#expiresAt'] = TTL_ATTRIBUTE;
     values[':expiresAt'] = expiresAt;
   }
@@ -134,7 +138,8 @@ export function closeHeadUpdate(
       [PARTITION_KEY]: executionPartition(head.executionArn),
       [SORT_KEY]: listing?.sortKey ?? HEAD_SORT_KEY,
     },
-    update,
+    set,
+    remove: [],
     names,
     values,
   };
@@ -189,19 +194,19 @@ export function reopenHeadUpdate(
   head: ExecutionHead,
   /** A copy's listing (qualifiedListings) to reopen instead of the head itself. */
   listing?: { sortKey: string; listPartition: string },
-): {
-  key: Item;
-  update: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
+): ListingUpdate {
   return {
     key: {
       [PARTITION_KEY]: executionPartition(head.executionArn),
       [SORT_KEY]: listing?.sortKey ?? HEAD_SORT_KEY,
     },
-    update:
-      'SET #status = :status, #statusKey = :statusKey, #redriveCount = :redriveCount, #redriveDate = :redriveDate REMOVE #stopDate, #expiresAt',
+    set: [
+      '#status = :status',
+      '#statusKey = :statusKey',
+      '#redriveCount = :redriveCount',
+      '#redriveDate = :redriveDate',
+    ],
+    remove: ['#stopDate', '#expiresAt'],
     names: {
       '#status': 'status',
       '#statusKey': BY_MACHINE_STATUS_INDEX.partitionKey,

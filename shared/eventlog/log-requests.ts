@@ -154,13 +154,12 @@ export function listingCopyRequest(
   expiry: Item,
   listing: { sortKey: string; listPartition: string },
 ): UpdateCommandInput {
-  const { key, update, names, values } =
+  const { key, set, remove, names, values } =
     head.status === 'RUNNING' ? reopenHeadUpdate(head, listing) : closeHeadUpdate(head, expiry, listing);
-  const [set, remove] = update.split(' REMOVE ');
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: `${set}, #asOf = :asOf${remove === undefined ? '' : ` REMOVE ${remove}`}`,
+    UpdateExpression: `SET ${[...set, '#asOf = :asOf'].join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
     ConditionExpression: `attribute_exists(#pk) AND ${OLDER_LISTING}`,
     ExpressionAttributeNames: { ...names, '#pk': PARTITION_KEY, '#asOf': LISTED_AS_OF },
     ExpressionAttributeValues: { ...values, ':asOf': asOf },
