@@ -9,6 +9,7 @@ import {
   createExecutionState,
   type ExecutionState,
   type ExecutionStatus,
+  type ScopeState,
 } from '../history/execution-state.ts';
 import { type HistoryEvent, toHistoryEvents } from '../history/to-history-event.ts';
 import { StatesErrors } from '../language/states-error.ts';
@@ -449,8 +450,7 @@ export class InMemoryRun implements CallbackRun {
 
   /** Nothing left in the tree can answer this run's waiting callback tasks: they fail, saying so. */
   abandonCallbacks(): void {
-    for (const scope of Object.values(this.state.scopes)) {
-      if (scope.phase !== 'task' || scope.task?.taskToken === undefined) continue;
+    for (const scope of this.#callbackTasks()) {
       this.deliver({
         type: 'taskFailed',
         scope: scope.id,
@@ -469,8 +469,12 @@ export class InMemoryRun implements CallbackRun {
 
   /** Whether a callback task of this run waits for its token's answer. */
   #awaitsCallback(): boolean {
-    if ((this.options.callbacks?.submitted ?? 0) === 0) return false;
-    return Object.values(this.state.scopes).some(
+    return (this.options.callbacks?.submitted ?? 0) > 0 && this.#callbackTasks().length > 0;
+  }
+
+  /** The tasks of this run that wait for their token to be answered. */
+  #callbackTasks(): ScopeState[] {
+    return Object.values(this.state.scopes).filter(
       (scope) => scope.phase === 'task' && scope.task?.taskToken !== undefined,
     );
   }
