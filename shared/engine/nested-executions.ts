@@ -4,6 +4,7 @@ import type { ExecutionInfo, ParentLink } from '../history/events.ts';
 import type { ExecutionState } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
+import { WIRE_ERRORS } from './api/api-error.ts';
 import { nestedStopTransition, taskSubmittedTransition, taskTransition } from './command-messages.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { type EngineError, isAnsweredError } from './engine-error.ts';
@@ -334,12 +335,16 @@ export function startResponse(
   };
 }
 
-/** StartExecution's error as AWS names it in the Task: `StepFunctions.<Code>Exception`, Java SDK v1's cause. */
+/**
+ * StartExecution's error as AWS names it in the Task: `StepFunctions.<Code>Exception`, Java SDK v1's cause with
+ * the HTTP status the API answers that error with.
+ */
 export function stepFunctionsFailure(error: EngineError, requestId: string): TaskOutcome {
   const name = error.code.endsWith('Exception') ? error.code : `${error.code}Exception`;
+  const status = WIRE_ERRORS[error.code].status;
   return {
     ok: false,
     error: `StepFunctions.${name}`,
-    cause: `${error.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${error.code}; Request ID: ${requestId}; Proxy: null)`,
+    cause: `${error.message} (Service: AWSStepFunctions; Status Code: ${status}; Error Code: ${error.code}; Request ID: ${requestId}; Proxy: null)`,
   };
 }

@@ -4,6 +4,7 @@ import { decodeTaskToken, type TaskTokenFields } from '../execution/task-token.t
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { isJsonObject, type Json, MAX_PAYLOAD_BYTES, utf8Length } from '../lib/json.ts';
 import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
+import { WIRE_ERRORS } from './api/api-error.ts';
 import { type EngineDeps, newUuid } from './engine-deps.ts';
 import { EngineError, isAnsweredError } from './engine-error.ts';
 import { checkErrorAndCause } from './executions.ts';
@@ -168,7 +169,7 @@ export function sdkCallbackOutcome(error?: EngineError): TaskOutcome {
   return {
     ok: false,
     error: `Sfn.${name}`,
-    cause: `${error.message} (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`,
+    cause: `${error.message} (Service: Sfn, Status Code: ${WIRE_ERRORS[error.code].status}, Request ID: ${randomUUID()})`,
   };
 }
 
