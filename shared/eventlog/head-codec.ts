@@ -9,6 +9,7 @@ import {
   requireNumber,
   requireString,
 } from './item-fields.ts';
+import { estimateItemBytes } from './stored-text.ts';
 import {
   BY_MACHINE_INDEX,
   BY_MACHINE_STATUS_INDEX,
@@ -71,8 +72,17 @@ function encodeChildEntry(head: ExecutionHead, mapRunArn: string): Item {
   if (head.stopDate !== undefined) item.stopDate = head.stopDate;
   if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
   if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
+  // A succeeded child's input and output, when the entry still takes one write unit with them.
+  const withResult = head.result && { ...item, input: head.result.input, output: head.result.output };
+  if (withResult && estimateItemBytes(withResult) + LISTING_ATTRIBUTES_BYTES <= WRITE_UNIT_BYTES) {
+    return withResult;
+  }
   return item;
 }
+
+const WRITE_UNIT_BYTES = 1024;
+/** Room for what a listing adds to the entry (listedAsOf, the TTL attribute). */
+const LISTING_ATTRIBUTES_BYTES = 64;
 
 /**
  * The ARNs of the child named `name` of a Map Run (`…:mapRun:<machine>/<label>:<id>`): its execution's
@@ -243,6 +253,9 @@ export function decodeHead(item: Item): ExecutionHead {
   const redriveDate = optionalNumber(item, 'redriveDate');
   if (redriveCount !== undefined) head.redriveCount = redriveCount;
   if (redriveDate !== undefined) head.redriveDate = redriveDate;
+  const input = optionalString(item, 'input');
+  const output = optionalString(item, 'output');
+  if (input !== undefined && output !== undefined) head.result = { input, output };
   const versionArn = optionalString(item, 'stateMachineVersionArn');
   const aliasArn = optionalString(item, 'stateMachineAliasArn');
   if (versionArn !== undefined) head.stateMachineVersionArn = versionArn;
