@@ -23,9 +23,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 
-/** Heads by state machine (or Map Run), newest first; state machine records by name. */
+/**
+ * Heads by state machine, newest first (and, under `maprun#<mapRunArn>`, the heads of Map Run children listed
+ * before children had entries); state machine records by name.
+ */
 export const BY_MACHINE_INDEX = { name: 'byMachine', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
-/** Heads by state machine (or Map Run) and status, newest first. */
+/** Heads by state machine and status, newest first; a Map Run's RUNNING children's entries by Map Run. */
 export const BY_MACHINE_STATUS_INDEX = {
   name: 'byMachineStatus',
   partitionKey: 'gsi2pk',
