@@ -268,6 +268,7 @@ const ITEM_KINDS: ReadonlyArray<readonly [string, (sortKey: string) => boolean]>
   ['commits', (sk) => sk.startsWith(KEY_PREFIX.commit)],
   ['commit chunks', (sk) => sk.startsWith(KEY_PREFIX.commitChunk)],
   ['execution heads (with their index entries)', (sk) => sk === HEAD_SORT_KEY],
+  ['Map Run child entries', (sk) => sk.startsWith(KEY_PREFIX.mapRunChild)],
   [
     'state machines and revisions',
     (sk) =>

@@ -129,8 +129,10 @@ const ACCESS: Record<HandlerName, HandlerAccess> = {
     callsServices: false,
   },
   // A nested execution (states:startExecution) starts here: its first commit's outbox may hold tasks and timers.
+  // A ResultWriter lists its Map Run's children here: their entries in the table, then (children listed as heads
+  // before entries existed) the byMachine index.
   task: {
-    table: 'readWrite',
+    table: 'readWriteAndList',
     sendsTo: ['transitions', 'tasks', 'timers'],
     invokesFunctions: true,
     callsServices: true,

@@ -1,3 +1,4 @@
+import { NOT_REDRIVABLE } from '../execution/redrive.ts';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../history/execution-state.ts';
 import { applyMessage } from './apply-transition.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -72,6 +73,34 @@ export async function describeExecution(
     out.stateMachineVersionArn = execution.stateMachineVersionArn;
   }
   if (execution.stateMachineAliasArn !== undefined) out.stateMachineAliasArn = execution.stateMachineAliasArn;
+  return out;
+}
+
+/**
+ * DescribeExecution's answer for a Map Run child whose listing carries its result (it succeeded in its first
+ * commit, ExecutionHead.result): what replaying its log gives, without reading it. A succeeded execution is
+ * never redrivable.
+ */
+export function describeListedChild(
+  head: ExecutionHead,
+  result: NonNullable<ExecutionHead['result']>,
+): ExecutionDescription {
+  const out: ExecutionDescription = {
+    executionArn: head.executionArn,
+    stateMachineArn: head.stateMachineArn,
+    name: head.name,
+    status: head.status,
+    startDate: new Date(head.startDate),
+    input: result.input,
+    inputDetails: { included: true },
+    output: result.output,
+    outputDetails: { included: true },
+    redriveCount: head.redriveCount ?? 0,
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason: NOT_REDRIVABLE.succeeded,
+  };
+  if (head.stopDate !== undefined) out.stopDate = new Date(head.stopDate);
+  if (head.mapRunArn !== undefined) out.mapRunArn = head.mapRunArn;
   return out;
 }
 

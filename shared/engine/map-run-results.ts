@@ -4,8 +4,8 @@ import type { ResultOutputType, ResultTransformation } from '../language/types.t
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { isEngineError } from './engine-error.ts';
-import { describeExecution, listExecutions } from './executions.ts';
-import type { TaskOutcome } from './ports.ts';
+import { describeExecution, describeListedChild, type ExecutionDescription } from './executions.ts';
+import type { ExecutionHead, TaskOutcome } from './ports.ts';
 
 /**
  * A Distributed Map's ResultWriter, as AWS writes it: the Map Run's child executions, grouped by status into
@@ -25,6 +25,8 @@ import type { TaskOutcome } from './ports.ts';
 const STATUS_FILES = ['SUCCEEDED', 'FAILED', 'PENDING'] as const;
 type StatusFile = (typeof STATUS_FILES)[number];
 const DESCRIBE_AT_ONCE = 16;
+/** Children listed per Query of the Map Run's partition (ListExecutions' largest page). */
+const LIST_PAGE = 1000;
 /** AWS's largest result file: 5 GB, S3's largest single PUT. */
 export const RESULT_FILE_BYTES = 5 * 1024 ** 3;
 
@@ -177,49 +179,56 @@ const NEWLINE = Buffer.from('\n');
 async function* childEntries(deps: EngineDeps, mapRunArn: string): AsyncGenerator<JsonObject> {
   let nextToken: string | undefined;
   do {
-    const page = await listExecutions(deps, {
+    const page = await deps.log.listExecutions({
       mapRunArn,
-      maxResults: 1000,
+      limit: LIST_PAGE,
       ...(nextToken ? { nextToken } : {}),
     });
     nextToken = page.nextToken;
-    yield* describedEntries(
-      deps,
-      page.executions.map((execution) => execution.executionArn),
-    );
+    yield* describedEntries(deps, page.items);
   } while (nextToken !== undefined);
 }
 
-/** One page of children, described (a few at once) in the page's order. */
-async function* describedEntries(deps: EngineDeps, arns: string[]): AsyncGenerator<JsonObject> {
-  for (let start = 0; start < arns.length; start += DESCRIBE_AT_ONCE) {
-    const slice = arns.slice(start, start + DESCRIBE_AT_ONCE);
+/**
+ * One page of children, described in the page's order: from its listing a child that succeeded in its first
+ * commit (its entry carries its input and output), the others by DescribeExecution, a few at once.
+ */
+async function* describedEntries(deps: EngineDeps, heads: ExecutionHead[]): AsyncGenerator<JsonObject> {
+  for (let start = 0; start < heads.length; start += DESCRIBE_AT_ONCE) {
+    const slice = heads.slice(start, start + DESCRIBE_AT_ONCE);
     const described = await Promise.all(
-      slice.map((executionArn) => describeExecution(deps, { executionArn })),
+      slice.map((head) =>
+        head.status === 'SUCCEEDED' && head.result !== undefined
+          ? describeListedChild(head, head.result)
+          : describeExecution(deps, { executionArn: head.executionArn }),
+      ),
     );
-    for (const execution of described) {
-      const entry: JsonObject = {
-        ExecutionArn: execution.executionArn,
-        Input: execution.input ?? '',
-        InputDetails: { Included: true },
-        Name: execution.name,
-        RedriveCount: execution.redriveCount,
-        RedriveStatus: execution.redriveStatus,
-        ...(execution.redriveStatusReason !== undefined
-          ? { RedriveStatusReason: execution.redriveStatusReason }
-          : {}),
-        StartDate: execution.startDate.toISOString(),
-        StateMachineArn: execution.stateMachineArn,
-        Status: execution.status,
-      };
-      if (execution.status === 'SUCCEEDED') {
-        entry.Output = execution.output ?? '';
-        entry.OutputDetails = { Included: true };
-      }
-      if (execution.error !== undefined) entry.Error = execution.error;
-      if (execution.cause !== undefined) entry.Cause = execution.cause;
-      if (execution.stopDate !== undefined) entry.StopDate = execution.stopDate.toISOString();
-      yield entry;
-    }
+    for (const execution of described) yield resultEntry(execution);
   }
+}
+
+/** An execution as a result file holds it: DescribeExecution's answer in PascalCase, dates as ISO text. */
+function resultEntry(execution: ExecutionDescription): JsonObject {
+  const entry: JsonObject = {
+    ExecutionArn: execution.executionArn,
+    Input: execution.input ?? '',
+    InputDetails: { Included: true },
+    Name: execution.name,
+    RedriveCount: execution.redriveCount,
+    RedriveStatus: execution.redriveStatus,
+    ...(execution.redriveStatusReason !== undefined
+      ? { RedriveStatusReason: execution.redriveStatusReason }
+      : {}),
+    StartDate: execution.startDate.toISOString(),
+    StateMachineArn: execution.stateMachineArn,
+    Status: execution.status,
+  };
+  if (execution.status === 'SUCCEEDED') {
+    entry.Output = execution.output ?? '';
+    entry.OutputDetails = { Included: true };
+  }
+  if (execution.error !== undefined) entry.Error = execution.error;
+  if (execution.cause !== undefined) entry.Cause = execution.cause;
+  if (execution.stopDate !== undefined) entry.StopDate = execution.stopDate.toISOString();
+  return entry;
 }

@@ -131,7 +131,9 @@ function listingOf(
   const closing = commit.outbox.closed ? closingOf(commit.events) : undefined;
   if (closing) {
     const { timestamp, ...closed } = closing;
-    const head = { ...headOf(execution), status: closing.status, stopDate: timestamp };
+    const head: ExecutionHead = { ...headOf(execution), status: closing.status, stopDate: timestamp };
+    const result = execution.mapRunArn !== undefined ? resultOf(commit) : undefined;
+    if (result) head.result = result;
     const parent = execution.parent;
     return { ...base, head, ...(parent ? { closed: { parent, ...closed } } : {}) };
   }
@@ -139,6 +141,26 @@ function listingOf(
     return { ...base, head: headOf(execution) };
   }
   return undefined;
+}
+
+/** The most of a child's input and output (UTF-8 bytes) its listing may carry: its entry takes one write unit. */
+const LISTED_RESULT_BYTES = 1024;
+
+/**
+ * The input and output of an execution that started and succeeded in this commit (a Map Run child of a Pass or
+ * inline processor), as DescribeExecution gives them, when they are short enough for its listing.
+ */
+function resultOf(commit: Commit): ExecutionHead['result'] {
+  let input: string | undefined;
+  let output: string | undefined;
+  for (const event of commit.events) {
+    if (event.type === 'ExecutionStarted') input = event.inputText ?? JSON.stringify(event.input);
+    if (event.type === 'ExecutionSucceeded') output = JSON.stringify(event.output ?? null);
+  }
+  if (input === undefined || output === undefined) return undefined;
+  return Buffer.byteLength(input) + Buffer.byteLength(output) <= LISTED_RESULT_BYTES
+    ? { input, output }
+    : undefined;
 }
 
 type ClosingEvent = Extract<

@@ -66,6 +66,12 @@ export interface ExecutionHead {
   /** Started through a version or an alias: the version it runs, and the alias it was started through. */
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /**
+   * A Map Run child that succeeded in its first commit, its input and output short: both as DescribeExecution
+   * gives them. Its listing carries them (when they fit its one write unit), so its Map Run's ResultWriter
+   * reads them there instead of the child's log.
+   */
+  result?: { input: string; output: string };
 }
 
 export interface StateMachineRecord {

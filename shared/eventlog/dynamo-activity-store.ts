@@ -89,11 +89,11 @@ export class DynamoActivityStore implements ActivityStore {
       index: BY_MACHINE_INDEX,
       partition: ACTIVITIES_PARTITION,
       itemSortKey: META_SORT_KEY,
-      itemPrefix: KEY_PREFIX.activity,
+      itemPrefixes: [KEY_PREFIX.activity],
       forward: true,
     };
     const start =
-      query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
+      query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefixes);
     const items = await queryItems(
       this.#documents,
       listingQueryRequest(this.#tableName, listing, start),

@@ -33,6 +33,7 @@ import {
   isConditionFailure,
   type Listing,
   listingCopyRequest,
+  listingPosition,
   listingPutRequest,
   listingQueryRequest,
   type PutCondition,
@@ -59,6 +60,7 @@ import {
   HEAD_SORT_KEY,
   KEY_PREFIX,
   META_SORT_KEY,
+  mapRunChildSortKey,
   mapRunListPartition,
   mapRunPartition,
   PARTITION_KEY,
@@ -207,6 +209,25 @@ export class DynamoEventLog implements EventLog {
 
   async getHead(executionArn: string): Promise<ExecutionHead | undefined> {
     const item = await this.#get(executionPartition(executionArn), HEAD_SORT_KEY);
+    if (item !== undefined) return decodeHead(item);
+    return this.#childEntry(executionArn);
+  }
+
+  /**
+   * A Map Run child's listing entry (it has no head): its first commit's ExecutionStarted says where, by its Map
+   * Run and its start date. Undefined for an execution that is no Map Run's child (its machine's name has no
+   * `/<label>`) or has no log.
+   */
+  async #childEntry(executionArn: string): Promise<ExecutionHead | undefined> {
+    if (!executionArn.split(':')[6]?.includes('/')) return undefined;
+    const [first] = await this.readCommits(executionArn, { limit: 1 });
+    const started = first?.events.find((event) => event.type === 'ExecutionStarted');
+    const execution = started?.type === 'ExecutionStarted' ? started.execution : undefined;
+    if (execution?.mapRunArn === undefined) return undefined;
+    const item = await this.#get(
+      mapRunPartition(execution.mapRunArn),
+      mapRunChildSortKey(execution.startTime, execution.name),
+    );
     return item === undefined ? undefined : decodeHead(item);
   }
 
@@ -225,15 +246,31 @@ export class DynamoEventLog implements EventLog {
     }
     // A Map Run's closed children are not in the status index (listedByStatus): its listing, filtered.
     const byStatus = status !== undefined && listedByStatus({ status, ...(mapRunArn ? { mapRunArn } : {}) });
-    const listing: Listing = {
+    const filter = status !== undefined && !byStatus ? { status } : {};
+    const heads: Listing = {
       index: byStatus ? BY_MACHINE_STATUS_INDEX : BY_MACHINE_INDEX,
       partition: byStatus ? executionStatusPartition(listPartition, status) : listPartition,
       itemSortKey: query.qualifier === undefined ? HEAD_SORT_KEY : QUALIFIED_HEAD_SORT_KEYS[query.qualifier],
-      itemPrefix: KEY_PREFIX.execution,
+      // A Map Run's RUNNING children in the status index: heads, and entries in its partition (encodeHead).
+      itemPrefixes:
+        mapRunArn === undefined ? [KEY_PREFIX.execution] : [KEY_PREFIX.execution, KEY_PREFIX.mapRunRecord],
       forward: false,
-      ...(status !== undefined && !byStatus ? { status } : {}),
+      ...filter,
     };
-    const page = await this.#listPage(listing, query);
+    if (mapRunArn === undefined || byStatus) {
+      const page = await this.#listPage([heads], query);
+      return { ...page, items: page.items.map(decodeHead) };
+    }
+    // A Map Run's children: their entries in its partition, then the heads of children listed before the entries
+    // (an upgrade during the run), newest first in each.
+    const entries: Listing = {
+      partition: mapRunPartition(mapRunArn),
+      itemSortKey: KEY_PREFIX.mapRunChild,
+      itemPrefixes: [KEY_PREFIX.mapRunRecord],
+      forward: false,
+      ...filter,
+    };
+    const page = await this.#listPage([entries, { ...heads, itemPrefixes: [KEY_PREFIX.execution] }], query);
     return { ...page, items: page.items.map(decodeHead) };
   }
 
@@ -293,10 +330,10 @@ export class DynamoEventLog implements EventLog {
       index: BY_MACHINE_INDEX,
       partition: STATE_MACHINES_PARTITION,
       itemSortKey: META_SORT_KEY,
-      itemPrefix: KEY_PREFIX.stateMachine,
+      itemPrefixes: [KEY_PREFIX.stateMachine],
       forward: true,
     };
-    const page = await this.#listPage(listing, query);
+    const page = await this.#listPage([listing], query);
     return { ...page, items: page.items.map(decodeStateMachine) };
   }
 
@@ -367,29 +404,41 @@ export class DynamoEventLog implements EventLog {
   }
 
   /**
-   * One page of an index partition. It asks for one item more than the page holds, so that the last page has
-   * no nextToken (rather than a token to an empty page).
+   * One page of listings read one after the other (most are one listing; a token's partition key says which
+   * one it is in). It asks for one item more than the page holds, so that the last page has no nextToken
+   * (rather than a token to an empty page).
    */
-  async #listPage(listing: Listing, query: { limit: number; nextToken?: string }): Promise<Page<Item>> {
+  async #listPage(
+    listings: readonly Listing[],
+    query: { limit: number; nextToken?: string },
+  ): Promise<Page<Item>> {
     requireLimit(query.limit);
-    const { index } = listing;
     const start =
-      query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, listing.itemPrefix);
-    const items = await queryItems(
-      this.#documents,
-      listingQueryRequest(this.#tableName, listing, start),
-      query.limit + 1,
-    );
-    const pageItems = items.slice(0, query.limit);
-    const last = pageItems.at(-1);
-    if (items.length <= query.limit || last === undefined) return { items: pageItems };
-    return {
-      items: pageItems,
-      nextToken: encodePageToken({
-        pk: requireString(last, PARTITION_KEY),
-        indexSortKey: requireString(last, index.sortKey),
-      }),
-    };
+      query.nextToken === undefined
+        ? undefined
+        : decodePageToken(
+            query.nextToken,
+            listings.flatMap((listing) => listing.itemPrefixes),
+          );
+    const first =
+      start === undefined
+        ? 0
+        : listings.findIndex((listing) => listing.itemPrefixes.some((prefix) => start.pk.startsWith(prefix)));
+    const found: Array<{ item: Item; listing: Listing }> = [];
+    for (const [i, listing] of listings.entries()) {
+      if (i < first || found.length > query.limit) continue;
+      const items = await queryItems(
+        this.#documents,
+        listingQueryRequest(this.#tableName, listing, i === first ? start : undefined),
+        query.limit + 1 - found.length,
+      );
+      found.push(...items.map((item) => ({ item, listing })));
+    }
+    const page = found.slice(0, query.limit);
+    const last = page.at(-1);
+    const items = page.map((entry) => entry.item);
+    if (found.length <= query.limit || last === undefined) return { items };
+    return { items, nextToken: encodePageToken(listingPosition(last.listing, last.item)) };
   }
 }
 

@@ -9,6 +9,7 @@ import {
   requireNumber,
   requireString,
 } from './item-fields.ts';
+import { estimateItemBytes } from './stored-text.ts';
 import {
   BY_MACHINE_INDEX,
   BY_MACHINE_STATUS_INDEX,
@@ -18,6 +19,9 @@ import {
   executionStatusPartition,
   HEAD_SORT_KEY,
   KEY_PREFIX,
+  mapRunChildSortKey,
+  mapRunListPartition,
+  mapRunPartition,
   PARTITION_KEY,
   QUALIFIED_HEAD_SORT_KEYS,
   SORT_KEY,
@@ -27,13 +31,72 @@ import {
 /**
  * An execution's head item (`head`): what ListExecutions shows, with the listing indexes' keys. It holds no
  * input, output or cause (DescribeExecution reads those from the log), so it stays under 1 KB: creating and
- * closing it cost one write unit each, plus the index entries.
+ * closing it cost one write unit each, plus the index entries. A Distributed Map's child has, instead of a head,
+ * an entry in its Map Run's partition (encodeChildEntry).
  */
 
 const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>(EXECUTION_STATUSES);
 
+/** The item that lists the execution: its head, or a Map Run child's entry in its Map Run's partition. */
 export function encodeHead(head: ExecutionHead): Item {
+  if (head.mapRunArn !== undefined) return encodeChildEntry(head, head.mapRunArn);
   return encodeListedHead(head, { sortKey: HEAD_SORT_KEY, listPartition: executionListPartition(head) });
+}
+
+/**
+ * A Map Run child's listing entry (`child#<startDate>#<name>` in its Map Run's partition). It is in no listing
+ * index (its Map Run's listing is a Query of the partition), save the status index while it runs, and it leaves
+ * its ARNs to its key and name: a closed child's listing is one item of about 300 bytes, one write unit, where
+ * a head and its byMachine index entry took two.
+ */
+function encodeChildEntry(head: ExecutionHead, mapRunArn: string): Item {
+  const listSortKey = executionListSortKey(head.startDate, head.name);
+  const item: Item = {
+    [PARTITION_KEY]: mapRunPartition(mapRunArn),
+    [SORT_KEY]: mapRunChildSortKey(head.startDate, head.name),
+    name: head.name,
+    status: head.status,
+    startDate: head.startDate,
+  };
+  // Kept only when they are not the ARNs the Map Run's gives for this name (a nested Map Run's, say).
+  const derived = childArnsOf(mapRunArn, head.name);
+  if (derived.executionArn !== head.executionArn) item.executionArn = head.executionArn;
+  if (derived.stateMachineArn !== head.stateMachineArn) item.stateMachineArn = head.stateMachineArn;
+  if (listedByStatus(head)) {
+    item[BY_MACHINE_STATUS_INDEX.partitionKey] = executionStatusPartition(
+      mapRunListPartition(mapRunArn),
+      head.status,
+    );
+    item[BY_MACHINE_STATUS_INDEX.sortKey] = listSortKey;
+  }
+  if (head.stopDate !== undefined) item.stopDate = head.stopDate;
+  if (head.redriveCount !== undefined) item.redriveCount = head.redriveCount;
+  if (head.redriveDate !== undefined) item.redriveDate = head.redriveDate;
+  // A succeeded child's input and output, when the entry still takes one write unit with them.
+  const withResult = head.result && { ...item, input: head.result.input, output: head.result.output };
+  if (withResult && estimateItemBytes(withResult) + LISTING_ATTRIBUTES_BYTES <= WRITE_UNIT_BYTES) {
+    return withResult;
+  }
+  return item;
+}
+
+const WRITE_UNIT_BYTES = 1024;
+/** Room for what a listing adds to the entry (listedAsOf, the TTL attribute). */
+const LISTING_ATTRIBUTES_BYTES = 64;
+
+/**
+ * The ARNs of the child named `name` of a Map Run (`…:mapRun:<machine>/<label>:<id>`): its execution's
+ * (`…:execution:<machine>/<label>:<name>`) and its state machine's (`…:stateMachine:<machine>/<label>`).
+ */
+export function childArnsOf(
+  mapRunArn: string,
+  name: string,
+): { executionArn: string; stateMachineArn: string } {
+  const run = mapRunArn.slice(0, mapRunArn.lastIndexOf(':'));
+  return {
+    executionArn: `${run.replace(':mapRun:', ':execution:')}:${name}`,
+    stateMachineArn: run.replace(':mapRun:', ':stateMachine:'),
+  };
 }
 
 /** A head item under `listing.sortKey`, listed in the indexes under `listing.listPartition`. */
@@ -159,26 +222,40 @@ function mapRunArnOfListing(item: Item): string | undefined {
     : undefined;
 }
 
+/** A Map Run child's entry is in its Map Run's partition. */
+function mapRunArnOfKey(item: Item): string | undefined {
+  const pk = requireString(item, PARTITION_KEY);
+  return pk.startsWith(KEY_PREFIX.mapRunRecord) ? pk.slice(KEY_PREFIX.mapRunRecord.length) : undefined;
+}
+
+/** A head, or a Map Run child's entry (encodeChildEntry), as ListExecutions and getHead give it. */
 export function decodeHead(item: Item): ExecutionHead {
   const status = requireString(item, 'status');
   if (!STATUSES.has(status))
     throw new InvariantError(`Stored head ${String(item[PARTITION_KEY])} has status ${status}`);
+  const name = requireString(item, 'name');
+  const entryOf = mapRunArnOfKey(item);
+  const derived = entryOf === undefined ? undefined : childArnsOf(entryOf, name);
   const head: ExecutionHead = {
     // Heads written before the ARNs were left to the keys carry them as attributes.
-    executionArn: optionalString(item, 'executionArn') ?? executionArnOfKey(item),
-    stateMachineArn: requireString(item, 'stateMachineArn'),
-    name: requireString(item, 'name'),
+    executionArn: optionalString(item, 'executionArn') ?? derived?.executionArn ?? executionArnOfKey(item),
+    stateMachineArn: optionalString(item, 'stateMachineArn') ?? derived?.stateMachineArn ?? '',
+    name,
     status: status as ExecutionStatus,
     startDate: requireNumber(item, 'startDate'),
   };
+  if (head.stateMachineArn === '') throw corruptItem(item, 'stateMachineArn');
   const stopDate = optionalNumber(item, 'stopDate');
-  const mapRunArn = optionalString(item, 'mapRunArn') ?? mapRunArnOfListing(item);
+  const mapRunArn = optionalString(item, 'mapRunArn') ?? entryOf ?? mapRunArnOfListing(item);
   if (stopDate !== undefined) head.stopDate = stopDate;
   if (mapRunArn !== undefined) head.mapRunArn = mapRunArn;
   const redriveCount = optionalNumber(item, 'redriveCount');
   const redriveDate = optionalNumber(item, 'redriveDate');
   if (redriveCount !== undefined) head.redriveCount = redriveCount;
   if (redriveDate !== undefined) head.redriveDate = redriveDate;
+  const input = optionalString(item, 'input');
+  const output = optionalString(item, 'output');
+  if (input !== undefined && output !== undefined) head.result = { input, output };
   const versionArn = optionalString(item, 'stateMachineVersionArn');
   const aliasArn = optionalString(item, 'stateMachineAliasArn');
   if (versionArn !== undefined) head.stateMachineVersionArn = versionArn;

@@ -7,7 +7,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionHead } from '../engine/ports.ts';
 import { closeHeadUpdate, encodeHead, reopenHeadUpdate } from './head-codec.ts';
-import type { Item } from './item-fields.ts';
+import { corruptItem, type Item } from './item-fields.ts';
 import {
   type BY_MACHINE_INDEX,
   type BY_MACHINE_STATUS_INDEX,
@@ -42,14 +42,18 @@ export type PutCondition =
   /** The stored item names this revision (optimistic locking of state machine records). */
   | { kind: 'revision'; expectedRevisionId: string };
 
-/** Which index partition a listing reads, in which order, and what its items' keys look like. */
+/** Which index partition (or table partition) a listing reads, in which order, and what its items' keys look like. */
 export interface Listing {
-  index: Index;
+  /** Absent: the listing is a partition of the table (a Map Run's children's entries in its partition). */
+  index?: Index;
   partition: string;
-  /** The sort key every listed item has (`head`, `meta`). */
+  /**
+   * The sort key every listed head has (`head`, `meta`); a Map Run child's entry's is `child#` and its index
+   * sort key (listedSortKey). For a listing of the table, the prefix of the listed items' sort keys.
+   */
   itemSortKey: string;
-  /** The prefix every listed item's partition key has: a token naming another is not one of this listing's. */
-  itemPrefix: string;
+  /** The prefixes listed items' partition keys have: a token naming another is not one of this listing's. */
+  itemPrefixes: readonly string[];
   forward: boolean;
   /** Only the items whose `status` is this (a Map Run's closed children, which the status index leaves out). */
   status?: string;
@@ -198,7 +202,8 @@ export function commitRange(from: number | undefined, reverse: boolean): SortKey
 
 /**
  * A Query of one listing's index partition, from `start` on. Index reads are eventually consistent (DynamoDB
- * has no consistent reads on a global index).
+ * has no consistent reads on a global index); a listing of the table's partition reads consistently (a
+ * ResultWriter that has heard of all its children finds them all).
  */
 export function listingQueryRequest(
   tableName: string,
@@ -206,28 +211,63 @@ export function listingQueryRequest(
   start?: ListingStart,
 ): QueryCommandInput {
   const { index, partition } = listing;
-  const request: QueryCommandInput = {
-    TableName: tableName,
-    IndexName: index.name,
-    KeyConditionExpression: '#ipk = :ipk',
-    ExpressionAttributeNames: { '#ipk': index.partitionKey },
-    ExpressionAttributeValues: { ':ipk': partition },
-    ScanIndexForward: listing.forward,
-  };
+  const request: QueryCommandInput =
+    index === undefined
+      ? {
+          ...partitionQueryRequest(
+            tableName,
+            partition,
+            { beginsWith: listing.itemSortKey },
+            listing.forward,
+          ),
+          ExpressionAttributeNames: { ...KEY_NAMES },
+        }
+      : {
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#ipk = :ipk',
+          ExpressionAttributeNames: { '#ipk': index.partitionKey },
+          ExpressionAttributeValues: { ':ipk': partition },
+          ScanIndexForward: listing.forward,
+        };
   if (listing.status !== undefined) {
     request.FilterExpression = '#status = :status';
     request.ExpressionAttributeNames = { ...request.ExpressionAttributeNames, '#status': 'status' };
     request.ExpressionAttributeValues = { ...request.ExpressionAttributeValues, ':status': listing.status };
   }
   if (start === undefined) return request;
+  if (index === undefined) {
+    return {
+      ...request,
+      ExclusiveStartKey: { [PARTITION_KEY]: partition, [SORT_KEY]: listing.itemSortKey + start.indexSortKey },
+    };
+  }
   return {
     ...request,
     ExclusiveStartKey: {
       [PARTITION_KEY]: start.pk,
-      [SORT_KEY]: listing.itemSortKey,
+      [SORT_KEY]: listedSortKey(listing, start),
       [index.partitionKey]: partition,
       [index.sortKey]: start.indexSortKey,
     },
+  };
+}
+
+/** The table sort key of the listed item at `position`: a Map Run child's entry's, or the listing's heads'. */
+function listedSortKey(listing: Listing, position: ListingStart): string {
+  return position.pk.startsWith(KEY_PREFIX.mapRunRecord)
+    ? KEY_PREFIX.mapRunChild + position.indexSortKey
+    : listing.itemSortKey;
+}
+
+/** Where a listing goes on after `item` (the last of a page): its partition key and its place in the listing. */
+export function listingPosition(listing: Listing, item: Item): ListingStart {
+  const pk = item[PARTITION_KEY];
+  const sortKey = item[listing.index === undefined ? SORT_KEY : listing.index.sortKey];
+  if (typeof pk !== 'string' || typeof sortKey !== 'string') throw corruptItem(item, SORT_KEY);
+  return {
+    pk,
+    indexSortKey: listing.index === undefined ? sortKey.slice(listing.itemSortKey.length) : sortKey,
   };
 }
 

@@ -16,8 +16,12 @@ export function encodePageToken(position: ListPosition): string {
   return Buffer.from(JSON.stringify([position.pk, position.indexSortKey]), 'utf8').toString('base64url');
 }
 
-/** The position a token names; throws an EngineError `InvalidToken` when it is not one of this listing's tokens. */
-export function decodePageToken(token: string, partitionPrefix: string): ListPosition {
+/**
+ * The position a token names; throws an EngineError `InvalidToken` when it is not one of this listing's tokens
+ * (its partition key has none of the listing's prefixes).
+ */
+export function decodePageToken(token: string, partitionPrefix: string | readonly string[]): ListPosition {
+  const prefixes = typeof partitionPrefix === 'string' ? [partitionPrefix] : partitionPrefix;
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalidPageToken(token);
   let parsed: unknown;
   try {
@@ -30,7 +34,7 @@ export function decodePageToken(token: string, partitionPrefix: string): ListPos
     parsed.length !== 2 ||
     typeof parsed[0] !== 'string' ||
     typeof parsed[1] !== 'string' ||
-    !parsed[0].startsWith(partitionPrefix)
+    !prefixes.some((prefix) => (parsed[0] as string).startsWith(prefix))
   ) {
     throw invalidPageToken(token);
   }

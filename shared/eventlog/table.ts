@@ -12,7 +12,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   definitions (`rx#<revisionId>#<attemptId>#<k>`), its published versions (`ver#<n>`, zero-padded), the
  *   version counter (`vercount`) and its aliases (`alias#<name>`).
  * - `mapRun#<mapRunArn>` (the base table's key; the indexes use `maprun#…` for listings): the Map Run's record
- *   (`meta`), which names the execution whose history holds it.
+ *   (`meta`), which names the execution whose history holds it, and its child executions' listing entries
+ *   (`child#<startDate>#<name>`, newest last). A child has no head of its own: its entry, in the table and not
+ *   in the byMachine index, is one small item (one write unit), and the Map Run's listing one Query of the
+ *   partition. A RUNNING child's entry is in the status index too (the reconciler sweeps it).
  * - `act#<activityArn>`: the activity's record (`meta`, listed by name in the byMachine index's `activities`
  *   partition) and its pending tasks, oldest first (`task#<scheduledAt>#<executionArn>#<scope>#<ref>`).
  */
@@ -20,9 +23,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 
-/** Heads by state machine (or Map Run), newest first; state machine records by name. */
+/**
+ * Heads by state machine, newest first (and, under `maprun#<mapRunArn>`, the heads of Map Run children listed
+ * before children had entries); state machine records by name.
+ */
 export const BY_MACHINE_INDEX = { name: 'byMachine', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
-/** Heads by state machine (or Map Run) and status, newest first. */
+/** Heads by state machine and status, newest first; a Map Run's RUNNING children's entries by Map Run. */
 export const BY_MACHINE_STATUS_INDEX = {
   name: 'byMachineStatus',
   partitionKey: 'gsi2pk',
@@ -40,6 +46,8 @@ export const KEY_PREFIX = {
   execution: 'exec#',
   stateMachine: 'sm#',
   mapRun: 'maprun#',
+  /** The table's partition of a Map Run: its record and its children's listing entries. */
+  mapRunRecord: 'mapRun#',
   commit: 'c#',
   commitChunk: 'x#',
   revision: 'rev#',
@@ -48,6 +56,7 @@ export const KEY_PREFIX = {
   activityTask: 'task#',
   version: 'ver#',
   alias: 'alias#',
+  mapRunChild: 'child#',
 } as const;
 
 /** A state machine's version counter: the highest version number it ever had. */
@@ -131,7 +140,7 @@ export function executionListPartition(head: { stateMachineArn: string; mapRunAr
 }
 
 export function mapRunPartition(mapRunArn: string): string {
-  return `mapRun#${mapRunArn}`;
+  return KEY_PREFIX.mapRunRecord + mapRunArn;
 }
 
 export function mapRunListPartition(mapRunArn: string): string {
@@ -145,6 +154,11 @@ export function executionStatusPartition(listPartition: string, status: string):
 /** Start date then name, so a listing in reverse is newest first. */
 export function executionListSortKey(startDate: number, name: string): string {
   return `${String(startDate).padStart(DATE_DIGITS, '0')}#${name}`;
+}
+
+/** A Map Run child's listing entry in its Map Run's partition: ordered as the listing indexes order heads. */
+export function mapRunChildSortKey(startDate: number, name: string): string {
+  return KEY_PREFIX.mapRunChild + executionListSortKey(startDate, name);
 }
 
 /** Attributes the listing indexes carry: an execution's list entry and a state machine's record. */

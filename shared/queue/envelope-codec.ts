@@ -226,6 +226,10 @@ const EXECUTION_HEAD: Shape = {
     redriveDate: optional(NUMBER),
     stateMachineVersionArn: optional(STRING),
     stateMachineAliasArn: optional(STRING),
+    result: optional({
+      kind: 'object',
+      fields: { input: required(STRING), output: required(STRING) },
+    }),
   },
 };
 

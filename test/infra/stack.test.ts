@@ -270,6 +270,7 @@ describe('IAM', () => {
       () => ({
         ...writeLogs('task'),
         ...tableReadWrite(),
+        'dynamodb:Query': [table(), `${table()}/index/byMachine`, `${table()}/index/byMachineStatus`].sort(),
         ...consume('tasks'),
         'sqs:SendMessage': [queue('transitions'), queue('tasks'), queue('timers')].sort(),
         'lambda:InvokeFunction': [functions],

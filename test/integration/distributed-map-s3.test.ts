@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
+import { describeExecution, listExecutions, stopExecution } from '../../shared/engine/executions.ts';
 import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
@@ -736,6 +736,49 @@ describe('ResultWriter', () => {
       'MapStateExited',
       'ExecutionSucceeded',
     ]);
+  });
+
+  it('a child that succeeded in its first commit is written from its listing, as DescribeExecution describes it; a long input from its log', async () => {
+    const long = 'x'.repeat(2_000);
+    // A Pass processor: each child starts and succeeds in its first commit.
+    const definition = writing({
+      ItemProcessor: { ...processor({ Fine: { Type: 'Pass', End: true } }), StartAt: 'Fine' },
+    });
+    const run = await testbed.run({
+      definition,
+      input: { prefix: 'listed', items: [{ n: 1 }, { n: 2, long }] },
+    });
+    expect(run, `${run.error}: ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+    const { MapRunArn: mapRunArn } = JSON.parse(run.output ?? 'null') as { MapRunArn: string };
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    // The short child's listing carries its input and output; the long one's (over a write unit) does not.
+    const listed = (await testbed.engine.deps.log.listExecutions({ mapRunArn, limit: 10 })).items;
+    expect(listed.flatMap((head) => (head.result ? [head.result] : []))).toEqual([
+      { input: '{"n":1}', output: '{"n":1}' },
+    ]);
+    const succeeded = (await readJson(`listed/${runId}/SUCCEEDED_0.json`)) as Record<string, unknown>[];
+    expect(succeeded).toHaveLength(2);
+    for (const entry of succeeded) {
+      const description = await describeExecution(testbed.engine.deps, {
+        executionArn: entry.ExecutionArn as string,
+      });
+      expect(entry).toEqual({
+        ExecutionArn: description.executionArn,
+        Input: description.input,
+        InputDetails: { Included: true },
+        Name: description.name,
+        Output: description.output,
+        OutputDetails: { Included: true },
+        RedriveCount: description.redriveCount,
+        RedriveStatus: description.redriveStatus,
+        RedriveStatusReason: description.redriveStatusReason,
+        StartDate: description.startDate.toISOString(),
+        StateMachineArn: description.stateMachineArn,
+        Status: 'SUCCEEDED',
+        StopDate: description.stopDate?.toISOString(),
+      });
+    }
+    expect(succeeded.map((entry) => JSON.parse(entry.Input as string).n).sort()).toEqual([1, 2]);
   });
 
   it('a bucket that does not exist fails the Map Run with States.ResultWriterFailed', async () => {

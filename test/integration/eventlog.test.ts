@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../shared/engine/engine-error.ts';
 import type {
@@ -304,16 +305,137 @@ describe('execution heads', () => {
   });
 
   it('a listing of a head never written (a Map Run child) writes it; a RUNNING one of an older commit, after, changes nothing', async () => {
-    const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
-    const child = makeHead({ stateMachineArn: `${machineArn()}/Map`, mapRunArn });
+    const { child, mapRunArn } = await startedChild();
     const closed = { ...child, status: 'SUCCEEDED' as const, stopDate: T0 + 3 };
     await log.recordListing(closed, 2);
     await log.recordListing(child, 1);
     expect(await log.getHead(child.executionArn)).toEqual(closed);
     expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([closed]);
     expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([]);
+    expect((await log.listExecutions({ mapRunArn, status: 'SUCCEEDED', limit: 5 })).items).toEqual([closed]);
+  });
+
+  it('a Map Run child is listed by one small entry in its Map Run’s partition (no head, no byMachine key), its ARNs left to the keys', async () => {
+    const { child, mapRunArn } = await startedChild();
+    await log.recordListing(child, 1);
+    const entryKey = [`mapRun#${mapRunArn}`, `child#${T0}#${child.name}`] as const;
+    expect(await storedAttributes(...entryKey)).toEqual(
+      ['gsi2pk', 'gsi2sk', 'listedAsOf', 'name', 'pk', 'sk', 'startDate', 'status'].sort(),
+    );
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([child]);
+    const closed = { ...child, status: 'FAILED' as const, stopDate: T0 + 3 };
+    await log.recordListing(closed, 2);
+    // Closed: out of the status index as well.
+    expect(await storedAttributes(...entryKey)).toEqual(
+      ['listedAsOf', 'name', 'pk', 'sk', 'startDate', 'status', 'stopDate'].sort(),
+    );
+    expect(await storedAttributes(`exec#${child.executionArn}`, 'head')).toEqual([]);
+    expect(await log.getHead(child.executionArn)).toEqual(closed);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([]);
+    expect((await log.listExecutions({ mapRunArn, status: 'FAILED', limit: 5 })).items).toEqual([closed]);
+    // Redriven by its Map Run: RUNNING again.
+    const reopened = { ...child, redriveCount: 1, redriveDate: T0 + 9 };
+    await log.recordListing(reopened, 3);
+    expect(await log.getHead(child.executionArn)).toEqual(reopened);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([reopened]);
+  });
+
+  it('a Map Run lists its children’s entries, then the heads of children listed before entries, in pages', async () => {
+    const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
+    const children = [1, 2, 3, 4, 5].map((i) => childHead(mapRunArn, { name: `c${i}`, startDate: T0 + i }));
+    for (const child of children.slice(2)) await log.recordListing(child, 1);
+    // c1 and c2 as an earlier Statefold listed them: heads in the byMachine index under `maprun#…`.
+    for (const child of children.slice(0, 2)) {
+      await DynamoDBDocumentClient.from(dynamo.client).send(
+        new PutCommand({
+          TableName: dynamo.tableName,
+          Item: {
+            pk: `exec#${child.executionArn}`,
+            sk: 'head',
+            gsi1pk: `maprun#${mapRunArn}`,
+            gsi1sk: `${child.startDate}#${child.name}`,
+            stateMachineArn: child.stateMachineArn,
+            name: child.name,
+            status: child.status,
+            startDate: child.startDate,
+          },
+        }),
+      );
+    }
+    for (const limit of [1, 2, 3, 5, 6]) {
+      const seen: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await log.listExecutions({ mapRunArn, limit, ...(nextToken ? { nextToken } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((head) => head.name));
+        nextToken = page.nextToken;
+      } while (nextToken !== undefined);
+      expect(seen).toEqual(['c5', 'c4', 'c3', 'c2', 'c1']);
+    }
+    const running = await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 2 });
+    expect(running.items.map((head) => head.name)).toEqual(['c5', 'c4']);
+    const rest = await log.listExecutions({
+      mapRunArn,
+      status: 'RUNNING',
+      limit: 2,
+      ...(running.nextToken ? { nextToken: running.nextToken } : {}),
+    });
+    // The old heads carry no status index key: the status index lists only the entries.
+    expect(rest.items.map((head) => head.name)).toEqual(['c3']);
+    expect((await log.listExecutions({ mapRunArn, limit: 10 })).items).toEqual([...children].reverse());
   });
 });
+
+/** A Map Run child's head, with the ARNs a Map Run gives its children. */
+function childHead(mapRunArn: string, overrides: Partial<ExecutionHead> = {}): ExecutionHead {
+  const name = overrides.name ?? randomUUID();
+  const run = mapRunArn.slice(0, mapRunArn.lastIndexOf(':'));
+  return {
+    executionArn: `${run.replace(':mapRun:', ':execution:')}:${name}`,
+    stateMachineArn: run.replace(':mapRun:', ':stateMachine:'),
+    name,
+    status: 'RUNNING',
+    startDate: T0,
+    mapRunArn,
+    ...overrides,
+  };
+}
+
+/** A Map Run child with its first commit (its ExecutionStarted names its Map Run and start). */
+async function startedChild(): Promise<{ child: ExecutionHead; mapRunArn: string }> {
+  const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
+  const child = childHead(mapRunArn);
+  const started: Commit = {
+    n: 1,
+    causedBy: 'start',
+    events: [
+      {
+        id: 1,
+        previousEventId: 0,
+        timestamp: T0,
+        scope: 'root',
+        type: 'ExecutionStarted',
+        input: {},
+        startAt: 'Work',
+        execution: {
+          executionArn: child.executionArn,
+          name: child.name,
+          stateMachineArn: child.stateMachineArn,
+          stateMachineName: 'orders/Map',
+          roleArn: `arn:aws:iam::123456789012:role/r`,
+          region: 'us-east-1',
+          accountId: '123456789012',
+          startTime: child.startDate,
+          mapRunArn,
+        },
+      },
+    ],
+    outbox: { messages: [], commands: [] },
+  };
+  await appendAll(child.executionArn, [started]);
+  return { child, mapRunArn };
+}
 
 describe('listing executions', () => {
   const machine = machineArn();

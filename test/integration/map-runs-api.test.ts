@@ -1,7 +1,9 @@
 import {
   CreateStateMachineCommand,
+  DescribeExecutionCommand,
   DescribeMapRunCommand,
   ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
   InvalidArn,
   ListExecutionsCommand,
   ListMapRunsCommand,
@@ -143,6 +145,31 @@ describe('the Map Run API', () => {
       const listed = (await local.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
       return listed.length === 5 && listed.every((child) => child.status !== 'RUNNING') ? listed : undefined;
     });
+    // Each child's listing (an entry in its Map Run's partition, its ARNs derived) says what DescribeExecution and
+    // its history say of it.
+    for (const child of all) {
+      const described = await local.sfn.send(
+        new DescribeExecutionCommand({ executionArn: child.executionArn }),
+      );
+      expect(child).toEqual({
+        executionArn: described.executionArn,
+        stateMachineArn: described.stateMachineArn,
+        name: described.name,
+        status: described.status,
+        startDate: described.startDate,
+        stopDate: described.stopDate,
+        mapRunArn: described.mapRunArn,
+      });
+      expect(described.mapRunArn).toBe(mapRunArn);
+      expect(JSON.parse(described.input ?? 'null')).toHaveProperty('fail');
+      const history = await local.sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: child.executionArn }),
+      );
+      expect(history.events?.[0]?.type).toBe('ExecutionStarted');
+      expect(history.events?.at(-1)?.type).toBe(
+        described.status === 'SUCCEEDED' ? 'ExecutionSucceeded' : 'ExecutionFailed',
+      );
+    }
     const byStatus = async (statusFilter: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'ABORTED') =>
       (await local.sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter }))).executions ?? [];
     const arnsWith = (status: string) =>

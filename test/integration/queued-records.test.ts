@@ -100,6 +100,46 @@ describe('records delivered again', () => {
     expect((await commitsOf(run.executionArn)).commits).toHaveLength(parent.commits.length);
   });
 
+  it('a child that succeeded in its first commit: its listing, with its input and output, comes through the queue whole', async () => {
+    const run = await testbed.run({
+      input: { items: [{ value: 7 }] },
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Keep',
+              States: { Keep: { Type: 'Pass', Parameters: { 'kept.$': '$.value' }, End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    const [child] = (await deps().log.listExecutions({ mapRunArn, limit: 10 })).items;
+    expect(child?.result).toEqual({ input: '{"value":7}', output: '{"kept":7}' });
+    const { execution, commits } = await commitsOf(child?.executionArn ?? '');
+    expect(commits.map((commit) => commit.n)).toEqual([1]);
+    const records = recordsOf(execution, commits[0] as (typeof commits)[number]);
+    expect(records).toEqual([
+      expect.objectContaining({
+        record: 'listing',
+        head: expect.objectContaining({ result: child?.result }),
+      }),
+    ]);
+
+    await deliverAgain(records.map((record) => ({ ...record, resend: 'again' })));
+
+    expect((await deps().log.listExecutions({ mapRunArn, limit: 10 })).items).toEqual([child]);
+    expect((await describeExecution(deps(), { executionArn: run.executionArn })).output).toBe(run.output);
+  });
+
   it('a top-level execution’s close delivered again keeps its listing closed, with its stop date', async () => {
     const run = await testbed.run({
       input: { value: 4 },

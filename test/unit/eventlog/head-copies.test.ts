@@ -91,16 +91,54 @@ describe('a head item', () => {
     mapRunArn,
   };
 
-  it('leaves the execution ARN to its key and a child’s Map Run to its listing, and decodes both back', () => {
+  it('a child’s is an entry in its Map Run’s partition, in no listing index once closed, its ARNs left to its keys', () => {
     const item = encodeHead(child);
-    expect(item).not.toHaveProperty('executionArn');
-    expect(item).not.toHaveProperty('mapRunArn');
-    expect(item[BY_MACHINE_INDEX.partitionKey]).toBe(`maprun#${mapRunArn}`);
+    expect(item).toEqual({
+      pk: `mapRun#${mapRunArn}`,
+      sk: `child#0000000000001#${child.name}`,
+      name: child.name,
+      status: 'SUCCEEDED',
+      startDate: 1,
+      stopDate: 2,
+    });
     expect(decodeHead(item)).toEqual(child);
   });
 
-  it('a head stored with both as attributes (written before) decodes the same', () => {
-    const item = { ...encodeHead(child), executionArn: child.executionArn, mapRunArn };
+  it('a RUNNING child’s entry is in the status index, under its Map Run’s RUNNING partition', () => {
+    const running: ExecutionHead = { ...child, status: 'RUNNING' };
+    delete running.stopDate;
+    const item = encodeHead(running);
+    expect(item[BY_MACHINE_STATUS_INDEX.partitionKey]).toBe(`maprun#${mapRunArn}#RUNNING`);
+    expect(item[BY_MACHINE_STATUS_INDEX.sortKey]).toBe(`0000000000001#${child.name}`);
+    expect(item).not.toHaveProperty(BY_MACHINE_INDEX.partitionKey);
+    expect(decodeHead(item)).toEqual(running);
+  });
+
+  it('a child whose ARNs its Map Run’s do not give keeps them', () => {
+    const nested: ExecutionHead = {
+      ...child,
+      executionArn: child.executionArn.replace('machine/Map', 'machine/Outer/Map'),
+      stateMachineArn: `${MACHINE}/Outer/Map`,
+    };
+    const item = encodeHead(nested);
+    expect(item.executionArn).toBe(nested.executionArn);
+    expect(item.stateMachineArn).toBe(nested.stateMachineArn);
+    expect(decodeHead(item)).toEqual(nested);
+  });
+
+  it('a child’s head written before entries (listed under `maprun#…` in the byMachine index) decodes the same', () => {
+    const item = {
+      pk: `exec#${child.executionArn}`,
+      sk: 'head',
+      [BY_MACHINE_INDEX.partitionKey]: `maprun#${mapRunArn}`,
+      [BY_MACHINE_INDEX.sortKey]: `0000000000001#${child.name}`,
+      stateMachineArn: child.stateMachineArn,
+      name: child.name,
+      status: 'SUCCEEDED',
+      startDate: 1,
+      stopDate: 2,
+    };
     expect(decodeHead(item)).toEqual(child);
+    expect(decodeHead({ ...item, executionArn: child.executionArn, mapRunArn })).toEqual(child);
   });
 });

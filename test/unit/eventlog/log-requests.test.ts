@@ -7,6 +7,7 @@ import {
   getItemRequest,
   type Listing,
   listingCopyRequest,
+  listingPosition,
   listingPutRequest,
   listingQueryRequest,
   partitionQueryRequest,
@@ -23,6 +24,7 @@ import {
 const TABLE = 'statefold';
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:machine:run';
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:machine';
+const MAP_RUN = 'arn:aws:states:us-east-1:123456789012:mapRun:machine/Map:5e0c3a1b';
 const DAY = 86_400;
 
 describe('TTL attribute', () => {
@@ -181,11 +183,11 @@ describe('partition queries', () => {
 });
 
 describe('listing queries', () => {
-  const listing = (index: Listing['index'], forward: boolean): Listing => ({
+  const listing = (index: NonNullable<Listing['index']>, forward: boolean): Listing => ({
     index,
     partition: MACHINE,
     itemSortKey: 'head',
-    itemPrefix: 'exec#',
+    itemPrefixes: ['exec#'],
     forward,
   });
 
@@ -213,6 +215,45 @@ describe('listing queries', () => {
       sk: 'head',
       gsi2pk: MACHINE,
       gsi2sk: '0000000000001#run',
+    });
+  });
+
+  it('a later page after a Map Run child’s entry (in the status index) starts at the entry’s own sort key', () => {
+    const request = listingQueryRequest(TABLE, listing(BY_MACHINE_STATUS_INDEX, false), {
+      pk: `mapRun#${MAP_RUN}`,
+      indexSortKey: '0000000000001#child',
+    });
+    expect(request.ExclusiveStartKey).toEqual({
+      pk: `mapRun#${MAP_RUN}`,
+      sk: 'child#0000000000001#child',
+      gsi2pk: MACHINE,
+      gsi2sk: '0000000000001#child',
+    });
+  });
+
+  it('a Map Run’s children’s entries are a consistent Query of its partition, a later page after its last entry', () => {
+    const entries: Listing = {
+      partition: `mapRun#${MAP_RUN}`,
+      itemSortKey: 'child#',
+      itemPrefixes: ['mapRun#'],
+      forward: false,
+      status: 'FAILED',
+    };
+    expect(listingQueryRequest(TABLE, entries)).toEqual({
+      TableName: TABLE,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': `mapRun#${MAP_RUN}`, ':prefix': 'child#', ':status': 'FAILED' },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    });
+    const last = { pk: `mapRun#${MAP_RUN}`, sk: 'child#0000000000002#b', name: 'b' };
+    const position = listingPosition(entries, last);
+    expect(position).toEqual({ pk: `mapRun#${MAP_RUN}`, indexSortKey: '0000000000002#b' });
+    expect(listingQueryRequest(TABLE, entries, position).ExclusiveStartKey).toEqual({
+      pk: `mapRun#${MAP_RUN}`,
+      sk: 'child#0000000000002#b',
     });
   });
 });
