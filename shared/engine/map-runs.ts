@@ -46,6 +46,8 @@ interface MapRunFold {
   sizes: Map<number, number>;
   batched: boolean;
   writes: boolean;
+  /** Failed beyond its tolerance, its results being written (MapRunFailing): its children end as aborted. */
+  failing?: boolean;
   redriveCount: number;
   redriveDate?: number;
 }
@@ -136,6 +138,7 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           delete run.stopDate;
           run.redriveCount = event.redriveCount;
           run.redriveDate = event.timestamp;
+          run.failing = false;
           for (const counts of [run.executions, run.items]) {
             counts.pendingRedrive += counts.failed + counts.aborted;
             counts.failed = 0;
@@ -163,11 +166,16 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           run.items.running += size;
         }
         break;
+      case 'MapRunFailing':
+        if (run) run.failing = true;
+        break;
       case 'MapRunChildSucceeded':
       case 'MapRunChildFailed':
         if (run?.status === 'RUNNING') {
           const size = run.sizes.get(event.index) ?? 1;
-          const outcome = event.type === 'MapRunChildSucceeded' ? 'succeeded' : 'failed';
+          // A failing run's children that did not succeed were stopped by the failure.
+          const outcome =
+            event.type === 'MapRunChildSucceeded' ? 'succeeded' : run.failing ? 'aborted' : 'failed';
           run.executions.running -= 1;
           run.executions[outcome] += 1;
           run.items.running -= size;
@@ -235,7 +243,10 @@ function countsOf(run: MapRunFold, counts: Tally): Counts {
     timedOut: 0,
     aborted: counts.aborted + (ended ? notStarted : 0),
     total: counts.total,
-    resultsWritten: run.writes && run.status === 'SUCCEEDED' ? counts.succeeded + counts.failed : 0,
+    resultsWritten:
+      run.writes && (run.status === 'SUCCEEDED' || (run.status === 'FAILED' && run.failing))
+        ? counts.succeeded + counts.failed + counts.aborted
+        : 0,
     failuresNotRedrivable: 0,
     pendingRedrive: ended ? 0 : counts.pendingRedrive,
   };

@@ -239,6 +239,10 @@ const APPLIERS: Appliers = {
       children.toleratedFailurePercentage = event.toleratedFailurePercentage;
     }
   },
+  MapRunFailing: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (children) children.failing = { error: event.error, cause: event.cause };
+  },
   MapRunItemsRequested: (_state, event, scope) => {
     const reading = need(scope, event).children?.reading;
     if (reading) reading.paused = false;
@@ -702,6 +706,8 @@ function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRe
     children.redo = unsuccessful.map(({ index }) => index);
     children.open = {};
     delete children.failedRuns;
+    // A redriven Map Run goes on: the failure it wrote its results for is behind it.
+    delete children.failing;
     return;
   }
   delete children.unsuccessful;

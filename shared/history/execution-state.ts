@@ -174,6 +174,11 @@ export interface ChildRuns {
   reading?: ItemsReading | undefined;
   /** A Map Run with a ResultWriter: its results written to S3, or (a WriterConfig alone) shaped for its output. */
   writer?: ResultWriterPlan;
+  /**
+   * A Map Run with a ResultWriter that failed beyond its tolerance (MapRunFailing): its failure, waiting for its
+   * running children to end and then for its results to be written before MapRunFailed.
+   */
+  failing?: { error: string; cause: string };
 }
 
 /** A ResultWriter with a Resource writes the Map Run's results to S3; a WriterConfig alone only shapes the output. */

@@ -9,6 +9,7 @@ import {
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExecutions, stopExecution } from '../../shared/engine/executions.ts';
+import { describeMapRun } from '../../shared/engine/map-runs.ts';
 import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
@@ -778,6 +779,98 @@ describe('ResultWriter', () => {
     expect(succeeded.map((entry) => entry.RedriveCount)).toEqual([0, 0]);
     const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
     expect(executions.map((execution) => execution.redriveCount ?? 0)).toEqual([0, 0]);
+  });
+
+  it('a Map Run failing beyond its tolerance writes its results first: the child that ran, the one stopped, the items never started as PENDING', async () => {
+    // Two children at a time: item 0 waits, item 1 fails at once (1 of 4 is over 10%); items 2 and 3 never start.
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'n.$': '$$.Map.Item.Value.n', 'at.$': '$$.Map.Item.Index' },
+          MaxConcurrency: 2,
+          ToleratedFailurePercentage: 10,
+          ItemProcessor: processor({
+            Check: {
+              Type: 'Choice',
+              Choices: [
+                { Variable: '$.n', NumericGreaterThan: 2, Next: 'TooBig' },
+                { Variable: '$.n', NumericEquals: 0, Next: 'Long' },
+              ],
+              Default: 'Fine',
+            },
+            TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+            Long: { Type: 'Wait', Seconds: 3600, End: true },
+            Fine: { Type: 'Pass', End: true },
+          }),
+          ResultWriter: {
+            Resource: 'arn:aws:states:::s3:putObject',
+            Parameters: { Bucket: BUCKET, Prefix: 'failed-runs' },
+          },
+          End: true,
+        },
+      },
+    };
+    const run = await testbed.run({ definition, input: { items: [{ n: 0 }, { n: 3 }, { n: 1 }, { n: 2 }] } });
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+    });
+    expect(typesOf(run.events)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    const folder = `failed-runs/${runId}`;
+
+    const manifest = await readJson(`${folder}/manifest.json`);
+    expect(manifest).toEqual({
+      DestinationBucket: BUCKET,
+      MapRunArn: mapRunArn,
+      ResultFiles: {
+        FAILED: [{ Key: `${folder}/FAILED_0.json`, Size: expect.any(Number) }],
+        PENDING: [{ Key: `${folder}/PENDING_0.json`, Size: expect.any(Number) }],
+        SUCCEEDED: [],
+      },
+    });
+    const failed = (await readJson(`${folder}/FAILED_0.json`)) as Record<string, unknown>[];
+    const byInput = new Map(failed.map((entry) => [entry.Input, entry]));
+    expect([...byInput.keys()].sort()).toEqual(['{"n":0,"at":0}', '{"n":3,"at":1}']);
+    expect(byInput.get('{"n":3,"at":1}')).toMatchObject({
+      Status: 'FAILED',
+      Error: 'TooBig',
+      Cause: 'over two',
+    });
+    // The child still waiting when the run failed was stopped with it.
+    expect(byInput.get('{"n":0,"at":0}')).toMatchObject({
+      Status: 'ABORTED',
+      ExecutionArn: expect.stringMatching(/:execution:/),
+      StopDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    for (const entry of failed) expect(entry).not.toHaveProperty('Output');
+    // The items never started: their inputs (as ItemSelector gives them) and status, in order, nothing more.
+    expect(await readJson(`${folder}/PENDING_0.json`)).toEqual([
+      { Input: '{"n":1,"at":2}', InputDetails: { Included: true }, Status: 'PENDING' },
+      { Input: '{"n":2,"at":3}', InputDetails: { Included: true }, Status: 'PENDING' },
+    ]);
+    const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
+    expect(executions.map((execution) => execution.status).sort()).toEqual(['ABORTED', 'FAILED']);
+    const described = await describeMapRun(testbed.engine.deps, { mapRunArn });
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      // The stopped child counts as aborted, not failed (the items never started: see the README).
+      executionCounts: { succeeded: 0, failed: 1, running: 0, total: 4 },
+    });
   });
 });
 
