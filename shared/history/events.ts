@@ -288,6 +288,8 @@ export type ExecutionEvent = Base &
         cursor: Json;
         done: boolean;
         paused: boolean;
+        /** The S3 URI the page was read from (its items' `$$.Map.Item.Source`). */
+        source?: string;
       }
     /** Children took the waiting items: the paused ItemReader reads its next page. */
     | { type: 'MapRunItemsRequested' }

@@ -638,6 +638,168 @@ describe('ItemReader', () => {
   });
 });
 
+describe('$$.Map.Item.Source', () => {
+  const SOURCE = { 'v.$': '$$.Map.Item.Value', 's.$': '$$.Map.Item.Source' };
+  /** Each child's input: the item and its Source, as ItemSelector saw them. */
+  const selected = async (reader: object, fields: object = {}) => {
+    const run = await testbed.run({ definition: distributed(reader, { ItemSelector: SOURCE, ...fields }) });
+    return outputOf(run) as { v: unknown; s: string }[];
+  };
+  const sourcesOf = async (reader: object, fields: object = {}) =>
+    (await selected(reader, fields)).map((item) => item.s);
+
+  it('is STATE_DATA for items from the state input, inline or distributed, in JSONPath and JSONata', async () => {
+    const inline = await testbed.run({
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemSelector: SOURCE,
+            ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      },
+      input: [1, 2],
+    });
+    expect(outputOf(inline)).toEqual([
+      { v: 1, s: 'STATE_DATA' },
+      { v: 2, s: 'STATE_DATA' },
+    ]);
+    const definition = distributed({}, { ItemSelector: SOURCE });
+    const { ItemReader: _reader, ...map } = definition.States.Each;
+    const run = await testbed.run({ definition: { ...definition, States: { Each: map } }, input: [7] });
+    expect(outputOf(run)).toEqual([{ v: 7, s: 'STATE_DATA' }]);
+    const jsonata = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% [3] %}',
+            ItemSelector: { s: '{% $states.context.Map.Item.Source %}' },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Pass', End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+    });
+    expect(outputOf(jsonata)).toEqual([{ s: 'STATE_DATA' }]);
+  });
+
+  it("is the bucket's URI for listObjectsV2, the object's for getObject of each InputType", async () => {
+    await put('source-list/a.txt', 'a');
+    await put('source-list/b.txt', 'b');
+    expect(
+      await sourcesOf({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        Parameters: { Bucket: BUCKET, Prefix: 'source-list/' },
+      }),
+    ).toEqual([`s3://${BUCKET}`, `s3://${BUCKET}`]);
+    await put('source/items.json', '[1,2]');
+    await put('source/items.jsonl', '{"n":1}\n{"n":2}\n');
+    await put('source/items.csv', 'k\nx\ny\n');
+    await putBytes(
+      'source/items.parquet',
+      new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: [1, 2], type: 'INT32' }] })),
+    );
+    for (const [key, config] of [
+      ['source/items.json', { InputType: 'JSON' }],
+      ['source/items.jsonl', { InputType: 'JSONL' }],
+      ['source/items.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }],
+      ['source/items.parquet', { InputType: 'PARQUET' }],
+    ] as const) {
+      expect(await sourcesOf(getObject(key, config)), key).toEqual([
+        `s3://${BUCKET}/${key}`,
+        `s3://${BUCKET}/${key}`,
+      ]);
+    }
+    // Batched: each item's Source, as ItemSelector sees it before the batch is made.
+    const batched = await testbed.run({
+      definition: distributed(
+        getObject('source/items.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }),
+        {
+          ItemSelector: SOURCE,
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+        },
+      ),
+    });
+    expect(outputOf(batched)).toEqual([
+      {
+        Items: [
+          { v: { k: 'x' }, s: `s3://${BUCKET}/source/items.csv` },
+          { v: { k: 'y' }, s: `s3://${BUCKET}/source/items.csv` },
+        ],
+      },
+    ]);
+  });
+
+  it('is the URI of the object each item was read from: LOAD_AND_FLATTEN, an Athena manifest, an S3 inventory', async () => {
+    await put('source-flat/a.json', '[1,2]');
+    await put('source-flat/b.json', '[3]');
+    const flattened = {
+      Resource: 'arn:aws:states:::s3:listObjectsV2',
+      ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' },
+      Parameters: { Bucket: BUCKET, Prefix: 'source-flat/' },
+    };
+    const expected = [
+      { v: 1, s: `s3://${BUCKET}/source-flat/a.json` },
+      { v: 2, s: `s3://${BUCKET}/source-flat/a.json` },
+      { v: 3, s: `s3://${BUCKET}/source-flat/b.json` },
+    ];
+    expect(await selected(flattened)).toEqual(expected);
+    // One child at a time: each item's Source is looked up when its child starts, pages after it was read.
+    expect(await selected(flattened, { MaxConcurrency: 1 })).toEqual(expected);
+    expect(
+      await testbed
+        .run({
+          definition: {
+            QueryLanguage: 'JSONata',
+            ...distributed(
+              { ...flattened, Parameters: undefined, Arguments: flattened.Parameters },
+              { ItemSelector: { s: '{% $states.context.Map.Item.Source %}' } },
+            ),
+          },
+        })
+        .then((run) => (outputOf(run) as { s: string }[]).map((item) => item.s)),
+    ).toEqual(expected.map((item) => item.s));
+
+    await put('source-athena/part-0.jsonl', '{"n":1}\n');
+    await put('source-athena/part-1.jsonl', '{"n":2}\n');
+    await put(
+      'source-athena/manifest.csv',
+      `s3://${BUCKET}/source-athena/part-0.jsonl\ns3://${BUCKET}/source-athena/part-1.jsonl\n`,
+    );
+    expect(
+      await sourcesOf(
+        getObject('source-athena/manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    ).toEqual([`s3://${BUCKET}/source-athena/part-0.jsonl`, `s3://${BUCKET}/source-athena/part-1.jsonl`]);
+
+    await putBytes('source-inventory/data/one.csv.gz', gzipSync('"src","a.txt"\n"src","b.txt"\n'));
+    await put(
+      'source-inventory/manifest.json',
+      JSON.stringify({
+        sourceBucket: 'src',
+        destinationBucket: `arn:aws:s3:::${BUCKET}`,
+        fileFormat: 'CSV',
+        fileSchema: 'Bucket, Key',
+        files: [{ key: 'source-inventory/data/one.csv.gz', size: 40, MD5checksum: 'x' }],
+      }),
+    );
+    expect(await sourcesOf(getObject('source-inventory/manifest.json', { InputType: 'MANIFEST' }))).toEqual([
+      `s3://${BUCKET}/source-inventory/data/one.csv.gz`,
+      `s3://${BUCKET}/source-inventory/data/one.csv.gz`,
+    ]);
+  });
+});
+
 const readJson = async (Key: string) => {
   const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
   return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());

@@ -1,6 +1,12 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
-import { type ChildRuns, childScopeId, type ScopeState, writesToS3 } from '../../history/execution-state.ts';
+import {
+  type ChildRuns,
+  childScopeId,
+  itemSource,
+  type ScopeState,
+  writesToS3,
+} from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
@@ -333,22 +339,28 @@ export function receiveItemsPage(step: Step, parent: ScopeState, output: Json): 
   const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - reading.itemsRead)) : page;
   const cursor = output.cursor ?? null;
   const done = cursor === null || (maxItems > 0 && reading.itemsRead + items.length >= maxItems);
+  const source = typeof output.source === 'string' ? output.source : undefined;
   const state = step.stateOf(parent) as MapState;
-  const prepared = step.infoOf(parent).evaluator.prepareItems(step, parent, state, items, reading.itemsRead);
+  const prepared = step
+    .infoOf(parent)
+    .evaluator.prepareItems(step, parent, state, items, reading.itemsRead, source);
+  const read: ItemsPage = { items, cursor, done, source };
   if (prepared instanceof Promise) {
-    return prepared.then((value) => recordItemsPage(step, parent, items, value, cursor, done));
+    return prepared.then((value) => recordItemsPage(step, parent, read, value));
   }
-  recordItemsPage(step, parent, items, prepared, cursor, done);
+  recordItemsPage(step, parent, read, prepared);
 }
 
-function recordItemsPage(
-  step: Step,
-  parent: ScopeState,
-  items: Json[],
-  prepared: PreparedItems,
-  cursor: Json,
-  done: boolean,
-): void {
+/** A page of items as read: where the reader is after it, whether it was the last, and where it was read from. */
+interface ItemsPage {
+  items: Json[];
+  cursor: Json;
+  done: boolean;
+  source: string | undefined;
+}
+
+function recordItemsPage(step: Step, parent: ScopeState, page: ItemsPage, prepared: PreparedItems): void {
+  const { items, cursor, done, source } = page;
   const children = parent.children;
   if (!children) return;
   const prev = children.mapRunStartedEventId ?? parent.lastEventId;
@@ -368,6 +380,7 @@ function recordItemsPage(
     cursor,
     done,
     paused,
+    ...(source !== undefined ? { source } : {}),
   });
   if (!done && !paused) requestItemsPage(step, parent, children);
   // As after a child ends: start what MaxConcurrency allows, and end the run once nothing is left.
@@ -393,9 +406,12 @@ export function prepareJsonPathItems(
   state: MapState,
   items: Json[],
   firstIndex: number,
+  source: string | undefined,
 ): PreparedItems {
   if (state.ItemBatcher === undefined) return { ok: true };
-  const batches = attempt(() => batch(step, parent, state, parent.effectiveInput ?? null, items, firstIndex));
+  const batches = attempt(() =>
+    batch(step, parent, state, parent.effectiveInput ?? null, items, { firstIndex, source }),
+  );
   return batches.ok ? { ok: true, items: batches.value } : batches;
 }
 
@@ -409,7 +425,7 @@ function batch(
   state: MapState,
   input: Json,
   items: Json[],
-  firstIndex = 0,
+  from: { firstIndex: number; source: string | undefined } = { firstIndex: 0, source: 'STATE_DATA' },
 ): Json[] {
   const batcher = state.ItemBatcher ?? {};
   const limit = (field: 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch'): number => {
@@ -439,7 +455,9 @@ function batch(
       : items.map((value, index) =>
           applyPayloadTemplate(
             selector,
-            step.sources(scope, input, { mapItem: { index: firstIndex + index, value } }),
+            step.sources(scope, input, {
+              mapItem: { index: from.firstIndex + index, value, source: from.source },
+            }),
             step.intrinsicEnv(),
           ),
         );
@@ -579,7 +597,9 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
         ? value
         : applyPayloadTemplate(
             selector,
-            step.sources(parent, parent.effectiveInput ?? null, { mapItem: { index, value } }),
+            step.sources(parent, parent.effectiveInput ?? null, {
+              mapItem: { index, value, source: itemSource(children, index) },
+            }),
             step.intrinsicEnv(),
           ),
     );
@@ -706,7 +726,9 @@ export function pendingChildInputs(step: Step, parent: ScopeState): Json[] {
         ? value
         : applyPayloadTemplate(
             selector,
-            step.sources(parent, parent.effectiveInput ?? null, { mapItem: { index, value } }),
+            step.sources(parent, parent.effectiveInput ?? null, {
+              mapItem: { index, value, source: itemSource(children, index) },
+            }),
             step.intrinsicEnv(),
           ),
     );
