@@ -149,10 +149,9 @@ describe('a Map Run with a ResultWriter failing beyond its tolerance', () => {
 
   it('asks for its results at once when no child is running', async () => {
     const run = new Run();
-    const definitionOne = { ...DEFINITION };
     await run.send({ type: 'start', execution: EXECUTION, input: { items: [1, 2, 3, 4] } });
     await run.send({ type: 'childSucceeded', ...run.target, index: 0, output: 1 });
-    // Child 2 starts as child 0 ends; children 1 and 2 then fail one after the other.
+    // Children 2 and 3 start as 0 and 1 succeed; 3 fails while 2 runs, and 2 then succeeds (too late to count).
     await run.send({ type: 'childSucceeded', ...run.target, index: 1, output: 2 });
     const failed = await run.send({ type: 'childFailed', ...run.target, index: 3, error: 'Boom', cause: '' });
     expect(failed.events.map((e) => e.type)).toEqual(['MapRunChildFailed', 'MapRunFailing']);
@@ -162,6 +161,6 @@ describe('a Map Run with a ResultWriter failing beyond its tolerance', () => {
     const root = run.state.scopes.root;
     if (!root) throw new Error('no root scope');
     // Every item started: nothing is pending.
-    expect(pendingChildInputs(new Step(compileMachine(definitionOne), run.state, run.env), root)).toEqual([]);
+    expect(pendingChildInputs(new Step(compileMachine(DEFINITION), run.state, run.env), root)).toEqual([]);
   });
 });
