@@ -151,7 +151,7 @@ describe('a Map Run with a ResultWriter failing beyond its tolerance', () => {
     const run = new Run();
     await run.send({ type: 'start', execution: EXECUTION, input: { items: [1, 2, 3, 4] } });
     await run.send({ type: 'childSucceeded', ...run.target, index: 0, output: 1 });
-    // Children 2 and 3 start as 0 and 1 succeed; 3 fails while 2 runs, and 2 then succeeds (too late to count).
+    // Children 2 and 3 start as 0 and 1 succeed; 3 fails while 2 runs; 2 then succeeds, and the results follow.
     await run.send({ type: 'childSucceeded', ...run.target, index: 1, output: 2 });
     const failed = await run.send({ type: 'childFailed', ...run.target, index: 3, error: 'Boom', cause: '' });
     expect(failed.events.map((e) => e.type)).toEqual(['MapRunChildFailed', 'MapRunFailing']);
