@@ -1034,6 +1034,78 @@ describe('ResultWriter', () => {
       executionCounts: { succeeded: 0, failed: 1, running: 0, total: 4 },
     });
   });
+
+  it('a failing JSONata Map reading JSONL lists the items read and not started as PENDING, as ItemSelector made them', async () => {
+    await put('failing/lines.jsonl', `${[1, 5, 6, 2, 3, 4].map((n) => JSON.stringify({ n })).join('\n')}\n`);
+    // One child at a time: 0 succeeds, 1 fails (tolerated), 2 fails past the tolerance; 3, 4 and 5 never start.
+    const run = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              ReaderConfig: { InputType: 'JSONL' },
+              Arguments: { Bucket: BUCKET, Key: 'failing/lines.jsonl' },
+            },
+            ItemSelector: {
+              n: '{% $states.context.Map.Item.Value.n %}',
+              from: '{% $states.context.Map.Item.Source %}',
+            },
+            MaxConcurrency: 1,
+            ToleratedFailureCount: 1,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Check',
+              States: {
+                Check: {
+                  Type: 'Choice',
+                  Choices: [{ Condition: '{% $states.input.n > 4 %}', Next: 'TooBig' }],
+                  Default: 'Fine',
+                },
+                TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over four' },
+                Fine: { Type: 'Pass', End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Arguments: { Bucket: BUCKET, Prefix: 'failed-jsonata' },
+              WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' },
+            },
+            End: true,
+          },
+        },
+      },
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    const manifest = (await readJson(
+      `failed-jsonata/${mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1)}/manifest.json`,
+    )) as { ResultFiles: Record<string, { Key: string }[]> };
+    const lines = async (status: 'SUCCEEDED' | 'FAILED' | 'PENDING') =>
+      (await readText(manifest.ResultFiles[status]?.[0]?.Key ?? ''))
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const from = `s3://${BUCKET}/failing/lines.jsonl`;
+    // COMPACT: a succeeded child's output; failed and pending entries as with NONE, whatever the Transformation.
+    expect(await lines('SUCCEEDED')).toEqual([{ n: 1, from }]);
+    const failed = (await lines('FAILED')).map((entry) => [entry.Status, entry.Input]);
+    expect(failed.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['FAILED', JSON.stringify({ n: 5, from })],
+      ['FAILED', JSON.stringify({ n: 6, from })],
+    ]);
+    expect(await lines('PENDING')).toEqual(
+      [2, 3, 4].map((n) => ({
+        Input: JSON.stringify({ n, from }),
+        InputDetails: { Included: true },
+        Status: 'PENDING',
+      })),
+    );
+  });
 });
 
 const readText = async (Key: string, Bucket = BUCKET) => {
