@@ -234,14 +234,15 @@ function end(run: MapRunFold, status: MapRunStatus, at: number): void {
 
 function countsOf(run: MapRunFold, counts: Tally): Counts {
   const ended = run.status !== 'RUNNING';
+  // Items never started stay pending once the run has failed or was aborted, as AWS counts them.
   const notStarted = Math.max(0, counts.total - counts.started);
   return {
-    pending: ended ? 0 : notStarted,
+    pending: notStarted,
     running: counts.running,
     succeeded: counts.succeeded,
     failed: counts.failed,
     timedOut: 0,
-    aborted: counts.aborted + (ended ? notStarted : 0),
+    aborted: counts.aborted,
     total: counts.total,
     resultsWritten:
       run.writes && (run.status === 'SUCCEEDED' || (run.status === 'FAILED' && run.failing))

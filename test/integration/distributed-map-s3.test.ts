@@ -1030,8 +1030,8 @@ describe('ResultWriter', () => {
     const described = await describeMapRun(testbed.engine.deps, { mapRunArn });
     expect(described).toMatchObject({
       status: 'FAILED',
-      // The stopped child counts as aborted, not failed (the items never started: see the README).
-      executionCounts: { succeeded: 0, failed: 1, running: 0, total: 4 },
+      // The stopped child counts as aborted, not failed; the items never started stay pending, as on AWS.
+      executionCounts: { succeeded: 0, failed: 1, aborted: 1, pending: 2, running: 0, total: 4 },
     });
   });
 
