@@ -1,10 +1,14 @@
+import { compileMachine } from '../execution/compile-machine.ts';
 import type { TaskRequest } from '../execution/messages.ts';
+import { pendingChildInputs } from '../execution/states/children.ts';
+import { Step } from '../execution/step.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { ResultOutputType, ResultTransformation } from '../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
-import type { EngineDeps } from './engine-deps.ts';
+import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { isEngineError } from './engine-error.ts';
 import { describeExecution, describeListedChild, type ExecutionDescription } from './executions.ts';
+import { loadExecution } from './load-execution.ts';
 import type { ExecutionHead, TaskOutcome } from './ports.ts';
 
 /**
@@ -32,10 +36,17 @@ export const RESULT_FILE_BYTES = 5 * 1024 ** 3;
 
 type ResultsRequest = Extract<TaskRequest, { kind: 'results' }>;
 
+/** The Map state whose results are written: its execution and scope (where a failed run's pending items are). */
+export interface ResultsOrigin {
+  executionArn: string;
+  scope: string;
+}
+
 export async function writeMapRunResults(
   deps: EngineDeps,
   request: ResultsRequest,
   signal?: AbortSignal,
+  origin?: ResultsOrigin,
 ): Promise<TaskOutcome> {
   const parameters = isJsonObject(request.parameters) ? request.parameters : {};
   const bucket = parameters.Bucket;
@@ -68,6 +79,9 @@ export async function writeMapRunResults(
       for (const written of status === 'SUCCEEDED' ? transformed(entry, transformation) : [entry]) {
         await files.add(status, written);
       }
+    }
+    if (request.pending && origin) {
+      for (const entry of await pendingEntries(deps, origin)) await files.add('PENDING', entry);
     }
     const resultFiles = await files.close();
     const manifestKey = `${folder}/manifest.json`;
@@ -174,6 +188,24 @@ const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
 const COMMA = Buffer.from(',');
 const NEWLINE = Buffer.from('\n');
+
+/**
+ * A failed Map Run's items never started, as AWS lists them in PENDING_<n>.json: the input each would have had
+ * (as JSON text) and its status, nothing else (no execution ever had them). They are read from the parent's state,
+ * which waits for this write; the Map's ItemSelector gives each its input, as a child's start would have.
+ */
+async function pendingEntries(deps: EngineDeps, origin: ResultsOrigin): Promise<JsonObject[]> {
+  const state = (await loadExecution(deps.log, origin.executionArn))?.state;
+  const parent = state?.scopes[origin.scope];
+  const source = state?.execution?.source;
+  if (!state || !parent || !source) return [];
+  const step = new Step(compileMachine(await deps.definitions.load(source)), state, stepEnv(deps));
+  return pendingChildInputs(step, parent).map((input) => ({
+    Input: JSON.stringify(input),
+    InputDetails: { Included: true },
+    Status: 'PENDING',
+  }));
+}
 
 /** Every child execution of the Map Run, described as the result files hold it. */
 async function* childEntries(deps: EngineDeps, mapRunArn: string): AsyncGenerator<JsonObject> {

@@ -46,6 +46,8 @@ interface MapRunFold {
   sizes: Map<number, number>;
   batched: boolean;
   writes: boolean;
+  /** Failed beyond its tolerance, its results being written (MapRunFailing): its children end as aborted. */
+  failing?: boolean;
   redriveCount: number;
   redriveDate?: number;
 }
@@ -136,6 +138,7 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           delete run.stopDate;
           run.redriveCount = event.redriveCount;
           run.redriveDate = event.timestamp;
+          run.failing = false;
           for (const counts of [run.executions, run.items]) {
             counts.pendingRedrive += counts.failed + counts.aborted;
             counts.failed = 0;
@@ -163,11 +166,16 @@ async function foldMapRuns(deps: EngineDeps, executionArn: string): Promise<MapR
           run.items.running += size;
         }
         break;
+      case 'MapRunFailing':
+        if (run) run.failing = true;
+        break;
       case 'MapRunChildSucceeded':
       case 'MapRunChildFailed':
         if (run?.status === 'RUNNING') {
           const size = run.sizes.get(event.index) ?? 1;
-          const outcome = event.type === 'MapRunChildSucceeded' ? 'succeeded' : 'failed';
+          // A failing run's children that did not succeed were stopped by the failure.
+          const outcome =
+            event.type === 'MapRunChildSucceeded' ? 'succeeded' : run.failing ? 'aborted' : 'failed';
           run.executions.running -= 1;
           run.executions[outcome] += 1;
           run.items.running -= size;
@@ -226,16 +234,20 @@ function end(run: MapRunFold, status: MapRunStatus, at: number): void {
 
 function countsOf(run: MapRunFold, counts: Tally): Counts {
   const ended = run.status !== 'RUNNING';
+  // Items never started stay pending once the run has failed or was aborted, as AWS counts them.
   const notStarted = Math.max(0, counts.total - counts.started);
   return {
-    pending: ended ? 0 : notStarted,
+    pending: notStarted,
     running: counts.running,
     succeeded: counts.succeeded,
     failed: counts.failed,
     timedOut: 0,
-    aborted: counts.aborted + (ended ? notStarted : 0),
+    aborted: counts.aborted,
     total: counts.total,
-    resultsWritten: run.writes && run.status === 'SUCCEEDED' ? counts.succeeded + counts.failed : 0,
+    resultsWritten:
+      run.writes && (run.status === 'SUCCEEDED' || (run.status === 'FAILED' && run.failing))
+        ? counts.succeeded + counts.failed + counts.aborted
+        : 0,
     failuresNotRedrivable: 0,
     pendingRedrive: ended ? 0 : counts.pendingRedrive,
   };

@@ -52,7 +52,7 @@ export async function runTaskRequest(
   const outcome = callback
     ? await answerSdkCallback(deps, callback)
     : task.request.kind === 'results'
-      ? await writeMapRunResults(deps, task.request, signal)
+      ? await writeMapRunResults(deps, task.request, signal, task)
       : await performTask(deps, task.request, signal, task.executionArn);
   const target = { scope: task.scope, ref: task.ref };
   // The token is out: AWS records TaskSubmitted with the call's response, and waits for the callback.

@@ -15,7 +15,8 @@ export interface ContextExtras {
   /** Set for states that can retry (Task, Parallel, Map): AWS shows RetryCount only there. */
   retryCount?: number;
   taskToken?: string;
-  mapItem?: { index: number; value: Json };
+  /** Within ItemSelector: the item, its index and where it came from (`Source`: STATE_DATA or an S3 URI). */
+  mapItem?: { index: number; value: Json; source?: string | undefined };
   /** Laid over the object built here, field by field (TestState's `context`). */
   override?: JsonObject;
 }
@@ -48,7 +49,12 @@ export function buildContextObject(
           },
   };
   if (extras.taskToken !== undefined) context.Task = { Token: extras.taskToken };
-  if (extras.mapItem) context.Map = { Item: { Index: extras.mapItem.index, Value: extras.mapItem.value } };
+  if (extras.mapItem) {
+    const { index, value, source } = extras.mapItem;
+    context.Map = {
+      Item: { Index: index, Value: value, ...(source !== undefined ? { Source: source } : {}) },
+    };
+  }
   return extras.override ? overlay(context, extras.override) : context;
 }
 

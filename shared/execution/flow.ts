@@ -4,12 +4,13 @@ import {
   type ExecutionState,
   ROOT_SCOPE,
   type ScopeState,
+  writesToS3,
 } from '../history/execution-state.ts';
 import { payloadTooLargeCause, StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
 import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { chooseHandling } from './error-handling.ts';
-import { finishChildren, startNextChildren } from './states/children.ts';
+import { failWritingResults, finishChildren, startNextChildren } from './states/children.ts';
 import type { Step } from './step.ts';
 
 /**
@@ -184,13 +185,18 @@ export function childFailed(
     afterChildSettled(step, parent, prev, prev);
     return;
   }
-  abortChildren(step, parent, undefined, prev);
   const failure = tolerance
     ? {
         error: StatesErrors.ExceedToleratedFailureThreshold,
         cause: 'The specified tolerated failure threshold was exceeded',
       }
     : { error, cause };
+  if (children.kind === 'map-run' && writesToS3(children.writer)) {
+    // AWS writes a failed Map Run's results too, before it fails the state.
+    failWritingResults(step, parent, failure.error, failure.cause);
+    return;
+  }
+  abortChildren(step, parent, undefined, prev);
   if (children.kind === 'map-run') {
     const runFailed = step.emit({
       type: 'MapRunFailed',

@@ -113,6 +113,8 @@ export type TaskRequest =
       transformation?: ResultTransformation;
       /** A redriven Map Run writes again: its redrive count, so its outcome is a message of its own. */
       attempt?: number;
+      /** A failed Map Run: its items never started are written as PENDING (read from the parent's state). */
+      pending?: boolean;
     }
   /** An EXPRESS execution started with StartExecution: the task handler runs it whole, in memory. */
   | {

@@ -33,9 +33,9 @@ export interface StateEvaluator {
    */
   finishChildren(step: Step, parent: ScopeState, results: Json, prev: number): void;
   /**
-   * A Distributed Map's ItemReader read a page of items, the first of them item number `firstIndex` of the run:
-   * the children's inputs, when the state makes them up front (JSONata's ItemSelector; an ItemBatcher's
-   * batches), or nothing to do.
+   * A Distributed Map's ItemReader read a page of items, the first of them item number `firstIndex` of the run,
+   * from the S3 URI `source`: the children's inputs, when the state makes them up front (JSONata's ItemSelector;
+   * an ItemBatcher's batches), or nothing to do.
    */
   prepareItems(
     step: Step,
@@ -43,6 +43,7 @@ export interface StateEvaluator {
     state: MapState,
     items: Json[],
     firstIndex: number,
+    source: string | undefined,
   ): PreparedItems | Promise<PreparedItems>;
   /**
    * Catcher `catcher` took the state's failure (written as event `prev`): shape the error output and exit to

@@ -217,6 +217,7 @@ const APPLIERS: Appliers = {
     const children = need(scope, event).children;
     const reading = children?.reading;
     if (!children || !reading) return;
+    if (event.source !== undefined) recordSource(children, event.source);
     for (const item of event.items) children.items.push(item);
     children.total += event.items.length;
     children.preselected = event.preselected;
@@ -238,6 +239,10 @@ const APPLIERS: Appliers = {
     if (event.toleratedFailurePercentage !== undefined) {
       children.toleratedFailurePercentage = event.toleratedFailurePercentage;
     }
+  },
+  MapRunFailing: (_state, event, scope) => {
+    const children = need(scope, event).children;
+    if (children) children.failing = { error: event.error, cause: event.cause };
   },
   MapRunItemsRequested: (_state, event, scope) => {
     const reading = need(scope, event).children?.reading;
@@ -286,6 +291,14 @@ const APPLIERS: Appliers = {
   MapRunFailed: ignoreEvent,
   MapRunAborted: ignoreEvent,
 };
+
+/** A page's Source, from the run's next item on; the runs wholly before the next child to start are let go. */
+function recordSource(children: ChildRuns, source: string): void {
+  const sources = children.sources ?? [];
+  while (sources.length > 1 && (sources[1]?.from ?? 0) <= children.nextIndex) sources.shift();
+  if (sources.at(-1)?.source !== source) sources.push({ from: children.total, source });
+  children.sources = sources;
+}
 
 function rejectEvent(_state: ExecutionState, event: ExecutionEvent): never {
   return assertNever(event as never, 'event');
@@ -702,6 +715,8 @@ function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRe
     children.redo = unsuccessful.map(({ index }) => index);
     children.open = {};
     delete children.failedRuns;
+    // A redriven Map Run goes on: the failure it wrote its results for is behind it.
+    delete children.failing;
     return;
   }
   delete children.unsuccessful;

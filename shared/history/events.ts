@@ -288,9 +288,16 @@ export type ExecutionEvent = Base &
         cursor: Json;
         done: boolean;
         paused: boolean;
+        /** The S3 URI the page was read from (its items' `$$.Map.Item.Source`). */
+        source?: string;
       }
     /** Children took the waiting items: the paused ItemReader reads its next page. */
     | { type: 'MapRunItemsRequested' }
+    /**
+     * A Map Run that writes its results to S3 failed beyond its tolerance: it starts no more children, stops those
+     * running, and writes the results once they have all ended; MapRunFailed (with this error) follows the write.
+     */
+    | { type: 'MapRunFailing'; error: string; cause: string }
     /** UpdateMapRun changed the running Map Run's settings. */
     | {
         type: 'MapRunUpdated';
@@ -313,6 +320,7 @@ export const HIDDEN_EVENT_TYPES: ReadonlySet<ExecutionEventType> = new Set([
   'MapRunChildFailed',
   'MapRunItemsRead',
   'MapRunItemsRequested',
+  'MapRunFailing',
   'MapRunUpdated',
   'RetryScheduled',
   'TaskHeartbeatReceived',

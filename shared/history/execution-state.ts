@@ -174,6 +174,27 @@ export interface ChildRuns {
   reading?: ItemsReading | undefined;
   /** A Map Run with a ResultWriter: its results written to S3, or (a WriterConfig alone) shaped for its output. */
   writer?: ResultWriterPlan;
+  /**
+   * A Map Run with a ResultWriter that failed beyond its tolerance (MapRunFailing): its failure, waiting for its
+   * running children to end and then for its results to be written before MapRunFailed.
+   */
+  failing?: { error: string; cause: string };
+  /**
+   * A Map Run reading its items: where each run of them was read from (`$$.Map.Item.Source`), from item `from` on;
+   * only those of the items not started yet (and the one before) are kept.
+   */
+  sources?: Array<{ from: number; source: string }>;
+}
+
+/** An item's `$$.Map.Item.Source`: STATE_DATA for items from the state's input, else the S3 URI it was read from. */
+export function itemSource(children: ChildRuns, index: number): string | undefined {
+  if (!children.reader) return 'STATE_DATA';
+  let source: string | undefined;
+  for (const run of children.sources ?? []) {
+    if (run.from > index) break;
+    source = run.source;
+  }
+  return source;
 }
 
 /** A ResultWriter with a Resource writes the Map Run's results to S3; a WriterConfig alone only shapes the output. */

@@ -169,6 +169,7 @@ const PROJECTORS: Projectors = {
   MapRunChildSucceeded: rejectHidden,
   MapRunItemsRead: rejectHidden,
   MapRunItemsRequested: rejectHidden,
+  MapRunFailing: rejectHidden,
   MapRunUpdated: rejectHidden,
   MapRunChildFailed: rejectHidden,
   RetryScheduled: rejectHidden,

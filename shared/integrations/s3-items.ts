@@ -117,7 +117,7 @@ async function listObjects(
     StorageClass: String(object.StorageClass ?? 'STANDARD'),
   }));
   const next = output.IsTruncated === true ? output.NextContinuationToken : undefined;
-  return { items, cursor: typeof next === 'string' ? next : null };
+  return { items, cursor: typeof next === 'string' ? next : null, source: s3Uri(String(input.Bucket)) };
 }
 
 /**
@@ -153,7 +153,7 @@ async function pageOfObject(
       : at.file + 1 < files
         ? { ...at, file: at.file + 1, inner: null }
         : next;
-  return { items: page.items ?? [], cursor };
+  return { items: page.items ?? [], cursor, source: page.source ?? null };
 }
 
 /**
@@ -220,18 +220,37 @@ async function readAthenaManifest(
   return pageOfObject(send, { Bucket: bucket, Key: key }, fileConfig, at, uris.length, null);
 }
 
+/**
+ * `$$.Map.Item.Source`, as AWS documents it: the bucket's URI for a listing's objects, else the URI of the object the
+ * items were read from (each data file of a manifest, each listed object with LOAD_AND_FLATTEN).
+ */
+const s3Uri = (bucket: string, key?: string): string =>
+  key === undefined ? `s3://${bucket}` : `s3://${bucket}/${key}`;
+
+/** An object's page of items, its Source (a page is always read from one object). */
 async function readObject(
   send: S3Send,
   parameters: JsonObject,
   config: JsonObject,
   cursor: Json,
 ): Promise<JsonObject> {
-  const inputType = config.InputType ?? 'JSON';
   const location: JsonObject = {
     Bucket: requireString(parameters, 'Bucket'),
     Key: requireString(parameters, 'Key'),
     ...(typeof parameters.VersionId === 'string' ? { VersionId: parameters.VersionId } : {}),
   };
+  const page = await readObjectItems(send, location, config, cursor);
+  // An inventory's items come from its data files, which it names itself.
+  return { source: s3Uri(String(location.Bucket), String(location.Key)), ...page };
+}
+
+async function readObjectItems(
+  send: S3Send,
+  location: JsonObject,
+  config: JsonObject,
+  cursor: Json,
+): Promise<JsonObject> {
+  const inputType = config.InputType ?? 'JSON';
   const compression = compressionOf(config);
   if (inputType === 'JSON') return readJsonArray(send, location, cursor, compression, config.ItemsPointer);
   if (inputType === 'MANIFEST') return readInventory(send, location, cursor);
@@ -343,6 +362,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
   const file = files[at.file] as { key?: unknown } | undefined;
   if (file === undefined) return { items: [], cursor: null };
   if (typeof file.key !== 'string') throw readerFailure(`The manifest's file ${at.file} has no key`);
+  const source = s3Uri(bucket, file.key);
   let bytes = bodyOf(await send('GetObject', { Bucket: bucket, Key: file.key }));
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   let rows: string[][];
@@ -369,7 +389,7 @@ async function readInventory(send: S3Send, location: JsonObject, cursor: Json): 
       : at.file + 1 < files.length
         ? { file: at.file + 1, row: 0 }
         : null;
-  return { items, cursor: next };
+  return { items, cursor: next, source };
 }
 
 /**

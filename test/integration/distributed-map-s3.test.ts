@@ -9,6 +9,7 @@ import {
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeExecution, listExecutions, stopExecution } from '../../shared/engine/executions.ts';
+import { describeMapRun } from '../../shared/engine/map-runs.ts';
 import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
@@ -637,6 +638,168 @@ describe('ItemReader', () => {
   });
 });
 
+describe('$$.Map.Item.Source', () => {
+  const SOURCE = { 'v.$': '$$.Map.Item.Value', 's.$': '$$.Map.Item.Source' };
+  /** Each child's input: the item and its Source, as ItemSelector saw them. */
+  const selected = async (reader: object, fields: object = {}) => {
+    const run = await testbed.run({ definition: distributed(reader, { ItemSelector: SOURCE, ...fields }) });
+    return outputOf(run) as { v: unknown; s: string }[];
+  };
+  const sourcesOf = async (reader: object, fields: object = {}) =>
+    (await selected(reader, fields)).map((item) => item.s);
+
+  it('is STATE_DATA for items from the state input, inline or distributed, in JSONPath and JSONata', async () => {
+    const inline = await testbed.run({
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemSelector: SOURCE,
+            ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      },
+      input: [1, 2],
+    });
+    expect(outputOf(inline)).toEqual([
+      { v: 1, s: 'STATE_DATA' },
+      { v: 2, s: 'STATE_DATA' },
+    ]);
+    const definition = distributed({}, { ItemSelector: SOURCE });
+    const { ItemReader: _reader, ...map } = definition.States.Each;
+    const run = await testbed.run({ definition: { ...definition, States: { Each: map } }, input: [7] });
+    expect(outputOf(run)).toEqual([{ v: 7, s: 'STATE_DATA' }]);
+    const jsonata = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Items: '{% [3] %}',
+            ItemSelector: { s: '{% $states.context.Map.Item.Source %}' },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Echo',
+              States: { Echo: { Type: 'Pass', End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+    });
+    expect(outputOf(jsonata)).toEqual([{ s: 'STATE_DATA' }]);
+  });
+
+  it("is the bucket's URI for listObjectsV2, the object's for getObject of each InputType", async () => {
+    await put('source-list/a.txt', 'a');
+    await put('source-list/b.txt', 'b');
+    expect(
+      await sourcesOf({
+        Resource: 'arn:aws:states:::s3:listObjectsV2',
+        Parameters: { Bucket: BUCKET, Prefix: 'source-list/' },
+      }),
+    ).toEqual([`s3://${BUCKET}`, `s3://${BUCKET}`]);
+    await put('source/items.json', '[1,2]');
+    await put('source/items.jsonl', '{"n":1}\n{"n":2}\n');
+    await put('source/items.csv', 'k\nx\ny\n');
+    await putBytes(
+      'source/items.parquet',
+      new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: [1, 2], type: 'INT32' }] })),
+    );
+    for (const [key, config] of [
+      ['source/items.json', { InputType: 'JSON' }],
+      ['source/items.jsonl', { InputType: 'JSONL' }],
+      ['source/items.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }],
+      ['source/items.parquet', { InputType: 'PARQUET' }],
+    ] as const) {
+      expect(await sourcesOf(getObject(key, config)), key).toEqual([
+        `s3://${BUCKET}/${key}`,
+        `s3://${BUCKET}/${key}`,
+      ]);
+    }
+    // Batched: each item's Source, as ItemSelector sees it before the batch is made.
+    const batched = await testbed.run({
+      definition: distributed(
+        getObject('source/items.csv', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }),
+        {
+          ItemSelector: SOURCE,
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+        },
+      ),
+    });
+    expect(outputOf(batched)).toEqual([
+      {
+        Items: [
+          { v: { k: 'x' }, s: `s3://${BUCKET}/source/items.csv` },
+          { v: { k: 'y' }, s: `s3://${BUCKET}/source/items.csv` },
+        ],
+      },
+    ]);
+  });
+
+  it('is the URI of the object each item was read from: LOAD_AND_FLATTEN, an Athena manifest, an S3 inventory', async () => {
+    await put('source-flat/a.json', '[1,2]');
+    await put('source-flat/b.json', '[3]');
+    const flattened = {
+      Resource: 'arn:aws:states:::s3:listObjectsV2',
+      ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' },
+      Parameters: { Bucket: BUCKET, Prefix: 'source-flat/' },
+    };
+    const expected = [
+      { v: 1, s: `s3://${BUCKET}/source-flat/a.json` },
+      { v: 2, s: `s3://${BUCKET}/source-flat/a.json` },
+      { v: 3, s: `s3://${BUCKET}/source-flat/b.json` },
+    ];
+    expect(await selected(flattened)).toEqual(expected);
+    // One child at a time: each item's Source is looked up when its child starts, pages after it was read.
+    expect(await selected(flattened, { MaxConcurrency: 1 })).toEqual(expected);
+    expect(
+      await testbed
+        .run({
+          definition: {
+            QueryLanguage: 'JSONata',
+            ...distributed(
+              { ...flattened, Parameters: undefined, Arguments: flattened.Parameters },
+              { ItemSelector: { s: '{% $states.context.Map.Item.Source %}' } },
+            ),
+          },
+        })
+        .then((run) => (outputOf(run) as { s: string }[]).map((item) => item.s)),
+    ).toEqual(expected.map((item) => item.s));
+
+    await put('source-athena/part-0.jsonl', '{"n":1}\n');
+    await put('source-athena/part-1.jsonl', '{"n":2}\n');
+    await put(
+      'source-athena/manifest.csv',
+      `s3://${BUCKET}/source-athena/part-0.jsonl\ns3://${BUCKET}/source-athena/part-1.jsonl\n`,
+    );
+    expect(
+      await sourcesOf(
+        getObject('source-athena/manifest.csv', { ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }),
+      ),
+    ).toEqual([`s3://${BUCKET}/source-athena/part-0.jsonl`, `s3://${BUCKET}/source-athena/part-1.jsonl`]);
+
+    await putBytes('source-inventory/data/one.csv.gz', gzipSync('"src","a.txt"\n"src","b.txt"\n'));
+    await put(
+      'source-inventory/manifest.json',
+      JSON.stringify({
+        sourceBucket: 'src',
+        destinationBucket: `arn:aws:s3:::${BUCKET}`,
+        fileFormat: 'CSV',
+        fileSchema: 'Bucket, Key',
+        files: [{ key: 'source-inventory/data/one.csv.gz', size: 40, MD5checksum: 'x' }],
+      }),
+    );
+    expect(await sourcesOf(getObject('source-inventory/manifest.json', { InputType: 'MANIFEST' }))).toEqual([
+      `s3://${BUCKET}/source-inventory/data/one.csv.gz`,
+      `s3://${BUCKET}/source-inventory/data/one.csv.gz`,
+    ]);
+  });
+});
+
 const readJson = async (Key: string) => {
   const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
   return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());
@@ -821,6 +984,170 @@ describe('ResultWriter', () => {
     expect(succeeded.map((entry) => entry.RedriveCount)).toEqual([0, 0]);
     const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
     expect(executions.map((execution) => execution.redriveCount ?? 0)).toEqual([0, 0]);
+  });
+
+  it('a Map Run failing beyond its tolerance writes its results first: the child that ran, the one stopped, the items never started as PENDING', async () => {
+    // Two children at a time: item 0 waits, item 1 fails at once (1 of 4 is over 10%); items 2 and 3 never start.
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'n.$': '$$.Map.Item.Value.n', 'at.$': '$$.Map.Item.Index' },
+          MaxConcurrency: 2,
+          ToleratedFailurePercentage: 10,
+          ItemProcessor: processor({
+            Check: {
+              Type: 'Choice',
+              Choices: [
+                { Variable: '$.n', NumericGreaterThan: 2, Next: 'TooBig' },
+                { Variable: '$.n', NumericEquals: 0, Next: 'Long' },
+              ],
+              Default: 'Fine',
+            },
+            TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+            Long: { Type: 'Wait', Seconds: 3600, End: true },
+            Fine: { Type: 'Pass', End: true },
+          }),
+          ResultWriter: {
+            Resource: 'arn:aws:states:::s3:putObject',
+            Parameters: { Bucket: BUCKET, Prefix: 'failed-runs' },
+          },
+          End: true,
+        },
+      },
+    };
+    const run = await testbed.run({ definition, input: { items: [{ n: 0 }, { n: 3 }, { n: 1 }, { n: 2 }] } });
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+    });
+    expect(typesOf(run.events)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunFailed',
+      'MapStateFailed',
+      'ExecutionFailed',
+    ]);
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    const folder = `failed-runs/${runId}`;
+
+    const manifest = await readJson(`${folder}/manifest.json`);
+    expect(manifest).toEqual({
+      DestinationBucket: BUCKET,
+      MapRunArn: mapRunArn,
+      ResultFiles: {
+        FAILED: [{ Key: `${folder}/FAILED_0.json`, Size: expect.any(Number) }],
+        PENDING: [{ Key: `${folder}/PENDING_0.json`, Size: expect.any(Number) }],
+        SUCCEEDED: [],
+      },
+    });
+    const failed = (await readJson(`${folder}/FAILED_0.json`)) as Record<string, unknown>[];
+    const byInput = new Map(failed.map((entry) => [entry.Input, entry]));
+    expect([...byInput.keys()].sort()).toEqual(['{"n":0,"at":0}', '{"n":3,"at":1}']);
+    expect(byInput.get('{"n":3,"at":1}')).toMatchObject({
+      Status: 'FAILED',
+      Error: 'TooBig',
+      Cause: 'over two',
+    });
+    // The child still waiting when the run failed was stopped with it.
+    expect(byInput.get('{"n":0,"at":0}')).toMatchObject({
+      Status: 'ABORTED',
+      ExecutionArn: expect.stringMatching(/:execution:/),
+      StopDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    for (const entry of failed) expect(entry).not.toHaveProperty('Output');
+    // The items never started: their inputs (as ItemSelector gives them) and status, in order, nothing more.
+    expect(await readJson(`${folder}/PENDING_0.json`)).toEqual([
+      { Input: '{"n":1,"at":2}', InputDetails: { Included: true }, Status: 'PENDING' },
+      { Input: '{"n":2,"at":3}', InputDetails: { Included: true }, Status: 'PENDING' },
+    ]);
+    const { executions } = await listExecutions(testbed.engine.deps, { mapRunArn });
+    expect(executions.map((execution) => execution.status).sort()).toEqual(['ABORTED', 'FAILED']);
+    const described = await describeMapRun(testbed.engine.deps, { mapRunArn });
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      // The stopped child counts as aborted, not failed; the items never started stay pending, as on AWS.
+      executionCounts: { succeeded: 0, failed: 1, aborted: 1, pending: 2, running: 0, total: 4 },
+    });
+  });
+
+  it('a failing JSONata Map reading JSONL lists the items read and not started as PENDING, as ItemSelector made them', async () => {
+    await put('failing/lines.jsonl', `${[1, 5, 6, 2, 3, 4].map((n) => JSON.stringify({ n })).join('\n')}\n`);
+    // One child at a time: 0 succeeds, 1 fails (tolerated), 2 fails past the tolerance; 3, 4 and 5 never start.
+    const run = await testbed.run({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemReader: {
+              Resource: 'arn:aws:states:::s3:getObject',
+              ReaderConfig: { InputType: 'JSONL' },
+              Arguments: { Bucket: BUCKET, Key: 'failing/lines.jsonl' },
+            },
+            ItemSelector: {
+              n: '{% $states.context.Map.Item.Value.n %}',
+              from: '{% $states.context.Map.Item.Source %}',
+            },
+            MaxConcurrency: 1,
+            ToleratedFailureCount: 1,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Check',
+              States: {
+                Check: {
+                  Type: 'Choice',
+                  Choices: [{ Condition: '{% $states.input.n > 4 %}', Next: 'TooBig' }],
+                  Default: 'Fine',
+                },
+                TooBig: { Type: 'Fail', Error: 'TooBig', Cause: 'over four' },
+                Fine: { Type: 'Pass', End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Arguments: { Bucket: BUCKET, Prefix: 'failed-jsonata' },
+              WriterConfig: { OutputType: 'JSONL', Transformation: 'COMPACT' },
+            },
+            End: true,
+          },
+        },
+      },
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    const started = run.events.find((event) => event.type === 'MapRunStarted') as HistoryEvent;
+    const { mapRunArn } = started.mapRunStartedEventDetails as { mapRunArn: string };
+    const manifest = (await readJson(
+      `failed-jsonata/${mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1)}/manifest.json`,
+    )) as { ResultFiles: Record<string, { Key: string }[]> };
+    const lines = async (status: 'SUCCEEDED' | 'FAILED' | 'PENDING') =>
+      (await readText(manifest.ResultFiles[status]?.[0]?.Key ?? ''))
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const from = `s3://${BUCKET}/failing/lines.jsonl`;
+    // COMPACT: a succeeded child's output; failed and pending entries as with NONE, whatever the Transformation.
+    expect(await lines('SUCCEEDED')).toEqual([{ n: 1, from }]);
+    const failed = (await lines('FAILED')).map((entry) => [entry.Status, entry.Input]);
+    expect(failed.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['FAILED', JSON.stringify({ n: 5, from })],
+      ['FAILED', JSON.stringify({ n: 6, from })],
+    ]);
+    expect(await lines('PENDING')).toEqual(
+      [2, 3, 4].map((n) => ({
+        Input: JSON.stringify({ n, from }),
+        InputDetails: { Included: true },
+        Status: 'PENDING',
+      })),
+    );
   });
 });
 

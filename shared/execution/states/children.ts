@@ -1,6 +1,12 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
-import { type ChildRuns, childScopeId, type ScopeState, writesToS3 } from '../../history/execution-state.ts';
+import {
+  type ChildRuns,
+  childScopeId,
+  itemSource,
+  type ScopeState,
+  writesToS3,
+} from '../../history/execution-state.ts';
 import { evaluatePath, NOT_FOUND } from '../../jsonpath/paths.ts';
 import { StatesError, StatesErrors } from '../../language/states-error.ts';
 import type {
@@ -11,7 +17,7 @@ import type {
   ResultWriterPlan,
 } from '../../language/types.ts';
 import { isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
-import { abortChildren, afterChildSettled, childFailed, failCompositeState } from '../flow.ts';
+import { abortChildren, afterChildSettled, childFailed, failCompositeState, stopChildRuns } from '../flow.ts';
 import { attempt, type Step } from '../step.ts';
 import { causeOf, enterState, failWith } from './enter.ts';
 import { batchItems } from './item-batcher.ts';
@@ -313,6 +319,8 @@ export function awaitingItems(
   const scope = step.state.scopes[scopeId];
   const reading = scope?.children?.reading;
   if (scope?.phase !== 'children' || scope.ref !== ref || !reading || reading.paused) return undefined;
+  // A failing Map Run reads no more: a page that comes late is dropped.
+  if (scope.children?.failing) return undefined;
   if (output !== undefined && (!isJsonObject(output) || output.page !== reading.page)) return undefined;
   return scope;
 }
@@ -331,22 +339,28 @@ export function receiveItemsPage(step: Step, parent: ScopeState, output: Json): 
   const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - reading.itemsRead)) : page;
   const cursor = output.cursor ?? null;
   const done = cursor === null || (maxItems > 0 && reading.itemsRead + items.length >= maxItems);
+  const source = typeof output.source === 'string' ? output.source : undefined;
   const state = step.stateOf(parent) as MapState;
-  const prepared = step.infoOf(parent).evaluator.prepareItems(step, parent, state, items, reading.itemsRead);
+  const prepared = step
+    .infoOf(parent)
+    .evaluator.prepareItems(step, parent, state, items, reading.itemsRead, source);
+  const read: ItemsPage = { items, cursor, done, source };
   if (prepared instanceof Promise) {
-    return prepared.then((value) => recordItemsPage(step, parent, items, value, cursor, done));
+    return prepared.then((value) => recordItemsPage(step, parent, read, value));
   }
-  recordItemsPage(step, parent, items, prepared, cursor, done);
+  recordItemsPage(step, parent, read, prepared);
 }
 
-function recordItemsPage(
-  step: Step,
-  parent: ScopeState,
-  items: Json[],
-  prepared: PreparedItems,
-  cursor: Json,
-  done: boolean,
-): void {
+/** A page of items as read: where the reader is after it, whether it was the last, and where it was read from. */
+interface ItemsPage {
+  items: Json[];
+  cursor: Json;
+  done: boolean;
+  source: string | undefined;
+}
+
+function recordItemsPage(step: Step, parent: ScopeState, page: ItemsPage, prepared: PreparedItems): void {
+  const { items, cursor, done, source } = page;
   const children = parent.children;
   if (!children) return;
   const prev = children.mapRunStartedEventId ?? parent.lastEventId;
@@ -366,6 +380,7 @@ function recordItemsPage(
     cursor,
     done,
     paused,
+    ...(source !== undefined ? { source } : {}),
   });
   if (!done && !paused) requestItemsPage(step, parent, children);
   // As after a child ends: start what MaxConcurrency allows, and end the run once nothing is left.
@@ -391,9 +406,12 @@ export function prepareJsonPathItems(
   state: MapState,
   items: Json[],
   firstIndex: number,
+  source: string | undefined,
 ): PreparedItems {
   if (state.ItemBatcher === undefined) return { ok: true };
-  const batches = attempt(() => batch(step, parent, state, parent.effectiveInput ?? null, items, firstIndex));
+  const batches = attempt(() =>
+    batch(step, parent, state, parent.effectiveInput ?? null, items, { firstIndex, source }),
+  );
   return batches.ok ? { ok: true, items: batches.value } : batches;
 }
 
@@ -407,7 +425,7 @@ function batch(
   state: MapState,
   input: Json,
   items: Json[],
-  firstIndex = 0,
+  from: { firstIndex: number; source: string | undefined } = { firstIndex: 0, source: 'STATE_DATA' },
 ): Json[] {
   const batcher = state.ItemBatcher ?? {};
   const limit = (field: 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch'): number => {
@@ -437,7 +455,9 @@ function batch(
       : items.map((value, index) =>
           applyPayloadTemplate(
             selector,
-            step.sources(scope, input, { mapItem: { index: firstIndex + index, value } }),
+            step.sources(scope, input, {
+              mapItem: { index: from.firstIndex + index, value, source: from.source },
+            }),
             step.intrinsicEnv(),
           ),
         );
@@ -543,7 +563,8 @@ export function retryChildren(step: Step, scope: ScopeState): void {
 /** Starts iterations (or child runs) while MaxConcurrency allows and items remain. */
 export function startNextChildren(step: Step, parent: ScopeState, prev: number): void {
   const children = parent.children;
-  if (!children || children.kind === 'parallel') return;
+  // A failing Map Run starts no more children (not even when UpdateMapRun raises MaxConcurrency).
+  if (!children || children.kind === 'parallel' || children.failing) return;
   const state = step.stateOf(parent) as MapState;
   const processor = state.ItemProcessor ?? state.Iterator;
   const limit = children.maxConcurrency > 0 ? children.maxConcurrency : Number.POSITIVE_INFINITY;
@@ -576,7 +597,9 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
         ? value
         : applyPayloadTemplate(
             selector,
-            step.sources(parent, parent.effectiveInput ?? null, { mapItem: { index, value } }),
+            step.sources(parent, parent.effectiveInput ?? null, {
+              mapItem: { index, value, source: itemSource(children, index) },
+            }),
             step.intrinsicEnv(),
           ),
     );
@@ -632,19 +655,7 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
   const writer = children.writer;
   if (children.kind === 'map-run' && writesToS3(writer)) {
     // The results go to S3 first (the run kept none); the Map's output is where they went (receiveWrittenResults).
-    step.commands.push({
-      type: 'runTask',
-      scope: parent.id,
-      ref: children.startedEventId,
-      request: {
-        kind: 'results',
-        mapRunArn: children.mapRunArn ?? '',
-        parameters: writer.parameters ?? {},
-        ...(writer.outputType !== undefined ? { outputType: writer.outputType } : {}),
-        ...(writer.transformation !== undefined ? { transformation: writer.transformation } : {}),
-        ...(children.mapRunRedriveCount ? { attempt: children.mapRunRedriveCount } : {}),
-      },
-    });
+    requestResults(step, parent);
     return;
   }
   const results: Json[] = Array.from({ length: children.total }, (_, i) => children.results[i] ?? null);
@@ -661,6 +672,70 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
   const type = children.kind === 'parallel' ? 'ParallelStateSucceeded' : 'MapStateSucceeded';
   step.emit({ type, scope: parent.id, previousEventId: prev, output: results });
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
+}
+
+/** Asks the task handler to write the Map Run's results to S3 (answered by `receiveWrittenResults`). */
+function requestResults(step: Step, parent: ScopeState): void {
+  const children = parent.children;
+  const writer = children?.writer;
+  if (!children || !writesToS3(writer)) return;
+  step.commands.push({
+    type: 'runTask',
+    scope: parent.id,
+    ref: children.startedEventId,
+    request: {
+      kind: 'results',
+      mapRunArn: children.mapRunArn ?? '',
+      parameters: writer.parameters ?? {},
+      ...(writer.outputType !== undefined ? { outputType: writer.outputType } : {}),
+      ...(writer.transformation !== undefined ? { transformation: writer.transformation } : {}),
+      ...(children.mapRunRedriveCount ? { attempt: children.mapRunRedriveCount } : {}),
+      // A failed run's items never started are written too, as PENDING.
+      ...(children.failing ? { pending: true } : {}),
+    },
+  });
+}
+
+/**
+ * A Map Run that writes its results to S3 failed beyond its tolerance. AWS writes the results of a failed run too
+ * (the children that ran, and the items never started as PENDING), then fails it: the run starts no more children,
+ * stops those running, and asks for its results once the last of them has ended (`settleChildRun`); MapRunFailed
+ * and the state's failure follow the write (`receiveWrittenResults`).
+ */
+export function failWritingResults(step: Step, parent: ScopeState, error: string, cause: string): void {
+  step.emit({ type: 'MapRunFailing', scope: parent.id, previousEventId: 0, error, cause });
+  stopChildRuns(step, parent);
+  if (parent.children?.running === 0) requestResults(step, parent);
+}
+
+/**
+ * The inputs a failed Map Run's items never started would have had (after ItemSelector, or as batched), in order:
+ * its ResultWriter lists them as PENDING. Items its ItemReader had not read yet are not among them.
+ */
+export function pendingChildInputs(step: Step, parent: ScopeState): Json[] {
+  const children = parent.children;
+  if (children?.kind !== 'map-run') return [];
+  const state = step.stateOf(parent) as MapState;
+  const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
+  const offset = children.itemsOffset ?? 0;
+  const inputs: Json[] = [];
+  for (let index = children.nextIndex; index < children.total; index++) {
+    const value = children.items[index - offset] ?? null;
+    const input = attempt(() =>
+      selector === undefined
+        ? value
+        : applyPayloadTemplate(
+            selector,
+            step.sources(parent, parent.effectiveInput ?? null, {
+              mapItem: { index, value, source: itemSource(children, index) },
+            }),
+            step.intrinsicEnv(),
+          ),
+    );
+    // An item its ItemSelector cannot take never had an input: it is listed as it was read.
+    inputs.push(input.ok ? input.value : value);
+  }
+  return inputs;
 }
 
 /** FLATTEN: each child's output that is an array gives its elements in its place; any other output stays one. */
@@ -681,13 +756,31 @@ function succeedMapRun(step: Step, parent: ScopeState, output: Json, prev: numbe
 export function awaitingWrittenResults(step: Step, scopeId: string, ref: number): ScopeState | undefined {
   const scope = step.state.scopes[scopeId];
   const children = scope?.children;
-  if (scope?.phase !== 'children' || scope.ref !== ref || !writesToS3(children?.writer) || children?.reading)
-    return undefined;
-  return children.running === 0 && children.nextIndex >= children.total ? scope : undefined;
+  if (scope?.phase !== 'children' || scope.ref !== ref || !writesToS3(children?.writer)) return undefined;
+  if (children.running > 0) return undefined;
+  // A failing run writes with items left; a succeeding one once every item is read and ended.
+  const ended = children.failing !== undefined || (!children.reading && children.nextIndex >= children.total);
+  return ended ? scope : undefined;
 }
 
-/** The ResultWriter wrote the results: the Map's output says where (`{MapRunArn, ResultWriterDetails}`). */
+/**
+ * The ResultWriter wrote the results: the Map's output says where (`{MapRunArn, ResultWriterDetails}`); a failing
+ * run fails now, as AWS fails it once its results are written.
+ */
 export function receiveWrittenResults(step: Step, parent: ScopeState, output: Json): void {
+  const failing = parent.children?.failing;
+  if (failing) {
+    const { error, cause } = failing;
+    const failed = step.emit({
+      type: 'MapRunFailed',
+      scope: parent.id,
+      previousEventId: parent.lastEventId,
+      error,
+      cause,
+    });
+    failCompositeState(step, parent, error, cause, failed.id);
+    return;
+  }
   succeedMapRun(step, parent, output, parent.lastEventId);
 }
 
@@ -734,16 +827,21 @@ export function settleChildRun(
       index,
       output: outcome.output,
     });
-    afterChildSettled(step, parent, parent.lastEventId, parent.lastEventId);
+  } else {
+    step.emit({
+      type: 'MapRunChildFailed',
+      scope: parent.id,
+      previousEventId: 0,
+      index,
+      error: outcome.error,
+      cause: outcome.cause,
+    });
+  }
+  if (parent.children?.failing) {
+    // A failing run's children end (stopped, or as they were): the results are written once the last has.
+    if (parent.children.running === 0) requestResults(step, parent);
     return;
   }
-  step.emit({
-    type: 'MapRunChildFailed',
-    scope: parent.id,
-    previousEventId: 0,
-    index,
-    error: outcome.error,
-    cause: outcome.cause,
-  });
-  childFailed(step, parent, outcome.error, outcome.cause, parent.lastEventId);
+  if (outcome.ok) afterChildSettled(step, parent, parent.lastEventId, parent.lastEventId);
+  else childFailed(step, parent, outcome.error, outcome.cause, parent.lastEventId);
 }

@@ -431,6 +431,7 @@ async function childInputsOf(
   state: MapState,
   items: Json[],
   firstIndex = 0,
+  source: string | undefined = 'STATE_DATA',
 ): Promise<Json[]> {
   const inputs = { input: scope.input };
   const selector = state.ItemSelector;
@@ -440,7 +441,7 @@ async function childInputsOf(
       : await Promise.all(
           items.map((value, index) =>
             evaluateTemplate(step, scope, selector, 'ItemSelector', inputs, {
-              mapItem: { index: firstIndex + index, value },
+              mapItem: { index: firstIndex + index, value, source },
             }),
           ),
         );
@@ -467,9 +468,10 @@ async function prepareJsonataItems(
   state: MapState,
   items: Json[],
   firstIndex: number,
+  source: string | undefined,
 ): Promise<PreparedItems> {
   if (state.ItemSelector === undefined && state.ItemBatcher === undefined) return { ok: true };
-  const prepared = await settle(childInputsOf(step, parent, state, items, firstIndex));
+  const prepared = await settle(childInputsOf(step, parent, state, items, firstIndex, source));
   return prepared.ok ? { ok: true, items: prepared.value } : prepared;
 }
 
