@@ -147,12 +147,14 @@ export class LocalFunctions implements LambdaInvoker {
 }
 
 /**
- * Calls the handler from a microtask of its own, as Lambda's runtime calls a handler from its event loop: an
- * Error the handler throws captures its own frames and this one, not the engine's call stack under the
- * invocation. V8 captures up to `Error.stackTraceLimit` frames when an Error is made and formats them when its
- * stack is read, which a thrown Error's `trace` does: at the engine's depth (ten frames, every one Statefold's)
- * that took four times as long as with two, and more than the rest of the invocation. The answer is Lambda's:
- * the result as JSON, or the error payload of what the handler threw (or rejected with).
+ * Calls the handler from a job of its own, as Lambda's runtime calls a handler from its event loop: an Error the
+ * handler throws captures the handler's frames only, not the engine's call stack under the invocation. V8
+ * captures up to `Error.stackTraceLimit` frames when an Error is made and formats them when its stack is read,
+ * which a thrown Error's `trace` does: at the engine's depth (ten frames, every one Statefold's) that took four
+ * times as long as with one, and more than the rest of the invocation. The handler is bound, so that the
+ * promise job calls it with no frame of ours between, and the answer settles a promise of its own, so that V8
+ * finds no async function awaiting that job (it would list it under the handler's frames). The answer is Lambda's: the result as JSON, or the error payload of what the
+ * handler threw or rejected with (a thrown value whose description throws in turn fails the call).
  */
 function callHandler(
   handler: LambdaHandler,
@@ -161,47 +163,26 @@ function callHandler(
   invocation: FunctionInvocation | undefined,
   meta: ResponseMeta,
 ): Promise<InvokeResponse> {
+  const call =
+    invocation === undefined
+      ? handler.bind(undefined, event as never, context)
+      : () => functionInvocation.run(invocation, () => handler(event as never, context));
   return new Promise((resolve, reject) => {
-    // Describing what was thrown runs the thrown value's getters, which may throw in turn: the call fails then.
-    const succeeded = (value: unknown) => {
+    const answer = (respond: () => InvokeResponse) => {
       try {
-        resolve(meta.succeeded(value));
+        resolve(respond());
       } catch (error) {
         reject(error);
       }
     };
-    const failed = (thrown: unknown) => {
-      try {
-        resolve(meta.failed(thrown));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const runHandler = () => {
-      let result: unknown;
-      try {
-        result =
-          invocation === undefined
-            ? handler(event as never, context)
-            : functionInvocation.run(invocation, () => handler(event as never, context));
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      if (isThenable(result)) result.then(succeeded, failed);
-      else succeeded(result);
-    };
-    queueMicrotask(runHandler);
+    SETTLED.then(call).then(
+      (result) => answer(() => meta.succeeded(result)),
+      (thrown: unknown) => answer(() => meta.failed(thrown)),
+    );
   });
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+const SETTLED = Promise.resolve();
 
 /**
  * What Lambda says of an invocation besides its payload. The Date and X-Amzn-Trace-Id headers are made only

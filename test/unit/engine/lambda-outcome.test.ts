@@ -121,13 +121,25 @@ describe("a local function error's errorType", () => {
     expect(mapInvokeResponse(answered, 'legacy', ARN)).toMatchObject({ ok: false, error: 'TypeError' });
   });
 
-  it("the trace holds the handler's frame first, and the runtime's under it, not the engine's", async () => {
+  it("the trace holds the handler's frames, then the event loop's, and none of the engine's", async () => {
     const answered = await invoke(function busyHandler() {
       throw new Error('busy');
     });
     const trace = (JSON.parse(answered.payload) as { trace: string[] }).trace;
     expect(trace[0]).toBe('Error: busy');
-    expect(trace[1]).toMatch(/^ {4}at busyHandler \(/);
-    expect(trace.slice(2).join('\n')).not.toMatch(/perform-task|run-execution/);
+    expect(trace[1]).toMatch(/^ {4}at busyHandler \(.+:\d+:\d+\)$/);
+    expect(trace.slice(2).filter((line) => line.includes('/shared/'))).toEqual([]);
+  });
+
+  it('an async handler that rejects after an await reports its own frames', async () => {
+    const answered = await invoke(async function slowHandler() {
+      await Promise.resolve();
+      throw new RangeError('late');
+    });
+    expect(answered.functionError).toBe('Unhandled');
+    const payload = JSON.parse(answered.payload) as { errorType: string; trace: string[] };
+    expect(payload.errorType).toBe('RangeError');
+    expect(payload.trace[0]).toBe('RangeError: late');
+    expect(payload.trace[1]).toMatch(/^ {4}at slowHandler \(/);
   });
 });
