@@ -150,11 +150,12 @@ export class LocalFunctions implements LambdaInvoker {
  * Calls the handler from a job of its own, as Lambda's runtime calls a handler from its event loop: an Error the
  * handler throws captures the handler's frames only, not the engine's call stack under the invocation. V8
  * captures up to `Error.stackTraceLimit` frames when an Error is made and formats them when its stack is read,
- * which a thrown Error's `trace` does: at the engine's depth (ten frames, every one Statefold's) that took four
- * times as long as with one, and more than the rest of the invocation. The handler is bound, so that the
+ * which a thrown Error's `trace` does: at the engine's depth (ten frames, every one Statefold's) that took
+ * several times as long as with one, and more than the rest of the invocation. The handler is bound, so that the
  * promise job calls it with no frame of ours between, and the answer settles a promise of its own, so that V8
- * finds no async function awaiting that job (it would list it under the handler's frames). The answer is Lambda's: the result as JSON, or the error payload of what the
- * handler threw or rejected with (a thrown value whose description throws in turn fails the call).
+ * finds no async function awaiting that job (it would list it under the handler's frames). The answer is
+ * Lambda's: the result as JSON, or the error payload of what the handler threw or rejected with (a thrown value
+ * whose description throws in turn fails the call).
  */
 function callHandler(
   handler: LambdaHandler,
