@@ -1,6 +1,6 @@
 import { payloadTooLargeCause } from '../language/states-error.ts';
 import { type Json, MAX_PAYLOAD_BYTES } from '../lib/json.ts';
-import { findExcessiveNesting, nestingTooDeepMessage } from '../lib/json-depth.ts';
+import { findExcessiveNesting, MAX_JSON_NESTING_DEPTH, nestingTooDeepMessage } from '../lib/json-depth.ts';
 import type { InvokeResponse, TaskOutcome } from './ports.ts';
 
 /**
@@ -13,7 +13,7 @@ export function mapInvokeResponse(
   style: 'legacy' | 'invoke',
   functionArn: string,
 ): TaskOutcome {
-  if (Buffer.byteLength(response.payload) > MAX_PAYLOAD_BYTES) {
+  if (exceedsPayloadBytes(response.payload)) {
     // The task is named 'lambda' for lambda:invoke and by its ARN for a legacy resource (AWS-recorded text).
     return {
       ok: false,
@@ -21,22 +21,17 @@ export function mapInvokeResponse(
       cause: payloadTooLargeCause(style === 'invoke' ? 'lambda' : functionArn),
     };
   }
-  const depth = findExcessiveNesting(response.payload);
+  // A text no longer than the limit cannot nest deeper than it.
+  const depth =
+    response.payload.length > MAX_JSON_NESTING_DEPTH ? findExcessiveNesting(response.payload) : undefined;
   if (depth !== undefined) {
     // Deeper than any JSON AWS's services read: the task fails as AWS fails a result it cannot read.
     return { ok: false, error: 'States.Runtime', cause: nestingTooDeepMessage(depth) };
   }
-  const payload = parsePayload(response.payload);
   if (response.functionError !== undefined) {
-    const errorType =
-      typeof payload === 'object' &&
-      payload !== null &&
-      !Array.isArray(payload) &&
-      typeof payload.errorType === 'string'
-        ? payload.errorType
-        : 'Lambda.Unknown';
-    return { ok: false, error: errorType, cause: response.payload };
+    return { ok: false, error: response.errorType ?? errorTypeOf(response.payload), cause: response.payload };
   }
+  const payload = parsePayload(response.payload);
   if (style === 'legacy') return { ok: true, output: payload };
   return {
     ok: true,
@@ -70,6 +65,25 @@ export function mapInvokeResponse(
       StatusCode: response.statusCode,
     },
   };
+}
+
+/**
+ * Whether the payload is over AWS's limit in UTF-8. A UTF-16 unit is at most 3 bytes of UTF-8, so a text of
+ * up to a third of the limit in units is settled without counting its bytes.
+ */
+function exceedsPayloadBytes(text: string): boolean {
+  return text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES;
+}
+
+/** A function error's name: the payload's `errorType`, as AWS reads it. */
+function errorTypeOf(text: string): string {
+  const payload = parsePayload(text);
+  return typeof payload === 'object' &&
+    payload !== null &&
+    !Array.isArray(payload) &&
+    typeof payload.errorType === 'string'
+    ? payload.errorType
+    : 'Lambda.Unknown';
 }
 
 /** Invoke's payload is the function's JSON result; a body that is not JSON stays text. */

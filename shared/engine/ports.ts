@@ -393,6 +393,11 @@ export interface InvokeResponse {
   payload: string;
   /** `Unhandled` (or `Handled`) when the function failed. */
   functionError?: string;
+  /**
+   * A failed function's `errorType`, when the invoker made the error payload itself (local functions) and so
+   * knows it: the payload need not be parsed again to read it.
+   */
+  errorType?: string;
   executedVersion: string;
   requestId: string;
   /** The response's HTTP Date header. */

@@ -52,8 +52,16 @@ export function trackInvocations(on: boolean): void {
   trackingInvocations = on;
 }
 
+/** A function as its callers name it: its handler, bare name and ARN, worked out once per name. */
+interface FunctionTarget {
+  handler: LambdaHandler;
+  name: string;
+  arn: string;
+}
+
 export class LocalFunctions implements LambdaInvoker {
   readonly #handlers = new Map<string, LambdaHandler>();
+  readonly #targets = new Map<string, FunctionTarget>();
   readonly #region: string;
   readonly #accountId: string;
 
@@ -82,25 +90,25 @@ export class LocalFunctions implements LambdaInvoker {
     return this.#handlers.has(nameOrArn) || this.#handlers.has(functionNameOf(nameOrArn));
   }
 
-  async invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
-    const handler =
-      this.#handlers.get(request.functionName) ?? this.#handlers.get(functionNameOf(request.functionName));
+  invoke(request: LambdaInvokeRequest): Promise<InvokeResponse> {
+    const target = this.#target(request.functionName);
     const requestId = randomUUID();
-    const executedVersion = '$LATEST';
     const meta = new ResponseMeta(requestId);
-    if (!handler) {
+    if (!target) {
       // As Lambda's 404 fails the Invoke call.
-      throw lambdaServiceFailure(
-        'ResourceNotFoundException',
-        `Function not found: ${this.qualifiedArn(request.functionName, request.qualifier)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
+      return Promise.reject(
+        lambdaServiceFailure(
+          'ResourceNotFoundException',
+          `Function not found: ${this.qualifiedArn(request.functionName, request.qualifier)} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
+        ),
       );
     }
-    if (request.invocationType === 'DryRun') return meta.response(204, '');
-    const name = functionNameOf(request.functionName);
+    if (request.invocationType === 'DryRun') return Promise.resolve(meta.response(204, ''));
+    const { handler, name } = target;
     const context: LambdaContext = {
       functionName: name,
-      functionVersion: executedVersion,
-      invokedFunctionArn: this.functionArn(request.functionName),
+      functionVersion: meta.executedVersion,
+      invokedFunctionArn: target.arn,
       memoryLimitInMB: '128',
       awsRequestId: requestId,
       logGroupName: `/aws/lambda/${name}`,
@@ -108,29 +116,74 @@ export class LocalFunctions implements LambdaInvoker {
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => 900_000,
     };
-    // The event is parsed from the request's text, as the Lambda runtime does.
-    const event = JSON.parse(request.payload) as unknown;
-    const invocation: FunctionInvocation = {
-      functionName: name,
-      ...(request.executionArn !== undefined ? { executionArn: request.executionArn } : {}),
-    };
-    const run = async (): Promise<InvokeResponse> => {
-      try {
-        const result = trackingInvocations
-          ? await functionInvocation.run(invocation, () => handler(event as never, context))
-          : await handler(event as never, context);
-        return meta.response(200, JSON.stringify(result ?? null));
-      } catch (error) {
-        return meta.response(200, JSON.stringify(describeThrown(error)), 'Unhandled');
-      }
-    };
-    if (request.invocationType === 'Event') {
-      void run();
-      return meta.response(202, '');
+    let event: unknown;
+    try {
+      // The event is parsed from the request's text, as the Lambda runtime does.
+      event = JSON.parse(request.payload);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return run();
+    const invocation: FunctionInvocation | undefined = trackingInvocations
+      ? {
+          functionName: name,
+          ...(request.executionArn !== undefined ? { executionArn: request.executionArn } : {}),
+        }
+      : undefined;
+    const answer = callHandler(handler, event, context, invocation, meta);
+    if (request.invocationType === 'Event') return Promise.resolve(meta.response(202, ''));
+    return answer;
+  }
+
+  /** The function a name or ARN calls, if there is one; what it takes to call it is kept for the next call. */
+  #target(nameOrArn: string): FunctionTarget | undefined {
+    const known = this.#targets.get(nameOrArn);
+    if (known) return known;
+    const handler = this.#handlers.get(nameOrArn) ?? this.#handlers.get(functionNameOf(nameOrArn));
+    if (!handler) return undefined;
+    const target = { handler, name: functionNameOf(nameOrArn), arn: this.functionArn(nameOrArn) };
+    this.#targets.set(nameOrArn, target);
+    return target;
   }
 }
+
+/**
+ * Calls the handler from a job of its own, as Lambda's runtime calls a handler from its event loop: an Error the
+ * handler throws captures the handler's frames only, not the engine's call stack under the invocation. V8
+ * captures up to `Error.stackTraceLimit` frames when an Error is made and formats them when its stack is read,
+ * which a thrown Error's `trace` does: at the engine's depth (ten frames, every one Statefold's) that took
+ * several times as long as with one, and more than the rest of the invocation. The handler is bound, so that the
+ * promise job calls it with no frame of ours between, and the answer settles a promise of its own, so that V8
+ * finds no async function awaiting that job (it would list it under the handler's frames). The answer is
+ * Lambda's: the result as JSON, or the error payload of what the handler threw or rejected with (a thrown value
+ * whose description throws in turn fails the call).
+ */
+function callHandler(
+  handler: LambdaHandler,
+  event: unknown,
+  context: LambdaContext,
+  invocation: FunctionInvocation | undefined,
+  meta: ResponseMeta,
+): Promise<InvokeResponse> {
+  const call =
+    invocation === undefined
+      ? handler.bind(undefined, event as never, context)
+      : () => functionInvocation.run(invocation, () => handler(event as never, context));
+  return new Promise((resolve, reject) => {
+    const answer = (respond: () => InvokeResponse) => {
+      try {
+        resolve(respond());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    SETTLED.then(call).then(
+      (result) => answer(() => meta.succeeded(result)),
+      (thrown: unknown) => answer(() => meta.failed(thrown)),
+    );
+  });
+}
+
+const SETTLED = Promise.resolve();
 
 /**
  * What Lambda says of an invocation besides its payload. The Date and X-Amzn-Trace-Id headers are made only
@@ -160,8 +213,26 @@ class ResponseMeta {
     return this.#traceId;
   }
 
-  response(statusCode: number, payload: string, functionError?: string): InvokeResponse {
-    return new LocalInvokeResponse(this, statusCode, payload, functionError);
+  response(statusCode: number, payload: string, functionError?: string, errorType?: string): InvokeResponse {
+    return new LocalInvokeResponse(this, statusCode, payload, functionError, errorType);
+  }
+
+  /** The handler's result as Lambda returns it: JSON (a result JSON cannot hold fails as a thrown error). */
+  succeeded(result: unknown): InvokeResponse {
+    let payload: string;
+    try {
+      payload = JSON.stringify(result ?? null);
+    } catch (error) {
+      return this.failed(error);
+    }
+    return this.response(200, payload);
+  }
+
+  /** What the handler threw, as the Node.js runtime reports it. */
+  failed(error: unknown): InvokeResponse {
+    const described = describeThrown(error);
+    const errorType = typeof described.errorType === 'string' ? described.errorType : undefined;
+    return this.response(200, JSON.stringify(described), 'Unhandled', errorType);
   }
 }
 
@@ -170,15 +241,23 @@ class LocalInvokeResponse implements InvokeResponse {
   readonly statusCode: number;
   readonly payload: string;
   declare readonly functionError?: string;
+  declare readonly errorType?: string;
   readonly executedVersion: string;
   readonly requestId: string;
   readonly #meta: ResponseMeta;
 
-  constructor(meta: ResponseMeta, statusCode: number, payload: string, functionError: string | undefined) {
+  constructor(
+    meta: ResponseMeta,
+    statusCode: number,
+    payload: string,
+    functionError: string | undefined,
+    errorType: string | undefined,
+  ) {
     this.#meta = meta;
     this.statusCode = statusCode;
     this.payload = payload;
     if (functionError !== undefined) (this as { functionError?: string }).functionError = functionError;
+    if (errorType !== undefined) (this as { errorType?: string }).errorType = errorType;
     this.executedVersion = meta.executedVersion;
     this.requestId = meta.requestId;
   }
