@@ -1,14 +1,16 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { applyTransition, applyTransitions } from '../../../shared/engine/apply-transition.ts';
+import type { DefinitionCache } from '../../../shared/engine/engine-deps.ts';
 import { describeExecution } from '../../../shared/engine/executions.ts';
 import type { TransitionEnvelope } from '../../../shared/engine/ports.ts';
 import { runTaskRequest } from '../../../shared/engine/run-task.ts';
 import { startExecution } from '../../../shared/engine/start-execution.ts';
 import { createStateMachine } from '../../../shared/engine/state-machines.ts';
 import { createStepHandler } from '../../../shared/handlers/step-handler.ts';
+import type { StateMachineDefinition } from '../../../shared/language/types.ts';
 import { encodeEnvelope } from '../../../shared/queue/envelope-codec.ts';
-import { createMemoryEngine, type MemoryEngine } from '../../support/memory-ports.ts';
+import { createMemoryEngine, type MemoryEngine, runUntilIdle } from '../../support/memory-ports.ts';
 
 /**
  * Several queued messages of one execution applied in one step (applyTransitions, and the step handler that
@@ -155,6 +157,64 @@ describe('applyTransitions', () => {
     const [first, second, ...rest] = outcomes as [TransitionEnvelope, TransitionEnvelope];
     expect(await applyTransitions(engine.deps, [first, second, fail, ...rest])).toBe(2);
     expect(await applyTransitions(engine.deps, [fail, ...rest])).toBe(0);
+  });
+});
+
+/** The definition, except that reading state `name`'s fields throws, as a bug in deciding it would. */
+function breaking(definition: StateMachineDefinition, name: string): StateMachineDefinition {
+  const breakState = (states: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(states).map(([key, state]) => [
+        key,
+        key === name
+          ? new Proxy(state as object, {
+              get(target, field) {
+                // What compiling the machine reads: deciding the state is what throws.
+                if (field === 'Type' || field === 'QueryLanguage') return Reflect.get(target, field);
+                throw new TypeError(`cannot read ${String(field)}`);
+              },
+            })
+          : typeof state === 'object' && state !== null && 'Branches' in state
+            ? {
+                ...state,
+                Branches: (state.Branches as StateMachineDefinition[]).map((branch) => ({
+                  ...branch,
+                  States: breakState(branch.States) as never,
+                })),
+              }
+            : state,
+      ]),
+    );
+  return { ...definition, States: breakState(definition.States) as never };
+}
+
+describe('applyTransitions, when deciding a message throws', () => {
+  it('commits the messages before it, leaves it to be decided alone, and writes the history of one by one', async () => {
+    const runs = [await queuedOutcomes(), await queuedOutcomes()];
+    for (const { engine } of runs) {
+      const real = engine.deps.definitions;
+      engine.deps.definitions = {
+        load: async (source) => breaking(await real.load(source), 'After2'),
+      } as DefinitionCache;
+    }
+    const [batched, single] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    // Branch 2's outcome runs on into After2, which throws: the run stops before it.
+    expect(await applyTransitions(batched.engine.deps, batched.outcomes)).toBe(2);
+    let rest = batched.outcomes.slice(2);
+    expect(await applyTransitions(batched.engine.deps, rest)).toBe(0);
+    while (rest.length > 0) {
+      const applied = await applyTransitions(batched.engine.deps, rest);
+      if (applied === 0) await applyTransition(batched.engine.deps, rest[0] as TransitionEnvelope);
+      rest = rest.slice(Math.max(1, applied));
+    }
+    for (const outcome of single.outcomes) await applyTransition(single.engine.deps, outcome);
+    await runUntilIdle(batched.engine);
+    await runUntilIdle(single.engine);
+    const history = await historyOf(batched.engine, batched.executionArn);
+    expect(history).toEqual(await historyOf(single.engine, single.executionArn));
+    const described = await describeExecution(batched.engine.deps, { executionArn: batched.executionArn });
+    expect(described.status).toBe('FAILED');
+    expect(described.cause).toMatch(/to the state 'After2': TypeError: cannot read /);
   });
 });
 
