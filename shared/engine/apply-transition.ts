@@ -77,13 +77,13 @@ const TAKES_A_STEP_OF_ITS_OWN = new Set<TransitionMessage['type']>(['start', 're
 /**
  * Applies queued messages of one execution (in the order the FIFO queue delivered them) in one commit where it
  * can, and returns how many of them, from the first, it applied (or found applied by an earlier delivery): the
- * rest are the caller's to apply next; 0 when the first is to be applied alone, by applyTransition. Each message is decided as applyTransition would decide it in a step of
- * its own, on the state the ones before it left, running on as that step would; so the commit holds the events
- * the separate steps would have written, in the same order, and its outbox their messages in the order the
- * queue would have taken them. The ids of all it applied are in the commit (`causedBy`, `alsoApplied`), so a
- * redelivery of any is recognised. A message that would not be applied that way (the execution is not
- * RUNNING, deciding it throws, it takes a step of its own) ends the run before it, or, first of the run, is
- * left to applyTransition.
+ * rest are the caller's to apply next; 0 when the first is to be applied alone, by applyTransition. Each message
+ * is decided as applyTransition would decide it in a step of its own, on the state the ones before it left,
+ * running on as that step would; so the commit holds the events the separate steps would have written, in the
+ * same order, and its outbox their messages in the order the queue would have taken them. The ids of all it
+ * applied are in the commit (`causedBy`, `alsoApplied`), so a redelivery of any is recognised. A message that
+ * would not be applied that way (the execution is not RUNNING, deciding it throws, it takes a step of its own,
+ * it was applied already) ends the run before it, or, first of the run, is left to applyTransition.
  */
 export async function applyTransitions(
   deps: EngineDeps,
@@ -92,17 +92,10 @@ export async function applyTransitions(
   const [first] = envelopes;
   if (!first) return 0;
   const { executionArn } = first;
-  let limit = 1;
-  while (
-    limit < envelopes.length &&
-    envelopes[limit]?.executionArn === executionArn &&
-    !TAKES_A_STEP_OF_ITS_OWN.has((envelopes[limit] as TransitionEnvelope).message.type)
-  ) {
-    limit++;
-  }
+  let limit = runLength(envelopes);
   // The first is then the caller's to apply alone (applyTransition).
   const alone = 0;
-  if (limit === 1 || TAKES_A_STEP_OF_ITS_OWN.has(first.message.type)) return alone;
+  if (limit === 1) return alone;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const loaded = await loadExecution(deps.log, executionArn);
     if (!loaded) return alone;
@@ -166,6 +159,19 @@ export async function applyTransitions(
     'InfrastructureFailure',
     `Gave up applying ${first.id} and the messages after it to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
+}
+
+/** How many of the envelopes, from the first, one step may take: those of its execution it may take together. */
+function runLength(envelopes: readonly TransitionEnvelope[]): number {
+  const [first] = envelopes;
+  if (!first || TAKES_A_STEP_OF_ITS_OWN.has(first.message.type)) return 1;
+  let length = 1;
+  for (const envelope of envelopes.slice(1)) {
+    if (envelope.executionArn !== first.executionArn || TAKES_A_STEP_OF_ITS_OWN.has(envelope.message.type))
+      break;
+    length++;
+  }
+  return length;
 }
 
 /** Whether the commit applied the message with this id. */
