@@ -10,7 +10,7 @@ import { decideFailure } from './decide-failure.ts';
 import { type EngineDeps, stepEnv } from './engine-deps.ts';
 import { EngineError } from './engine-error.ts';
 import { isInfrastructureError } from './infrastructure-failure.ts';
-import { loadExecution, needsSnapshot } from './load-execution.ts';
+import { type LoadedExecution, loadExecution, needsSnapshot } from './load-execution.ts';
 import { stopOrphanedChild } from './nested-executions.ts';
 import { sendOutbox } from './outbox.ts';
 import type { Commit, TransitionEnvelope } from './ports.ts';
@@ -68,6 +68,153 @@ export function applyIfAdmitted(
   return apply(deps, envelope, options);
 }
 
+/**
+ * Messages a step may take after another of the same execution (applyTransitions). A start writes commit 1, a
+ * redrive reopens a closed execution and a give-up's `fail` names its own cause: each keeps a step of its own.
+ */
+const TAKES_A_STEP_OF_ITS_OWN = new Set<TransitionMessage['type']>(['start', 'redrive', 'fail']);
+
+/**
+ * Applies queued messages of one execution (in the order the FIFO queue delivered them) in one commit where it
+ * can, and returns how many of them, from the first, it applied (or found applied by an earlier delivery): the
+ * rest are the caller's to apply next; 0 when the first is to be applied alone, by applyTransition. Each message
+ * is decided as applyTransition would decide it in a step of its own, on the state the ones before it left,
+ * running on as that step would; so the commit holds the events the separate steps would have written, in the
+ * same order, and its outbox their messages in the order the queue would have taken them. The ids of all it
+ * applied are in the commit (`causedBy`, `alsoApplied`), so a redelivery of any is recognised. A message that
+ * would not be applied that way (the execution is not RUNNING, deciding it throws, it takes a step of its own,
+ * it was applied already) ends the run before it, or, first of the run, is left to applyTransition.
+ */
+export async function applyTransitions(
+  deps: EngineDeps,
+  envelopes: readonly TransitionEnvelope[],
+): Promise<number> {
+  const [first] = envelopes;
+  if (!first) return 0;
+  const { executionArn } = first;
+  let limit = runLength(envelopes);
+  // The first is then the caller's to apply alone (applyTransition).
+  const alone = 0;
+  if (limit === 1) return alone;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const loaded = await loadExecution(deps.log, executionArn);
+    if (!loaded) return alone;
+    const redelivered = await resendApplied(deps, loaded, envelopes.slice(0, limit));
+    if (redelivered > 0) return redelivered;
+    if (loaded.state.status !== 'RUNNING') return alone;
+    const { state } = loaded;
+    const execution = state.execution as ExecutionInfo;
+    if (!execution.source) throw new InvariantError(`${executionArn} has no definition source`);
+    let step: Step;
+    try {
+      step = new Step(compileMachine(await deps.definitions.load(execution.source)), state, stepEnv(deps));
+    } catch (error) {
+      if (isInfrastructureError(error)) throw error;
+      return alone;
+    }
+    const ids: string[] = [];
+    let undecided: number | undefined;
+    for (const envelope of envelopes.slice(0, limit)) {
+      if (ids.length > 0 && step.events.length >= MAX_EVENTS_PER_STEP) break;
+      if (ids.length > 0 && loaded.commits.some((commit) => appliedBy(commit, envelope.id))) break;
+      try {
+        await decideInStepOfItsOwn(step, envelope.message);
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error;
+        undecided = ids.length;
+        break;
+      }
+      ids.push(envelope.id);
+      if (state.status !== 'RUNNING') break;
+    }
+    if (undecided === 0) return alone;
+    if (undecided !== undefined) {
+      // The step is half decided: read the log again and take only the messages before the one that threw,
+      // which the next run starts with, to be decided (and failed) as applyTransition decides it.
+      limit = undecided;
+      attempt--;
+      continue;
+    }
+    if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
+      return ids.length;
+    }
+    const n = loaded.lastCommit + 1;
+    const commit: Commit = {
+      n,
+      causedBy: ids[0] as string,
+      ...(ids.length > 1 ? { alsoApplied: ids.slice(1) } : {}),
+      events: step.events,
+      outbox: {
+        messages: step.messages,
+        commands: step.commands,
+        ...(state.status !== 'RUNNING' ? { closed: true } : {}),
+      },
+    };
+    if (needsSnapshot(loaded, n, step.events.length)) commit.snapshot = state;
+    if (!(await deps.log.append(executionArn, commit))) continue;
+    await sendOutbox(deps, execution, commit);
+    return ids.length;
+  }
+  throw new EngineError(
+    'InfrastructureFailure',
+    `Gave up applying ${first.id} and the messages after it to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
+  );
+}
+
+/** How many of the envelopes, from the first, one step may take: those of its execution it may take together. */
+function runLength(envelopes: readonly TransitionEnvelope[]): number {
+  const [first] = envelopes;
+  if (!first || TAKES_A_STEP_OF_ITS_OWN.has(first.message.type)) return 1;
+  let length = 1;
+  for (const envelope of envelopes.slice(1)) {
+    if (envelope.executionArn !== first.executionArn || TAKES_A_STEP_OF_ITS_OWN.has(envelope.message.type))
+      break;
+    length++;
+  }
+  return length;
+}
+
+/** Whether the commit applied the message with this id. */
+function appliedBy(commit: Commit, id: string): boolean {
+  return commit.causedBy === id || (commit.alsoApplied?.includes(id) ?? false);
+}
+
+/**
+ * A delivery again of messages already applied (the first of them, and those after it the same commits took):
+ * each of those commits' outboxes is sent again, once, as applyTransition sends a duplicate's. Returns how many
+ * of the envelopes, from the first, were applied.
+ */
+async function resendApplied(
+  deps: EngineDeps,
+  loaded: LoadedExecution,
+  envelopes: readonly TransitionEnvelope[],
+): Promise<number> {
+  const commits: Commit[] = [];
+  let applied = 0;
+  for (const envelope of envelopes) {
+    const commit = loaded.commits.find((candidate) => appliedBy(candidate, envelope.id));
+    if (!commit) break;
+    if (!commits.includes(commit)) commits.push(commit);
+    applied++;
+  }
+  for (const commit of commits) await sendOutbox(deps, loaded.state.execution as ExecutionInfo, commit);
+  return applied;
+}
+
+/**
+ * Decides a message in the step as a step of its own would (decideStep, then running on, with its own room),
+ * behind the messages earlier ones left: those are queued before whatever this one sends.
+ */
+async function decideInStepOfItsOwn(step: Step, message: TransitionMessage): Promise<void> {
+  const earlier = step.messages;
+  const eventsBefore = step.events.length;
+  step.messages = [];
+  const pending = decideStep(step, message);
+  if (pending) await pending;
+  await runOnInStep(step, eventsBefore);
+  step.messages = [...earlier, ...step.messages];
+}
+
 async function apply(
   deps: EngineDeps,
   envelope: TransitionEnvelope,
@@ -105,7 +252,7 @@ async function apply(
     }
     // The FIFO queue holds back an execution's later messages until this one is deleted, so a commit that
     // applied it is among the newest: send its outbox again (the crash may have come before the sends).
-    const applied = loaded.commits.find((commit) => commit.causedBy === id);
+    const applied = loaded.commits.find((commit) => appliedBy(commit, id));
     if (applied) {
       await sendOutbox(deps, execution, applied);
       return { kind: 'duplicate', state };
@@ -190,9 +337,9 @@ export function applyMessage(
  * in one commit; a Task, a Wait or a Distributed Map ends a scope's run (a command or a timer), and a message that
  * is not an advance stops the run (it and the rest are sent).
  */
-async function runOnInStep(step: Step): Promise<void> {
+async function runOnInStep(step: Step, eventsBefore = 0): Promise<void> {
   let states = 1;
-  const room = () => states < MAX_STATES_PER_STEP && step.events.length < MAX_EVENTS_PER_STEP;
+  const room = () => states < MAX_STATES_PER_STEP && step.events.length - eventsBefore < MAX_EVENTS_PER_STEP;
   const decide = async (message: TransitionMessage) => {
     states++;
     const pending = decideStep(step, message);

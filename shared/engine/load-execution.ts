@@ -1,4 +1,5 @@
 import { applyEvent } from '../history/apply-event.ts';
+import { upgradeLegacyChildRuns } from '../history/child-run-set.ts';
 import { createExecutionState, type ExecutionState } from '../history/execution-state.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import type { Commit, EventLog } from './ports.ts';
@@ -40,6 +41,7 @@ export async function loadExecution(
   }
   // A snapshot comes from JSON the adapter just decoded: the fold may own it.
   const state = base >= 0 ? (commits[base]?.snapshot as ExecutionState) : createExecutionState();
+  if (base >= 0) upgradeSnapshot(state);
   let eventsSinceSnapshot = 0;
   for (let i = base + 1; i < commits.length; i++) {
     for (const event of (commits[i] as Commit).events) applyEvent(state, event);
@@ -52,6 +54,14 @@ export async function loadExecution(
     snapshotAt: base >= 0 ? (commits[base] as Commit).n : 0,
     eventsSinceSnapshot,
   };
+}
+
+/** A snapshot written by an earlier Statefold, in the shape this one folds onto (in place). */
+function upgradeSnapshot(state: ExecutionState): void {
+  for (const scope of Object.values(state.scopes)) {
+    if (scope.children?.kind === 'map-run') upgradeLegacyChildRuns(scope.children);
+    if (scope.retained?.kind === 'map-run') upgradeLegacyChildRuns(scope.retained);
+  }
 }
 
 /** Whether commit `n` (with `events` more events) must carry a snapshot. */

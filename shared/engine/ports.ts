@@ -27,6 +27,11 @@ export interface Commit {
   n: number;
   /** Id of the transition message (or API call) this commit applied. */
   causedBy: string;
+  /**
+   * A step that took several queued messages of the execution at once (applyTransitions): the ids of those it
+   * applied after `causedBy`'s, in their order. A redelivery of any of them finds it here.
+   */
+  alsoApplied?: string[];
   events: ExecutionEvent[];
   outbox: Outbox;
   /** The replayed state after this commit's events; on some commits, so a read never needs the whole log. */

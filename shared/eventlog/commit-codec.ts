@@ -7,7 +7,7 @@ import { commitChunkPrefix, commitSortKey, executionPartition, PARTITION_KEY, SO
 
 /**
  * A commit as items: the commit item (`c#<n>`: n, causedBy, attemptId and the body, the JSON of
- * `{events, outbox, snapshot?}`) and, for a body too large for it, the chunk items written before it.
+ * `{events, outbox, alsoApplied?, snapshot?}`) and, for a body too large for it, the chunk items written before it.
  */
 
 export const COMMIT_BODY = 'body';
@@ -34,6 +34,7 @@ export async function encodeCommit(
     causedBy: commit.causedBy,
   };
   const body: Record<string, unknown> = { events: commit.events, outbox: commit.outbox };
+  if (commit.alsoApplied !== undefined) body.alsoApplied = commit.alsoApplied;
   if (commit.snapshot !== undefined) body.snapshot = commit.snapshot;
   const room = ITEM_BUDGET_BYTES - estimateItemBytes(base) - COMMIT_ITEM_SLACK;
   const text = await encodeTextItems(COMMIT_BODY, JSON.stringify(body), room, {
@@ -59,13 +60,14 @@ export function decodeCommit(item: Item, bodyText: string): Commit {
     );
   }
   // The body is JSON this adapter wrote from a Commit; its shape is the Commit's.
-  const stored = body as unknown as Pick<Commit, 'events' | 'outbox' | 'snapshot'>;
+  const stored = body as unknown as Pick<Commit, 'events' | 'outbox' | 'alsoApplied' | 'snapshot'>;
   const commit: Commit = {
     n: requireNumber(item, 'n'),
     causedBy: requireString(item, 'causedBy'),
     events: stored.events,
     outbox: stored.outbox,
   };
+  if (stored.alsoApplied !== undefined) commit.alsoApplied = stored.alsoApplied;
   if (stored.snapshot !== undefined) commit.snapshot = stored.snapshot;
   return commit;
 }

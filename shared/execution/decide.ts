@@ -1,3 +1,4 @@
+import { hasChildRun } from '../history/child-run-set.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { ROOT_SCOPE } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
@@ -198,7 +199,13 @@ function settleChild(
 ): void {
   const scope = awaiting(step.state, message.scope, 'children', message.ref);
   const children = scope?.children;
-  if (!scope || !children || message.index >= children.nextIndex || !children.open?.[message.index]) return;
+  if (
+    !scope ||
+    !children ||
+    message.index >= children.nextIndex ||
+    !hasChildRun(children.openChildRuns, message.index)
+  )
+    return;
   settleChildRun(step, scope, message.index, outcome);
 }
 

@@ -1,3 +1,4 @@
+import { childRunEntries } from '../history/child-run-set.ts';
 import type { FailureHandling, StateExitedType } from '../history/events.ts';
 import {
   childScopeId,
@@ -310,9 +311,10 @@ export function abortChildren(
 /** The Map Run's children still running are stopped, as AWS aborts them with their Map Run. */
 export function stopChildRuns(step: Step, parent: ScopeState): void {
   const children = parent.children;
-  if (children?.kind !== 'map-run' || !children.open) return;
-  for (const executionName of Object.values(children.open)) {
-    step.commands.push({ type: 'stopChildRun', mapRunArn: children.mapRunArn ?? '', executionName });
+  if (children?.kind !== 'map-run') return;
+  const mapRunArn = children.mapRunArn ?? '';
+  for (const { executionName } of childRunEntries(children.openChildRuns, mapRunArn)) {
+    step.commands.push({ type: 'stopChildRun', mapRunArn, executionName });
   }
 }
 

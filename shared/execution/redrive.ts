@@ -1,3 +1,4 @@
+import { childRunCount } from '../history/child-run-set.ts';
 import type { RedriveRestart } from '../history/events.ts';
 import {
   childScopeId,
@@ -88,7 +89,11 @@ export function restartOf(step: Pick<Step, 'stateOf'>, root: ScopeState): Redriv
   }
   if (kept.kind === 'map-run' && definition.Type === 'Map' && kept.mapRunArn !== undefined) {
     // The Map Run's children that failed, and those still open when it ended (aborted with it), are redriven.
-    return { kind: 'map-run', mapRunArn: kept.mapRunArn, redriven: unsuccessfulChildRuns(kept).length };
+    return {
+      kind: 'map-run',
+      mapRunArn: kept.mapRunArn,
+      redriven: childRunCount(unsuccessfulChildRuns(kept)),
+    };
   }
   // A Map Run that never started (its MapRunStarted not written): the state runs again.
   return { kind: 'state' };

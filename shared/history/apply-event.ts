@@ -1,6 +1,13 @@
 import { assertNever } from '../lib/assert-never.ts';
 import { InvariantError } from '../lib/invariant-error.ts';
 import { isJsonObject } from '../lib/json.ts';
+import {
+  addChildRun,
+  childRunIndexes,
+  deleteChildRun,
+  emptyChildRunSet,
+  moveChildRun,
+} from './child-run-set.ts';
 import type {
   EventOfType,
   ExecutionEvent,
@@ -261,12 +268,11 @@ const APPLIERS: Appliers = {
       // A redriven Map Run takes up its unsuccessful children first, then goes on where it stopped.
       if (children.redo?.[0] === event.index) {
         children.redo = children.redo.slice(1);
-        // In place, as `open` is: a copy per child would cost the square of a large redrive.
-        if (children.rerun) delete children.rerun[event.index];
+        deleteChildRun(children.rerunChildRuns, event.index);
       } else children.nextIndex = event.index + 1;
       children.running += 1;
-      children.open ??= {};
-      children.open[event.index] = event.executionName;
+      children.openChildRuns ??= emptyChildRunSet();
+      addChildRun(children.openChildRuns, children.mapRunArn ?? '', event.index, event.executionName);
       // A Map Run reading its items keeps only those not started yet.
       if (children.itemsOffset !== undefined) {
         while (children.itemsOffset < children.nextIndex && children.items.length > 0) {
@@ -708,13 +714,11 @@ function redriveExecution(state: ExecutionState, event: EventOfType<'ExecutionRe
   }
   if (restart.kind === 'map-run') {
     // The same Map Run goes on: its unsuccessful children are redriven first (see `MapRunChildStarted`).
-    const rerun: Record<string, string> = {};
-    const unsuccessful = unsuccessfulChildRuns(children);
-    for (const { index, executionName } of unsuccessful) rerun[index] = executionName;
-    children.rerun = rerun;
-    children.redo = unsuccessful.map(({ index }) => index);
-    children.open = {};
-    delete children.failedRuns;
+    const rerun = unsuccessfulChildRuns(children);
+    children.rerunChildRuns = rerun;
+    children.redo = childRunIndexes(rerun);
+    children.openChildRuns = emptyChildRunSet();
+    delete children.failedChildRuns;
     // A redriven Map Run goes on: the failure it wrote its results for is behind it.
     delete children.failing;
     return;
@@ -753,12 +757,10 @@ function settleChild(
   // A Map Run whose ResultWriter writes the results keeps none: the child executions hold them.
   if (!writesToS3(children.writer)) children.results[index] = result;
   if (children.kind === 'map-run') {
-    const name = children.open?.[index];
-    if (outcome === 'failed' && name !== undefined) {
-      children.failedRuns ??= {};
-      children.failedRuns[index] = name;
-    }
-    delete children.open?.[index];
+    if (outcome === 'failed') {
+      children.failedChildRuns ??= emptyChildRunSet();
+      moveChildRun(children.openChildRuns, children.failedChildRuns, index);
+    } else deleteChildRun(children.openChildRuns, index);
   } else children.settled[index] = true;
   if (children.kind === 'map' && outcome === 'failed') {
     children.unsuccessful = [...(children.unsuccessful ?? []), index];

@@ -1,5 +1,6 @@
 import type { ItemReaderPlan, ResultWriterPlan } from '../language/types.ts';
 import type { Json } from '../lib/json.ts';
+import { type ChildRunSet, unionOfChildRuns } from './child-run-set.ts';
 import type { ExecutionInfo, TaskResource } from './events.ts';
 
 /**
@@ -142,16 +143,14 @@ export interface ChildRuns {
   results: Json[];
   /** JSONata Map: items already went through ItemSelector. */
   preselected: boolean;
-  /** Which children have finished (succeeded or failed); a Map Run keeps `open` instead. */
+  /** Which children have finished (succeeded or failed); a Map Run keeps `openChildRuns` instead. */
   settled: boolean[];
   /** Inline Map: the iterations that failed (settled, yet to run again on a redrive). */
   unsuccessful?: number[];
   /** Inline Map after a redrive: iterations to start again (before `nextIndex` goes on). */
   redo?: number[];
-  /**
-   * A Map Run: the children started and not yet ended (as many as MaxConcurrency allows), index → execution name.
-   */
-  open?: Record<string, string>;
+  /** A Map Run: the children started and not yet ended (as many as MaxConcurrency allows). */
+  openChildRuns?: ChildRunSet;
   /**
    * A Map Run reading its items: `items` holds only those read and not started yet, the first of them child
    * number `itemsOffset`; so its state stays as small as a page and MaxConcurrency make it, however many items.
@@ -161,10 +160,10 @@ export interface ChildRuns {
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
   mapRunArn?: string;
-  /** A Map Run: its children that failed, index → execution name (redriven with the run). */
-  failedRuns?: Record<string, string>;
-  /** A redriven Map Run: the children to redrive (index → execution name), as `redo` reaches them. */
-  rerun?: Record<string, string>;
+  /** A Map Run: its children that failed (redriven with the run). */
+  failedChildRuns?: ChildRunSet;
+  /** A redriven Map Run: the children to redrive, as `redo` reaches them. */
+  rerunChildRuns?: ChildRunSet;
   /** A Map Run: how many times it was redriven (MapRunRedriven). */
   mapRunRedriveCount?: number;
   /** Distributed Map: the id of its MapRunStarted event. */
@@ -227,11 +226,7 @@ export function childScopeId(startedEventId: number, index: number): string {
   return `${startedEventId}.${index}`;
 }
 
-/** A Map Run's children that did not succeed (failed, or open when it ended), in index order, with their names. */
-export function unsuccessfulChildRuns(children: ChildRuns): Array<{ index: number; executionName: string }> {
-  const names: Record<string, string> = { ...children.failedRuns, ...children.open };
-  return Object.keys(names)
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((index) => ({ index, executionName: names[index] as string }));
+/** A Map Run's children that did not succeed (failed, or open when it ended). */
+export function unsuccessfulChildRuns(children: ChildRuns): ChildRunSet {
+  return unionOfChildRuns(children.failedChildRuns, children.openChildRuns);
 }

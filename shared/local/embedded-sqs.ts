@@ -2,6 +2,7 @@ import { Server } from 'node:net';
 import { startFauxqs } from 'fauxqs';
 import { type LocalSqsClient, localSqsClient } from '../composition/local-clients.ts';
 import { ensureQueue, queueArnOf } from '../queue/queue-setup.ts';
+import './fauxqs-fifo-groups.ts';
 import type { QueueUrls } from '../queue/sqs-queues.ts';
 
 /**

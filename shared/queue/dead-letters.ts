@@ -154,7 +154,7 @@ async function receiveBatch(client: SQSClient, queueUrl: string, holdSeconds: nu
 
 /**
  * Every message of the queue, each held hidden for a moment while the others are read (one seen again is
- * skipped). A FIFO queue gives one message of a group at a time and none of it while one is held; a few empty
+ * skipped). A FIFO queue gives a group's messages in order, and none of the group while one is held; a few empty
  * receives in a row end the read (a standard queue's receives sample its servers).
  */
 async function receiveAll(client: SQSClient, queueUrl: string, limit: number): Promise<Message[]> {

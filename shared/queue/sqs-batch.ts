@@ -8,9 +8,30 @@ import { describeError } from '../lib/describe-error.ts';
  * run in order, and once one fails the records after it in that group must fail too (returned unprocessed), or
  * an execution's later transition would be applied before an earlier one.
  */
-export async function processSqsBatch(
+export function processSqsBatch(
   event: SQSEvent,
   handle: (record: SQSRecord) => Promise<void>,
+  onFailure: (record: SQSRecord, error: unknown) => void = logFailure,
+): Promise<SQSBatchResponse> {
+  return processSqsRuns(
+    event,
+    async ([record]) => {
+      await handle(record as SQSRecord);
+      return 1;
+    },
+    onFailure,
+  );
+}
+
+/**
+ * processSqsBatch for a handler that may take several records of a message group at once: `handle` is given
+ * the group's records not handled yet (in order) and handles some of them from the first, at least that one,
+ * and says how many; when it throws, the first of them failed, and it and every later one of its group come
+ * back.
+ */
+export async function processSqsRuns(
+  event: SQSEvent,
+  handle: (records: readonly SQSRecord[]) => Promise<number>,
   onFailure: (record: SQSRecord, error: unknown) => void = logFailure,
 ): Promise<SQSBatchResponse> {
   const groups = new Map<string, SQSRecord[]>();
@@ -24,12 +45,12 @@ export async function processSqsBatch(
   const failed: string[] = [];
   await Promise.all(
     [...groups.values()].map(async (records) => {
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i] as SQSRecord;
+      let i = 0;
+      while (i < records.length) {
         try {
-          await handle(record);
+          i += Math.max(1, await handle(records.slice(i)));
         } catch (error) {
-          onFailure(record, error);
+          onFailure(records[i] as SQSRecord, error);
           for (const rest of records.slice(i)) failed.push(rest.messageId);
           return;
         }

@@ -1,5 +1,6 @@
 import { applyPayloadTemplate } from '../../dataflow/payload-template.ts';
 import { selectPath } from '../../dataflow/state-io.ts';
+import { childRunName, mapRunChildName } from '../../history/child-run-set.ts';
 import {
   type ChildRuns,
   childScopeId,
@@ -571,7 +572,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
   while (parent.children === children && children.running < limit && hasNextChild(children)) {
     // After a redrive, the iterations that did not succeed start again first.
     const index = children.redo?.[0] ?? children.nextIndex;
-    const redriven = children.rerun?.[index];
+    const redriven = childRunName(children.rerunChildRuns, children.mapRunArn ?? '', index);
     if (redriven !== undefined) {
       // A redriven Map Run's child that did not succeed: the same execution is redriven, with its own input.
       step.emit({
@@ -609,7 +610,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
       return;
     }
     if (children.kind === 'map-run') {
-      const executionName = step.env.uuid();
+      const executionName = mapRunChildName(children.mapRunArn ?? '', index);
       step.emit({
         type: 'MapRunChildStarted',
         scope: parent.id,
