@@ -7,7 +7,7 @@ import {
 } from '../history/execution-state.ts';
 import { payloadTooLargeCause, StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
-import { exceedsJsonBytes, type Json } from '../lib/json.ts';
+import type { Json } from '../lib/json.ts';
 import { chooseHandling } from './error-handling.ts';
 import { finishChildren, startNextChildren } from './states/children.ts';
 import type { Step } from './step.ts';
@@ -68,7 +68,7 @@ export function exitState(
     failScope(step, scope, StatesErrors.DataLimitExceeded, step.runtimeCause(scope, tooLarge), prev);
     return;
   }
-  if (exceedsJsonBytes(output)) {
+  if (step.exceedsPayloadQuota(output)) {
     // A state's output is a payload like any other: over 256 KiB the execution fails, whatever the state type.
     failScope(step, scope, StatesErrors.DataLimitExceeded, payloadTooLargeCause(scope.stateName), prev);
     return;

@@ -6,7 +6,7 @@ import type { IntrinsicEnv } from '../intrinsics/index.ts';
 import type { PathSources } from '../jsonpath/paths.ts';
 import { StatesError } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
-import type { Json } from '../lib/json.ts';
+import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { type CompiledMachine, getStateInfo, type StateInfo } from './compile-machine.ts';
 import { buildContextObject, type ContextExtras } from './context-object.ts';
 import type { Command, StepEnv, TimerPurpose, TransitionMessage } from './messages.ts';
@@ -74,6 +74,21 @@ export class Step {
 
   startTimer(scope: ScopeState, ref: number, purpose: TimerPurpose, dueAt: number): void {
     this.commands.push({ type: 'startTimer', scope: scope.id, ref, purpose, dueAt });
+  }
+
+  /** The last state output found within the payload quota (see `exceedsPayloadQuota`). */
+  #withinQuota: Json | undefined;
+
+  /**
+   * Whether a state's output is over AWS's payload quota. A value is never changed once it is a state's input
+   * or output (each update copies), so the output found within the quota last is not measured again: a Pass
+   * that hands its input on (a chain of them) measures it once.
+   */
+  exceedsPayloadQuota(output: Json): boolean {
+    if (output === this.#withinQuota) return false;
+    if (exceedsJsonBytes(output)) return true;
+    this.#withinQuota = output;
+    return false;
   }
 
   stateOf(scope: ScopeState): StateDefinition {
