@@ -74,7 +74,7 @@ export function exitState(
     return;
   }
   const type = step.infoOf(scope).exited as StateExitedType;
-  const exited = step.emit({
+  const exited = step.emitExited({
     id: 0,
     timestamp: 0,
     type,
@@ -85,8 +85,8 @@ export function exitState(
     next,
     assigned,
   });
-  if (next !== null) step.advance(scope, exited.id);
-  else endScope(step, scope, exited.id);
+  if (next !== null) step.advance(scope, exited);
+  else endScope(step, scope, exited);
 }
 
 /** A block reached its end: the execution succeeds, or the branch/iteration hands its output up. */

@@ -1,6 +1,13 @@
 import { selectPath } from '../dataflow/state-io.ts';
-import { applyEvent } from '../history/apply-event.ts';
-import { type ExecutionEvent, HIDDEN_EVENT_TYPES, type NewEvent } from '../history/events.ts';
+import { applyEvent, applyStateEntered, applyStateExited } from '../history/apply-event.ts';
+import {
+  type EventOfType,
+  type ExecutionEvent,
+  HIDDEN_EVENT_TYPES,
+  type NewEvent,
+  type StateEnteredType,
+  type StateExitedType,
+} from '../history/events.ts';
 import { type ExecutionState, type ScopeState, visibleVariables } from '../history/execution-state.ts';
 import type { IntrinsicEnv } from '../intrinsics/index.ts';
 import type { PathSources } from '../jsonpath/paths.ts';
@@ -62,6 +69,27 @@ export class Step {
     applyEvent(this.state, full as unknown as ExecutionEvent);
     this.events.push(full as unknown as ExecutionEvent);
     return full;
+  }
+
+  /**
+   * `emit` for a state's Entered event, most of any history with its Exited event (`emitExited`): each has
+   * a call site and an applier of its own, so the stores and loads on these events' two shapes stay
+   * monomorphic where `emit`'s see every event type. The caller's literal has `id: 0, timestamp: 0`.
+   */
+  emitEntered(event: EventOfType<StateEnteredType>): number {
+    event.id = this.state.lastEventId + 1;
+    event.timestamp = this.env.now;
+    applyStateEntered(this.state, event);
+    this.events.push(event);
+    return event.id;
+  }
+
+  emitExited(event: EventOfType<StateExitedType>): number {
+    event.id = this.state.lastEventId + 1;
+    event.timestamp = this.env.now;
+    applyStateExited(this.state, event);
+    this.events.push(event);
+    return event.id;
   }
 
   send(message: TransitionMessage): void {

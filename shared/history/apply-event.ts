@@ -71,6 +71,25 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Execut
   return state;
 }
 
+/**
+ * `applyEvent` for a state's Entered or Exited event, from a caller that knows which it is (the step that
+ * writes it): with no dispatch on the type, and reading only these events' shapes, the hot path of every
+ * interpreter run stays monomorphic.
+ */
+export function applyStateEntered(state: ExecutionState, event: EventOfType<StateEnteredType>): void {
+  const scope = state.scopes[event.scope];
+  state.lastEventId = event.id;
+  if (scope) scope.lastEventId = event.id;
+  enterState(state, event, scope);
+}
+
+export function applyStateExited(state: ExecutionState, event: EventOfType<StateExitedType>): void {
+  const scope = state.scopes[event.scope];
+  state.lastEventId = event.id;
+  if (scope) scope.lastEventId = event.id;
+  exitState(state, event, scope);
+}
+
 /** An event that changes nothing replay keeps (its meaning is in the events around it). */
 function ignoreEvent(): void {}
 
