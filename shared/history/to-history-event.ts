@@ -32,20 +32,48 @@ export function toHistoryEvents(
   options: ProjectionOptions = {},
 ): HistoryEvent[] {
   const out: HistoryEvent[] = [];
+  const data = options.includeExecutionData !== false;
   // One value is often several events' text (a state's output is the next state's input): written once.
   texts = new WeakMap();
   try {
     for (const event of events) {
+      // States entering and exiting are most of any history: they skip the lookups by type (see applyEvent).
+      switch (event.type) {
+        case 'PassStateEntered':
+        case 'TaskStateEntered':
+        case 'ChoiceStateEntered':
+        case 'WaitStateEntered':
+        case 'SucceedStateEntered':
+        case 'FailStateEntered':
+        case 'ParallelStateEntered':
+        case 'MapStateEntered':
+          out.push(projectEntered(event, data));
+          continue;
+        case 'PassStateExited':
+        case 'TaskStateExited':
+        case 'ChoiceStateExited':
+        case 'WaitStateExited':
+        case 'SucceedStateExited':
+        case 'ParallelStateExited':
+        case 'MapStateExited':
+          out.push(projectExited(event, data));
+          continue;
+      }
       if (!HIDDEN_EVENT_TYPES.has(event.type)) out.push(toHistoryEvent(event, options));
     }
   } finally {
     texts = undefined;
+    lastValue = undefined;
+    lastText = undefined;
   }
   return out;
 }
 
 /** The JSON text of the objects projected so far, while toHistoryEvents runs (events' values never change). */
 let texts: WeakMap<object, string> | undefined;
+/** The last of them, looked at before `texts`: a state's input is most often the output just written. */
+let lastValue: object | undefined;
+let lastText: string | undefined;
 
 /** AWS's shape of one type of event; `data` is includeExecutionData. */
 type Projector<E extends ExecutionEvent> = (event: E, data: boolean) => HistoryEvent;
@@ -198,11 +226,14 @@ function withDetails(event: ExecutionEvent, key: string, details: Record<string,
 function text(value: Json, data: boolean): string | undefined {
   if (!data) return undefined;
   if (typeof value !== 'object' || value === null || texts === undefined) return JSON.stringify(value);
+  if (value === lastValue) return lastText;
   let written = texts.get(value);
   if (written === undefined) {
     written = JSON.stringify(value);
     texts.set(value, written);
   }
+  lastValue = value;
+  lastText = written;
   return written;
 }
 
