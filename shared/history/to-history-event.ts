@@ -10,7 +10,10 @@ import {
   type StateExitedType,
 } from './events.ts';
 
-/** One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). */
+/**
+ * One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). The events of one history that
+ * have the same timestamp share its Date: read it, do not change it.
+ */
 export interface HistoryEvent {
   timestamp: Date;
   type: string;
@@ -65,8 +68,27 @@ export function toHistoryEvents(
     texts = undefined;
     lastValue = undefined;
     lastText = undefined;
+    lastDate = undefined;
+    lastTimestamp = Number.NaN;
   }
   return out;
+}
+
+/**
+ * The last Date built while toHistoryEvents runs: the events of the same millisecond share it (on the virtual
+ * clock, most of a run's), as building a Date costs more than the rest of an event.
+ */
+let lastDate: Date | undefined;
+let lastTimestamp = Number.NaN;
+
+function dateOf(timestamp: number): Date {
+  if (timestamp === lastTimestamp && lastDate !== undefined) return lastDate;
+  const date = new Date(timestamp);
+  if (texts !== undefined) {
+    lastDate = date;
+    lastTimestamp = timestamp;
+  }
+  return date;
 }
 
 /** The JSON text of the objects projected so far, while toHistoryEvents runs (events' values never change). */
@@ -206,7 +228,7 @@ const PROJECTORS: Projectors = {
 
 function baseOf(event: ExecutionEvent): HistoryEvent {
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
@@ -278,7 +300,7 @@ function withIteration(key: string) {
 /** State entries and exits are most of a history: each is built as one literal, its shape always the same. */
 function projectEntered(event: EventOfType<StateEnteredType>, data: boolean): HistoryEvent {
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
@@ -300,7 +322,7 @@ function projectExited(event: EventOfType<StateExitedType>, data: boolean): Hist
     details.assignedVariablesDetails = NOT_TRUNCATED;
   }
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
