@@ -126,7 +126,9 @@ const hasOnlyKeys = (node: Node, keys: ReadonlySet<string>) =>
 /**
  * `$name(argument)` for one of FUNCTIONS. The argument may also be a path to a flat, non-empty array of
  * scalars (a function of a list takes it whole; whether JSONata sees a one-item array as the item does not
- * change these functions' answers). A variable of the function's name shadows it: the library is asked then.
+ * change these functions' answers), or for $count any array: a list this subset yields is a variable's value
+ * or a path's last step, which JSONata takes whole, items and all (`[[1], [2]]` counts 2, `[]` 0). A variable
+ * of the function's name shadows it: the library is asked then.
  */
 function compileCall(ast: Node, depth: number): FastExpression | undefined {
   const procedure = ast.procedure as Node | undefined;
@@ -137,7 +139,9 @@ function compileCall(ast: Node, depth: number): FastExpression | undefined {
   if (procedure.type !== 'variable' || !isPlain(procedure)) return undefined;
   const name = procedure.value as string;
   const apply = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
-  const argument = compileArgument(args[0] as Node, depth + 1);
+  // $count counts a list whatever its items: every list the subset yields is one JSONata takes whole.
+  const argument =
+    name === 'count' ? compileFast(args[0] as Node, depth + 1) : compileArgument(args[0] as Node, depth + 1);
   if (apply === undefined || argument === undefined) return undefined;
   return (states, variables) => {
     if (Object.hasOwn(variables, name)) return BAIL;
