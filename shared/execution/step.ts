@@ -128,9 +128,15 @@ export class Step {
 
   /** The compiled facts of the scope's current state (the last one looked up is kept: a step asks often). */
   infoOf(scope: ScopeState): StateInfo {
-    if (scope.stateName !== this.#lastName) {
-      this.#lastInfo = getStateInfo(this.machine, scope.stateName);
-      this.#lastName = scope.stateName;
+    const name = scope.stateName;
+    if (name !== this.#lastName) {
+      // Most often the state the last one looked up moves on to (a chain's next state).
+      const last = this.#lastInfo;
+      this.#lastInfo =
+        last !== undefined && last.next === name && last.nextInfo !== undefined
+          ? last.nextInfo
+          : getStateInfo(this.machine, name);
+      this.#lastName = name;
     }
     return this.#lastInfo as StateInfo;
   }
