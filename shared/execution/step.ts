@@ -48,8 +48,9 @@ export class Step {
   /** Empties the messages and commands (and a step's own events) once the caller has taken them. */
   clear(): void {
     if (!this.#keepsLog) this.events = [];
-    this.messages = [];
-    this.commands = [];
+    // New lists only where there was something (a step's commands are most often none).
+    if (this.messages.length > 0) this.messages = [];
+    if (this.commands.length > 0) this.commands = [];
   }
 
   get now(): number {
