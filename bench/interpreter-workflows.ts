@@ -184,8 +184,8 @@ function createTaskRetry(): BenchWorkflow {
 /**
  * An order as real workflows handle one: a validating Task, a Choice on the total, a Pass with intrinsics, a
  * Parallel of two Tasks with a ResultSelector, and a Map over the order's lines with an ItemSelector reading
- * `$$.Map.Item`. Its JSONata twin uses the library's functions ($sum, $string, $count, `? :`), outside the
- * synchronous evaluator's subset.
+ * `$$.Map.Item`. Its JSONata twin does the same with `$merge`, array and object constructors, an item picked by
+ * index (`$states.result[0]`), `$string`, `$count` and `? :`.
  */
 function createOrderWorkflow(lineCount: number): BenchWorkflow {
   const lines = Array.from({ length: lineCount }, (_, i) => ({
@@ -384,8 +384,8 @@ function createOrderWorkflow(lineCount: number): BenchWorkflow {
 }
 
 /**
- * A Map whose processor computes with the JSONata library's functions ($sum, $count, $string, `? :`), which the
- * synchronous evaluator does not take; its JSONPath twin does the same with intrinsics.
+ * A Map whose processor computes with JSONata's functions ($sum, $count, $string, `? :`); its JSONPath twin does
+ * the same with intrinsics.
  */
 function createLibraryMap(count: number): BenchWorkflow {
   const items = Array.from({ length: count }, (_, i) => ({ id: i + 1, prices: [1, 2, i % 7] }));

@@ -561,15 +561,21 @@ export class InMemoryRun implements CallbackRun {
     this.#queue.push(first);
     const env: StepEnv = { now: 0, random: Math.random, uuid: randomUUID };
     const step = new Step(compileMachine(this.definition), state, env, events);
+    // A step's one message, with nothing queued before it (a chain's next state): decided next, not queued.
+    let handed: TransitionMessage | undefined;
     while (state.status === 'RUNNING') {
       if (this.#failure) throw this.#failure.error;
-      const message = this.#next();
+      const message = handed ?? this.#next();
+      handed = undefined;
       if (message) {
         env.now = this.clock();
         const pending = decideStep(step, message);
         if (pending) await pending;
         options.onStep?.(state, events);
-        for (const sent of step.messages) this.#queue.push(sent);
+        const sent = step.messages;
+        if (sent.length === 1 && step.commands.length === 0 && this.#head >= this.#queue.length)
+          handed = sent[0];
+        else for (const message of sent) this.#queue.push(message);
         for (const command of step.commands) COMMAND_RUNNERS[command.type](this, command as never);
         step.clear();
         // Its time may have moved (a timer fired): held children look again, after what the step did.

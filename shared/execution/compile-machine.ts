@@ -37,6 +37,9 @@ export interface StateInfo {
   waitForTaskToken: boolean;
   /** A Task's Resource, parsed once. */
   resource: ParsedResource | undefined;
+  /** The state its `Next` names, and that state's facts: a step that moves on finds them without a lookup. */
+  next: string | undefined;
+  nextInfo: StateInfo | undefined;
 }
 
 const ENTERED: Record<StateType, StateEnteredType> = {
@@ -102,8 +105,11 @@ export function compileMachine(definition: StateMachineDefinition): CompiledMach
         ),
       waitForTaskToken: state.Type === 'Task' && state.Resource.endsWith('.waitForTaskToken'),
       resource: state.Type === 'Task' ? parseTaskResource(state.Resource) : undefined,
+      next: 'Next' in state && typeof state.Next === 'string' ? state.Next : undefined,
+      nextInfo: undefined,
     });
   }
+  for (const facts of info.values()) if (facts.next !== undefined) facts.nextInfo = info.get(facts.next);
   const machine: CompiledMachine = { definition, states, processors, info };
   compiled.set(definition, machine);
   return machine;

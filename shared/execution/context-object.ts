@@ -7,9 +7,21 @@ import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
  * Timestamps print like Java's Instant, as AWS's do: milliseconds only when not zero.
  */
 export function formatTimestamp(epochMs: number): string {
+  // A context object shows the execution's start and the state's entry: the two last written are kept, as
+  // building a Date and its text costs more than the rest of the object (a Map's ItemSelector builds one per item).
+  if (epochMs === recent[0].epochMs) return recent[0].text;
+  if (epochMs === recent[1].epochMs) return recent[1].text;
   const iso = new Date(epochMs).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  const text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  recent[1] = recent[0];
+  recent[0] = { epochMs, text };
+  return text;
 }
+
+const recent: [{ epochMs: number; text: string }, { epochMs: number; text: string }] = [
+  { epochMs: Number.NaN, text: '' },
+  { epochMs: Number.NaN, text: '' },
+];
 
 export interface ContextExtras {
   /** Set for states that can retry (Task, Parallel, Map): AWS shows RetryCount only there. */

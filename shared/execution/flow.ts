@@ -9,7 +9,7 @@ import {
 } from '../history/execution-state.ts';
 import { payloadTooLargeCause, StatesErrors } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
-import { exceedsJsonBytes, type Json } from '../lib/json.ts';
+import type { Json } from '../lib/json.ts';
 import { chooseHandling } from './error-handling.ts';
 import { failWritingResults, finishChildren, startNextChildren } from './states/children.ts';
 import type { Step } from './step.ts';
@@ -70,13 +70,13 @@ export function exitState(
     failScope(step, scope, StatesErrors.DataLimitExceeded, step.runtimeCause(scope, tooLarge), prev);
     return;
   }
-  if (exceedsJsonBytes(output)) {
+  if (step.exceedsPayloadQuota(output)) {
     // A state's output is a payload like any other: over 256 KiB the execution fails, whatever the state type.
     failScope(step, scope, StatesErrors.DataLimitExceeded, payloadTooLargeCause(scope.stateName), prev);
     return;
   }
   const type = step.infoOf(scope).exited as StateExitedType;
-  const exited = step.emit({
+  const exited = step.emitExited({
     id: 0,
     timestamp: 0,
     type,
@@ -87,8 +87,8 @@ export function exitState(
     next,
     assigned,
   });
-  if (next !== null) step.advance(scope, exited.id);
-  else endScope(step, scope, exited.id);
+  if (next !== null) step.advance(scope, exited);
+  else endScope(step, scope, exited);
 }
 
 /** A block reached its end: the execution succeeds, or the branch/iteration hands its output up. */

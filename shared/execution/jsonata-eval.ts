@@ -61,10 +61,11 @@ export function evaluateTemplateFast(
   template: Json,
   field: string,
   inputs: JsonataInputs,
+  extras?: ContextExtras,
 ): FastResult {
   const compiled = compileJsonata(template, field);
   if (compiled.constant !== undefined) return compiled.constant;
-  const states = new LazyStates(step, scope, inputs);
+  const states = new LazyStates(step, scope, inputs, extras);
   return compiled.evaluateFast({ states, variables: visibleVariables(step.state, scope), env: step.env });
 }
 
@@ -75,19 +76,21 @@ class LazyStates {
   readonly errorOutput?: Json;
   #step: Step;
   #scope: ScopeState;
+  #extras: ContextExtras | undefined;
   #context: Json | undefined;
-  constructor(step: Step, scope: ScopeState, inputs: JsonataInputs) {
+  constructor(step: Step, scope: ScopeState, inputs: JsonataInputs, extras: ContextExtras | undefined) {
     this.input = inputs.input;
     if (inputs.result !== undefined) this.result = inputs.result;
     if (inputs.errorOutput !== undefined) this.errorOutput = inputs.errorOutput;
     this.#step = step;
     this.#scope = scope;
+    this.#extras = extras;
   }
   get context(): Json {
     this.#context ??= buildContextObject(
       this.#step.state,
       this.#scope,
-      this.#step.contextExtras(this.#scope),
+      this.#step.contextExtras(this.#scope, this.#extras),
     );
     return this.#context;
   }

@@ -1,12 +1,19 @@
 import { selectPath } from '../dataflow/state-io.ts';
-import { applyEvent } from '../history/apply-event.ts';
-import { type ExecutionEvent, HIDDEN_EVENT_TYPES, type NewEvent } from '../history/events.ts';
+import { applyEvent, applyStateEntered, applyStateExited } from '../history/apply-event.ts';
+import {
+  type EventOfType,
+  type ExecutionEvent,
+  HIDDEN_EVENT_TYPES,
+  type NewEvent,
+  type StateEnteredType,
+  type StateExitedType,
+} from '../history/events.ts';
 import { type ExecutionState, type ScopeState, visibleVariables } from '../history/execution-state.ts';
 import type { IntrinsicEnv } from '../intrinsics/index.ts';
 import type { PathSources } from '../jsonpath/paths.ts';
 import { StatesError } from '../language/states-error.ts';
 import type { StateDefinition } from '../language/types.ts';
-import type { Json } from '../lib/json.ts';
+import { exceedsJsonBytes, type Json } from '../lib/json.ts';
 import { type CompiledMachine, getStateInfo, type StateInfo } from './compile-machine.ts';
 import { buildContextObject, type ContextExtras } from './context-object.ts';
 import type { Command, StepEnv, TimerPurpose, TransitionMessage } from './messages.ts';
@@ -41,8 +48,9 @@ export class Step {
   /** Empties the messages and commands (and a step's own events) once the caller has taken them. */
   clear(): void {
     if (!this.#keepsLog) this.events = [];
-    this.messages = [];
-    this.commands = [];
+    // New lists only where there was something (a step's commands are most often none).
+    if (this.messages.length > 0) this.messages = [];
+    if (this.commands.length > 0) this.commands = [];
   }
 
   get now(): number {
@@ -64,6 +72,27 @@ export class Step {
     return full;
   }
 
+  /**
+   * `emit` for a state's Entered event, most of any history with its Exited event (`emitExited`): each has
+   * a call site and an applier of its own, so the stores and loads on these events' two shapes stay
+   * monomorphic where `emit`'s see every event type. The caller's literal has `id: 0, timestamp: 0`.
+   */
+  emitEntered(event: EventOfType<StateEnteredType>): number {
+    event.id = this.state.lastEventId + 1;
+    event.timestamp = this.env.now;
+    applyStateEntered(this.state, event);
+    this.events.push(event);
+    return event.id;
+  }
+
+  emitExited(event: EventOfType<StateExitedType>): number {
+    event.id = this.state.lastEventId + 1;
+    event.timestamp = this.env.now;
+    applyStateExited(this.state, event);
+    this.events.push(event);
+    return event.id;
+  }
+
   send(message: TransitionMessage): void {
     this.messages.push(message);
   }
@@ -76,6 +105,21 @@ export class Step {
     this.commands.push({ type: 'startTimer', scope: scope.id, ref, purpose, dueAt });
   }
 
+  /** The last state output found within the payload quota (see `exceedsPayloadQuota`). */
+  #withinQuota: Json | undefined;
+
+  /**
+   * Whether a state's output is over AWS's payload quota. A value is never changed once it is a state's input
+   * or output (each update copies), so the output found within the quota last is not measured again: a Pass
+   * that hands its input on (a chain of them) measures it once.
+   */
+  exceedsPayloadQuota(output: Json): boolean {
+    if (output === this.#withinQuota) return false;
+    if (exceedsJsonBytes(output)) return true;
+    this.#withinQuota = output;
+    return false;
+  }
+
   stateOf(scope: ScopeState): StateDefinition {
     return this.infoOf(scope).definition;
   }
@@ -85,9 +129,15 @@ export class Step {
 
   /** The compiled facts of the scope's current state (the last one looked up is kept: a step asks often). */
   infoOf(scope: ScopeState): StateInfo {
-    if (scope.stateName !== this.#lastName) {
-      this.#lastInfo = getStateInfo(this.machine, scope.stateName);
-      this.#lastName = scope.stateName;
+    const name = scope.stateName;
+    if (name !== this.#lastName) {
+      // Most often the state the last one looked up moves on to (a chain's next state).
+      const last = this.#lastInfo;
+      this.#lastInfo =
+        last !== undefined && last.next === name && last.nextInfo !== undefined
+          ? last.nextInfo
+          : getStateInfo(this.machine, name);
+      this.#lastName = name;
     }
     return this.#lastInfo as StateInfo;
   }

@@ -78,6 +78,25 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Execut
   return state;
 }
 
+/**
+ * `applyEvent` for a state's Entered or Exited event, from a caller that knows which it is (the step that
+ * writes it): with no dispatch on the type, and reading only these events' shapes, the hot path of every
+ * interpreter run stays monomorphic.
+ */
+export function applyStateEntered(state: ExecutionState, event: EventOfType<StateEnteredType>): void {
+  const scope = state.scopes[event.scope];
+  state.lastEventId = event.id;
+  if (scope) scope.lastEventId = event.id;
+  enterState(state, event, scope);
+}
+
+export function applyStateExited(state: ExecutionState, event: EventOfType<StateExitedType>): void {
+  const scope = state.scopes[event.scope];
+  state.lastEventId = event.id;
+  if (scope) scope.lastEventId = event.id;
+  exitState(state, event, scope);
+}
+
 /** An event that changes nothing replay keeps (its meaning is in the events around it). */
 function ignoreEvent(): void {}
 
@@ -310,6 +329,18 @@ function rejectEvent(_state: ExecutionState, event: ExecutionEvent): never {
   return assertNever(event as never, 'event');
 }
 
+/**
+ * A state entered has made no retries yet: one empty list shared by every such scope (every state entered
+ * would otherwise allocate one), frozen so that nothing counts into it; a retry copies it (countRetry).
+ */
+const NO_RETRIES: readonly number[] = Object.freeze([]);
+
+function countRetry(retries: readonly number[], retrier: number): number[] {
+  const counted = retries.slice();
+  counted[retrier] = (counted[retrier] ?? 0) + 1;
+  return counted;
+}
+
 function enterState(
   _state: ExecutionState,
   event: EventOfType<StateEnteredType>,
@@ -320,7 +351,7 @@ function enterState(
   s.input = event.input;
   s.enteredEventId = event.id;
   s.enteredTime = event.timestamp;
-  s.retries = [];
+  s.retries = NO_RETRIES;
   s.retryCount = 0;
   s.effectiveInput = undefined;
   s.task = undefined;
@@ -557,8 +588,7 @@ function applyHandling(
     case 'retry':
       s.phase = 'retrying';
       s.waitUntil = handling.until;
-      s.retries = s.retries.slice();
-      s.retries[handling.retrier] = (s.retries[handling.retrier] ?? 0) + 1;
+      s.retries = countRetry(s.retries, handling.retrier);
       s.retryCount += 1;
       return;
     case 'catch':
@@ -607,7 +637,7 @@ function newScope(
     enteredEventId: 0,
     enteredTime: 0,
     lastEventId: ref,
-    retries: [],
+    retries: NO_RETRIES,
     retryCount: 0,
   };
 }

@@ -71,8 +71,8 @@ export interface ScopeState {
   enteredEventId: number;
   enteredTime: number;
   lastEventId: number;
-  /** Retries made by each retrier of the current state, and in all. */
-  retries: number[];
+  /** Retries made by each retrier of the current state (copied on write: see NO_RETRIES), and in all. */
+  retries: readonly number[];
   retryCount: number;
   task?: PendingTask | undefined;
   waitUntil?: number | undefined;

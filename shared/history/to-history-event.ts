@@ -10,7 +10,10 @@ import {
   type StateExitedType,
 } from './events.ts';
 
-/** One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). */
+/**
+ * One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). The events of one history that
+ * have the same timestamp share its Date: read it, do not change it.
+ */
 export interface HistoryEvent {
   timestamp: Date;
   type: string;
@@ -32,20 +35,67 @@ export function toHistoryEvents(
   options: ProjectionOptions = {},
 ): HistoryEvent[] {
   const out: HistoryEvent[] = [];
+  const data = options.includeExecutionData !== false;
   // One value is often several events' text (a state's output is the next state's input): written once.
   texts = new WeakMap();
   try {
     for (const event of events) {
+      // States entering and exiting are most of any history: they skip the lookups by type (see applyEvent).
+      switch (event.type) {
+        case 'PassStateEntered':
+        case 'TaskStateEntered':
+        case 'ChoiceStateEntered':
+        case 'WaitStateEntered':
+        case 'SucceedStateEntered':
+        case 'FailStateEntered':
+        case 'ParallelStateEntered':
+        case 'MapStateEntered':
+          out.push(projectEntered(event, data));
+          continue;
+        case 'PassStateExited':
+        case 'TaskStateExited':
+        case 'ChoiceStateExited':
+        case 'WaitStateExited':
+        case 'SucceedStateExited':
+        case 'ParallelStateExited':
+        case 'MapStateExited':
+          out.push(projectExited(event, data));
+          continue;
+      }
       if (!HIDDEN_EVENT_TYPES.has(event.type)) out.push(toHistoryEvent(event, options));
     }
   } finally {
     texts = undefined;
+    lastValue = undefined;
+    lastText = undefined;
+    lastDate = undefined;
+    lastTimestamp = Number.NaN;
   }
   return out;
 }
 
+/**
+ * The last Date built while toHistoryEvents runs: the events of the same millisecond share it (on the virtual
+ * clock, most of a run's), as building a Date costs more than the rest of an event.
+ */
+let lastDate: Date | undefined;
+let lastTimestamp = Number.NaN;
+
+function dateOf(timestamp: number): Date {
+  if (timestamp === lastTimestamp && lastDate !== undefined) return lastDate;
+  const date = new Date(timestamp);
+  if (texts !== undefined) {
+    lastDate = date;
+    lastTimestamp = timestamp;
+  }
+  return date;
+}
+
 /** The JSON text of the objects projected so far, while toHistoryEvents runs (events' values never change). */
 let texts: WeakMap<object, string> | undefined;
+/** The last of them, looked at before `texts`: a state's input is most often the output just written. */
+let lastValue: object | undefined;
+let lastText: string | undefined;
 
 /** AWS's shape of one type of event; `data` is includeExecutionData. */
 type Projector<E extends ExecutionEvent> = (event: E, data: boolean) => HistoryEvent;
@@ -179,7 +229,7 @@ const PROJECTORS: Projectors = {
 
 function baseOf(event: ExecutionEvent): HistoryEvent {
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
@@ -199,11 +249,14 @@ function withDetails(event: ExecutionEvent, key: string, details: Record<string,
 function text(value: Json, data: boolean): string | undefined {
   if (!data) return undefined;
   if (typeof value !== 'object' || value === null || texts === undefined) return JSON.stringify(value);
+  if (value === lastValue) return lastText;
   let written = texts.get(value);
   if (written === undefined) {
     written = JSON.stringify(value);
     texts.set(value, written);
   }
+  lastValue = value;
+  lastText = written;
   return written;
 }
 
@@ -248,7 +301,7 @@ function withIteration(key: string) {
 /** State entries and exits are most of a history: each is built as one literal, its shape always the same. */
 function projectEntered(event: EventOfType<StateEnteredType>, data: boolean): HistoryEvent {
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,
@@ -270,7 +323,7 @@ function projectExited(event: EventOfType<StateExitedType>, data: boolean): Hist
     details.assignedVariablesDetails = NOT_TRUNCATED;
   }
   return {
-    timestamp: new Date(event.timestamp),
+    timestamp: dateOf(event.timestamp),
     type: event.type,
     id: event.id,
     previousEventId: event.previousEventId,

@@ -1,14 +1,16 @@
 /**
  * A synchronous evaluator for the small part of JSONata most workflow expressions use: literals, `$var`,
- * name paths from a variable (`$states.input.a.b`), parentheses, arithmetic, comparison, `and`/`or`, string concatenation
- * (`&`), conditions (`c ? a : b`) and a few pure functions on scalars and flat arrays ($count, $sum, $max,
- * $min, $average, $string, $length, $uppercase, $lowercase, $abs, $floor, $ceil, $not). The jsonata library
+ * name paths from a variable (`$states.input.a.b`, an item picked by index on the way: `$states.result[0].x`),
+ * array and object constructors (`[a, b]`, `{"k": v}`), parentheses, arithmetic, comparison, `and`/`or`,
+ * string concatenation (`&`), conditions (`c ? a : b`) and a few pure functions on scalars and flat arrays
+ * ($count, $sum, $max, $min, $average, $string, $length, $uppercase, $lowercase, $abs, $floor, $ceil, $not),
+ * and $merge of objects. The jsonata library
  * evaluates asynchronously and costs microseconds even for `$states.input.i + 1`; this does not.
  * It never guesses: an expression outside the subset is not compiled here, and a value outside its rules
  * (arrays and their sequence semantics, missing values, mixed types, non-finite numbers) answers BAIL, so
  * the caller asks the library, which gives the answer and the error texts AWS gives.
  */
-import type { Json } from '../lib/json.ts';
+import { isJsonObject, type Json, type JsonObject } from '../lib/json.ts';
 
 export const BAIL: unique symbol = Symbol('bail');
 export type FastResult = Json | typeof BAIL;
@@ -48,17 +50,24 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
       const [first, ...rest] = steps;
       if (first === undefined || first.type !== 'variable' || !isPlain(first) || first.value === '')
         return undefined;
-      if (!rest.every((step) => step.type === 'name' && isPlain(step))) return undefined;
+      const keys: PathKey[] = [];
+      for (const step of rest) {
+        const key = pathKeyOf(step);
+        if (key === undefined) return undefined;
+        keys.push(key);
+      }
       const root = readVariable(first.value as string);
-      const keys = rest.map((step) => step.value as string);
       // `$states` is the engine's object, whose members may be getters (its context is built when read).
-      const fromStates = first.value === 'states' && keys.length > 0 && STATES_MEMBERS.has(keys[0] as string);
       const [head, ...tail] = keys;
-      if (fromStates) {
-        return (states) => walk((states as Record<string, unknown>)[head as string], tail);
+      if (first.value === 'states' && head !== undefined && STATES_MEMBERS.has(head.name)) {
+        return (states) => walk(pick((states as Record<string, unknown>)[head.name], head.index), tail);
       }
       return (states, variables) => walk(root(states, variables), keys);
     }
+    case 'unary':
+      if (ast.value === '[') return compileArrayConstructor(ast, depth);
+      if (ast.value === '{') return compileObjectConstructor(ast, depth);
+      return undefined;
     case 'function':
       return compileCall(ast, depth);
     case 'block': {
@@ -103,17 +112,106 @@ export function compileFast(ast: Node, depth = 0): FastExpression | undefined {
 /** What `$states` holds: the engine's own object (no user key), some of whose members are getters. */
 const STATES_MEMBERS = new Set(['input', 'result', 'errorOutput', 'context']);
 
+/** A name step of a path, with the index of the one item it picks (`name[0]`, `name[-1]`), if any. */
+interface PathKey {
+  name: string;
+  index: number | undefined;
+}
+
+const NAME_KEYS = new Set(['type', 'value', 'position', 'stages']);
+const FILTER_KEYS = new Set(['type', 'position', 'expr']);
+
+function pathKeyOf(step: Node): PathKey | undefined {
+  if (step.type !== 'name' || typeof step.value !== 'string' || !hasOnlyKeys(step, NAME_KEYS))
+    return undefined;
+  const stages = step.stages as Node[] | undefined;
+  if (stages === undefined) return { name: step.value, index: undefined };
+  // One `[n]` with an integer literal; any other predicate (a condition, several) is JSONata's.
+  const [stage] = stages;
+  const expr = stage?.expr as Node | undefined;
+  if (stages.length !== 1 || stage?.type !== 'filter' || !hasOnlyKeys(stage, FILTER_KEYS) || !expr)
+    return undefined;
+  if (expr.type !== 'number' || !isPlain(expr) || !Number.isInteger(expr.value)) return undefined;
+  return { name: step.value, index: expr.value as number };
+}
+
+/**
+ * The item `[index]` picks of a list (from its end when negative). Not a list (JSONata takes a value as a list
+ * of one), no such item, or an item that is a list (JSONata flattens it into the path) answers BAIL.
+ */
+function pick(value: unknown, index: number | undefined): unknown {
+  if (index === undefined || value === undefined) return value;
+  if (!Array.isArray(value)) return BAIL;
+  const item: unknown = value[index < 0 ? value.length + index : index];
+  return item === undefined || Array.isArray(item) ? BAIL : item;
+}
+
 /** Name steps from `start`: an array on the way (JSONata would map over it) or a missing member answers BAIL. */
-function walk(start: unknown, keys: readonly string[]): FastResult {
+function walk(start: unknown, keys: readonly PathKey[]): FastResult {
   let value = start;
   for (const key of keys) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return BAIL;
-    if (!Object.hasOwn(value, key)) return BAIL;
-    value = (value as Record<string, unknown>)[key];
+    if (!Object.hasOwn(value, key.name)) return BAIL;
+    value = pick((value as Record<string, unknown>)[key.name], key.index);
   }
   // The last step's value is taken as it is, an array too (JSONata keeps an input's array whole there:
   // `[5]` stays `[5]`, `[]` stays `[]`); an array on the way would map the rest over its items (BAIL above).
   return value === undefined ? BAIL : (value as Json);
+}
+
+const ARRAY_KEYS = new Set(['type', 'value', 'position', 'expressions']);
+const OBJECT_KEYS = new Set(['type', 'value', 'position', 'lhs']);
+
+/**
+ * `[a, b]`. JSONata flattens a list an item yields into the array (a nested constructor's excepted, `[[1]]`),
+ * and leaves out a missing one: both answer BAIL here.
+ */
+function compileArrayConstructor(ast: Node, depth: number): FastExpression | undefined {
+  const expressions = ast.expressions as Node[] | undefined;
+  if (!hasOnlyKeys(ast, ARRAY_KEYS) || !Array.isArray(expressions)) return undefined;
+  const items: Array<{ evaluate: FastExpression; nested: boolean }> = [];
+  for (const expression of expressions) {
+    const evaluate = compileFast(expression, depth + 1);
+    if (evaluate === undefined) return undefined;
+    items.push({ evaluate, nested: expression.type === 'unary' && expression.value === '[' });
+  }
+  return (states, variables) => {
+    const result: Json[] = [];
+    for (const item of items) {
+      const value = item.evaluate(states, variables);
+      if (value === BAIL || (Array.isArray(value) && !item.nested)) return BAIL;
+      result.push(value);
+    }
+    return result;
+  };
+}
+
+/**
+ * `{"k": v, …}` with literal keys, none twice (JSONata fails on that, D1009) and none `__proto__` (assigned,
+ * JSONata's would set the object's prototype). A missing value, which JSONata leaves out, answers BAIL.
+ */
+function compileObjectConstructor(ast: Node, depth: number): FastExpression | undefined {
+  const pairs = ast.lhs as unknown as Array<[Node, Node]> | undefined;
+  if (!hasOnlyKeys(ast, OBJECT_KEYS) || !Array.isArray(pairs)) return undefined;
+  const keys: string[] = [];
+  const values: FastExpression[] = [];
+  for (const [key, value] of pairs) {
+    if (key?.type !== 'string' || !isPlain(key) || typeof key.value !== 'string') return undefined;
+    if (key.value === '__proto__' || keys.includes(key.value)) return undefined;
+    const evaluate = value === undefined ? undefined : compileFast(value, depth + 1);
+    if (evaluate === undefined) return undefined;
+    keys.push(key.value);
+    values.push(evaluate);
+  }
+  return (states, variables) => {
+    const result: JsonObject = {};
+    for (let i = 0; i < keys.length; i++) {
+      const value = (values[i] as FastExpression)(states, variables);
+      if (value === BAIL) return BAIL;
+      result[keys[i] as string] = value;
+    }
+    return result;
+  };
 }
 
 const BLOCK_KEYS = new Set(['type', 'position', 'expressions']);
@@ -126,7 +224,9 @@ const hasOnlyKeys = (node: Node, keys: ReadonlySet<string>) =>
 /**
  * `$name(argument)` for one of FUNCTIONS. The argument may also be a path to a flat, non-empty array of
  * scalars (a function of a list takes it whole; whether JSONata sees a one-item array as the item does not
- * change these functions' answers). A variable of the function's name shadows it: the library is asked then.
+ * change these functions' answers), or for $count and $merge any array: a list this subset yields is a
+ * constructor's, a variable's value or a path's last step, which JSONata takes whole, items and all
+ * (`[[1], [2]]` counts 2, `[]` 0). A variable of the function's name shadows it: the library is asked then.
  */
 function compileCall(ast: Node, depth: number): FastExpression | undefined {
   const procedure = ast.procedure as Node | undefined;
@@ -137,7 +237,11 @@ function compileCall(ast: Node, depth: number): FastExpression | undefined {
   if (procedure.type !== 'variable' || !isPlain(procedure)) return undefined;
   const name = procedure.value as string;
   const apply = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
-  const argument = compileArgument(args[0] as Node, depth + 1);
+  // $count counts a list whatever its items, $merge merges one of objects: every list the subset yields is one
+  // JSONata takes whole.
+  const argument = TAKES_ANY_LIST.has(name)
+    ? compileFast(args[0] as Node, depth + 1)
+    : compileArgument(args[0] as Node, depth + 1);
   if (apply === undefined || argument === undefined) return undefined;
   return (states, variables) => {
     if (Object.hasOwn(variables, name)) return BAIL;
@@ -195,6 +299,23 @@ const onString =
 
 const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
 
+const TAKES_ANY_LIST: ReadonlySet<string> = new Set(['count', 'merge']);
+
+/**
+ * JSONata's $merge: an object, or a non-empty list of objects, the later's members over the earlier's. An
+ * object with a member named `__proto__` (JSONata's assignment would set the prototype) answers BAIL.
+ */
+function merge(value: Json): FastResult {
+  const objects = Array.isArray(value) ? value : [value];
+  if (objects.length === 0) return BAIL;
+  const result: JsonObject = {};
+  for (const object of objects) {
+    if (!isJsonObject(object) || Object.hasOwn(object, '__proto__')) return BAIL;
+    for (const key in object) result[key] = object[key] as Json;
+  }
+  return result;
+}
+
 const FUNCTIONS: Record<string, (value: Json) => FastResult> = {
   count: (value) => (Array.isArray(value) ? value.length : 1),
   sum: onNumbers(sum),
@@ -210,6 +331,7 @@ const FUNCTIONS: Record<string, (value: Json) => FastResult> = {
   floor: onNumber(Math.floor),
   ceil: onNumber(Math.ceil),
   not: (value) => (typeof value === 'boolean' ? !value : BAIL),
+  merge,
 };
 
 /** `&`: each side as $string writes it (scalars only here). */

@@ -1,4 +1,4 @@
-import type { NewEvent, StateEnteredType } from '../../history/events.ts';
+import type { EventOfType, StateEnteredType } from '../../history/events.ts';
 import type { ScopeState } from '../../history/execution-state.ts';
 import { type StatesError, StatesErrors } from '../../language/states-error.ts';
 import { failState } from '../flow.ts';
@@ -6,7 +6,7 @@ import type { Step } from '../step.ts';
 
 /** Writes `<Type>StateEntered` for the scope's current state; returns the event's id. */
 export function enterState(step: Step, scope: ScopeState, waitUntil?: number): number {
-  const event: Extract<NewEvent, { type: StateEnteredType }> & { id: number; timestamp: number } = {
+  const event: EventOfType<StateEnteredType> = {
     id: 0,
     timestamp: 0,
     type: step.infoOf(scope).entered,
@@ -16,7 +16,7 @@ export function enterState(step: Step, scope: ScopeState, waitUntil?: number): n
     input: scope.input,
   };
   if (waitUntil !== undefined) event.waitUntil = waitUntil;
-  return step.emit(event).id;
+  return step.emitEntered(event);
 }
 
 /** Fails the current state with an error raised while it processed data, in AWS's cause wording. */

@@ -15,6 +15,7 @@ import type {
 import { assertNever } from '../../lib/assert-never.ts';
 import { exceedsJsonBytes, isJsonObject, type Json, type JsonObject } from '../../lib/json.ts';
 import { parseTimestamp } from '../../lib/timestamps.ts';
+import type { ContextExtras } from '../context-object.ts';
 import { chooseHandling, getCatcher } from '../error-handling.ts';
 import { exitState, failCompositeState, failScope, failState, handleFailure, nextOf } from '../flow.ts';
 import {
@@ -438,13 +439,7 @@ async function childInputsOf(
   const inputsForItems =
     selector === undefined
       ? items
-      : await Promise.all(
-          items.map((value, index) =>
-            evaluateTemplate(step, scope, selector, 'ItemSelector', inputs, {
-              mapItem: { index: firstIndex + index, value, source },
-            }),
-          ),
-        );
+      : await selectItems(step, scope, selector, inputs, items, firstIndex, source);
   const batcher = state.ItemBatcher;
   if (batcher === undefined) return inputsForItems;
   const number = (value: number | string | undefined, field: string) =>
@@ -458,6 +453,42 @@ async function childInputsOf(
     batcher.BatchInput === undefined
       ? undefined
       : await evaluateTemplate(step, scope, batcher.BatchInput, 'BatchInput', inputs),
+  );
+}
+
+/**
+ * Each item through ItemSelector: by the synchronous evaluator where it answers (nothing awaited when it
+ * answers for all), the library for the rest.
+ */
+function selectItems(
+  step: Step,
+  scope: ScopeState,
+  selector: Json,
+  inputs: JsonataInputs,
+  items: Json[],
+  firstIndex: number,
+  source: string | undefined,
+): Json[] | Promise<Json[]> {
+  const extrasOf = (index: number, value: Json): ContextExtras => ({
+    mapItem: { index: firstIndex + index, value, source },
+  });
+  const fast = items.map((value, index) =>
+    evaluateTemplateFast(step, scope, selector, 'ItemSelector', inputs, extrasOf(index, value)),
+  );
+  if (!fast.includes(BAIL)) return fast as Json[];
+  return Promise.all(
+    fast.map((selected, index) =>
+      selected !== BAIL
+        ? selected
+        : evaluateTemplate(
+            step,
+            scope,
+            selector,
+            'ItemSelector',
+            inputs,
+            extrasOf(index, items[index] as Json),
+          ),
+    ),
   );
 }
 

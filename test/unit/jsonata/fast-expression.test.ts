@@ -20,6 +20,10 @@ const value: fc.Arbitrary<Json> = fc.oneof(
   scalar,
   fc.array(scalar, { maxLength: 3 }),
   fc.dictionary(fc.constantFrom('x', 'y'), scalar),
+  // Lists of lists and of objects: JSONata's sequence rules flatten some, and $count takes them whole.
+  fc.array(fc.oneof(fc.array(scalar, { maxLength: 2 }), fc.dictionary(fc.constantFrom('x', 'y'), scalar)), {
+    maxLength: 3,
+  }),
 );
 
 const operand = fc.oneof(
@@ -53,6 +57,34 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     tie('e').map((inner) => `(${inner})`),
     fc.tuple(functionName, tie('e')).map(([name, argument]) => `$${name}(${argument})`),
     fc.tuple(tie('e'), tie('e'), tie('e')).map(([c, a, b]) => `${c} ? ${a} : ${b}`),
+  ),
+})).e;
+
+/**
+ * Expressions that build values: array and object constructors, $merge, and paths that pick an item by
+ * index (from the end when negative), over the operands above.
+ */
+const building: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
+  e: fc.oneof(
+    { depthSize: 'small' },
+    operand,
+    fc.constantFrom(
+      '$states.input.a[0]',
+      '$states.input.b[-1]',
+      '$states.input.o.x[1]',
+      '$w.x[0]',
+      '$states.input.a[0].x',
+    ),
+    fc.array(tie('e'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc
+      .uniqueArray(fc.tuple(fc.constantFrom('x', 'y', 'z'), tie('e')), {
+        selector: ([key]) => key,
+        maxLength: 3,
+      })
+      .map((pairs) => `{${pairs.map(([key, item]) => `"${key}": ${item}`).join(', ')}}`),
+    fc.array(tie('e'), { minLength: 1, maxLength: 3 }).map((items) => `$merge([${items.join(', ')}])`),
+    tie('e').map((inner) => `$merge(${inner})`),
+    fc.tuple(functionName, tie('e')).map(([name, argument]) => `$${name}(${argument})`),
   ),
 })).e;
 
@@ -93,11 +125,79 @@ describe('the synchronous JSONata evaluator', () => {
     expect(conditions).toBeGreaterThan(20);
   });
 
+  it('builds arrays and objects, merges and picks items as the jsonata library does', async () => {
+    let constructed = 0;
+    let merged = 0;
+    let picked = 0;
+    await fc.assert(
+      fc.asyncProperty(building, value, value, value, value, async (text, a, b, v, w) => {
+        const bindings = {
+          states: { input: { a, b, o: { x: a } }, context: {} },
+          variables: { v, w },
+          env,
+        };
+        const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
+        if (fast === BAIL) return;
+        if (/^[[{]/.test(text)) constructed++;
+        if (text.includes('$merge(')) merged++;
+        if (/\[-?\d\]/.test(text)) picked++;
+        expect(await library(text, bindings)).toEqual({ ok: true, value: fast });
+      }),
+      { numRuns: 3000 },
+    );
+    expect(constructed).toBeGreaterThan(100);
+    expect(merged).toBeGreaterThan(20);
+    expect(picked).toBeGreaterThan(30);
+  });
+
+  it('counts a list whatever its items, as the library does', async () => {
+    const nested: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('x', 'y'), tie('v')),
+      ),
+    })).v;
+    const argument = fc.constantFrom(
+      '$states.input.a',
+      '$states.input.o.x',
+      '$v',
+      '($v)',
+      '$states.input.b ? $v : $states.input.a',
+    );
+    let lists = 0;
+    await fc.assert(
+      fc.asyncProperty(argument, nested, fc.boolean(), nested, async (text, a, b, v) => {
+        const bindings = { states: { input: { a, b, o: { x: a } }, context: {} }, variables: { v }, env };
+        const fast = compileJsonata(`{% $count(${text}) %}`, 'Output').evaluateFast(bindings);
+        if (fast === BAIL) return;
+        if (Array.isArray(a) || Array.isArray(v)) lists++;
+        expect(await library(`$count(${text})`, bindings)).toEqual({ ok: true, value: fast });
+      }),
+      { numRuns: 1000 },
+    );
+    expect(lists).toBeGreaterThan(100);
+  });
+
   it('answers each of its functions (a variable of the same name is asked of the library)', async () => {
-    const input = { list: [3, 1, 2], one: [7], s: 'Ünïcode', n: -2.5, f: 0.1 + 0.2, b: false };
+    const input = {
+      list: [3, 1, 2],
+      one: [7],
+      lines: [{ sku: 'a' }, { sku: 'b' }],
+      lists: [[1, 2], [3], []],
+      none: [],
+      s: 'Ünïcode',
+      n: -2.5,
+      f: 0.1 + 0.2,
+      b: false,
+    };
     const cases: Array<[string, Json]> = [
       ['$count($states.input.list)', 3],
       ['$count($states.input.one)', 1],
+      ['$count($states.input.lines)', 2],
+      ['$count($states.input.lists)', 3],
+      ['$count($states.input.none)', 0],
       ['$sum($states.input.list)', 6],
       ['$max($states.input.list)', 3],
       ['$min($states.input.list)', 1],
@@ -129,6 +229,16 @@ describe('the synchronous JSONata evaluator', () => {
 
   it.each([
     ['$states.input.i + 1', { i: 41 }, 42],
+    ['$sum([1, $states.input.i])', { i: 2 }, 3],
+    ['$states.input.list[0].x', { list: [{ x: 'a' }, { x: 'b' }] }, 'a'],
+    ['$states.input.list[-1]', { list: [1, 2, 3] }, 3],
+    ['[$states.input.i, [2]]', { i: 1 }, [1, [2]]],
+    ['{"a": $states.input.i, "b": [$states.input.i]}', { i: 1 }, { a: 1, b: [1] }],
+    [
+      '$merge([$states.input, {"b": $states.input.list[1]}])',
+      { a: 1, b: 0, list: [5, 6] },
+      { a: 1, b: 6, list: [5, 6] },
+    ],
     ['$states.input.i < 1000', { i: 999 }, true],
     ["$states.input.s = 'x' and $states.input.i >= 2", { s: 'x', i: 2 }, true],
   ])('evaluates %s without the library', (text, input, expected) => {
@@ -146,10 +256,27 @@ describe('the synchronous JSONata evaluator', () => {
     ['a missing field', '$states.input.nope + 1', {}],
     ['mixed types', "$states.input.i + 'a'", { i: 1 }],
     ['a division by zero', '$states.input.i / 0', { i: 1 }],
-    ['a function call on an array constructor', '$sum([1, 2])', {}],
+    [
+      'an array constructor with a list item, which JSONata flattens',
+      '$sum([1, $states.input.list])',
+      { list: [2] },
+    ],
+    ['an index on something not a list', '$states.input.o[0]', { o: { x: 1 } }],
+    ['an index past the end', '$states.input.list[2]', { list: [1] }],
+    ['an index that picks a list', '$states.input.list[0]', { list: [[1]] }],
+    ['a predicate that is not an index', '$states.input.list[$ > 1]', { list: [1, 2] }],
+    ['an object constructor with a key twice', '{"a": 1, "a": 2}', {}],
+    ['an object constructor with a computed key', '{$states.input.k: 1}', { k: 'a' }],
+    ['a member named __proto__', '{"__proto__": 1}', {}],
+    ['a merge of something not an object', '$merge([$states.input.o, 1])', { o: { x: 1 } }],
+    [
+      'a merge of an object with a __proto__ member',
+      '$merge([$states.input.o])',
+      JSON.parse('{"o": {"__proto__": 1}}'),
+    ],
     ['a function it does not take', "$join($states.input.list, ',')", { list: ['a'] }],
     ['an empty list', '$sum($states.input.list)', { list: [] }],
-    ['a list of lists', '$count($states.input.list)', { list: [[1], [2]] }],
+    ['a list of lists', '$sum($states.input.list)', { list: [[1], [2]] }],
     ['a condition that is not a boolean', "$states.input.i ? 'a' : 'b'", { i: 1 }],
     ['a bare $states', '$states', {}],
   ])('hands %s back to the library', (_what, text, input) => {
