@@ -23,7 +23,10 @@ const IN_PROCESS = [
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
+    // A timeout catches a test that hangs, not one that is slow: on 2 cores shared with other work a test of a few
+    // seconds can take ten times as long, and vitest's defaults (5 s, hooks 10 s) would fail it.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Most integration files wait on the embedded services' long polls and timers rather than compute, so three
     // files at once keep 2 cores busy (vitest's default on 2 cores is one file at a time).
     maxWorkers: 3,
