@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/support/slowest-first.ts';
 
 // Node keeps the code it compiles (and the TypeScript it strips) in this folder and reuses it: the suite starts
 // dozens of Node processes on the same modules (the statefold CLI, npm and npx, the AWS CDK, vitest's own
@@ -30,6 +31,7 @@ export default defineConfig({
     // Most integration files wait on the embedded services' long polls and timers rather than compute, so three
     // files at once keep 2 cores busy (vitest's default on 2 cores is one file at a time).
     maxWorkers: 3,
+    sequence: { sequencer: SlowestFirst },
     projects: [
       { extends: true, test: { name: 'in-process', include: IN_PROCESS, isolate: false } },
       {
