@@ -241,10 +241,8 @@ describe('the activity operations', () => {
   });
 });
 
-// Each case has an activity and an execution of its own, and waits mostly on real time (heartbeats, timeouts, polls of
-// 2 s): the cases run at once, but for the two that swap the engine's queues for a moment, which run alone.
 describe('Task states on activities', () => {
-  it.concurrent('a worker loop runs the workflow: ActivityScheduled, ActivityStarted, ActivitySucceeded', async () => {
+  it('a worker loop runs the workflow: ActivityScheduled, ActivityStarted, ActivitySucceeded', async () => {
     const activityArn = await createActivity();
     const worker = runWorker(activityArn, 'resizer-1', (input) => ({
       resized: (input as { size: number }).size / 2,
@@ -302,7 +300,7 @@ describe('Task states on activities', () => {
     });
   });
 
-  it.concurrent('SendTaskFailure fails the task with its error and cause, and Catch takes it', async () => {
+  it('SendTaskFailure fails the task with its error and cause, and Catch takes it', async () => {
     const activityArn = await createActivity();
     const worker = runWorker(activityArn, 'checker', () => {
       throw Object.assign(new Error('the card was declined'), { name: 'PaymentDeclined' });
@@ -343,7 +341,7 @@ describe('Task states on activities', () => {
     });
   });
 
-  it.concurrent('a worker that stops mid-task: the heartbeat times out, Retry schedules the task again, another worker completes it', async () => {
+  it('a worker that stops mid-task: the heartbeat times out, Retry schedules the task again, another worker completes it', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
       StartAt: 'Work',
@@ -391,7 +389,7 @@ describe('Task states on activities', () => {
     expect(events[6]?.activityStartedEventDetails).toEqual({ workerName: 'survivor' });
   });
 
-  it.concurrent('a worker process killed mid-task: its heartbeat runs out, and the retry goes to the next worker', async () => {
+  it('a worker process killed mid-task: its heartbeat runs out, and the retry goes to the next worker', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow(
       {
@@ -446,7 +444,7 @@ describe('Task states on activities', () => {
     expect(typesOf(events)).toContain('ActivityTimedOut');
   });
 
-  it.concurrent('a GetActivityTask that stopped between its claim and the hand-off: the next poll records it, the heartbeat times it out', async () => {
+  it('a GetActivityTask that stopped between its claim and the hand-off: the next poll records it, the heartbeat times it out', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
       StartAt: 'Work',
@@ -575,7 +573,7 @@ describe('Task states on activities', () => {
     expect(events[4]?.activityTimedOutEventDetails).toEqual({ error: 'States.Timeout' });
   });
 
-  it.concurrent("the machine's TimeoutSeconds bounds the wait for a worker; a worker that comes later gets nothing", async () => {
+  it("the machine's TimeoutSeconds bounds the wait for a worker; a worker that comes later gets nothing", async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
       TimeoutSeconds: 1,
@@ -596,7 +594,7 @@ describe('Task states on activities', () => {
     expect(late.taskToken).toBeUndefined();
   });
 
-  it.concurrent('an activity that does not exist: ActivityScheduleFailed', async () => {
+  it('an activity that does not exist: ActivityScheduleFailed', async () => {
     const missing = `${PREFIX}:activity:${unique('never-created')}`;
     const executionArn = await startWorkflow({
       StartAt: 'Work',
@@ -617,7 +615,7 @@ describe('Task states on activities', () => {
     });
   });
 
-  it.concurrent('one task goes to exactly one of the workers polling at once', async () => {
+  it('one task goes to exactly one of the workers polling at once', async () => {
     const activityArn = await createActivity();
     const executionArn = await startWorkflow({
       StartAt: 'Work',
