@@ -114,7 +114,8 @@ describe('the stack with integration grants', () => {
       httpAllowedHosts: 'api.stripe.com,*.salesforce.com',
     });
     plain = stackWith({});
-  }, 60_000);
+    // Synthesis bundles every Lambda with esbuild: seconds of CPU, many times that on a loaded machine.
+  }, 180_000);
 
   it.each([
     [

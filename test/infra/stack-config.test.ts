@@ -119,7 +119,8 @@ describe('the stack under context values', () => {
     });
     stack = new StatefoldStack(app, 'Configured', { env: { account: '123456789012', region: 'eu-west-1' } });
     template = Template.fromStack(stack);
-  }, 60_000);
+    // Synthesis bundles every Lambda with esbuild: seconds of CPU, many times that on a loaded machine.
+  }, 180_000);
 
   const functionProps = (name: 'api' | 'step' | 'task' | 'timer') =>
     template.toJSON().Resources[stack.getLogicalId(stack.handlers[name].node.defaultChild as CfnElement)]

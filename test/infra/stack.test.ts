@@ -34,7 +34,8 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   outdir = app.outdir;
   resources = template.toJSON().Resources as Record<string, Resource>;
-}, 60_000);
+  // Synthesis bundles every Lambda with esbuild: seconds of CPU, many times that on a loaded machine.
+}, 180_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>

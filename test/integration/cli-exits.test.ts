@@ -108,7 +108,8 @@ describe('statefold start', () => {
             ? /running at (http:\/\/[\d.:]+)/.exec(printed)?.[1]
             : undefined;
         },
-        { intervalMs: 20 },
+        // A start imports the engine, dynalite and fauxqs: seconds on a loaded machine.
+        { intervalMs: 20, timeoutMs: 60_000 },
       );
       const sfn = createSfnClient(endpoint);
       const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));

@@ -213,8 +213,13 @@ describe('statefold start', () => {
       output += chunk.toString('utf8');
     });
     const done = new Promise<number | null>((resolve) => quiet.once('exit', (code) => resolve(code)));
-    await until('the quiet server to print its endpoint', () =>
-      output.includes('running at') ? true : undefined,
+    // A start imports the engine, dynalite and fauxqs: seconds on a loaded machine.
+    await until(
+      'the quiet server to print its endpoint',
+      () => (output.includes('running at') ? true : undefined),
+      {
+        timeoutMs: 60_000,
+      },
     );
     const quietEndpoint = /running at (\S+)/.exec(output)?.[1] ?? '';
     const quietSfn = createSfnClient(quietEndpoint);

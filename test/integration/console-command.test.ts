@@ -83,7 +83,8 @@ describe('statefold console --endpoint', () => {
         if (child.exitCode !== null) throw new Error(`statefold console exited ${child.exitCode}: ${errors}`);
         return undefined;
       },
-      { intervalMs: 20 },
+      // Seconds on a loaded machine: the process imports the CLI and loads Node's type stripper.
+      { intervalMs: 20, timeoutMs: 60_000 },
     );
   });
 

@@ -59,7 +59,8 @@ export async function spawnStart(options: {
       if (child.exitCode !== null) throw new Error(`statefold start exited ${child.exitCode}: ${errors}`);
       return undefined;
     },
-    { intervalMs: 20 },
+    // A start imports the engine, dynalite and fauxqs: about a second on a quiet machine, far more on a loaded one.
+    { intervalMs: 20, timeoutMs: 60_000 },
   );
   return { child, endpoint, printed: () => printed, errors: () => errors };
 }
