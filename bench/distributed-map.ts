@@ -4,20 +4,28 @@
  * Distributed Map whose ItemReader reads a CSV of N rows from S3, with MaxConcurrency 1,000 and a Pass processor:
  * every row a STANDARD child execution, their results written to S3 by a ResultWriter. It reports
  *   - items per second, from StartExecution to the parent's close;
- *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run;
+ *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run, and the
+ *     process's memory as the items close (at 10%, 25%, 50%, 75% and 100% of them): resident, JavaScript heap
+ *     (after a full GC when run with --expose-gc), and external (Buffers), so that growth with N shows;
  *   - DynamoDB and SQS requests (and units) per item, priced at the inventory's list prices, against what AWS
  *     charges for the same run: one state transition per item of a STANDARD child run ($25 per million), and
  *     the target, a tenth of that.
  *
  *   npm run bench:map                      (100,000 items)
- *   node bench/distributed-map.ts --items 5000
+ *   node --expose-gc bench/distributed-map.ts --items 5000 [--concurrency 1000] [--in-memory]
+ *
+ * The emulators keep their data in a fresh data folder on disk (dynalite in LevelDB, fauxqs in SQLite and
+ * files), as `statefold start` does; `--in-memory` keeps it in the process's memory instead (the tests' setup).
  *
  * Exits 1 if the execution fails or the results written do not count every item.
  */
 
-import { cpus } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
+import { executionArnOf } from '../shared/engine/names.ts';
 import { startExecution } from '../shared/engine/start-execution.ts';
 import { executionPartition, KEY_PREFIX } from '../shared/eventlog/table.ts';
 import {
@@ -39,6 +47,7 @@ const argument = (name: string, fallback: number): number => {
 
 const ITEMS = argument('items', 100_000);
 const MAX_CONCURRENCY = argument('concurrency', 1000);
+const IN_MEMORY = process.argv.includes('--in-memory');
 const BUCKET = 'bench-items';
 const KEY = 'rows.csv';
 
@@ -68,6 +77,73 @@ const definition = {
     },
   },
 };
+
+/** The process's memory at one moment of the run. */
+interface MemorySample {
+  label: string;
+  rss: number;
+  heapUsed: number;
+  /** Memory outside the JavaScript heap that it holds: Buffers and ArrayBuffers among it. */
+  external: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function sampleMemory(label: string): MemorySample {
+  // With --expose-gc the heap is measured after a full collection: what is still held, not garbage.
+  gc?.();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { label, rss, heapUsed, external };
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/** The fractions of the items at whose close the memory is sampled. */
+const MILESTONES = [0.1, 0.25, 0.5, 0.75, 1];
+
+/**
+ * Samples the memory when the n-th child closes, for each milestone's n, and logs it then: a run stopped
+ * before its end still tells how its memory grew.
+ */
+function milestoneSampler(
+  items: number,
+  samples: MemorySample[],
+  log: (line: string) => void,
+  seconds: () => number,
+): (childCloses: number) => void {
+  const due = MILESTONES.map((fraction) => ({ fraction, at: Math.max(1, Math.round(items * fraction)) }));
+  return (childCloses) => {
+    while (due.length > 0 && childCloses >= (due[0]?.at ?? Infinity)) {
+      const { fraction, at } = due.shift() as { fraction: number; at: number };
+      const sample = sampleMemory(`${(fraction * 100).toFixed(0)}% (${at.toLocaleString('en-US')} items)`);
+      samples.push(sample);
+      log(
+        `  … ${sample.label} closed at ${seconds().toFixed(0)} s: rss ${mib(sample.rss)} MiB, heap ${mib(sample.heapUsed)} MiB, external ${mib(sample.external)} MiB`,
+      );
+    }
+  };
+}
+
+function memoryTable(samples: readonly MemorySample[]): string[] {
+  const lines = [
+    `| Items closed | Resident | JavaScript heap${gc ? ' (after GC)' : ''} | External |`,
+    '| --- | ---: | ---: | ---: |',
+  ];
+  for (const { label, rss, heapUsed, external } of samples) {
+    lines.push(`| ${label} | ${mib(rss)} MiB | ${mib(heapUsed)} MiB | ${mib(external)} MiB |`);
+  }
+  return lines;
+}
+
+/** KB per item that each measure grew by from the first milestone's sample to the last's. */
+function growthPerItem(samples: readonly MemorySample[], items: number): string {
+  const first = samples[0];
+  const last = samples.find((sample) => sample.label.startsWith('100%'));
+  if (!first || !last || first === last) return 'n/a';
+  const span = items * (1 - (MILESTONES[0] ?? 0));
+  const kb = (key: 'rss' | 'heapUsed' | 'external') => ((last[key] - first[key]) / 1024 / span).toFixed(2);
+  return `${kb('rss')} KB resident, ${kb('heapUsed')} KB heap, ${kb('external')} KB external`;
+}
 
 /** The succeeded executions the ResultWriter's files name, read back from S3. */
 async function countWritten(endpoint: string, region: string, output: string): Promise<number> {
@@ -99,7 +175,9 @@ async function main(): Promise<void> {
   log(
     `Distributed Map benchmark: ${ITEMS.toLocaleString('en-US')} CSV rows, MaxConcurrency ${MAX_CONCURRENCY}`,
   );
-  log(`  ${cpus().length} CPUs, Node ${process.versions.node}`);
+  log(
+    `  ${cpus().length} CPUs, Node ${process.versions.node}; emulators' data ${IN_MEMORY ? 'in memory' : 'in a data folder on disk'}${gc ? '' : ' (run with --expose-gc for the heap after GC)'}`,
+  );
   const lambdaMeter = new LambdaMeter(DURATION_MODEL);
   // The breakdown tells the parent's items from its children's (a child's ARN names the Map Run's label).
   let parentPartition: string | undefined;
@@ -110,9 +188,20 @@ async function main(): Promise<void> {
     return undefined;
   });
   const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
+  const samples: MemorySample[] = [];
+  let start = performance.now();
+  const atChildClose = milestoneSampler(ITEMS, samples, log, () => (performance.now() - start) / 1000);
+  let childCloses = 0;
+  const dataDir = IN_MEMORY ? undefined : await mkdtemp(join(tmpdir(), 'statefold-bench-map-'));
   const bench = await startBenchEngine({
     wrapHandler: lambdaMeter.wrapHandler,
     retentionDays: STACK_RETENTION_DAYS,
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    onClose: (executionArn) => {
+      if (parentPartition === undefined || executionPartition(executionArn) === parentPartition) return;
+      childCloses += 1;
+      atChildClose(childCloses);
+    },
   });
   try {
     const { engine } = bench;
@@ -133,15 +222,17 @@ async function main(): Promise<void> {
 
     dynamoMeter.attach(engine.dynamodb.client);
     sqsMeter.attach(engine.sqs.client);
+    samples.push(sampleMemory('0 (the CSV in S3, before the start)'));
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 100);
-    const start = performance.now();
-    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{}' });
+    start = performance.now();
+    const executionArn = executionArnOf(stateMachineArn, 'fan-out');
     parentPartition = executionPartition(executionArn);
     const closed = bench.waitForClose(executionArn);
+    await startExecution(engine.deps, { stateMachineArn, name: 'fan-out', input: '{}' });
     const progress = setInterval(() => {
       log(
         `  … ${((performance.now() - start) / 1000).toFixed(0)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
@@ -153,6 +244,7 @@ async function main(): Promise<void> {
     await waitForIdlePollers(engine);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
+    samples.push(sampleMemory('after the run, the pollers idle'));
 
     const description = await describeExecution(bench.monitor, { executionArn });
     if (description.status !== 'SUCCEEDED') {
@@ -190,10 +282,13 @@ async function main(): Promise<void> {
     log(
       `| DynamoDB requests per item | ${(dynamoRequests / ITEMS).toFixed(2)} (${(dynamo.writeUnits / ITEMS).toFixed(2)} write units, ${(dynamo.readUnits / ITEMS).toFixed(2)} read units) |`,
     );
+    log(`| Memory growth per item, 10% → 100% of the items | ${growthPerItem(samples, ITEMS)} |`);
     log(`| SQS requests per item | ${(sqsRequests / ITEMS).toFixed(2)} |`);
     log(
       `| Price per million items | $${perMillion.toFixed(2)} (AWS: $${aws.toFixed(2)}, one transition per item; target ≤ $${(aws / 10).toFixed(2)}: ${perMillion <= aws / 10 ? 'met' : 'not met'}; ${(aws / perMillion).toFixed(1)}× cheaper than AWS) |`,
     );
+    log('');
+    for (const line of memoryTable(samples)) log(line);
     log('');
     for (const line of lines) {
       log(
@@ -220,6 +315,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await bench.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   }
 }
 
