@@ -13,16 +13,19 @@
  *
  *   npm run bench:map                      (100,000 items)
  *   node --expose-gc bench/distributed-map.ts --items 5000 [--concurrency 1000] [--in-memory]
+ *     [--heap-snapshots folder]
  *
  * The emulators keep their data in a fresh data folder on disk (dynalite in LevelDB, fauxqs in SQLite and
  * files), as `statefold start` does; `--in-memory` keeps it in the process's memory instead (the tests' setup).
+ * `--heap-snapshots` writes a heap snapshot at each of those moments into the folder, to compare in DevTools.
  *
  * Exits 1 if the execution fails or the results written do not count every item.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
 import { executionArnOf } from '../shared/engine/names.ts';
@@ -48,6 +51,11 @@ const argument = (name: string, fallback: number): number => {
 const ITEMS = argument('items', 100_000);
 const MAX_CONCURRENCY = argument('concurrency', 1000);
 const IN_MEMORY = process.argv.includes('--in-memory');
+const SNAPSHOTS_AT = process.argv.indexOf('--heap-snapshots');
+const SNAPSHOT_FOLDER = SNAPSHOTS_AT >= 0 ? process.argv[SNAPSHOTS_AT + 1] : undefined;
+if (SNAPSHOTS_AT >= 0 && (SNAPSHOT_FOLDER === undefined || SNAPSHOT_FOLDER.startsWith('--'))) {
+  throw new Error('--heap-snapshots needs a folder');
+}
 const BUCKET = 'bench-items';
 const KEY = 'rows.csv';
 
@@ -95,6 +103,9 @@ function sampleMemory(label: string, closed?: number): MemorySample {
   // With --expose-gc the heap is measured after a full collection: what is still held, not garbage.
   gc?.();
   const { rss, heapUsed, external } = process.memoryUsage();
+  if (SNAPSHOT_FOLDER !== undefined) {
+    writeHeapSnapshot(join(SNAPSHOT_FOLDER, `${closed ?? 'after'}-items.heapsnapshot`));
+  }
   return { label, rss, heapUsed, external, ...(closed !== undefined ? { closed } : {}) };
 }
 
@@ -206,6 +217,7 @@ async function main(): Promise<void> {
   });
   const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
   const samples: MemorySample[] = [];
+  if (SNAPSHOT_FOLDER !== undefined) await mkdir(SNAPSHOT_FOLDER, { recursive: true });
   let start = performance.now();
   const atChildClose = milestoneSampler(ITEMS, samples, log, () => (performance.now() - start) / 1000);
   let childCloses = 0;
