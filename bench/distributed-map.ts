@@ -22,7 +22,7 @@
  * Exits 1 if the execution fails or the results written do not count every item.
  */
 
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
@@ -173,6 +173,15 @@ function growthPerItem(samples: readonly MemorySample[], items: number): string 
   return `${kb('rss')} KB resident, ${kb('heapUsed')} KB heap, ${kb('external')} KB external`;
 }
 
+/** The bytes of the files under a folder. */
+async function folderBytes(folder: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return bytes;
+}
+
 /** The succeeded executions the ResultWriter's files name, read back from S3. */
 async function countWritten(endpoint: string, region: string, output: string): Promise<number> {
   const s3 = new S3Client({
@@ -316,6 +325,12 @@ async function main(): Promise<void> {
       `| DynamoDB requests per item | ${(dynamoRequests / ITEMS).toFixed(2)} (${(dynamo.writeUnits / ITEMS).toFixed(2)} write units, ${(dynamo.readUnits / ITEMS).toFixed(2)} read units) |`,
     );
     log(`| Memory growth per item, 50% → 100% of the items | ${growthPerItem(samples, ITEMS)} |`);
+    if (dataDir !== undefined) {
+      const bytes = await folderBytes(dataDir);
+      log(
+        `| Data folder on disk (dynalite, fauxqs, S3) | ${mib(bytes)} MiB (${(bytes / 1024 / ITEMS).toFixed(1)} KB per item) |`,
+      );
+    }
     log(`| SQS requests per item | ${(sqsRequests / ITEMS).toFixed(2)} |`);
     log(
       `| Price per million items | $${perMillion.toFixed(2)} (AWS: $${aws.toFixed(2)}, one transition per item; target ≤ $${(aws / 10).toFixed(2)}: ${perMillion <= aws / 10 ? 'met' : 'not met'}; ${(aws / perMillion).toFixed(1)}× cheaper than AWS) |`,
