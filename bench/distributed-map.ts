@@ -93,6 +93,8 @@ interface MemorySample {
   closed?: number;
   rss: number;
   heapUsed: number;
+  /** The heap's pages the process holds, used or not: most of the resident memory that is not data. */
+  heapTotal: number;
   /** Memory outside the JavaScript heap that it holds: Buffers and ArrayBuffers among it. */
   external: number;
 }
@@ -102,11 +104,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 function sampleMemory(label: string, closed?: number): MemorySample {
   // With --expose-gc the heap is measured after a full collection: what is still held, not garbage.
   gc?.();
-  const { rss, heapUsed, external } = process.memoryUsage();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   if (SNAPSHOT_FOLDER !== undefined) {
     writeHeapSnapshot(join(SNAPSHOT_FOLDER, `${closed ?? 'after'}-items.heapsnapshot`));
   }
-  return { label, rss, heapUsed, external, ...(closed !== undefined ? { closed } : {}) };
+  return { label, rss, heapUsed, heapTotal, external, ...(closed !== undefined ? { closed } : {}) };
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -134,7 +136,7 @@ function milestoneSampler(
       );
       samples.push(sample);
       log(
-        `  … ${sample.label} closed at ${seconds().toFixed(0)} s: rss ${mib(sample.rss)} MiB, heap ${mib(sample.heapUsed)} MiB, external ${mib(sample.external)} MiB`,
+        `  … ${sample.label} closed at ${seconds().toFixed(0)} s: rss ${mib(sample.rss)} MiB, heap ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)} MiB, external ${mib(sample.external)} MiB`,
       );
     }
   };
@@ -148,8 +150,8 @@ const kbPerItem = (from: MemorySample, to: MemorySample, measure: MemoryMeasure)
 
 function memoryTable(samples: readonly MemorySample[]): string[] {
   const lines = [
-    `| Items closed | Resident | JavaScript heap${gc ? ' (after GC)' : ''} | External | Resident growth per item since the row before |`,
-    '| --- | ---: | ---: | ---: | ---: |',
+    `| Items closed | Resident | JavaScript heap${gc ? ' (after GC)' : ''} | Heap held | External | Resident growth per item since the row before |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   samples.forEach((sample, i) => {
     const before = samples[i - 1];
@@ -158,7 +160,7 @@ function memoryTable(samples: readonly MemorySample[]): string[] {
         ? `${kbPerItem(before, sample, 'rss')} KB`
         : '';
     lines.push(
-      `| ${sample.label} | ${mib(sample.rss)} MiB | ${mib(sample.heapUsed)} MiB | ${mib(sample.external)} MiB | ${growth} |`,
+      `| ${sample.label} | ${mib(sample.rss)} MiB | ${mib(sample.heapUsed)} MiB | ${mib(sample.heapTotal)} MiB | ${mib(sample.external)} MiB | ${growth} |`,
     );
   });
   return lines;
