@@ -23,14 +23,12 @@ export interface BenchEngine {
    * executions does not keep 100,000 ARNs in the memory the benchmark measures.
    */
   waitForClose(executionArn: string): Promise<void>;
-  /** Executions closed since the engine started, waited for or not. */
-  readonly closes: number;
   stop(): Promise<void>;
 }
 
 export interface BenchEngineOptions extends LocalEngineOptions {
-  /** Called after each execution's close is stored (the count includes it). */
-  onClose?: (executionArn: string, closes: number) => void;
+  /** Called after each execution's close is stored, waited for or not. */
+  onClose?: (executionArn: string) => void;
 }
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/StatefoldBenchRole';
@@ -38,7 +36,6 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/StatefoldBenchRole';
 export async function startBenchEngine(options: BenchEngineOptions = {}): Promise<BenchEngine> {
   const { onClose, ...engineOptions } = options;
   const engine = await startLocalEngine(engineOptions);
-  let closes = 0;
   const waiting = new Map<string, { closed: Promise<void>; resolve: () => void }>();
   // The handlers read `engine.deps` on every batch, so the hook sees every close.
   const log = engine.deps.log;
@@ -47,9 +44,8 @@ export async function startBenchEngine(options: BenchEngineOptions = {}): Promis
     const { executionArn } = head;
     await recordListing(head, asOf);
     if (head.status === 'RUNNING') return;
-    closes += 1;
     waiting.get(executionArn)?.resolve();
-    onClose?.(executionArn, closes);
+    onClose?.(executionArn);
   };
   const monitorClient = new DynamoDBClient({
     endpoint: engine.dynamodb.endpoint,
@@ -74,9 +70,6 @@ export async function startBenchEngine(options: BenchEngineOptions = {}): Promis
         waiting.set(executionArn, entry);
       }
       return entry.closed;
-    },
-    get closes() {
-      return closes;
     },
     async stop() {
       monitorClient.destroy();
