@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
  * as the Buffer the JSON encoding made with `Buffer.from(string)`. Below 4 KiB, Node cuts such a Buffer from a
  * shared 8 KiB pool, and a stored slice keeps its whole pool alive: between two puts the HTTP server, the SDK's
  * hashing and dynalite's own parsing take the rest of the pool, so each small item held about 9 KiB outside the
- * JavaScript heap for its ~1 KiB (a Distributed Map of 2,000 items grew the process's external memory by 108 KB
+ * JavaScript heap for its ~1 KiB (a Distributed Map of 2,000 items grew the process's external memory by 98 KB
  * per item, for under 7 KB written). Each pooled key and value is copied to memory of its own before it is
  * stored. (The report for upstream: docs/memory-level-pooled-buffers.md.)
  *
