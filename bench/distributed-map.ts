@@ -4,20 +4,31 @@
  * Distributed Map whose ItemReader reads a CSV of N rows from S3, with MaxConcurrency 1,000 and a Pass processor:
  * every row a STANDARD child execution, their results written to S3 by a ResultWriter. It reports
  *   - items per second, from StartExecution to the parent's close;
- *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run;
+ *   - the peak resident memory of the process (sampled every 100 ms) and its growth over the run, and the
+ *     process's memory as the items close (at 10%, 25%, 50%, 75% and 100% of them): resident, JavaScript heap
+ *     (after a full GC when run with --expose-gc), and external (Buffers), so that growth with N shows;
  *   - DynamoDB and SQS requests (and units) per item, priced at the inventory's list prices, against what AWS
  *     charges for the same run: one state transition per item of a STANDARD child run ($25 per million), and
  *     the target, a tenth of that.
  *
  *   npm run bench:map                      (100,000 items)
- *   node bench/distributed-map.ts --items 5000
+ *   node --expose-gc bench/distributed-map.ts --items 5000 [--concurrency 1000] [--in-memory]
+ *     [--heap-snapshots folder]
+ *
+ * The emulators keep their data in a fresh data folder on disk (dynalite in LevelDB, fauxqs in SQLite and
+ * files), as `statefold start` does; `--in-memory` keeps it in the process's memory instead (the tests' setup).
+ * `--heap-snapshots` writes a heap snapshot at each of those moments into the folder, to compare in DevTools.
  *
  * Exits 1 if the execution fails or the results written do not count every item.
  */
 
-import { cpus } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeExecution } from '../shared/engine/executions.ts';
+import { executionArnOf } from '../shared/engine/names.ts';
 import { startExecution } from '../shared/engine/start-execution.ts';
 import { executionPartition, KEY_PREFIX } from '../shared/eventlog/table.ts';
 import {
@@ -39,6 +50,12 @@ const argument = (name: string, fallback: number): number => {
 
 const ITEMS = argument('items', 100_000);
 const MAX_CONCURRENCY = argument('concurrency', 1000);
+const IN_MEMORY = process.argv.includes('--in-memory');
+const SNAPSHOTS_AT = process.argv.indexOf('--heap-snapshots');
+const SNAPSHOT_FOLDER = SNAPSHOTS_AT >= 0 ? process.argv[SNAPSHOTS_AT + 1] : undefined;
+if (SNAPSHOTS_AT >= 0 && (SNAPSHOT_FOLDER === undefined || SNAPSHOT_FOLDER.startsWith('--'))) {
+  throw new Error('--heap-snapshots needs a folder');
+}
 const BUCKET = 'bench-items';
 const KEY = 'rows.csv';
 
@@ -68,6 +85,104 @@ const definition = {
     },
   },
 };
+
+/** The process's memory at one moment of the run. */
+interface MemorySample {
+  label: string;
+  /** Child executions closed by then (none for the samples after the run). */
+  closed?: number;
+  rss: number;
+  heapUsed: number;
+  /** The heap's pages the process holds, used or not: most of the resident memory that is not data. */
+  heapTotal: number;
+  /** Memory outside the JavaScript heap that it holds: Buffers and ArrayBuffers among it. */
+  external: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function sampleMemory(label: string, closed?: number): MemorySample {
+  // With --expose-gc the heap is measured after a full collection: what is still held, not garbage.
+  gc?.();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  if (SNAPSHOT_FOLDER !== undefined) {
+    writeHeapSnapshot(join(SNAPSHOT_FOLDER, `${closed ?? 'after'}-items.heapsnapshot`));
+  }
+  return { label, rss, heapUsed, heapTotal, external, ...(closed !== undefined ? { closed } : {}) };
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/** The fractions of the items at whose close the memory is sampled. */
+const MILESTONES = [0.1, 0.25, 0.5, 0.75, 1];
+
+/**
+ * Samples the memory when the n-th child closes, for each milestone's n, and logs it then: a run stopped
+ * before its end still tells how its memory grew.
+ */
+function milestoneSampler(
+  items: number,
+  samples: MemorySample[],
+  log: (line: string) => void,
+  seconds: () => number,
+): (childCloses: number) => void {
+  const due = MILESTONES.map((fraction) => ({ fraction, at: Math.max(1, Math.round(items * fraction)) }));
+  return (childCloses) => {
+    while (due.length > 0 && childCloses >= (due[0]?.at ?? Infinity)) {
+      const { fraction, at } = due.shift() as { fraction: number; at: number };
+      const sample = sampleMemory(
+        `${(fraction * 100).toFixed(0)}% (${at.toLocaleString('en-US')} items)`,
+        at,
+      );
+      samples.push(sample);
+      log(
+        `  … ${sample.label} closed at ${seconds().toFixed(0)} s: rss ${mib(sample.rss)} MiB, heap ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)} MiB, external ${mib(sample.external)} MiB`,
+      );
+    }
+  };
+}
+
+type MemoryMeasure = 'rss' | 'heapUsed' | 'external';
+
+/** KB per item that a measure grew by from one sample to a later one. */
+const kbPerItem = (from: MemorySample, to: MemorySample, measure: MemoryMeasure): string =>
+  ((to[measure] - from[measure]) / 1024 / ((to.closed ?? 0) - (from.closed ?? 0))).toFixed(1);
+
+function memoryTable(samples: readonly MemorySample[]): string[] {
+  const lines = [
+    `| Items closed | Resident | JavaScript heap${gc ? ' (after GC)' : ''} | Heap held | External | Resident growth per item since the row before |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  samples.forEach((sample, i) => {
+    const before = samples[i - 1];
+    const growth =
+      before?.closed !== undefined && sample.closed !== undefined
+        ? `${kbPerItem(before, sample, 'rss')} KB`
+        : '';
+    lines.push(
+      `| ${sample.label} | ${mib(sample.rss)} MiB | ${mib(sample.heapUsed)} MiB | ${mib(sample.heapTotal)} MiB | ${mib(sample.external)} MiB | ${growth} |`,
+    );
+  });
+  return lines;
+}
+
+/** KB per item that each measure grew by from half of the items closed to all of them (past the warm-up). */
+function growthPerItem(samples: readonly MemorySample[], items: number): string {
+  const half = samples.find((sample) => sample.closed === Math.round(items / 2));
+  const all = samples.find((sample) => sample.closed === items);
+  if (!half || !all || half === all) return 'n/a';
+  const kb = (measure: MemoryMeasure) => kbPerItem(half, all, measure);
+  return `${kb('rss')} KB resident, ${kb('heapUsed')} KB heap, ${kb('external')} KB external`;
+}
+
+/** The bytes of the files under a folder. */
+async function folderBytes(folder: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return bytes;
+}
 
 /** The succeeded executions the ResultWriter's files name, read back from S3. */
 async function countWritten(endpoint: string, region: string, output: string): Promise<number> {
@@ -99,7 +214,9 @@ async function main(): Promise<void> {
   log(
     `Distributed Map benchmark: ${ITEMS.toLocaleString('en-US')} CSV rows, MaxConcurrency ${MAX_CONCURRENCY}`,
   );
-  log(`  ${cpus().length} CPUs, Node ${process.versions.node}`);
+  log(
+    `  ${cpus().length} CPUs, Node ${process.versions.node}; emulators' data ${IN_MEMORY ? 'in memory' : 'in a data folder on disk'}${gc ? '' : ' (run with --expose-gc for the heap after GC)'}`,
+  );
   const lambdaMeter = new LambdaMeter(DURATION_MODEL);
   // The breakdown tells the parent's items from its children's (a child's ARN names the Map Run's label).
   let parentPartition: string | undefined;
@@ -110,9 +227,21 @@ async function main(): Promise<void> {
     return undefined;
   });
   const sqsMeter = new SqsMeter(lambdaMeter.noteRequest);
+  const samples: MemorySample[] = [];
+  if (SNAPSHOT_FOLDER !== undefined) await mkdir(SNAPSHOT_FOLDER, { recursive: true });
+  let start = performance.now();
+  const atChildClose = milestoneSampler(ITEMS, samples, log, () => (performance.now() - start) / 1000);
+  let childCloses = 0;
+  const dataDir = IN_MEMORY ? undefined : await mkdtemp(join(tmpdir(), 'statefold-bench-map-'));
   const bench = await startBenchEngine({
     wrapHandler: lambdaMeter.wrapHandler,
     retentionDays: STACK_RETENTION_DAYS,
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    onClose: (executionArn) => {
+      if (parentPartition === undefined || executionPartition(executionArn) === parentPartition) return;
+      childCloses += 1;
+      atChildClose(childCloses);
+    },
   });
   try {
     const { engine } = bench;
@@ -133,15 +262,17 @@ async function main(): Promise<void> {
 
     dynamoMeter.attach(engine.dynamodb.client);
     sqsMeter.attach(engine.sqs.client);
+    samples.push(sampleMemory('0 (the CSV in S3, before the start)', 0));
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 100);
-    const start = performance.now();
-    const { executionArn } = await startExecution(engine.deps, { stateMachineArn, input: '{}' });
+    start = performance.now();
+    const executionArn = executionArnOf(stateMachineArn, 'fan-out');
     parentPartition = executionPartition(executionArn);
     const closed = bench.waitForClose(executionArn);
+    await startExecution(engine.deps, { stateMachineArn, name: 'fan-out', input: '{}' });
     const progress = setInterval(() => {
       log(
         `  … ${((performance.now() - start) / 1000).toFixed(0)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
@@ -153,6 +284,11 @@ async function main(): Promise<void> {
     await waitForIdlePollers(engine);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
+    samples.push(sampleMemory('after the run, the pollers idle'));
+    // The meter keeps every item's size and index keys (and the heads whole) to bill later writes: memory of
+    // the benchmark's, not the engine's, which this sample leaves out.
+    dynamoMeter.forgetItems();
+    samples.push(sampleMemory("after that, less the DynamoDB meter's record of each item"));
 
     const description = await describeExecution(bench.monitor, { executionArn });
     if (description.status !== 'SUCCEEDED') {
@@ -190,10 +326,19 @@ async function main(): Promise<void> {
     log(
       `| DynamoDB requests per item | ${(dynamoRequests / ITEMS).toFixed(2)} (${(dynamo.writeUnits / ITEMS).toFixed(2)} write units, ${(dynamo.readUnits / ITEMS).toFixed(2)} read units) |`,
     );
+    log(`| Memory growth per item, 50% → 100% of the items | ${growthPerItem(samples, ITEMS)} |`);
+    if (dataDir !== undefined) {
+      const bytes = await folderBytes(dataDir);
+      log(
+        `| Data folder on disk (dynalite, fauxqs, S3) | ${mib(bytes)} MiB (${(bytes / 1024 / ITEMS).toFixed(1)} KB per item) |`,
+      );
+    }
     log(`| SQS requests per item | ${(sqsRequests / ITEMS).toFixed(2)} |`);
     log(
       `| Price per million items | $${perMillion.toFixed(2)} (AWS: $${aws.toFixed(2)}, one transition per item; target ≤ $${(aws / 10).toFixed(2)}: ${perMillion <= aws / 10 ? 'met' : 'not met'}; ${(aws / perMillion).toFixed(1)}× cheaper than AWS) |`,
     );
+    log('');
+    for (const line of memoryTable(samples)) log(line);
     log('');
     for (const line of lines) {
       log(
@@ -220,6 +365,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await bench.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -17,17 +17,26 @@ export interface BenchEngine {
   engine: LocalEngine;
   /** The engine's deps with an event log over an unmetered client: for reading results. */
   monitor: EngineDeps;
-  /** Resolves once the execution's head is closed (its last commit is stored and sent). */
+  /**
+   * Resolves once the execution's head is closed (its last commit is stored and sent). Call it before the
+   * execution starts: only the closes of executions waited for are kept, so that a run of 100,000 child
+   * executions does not keep 100,000 ARNs in the memory the benchmark measures.
+   */
   waitForClose(executionArn: string): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface BenchEngineOptions extends LocalEngineOptions {
+  /** Called after each execution's close is stored, waited for or not. */
+  onClose?: (executionArn: string) => void;
+}
+
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/StatefoldBenchRole';
 
-export async function startBenchEngine(options: LocalEngineOptions = {}): Promise<BenchEngine> {
-  const engine = await startLocalEngine(options);
-  const closed = new Set<string>();
-  const waiting = new Map<string, () => void>();
+export async function startBenchEngine(options: BenchEngineOptions = {}): Promise<BenchEngine> {
+  const { onClose, ...engineOptions } = options;
+  const engine = await startLocalEngine(engineOptions);
+  const waiting = new Map<string, { closed: Promise<void>; resolve: () => void }>();
   // The handlers read `engine.deps` on every batch, so the hook sees every close.
   const log = engine.deps.log;
   const recordListing = log.recordListing.bind(log);
@@ -35,8 +44,8 @@ export async function startBenchEngine(options: LocalEngineOptions = {}): Promis
     const { executionArn } = head;
     await recordListing(head, asOf);
     if (head.status === 'RUNNING') return;
-    closed.add(executionArn);
-    waiting.get(executionArn)?.();
+    waiting.get(executionArn)?.resolve();
+    onClose?.(executionArn);
   };
   const monitorClient = new DynamoDBClient({
     endpoint: engine.dynamodb.endpoint,
@@ -50,10 +59,18 @@ export async function startBenchEngine(options: LocalEngineOptions = {}): Promis
   return {
     engine,
     monitor,
-    waitForClose: (executionArn) =>
-      closed.has(executionArn)
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => waiting.set(executionArn, resolve)),
+    waitForClose(executionArn) {
+      let entry = waiting.get(executionArn);
+      if (!entry) {
+        let resolve: () => void = () => {};
+        const closed = new Promise<void>((resolveClosed) => {
+          resolve = resolveClosed;
+        });
+        entry = { closed, resolve };
+        waiting.set(executionArn, entry);
+      }
+      return entry.closed;
+    },
     async stop() {
       monitorClient.destroy();
       await engine.stop();

@@ -30,6 +30,8 @@ const WRITE_UNIT_BYTES = 1024;
 const INDEXES = [BY_MACHINE_INDEX, BY_MACHINE_STATUS_INDEX] as const;
 /** Items up to this size are kept whole by the meter, for the updates that may follow. */
 const KEPT_ITEM_BYTES = 4096;
+/** Item kinds that no UpdateItem touches: the meter keeps their size and index keys, not the item. */
+const NEVER_UPDATED = new Set(['commits', 'commit chunks']);
 
 export interface DynamoUsage {
   /** Requests by operation (GetItem, Query, PutItem, …). */
@@ -117,6 +119,11 @@ export class DynamoMeter {
     this.#usage = emptyDynamoUsage();
   }
 
+  /** Forgets the items it saw written (a benchmark measures the memory they took); its usage stays. */
+  forgetItems(): void {
+    this.#items.clear();
+  }
+
   snapshot(): DynamoUsage {
     return {
       ...this.#usage,
@@ -199,9 +206,9 @@ export class DynamoMeter {
     const key = itemKey(table, item);
     const old = this.#items.get(key);
     const bytes = measureItemBytes(item);
-    // Only small items are kept whole (heads, records): large ones are commits, which no update touches.
+    // Only small items that an update may touch are kept whole (heads, records): commits never are.
     const next: StoredItem = {
-      item: bytes <= KEPT_ITEM_BYTES ? item : {},
+      item: bytes <= KEPT_ITEM_BYTES && !NEVER_UPDATED.has(itemKind(item)) ? item : {},
       bytes,
       indexKeys: readIndexKeys(item),
     };

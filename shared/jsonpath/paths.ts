@@ -64,7 +64,14 @@ export class PathSyntaxError extends Error {
   override name = 'PathSyntaxError';
 }
 
+/** Enough for every path of many definitions; past it the cache starts over rather than grow. */
+const CACHE_LIMIT = 10_000;
 const cache = new Map<string, CompiledPath>();
+
+/** How many compiled paths the cache holds (a test proves it bounded). */
+export function cachedPathCount(): number {
+  return cache.size;
+}
 
 const VARIABLE_NAME = /^\$([\p{ID_Start}_][\p{ID_Continue}]*)/u;
 
@@ -99,6 +106,7 @@ export function compilePath(written: string): CompiledPath {
   const segments = parseDefiniteSegments(rest);
   const steps = segments ? undefined : parseSteps(text, rest);
   const compiled: CompiledPath = { text, root, segments, steps };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(written, compiled);
   return compiled;
 }

@@ -4,8 +4,10 @@ import dynalite from 'dynalite';
 import { type LocalDynamoDBClient, localDynamoDBClient } from '../composition/local-clients.ts';
 import { ensureTable } from '../eventlog/ensure-table.ts';
 import { createTableInput } from '../eventlog/table.ts';
-// dynalite's Queries and Scans close their LevelDB iterators (see the module).
+// dynalite's Queries and Scans close their LevelDB iterators, and its in-memory store keeps no Buffer pool
+// alive per item (see the modules).
 import './dynalite-iterators.ts';
+import './dynalite-memory-store.ts';
 
 /** An in-process DynamoDB (dynalite) holding Statefold's table, for the local runtime and the tests. */
 export interface EmbeddedDynamoDB {

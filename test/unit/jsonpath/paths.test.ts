@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CompiledPath,
+  cachedPathCount,
   compilePath,
   evaluatePath,
   isReferencePath,
@@ -95,6 +96,16 @@ describe('compilePath: roots and segments', () => {
     const compiled: CompiledPath = compilePath(path);
     expect(compiled.root).toEqual(root);
     expect(compiled.segments).toEqual(segments);
+  });
+});
+
+describe('compilePath: its cache', () => {
+  it('compiles a path once, and holds at most 10,000 however many paths a process sees', () => {
+    expect(compilePath('$.cached.once')).toBe(compilePath('$.cached.once'));
+    // A local server validates every definition its API receives: their paths must not pile up.
+    for (let n = 0; n < 10_050; n++) compilePath(`$.distinct${n}`);
+    expect(cachedPathCount()).toBeGreaterThan(0);
+    expect(cachedPathCount()).toBeLessThanOrEqual(10_000);
   });
 });
 
