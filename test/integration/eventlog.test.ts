@@ -340,6 +340,38 @@ describe('execution heads', () => {
     expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([reopened]);
   });
 
+  it('a Map Run child listed by a head before entries existed and closed after is listed once, by its entry, with its Map Run', async () => {
+    const { child, mapRunArn } = await startedChild();
+    // Listed RUNNING by an earlier Statefold: a head with both index keys.
+    await DynamoDBDocumentClient.from(dynamo.client).send(
+      new PutCommand({
+        TableName: dynamo.tableName,
+        Item: {
+          pk: `exec#${child.executionArn}`,
+          sk: 'head',
+          gsi1pk: `maprun#${mapRunArn}`,
+          gsi1sk: `${child.startDate}#${child.name}`,
+          gsi2pk: `maprun#${mapRunArn}#RUNNING`,
+          gsi2sk: `${child.startDate}#${child.name}`,
+          stateMachineArn: child.stateMachineArn,
+          name: child.name,
+          status: 'RUNNING',
+          startDate: child.startDate,
+          listedAsOf: 1,
+        },
+      }),
+    );
+    expect(await log.getHead(child.executionArn)).toEqual(child);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([child]);
+    const closed = { ...child, status: 'SUCCEEDED' as const, stopDate: T0 + 3 };
+    await log.recordListing(closed, 2);
+    expect(await storedAttributes(`exec#${child.executionArn}`, 'head')).toEqual([]);
+    expect(await log.getHead(child.executionArn)).toEqual(closed);
+    expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([closed]);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([]);
+    expect((await log.listExecutions({ mapRunArn, status: 'SUCCEEDED', limit: 5 })).items).toEqual([closed]);
+  });
+
   it('a Map Run lists its children’s entries, then the heads of children listed before entries, in pages', async () => {
     const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
     const children = [1, 2, 3, 4, 5].map((i) => childHead(mapRunArn, { name: `c${i}`, startDate: T0 + i }));
