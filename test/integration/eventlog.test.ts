@@ -354,6 +354,18 @@ describe('execution heads', () => {
     expect((await log.listExecutions({ mapRunArn, status: 'SUCCEEDED', limit: 5 })).items).toEqual([closed]);
   });
 
+  it('a Map Run child listed closed by a head before entries existed and redriven after is listed once, RUNNING', async () => {
+    const { child, mapRunArn } = await startedChild();
+    await putOldChildHead({ ...child, status: 'FAILED', stopDate: T0 + 3 });
+    const reopened = { ...child, redriveCount: 1, redriveDate: T0 + 9 };
+    await log.recordListing(reopened, 3);
+    expect(await storedAttributes(`exec#${child.executionArn}`, 'head')).toEqual([]);
+    expect(await log.getHead(child.executionArn)).toEqual(reopened);
+    expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([reopened]);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([reopened]);
+    expect((await log.listExecutions({ mapRunArn, status: 'FAILED', limit: 5 })).items).toEqual([]);
+  });
+
   it('a Map Run lists its children’s entries, then the heads of children listed before entries, in pages', async () => {
     const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
     const children = [1, 2, 3, 4, 5].map((i) => childHead(mapRunArn, { name: `c${i}`, startDate: T0 + i }));
