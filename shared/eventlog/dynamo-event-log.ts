@@ -182,11 +182,25 @@ export class DynamoEventLog implements EventLog {
         }
       }),
     );
+    // A Map Run child lists its first commit: an entry still absent after that was, most often, listed by a head
+    // before entries existed (an upgrade during its run), which the entry replaces.
+    const replacesHead = head.mapRunArn !== undefined && asOf > 1;
+    const put = listingPutRequest(this.#tableName, head, asOf, expiry);
+    let entryWasThere = true;
     try {
-      await this.#documents.send(new PutCommand(listingPutRequest(this.#tableName, head, asOf, expiry)));
+      const answer = await this.#documents.send(
+        new PutCommand(replacesHead ? { ...put, ReturnValues: 'ALL_OLD' } : put),
+      );
+      entryWasThere = answer.Attributes !== undefined;
     } catch (error) {
       // The head shows this commit or a later one already: a listing applied twice, or after a later one.
       if (!isConditionFailure(error)) throw error;
+    }
+    if (replacesHead && !entryWasThere) {
+      await this.#delete({
+        [PARTITION_KEY]: executionPartition(head.executionArn),
+        [SORT_KEY]: HEAD_SORT_KEY,
+      });
     }
   }
 

@@ -214,9 +214,14 @@ function executionArnOfKey(item: Item): string {
   return pk.slice(KEY_PREFIX.execution.length);
 }
 
-/** A Map Run child is listed under its Map Run (copies, under a version or an alias, are never a child's). */
-function mapRunArnOfListing(item: Item): string | undefined {
-  const listPartition = optionalString(item, BY_MACHINE_INDEX.partitionKey);
+/**
+ * A Map Run child is listed under its Map Run (copies, under a version or an alias, are never a child's). The
+ * status index does not carry the byMachine index's key: a head read from it has its status index key only.
+ */
+function mapRunArnOfListing(item: Item, status: string): string | undefined {
+  const byStatus = optionalString(item, BY_MACHINE_STATUS_INDEX.partitionKey);
+  const listPartition =
+    optionalString(item, BY_MACHINE_INDEX.partitionKey) ?? byStatus?.slice(0, -`#${status}`.length);
   return listPartition?.startsWith(KEY_PREFIX.mapRun)
     ? listPartition.slice(KEY_PREFIX.mapRun.length)
     : undefined;
@@ -246,7 +251,7 @@ export function decodeHead(item: Item): ExecutionHead {
   };
   if (head.stateMachineArn === '') throw corruptItem(item, 'stateMachineArn');
   const stopDate = optionalNumber(item, 'stopDate');
-  const mapRunArn = optionalString(item, 'mapRunArn') ?? entryOf ?? mapRunArnOfListing(item);
+  const mapRunArn = optionalString(item, 'mapRunArn') ?? entryOf ?? mapRunArnOfListing(item, status);
   if (stopDate !== undefined) head.stopDate = stopDate;
   if (mapRunArn !== undefined) head.mapRunArn = mapRunArn;
   const redriveCount = optionalNumber(item, 'redriveCount');

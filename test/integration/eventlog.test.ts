@@ -340,28 +340,37 @@ describe('execution heads', () => {
     expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([reopened]);
   });
 
+  it('a Map Run child listed by a head before entries existed and closed after is listed once, by its entry, with its Map Run', async () => {
+    const { child, mapRunArn } = await startedChild();
+    await putOldChildHead(child);
+    expect(await log.getHead(child.executionArn)).toEqual(child);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([child]);
+    const closed = { ...child, status: 'SUCCEEDED' as const, stopDate: T0 + 3 };
+    await log.recordListing(closed, 2);
+    expect(await storedAttributes(`exec#${child.executionArn}`, 'head')).toEqual([]);
+    expect(await log.getHead(child.executionArn)).toEqual(closed);
+    expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([closed]);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([]);
+    expect((await log.listExecutions({ mapRunArn, status: 'SUCCEEDED', limit: 5 })).items).toEqual([closed]);
+  });
+
+  it('a Map Run child listed closed by a head before entries existed and redriven after is listed once, RUNNING', async () => {
+    const { child, mapRunArn } = await startedChild();
+    await putOldChildHead({ ...child, status: 'FAILED', stopDate: T0 + 3 });
+    const reopened = { ...child, redriveCount: 1, redriveDate: T0 + 9 };
+    await log.recordListing(reopened, 3);
+    expect(await storedAttributes(`exec#${child.executionArn}`, 'head')).toEqual([]);
+    expect(await log.getHead(child.executionArn)).toEqual(reopened);
+    expect((await log.listExecutions({ mapRunArn, limit: 5 })).items).toEqual([reopened]);
+    expect((await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 5 })).items).toEqual([reopened]);
+    expect((await log.listExecutions({ mapRunArn, status: 'FAILED', limit: 5 })).items).toEqual([]);
+  });
+
   it('a Map Run lists its children’s entries, then the heads of children listed before entries, in pages', async () => {
     const mapRunArn = `arn:aws:states:${REGION_ACCOUNT}:mapRun:orders/Map:${randomUUID()}`;
     const children = [1, 2, 3, 4, 5].map((i) => childHead(mapRunArn, { name: `c${i}`, startDate: T0 + i }));
     for (const child of children.slice(2)) await log.recordListing(child, 1);
-    // c1 and c2 as an earlier Statefold listed them: heads in the byMachine index under `maprun#…`.
-    for (const child of children.slice(0, 2)) {
-      await DynamoDBDocumentClient.from(dynamo.client).send(
-        new PutCommand({
-          TableName: dynamo.tableName,
-          Item: {
-            pk: `exec#${child.executionArn}`,
-            sk: 'head',
-            gsi1pk: `maprun#${mapRunArn}`,
-            gsi1sk: `${child.startDate}#${child.name}`,
-            stateMachineArn: child.stateMachineArn,
-            name: child.name,
-            status: child.status,
-            startDate: child.startDate,
-          },
-        }),
-      );
-    }
+    for (const child of children.slice(0, 2)) await putOldChildHead(child);
     for (const limit of [1, 2, 3, 5, 6]) {
       const seen: string[] = [];
       let nextToken: string | undefined;
@@ -373,19 +382,47 @@ describe('execution heads', () => {
       } while (nextToken !== undefined);
       expect(seen).toEqual(['c5', 'c4', 'c3', 'c2', 'c1']);
     }
-    const running = await log.listExecutions({ mapRunArn, status: 'RUNNING', limit: 2 });
-    expect(running.items.map((head) => head.name)).toEqual(['c5', 'c4']);
-    const rest = await log.listExecutions({
-      mapRunArn,
-      status: 'RUNNING',
-      limit: 2,
-      ...(running.nextToken ? { nextToken: running.nextToken } : {}),
-    });
-    // The old heads carry no status index key: the status index lists only the entries.
-    expect(rest.items.map((head) => head.name)).toEqual(['c3']);
+    // The status index lists the entries and the old heads together, newest first.
+    const running: ExecutionHead[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await log.listExecutions({
+        mapRunArn,
+        status: 'RUNNING',
+        limit: 2,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      running.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(running).toEqual([...children].reverse());
     expect((await log.listExecutions({ mapRunArn, limit: 10 })).items).toEqual([...children].reverse());
   });
 });
+
+/** A Map Run child listed as an earlier Statefold listed it: a head, under `maprun#…` in both indexes while RUNNING. */
+async function putOldChildHead(child: ExecutionHead): Promise<void> {
+  const listSortKey = `${child.startDate}#${child.name}`;
+  await DynamoDBDocumentClient.from(dynamo.client).send(
+    new PutCommand({
+      TableName: dynamo.tableName,
+      Item: {
+        pk: `exec#${child.executionArn}`,
+        sk: 'head',
+        gsi1pk: `maprun#${child.mapRunArn}`,
+        gsi1sk: listSortKey,
+        ...(child.status === 'RUNNING'
+          ? { gsi2pk: `maprun#${child.mapRunArn}#RUNNING`, gsi2sk: listSortKey }
+          : {}),
+        stateMachineArn: child.stateMachineArn,
+        name: child.name,
+        status: child.status,
+        startDate: child.startDate,
+        listedAsOf: 1,
+      },
+    }),
+  );
+}
 
 /** A Map Run child's head, with the ARNs a Map Run gives its children. */
 function childHead(mapRunArn: string, overrides: Partial<ExecutionHead> = {}): ExecutionHead {
