@@ -1,4 +1,5 @@
 import type { TimerPurpose, TransitionMessage } from '../execution/messages.ts';
+import { childRunIndexes } from '../history/child-run-set.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { ROOT_SCOPE, writesToS3 } from '../history/execution-state.ts';
@@ -259,8 +260,8 @@ export class Reconciler {
     for (const scope of Object.values(state.scopes)) {
       const children = scope.children;
       if (scope.phase !== 'children' || children?.kind !== 'map-run' || !children.mapRunArn) continue;
-      const unsettled = new Set<number>();
-      for (let i = 0; i < children.nextIndex; i++) if (!children.settled[i]) unsettled.add(i);
+      // A Map Run keeps the children it has not heard from as its open set (`settled` is an inline Map's).
+      const unsettled = new Set(childRunIndexes(children.openChildRuns));
       if (unsettled.size === 0) continue;
       const started = await startedChildren(deps, execution.executionArn, scope, lastCommit, unsettled);
       for (const child of started) {

@@ -24,6 +24,8 @@ const lose = new Map<string, { queue: string; once: boolean }>();
 const invocations = new Map<string, number>();
 /** Messages taken off the transitions queue unhandled, once each: the first that matches each predicate. */
 const loseOnce: ((body: { executionArn?: string; message?: { type?: string } }) => boolean)[] = [];
+/** How many transition messages were delivered (lost or not), by execution ARN and message type. */
+const delivered = new Map<string, number>();
 
 function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
   return (event: SQSEvent, context) => {
@@ -33,6 +35,10 @@ function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
         transition?: { executionArn?: string };
         message?: { type?: string };
       };
+      if (queue === 'transitions') {
+        const key = `${body.executionArn} ${body.message?.type}`;
+        delivered.set(key, (delivered.get(key) ?? 0) + 1);
+      }
       const matching = queue === 'transitions' ? loseOnce.findIndex((matches) => matches(body)) : -1;
       if (matching >= 0) {
         loseOnce.splice(matching, 1);
@@ -334,6 +340,30 @@ describe('the reconciler', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
     expectIntactHistory(run.events);
+  });
+
+  it('hears again only the child whose closing the Map never heard of, not those it heard', async () => {
+    const name = 'dmap-lost-one-closing';
+    let lost = false;
+    loseOnce.push((body: Body) => {
+      // The second child's closing (the first to close is heard; the one after it is lost).
+      const matches =
+        body.message?.type === 'childSucceeded' && (body.executionArn ?? '').endsWith(`:${name}:${name}`);
+      if (matches && !lost) {
+        lost = true;
+        return false;
+      }
+      return matches;
+    });
+    const executionArn = await start(distributed, name, undefined, { items: [1, 2, 3] });
+    await until('the message to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await testbed.settle();
+    await testbed.advanceClock(QUIET_MS + TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2, 3]);
+    // Three closings delivered, one of them lost and sent again by the reconciler: the two heard are not.
+    expect(delivered.get(`${executionArn} childSucceeded`)).toBe(4);
   });
 
   it('leaves alone an execution that waits for a callback', async () => {
