@@ -594,18 +594,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
       continue;
     }
     const value = children.items[index - (children.itemsOffset ?? 0)] ?? null;
-    const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
-    const input = attempt(() =>
-      selector === undefined
-        ? value
-        : applyPayloadTemplate(
-            selector,
-            step.sources(parent, parent.effectiveInput ?? null, {
-              mapItem: { index, value, source: itemSource(children, index) },
-            }),
-            step.intrinsicEnv(),
-          ),
-    );
+    const input = attempt(() => childInput(step, parent, state, index, value));
     if (!input.ok) {
       abortChildren(step, parent, undefined, prev);
       failCompositeState(step, parent, input.error.error, causeOf(step, parent, input.error), prev);
@@ -675,6 +664,20 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
   const type = children.kind === 'parallel' ? 'ParallelStateSucceeded' : 'MapStateSucceeded';
   step.emit({ type, scope: parent.id, previousEventId: prev, output: results });
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
+}
+
+/** Item `index`'s input: the item through the Map's ItemSelector (or Parameters), unless they were applied. */
+function childInput(step: Step, parent: ScopeState, state: MapState, index: number, value: Json): Json {
+  const children = parent.children;
+  const selector = children?.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
+  if (!children || selector === undefined) return value;
+  return applyPayloadTemplate(
+    selector,
+    step.sources(parent, parent.effectiveInput ?? null, {
+      mapItem: { index, value, source: itemSource(children, index) },
+    }),
+    step.intrinsicEnv(),
+  );
 }
 
 /** Asks the task handler to write the Map Run's results to S3 (answered by `receiveWrittenResults`). */
@@ -755,22 +758,11 @@ export function pendingChildInputs(step: Step, parent: ScopeState): Json[] {
   const children = parent.children;
   if (children?.kind !== 'map-run') return [];
   const state = step.stateOf(parent) as MapState;
-  const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
   const offset = children.itemsOffset ?? 0;
   const inputs: Json[] = [];
   for (let index = children.nextIndex; index < children.total; index++) {
     const value = children.items[index - offset] ?? null;
-    const input = attempt(() =>
-      selector === undefined
-        ? value
-        : applyPayloadTemplate(
-            selector,
-            step.sources(parent, parent.effectiveInput ?? null, {
-              mapItem: { index, value, source: itemSource(children, index) },
-            }),
-            step.intrinsicEnv(),
-          ),
-    );
+    const input = attempt(() => childInput(step, parent, state, index, value));
     // An item its ItemSelector cannot take never had an input: it is listed as it was read.
     inputs.push(input.ok ? input.value : value);
   }
