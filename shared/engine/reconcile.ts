@@ -6,7 +6,7 @@ import { ROOT_SCOPE, writesToS3 } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
-import { childRedriveTransition, childStartTransition } from './command-messages.ts';
+import { childRedriveTransition, childStartTransition, childStopTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { loadExecution } from './load-execution.ts';
 import { sendOutbox } from './outbox.ts';
@@ -247,7 +247,7 @@ export class Reconciler {
    * The children a Distributed Map started and has not heard from: each one's MapRunChildStarted event (read back
    * through the log from its newest commit) names it. A child that does not exist gets its start message again;
    * one that closed without its Map hearing of it sends its closing commit's outbox again (the message to the
-   * Map). Both are idempotent. Returns how many children were revived.
+   * Map); one still running that a failing Map Run stopped is stopped again. All are idempotent. Returns how many children were revived.
    */
   async #reviveChildren(
     execution: ExecutionInfo,
@@ -294,6 +294,15 @@ export class Reconciler {
             executionName: command.executionName,
           });
           await deps.queues.sendTransitions([{ ...redrive, id: `${redrive.id}:reconcile-${now}` }]);
+          revived += 1;
+        } else if (children.failing && loaded.state.status === 'RUNNING') {
+          // A Map Run failing beyond its tolerance waits for the children it stopped: this one's stop was lost.
+          const stop = childStopTransition(execution, {
+            type: 'stopChildRun',
+            mapRunArn: command.mapRunArn,
+            executionName: command.executionName,
+          });
+          await deps.queues.sendTransitions([{ ...stop, id: `${stop.id}:reconcile-${now}` }]);
           revived += 1;
         } else if (loaded.state.status !== 'RUNNING' && loaded.state.execution) {
           const closing = [...loaded.commits].reverse().find((commit) => commit.outbox.closed);

@@ -366,6 +366,63 @@ describe('the reconciler', () => {
     expect(delivered.get(`${executionArn} childSucceeded`)).toBe(4);
   });
 
+  it("stops again a child a failing Map Run stopped, whose stop was lost, and writes the run's results", async () => {
+    const name = 'dmap-lost-stop';
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: testbed.engine.sqs.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'reconciled-results' }));
+    s3.destroy();
+    loseOnce.push(
+      (body: Body) =>
+        body.message?.type === 'stop' && (body.executionArn ?? '').includes(`:execution:${name}/`),
+    );
+    const executionArn = await start(
+      {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Which',
+              States: {
+                Which: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Boom' }],
+                  Default: 'Long',
+                },
+                Boom: { Type: 'Fail', Error: 'Boom', Cause: 'item failed' },
+                // Far longer than the test moves the clock: only a stop ends it.
+                Long: { Type: 'Wait', Seconds: 86_400, End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Parameters: { Bucket: 'reconciled-results', Prefix: 'runs' },
+            },
+            End: true,
+          },
+        },
+      },
+      name,
+      undefined,
+      { items: [{ fail: false }, { fail: true }] },
+    );
+    await until('the stop to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await testbed.settle();
+    expect(await status(executionArn)).toBe('RUNNING');
+    await testbed.advanceClock(QUIET_MS + TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('Boom');
+    expect(run.events.map((event) => event.type)).toContain('MapRunFailed');
+  });
+
   it('leaves alone an execution that waits for a callback', async () => {
     const executionArn = await start(
       {
