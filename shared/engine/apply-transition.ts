@@ -138,19 +138,7 @@ export async function applyTransitions(
     if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
       return ids.length;
     }
-    const n = loaded.lastCommit + 1;
-    const commit: Commit = {
-      n,
-      causedBy: ids[0] as string,
-      ...(ids.length > 1 ? { alsoApplied: ids.slice(1) } : {}),
-      events: step.events,
-      outbox: {
-        messages: step.messages,
-        commands: step.commands,
-        ...(state.status !== 'RUNNING' ? { closed: true } : {}),
-      },
-    };
-    if (needsSnapshot(loaded, n, step.events.length)) commit.snapshot = state;
+    const commit = commitOf(loaded, step, ids);
     if (!(await deps.log.append(executionArn, commit))) continue;
     await sendOutbox(deps, execution, commit);
     return ids.length;
@@ -294,18 +282,7 @@ async function apply(
     if (step.events.length === 0 && step.commands.length === 0 && step.messages.length === 0) {
       return { kind: 'stale', state };
     }
-    const n = loaded.lastCommit + 1;
-    const commit: Commit = {
-      n,
-      causedBy: id,
-      events: step.events,
-      outbox: {
-        messages: step.messages,
-        commands: step.commands,
-        ...(state.status !== 'RUNNING' ? { closed: true } : {}),
-      },
-    };
-    if (needsSnapshot(loaded, n, step.events.length)) commit.snapshot = state;
+    const commit = commitOf(loaded, step, [id]);
     if (!(await deps.log.append(executionArn, commit))) continue;
     await sendOutbox(deps, execution, commit);
     return { kind: 'applied', state, commit };
@@ -315,6 +292,28 @@ async function apply(
     'InfrastructureFailure',
     `Gave up applying ${id} to ${executionArn}: the log kept moving (${MAX_ATTEMPTS} attempts)`,
   );
+}
+
+/**
+ * The commit after the loaded log's newest of what the step decided, applying the messages with these ids (the
+ * first is its `causedBy`), with a snapshot when one is due.
+ */
+function commitOf(loaded: LoadedExecution, step: Step, ids: readonly string[]): Commit {
+  const n = loaded.lastCommit + 1;
+  const { state } = step;
+  const commit: Commit = {
+    n,
+    causedBy: ids[0] as string,
+    ...(ids.length > 1 ? { alsoApplied: ids.slice(1) } : {}),
+    events: step.events,
+    outbox: {
+      messages: step.messages,
+      commands: step.commands,
+      ...(state.status !== 'RUNNING' ? { closed: true } : {}),
+    },
+  };
+  if (needsSnapshot(loaded, n, step.events.length)) commit.snapshot = state;
+  return commit;
 }
 
 /** Applies a message the engine itself originates (stop, a give-up) under a fresh id. */

@@ -1,11 +1,12 @@
 import type { TimerPurpose, TransitionMessage } from '../execution/messages.ts';
+import { childRunIndexes } from '../history/child-run-set.ts';
 import type { ExecutionInfo } from '../history/events.ts';
 import type { ExecutionState, ScopeState } from '../history/execution-state.ts';
 import { ROOT_SCOPE, writesToS3 } from '../history/execution-state.ts';
 import { StatesErrors } from '../language/states-error.ts';
 import type { Json } from '../lib/json.ts';
 import { applyMessage } from './apply-transition.ts';
-import { childRedriveTransition, childStartTransition } from './command-messages.ts';
+import { childRedriveTransition, childStartTransition, childStopTransition } from './command-messages.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { loadExecution } from './load-execution.ts';
 import { sendOutbox } from './outbox.ts';
@@ -246,7 +247,7 @@ export class Reconciler {
    * The children a Distributed Map started and has not heard from: each one's MapRunChildStarted event (read back
    * through the log from its newest commit) names it. A child that does not exist gets its start message again;
    * one that closed without its Map hearing of it sends its closing commit's outbox again (the message to the
-   * Map). Both are idempotent. Returns how many children were revived.
+   * Map); one still running that a failing Map Run stopped is stopped again. All are idempotent. Returns how many children were revived.
    */
   async #reviveChildren(
     execution: ExecutionInfo,
@@ -259,8 +260,8 @@ export class Reconciler {
     for (const scope of Object.values(state.scopes)) {
       const children = scope.children;
       if (scope.phase !== 'children' || children?.kind !== 'map-run' || !children.mapRunArn) continue;
-      const unsettled = new Set<number>();
-      for (let i = 0; i < children.nextIndex; i++) if (!children.settled[i]) unsettled.add(i);
+      // A Map Run keeps the children it has not heard from as its open set (`settled` is an inline Map's).
+      const unsettled = new Set(childRunIndexes(children.openChildRuns));
       if (unsettled.size === 0) continue;
       const started = await startedChildren(deps, execution.executionArn, scope, lastCommit, unsettled);
       for (const child of started) {
@@ -293,6 +294,15 @@ export class Reconciler {
             executionName: command.executionName,
           });
           await deps.queues.sendTransitions([{ ...redrive, id: `${redrive.id}:reconcile-${now}` }]);
+          revived += 1;
+        } else if (children.failing && loaded.state.status === 'RUNNING') {
+          // A Map Run failing beyond its tolerance waits for the children it stopped: this one's stop was lost.
+          const stop = childStopTransition(execution, {
+            type: 'stopChildRun',
+            mapRunArn: command.mapRunArn,
+            executionName: command.executionName,
+          });
+          await deps.queues.sendTransitions([{ ...stop, id: `${stop.id}:reconcile-${now}` }]);
           revived += 1;
         } else if (loaded.state.status !== 'RUNNING' && loaded.state.execution) {
           const closing = [...loaded.commits].reverse().find((commit) => commit.outbox.closed);

@@ -11,6 +11,7 @@ import { redrive } from './redrive.ts';
 import {
   awaitingItems,
   awaitingWrittenResults,
+  dropItemsPage,
   failMapRun,
   receiveItemsPage,
   receiveWrittenResults,
@@ -65,10 +66,11 @@ const DECIDERS: Deciders = {
   advance: decideAdvance,
   taskSucceeded: decideTaskSucceeded,
   taskFailed: (step, message) => {
-    // A Map Run's own task (a page of items, its results written) failing fails the run.
-    const mapRun =
-      awaitingItems(step, message.scope, message.ref) ??
-      awaitingWrittenResults(step, message.scope, message.ref);
+    // A Map Run's own task (a page of items, its results written) failing fails the run; a page a failing run
+    // asked for is dropped, whatever came of it.
+    const reading = awaitingItems(step, message.scope, message.ref);
+    if (reading?.children?.failing) return dropItemsPage(step, reading);
+    const mapRun = reading ?? awaitingWrittenResults(step, message.scope, message.ref);
     if (mapRun) {
       const prev = mapRun.children?.mapRunStartedEventId ?? mapRun.lastEventId;
       failMapRun(step, mapRun, message.error, message.cause, prev);

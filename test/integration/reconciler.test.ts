@@ -24,6 +24,8 @@ const lose = new Map<string, { queue: string; once: boolean }>();
 const invocations = new Map<string, number>();
 /** Messages taken off the transitions queue unhandled, once each: the first that matches each predicate. */
 const loseOnce: ((body: { executionArn?: string; message?: { type?: string } }) => boolean)[] = [];
+/** How many transition messages were delivered (lost or not), by execution ARN and message type. */
+const delivered = new Map<string, number>();
 
 function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
   return (event: SQSEvent, context) => {
@@ -33,6 +35,10 @@ function losing(queue: string, handler: SqsBatchHandler): SqsBatchHandler {
         transition?: { executionArn?: string };
         message?: { type?: string };
       };
+      if (queue === 'transitions') {
+        const key = `${body.executionArn} ${body.message?.type}`;
+        delivered.set(key, (delivered.get(key) ?? 0) + 1);
+      }
       const matching = queue === 'transitions' ? loseOnce.findIndex((matches) => matches(body)) : -1;
       if (matching >= 0) {
         loseOnce.splice(matching, 1);
@@ -334,6 +340,87 @@ describe('the reconciler', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2]);
     expectIntactHistory(run.events);
+  });
+
+  it('hears again only the child whose closing the Map never heard of, not those it heard', async () => {
+    const name = 'dmap-lost-one-closing';
+    let lost = false;
+    loseOnce.push((body: Body) => {
+      // The second child's closing (the first to close is heard; the one after it is lost).
+      const matches =
+        body.message?.type === 'childSucceeded' && (body.executionArn ?? '').endsWith(`:${name}:${name}`);
+      if (matches && !lost) {
+        lost = true;
+        return false;
+      }
+      return matches;
+    });
+    const executionArn = await start(distributed, name, undefined, { items: [1, 2, 3] });
+    await until('the message to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await testbed.settle();
+    await testbed.advanceClock(QUIET_MS + TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(JSON.parse(run.output ?? 'null')).toEqual([1, 2, 3]);
+    // Three closings delivered, one of them lost and sent again by the reconciler: the two heard are not.
+    expect(delivered.get(`${executionArn} childSucceeded`)).toBe(4);
+  });
+
+  it("stops again a child a failing Map Run stopped, whose stop was lost, and writes the run's results", async () => {
+    const name = 'dmap-lost-stop';
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: testbed.engine.sqs.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'reconciled-results' }));
+    s3.destroy();
+    loseOnce.push(
+      (body: Body) =>
+        body.message?.type === 'stop' && (body.executionArn ?? '').includes(`:execution:${name}/`),
+    );
+    const executionArn = await start(
+      {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Which',
+              States: {
+                Which: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Boom' }],
+                  Default: 'Long',
+                },
+                Boom: { Type: 'Fail', Error: 'Boom', Cause: 'item failed' },
+                // Far longer than the test moves the clock: only a stop ends it.
+                Long: { Type: 'Wait', Seconds: 86_400, End: true },
+              },
+            },
+            ResultWriter: {
+              Resource: 'arn:aws:states:::s3:putObject',
+              Parameters: { Bucket: 'reconciled-results', Prefix: 'runs' },
+            },
+            End: true,
+          },
+        },
+      },
+      name,
+      undefined,
+      { items: [{ fail: false }, { fail: true }] },
+    );
+    await until('the stop to be lost', () => (loseOnce.length === 0 ? true : undefined));
+    await testbed.settle();
+    expect(await status(executionArn)).toBe('RUNNING');
+    await testbed.advanceClock(QUIET_MS + TASK_QUIET_MS);
+    const run = await sweepUntilClosed(executionArn);
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('Boom');
+    expect(run.events.map((event) => event.type)).toContain('MapRunFailed');
   });
 
   it('leaves alone an execution that waits for a callback', async () => {

@@ -320,8 +320,6 @@ export function awaitingItems(
   const scope = step.state.scopes[scopeId];
   const reading = scope?.children?.reading;
   if (scope?.phase !== 'children' || scope.ref !== ref || !reading || reading.paused) return undefined;
-  // A failing Map Run reads no more: a page that comes late is dropped.
-  if (scope.children?.failing) return undefined;
   if (output !== undefined && (!isJsonObject(output) || output.page !== reading.page)) return undefined;
   return scope;
 }
@@ -335,6 +333,10 @@ export function receiveItemsPage(step: Step, parent: ScopeState, output: Json): 
   const children = parent.children;
   const reading = children?.reading;
   if (!children?.reader || !reading || !isJsonObject(output)) return;
+  if (children.failing) {
+    dropItemsPage(step, parent);
+    return;
+  }
   const page = Array.isArray(output.items) ? output.items : [];
   const maxItems = children.reader.maxItems;
   const items = maxItems > 0 ? page.slice(0, Math.max(0, maxItems - reading.itemsRead)) : page;
@@ -592,18 +594,7 @@ export function startNextChildren(step: Step, parent: ScopeState, prev: number):
       continue;
     }
     const value = children.items[index - (children.itemsOffset ?? 0)] ?? null;
-    const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
-    const input = attempt(() =>
-      selector === undefined
-        ? value
-        : applyPayloadTemplate(
-            selector,
-            step.sources(parent, parent.effectiveInput ?? null, {
-              mapItem: { index, value, source: itemSource(children, index) },
-            }),
-            step.intrinsicEnv(),
-          ),
-    );
+    const input = attempt(() => childInput(step, parent, state, index, value));
     if (!input.ok) {
       abortChildren(step, parent, undefined, prev);
       failCompositeState(step, parent, input.error.error, causeOf(step, parent, input.error), prev);
@@ -675,6 +666,20 @@ export function finishChildren(step: Step, parent: ScopeState, prev: number): vo
   step.infoOf(parent).evaluator.finishChildren(step, parent, results, prev);
 }
 
+/** Item `index`'s input: the item through the Map's ItemSelector (or Parameters), unless they were applied. */
+function childInput(step: Step, parent: ScopeState, state: MapState, index: number, value: Json): Json {
+  const children = parent.children;
+  const selector = children?.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
+  if (!children || selector === undefined) return value;
+  return applyPayloadTemplate(
+    selector,
+    step.sources(parent, parent.effectiveInput ?? null, {
+      mapItem: { index, value, source: itemSource(children, index) },
+    }),
+    step.intrinsicEnv(),
+  );
+}
+
 /** Asks the task handler to write the Map Run's results to S3 (answered by `receiveWrittenResults`). */
 function requestResults(step: Step, parent: ScopeState): void {
   const children = parent.children;
@@ -706,7 +711,43 @@ function requestResults(step: Step, parent: ScopeState): void {
 export function failWritingResults(step: Step, parent: ScopeState, error: string, cause: string): void {
   step.emit({ type: 'MapRunFailing', scope: parent.id, previousEventId: 0, error, cause });
   stopChildRuns(step, parent);
-  if (parent.children?.running === 0) requestResults(step, parent);
+  requestResultsOnceEnded(step, parent);
+}
+
+/**
+ * A failing Map Run's results are asked for once its last child has ended and no page of its items is being
+ * read: a page's answer comes to the same scope and ref as the results', and would otherwise be taken for them.
+ */
+function requestResultsOnceEnded(step: Step, parent: ScopeState): void {
+  const children = parent.children;
+  if (children?.running === 0 && !readingPage(children)) requestResults(step, parent);
+}
+
+/** Whether a page of the Map Run's items was asked for and has not come. */
+function readingPage(children: ChildRuns): boolean {
+  return children.reading !== undefined && !children.reading.paused;
+}
+
+/**
+ * A page of items (or its failure) that comes to a failing Map Run: the run reads no more, so the page is
+ * dropped and the reading ended (MapRunItemsRead, with nothing read); the results are asked for if nothing
+ * else runs.
+ */
+export function dropItemsPage(step: Step, parent: ScopeState): void {
+  const children = parent.children;
+  if (!children) return;
+  step.emit({
+    type: 'MapRunItemsRead',
+    scope: parent.id,
+    previousEventId: 0,
+    items: [],
+    read: 0,
+    preselected: children.preselected,
+    cursor: null,
+    done: true,
+    paused: false,
+  });
+  requestResultsOnceEnded(step, parent);
 }
 
 /**
@@ -717,22 +758,11 @@ export function pendingChildInputs(step: Step, parent: ScopeState): Json[] {
   const children = parent.children;
   if (children?.kind !== 'map-run') return [];
   const state = step.stateOf(parent) as MapState;
-  const selector = children.preselected ? undefined : (state.ItemSelector ?? state.Parameters);
   const offset = children.itemsOffset ?? 0;
   const inputs: Json[] = [];
   for (let index = children.nextIndex; index < children.total; index++) {
     const value = children.items[index - offset] ?? null;
-    const input = attempt(() =>
-      selector === undefined
-        ? value
-        : applyPayloadTemplate(
-            selector,
-            step.sources(parent, parent.effectiveInput ?? null, {
-              mapItem: { index, value, source: itemSource(children, index) },
-            }),
-            step.intrinsicEnv(),
-          ),
-    );
+    const input = attempt(() => childInput(step, parent, state, index, value));
     // An item its ItemSelector cannot take never had an input: it is listed as it was read.
     inputs.push(input.ok ? input.value : value);
   }
@@ -759,8 +789,12 @@ export function awaitingWrittenResults(step: Step, scopeId: string, ref: number)
   const children = scope?.children;
   if (scope?.phase !== 'children' || scope.ref !== ref || !writesToS3(children?.writer)) return undefined;
   if (children.running > 0) return undefined;
-  // A failing run writes with items left; a succeeding one once every item is read and ended.
-  const ended = children.failing !== undefined || (!children.reading && children.nextIndex >= children.total);
+  // A failing run writes with items left (once no page is being read); a succeeding one once every item is read
+  // and ended.
+  const ended =
+    children.failing !== undefined
+      ? !readingPage(children)
+      : !children.reading && children.nextIndex >= children.total;
   return ended ? scope : undefined;
 }
 
@@ -840,7 +874,7 @@ export function settleChildRun(
   }
   if (parent.children?.failing) {
     // A failing run's children end (stopped, or as they were): the results are written once the last has.
-    if (parent.children.running === 0) requestResults(step, parent);
+    requestResultsOnceEnded(step, parent);
     return;
   }
   if (outcome.ok) afterChildSettled(step, parent, parent.lastEventId, parent.lastEventId);

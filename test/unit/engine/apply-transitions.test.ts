@@ -246,4 +246,36 @@ describe('the step handler given a run of one execution', () => {
     expect(engine.log.commitCount(executionArn)).toBe(before + 2);
     expect((await describeExecution(engine.deps, { executionArn })).status).toBe('SUCCEEDED');
   });
+
+  it('a commit written whose answer was lost: each of its messages is found applied, once, and the run goes on', async () => {
+    const batched = await queuedOutcomes();
+    const single = await queuedOutcomes();
+    const { engine, executionArn, outcomes } = batched;
+    const before = engine.log.commitCount(executionArn);
+    const append = engine.log.append.bind(engine.log);
+    let lost = 0;
+    // The put is written, its answer lost (a timeout after DynamoDB took it): the step throws.
+    engine.log.append = async (arn, commit) => {
+      const written = await append(arn, commit);
+      if (written && commit.alsoApplied && lost++ === 0) throw new Error('socket hang up');
+      return written;
+    };
+    const [a, b, c, d] = outcomes.map((outcome) => encodeEnvelope(outcome) as string);
+    const handler = createStepHandler(() => engine.deps, 3);
+    const records = [
+      record('a', a as string, executionArn),
+      record('b', b as string, executionArn),
+      record('c', c as string, executionArn),
+      record('d', d as string, executionArn),
+    ];
+    expect(await handler({ Records: records }, {} as never)).toEqual({ batchItemFailures: [] });
+    expect(lost).toBe(1);
+    // The lost answer's commit holds all four; found again for each, nothing is written twice.
+    expect(engine.log.commitCount(executionArn)).toBe(before + 1);
+    for (const outcome of single.outcomes) await applyTransition(single.engine.deps, outcome);
+    expect(await historyOf(engine, executionArn)).toEqual(
+      await historyOf(single.engine, single.executionArn),
+    );
+    expect((await describeExecution(engine.deps, { executionArn })).status).toBe('SUCCEEDED');
+  });
 });

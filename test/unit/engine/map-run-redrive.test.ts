@@ -5,6 +5,8 @@ import { describeMapRun, listMapRuns } from '../../../shared/engine/map-runs.ts'
 import { redriveExecution } from '../../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../../shared/engine/start-execution.ts';
 import { createStateMachine } from '../../../shared/engine/state-machines.ts';
+import { childRunEntries } from '../../../shared/history/child-run-set.ts';
+import type { ChildRuns, ExecutionState } from '../../../shared/history/execution-state.ts';
 import { createMemoryEngine, runUntilIdle } from '../../support/memory-ports.ts';
 
 /**
@@ -114,5 +116,91 @@ describe('redriving a failed Map Run (in-memory ports)', () => {
       ),
     );
     expect(counts.sort()).toEqual([0, 1, 1]);
+  });
+});
+
+/**
+ * A snapshot as a Statefold from before children's names were derived wrote it: each Map Run's open, failed and
+ * rerun children as `index → name` records. Returns how many it found to rewrite (in place).
+ */
+function asLegacySnapshot(state: ExecutionState): number {
+  let rewritten = 0;
+  for (const scope of Object.values(state.scopes)) {
+    for (const children of [scope.children, scope.retained]) {
+      if (children?.kind !== 'map-run') continue;
+      const legacy = children as ChildRuns & Record<string, unknown>;
+      const sets = [
+        ['openChildRuns', 'open'],
+        ['failedChildRuns', 'failedRuns'],
+        ['rerunChildRuns', 'rerun'],
+      ] as const;
+      for (const [current, old] of sets) {
+        const set = children[current];
+        if (set === undefined) continue;
+        const names: Record<string, string> = {};
+        for (const { index, executionName } of childRunEntries(set, children.mapRunArn ?? '')) {
+          names[index] = executionName;
+        }
+        if (Object.keys(names).length > 0) rewritten++;
+        legacy[old] = names;
+        delete children[current];
+      }
+    }
+  }
+  return rewritten;
+}
+
+describe('a Map Run whose parent was snapshotted before children were named by index', () => {
+  it('settles its open children, fails, and redrives its failed ones as the snapshot names them', async () => {
+    const calls = new Map<number, number>();
+    const engine = createMemoryEngine({
+      functions: {
+        work: async (item: number) => {
+          const call = (calls.get(item) ?? 0) + 1;
+          calls.set(item, call);
+          if ((item === 10 || item === 11) && call === 1)
+            throw Object.assign(new Error(`item ${item}`), { name: 'Flaky' });
+          return { item, call };
+        },
+      },
+    });
+    const { deps } = engine;
+    let rewritten = 0;
+    const readTail = engine.log.readTail.bind(engine.log);
+    engine.log.readTail = async (executionArn, limit) => {
+      const tail = await readTail(executionArn, limit);
+      for (const commit of tail?.commits ?? []) {
+        if (commit.snapshot) rewritten += asLegacySnapshot(commit.snapshot);
+      }
+      return tail;
+    };
+    const { stateMachineArn } = await createStateMachine(deps, {
+      name: 'legacy-map',
+      definition: JSON.stringify(MACHINE),
+      roleArn: ROLE,
+    });
+    const items = Array.from({ length: 13 }, (_, i) => i);
+    const { executionArn } = await startExecution(deps, {
+      stateMachineArn,
+      input: JSON.stringify({ items }),
+    });
+    await runUntilIdle(engine);
+    // Items 10 and 11 fail: one more failure than tolerated; 12 never starts.
+    expect((await describeExecution(deps, { executionArn })).status).toBe('FAILED');
+    const before = rewritten;
+    expect(before).toBeGreaterThan(0);
+
+    await redriveExecution(deps, { executionArn });
+    await runUntilIdle(engine);
+    // The redrive read the failed children from a legacy snapshot.
+    expect(rewritten).toBeGreaterThan(before);
+    const parent = await describeExecution(deps, { executionArn });
+    expect(parent.status).toBe('SUCCEEDED');
+    expect(JSON.parse(parent.output ?? 'null')).toEqual(
+      items.map((item) => ({ item, call: item === 10 || item === 11 ? 2 : 1 })),
+    );
+    const [run] = (await listMapRuns(deps, { executionArn })).mapRuns;
+    const children = (await listExecutions(deps, { mapRunArn: run?.mapRunArn as string })).executions;
+    expect(children).toHaveLength(items.length);
   });
 });

@@ -36,7 +36,34 @@ const DEFINITION = machineOf({
   },
 });
 
+/** The Map reading its items from S3, a page at a time (the pages are answered by the test). */
+const READING = machineOf({
+  Each: {
+    Type: 'Map',
+    ItemReader: {
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'JSON' },
+      Parameters: { Bucket: 'in', Key: 'items.json' },
+    },
+    MaxConcurrency: 2,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Item',
+      States: { Item: { Type: 'Pass', End: true } },
+    },
+    ResultWriter: {
+      Resource: 'arn:aws:states:::s3:putObject',
+      Parameters: { Bucket: 'out', Prefix: 'runs' },
+    },
+    End: true,
+  },
+});
+
 class Run {
+  readonly definition: typeof DEFINITION;
+  constructor(definition = DEFINITION) {
+    this.definition = definition;
+  }
   readonly state: ExecutionState = createExecutionState();
   readonly events: ExecutionEvent[] = [];
   #uuid = 0;
@@ -48,7 +75,7 @@ class Run {
     const commands: Command[] = [];
     const queue = [first];
     while (queue.length > 0) {
-      const result = await decide(DEFINITION, this.state, queue.shift() as TransitionMessage, {
+      const result = await decide(this.definition, this.state, queue.shift() as TransitionMessage, {
         ...this.env,
         now: START_TIME,
       });
@@ -162,5 +189,67 @@ describe('a Map Run with a ResultWriter failing beyond its tolerance', () => {
     if (!root) throw new Error('no root scope');
     // Every item started: nothing is pending.
     expect(pendingChildInputs(new Step(compileMachine(DEFINITION), run.state, run.env), root)).toEqual([]);
+  });
+
+  it('waits for a page of items asked for before it failed, then writes its results: the page is not taken for them', async () => {
+    const run = new Run(READING);
+    const started = await run.send({ type: 'start', execution: EXECUTION, input: {} });
+    expect(started.commands).toMatchObject([{ type: 'runTask', request: { kind: 'items', page: 0 } }]);
+    // One item on the first page: fewer than MaxConcurrency wait, so the next page is asked for at once.
+    const first = await run.send({
+      type: 'taskSucceeded',
+      ...run.target,
+      output: { page: 0, items: [1], cursor: 'c1' },
+    });
+    expect(first.commands.map((c) => (c.type === 'runTask' ? c.request.kind : c.type))).toEqual([
+      'items',
+      'startChildRun',
+    ]);
+    // Its child fails (no failure tolerated) while page 1 is being read: the results wait for that page.
+    const failing = await run.send({
+      type: 'childFailed',
+      ...run.target,
+      index: 0,
+      error: 'Boom',
+      cause: '',
+    });
+    expect(failing.events.map((e) => e.type)).toEqual(['MapRunChildFailed', 'MapRunFailing']);
+    expect(failing.commands).toEqual([]);
+    // The page comes: it is not the results; they are asked for now.
+    const page = await run.send({
+      type: 'taskSucceeded',
+      ...run.target,
+      output: { page: 1, items: [2], cursor: null },
+    });
+    expect(page.events.map((e) => e.type)).not.toContain('MapRunFailed');
+    expect(page.commands).toMatchObject([{ type: 'runTask', request: { kind: 'results', pending: true } }]);
+    expect(run.state.status).toBe('RUNNING');
+    const written = await run.send({
+      type: 'taskSucceeded',
+      ...run.target,
+      output: { MapRunArn: 'x', ResultWriterDetails: { Bucket: 'out', Key: 'runs/x/manifest.json' } },
+    });
+    expect(written.events.map((e) => e.type)).toEqual(['MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    expect(run.state).toMatchObject({ status: 'FAILED', error: 'Boom' });
+  });
+
+  it("fails with its child's error when a page asked for before it failed cannot be read", async () => {
+    const run = new Run(READING);
+    await run.send({ type: 'start', execution: EXECUTION, input: {} });
+    await run.send({ type: 'taskSucceeded', ...run.target, output: { page: 0, items: [1], cursor: 'c1' } });
+    await run.send({ type: 'childFailed', ...run.target, index: 0, error: 'Boom', cause: '' });
+    const page = await run.send({
+      type: 'taskFailed',
+      ...run.target,
+      error: 'States.ItemReaderFailed',
+      cause: 'gone',
+    });
+    expect(page.commands).toMatchObject([{ type: 'runTask', request: { kind: 'results', pending: true } }]);
+    await run.send({
+      type: 'taskSucceeded',
+      ...run.target,
+      output: { MapRunArn: 'x', ResultWriterDetails: { Bucket: 'out', Key: 'runs/x/manifest.json' } },
+    });
+    expect(run.state).toMatchObject({ status: 'FAILED', error: 'Boom' });
   });
 });
