@@ -130,7 +130,12 @@ export class LocalFunctions implements LambdaInvoker {
         }
       : undefined;
     const answer = callHandler(handler, event, context, invocation, meta);
-    if (request.invocationType === 'Event') return Promise.resolve(meta.response(202, ''));
+    if (request.invocationType === 'Event') {
+      // Lambda answers an asynchronous call at once; what the handler does after is no answer of the caller's,
+      // and a call that fails then must not be left to reject unheard (Node ends the process on that).
+      answer.catch(ignoreFailure);
+      return Promise.resolve(meta.response(202, ''));
+    }
     return answer;
   }
 
@@ -184,6 +189,7 @@ function callHandler(
 }
 
 const SETTLED = Promise.resolve();
+const ignoreFailure = (): void => {};
 
 /**
  * What Lambda says of an invocation besides its payload. The Date and X-Amzn-Trace-Id headers are made only
