@@ -146,6 +146,9 @@ export class LocalFunctions implements LambdaInvoker {
     const handler = this.#handlers.get(nameOrArn) ?? this.#handlers.get(functionNameOf(nameOrArn));
     if (!handler) return undefined;
     const target = { handler, name: functionNameOf(nameOrArn), arn: this.functionArn(nameOrArn) };
+    // A name comes from a definition or, through `FunctionName.$`, from a run's data (a qualifier per run):
+    // the names kept are let go past a bound, as the JSONPath and JSONata caches are.
+    if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
     this.#targets.set(nameOrArn, target);
     return target;
   }
@@ -188,6 +191,7 @@ function callHandler(
   });
 }
 
+const MAX_TARGETS = 1_000;
 const SETTLED = Promise.resolve();
 const ignoreFailure = (): void => {};
 
