@@ -12,7 +12,7 @@ import {
 
 /**
  * One event as GetExecutionHistory returns it (the AWS SDK's `HistoryEvent`). The events of one history that
- * have the same timestamp share its Date: read it, do not change it.
+ * have the same timestamp share its Date, whose setters throw: change a copy.
  */
 export interface HistoryEvent {
   timestamp: Date;
@@ -83,12 +83,25 @@ let lastTimestamp = Number.NaN;
 
 function dateOf(timestamp: number): Date {
   if (timestamp === lastTimestamp && lastDate !== undefined) return lastDate;
-  const date = new Date(timestamp);
-  if (texts !== undefined) {
-    lastDate = date;
-    lastTimestamp = timestamp;
-  }
-  return date;
+  if (texts === undefined) return new Date(timestamp);
+  lastDate = new SharedDate(timestamp);
+  lastTimestamp = timestamp;
+  return lastDate;
+}
+
+/**
+ * A Date several events hold: its setters throw, so that a caller changing one event's timestamp (the library's
+ * runExecution hands the events out) cannot change the others'. A copy (`new Date(date)`) is the caller's own.
+ * As cheap to build as a Date.
+ */
+class SharedDate extends Date {}
+for (const name of Object.getOwnPropertyNames(Date.prototype)) {
+  if (!name.startsWith('set')) continue;
+  Object.defineProperty(SharedDate.prototype, name, {
+    value(): never {
+      throw new TypeError(`Date.${name}: this timestamp is shared by several history events; change a copy`);
+    },
+  });
 }
 
 /** The JSON text of the objects projected so far, while toHistoryEvents runs (events' values never change). */

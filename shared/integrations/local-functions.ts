@@ -130,7 +130,12 @@ export class LocalFunctions implements LambdaInvoker {
         }
       : undefined;
     const answer = callHandler(handler, event, context, invocation, meta);
-    if (request.invocationType === 'Event') return Promise.resolve(meta.response(202, ''));
+    if (request.invocationType === 'Event') {
+      // Lambda answers an asynchronous call at once; what the handler does after is no answer of the caller's,
+      // and a call that fails then must not be left to reject unheard (Node ends the process on that).
+      answer.catch(ignoreFailure);
+      return Promise.resolve(meta.response(202, ''));
+    }
     return answer;
   }
 
@@ -141,6 +146,9 @@ export class LocalFunctions implements LambdaInvoker {
     const handler = this.#handlers.get(nameOrArn) ?? this.#handlers.get(functionNameOf(nameOrArn));
     if (!handler) return undefined;
     const target = { handler, name: functionNameOf(nameOrArn), arn: this.functionArn(nameOrArn) };
+    // A name comes from a definition or, through `FunctionName.$`, from a run's data (a qualifier per run):
+    // the names kept are let go past a bound, as the JSONPath and JSONata caches are.
+    if (this.#targets.size >= MAX_TARGETS) this.#targets.clear();
     this.#targets.set(nameOrArn, target);
     return target;
   }
@@ -183,7 +191,9 @@ function callHandler(
   });
 }
 
+const MAX_TARGETS = 1_000;
 const SETTLED = Promise.resolve();
+const ignoreFailure = (): void => {};
 
 /**
  * What Lambda says of an invocation besides its payload. The Date and X-Amzn-Trace-Id headers are made only

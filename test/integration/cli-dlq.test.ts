@@ -136,7 +136,7 @@ beforeAll(async () => {
       },
     }),
   }));
-}, 30_000);
+});
 
 afterAll(async () => {
   await server?.stop();
@@ -150,7 +150,7 @@ describe('statefold dlq against the local server', () => {
   beforeAll(async () => {
     transitionLost = await startDeadLettered('transition-lost', 'transitions');
     taskLost = await startDeadLettered('task-lost', 'tasks');
-  }, 30_000);
+  });
 
   it('list shows each dead-lettered message: its queue, receive count, kind and execution', async () => {
     const result = await statefold(['dlq', 'list', '--endpoint-url', server.endpoint]);
@@ -244,7 +244,7 @@ describe('statefold dlq against a stack, through its outputs', () => {
     const redriven = await statefold(['dlq', 'redrive', '--queue', 'transitions', '--outputs', outputs], aws);
     expect(redriven.stdout).toBe('transitions: 1 message re-driven\n');
     expect((await closed(lost)).status).toBe('SUCCEEDED');
-  }, 30_000);
+  });
 
   it.each([
     ['an outputs file of another stack', { Other: { ApiUrl: 'x' } }, /no TransitionsQueueUrl/],

@@ -137,7 +137,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => errors.push(error.message));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     );
     await shot('state-machines');
     expect(errors).toEqual([]);
-  }, 30_000);
+  });
 
   it('starts the order-processing example from the form and shows each state outcome on its graph', async () => {
     await open(`#/state-machines/${encodeURIComponent(MACHINE)}`);
@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     );
     expect(await page.locator('#execution-error').textContent()).toContain('OrderValidationError');
     await shot('execution-failed');
-  }, 30_000);
+  });
 
   it('turns a running execution green without a reload, and stops one with Stop', async () => {
     const { stateMachineArn } = await sfn.send(
@@ -330,7 +330,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await page.fill('#execution-input', '{"a": 2,');
     await page.click('#start-execution button[type=submit]');
     expect(await page.locator('#start-execution .error-box').textContent()).toContain('Invalid JSON');
-  }, 30_000);
+  });
 
   it('lists a machine’s versions and aliases on its page', async () => {
     const { stateMachineArn } = await sfn.send(
@@ -371,7 +371,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     await open(`#/state-machines/${encodeURIComponent(MACHINE)}`);
     await page.locator('.graph-canvas svg').waitFor();
     expect(await page.locator('#versions').isHidden()).toBe(true);
-  }, 30_000);
+  });
 
   it('pages the event table', async () => {
     const { stateMachineArn } = await sfn.send(
@@ -422,7 +422,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     } finally {
       await broken.close();
     }
-  }, 30_000);
+  });
 
   it('lists a Distributed Map’s child executions with their status on its state, and opens one', async () => {
     const { stateMachineArn } = await sfn.send(

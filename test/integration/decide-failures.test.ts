@@ -117,7 +117,7 @@ beforeAll(async () => {
     },
   } as DefinitionCache;
   testbed.engine.setFunctions({ echo: (event: unknown) => event });
-}, 30_000);
+});
 
 afterAll(async () => {
   await testbed?.stop();
@@ -247,5 +247,5 @@ describe('an infrastructure error', () => {
       }),
     );
     expect(Number(Attributes?.ApproximateNumberOfMessages)).toBe(1);
-  }, 30_000);
+  });
 });

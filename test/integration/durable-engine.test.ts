@@ -831,7 +831,7 @@ describe('callbacks (.waitForTaskToken)', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toBe('"done"');
     expect(typesOf(run.events)).not.toContain('TaskTimedOut');
-  }, 20_000);
+  });
 });
 
 // ─── 7. Lambda through Invoke ───────────────────────────────────────────────────────────────────────

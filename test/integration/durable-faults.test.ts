@@ -175,7 +175,7 @@ beforeAll(async () => {
   const run = await startAndWait(sequentialMachine, 'baseline', { n: 21 });
   expect(run.status).toBe('SUCCEEDED');
   baseline = run.events;
-}, 30_000);
+});
 
 afterAll(async () => {
   await testbed?.stop();
@@ -335,7 +335,7 @@ describe.concurrent('poison messages', () => {
     ).rejects.toMatchObject({ code: 'TaskTimedOut' });
     const dead = await receiveAll(testbed.engine.sqs.dlqUrls.transitions, 10_000, body);
     expect(dead).toContain(body);
-  }, 40_000);
+  });
 
   it('a body that is not JSON ends in the DLQ and stops nothing else', async () => {
     await testbed.engine.sqs.client.send(
@@ -350,7 +350,7 @@ describe.concurrent('poison messages', () => {
     expect(run.status).toBe('SUCCEEDED');
     const dead = await receiveAll(testbed.engine.sqs.dlqUrls.transitions, 10_000, 'not json at all');
     expect(dead).toContain('not json at all');
-  }, 40_000);
+  });
 });
 
 /**

@@ -40,7 +40,7 @@ beforeAll(async () => {
   api = await startHttpApi();
   ({ received, base, closedPort, http } = api);
   testbed = await startTestbed({ virtualClock: Date.UTC(2026, 0, 1), integrations: { http } });
-}, 60_000);
+});
 
 afterAll(async () => {
   await testbed?.stop();

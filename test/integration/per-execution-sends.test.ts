@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   await testbed.engine.pollers.transitions.stop();
   machineArn = await testbed.createMachine(MACHINE, 'PerExecutionSends');
-}, 30_000);
+});
 
 afterAll(async () => {
   await testbed?.stop();
@@ -131,7 +131,7 @@ describe('a batch of two executions through the step handler', () => {
     expect(fastRun.status).toBe('SUCCEEDED');
     expect(slowRun.status).toBe('SUCCEEDED');
     expect(JSON.parse(fastRun.output ?? 'null')).toEqual({ done: 'fast-1' });
-  }, 30_000);
+  });
 
   it("fails only the record whose own sends fail, and sends the other's task request once", async () => {
     const [failing, healthy] = await startAll(['failing-2', 'healthy-2']);
@@ -158,5 +158,5 @@ describe('a batch of two executions through the step handler', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(invocations.get('healthy-2')).toBe(1);
     expect(invocations.get('failing-2')).toBeUndefined();
-  }, 30_000);
+  });
 });

@@ -68,7 +68,7 @@ beforeAll(async () => {
       return event;
     },
   });
-}, 30_000);
+});
 
 afterAll(async () => {
   await testbed?.stop();

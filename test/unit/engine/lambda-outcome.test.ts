@@ -115,6 +115,36 @@ describe("a local function error's errorType", () => {
     ).rejects.toThrow('no name');
   });
 
+  it('an Event invocation answers 202 whatever the handler throws, and leaves no rejection unhandled', async () => {
+    const hostile = Object.create(Error.prototype, {
+      name: {
+        get() {
+          throw new Error('no name');
+        },
+      },
+    }) as Error;
+    const unhandled: unknown[] = [];
+    const hear = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', hear);
+    try {
+      const functions = new LocalFunctions(
+        {
+          f: () => {
+            throw hostile;
+          },
+        },
+        'us-east-1',
+        '123456789012',
+      );
+      const answered = await functions.invoke({ functionName: ARN, payload: '{}', invocationType: 'Event' });
+      expect(answered.statusCode).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', hear);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('a result JSON cannot hold fails the task as the TypeError JSON.stringify throws', async () => {
     const answered = await invoke(() => ({ big: 1n }));
     expect(answered.functionError).toBe('Unhandled');

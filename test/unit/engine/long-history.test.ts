@@ -81,7 +81,7 @@ describe('an execution past 25,000 history events', () => {
     const description = await describeExecution(deps, { executionArn });
     expect(description.status).toBe('SUCCEEDED');
     expect(JSON.parse(description.output ?? 'null')).toEqual({ count: TURNS });
-  }, 30_000);
+  });
 
   it.each([
     ['oldest first', false],

@@ -77,7 +77,7 @@ const building: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     ),
     fc.array(tie('e'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
     fc
-      .uniqueArray(fc.tuple(fc.constantFrom('x', 'y', 'z'), tie('e')), {
+      .uniqueArray(fc.tuple(fc.constantFrom('x', 'y', '10', '2'), tie('e')), {
         selector: ([key]) => key,
         maxLength: 3,
       })
@@ -98,6 +98,25 @@ async function library(text: string, bindings: Parameters<ReturnType<typeof comp
   }
 }
 
+/**
+ * The library gives the fast answer: an equal value, written the same (toEqual does not see the order of an
+ * object's members, which a state's output shows).
+ */
+async function expectLibraryGives(text: string, bindings: Parameters<typeof library>[1], fast: Json) {
+  const answer = await library(text, bindings);
+  expect(answer).toEqual({ ok: true, value: fast });
+  expect(JSON.stringify(answer.ok ? answer.value : undefined)).toBe(JSON.stringify(fast));
+}
+
+/** Whether the fast evaluator answers `text` over these inputs and variables; where it does, the library agrees. */
+async function answersAsLibrary(text: string, a: Json, b: Json, v: Json, w: Json): Promise<boolean> {
+  const bindings = { states: { input: { a, b, o: { x: a } }, context: {} }, variables: { v, w }, env };
+  const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
+  if (fast === BAIL) return false;
+  await expectLibraryGives(text, bindings, fast);
+  return true;
+}
+
 describe('the synchronous JSONata evaluator', () => {
   it('gives what the jsonata library gives whenever it answers', async () => {
     let answered = 0;
@@ -105,17 +124,10 @@ describe('the synchronous JSONata evaluator', () => {
     let conditions = 0;
     await fc.assert(
       fc.asyncProperty(expression, value, value, value, value, async (text, a, b, v, w) => {
-        const bindings = {
-          states: { input: { a, b, o: { x: a } }, context: {} },
-          variables: { v, w },
-          env,
-        };
-        const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
-        if (fast === BAIL) return;
+        if (!(await answersAsLibrary(text, a, b, v, w))) return;
         if (/ (\+|-|\*|\/|%|<|<=|>|>=|=|!=|and|or|&) /.test(text)) answered++;
         if (/\$[a-z]+\(/.test(text)) called++;
         if (text.includes(' ? ')) conditions++;
-        expect(await library(text, bindings)).toEqual({ ok: true, value: fast });
       }),
       { numRuns: 4000 },
     );
@@ -131,17 +143,10 @@ describe('the synchronous JSONata evaluator', () => {
     let picked = 0;
     await fc.assert(
       fc.asyncProperty(building, value, value, value, value, async (text, a, b, v, w) => {
-        const bindings = {
-          states: { input: { a, b, o: { x: a } }, context: {} },
-          variables: { v, w },
-          env,
-        };
-        const fast = compileJsonata(`{% ${text} %}`, 'Output').evaluateFast(bindings);
-        if (fast === BAIL) return;
+        if (!(await answersAsLibrary(text, a, b, v, w))) return;
         if (/^[[{]/.test(text)) constructed++;
         if (text.includes('$merge(')) merged++;
         if (/\[-?\d\]/.test(text)) picked++;
-        expect(await library(text, bindings)).toEqual({ ok: true, value: fast });
       }),
       { numRuns: 3000 },
     );
@@ -173,7 +178,7 @@ describe('the synchronous JSONata evaluator', () => {
         const fast = compileJsonata(`{% $count(${text}) %}`, 'Output').evaluateFast(bindings);
         if (fast === BAIL) return;
         if (Array.isArray(a) || Array.isArray(v)) lists++;
-        expect(await library(`$count(${text})`, bindings)).toEqual({ ok: true, value: fast });
+        await expectLibraryGives(`$count(${text})`, bindings, fast);
       }),
       { numRuns: 1000 },
     );
