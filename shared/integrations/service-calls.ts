@@ -101,7 +101,11 @@ export class SdkServiceCalls implements ServiceCalls {
     }
   }
 
-  /** One of a ResultWriter's files, with the S3 client the integrations use. */
+  /**
+   * One of a ResultWriter's files, with the S3 client the integrations use. A body larger than one part is sent as
+   * a multipart upload in parts of PART_BYTES: one PUT could hold 5 GB on S3, but fauxqs's S3 takes requests of at
+   * most 11 MiB (sized for multipart parts), and a Map Run of 100,000 children writes a file of about 65 MB.
+   */
   async putObject(request: {
     bucket: string;
     key: string;
@@ -112,19 +116,23 @@ export class SdkServiceCalls implements ServiceCalls {
     if (!loaded.ok) {
       throw new EngineError('S3WriteRefused', `Statefold cannot write results to S3: ${loaded.missing}`);
     }
-    const command = this.#clients.commandOf(loaded, 'PutObject');
-    if (!command)
-      throw new EngineError(
-        'S3WriteRefused',
-        'Statefold cannot write results to S3: its client has no PutObject command',
-      );
+    const send = async (action: string, input: Record<string, unknown>) => {
+      const command = this.#clients.commandOf(loaded, action);
+      if (!command)
+        throw new EngineError(
+          'S3WriteRefused',
+          `Statefold cannot write results to S3: its client has no ${action} command`,
+        );
+      return (await this.#clients.send(loaded, command, input, request.signal)).output;
+    };
+    const target = { Bucket: request.bucket, Key: request.key };
+    const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
     try {
-      await this.#clients.send(
-        loaded,
-        command,
-        { Bucket: request.bucket, Key: request.key, Body: request.body, ContentType: 'application/json' },
-        request.signal,
-      );
+      if (body.byteLength <= PART_BYTES) {
+        await send('PutObject', { ...target, Body: body, ContentType: 'application/json' });
+        return;
+      }
+      await putInParts(send, target, body);
     } catch (error) {
       const refused = s3Refusal(error);
       throw refused === undefined ? error : new EngineError('S3WriteRefused', refused, { cause: error });
@@ -195,4 +203,41 @@ function isTransient(error: unknown): boolean {
     name === 'TimeoutError' ||
     name === 'CredentialsProviderError'
   );
+}
+
+/** The parts of a multipart upload (S3 takes 5 MiB to 5 GiB a part, the last smaller; fauxqs at most 11 MiB a request). */
+export const PART_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Uploads `body` in parts of PART_BYTES and completes it; an upload that fails is aborted, so no parts are left
+ * stored (and billed) on S3.
+ */
+async function putInParts(
+  send: (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  target: { Bucket: string; Key: string },
+  body: Uint8Array,
+): Promise<void> {
+  const created = await send('CreateMultipartUpload', { ...target, ContentType: 'application/json' });
+  const uploadId = created.UploadId as string;
+  try {
+    const parts: Array<{ ETag: string; PartNumber: number }> = [];
+    for (let offset = 0, number = 1; offset < body.byteLength; offset += PART_BYTES, number++) {
+      const part = body.subarray(offset, Math.min(offset + PART_BYTES, body.byteLength));
+      const uploaded = await send('UploadPart', {
+        ...target,
+        UploadId: uploadId,
+        PartNumber: number,
+        Body: part,
+      });
+      parts.push({ ETag: uploaded.ETag as string, PartNumber: number });
+    }
+    await send('CompleteMultipartUpload', {
+      ...target,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts },
+    });
+  } catch (error) {
+    await send('AbortMultipartUpload', { ...target, UploadId: uploadId }).catch(() => undefined);
+    throw error;
+  }
 }

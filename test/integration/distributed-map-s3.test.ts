@@ -2,6 +2,7 @@ import { gzipSync, zstdCompressSync } from 'node:zlib';
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -14,6 +15,7 @@ import { redriveExecution } from '../../shared/engine/redrive-execution.ts';
 import { startExecution } from '../../shared/engine/start-execution.ts';
 import type { HistoryEvent } from '../../shared/history/to-history-event.ts';
 import { PAGE_BYTES, readItemsPage, type S3Send } from '../../shared/integrations/s3-items.ts';
+import { PART_BYTES } from '../../shared/integrations/service-calls.ts';
 import { startTestbed, type Testbed } from '../support/durable-testbed.ts';
 import { until } from '../support/eventually.ts';
 
@@ -1290,6 +1292,24 @@ describe('ResultWriter WriterConfig', () => {
       [1, 1],
       [2, 2],
     ]);
+  });
+});
+
+describe('a result file larger than one S3 request', () => {
+  it('is written in parts by a multipart upload, whole, with no upload left open', async () => {
+    // fauxqs's S3 takes requests of at most 11 MiB; a Map Run of 100,000 children writes a file of about 65 MB.
+    const services = testbed.engine.deps.services;
+    if (!services?.putObject) throw new Error('the testbed has no S3 writes');
+    const entry = JSON.stringify({ Status: 'SUCCEEDED', Output: 'x'.repeat(1000) });
+    const body = Buffer.from(`[${Array.from({ length: 20_000 }, () => entry).join(',')}]`);
+    expect(body.byteLength).toBeGreaterThan(2 * PART_BYTES);
+    await services.putObject({ bucket: BUCKET, key: 'big/SUCCEEDED_0.json', body });
+    const read = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'big/SUCCEEDED_0.json' }));
+    const text = await read.Body?.transformToString();
+    expect(text?.length).toBe(body.byteLength);
+    expect(text === body.toString()).toBe(true);
+    const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+    expect(open.Uploads ?? []).toEqual([]);
   });
 });
 
