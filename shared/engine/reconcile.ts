@@ -257,6 +257,9 @@ export class Reconciler {
   ): Promise<number> {
     const deps = this.#deps;
     let revived = 0;
+    // A fresh id: the lost message's may still be in SQS's five-minute FIFO deduplication window.
+    const sendAgain = (transition: TransitionEnvelope) =>
+      deps.queues.sendTransitions([{ ...transition, id: `${transition.id}:reconcile-${now}` }]);
     for (const scope of Object.values(state.scopes)) {
       const children = scope.children;
       if (scope.phase !== 'children' || children?.kind !== 'map-run' || !children.mapRunArn) continue;
@@ -288,21 +291,23 @@ export class Reconciler {
           (loaded.state.stopTime ?? 0) <= child.startedAt
         ) {
           // A redriven Map Run's child that closed before its Map Run redrove it: the redrive was lost.
-          const redrive = childRedriveTransition(execution, {
-            type: 'redriveChildRun',
-            mapRunArn: command.mapRunArn,
-            executionName: command.executionName,
-          });
-          await deps.queues.sendTransitions([{ ...redrive, id: `${redrive.id}:reconcile-${now}` }]);
+          await sendAgain(
+            childRedriveTransition(execution, {
+              type: 'redriveChildRun',
+              mapRunArn: command.mapRunArn,
+              executionName: command.executionName,
+            }),
+          );
           revived += 1;
         } else if (children.failing && loaded.state.status === 'RUNNING') {
           // A Map Run failing beyond its tolerance waits for the children it stopped: this one's stop was lost.
-          const stop = childStopTransition(execution, {
-            type: 'stopChildRun',
-            mapRunArn: command.mapRunArn,
-            executionName: command.executionName,
-          });
-          await deps.queues.sendTransitions([{ ...stop, id: `${stop.id}:reconcile-${now}` }]);
+          await sendAgain(
+            childStopTransition(execution, {
+              type: 'stopChildRun',
+              mapRunArn: command.mapRunArn,
+              executionName: command.executionName,
+            }),
+          );
           revived += 1;
         } else if (loaded.state.status !== 'RUNNING' && loaded.state.execution) {
           const closing = [...loaded.commits].reverse().find((commit) => commit.outbox.closed);
