@@ -46,7 +46,7 @@ export function createStepHandler(
           executionArn: () => executionArnOfBody(record.body),
         };
         await perRecord((deps) =>
-          deliverTransition(deps, delivery, () => decodeTransitionEnvelope(record.body)),
+          deliverTransition(deps, delivery, () => run[0] ?? decodeTransitionEnvelope(record.body)),
         );
         return 1;
       });
